@@ -1,0 +1,63 @@
+"""The `qingxin` command line: the same services the GUI uses, for district IT,
+scripts, tests and benchmarks.
+
+Each area registers its sub-commands from its own module (see COMMAND_MODULES);
+a handler returns an exit code. Errors the user can cause (`QingxinError`) are
+printed in Chinese with their row report and mapped to their exit code; nothing
+else is caught here, so a bug still shows as a bug in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from app import __version__
+from app.errors import BadInputError, QingxinError
+
+COMMAND_MODULES: tuple[str, ...] = (
+    "app.cli.store_cmds",
+    "app.cli.roster_cmds",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="qingxin", description="青心 心理辅导室学生心理档案（离线、加密）"
+    )
+    parser.add_argument("--version", action="version", version=f"qingxin {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _force_utf8_stdio()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 0
+    try:
+        return int(handler(args) or 0)
+    except QingxinError as err:
+        print(f"错误：{err.message}", file=sys.stderr)
+        if isinstance(err, BadInputError):
+            for problem in err.problems:
+                print(f"  {problem}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("已取消。", file=sys.stderr)
+        return 130
+
+
+def _force_utf8_stdio() -> None:
+    """Chinese messages must print on a Windows console or a C-locale CI runner alike."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="replace")

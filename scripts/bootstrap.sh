@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Sourced by scripts/demo and scripts/test: makes .venv with everything the app and its
+# tests need, on a fresh machine, and again only when pyproject.toml changes.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+PY="${PYTHON:-python3}"
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else "$@"; fi; }
+
+apt_install() {
+  command -v apt-get >/dev/null || return 0
+  echo "[qingxin] installing system packages: $*" >&2
+  as_root apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+}
+
+if ! "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "[qingxin] Python 3.11 or newer is needed (found: $("$PY" --version 2>&1))." >&2
+  exit 1
+fi
+if ! "$PY" -m venv --help >/dev/null 2>&1; then
+  apt_install python3-venv
+fi
+
+stamp="$VENV/.pyproject.sha256"
+want="$(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1)"
+if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "[qingxin] preparing .venv (first run takes a minute)…" >&2
+  "$PY" -m venv "$VENV"
+  "$VENV/bin/python" -m pip install -q --upgrade pip
+  "$VENV/bin/python" -m pip install -q -e "$ROOT[dev]"
+  echo "$want" > "$stamp"
+fi
+
+# Qt needs a few system libraries even offscreen; install them only if Qt cannot load.
+if ! QT_QPA_PLATFORM=offscreen "$VENV/bin/python" -c 'from PySide6.QtWidgets import QApplication' 2>/dev/null; then
+  apt_install libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 \
+    libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
+fi
+export PATH="$VENV/bin:$PATH"
