@@ -1,0 +1,20 @@
+"""SQLAlchemy 2.x models. Importing this package registers every table on Base."""
+
+from app.models.audit import AuditEvent
+from app.models.base import Base, utcnow
+from app.models.school import School, SchoolClass, SchoolYear
+from app.models.student import ClassMove, Guardian, Student
+from app.models.user import User
+
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "ClassMove",
+    "Guardian",
+    "School",
+    "SchoolClass",
+    "SchoolYear",
+    "Student",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,93 @@
+"""User accounts: each account is a row (who, which role) plus a key slot (the password).
+
+Adding a user wraps the database key under their password, which only an unlocked
+session can do, and only an admin may. The row and the slot are written together: if
+the slot file cannot be written, the row is rolled back.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.errors import BadInputError
+from app.labels import ROLES
+from app.models import SchoolClass, User
+from app.paths import keyslot_path
+from app.services import audit
+from app.services.passwords import check_new_password
+from app.services.permissions import require
+from app.store import keyslots
+from app.store.handle import Store
+
+USERNAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{2,40}$")
+
+
+@dataclass(frozen=True)
+class UserRow:
+    username: str
+    display_name: str
+    role: str
+    class_id: int | None
+    active: bool
+    created_at: datetime
+
+
+def list_users(store: Store) -> list[UserRow]:
+    require(store, "admin")
+    with store.read() as session:
+        users = session.scalars(select(User).order_by(User.id)).all()
+        return [UserRow(u.username, u.display_name, u.role, u.class_id, u.active, u.created_at)
+                for u in users]
+
+
+def create_user(store: Store, username: str, display_name: str, role: str, password: str,
+                class_id: int | None = None) -> UserRow:
+    require(store, "admin")
+    username = username.strip()
+    if not USERNAME.match(username):
+        raise BadInputError("用户名须为 2-40 个字母、数字、汉字或 _ . - 。")
+    if role not in ROLES:
+        raise BadInputError(f"未知角色：{role}")
+    if role == "class_teacher" and class_id is None:
+        raise BadInputError("班主任账户必须指定所带班级。")
+    check_new_password(password)
+    slot_path = keyslot_path(store.path)
+    with store.write() as session:
+        if session.scalar(select(User).where(User.username == username)) is not None:
+            raise BadInputError(f"用户名“{username}”已存在。")
+        if class_id is not None and session.get(SchoolClass, class_id) is None:
+            raise BadInputError("指定的班级不存在。")
+        user = User(username=username, display_name=display_name.strip() or username,
+                    role=role, class_id=class_id if role == "class_teacher" else None)
+        session.add(user)
+        audit.record(session, store.user.username, "user_created", "user", username, role)
+        slot_file = keyslots.read_slot_file(slot_path)
+        keyslots.replace_slot(slot_file, keyslots.make_slot(
+            slot_file.db_id, store.db_key, password, "password", username))
+        keyslots.write_slot_file(slot_path, slot_file)
+        return UserRow(user.username, user.display_name, user.role, user.class_id, True,
+                       user.created_at)
+
+
+def set_user_active(store: Store, username: str, active: bool) -> None:
+    """Deactivating keeps the row (the audit log names it) and drops the key slot."""
+    require(store, "admin")
+    if username == store.user.username and not active:
+        raise BadInputError("不能停用当前登录的账户。")
+    slot_path = keyslot_path(store.path)
+    with store.write() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise BadInputError(f"找不到用户“{username}”。")
+        user.active = active
+        audit.record(session, store.user.username, "user_updated", "user", username,
+                     "启用" if active else "停用")
+        if not active:
+            slot_file = keyslots.read_slot_file(slot_path)
+            slot_file.slots = [s for s in slot_file.slots
+                               if not (s.kind == "password" and s.user == username)]
+            keyslots.write_slot_file(slot_path, slot_file)

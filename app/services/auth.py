@@ -1,0 +1,90 @@
+"""Logging in: a password (or the recovery code) unwraps the database key.
+
+Wrong secrets are counted per user in a file beside the database (app/store/throttle)
+and answered in Chinese; the audit log records each login and how many failed attempts
+came before it, since a failed attempt cannot write to a database it could not open.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.errors import WrongPasswordError
+from app.paths import keyslot_path
+from app.services import audit
+from app.services.passwords import check_new_password
+from app.store import keyslots, throttle
+from app.store.handle import Store
+from app.store.opening import open_store
+
+RECOVERY_WHO = "#recovery"
+
+
+def unlock(db_path: Path, username: str, password: str) -> Store:
+    username = username.strip()
+    throttle.check(db_path, username)
+    slot_file = keyslots.read_slot_file(keyslot_path(db_path))
+    slot = slot_file.find("password", username)
+    try:
+        if slot is None:
+            raise WrongPasswordError("用户名或密码不正确。")
+        key = keyslots.open_slot(slot_file, slot, password)
+    except WrongPasswordError:
+        throttle.record_failure(db_path, username)
+        raise
+    failures = throttle.failures(db_path, username)
+    store = open_store(db_path, key, username)
+    throttle.record_success(db_path, username)
+    audit.record_for(store, "login", "user", username,
+                     f"此前连续失败 {failures} 次" if failures else "")
+    return store
+
+
+def unlock_with_recovery(db_path: Path, recovery_code: str, username: str,
+                         new_password: str) -> Store:
+    """The principal's printed code resets one user's password and logs them in."""
+    check_new_password(new_password)
+    throttle.check(db_path, RECOVERY_WHO)
+    slot_path = keyslot_path(db_path)
+    slot_file = keyslots.read_slot_file(slot_path)
+    slot = slot_file.find("recovery")
+    if slot is None:
+        raise WrongPasswordError("此数据库没有恢复码。")
+    try:
+        key = keyslots.open_slot(slot_file, slot,
+                                 keyslots.normalize_recovery_code(recovery_code))
+    except WrongPasswordError:
+        throttle.record_failure(db_path, RECOVERY_WHO)
+        raise WrongPasswordError("恢复码不正确。") from None
+    store = open_store(db_path, key, username.strip())
+    throttle.record_success(db_path, RECOVERY_WHO)
+    keyslots.replace_slot(slot_file, keyslots.make_slot(slot_file.db_id, key, new_password,
+                                                        "password", store.user.username))
+    keyslots.write_slot_file(slot_path, slot_file)
+    throttle.record_success(db_path, store.user.username)
+    audit.record_for(store, "recovery_used", "user", store.user.username, "用恢复码重设密码")
+    return store
+
+
+def change_password(store: Store, old_password: str, new_password: str) -> None:
+    check_new_password(new_password)
+    slot_path = keyslot_path(store.path)
+    slot_file = keyslots.read_slot_file(slot_path)
+    slot = slot_file.find("password", store.user.username)
+    if slot is None:
+        raise WrongPasswordError("找不到您的密钥槽，请用恢复码重设密码。")
+    try:
+        keyslots.open_slot(slot_file, slot, old_password)
+    except WrongPasswordError:
+        raise WrongPasswordError("原密码不正确。") from None
+    keyslots.replace_slot(slot_file, keyslots.make_slot(
+        slot_file.db_id, store.db_key, new_password, "password", store.user.username))
+    keyslots.write_slot_file(slot_path, slot_file)
+    audit.record_for(store, "password_changed", "user", store.user.username)
+
+
+def lock(store: Store) -> None:
+    """Logout or idle auto-lock: record it, then forget the key."""
+    if store.is_open:
+        audit.record_for(store, "logout", "user", store.user.username)
+        store.close()

@@ -1,0 +1,172 @@
+"""Key slots: the database key, wrapped once per password (LUKS / KeePassXC style).
+
+The database is encrypted with a random 256-bit key that nobody types. Each user's
+password, and the recovery code printed at setup, unwraps a copy of that key: Argon2id
+turns the secret into a wrapping key, AES-256-GCM decrypts the slot. A wrong secret
+fails the GCM tag, so we know it is wrong without touching the database. Changing a
+password rewrites one slot; the database is never re-encrypted.
+
+The slot file is JSON beside the database and holds no student data: usernames, salts,
+KDF parameters, nonces and ciphertexts. It is replaced atomically (write, fsync,
+rename) so a crash leaves either the old or the new file.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
+from app.errors import StoreError, WrongPasswordError
+
+FORMAT = "qingxin-keyslots"
+VERSION = 1
+RECOVERY_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read off paper
+RECOVERY_GROUPS = 6
+RECOVERY_GROUP_LEN = 5
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    """Argon2id cost. 128 MiB, 4 passes, 4 lanes ≈ 0.45 s on the reference machine."""
+
+    memory_kib: int = 128 * 1024
+    iterations: int = 4
+    lanes: int = 4
+
+
+DEFAULT_KDF = KdfParams()
+
+
+@dataclass
+class Slot:
+    id: str
+    kind: str  # "password" or "recovery"
+    user: str  # username for password slots, "" for the recovery slot
+    salt: str
+    nonce: str
+    wrapped: str
+    kdf: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class SlotFile:
+    db_id: str
+    slots: list[Slot]
+
+    def find(self, kind: str, user: str = "") -> Slot | None:
+        return next((s for s in self.slots if s.kind == kind and s.user == user), None)
+
+
+def new_database_key() -> bytes:
+    return secrets.token_bytes(32)
+
+
+def new_recovery_code() -> str:
+    """30 characters from a 32-letter alphabet: 150 bits, grouped for reading aloud."""
+    chars = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(
+        RECOVERY_GROUPS * RECOVERY_GROUP_LEN))
+    return "-".join(chars[i:i + RECOVERY_GROUP_LEN] for i in range(0, len(chars),
+                                                                 RECOVERY_GROUP_LEN))
+
+
+def normalize_recovery_code(code: str) -> str:
+    """Accept the code as typed: any case, with or without spaces and dashes."""
+    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+    return "-".join(cleaned[i:i + RECOVERY_GROUP_LEN] for i in range(0, len(cleaned),
+                                                                   RECOVERY_GROUP_LEN))
+
+
+def _derive(secret: str, salt: bytes, kdf: KdfParams) -> bytes:
+    return Argon2id(
+        salt=salt, length=32, iterations=kdf.iterations, lanes=kdf.lanes,
+        memory_cost=kdf.memory_kib,
+    ).derive(secret.encode("utf-8"))
+
+
+def _aad(db_id: str, slot: Slot) -> bytes:
+    """Binds a slot to its database and owner: a slot copied elsewhere will not open."""
+    return f"{FORMAT}|{db_id}|{slot.id}|{slot.kind}|{slot.user}".encode()
+
+
+def make_slot(db_id: str, db_key: bytes, secret: str, kind: str, user: str = "",
+              kdf: KdfParams | None = None) -> Slot:
+    kdf = kdf or DEFAULT_KDF
+    salt = secrets.token_bytes(16)
+    nonce = secrets.token_bytes(12)
+    slot = Slot(id=uuid.uuid4().hex, kind=kind, user=user, salt=_b64(salt), nonce=_b64(nonce),
+                wrapped="", kdf=asdict(kdf))
+    wrapping_key = _derive(secret, salt, kdf)
+    slot.wrapped = _b64(AESGCM(wrapping_key).encrypt(nonce, db_key, _aad(db_id, slot)))
+    return slot
+
+
+def open_slot(slot_file: SlotFile, slot: Slot, secret: str) -> bytes:
+    """The database key, or WrongPasswordError if the secret does not open this slot."""
+    kdf = KdfParams(**slot.kdf)
+    wrapping_key = _derive(secret, _unb64(slot.salt), kdf)
+    try:
+        return AESGCM(wrapping_key).decrypt(
+            _unb64(slot.nonce), _unb64(slot.wrapped), _aad(slot_file.db_id, slot))
+    except InvalidTag:
+        raise WrongPasswordError("用户名或密码不正确。") from None
+
+
+def new_slot_file() -> SlotFile:
+    return SlotFile(db_id=uuid.uuid4().hex, slots=[])
+
+
+def read_slot_file(path: Path) -> SlotFile:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        if raw.get("format") != FORMAT:
+            raise ValueError("format")
+        if raw.get("version") != VERSION:
+            raise StoreError("密钥文件的版本比本程序新，请升级青心。")
+        return SlotFile(db_id=raw["db_id"], slots=[Slot(**s) for s in raw["slots"]])
+    except FileNotFoundError:
+        raise StoreError(
+            f"找不到密钥文件 {path.name}，数据库无法打开。请从备份中一并恢复数据库和密钥文件。"
+        ) from None
+    except (ValueError, KeyError, TypeError):
+        raise StoreError(f"密钥文件 {path.name} 已损坏，无法读取。请从备份恢复。") from None
+
+
+def write_slot_file(path: Path, slot_file: SlotFile) -> None:
+    """Atomic replace: a crash or a full disk leaves the previous file intact."""
+    payload = {"format": FORMAT, "version": VERSION, "db_id": slot_file.db_id,
+               "slots": [asdict(s) for s in slot_file.slots]}
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(payload, fh, indent=1)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise StoreError("无法写入密钥文件（磁盘已满或只读？），原有密钥未改变。",
+                         detail=f"{type(err).__name__}: {err.errno}") from None
+
+
+def replace_slot(slot_file: SlotFile, new: Slot) -> None:
+    """Put `new` in place of the slot of the same kind and user (or add it)."""
+    slot_file.slots = [s for s in slot_file.slots
+                       if not (s.kind == new.kind and s.user == new.user)]
+    slot_file.slots.append(new)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"))

@@ -1,0 +1,63 @@
+"""Schema migrations (alembic, shipped inside the package).
+
+Opening a database brings its schema to the program's head revision. An existing
+database is copied (encrypted) into backups/ first, so a failed migration loses nothing.
+A database from a newer program is refused: we cannot know what its tables mean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy import Engine
+
+from app.errors import StoreError
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def _config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None, "no migrations shipped"
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, before: Callable[[str | None], None] | None = None) -> bool:
+    """Migrate to head; `before(current)` runs first when existing data is migrated.
+
+    Returns True if anything ran.
+    """
+    cfg = _config()
+    current = current_revision(engine)
+    script = ScriptDirectory.from_config(cfg)
+    if current is not None:
+        try:
+            script.get_revision(current)
+        except CommandError:
+            raise StoreError("该数据库由更新版本的青心创建，请先升级本程序再打开。",
+                             detail=f"unknown revision {current}") from None
+    if current == head_revision():
+        return False
+    if current is not None and before is not None:
+        before(current)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    return True
