@@ -30,6 +30,9 @@ class Student(Base):
     guardians: Mapped[list[Guardian]] = relationship(
         back_populates="student", cascade="all, delete-orphan"
     )
+    moves: Mapped[list[ClassMove]] = relationship(
+        cascade="all, delete-orphan", order_by="ClassMove.id"
+    )
 
 
 class ClassMove(Base):

@@ -1,0 +1,53 @@
+"""What every command that opens a database shares: --db, --user, the password."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from app.errors import BadInputError
+from app.paths import default_db_path
+from app.services.auth import unlock
+from app.store.handle import Store
+
+PASSWORD_ENV = "QINGXIN_PASSWORD"
+
+
+def add_db_args(parser: argparse.ArgumentParser, with_user: bool = True) -> None:
+    parser.add_argument("--db", type=Path, default=None,
+                        help=f"数据库文件（默认 {default_db_path()}）")
+    if with_user:
+        parser.add_argument("--user", default=os.environ.get("QINGXIN_USER", "admin"),
+                            help="登录用户名（默认 admin，或环境变量 QINGXIN_USER）")
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    return args.db if args.db is not None else default_db_path()
+
+
+def read_password(prompt: str = "密码：", confirm: bool = False) -> str:
+    """From QINGXIN_PASSWORD, else an interactive prompt; never from a command-line flag
+    (it would show in the process list and shell history)."""
+    env = os.environ.get(PASSWORD_ENV)
+    if env:
+        return env
+    if not sys.stdin.isatty():
+        raise BadInputError(f"需要密码：请在终端中运行，或设置环境变量 {PASSWORD_ENV}。")
+    password = getpass.getpass(prompt)
+    if confirm and getpass.getpass("再次输入：") != password:
+        raise BadInputError("两次输入的密码不一致。")
+    return password
+
+
+def open_db(args: argparse.Namespace) -> Store:
+    return unlock(db_path(args), args.user, read_password())
+
+
+def write_text_output(text: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8-sig")

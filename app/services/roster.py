@@ -1,0 +1,239 @@
+"""Roster import and the yearly promotion, each as preview → confirm → one transaction.
+
+The preview reads the file and compares it with the database; nothing is written. The
+apply step compares again inside its write transaction (the database may have changed
+while the teacher looked at the preview) and writes everything or nothing. Students are
+matched by 学籍号 only: names repeat, 学籍号 do not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.errors import BadInputError
+from app.models import ClassMove, Guardian, School, SchoolClass, SchoolYear, Student
+from app.services import audit
+from app.services.permissions import STAFF, require
+from app.services.progress import NO_PROGRESS, Progress
+from app.services.roster_file import (
+    RosterFile,
+    RosterRow,
+    RowProblem,
+    class_display_name,
+    read_roster,
+)
+from app.store.handle import Store
+
+IN_SCHOOL = ("enrolled", "suspended")
+
+
+@dataclass(frozen=True)
+class RosterChange:
+    row_number: int
+    student_no: str
+    name: str
+    kind: str  # "add", "update", "move"
+    details: tuple[str, ...] = ()
+
+
+@dataclass
+class RosterPreview:
+    file_name: str
+    rows: list[RosterRow]
+    added: list[RosterChange] = field(default_factory=list)
+    updated: list[RosterChange] = field(default_factory=list)
+    moved: list[RosterChange] = field(default_factory=list)
+    unchanged: int = 0
+    rejected: list[RowProblem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.added or self.updated or self.moved)
+
+
+@dataclass(frozen=True)
+class RosterChanges:
+    """What an applied import changed; views use it to decide whether to reload."""
+
+    added: int
+    updated: int
+    moved: int
+
+
+def preview_roster_import(store: Store, path: Path) -> RosterPreview:
+    require(store, *STAFF)
+    roster = read_roster(path)
+    with store.read() as session:
+        return _diff(session, roster, path.name)
+
+
+def apply_roster_import(store: Store, preview: RosterPreview,
+                        progress: Progress = NO_PROGRESS) -> RosterChanges:
+    require(store, *STAFF)
+    with store.write() as session:
+        fresh = _diff(session, RosterFile(rows=preview.rows, problems=[], column_map={},
+                                          ignored_columns=[], notes=[]), preview.file_name)
+        classes = _class_index(session)
+        changed = {c.student_no for c in fresh.added + fresh.updated + fresh.moved}
+        students = {s.student_no: s for s in session.scalars(
+            select(Student).options(selectinload(Student.guardians))
+            .where(Student.student_no.in_(changed)))}
+        total = len(preview.rows)
+        for i, row in enumerate(preview.rows):
+            if i % 200 == 0:
+                progress.step(i, total)
+            if row.student_no not in changed:
+                continue
+            cls = classes.get((row.grade, row.class_number))
+            if cls is None:
+                cls = SchoolClass(grade=row.grade, number=row.class_number)
+                session.add(cls)
+                session.flush()
+                classes[(row.grade, row.class_number)] = cls
+            _write_row(session, students.get(row.student_no), row, cls)
+        audit.record(session, store.user.username, "roster_import", "roster", "",
+                     f"新增 {len(fresh.added)}，更新 {len(fresh.updated)}，"
+                     f"调班 {len(fresh.moved)}")
+        progress.step(total, total)
+    return RosterChanges(len(fresh.added), len(fresh.updated), len(fresh.moved))
+
+
+def _write_row(session: Session, student: Student | None, row: RosterRow,
+               cls: SchoolClass) -> None:
+    if student is None:
+        student = Student(student_no=row.student_no, name=row.name, gender=row.gender,
+                          birth_date=row.birth_date, class_id=cls.id, guardians=[])
+        student.moves.append(ClassMove(from_class_id=None, to_class_id=cls.id,
+                                       reason="import"))
+        session.add(student)
+    else:
+        if student.class_id != cls.id:
+            session.add(ClassMove(student_id=student.id, from_class_id=student.class_id,
+                                  to_class_id=cls.id, reason="import"))
+            student.class_id = cls.id
+        student.name = row.name
+        student.gender = row.gender
+        if row.birth_date is not None:
+            student.birth_date = row.birth_date
+    if row.guardian_name or row.guardian_phone:
+        known = {(g.name, g.phone) for g in student.guardians}
+        if (row.guardian_name or "", row.guardian_phone or "") not in known:
+            student.guardians.append(Guardian(name=row.guardian_name or "",
+                                              phone=row.guardian_phone or ""))
+
+
+def _class_index(session: Session) -> dict[tuple[int, int], SchoolClass]:
+    return {(c.grade, c.number): c for c in session.scalars(
+        select(SchoolClass).where(SchoolClass.archived_year == 0))}
+
+
+def _diff(session: Session, roster: RosterFile, file_name: str) -> RosterPreview:
+    preview = RosterPreview(file_name=file_name, rows=list(roster.rows),
+                            rejected=list(roster.problems), notes=list(roster.notes))
+    existing = {
+        r.student_no: r for r in session.execute(
+            select(Student.student_no, Student.name, Student.gender, Student.birth_date,
+                   SchoolClass.grade, SchoolClass.number)
+            .join(SchoolClass, Student.class_id == SchoolClass.id))
+    }
+    for row in roster.rows:
+        old = existing.get(row.student_no)
+        new_class = class_display_name(row.grade, row.class_number)
+        if old is None:
+            preview.added.append(RosterChange(row.row_number, row.student_no, row.name, "add",
+                                              (new_class,)))
+            continue
+        details = []
+        if old.name != row.name:
+            details.append(f"姓名：{old.name} → {row.name}")
+        if old.gender != row.gender:
+            details.append("性别更正")
+        if row.birth_date is not None and old.birth_date != row.birth_date:
+            details.append("出生日期更正")
+        if (old.grade, old.number) != (row.grade, row.class_number):
+            preview.moved.append(RosterChange(
+                row.row_number, row.student_no, row.name, "move",
+                (f"{class_display_name(old.grade, old.number)} → {new_class}", *details)))
+        elif details:
+            preview.updated.append(RosterChange(row.row_number, row.student_no, row.name,
+                                                "update", tuple(details)))
+        else:
+            preview.unchanged += 1
+    return preview
+
+
+@dataclass(frozen=True)
+class PromotionStep:
+    class_id: int
+    old_name: str
+    new_name: str  # "" when the class graduates
+    students: int
+
+
+@dataclass
+class PromotionPreview:
+    from_year: int
+    to_year: int
+    steps: list[PromotionStep]
+
+    @property
+    def graduating(self) -> int:
+        return sum(s.students for s in self.steps if not s.new_name)
+
+
+def preview_promotion(store: Store) -> PromotionPreview:
+    """Every class moves up one grade; the top grade graduates."""
+    require(store, "admin", "counselor")
+    with store.read() as session:
+        return _promotion_plan(session)
+
+
+def _promotion_plan(session: Session) -> PromotionPreview:
+    top = session.scalar(select(School.top_grade)) or 9
+    year = session.scalar(select(SchoolYear).where(SchoolYear.is_current))
+    if year is None:
+        raise BadInputError("数据库中没有当前学年。")
+    per_class = dict(session.execute(
+        select(Student.class_id, func.count(Student.id))
+        .where(Student.status.in_(IN_SCHOOL)).group_by(Student.class_id)
+    ).all())
+    steps = []
+    for cls in session.scalars(select(SchoolClass).where(SchoolClass.archived_year == 0)
+                               .order_by(SchoolClass.grade.desc(), SchoolClass.number)):
+        new = "" if cls.grade >= top else class_display_name(cls.grade + 1, cls.number)
+        steps.append(PromotionStep(cls.id, class_display_name(cls.grade, cls.number), new,
+                                   per_class.get(cls.id, 0)))
+    return PromotionPreview(year.start_year, year.start_year + 1, steps)
+
+
+def apply_promotion(store: Store, preview: PromotionPreview) -> PromotionPreview:
+    """Top grade first, so a class never lands on a grade/number still taken."""
+    require(store, "admin", "counselor")
+    with store.write() as session:
+        plan = _promotion_plan(session)
+        if plan.from_year != preview.from_year:
+            raise BadInputError("学年已经升级过了，请重新预览。")
+        for step in plan.steps:
+            cls = session.get_one(SchoolClass, step.class_id)
+            if step.new_name:
+                cls.grade += 1
+            else:
+                cls.archived_year = plan.from_year
+                for student in session.scalars(select(Student).where(
+                        Student.class_id == cls.id, Student.status.in_(IN_SCHOOL))):
+                    student.status = "graduated"
+            session.flush()
+        current = session.scalar(select(SchoolYear).where(SchoolYear.is_current))
+        assert current is not None
+        current.is_current = False
+        session.add(SchoolYear(start_year=plan.to_year,
+                               starts_on=date(plan.to_year, 9, 1), is_current=True))
+        audit.record(session, store.user.username, "promotion", "school_year",
+                     plan.to_year, f"升级 {len(plan.steps)} 个班，毕业 {plan.graduating} 人")
+    return plan

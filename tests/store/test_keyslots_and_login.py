@@ -1,0 +1,131 @@
+"""Key slots, passwords, the recovery code and the failed-login delay."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.errors import StoreError, WrongPasswordError
+from app.paths import keyslot_path
+from app.services import accounts
+from app.services.auth import change_password, unlock, unlock_with_recovery
+from app.store import keyslots, throttle
+from tests.conftest import TEST_PASSWORD
+
+
+def test_wrong_password_is_refused_in_chinese(db_path, new_school):
+    with pytest.raises(WrongPasswordError) as info:
+        unlock(db_path, "admin", "not-the-password")
+    assert info.value.message == "用户名或密码不正确。"
+    assert info.value.exit_code == 3
+
+
+def test_unknown_user_gets_the_same_message(db_path, new_school):
+    with pytest.raises(WrongPasswordError) as info:
+        unlock(db_path, "nobody", TEST_PASSWORD)
+    assert info.value.message == "用户名或密码不正确。"
+
+
+def test_repeated_failures_impose_a_growing_delay(db_path, new_school):
+    for _ in range(throttle.FREE_ATTEMPTS):
+        with pytest.raises(WrongPasswordError):
+            unlock(db_path, "admin", "wrong-password")
+    # Even the right password must now wait.
+    with pytest.raises(WrongPasswordError) as info:
+        unlock(db_path, "admin", TEST_PASSWORD)
+    assert "秒后再试" in info.value.message
+    first = throttle.required_wait(db_path, "admin")
+    throttle.record_failure(db_path, "admin")
+    assert throttle.required_wait(db_path, "admin") > first
+
+
+def test_delay_expires_and_success_resets_the_count(db_path, new_school, monkeypatch):
+    for _ in range(throttle.FREE_ATTEMPTS):
+        with pytest.raises(WrongPasswordError):
+            unlock(db_path, "admin", "wrong-password")
+    monkeypatch.setattr(throttle, "required_wait", lambda *a, **k: 0)
+    unlock(db_path, "admin", TEST_PASSWORD).close()
+    assert throttle.failures(db_path, "admin") == 0
+
+
+def test_recovery_code_resets_the_password(db_path, new_school):
+    typed = new_school.recovery_code.lower().replace("-", " ")
+    store = unlock_with_recovery(db_path, typed, "admin", "brand-new-pass")
+    store.close()
+    with pytest.raises(WrongPasswordError):
+        unlock(db_path, "admin", TEST_PASSWORD)
+    unlock(db_path, "admin", "brand-new-pass").close()
+
+
+def test_wrong_recovery_code(db_path, new_school):
+    with pytest.raises(WrongPasswordError) as info:
+        unlock_with_recovery(db_path, "AAAAA-AAAAA", "admin", "brand-new-pass")
+    assert info.value.message == "恢复码不正确。"
+
+
+def test_change_password_rewrites_only_that_slot(db_path, new_school):
+    before = json.loads(keyslot_path(db_path).read_text())
+    with unlock(db_path, "admin", TEST_PASSWORD) as store:
+        with pytest.raises(WrongPasswordError):
+            change_password(store, "wrong-old-pass", "another-pass-1")
+        change_password(store, TEST_PASSWORD, "another-pass-1")
+    after = json.loads(keyslot_path(db_path).read_text())
+    recovery_before = [s for s in before["slots"] if s["kind"] == "recovery"]
+    recovery_after = [s for s in after["slots"] if s["kind"] == "recovery"]
+    assert recovery_before == recovery_after
+    assert not keyslot_path(db_path).with_name(keyslot_path(db_path).name + ".tmp").exists()
+    unlock(db_path, "admin", "another-pass-1").close()
+
+
+def test_a_slot_copied_from_another_database_does_not_open(db_path, new_school, tmp_path):
+    from app.services.setup import create_school
+
+    other = tmp_path / "other" / "qingxin.db"
+    create_school(other, "另一所学校", "admin", TEST_PASSWORD)
+    mine = keyslots.read_slot_file(keyslot_path(db_path))
+    theirs = keyslots.read_slot_file(keyslot_path(other))
+    foreign = theirs.find("password", "admin")
+    with pytest.raises(WrongPasswordError):
+        keyslots.open_slot(mine, foreign, TEST_PASSWORD)
+
+
+def test_new_user_logs_in_with_own_password(db_path, store):
+    accounts.create_user(store, "liu", "刘老师", "counselor", "counselor-pass")
+    store.close()
+    with unlock(db_path, "liu", "counselor-pass") as s2:
+        assert s2.user.role == "counselor"
+
+
+def test_deactivated_user_cannot_log_in(db_path, store):
+    accounts.create_user(store, "liu", "刘老师", "counselor", "counselor-pass")
+    accounts.set_user_active(store, "liu", False)
+    store.close()
+    with pytest.raises(WrongPasswordError):
+        unlock(db_path, "liu", "counselor-pass")
+
+
+def test_second_open_is_told_the_database_is_in_use(db_path, store):
+    with pytest.raises(StoreError) as info:
+        unlock(db_path, "admin", TEST_PASSWORD)
+    assert "另一个" in info.value.message
+
+
+def test_missing_or_corrupt_slot_file(db_path, new_school):
+    path = keyslot_path(db_path)
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(StoreError) as info:
+        unlock(db_path, "admin", TEST_PASSWORD)
+    assert "密钥文件" in info.value.message
+    path.unlink()
+    with pytest.raises(StoreError) as info:
+        unlock(db_path, "admin", TEST_PASSWORD)
+    assert "找不到密钥文件" in info.value.message
+
+
+def test_short_password_is_refused(tmp_path):
+    from app.errors import BadInputError
+    from app.services.setup import create_school
+
+    with pytest.raises(BadInputError):
+        create_school(tmp_path / "q.db", "学校", "admin", "short")
