@@ -1,0 +1,99 @@
+"""The signed-in user's own account: who am I, change my password, lock now.
+
+Changing a password rewraps one key slot (app.services.auth.change_password); it runs
+on a worker because the old and the new password each cost an Argon2id derivation.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import QingxinError
+from app.labels import ROLES, label
+from app.services.auth import change_password
+from app.ui import messages, strings
+from app.ui.form_widgets import error_label, hint_label, password_edit
+from app.ui.store_context import StoreContext
+
+
+class ChangePasswordDialog(QDialog):
+    def __init__(self, ctx: StoreContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(strings.CHANGE_PASSWORD_TITLE)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setMinimumWidth(380)
+        self.old = password_edit()
+        self.new = password_edit()
+        self.new_again = password_edit()
+        self.error = error_label()
+        form = QFormLayout()
+        form.addRow(strings.OLD_PASSWORD, self.old)
+        form.addRow(strings.NEW_PASSWORD, self.new)
+        form.addRow(strings.NEW_PASSWORD_AGAIN, self.new_again)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def submit(self) -> None:
+        if self.new.text() != self.new_again.text():
+            self.error.setText(strings.PASSWORD_MISMATCH)
+            return
+        self.error.clear()
+        old, new = self.old.text(), self.new.text()
+        self.ctx.mutate(self, lambda store, _p: change_password(store, old, new),
+                        self._changed, label=strings.SAVING, on_failure=self._failed)
+
+    def _changed(self, _none: None) -> None:
+        messages.inform(self.parentWidget(), strings.CHANGE_PASSWORD_TITLE,
+                        strings.PASSWORD_CHANGED)
+        self.accept()
+
+    def _failed(self, exc: QingxinError) -> None:
+        self.error.setText(exc.message)
+
+
+class AccountPage(QWidget):
+    lock_requested = Signal()
+
+    def __init__(self, ctx: StoreContext, idle_minutes: int) -> None:
+        super().__init__()
+        self.ctx = ctx
+        store = ctx.require_store()
+        user = store.user
+        self.info = hint_label(strings.ACCOUNT_INFO.format(
+            username=user.username, name=user.display_name, role=label(ROLES, user.role),
+            path=store.path))
+        self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.password_button = QPushButton(strings.CHANGE_PASSWORD)
+        self.password_button.clicked.connect(self.change_password)
+        self.lock_button = QPushButton(strings.LOCK_NOW)
+        self.lock_button.clicked.connect(self.lock_requested)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.password_button)
+        buttons.addWidget(self.lock_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.info)
+        layout.addWidget(hint_label(strings.ACCOUNT_AUTOLOCK.format(minutes=idle_minutes)))
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+
+    def change_password(self) -> ChangePasswordDialog:
+        dialog = ChangePasswordDialog(self.ctx, self)
+        dialog.open()
+        return dialog

@@ -1,0 +1,104 @@
+"""The GUI entry point: `run(argv)`, called by `qingxin gui` (app.cli) and the installer's
+launcher.
+
+Options: `--db PATH` (default: app.paths.default_db_path()), `--lock-minutes N` (idle
+auto-lock, default 10), and `--screenshot PNG`, which signs in with `--user` and the
+QINGXIN_PASSWORD environment variable, saves the main window as an image and exits —
+for a machine without a display (QT_QPA_PLATFORM=offscreen) and for the docs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.errors import QingxinError
+from app.paths import default_db_path, keyslot_path
+from app.services.auth import unlock
+from app.ui import messages, strings, workers
+from app.ui.fonts import install_chinese_translation, use_shipped_font
+from app.ui.idle import DEFAULT_IDLE_MINUTES
+from app.ui.shell import Shell, database_state
+
+SCREENSHOT_POLL_MS = 100
+EXIT_STORE_PROBLEM = 4
+
+
+def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
+    parser = argparse.ArgumentParser(prog="qingxin gui", description="青心 图形界面")
+    parser.add_argument("--db", type=Path, default=None, help="数据库文件（默认在用户数据目录）")
+    parser.add_argument("--lock-minutes", type=float, default=DEFAULT_IDLE_MINUTES,
+                        help="无操作多少分钟后自动锁定")
+    parser.add_argument("--screenshot", type=Path, default=None,
+                        help="登录（QINGXIN_PASSWORD）后把主窗口保存为 PNG 并退出")
+    parser.add_argument("--user", default="admin", help="--screenshot 使用的用户名")
+    return parser.parse_known_args(list(argv))
+
+
+def prepare_application(app: QApplication) -> None:
+    """Font, translations and application name: what every window relies on."""
+    app.setApplicationName("Qingxin")
+    app.setApplicationDisplayName(strings.APP_TITLE)
+    use_shipped_font(app)
+    install_chinese_translation(app)
+
+
+def _show_unexpected(kind: type[BaseException], exc: BaseException,
+                     tb: TracebackType | None) -> None:
+    """A bug in a slot must not end the session: show the generic box, log the type."""
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, exc, tb)
+        return
+    messages.show_error(None, exc.with_traceback(tb))
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    args, qt_args = parse_args(sys.argv[1:] if argv is None else argv)
+    db_path: Path = args.db or default_db_path()
+    app = QApplication.instance() or QApplication(["qingxin", *qt_args])
+    assert isinstance(app, QApplication)
+    prepare_application(app)
+    app.setQuitOnLastWindowClosed(False)
+    if args.screenshot is not None:
+        return _screenshot(app, db_path, args.user, args.screenshot)
+    if database_state(db_path) == "incomplete":
+        missing = keyslot_path(db_path) if db_path.exists() else db_path
+        QMessageBox.critical(None, strings.APP_TITLE, strings.DB_INCOMPLETE.format(
+            folder=db_path.parent, missing=missing.name))
+        return EXIT_STORE_PROBLEM
+    sys.excepthook = _show_unexpected
+    shell = Shell(db_path, int(args.lock_minutes * 60_000))
+    shell.start()
+    return app.exec()
+
+
+def _screenshot(app: QApplication, db_path: Path, username: str, png: Path) -> int:
+    password = os.environ.get("QINGXIN_PASSWORD", "")
+    shell = Shell(db_path)
+    try:
+        store = unlock(db_path, username, password)
+    except QingxinError as err:
+        print(f"错误：{err.message}", file=sys.stderr)
+        return err.exit_code
+    shell.window.attach(store)
+
+    def save_when_loaded() -> None:
+        if workers.busy():
+            QTimer.singleShot(SCREENSHOT_POLL_MS, save_when_loaded)
+            return
+        png.parent.mkdir(parents=True, exist_ok=True)
+        shell.window.grab().save(str(png))
+        shell.window.close()
+        app.quit()
+
+    QTimer.singleShot(SCREENSHOT_POLL_MS, save_when_loaded)
+    app.exec()
+    print(png)
+    return 0

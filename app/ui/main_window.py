@@ -1,0 +1,227 @@
+"""The main window: navigation on the left, one page per area, the idle lock.
+
+Which pages exist depends on the signed-in role: a 班主任 gets the student list (the
+service restricts it to their class) and their own account; user management and the
+audit log are the admin's. Locking (idle timeout, the 锁定 button, Ctrl+L) waits for
+running background work, closes every open dialog, clears every model, hides the
+window and closes the Store; `attach` with a new Store restores the views, rebuilding
+them only if a different user signed in.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QWidget,
+)
+
+from app.labels import ROLES, label
+from app.services import auth
+from app.services.permissions import STAFF
+from app.store.handle import CurrentUser, Store
+from app.ui import strings, workers
+from app.ui.account_page import AccountPage
+from app.ui.audit_page import AuditPage
+from app.ui.idle import DEFAULT_IDLE_MINUTES, IdleWatcher
+from app.ui.store_context import StoreContext
+from app.ui.students_page import StudentsPage
+from app.ui.users_page import UsersPage
+
+BUSY_RETRY_MS = 5_000
+NAV_WIDTH = 150
+NAV_STYLE = """
+QListWidget { border: none; background: #eef3f1; font-size: 11pt; }
+QListWidget::item { padding: 12px 16px; }
+QListWidget::item:selected { background: #2f7d6d; color: white; }
+"""
+
+
+@runtime_checkable
+class Page(Protocol):
+    """What the window asks of every page: load, forget (on lock), react to changes."""
+
+    def reload(self) -> None: ...
+    def clear(self) -> None: ...
+    def on_changed(self, change: object) -> None: ...
+
+
+class PlaceholderPage(QLabel):
+    """An area a later version fills; says so instead of showing an empty page."""
+
+    def __init__(self) -> None:
+        super().__init__(strings.PLACEHOLDER)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setStyleSheet("color: #777; font-size: 14pt;")
+
+    def reload(self) -> None:
+        return None
+
+    def clear(self) -> None:
+        return None
+
+    def on_changed(self, change: object) -> None:
+        return None
+
+
+class SettingsPage(QTabWidget):
+    """设置: tabs for the user's own account and, for an admin, users and the audit log."""
+
+    def __init__(self, tabs: list[tuple[str, QWidget]]) -> None:
+        super().__init__()
+        for title, page in tabs:
+            self.addTab(page, title)
+        self.pages = [page for _title, page in tabs if isinstance(page, Page)]
+
+    def reload(self) -> None:
+        for page in self.pages:
+            page.reload()
+
+    def clear(self) -> None:
+        for page in self.pages:
+            page.clear()
+
+    def on_changed(self, change: object) -> None:
+        for page in self.pages:
+            page.on_changed(change)
+
+
+class MainWindow(QMainWindow):
+    locked = Signal(str)  # the username that was signed in, to prefill the lock screen
+    closed = Signal()
+
+    def __init__(self, ctx: StoreContext,
+                 idle_ms: int = DEFAULT_IDLE_MINUTES * 60_000) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle(strings.APP_TITLE)
+        self.resize(1100, 720)
+        self.nav = QListWidget()
+        self.nav.setFixedWidth(NAV_WIDTH)
+        self.nav.setStyleSheet(NAV_STYLE)
+        self.stack = QStackedWidget()
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.user_label = QLabel()
+        self.lock_button = QPushButton(strings.LOCK_NOW)
+        self.lock_button.clicked.connect(self.lock)
+        self.statusBar().addWidget(self.user_label)
+        self.statusBar().addPermanentWidget(self.lock_button)
+        lock_action = QAction(strings.LOCK_NOW, self)
+        lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        lock_action.triggered.connect(self.lock)
+        self.addAction(lock_action)
+        self.idle = IdleWatcher(idle_ms, self)
+        self.idle.idle.connect(self.lock)
+        self.ctx.changed.connect(self._broadcast)
+        self.pages: list[Page] = []
+        self.students_page: StudentsPage | None = None
+        self._user: CurrentUser | None = None
+
+    def attach(self, store: Store) -> None:
+        """Show the window for an unlocked store (after login or unlocking)."""
+        self.ctx.store = store
+        if store.user != self._user:
+            self._build_pages(store.user)
+        self.user_label.setText(strings.STATUS_USER.format(
+            name=store.user.display_name, role=label(ROLES, store.user.role)))
+        for page in self.pages:
+            page.reload()
+        self.idle.start()
+        self.show()
+
+    def _build_pages(self, user: CurrentUser) -> None:
+        self._user = user
+        current = self.nav.currentItem().text() if self.nav.currentItem() else ""
+        self.nav.clear()
+        while self.stack.count():
+            old = self.stack.widget(0)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+        staff = user.role in STAFF
+        self.students_page = StudentsPage(self.ctx, can_manage=staff,
+                                          own_class_only=not staff)
+        account = AccountPage(self.ctx, max(1, self.idle.timeout_ms // 60_000))
+        account.lock_requested.connect(self.lock)
+        settings_tabs: list[tuple[str, QWidget]] = [(strings.SETTINGS_ACCOUNT_TAB, account)]
+        if user.role == "admin":
+            users = UsersPage(self.ctx, self.students_page.model.classes)
+            self.students_page.model.modelReset.connect(users.refresh_class_names)
+            settings_tabs += [(strings.SETTINGS_USERS_TAB, users),
+                              (strings.SETTINGS_AUDIT_TAB, AuditPage(self.ctx))]
+        entries: list[tuple[str, QWidget]] = [(strings.NAV_STUDENTS, self.students_page)]
+        if staff:
+            entries += [(strings.NAV_SCREENING, PlaceholderPage()),
+                        (strings.NAV_WARNINGS, PlaceholderPage()),
+                        (strings.NAV_REPORTS, PlaceholderPage())]
+        entries.append((strings.NAV_SETTINGS, SettingsPage(settings_tabs)))
+        self.pages = [page for _title, page in entries if isinstance(page, Page)]
+        for title, page in entries:
+            self.nav.addItem(title)
+            self.stack.addWidget(page)
+        titles = [title for title, _page in entries]
+        self.nav.setCurrentRow(titles.index(current) if current in titles else 0)
+
+    def show_area(self, title: str) -> None:
+        items = self.nav.findItems(title, Qt.MatchFlag.MatchExactly)
+        if items:
+            self.nav.setCurrentItem(items[0])
+
+    def _broadcast(self, change: object) -> None:
+        for page in self.pages:
+            page.on_changed(change)
+
+    def lock(self) -> None:
+        if self.ctx.store is None:
+            return
+        if workers.busy():
+            self.statusBar().showMessage(strings.LOCKING_DEFERRED, BUSY_RETRY_MS)
+            QTimer.singleShot(BUSY_RETRY_MS, self, self.lock)
+            return
+        self.idle.stop()
+        self._close_dialogs()
+        for page in self.pages:
+            page.clear()
+        self.hide()
+        store, self.ctx.store = self.ctx.store, None
+        username = store.user.username
+        auth.lock(store)
+        self.locked.emit(username)
+
+    @staticmethod
+    def _close_dialogs() -> None:
+        """Every open dialog may show student data (a roster preview, an error naming a
+        row), and none may survive behind the lock screen."""
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if workers.busy():
+            self.statusBar().showMessage(strings.CLOSE_WHILE_BUSY, BUSY_RETRY_MS)
+            event.ignore()
+            return
+        self.idle.stop()
+        if self.ctx.store is not None:
+            for page in self.pages:
+                page.clear()
+            store, self.ctx.store = self.ctx.store, None
+            auth.lock(store)
+        event.accept()
+        self.closed.emit()

@@ -1,0 +1,64 @@
+"""Message boxes, including the one place where an exception becomes a dialog.
+
+Boxes are opened with `open()` (window-modal, non-blocking) rather than `exec()`, so no
+nested event loop runs while the idle lock or a test drives the application. An error
+the user can cause shows its Chinese `.message` (and `.problems`); anything else is a
+bug: the user gets a generic message and the log gets the exception type and the
+file, line and function of each frame, never the exception's text, which could hold a
+student's name.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from app.errors import QingxinError
+from app.services.progress import Cancelled
+from app.ui import strings
+
+log = logging.getLogger("qingxin.ui")
+
+SHOWN_PROBLEMS = 12
+
+
+def _box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.open()
+    return box
+
+
+def inform(parent: QWidget | None, title: str, text: str) -> QMessageBox:
+    return _box(parent, QMessageBox.Icon.Information, title, text)
+
+
+def warn(parent: QWidget | None, title: str, text: str,
+         problems: list[str] | None = None) -> QMessageBox:
+    if problems:
+        shown = "\n".join(problems[:SHOWN_PROBLEMS])
+        text = f"{text}\n\n{strings.PROBLEM_LIST_INTRO}\n{shown}"
+        if len(problems) > SHOWN_PROBLEMS:
+            text += "\n" + strings.PROBLEMS_MORE.format(n=len(problems) - SHOWN_PROBLEMS)
+    box = _box(parent, QMessageBox.Icon.Warning, title, text)
+    if problems and len(problems) > SHOWN_PROBLEMS:
+        box.setDetailedText("\n".join(problems))
+    return box
+
+
+def show_error(parent: QWidget | None, exc: BaseException) -> QMessageBox:
+    if isinstance(exc, Cancelled):
+        return inform(parent, strings.CANCELLED_TITLE, exc.message)
+    if isinstance(exc, QingxinError):
+        log.info("user-facing error %s: %s", type(exc).__name__, exc.detail)
+        problems = getattr(exc, "problems", None)
+        return warn(parent, strings.PROBLEM_TITLE, exc.message, problems)
+    frames = (f"  {frame.filename}:{frame.lineno} in {frame.name}"
+              for frame in traceback.extract_tb(exc.__traceback__))
+    log.error("unexpected %s\n%s", type(exc).__name__, "\n".join(frames))
+    return _box(parent, QMessageBox.Icon.Critical, strings.UNEXPECTED_TITLE,
+                strings.UNEXPECTED_TEXT)

@@ -1,0 +1,174 @@
+"""Roster import and new-school-year promotion: preview first, write only on confirm.
+
+Both previews are computed on a worker and shown in a dialog that writes nothing; the
+confirm button runs the apply service on a worker, which compares again inside its
+own transaction (the database may have changed while the teacher read the preview).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.roster import (
+    PromotionPreview,
+    RosterChanges,
+    RosterPreview,
+    apply_promotion,
+    apply_roster_import,
+    preview_promotion,
+    preview_roster_import,
+)
+from app.ui import messages, strings
+from app.ui.form_widgets import data_table, hint_label
+from app.ui.store_context import StoreContext
+from app.ui.table_models import Column, RowTableModel
+
+ADDED_COLUMNS = (
+    Column(strings.COL_ROW, lambda c: str(c.row_number), sort_key=lambda c: c.row_number),
+    Column(strings.COL_STUDENT_NO, lambda c: c.student_no),
+    Column(strings.COL_NAME, lambda c: c.name),
+    Column(strings.COL_CLASS, lambda c: "；".join(c.details)),
+)
+CHANGE_COLUMNS = (
+    Column(strings.COL_ROW, lambda c: str(c.row_number), sort_key=lambda c: c.row_number),
+    Column(strings.COL_STUDENT_NO, lambda c: c.student_no),
+    Column(strings.COL_NAME, lambda c: c.name),
+    Column(strings.COL_CHANGE, lambda c: "；".join(c.details)),
+)
+REJECTED_COLUMNS = (
+    Column(strings.COL_ROW, lambda p: str(p.row_number), sort_key=lambda p: p.row_number),
+    Column(strings.COL_COLUMN, lambda p: p.column or ""),
+    Column(strings.COL_REASON, lambda p: p.message),
+)
+PROMOTION_COLUMNS = (
+    Column(strings.COL_OLD_CLASS, lambda s: s.old_name),
+    Column(strings.COL_NEW_CLASS, lambda s: s.new_name or strings.PROMOTION_GRADUATE),
+    Column(strings.COL_STUDENTS, lambda s: str(s.students), sort_key=lambda s: s.students),
+)
+
+
+def _table(columns: tuple[Column, ...], rows: list) -> QWidget:
+    view = data_table()
+    model = RowTableModel(columns, rows)
+    model.setParent(view)
+    view.setModel(model)
+    view.resizeColumnsToContents()
+    return view
+
+
+class _PreviewDialog(QDialog):
+    """A preview with a confirm button; subclasses supply the apply call."""
+
+    def __init__(self, ctx: StoreContext, title: str, confirm_text: str,
+                 parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(title)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.resize(820, 560)
+        self.layout_ = QVBoxLayout(self)
+        self.buttons = QDialogButtonBox()
+        self.confirm = QPushButton(confirm_text)
+        self.buttons.addButton(self.confirm, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.apply)
+        self.buttons.rejected.connect(self.reject)
+
+    def apply(self) -> None:
+        raise NotImplementedError
+
+
+class RosterImportDialog(_PreviewDialog):
+    def __init__(self, ctx: StoreContext, preview: RosterPreview,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(ctx, strings.ROSTER_TITLE.format(file=preview.file_name),
+                         strings.ROSTER_CONFIRM, parent)
+        self.preview = preview
+        summary = strings.ROSTER_SUMMARY.format(
+            added=len(preview.added), updated=len(preview.updated), moved=len(preview.moved),
+            unchanged=preview.unchanged, rejected=len(preview.rejected))
+        self.summary = hint_label("\n".join([summary, *preview.notes]))
+        self.tabs = QTabWidget()
+        self.tabs.addTab(_table(ADDED_COLUMNS, preview.added),
+                         strings.ROSTER_TAB_ADDED.format(n=len(preview.added)))
+        self.tabs.addTab(_table(CHANGE_COLUMNS, preview.updated),
+                         strings.ROSTER_TAB_UPDATED.format(n=len(preview.updated)))
+        self.tabs.addTab(_table(CHANGE_COLUMNS, preview.moved),
+                         strings.ROSTER_TAB_MOVED.format(n=len(preview.moved)))
+        self.tabs.addTab(_table(REJECTED_COLUMNS, preview.rejected),
+                         strings.ROSTER_TAB_REJECTED.format(n=len(preview.rejected)))
+        if preview.rejected and not preview.has_changes:
+            self.tabs.setCurrentIndex(3)
+        if preview.rejected:
+            self.confirm.setText(strings.ROSTER_CONFIRM_SKIPPING.format(n=len(preview.rejected)))
+        if not preview.has_changes:
+            self.confirm.setEnabled(False)
+            self.confirm.setToolTip(strings.ROSTER_NOTHING)
+        self.layout_.addWidget(self.summary)
+        self.layout_.addWidget(self.tabs, 1)
+        self.layout_.addWidget(self.buttons)
+
+    def apply(self) -> None:
+        preview = self.preview
+        self.ctx.mutate(self, lambda store, progress: apply_roster_import(store, preview,
+                                                                          progress),
+                        self._applied, label=strings.ROSTER_APPLYING, cancellable=True)
+
+    def _applied(self, changes: RosterChanges) -> None:
+        messages.inform(self.parentWidget(), strings.APP_TITLE, strings.ROSTER_DONE.format(
+            added=changes.added, updated=changes.updated, moved=changes.moved))
+        self.accept()
+
+
+class PromotionDialog(_PreviewDialog):
+    def __init__(self, ctx: StoreContext, plan: PromotionPreview,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(ctx, strings.PROMOTION_TITLE, strings.PROMOTION_CONFIRM, parent)
+        self.plan = plan
+        self.summary = hint_label(strings.PROMOTION_SUMMARY.format(
+            from_year=plan.from_year, from_next=plan.from_year + 1, to_year=plan.to_year,
+            to_next=plan.to_year + 1, classes=len(plan.steps), graduating=plan.graduating))
+        self.layout_.addWidget(self.summary)
+        self.layout_.addWidget(_table(PROMOTION_COLUMNS, plan.steps), 1)
+        self.layout_.addWidget(self.buttons)
+
+    def apply(self) -> None:
+        plan = self.plan
+        self.ctx.mutate(self, lambda store, _progress: apply_promotion(store, plan),
+                        self._applied, label=strings.PROMOTION_APPLYING)
+
+    def _applied(self, _plan: PromotionPreview) -> None:
+        messages.inform(self.parentWidget(), strings.APP_TITLE, strings.PROMOTION_DONE)
+        self.accept()
+
+
+def start_roster_import(ctx: StoreContext, parent: QWidget,
+                        path: Path | None = None) -> None:
+    """Ask for a file (unless given), preview it on a worker, then show the preview."""
+    if path is None:
+        name, _ = QFileDialog.getOpenFileName(parent, strings.ROSTER_PICK, "",
+                                              strings.ROSTER_FILTER)
+        if not name:
+            return
+        path = Path(name)
+    chosen = path
+    ctx.query(parent, lambda store: preview_roster_import(store, chosen),
+              lambda preview: RosterImportDialog(ctx, preview, parent).open(),
+              label=strings.ROSTER_READING)
+
+
+def start_promotion(ctx: StoreContext, parent: QWidget) -> None:
+    ctx.query(parent, preview_promotion,
+              lambda plan: PromotionDialog(ctx, plan, parent).open(),
+              label=strings.PROMOTION_READING)

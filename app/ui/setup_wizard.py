@@ -1,0 +1,218 @@
+"""First-run setup: school, admin account, then the recovery code, shown exactly once.
+
+The database is created when the admin page is left (a commit page: there is no going
+back to a database that already exists). The recovery code must be printed, saved as
+a PDF or copied, and the teacher must tick "我已妥善保存恢复码" before Finish is
+enabled; closing the window before that is refused, because the code cannot be shown
+again.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QGuiApplication, QTextDocument
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from app.errors import QingxinError
+from app.services.passwords import MIN_LENGTH
+from app.services.setup import SetupResult, create_school
+from app.ui import strings
+from app.ui.fonts import MONO_FAMILY
+from app.ui.form_widgets import error_label, hint_label, password_edit
+from app.ui.workers import run_op
+
+PAGE_SCHOOL, PAGE_ADMIN, PAGE_RECOVERY = range(3)
+
+
+class SchoolPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(strings.SETUP_SCHOOL_TITLE)
+        self.name = QLineEdit()
+        form = QFormLayout(self)
+        form.addRow(hint_label(strings.SETUP_SCHOOL_HINT))
+        form.addRow(strings.SETUP_SCHOOL_NAME, self.name)
+        self.registerField("school*", self.name)
+
+
+class AdminPage(QWizardPage):
+    """Leaving this page creates the database on a worker thread."""
+
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle(strings.SETUP_ADMIN_TITLE)
+        self.setCommitPage(True)
+        self.setButtonText(QWizard.WizardButton.CommitButton, strings.SETUP_CREATE_BUTTON)
+        self.username = QLineEdit("admin")
+        self.display_name = QLineEdit()
+        self.password = password_edit()
+        self.password_again = password_edit()
+        self.error = error_label()
+        form = QFormLayout(self)
+        form.addRow(hint_label(strings.SETUP_ADMIN_HINT.format(n=MIN_LENGTH)))
+        form.addRow(strings.SETUP_USERNAME, self.username)
+        form.addRow(strings.SETUP_DISPLAY_NAME, self.display_name)
+        form.addRow(strings.SETUP_PASSWORD, self.password)
+        form.addRow(strings.SETUP_PASSWORD_AGAIN, self.password_again)
+        form.addRow(self.error)
+        self.registerField("username*", self.username)
+        self.registerField("password*", self.password)
+        self.registerField("password_again*", self.password_again)
+        self._creating = False
+
+    def validatePage(self) -> bool:
+        if self._wizard.result is not None:
+            return True
+        if self._creating:
+            return False
+        if self.password.text() != self.password_again.text():
+            self.error.setText(strings.PASSWORD_MISMATCH)
+            return False
+        self.error.clear()
+        self._creating = True
+        db_path = self._wizard.db_path
+        args = (self.field("school"), self.username.text(), self.password.text(),
+                self.display_name.text().strip())
+        op = run_op(self, lambda _p: create_school(db_path, *args), self._created,
+                    label=strings.SETUP_CREATING, cancellable=False,
+                    on_failure=self._failed)
+        op.finished.connect(self._done_creating)
+        return False
+
+    def _done_creating(self) -> None:
+        self._creating = False
+
+    def _created(self, result: SetupResult) -> None:
+        self._wizard.result = result
+        self._wizard.next()
+
+    def _failed(self, exc: QingxinError) -> None:
+        self.error.setText(exc.message)
+
+
+class RecoveryPage(QWizardPage):
+    def __init__(self, wizard: SetupWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle(strings.SETUP_RECOVERY_TITLE)
+        self.code = QLabel()
+        code_font = QFont(MONO_FAMILY)
+        code_font.setPointSize(16)
+        code_font.setBold(True)
+        self.code.setFont(code_font)
+        self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.print_button = QPushButton(strings.SETUP_PRINT)
+        self.pdf_button = QPushButton(strings.SETUP_SAVE_PDF)
+        self.copy_button = QPushButton(strings.SETUP_COPY)
+        self.print_button.clicked.connect(self.print_code)
+        self.pdf_button.clicked.connect(self.save_pdf)
+        self.copy_button.clicked.connect(self.copy_code)
+        self.note = hint_label()
+        self.saved = QCheckBox(strings.SETUP_SAVED_CHECK)
+        self.saved.toggled.connect(self.completeChanged)
+        buttons = QHBoxLayout()
+        for button in (self.print_button, self.pdf_button, self.copy_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint_label(strings.SETUP_RECOVERY_HINT))
+        layout.addSpacing(8)
+        layout.addWidget(self.code)
+        layout.addSpacing(8)
+        layout.addLayout(buttons)
+        layout.addWidget(self.note)
+        layout.addStretch(1)
+        layout.addWidget(self.saved)
+
+    def initializePage(self) -> None:
+        assert self._wizard.result is not None
+        self.code.setText(self._wizard.result.recovery_code)
+
+    def isComplete(self) -> bool:
+        return self.saved.isChecked()
+
+    def _document(self) -> QTextDocument:
+        doc = QTextDocument()
+        doc.setDefaultFont(QGuiApplication.font())
+        code = escape(self.code.text())
+        school = str(self._wizard.field("school"))
+        doc.setHtml(
+            f"<h2>{escape(strings.SETUP_PRINT_HEADING)}</h2>"
+            f"<p>{escape(strings.SETUP_PRINT_SCHOOL.format(school=school))}</p>"
+            f"<p style='font-family:\"{MONO_FAMILY}\"; font-size:20pt'><b>{code}</b></p>"
+            f"<p>{escape(strings.SETUP_PRINT_BODY)}</p><p>{date.today().isoformat()}</p>")
+        return doc
+
+    def print_code(self) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._document().print_(printer)
+
+    def save_pdf(self) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(self, strings.SETUP_SAVE_PDF,
+                                              "恢复码.pdf", "PDF (*.pdf)")
+        if not name:
+            return None
+        return self.write_pdf(Path(name))
+
+    def write_pdf(self, path: Path) -> Path:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(path))
+        self._document().print_(printer)
+        self.note.setText(strings.SETUP_PDF_WARNING)
+        return path
+
+    def copy_code(self) -> None:
+        QGuiApplication.clipboard().setText(self.code.text())
+        self.note.setText(strings.SETUP_COPIED)
+
+
+class SetupWizard(QWizard):
+    """Emits `created` with the SetupResult when the teacher finishes."""
+
+    created = Signal(object)
+
+    def __init__(self, db_path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db_path = db_path
+        self.result: SetupResult | None = None
+        self.setWindowTitle(strings.SETUP_TITLE)
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage)
+        self.school_page = SchoolPage()
+        self.admin_page = AdminPage(self)
+        self.recovery_page = RecoveryPage(self)
+        self.setPage(PAGE_SCHOOL, self.school_page)
+        self.setPage(PAGE_ADMIN, self.admin_page)
+        self.setPage(PAGE_RECOVERY, self.recovery_page)
+        self.setMinimumSize(640, 440)
+        self.accepted.connect(self._finished)
+
+    def reject(self) -> None:
+        if self.result is None:
+            super().reject()
+
+    def _finished(self) -> None:
+        self.created.emit(self.result)

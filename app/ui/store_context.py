@@ -1,0 +1,59 @@
+"""The unlocked Store that every page shares, and the "what changed" broadcast.
+
+Pages never keep a Store of their own: the idle lock closes it here, once, and any
+later call finds it gone (a StoreError in Chinese) instead of a half-closed engine.
+`query` is Anki's QueryOp (read, no broadcast); `mutate` is its CollectionOp: after
+the service commits, its small result value (e.g. RosterChanges) is emitted on
+`changed`, and each page decides from the value's type whether it must reload.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from app.errors import QingxinError, StoreError
+from app.services.progress import Progress
+from app.store.handle import Store
+from app.ui import messages, strings
+from app.ui.workers import Op, run_op
+
+
+class StoreContext(QObject):
+    changed = Signal(object)
+
+    def __init__(self, store: Store | None = None) -> None:
+        super().__init__()
+        self.store = store
+
+    def require_store(self) -> Store:
+        if self.store is None or not self.store.is_open:
+            raise StoreError("数据库已锁定，请重新登录。")
+        return self.store
+
+    def query(self, parent: QWidget | None, fn: Callable[[Store], Any],
+              on_done: Callable[[Any], None], *, label: str | None = None,
+              on_failure: Callable[[QingxinError], None] | None = None) -> Op | None:
+        try:
+            store = self.require_store()
+        except StoreError as exc:
+            messages.show_error(parent, exc)
+            return None
+        return run_op(parent, lambda _progress: fn(store), on_done, label=label,
+                      cancellable=False, on_failure=on_failure)
+
+    def mutate(self, parent: QWidget | None, fn: Callable[[Store, Progress], Any],
+               on_done: Callable[[Any], None], *, label: str = strings.WORKING,
+               cancellable: bool = False,
+               on_failure: Callable[[QingxinError], None] | None = None) -> Op | None:
+        try:
+            store = self.require_store()
+        except StoreError as exc:
+            messages.show_error(parent, exc)
+            return None
+        return run_op(parent, lambda progress: fn(store, progress), on_done, label=label,
+                      cancellable=cancellable, on_failure=on_failure,
+                      broadcast=self.changed.emit)

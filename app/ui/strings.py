@@ -1,0 +1,186 @@
+"""Wording that exists only on screen (window titles, buttons, hints).
+
+Labels for stored codes (genders, statuses, roles, audit actions) live in app.labels and
+are not repeated here; error messages come from the services' own exceptions.
+"""
+
+from __future__ import annotations
+
+APP_TITLE = "青心 · 学生心理档案"
+DB_INCOMPLETE = (
+    "{folder} 中的青心数据库不完整：缺少 {missing}。\n"
+    "数据库文件和密钥文件（.keys）必须放在一起。请从备份恢复，或联系区县技术支持。"
+)
+
+# workers / error dialogs
+WORKING = "正在处理…"
+CANCEL = "取消"
+CANCELLED_TITLE = "已取消"
+PROBLEM_TITLE = "无法完成"
+PROBLEM_LIST_INTRO = "具体问题："
+PROBLEMS_MORE = "……另有 {n} 条，请查看“详细信息”。"
+UNEXPECTED_TITLE = "程序错误"
+UNEXPECTED_TEXT = (
+    "发生了意外错误，操作没有完成，已写入的数据不受影响。\n"
+    "错误类型已记入日志（不含学生信息）。如反复出现，请联系区县技术支持。"
+)
+
+# setup wizard
+SETUP_TITLE = "青心 · 首次设置"
+SETUP_SCHOOL_TITLE = "学校信息"
+SETUP_SCHOOL_HINT = "青心把本校学生的心理档案加密保存在这台电脑上，不联网。请先填写学校名称。"
+SETUP_SCHOOL_NAME = "学校名称："
+SETUP_ADMIN_TITLE = "管理员账户"
+SETUP_ADMIN_HINT = (
+    "管理员可以管理用户、导入名册、查看审计日志。密码至少 {n} 个字符，"
+    "请牢记：忘记密码只能用下一步生成的恢复码重设。"
+)
+SETUP_USERNAME = "用户名："
+SETUP_DISPLAY_NAME = "姓名（可选）："
+SETUP_PASSWORD = "密码："
+SETUP_PASSWORD_AGAIN = "再次输入密码："
+SETUP_CREATE_BUTTON = "建立数据库"
+SETUP_CREATING = "正在建立加密数据库…"
+SETUP_RECOVERY_TITLE = "恢复码（只显示这一次）"
+SETUP_RECOVERY_HINT = (
+    "所有密码都遗忘时，只有这个恢复码能打开数据库。它只显示这一次，"
+    "请打印出来交校长保管，不要保存在这台电脑上。"
+)
+SETUP_PRINT = "打印…"
+SETUP_SAVE_PDF = "另存为 PDF…"
+SETUP_COPY = "复制"
+SETUP_COPIED = "已复制到剪贴板。粘贴到纸上记录后，请清空剪贴板。"
+SETUP_PDF_WARNING = "PDF 文件里有恢复码：打印后请立即删除该文件，不要留在电脑或U盘上。"
+SETUP_SAVED_CHECK = "我已妥善保存恢复码"
+SETUP_PRINT_HEADING = "青心 数据库恢复码"
+SETUP_PRINT_SCHOOL = "学校：{school}"
+SETUP_PRINT_BODY = "所有密码都遗忘时，用此恢复码重设密码。请妥善保管，不要与电脑放在一起。"
+PASSWORD_MISMATCH = "两次输入的密码不一致。"
+FIELD_REQUIRED = "请填写{field}。"
+
+# login
+LOGIN_TITLE = "青心 · 登录"
+LOCKED_TITLE = "青心 · 已锁定"
+LOCKED_HINT = "长时间无操作，已自动锁定。请重新登录。"
+LOGIN_HINT = "请输入用户名和密码。"
+LOGIN_USERNAME = "用户名："
+LOGIN_PASSWORD = "密码："
+LOGIN_BUTTON = "登录"
+LOGIN_CHECKING = "正在验证…"
+LOGIN_RECOVERY_LINK = "用恢复码重置密码"
+RECOVERY_TITLE = "用恢复码重置密码"
+RECOVERY_HINT = "输入校长保管的恢复码，为下面的账户设一个新密码。"
+RECOVERY_CODE = "恢复码："
+RECOVERY_NEW_PASSWORD = "新密码："
+RECOVERY_BUTTON = "重置并登录"
+
+# main window
+NAV_STUDENTS = "学生档案"
+NAV_SCREENING = "筛查测评"
+NAV_WARNINGS = "预警与转介"
+NAV_REPORTS = "报告与上报"
+NAV_SETTINGS = "设置"
+PLACEHOLDER = "该功能将在后续版本提供"
+STATUS_USER = "当前用户：{name}（{role}）"
+LOCK_NOW = "锁定"
+LOCKING_DEFERRED = "后台任务完成后将自动锁定。"
+CLOSE_WHILE_BUSY = "后台任务仍在进行，请等它完成后再关闭。"
+
+# students page
+STUDENTS_LOADING = "正在载入学生名单…"
+SEARCH_PLACEHOLDER = "搜索：姓名、拼音首字母（如 zs）或学籍号"
+ALL_GRADES = "全部年级"
+ALL_CLASSES = "全部班级"
+STUDENTS_COUNT = "共 {shown} 人（名单 {total} 人）"
+OWN_CLASS_TITLE = "本班学生：{classes}"
+OWN_CLASS_NONE = "您的账户尚未关联班级，请联系管理员。"
+IMPORT_ROSTER = "导入名册…"
+PROMOTE = "新学年升级…"
+COL_STUDENT_NO = "学籍号"
+COL_NAME = "姓名"
+COL_GENDER = "性别"
+COL_BIRTH = "出生日期"
+COL_CLASS = "班级"
+COL_STATUS = "状态"
+
+# roster import
+ROSTER_PICK = "选择名册文件"
+ROSTER_FILTER = "名册 (*.xlsx *.xls *.csv);;所有文件 (*)"
+ROSTER_READING = "正在读取名册并与数据库比对…"
+ROSTER_APPLYING = "正在导入名册…"
+ROSTER_TITLE = "导入名册：{file}"
+ROSTER_SUMMARY = (
+    "新增 {added} 人，更新 {updated} 人，调班 {moved} 人，无变化 {unchanged} 人，"
+    "无法导入 {rejected} 行。确认之前不会写入任何数据。"
+)
+ROSTER_TAB_ADDED = "新增（{n}）"
+ROSTER_TAB_UPDATED = "更新（{n}）"
+ROSTER_TAB_MOVED = "调班（{n}）"
+ROSTER_TAB_REJECTED = "无法导入（{n}）"
+ROSTER_CONFIRM = "确认导入"
+ROSTER_CONFIRM_SKIPPING = "确认导入（跳过无法导入的 {n} 行）"
+ROSTER_NOTHING = "名册与数据库一致，没有需要导入的变化。"
+ROSTER_DONE = "已导入：新增 {added} 人，更新 {updated} 人，调班 {moved} 人。"
+COL_ROW = "行号"
+COL_CHANGE = "变化"
+COL_COLUMN = "列"
+COL_REASON = "原因"
+
+# promotion
+PROMOTION_READING = "正在生成升级方案…"
+PROMOTION_APPLYING = "正在升级…"
+PROMOTION_TITLE = "新学年升级"
+PROMOTION_SUMMARY = (
+    "{from_year}-{from_next} 学年 → {to_year}-{to_next} 学年：全部 {classes} 个班升一级，"
+    "毕业 {graduating} 人。请核对后确认。"
+)
+PROMOTION_CONFIRM = "确认升级"
+PROMOTION_GRADUATE = "毕业"
+PROMOTION_DONE = "已完成学年升级。"
+COL_OLD_CLASS = "原班级"
+COL_NEW_CLASS = "新班级"
+COL_STUDENTS = "人数"
+
+# settings
+SETTINGS_ACCOUNT_TAB = "我的账户"
+SETTINGS_USERS_TAB = "用户管理"
+SETTINGS_AUDIT_TAB = "审计日志"
+ACCOUNT_INFO = "用户名：{username}\n姓名：{name}\n角色：{role}\n数据库：{path}"
+ACCOUNT_AUTOLOCK = "无操作 {minutes} 分钟后自动锁定。"
+CHANGE_PASSWORD = "修改密码…"
+CHANGE_PASSWORD_TITLE = "修改密码"
+OLD_PASSWORD = "原密码："
+NEW_PASSWORD = "新密码："
+NEW_PASSWORD_AGAIN = "再次输入新密码："
+PASSWORD_CHANGED = "密码已修改。"
+SAVING = "正在保存…"
+
+# users
+USERS_LOADING = "正在载入用户…"
+USER_ADD = "新增用户…"
+USER_DEACTIVATE = "停用"
+USER_ADD_TITLE = "新增用户"
+USER_ROLE = "角色："
+USER_CLASS = "所带班级："
+USER_NO_CLASSES = "（尚无班级，请先导入名册）"
+USER_ACTIVE = "启用"
+USER_INACTIVE = "已停用"
+COL_USERNAME = "用户名"
+COL_DISPLAY_NAME = "姓名"
+COL_ROLE = "角色"
+COL_USER_CLASS = "班级"
+COL_USER_STATE = "状态"
+COL_CREATED = "建立时间"
+
+# audit
+AUDIT_VERIFY = "校验日志链"
+AUDIT_VERIFYING = "正在校验审计日志…"
+AUDIT_REFRESH = "刷新"
+AUDIT_OK_TITLE = "校验通过"
+AUDIT_BROKEN_TITLE = "校验失败"
+AUDIT_TOTAL = "共 {n} 条记录（最新的在前，向下滚动载入更多）"
+COL_TIME = "时间"
+COL_USER = "用户"
+COL_ACTION = "操作"
+COL_TARGET = "对象"
+COL_DETAIL = "说明"

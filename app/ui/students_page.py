@@ -1,0 +1,171 @@
+"""学生档案: the student list with search, grade and class filters, roster import and
+the new-school-year promotion.
+
+The list loads on a worker (query plus pinyin indexing) and reloads only when a
+broadcast change says students changed (RosterChanges, PromotionPreview). A 班主任 sees
+the same page restricted by the service to their own class, with no import buttons.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.roster import PromotionPreview, RosterChanges
+from app.services.students import StudentRow, list_students
+from app.ui import strings
+from app.ui.form_widgets import data_table, hint_label
+from app.ui.roster_dialog import start_promotion, start_roster_import
+from app.ui.store_context import StoreContext
+from app.ui.student_model import (
+    IndexedStudents,
+    StudentFilterProxy,
+    StudentTableModel,
+    index_students,
+)
+
+STUDENT_CHANGES = (RosterChanges, PromotionPreview)
+
+
+def grade_label(row: StudentRow) -> str:
+    """The grade's name as the class name spells it ("初一(3)班" → "初一")."""
+    suffix = f"({row.class_number})班"
+    if row.class_name.endswith(suffix) and len(row.class_name) > len(suffix):
+        return row.class_name.removesuffix(suffix)
+    return f"{row.grade}年级"
+
+
+class StudentsPage(QWidget):
+    def __init__(self, ctx: StoreContext, can_manage: bool, own_class_only: bool) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.own_class_only = own_class_only
+        self._kept_filters: tuple[int | None, int | None] | None = None
+        self.model = StudentTableModel()
+        self.proxy = StudentFilterProxy(self.model)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(strings.SEARCH_PLACEHOLDER)
+        self.search.setClearButtonEnabled(True)
+        self.grade = QComboBox()
+        self.school_class = QComboBox()
+        self.grade.setMinimumContentsLength(6)
+        self.school_class.setMinimumContentsLength(10)
+        self.count = QLabel()
+        self.title = hint_label()
+        self.title.setVisible(own_class_only)
+        self.view = data_table()
+        self.view.setModel(self.proxy)
+        self.import_button = QPushButton(strings.IMPORT_ROSTER)
+        self.promote_button = QPushButton(strings.PROMOTE)
+        self.import_button.clicked.connect(lambda: self.start_import())
+        self.promote_button.clicked.connect(self.start_promotion)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        filters.addWidget(self.grade)
+        filters.addWidget(self.school_class)
+        filters.addStretch(1)
+        if can_manage:
+            filters.addWidget(self.import_button)
+            filters.addWidget(self.promote_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(filters)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.count)
+        self.grade.setVisible(not own_class_only)
+        self.school_class.setVisible(not own_class_only)
+
+        self.search.textChanged.connect(self._apply_filter)
+        self.grade.currentIndexChanged.connect(self._grade_changed)
+        self.school_class.currentIndexChanged.connect(self._apply_filter)
+        self.proxy.rowsInserted.connect(self._show_count)
+        self.proxy.rowsRemoved.connect(self._show_count)
+        self.proxy.modelReset.connect(self._show_count)
+        self.proxy.layoutChanged.connect(self._show_count)
+        self._fill_grades()
+
+    def reload(self) -> None:
+        self.count.setText(strings.STUDENTS_LOADING)
+        self.ctx.query(self, lambda store: index_students(list_students(store)), self._loaded)
+
+    def _loaded(self, indexed: IndexedStudents) -> None:
+        grade, class_id = self._kept_filters or (self.grade.currentData(),
+                                                 self.school_class.currentData())
+        self._kept_filters = None
+        self.model.set_students(indexed)
+        self._fill_grades(grade, class_id)
+        self.view.resizeColumnsToContents()
+        if self.own_class_only:
+            names = "、".join(name for _cid, name, _g in self.model.classes())
+            self.title.setText(strings.OWN_CLASS_TITLE.format(classes=names) if names
+                               else strings.OWN_CLASS_NONE)
+        self._show_count()
+
+    def clear(self) -> None:
+        """Called by the lock: no name may stay behind the lock screen, not even in the
+        search box; the grade and class chosen are kept for when the list reloads."""
+        self._kept_filters = (self.grade.currentData(), self.school_class.currentData())
+        self.search.clear()
+        self.model.clear()
+        self._fill_grades()
+        self.count.clear()
+
+    def on_changed(self, change: object) -> None:
+        if isinstance(change, STUDENT_CHANGES):
+            self.reload()
+
+    def _fill_grades(self, keep_grade: int | None = None, keep_class: int | None = None) -> None:
+        grades: dict[int, str] = {}
+        for row in self.model.rows:
+            if row.grade not in grades:
+                grades[row.grade] = grade_label(row)
+        self.grade.blockSignals(True)
+        self.grade.clear()
+        self.grade.addItem(strings.ALL_GRADES, None)
+        for grade in sorted(grades):
+            self.grade.addItem(grades[grade], grade)
+        index = self.grade.findData(keep_grade)
+        self.grade.setCurrentIndex(max(index, 0))
+        self.grade.blockSignals(False)
+        self._fill_classes(keep_class)
+
+    def _fill_classes(self, keep_class: int | None = None) -> None:
+        grade = self.grade.currentData()
+        self.school_class.blockSignals(True)
+        self.school_class.clear()
+        self.school_class.addItem(strings.ALL_CLASSES, None)
+        for class_id, name, class_grade in self.model.classes():
+            if grade is None or class_grade == grade:
+                self.school_class.addItem(name, class_id)
+        index = self.school_class.findData(keep_class)
+        self.school_class.setCurrentIndex(max(index, 0))
+        self.school_class.blockSignals(False)
+        self._apply_filter()
+
+    def _grade_changed(self) -> None:
+        self._fill_classes(self.school_class.currentData())
+
+    def _apply_filter(self) -> None:
+        self.proxy.set_filter(self.search.text(), self.grade.currentData(),
+                              self.school_class.currentData())
+        self._show_count()
+
+    def _show_count(self) -> None:
+        self.count.setText(strings.STUDENTS_COUNT.format(shown=self.proxy.rowCount(),
+                                                         total=self.model.rowCount()))
+
+    def start_import(self, path: Path | None = None) -> None:
+        start_roster_import(self.ctx, self, path)
+
+    def start_promotion(self) -> None:
+        start_promotion(self.ctx, self)
