@@ -9,12 +9,13 @@ header is off, because it could only sort the pages loaded so far.
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.labels import AUDIT_ACTIONS, label
 from app.services.audit import AuditRow, ChainReport, count_events, list_events, verify_chain
 from app.ui import messages, strings
-from app.ui.form_widgets import data_table, hint_label
+from app.ui.form_widgets import data_table, fit_columns
 from app.ui.store_context import StoreContext
 from app.ui.table_models import Column, RowTableModel, local_time_text
 
@@ -98,7 +99,7 @@ class AuditPage(QWidget):
         self.verify_button.clicked.connect(self.verify)
         self.refresh_button = QPushButton(strings.AUDIT_REFRESH)
         self.refresh_button.clicked.connect(self.reload)
-        self.total_label = hint_label()
+        self.total_label = QLabel()
         buttons = QHBoxLayout()
         buttons.addWidget(self.verify_button)
         buttons.addWidget(self.refresh_button)
@@ -119,10 +120,15 @@ class AuditPage(QWidget):
         if self.isVisible():
             self.reload()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """Reads (listing students, logins) are logged too, without a broadcast."""
+        super().showEvent(event)
+        self.reload()
+
     def _show_total(self) -> None:
         self.total_label.setText(strings.AUDIT_TOTAL.format(n=self.model.total)
                                  if self.model.total else "")
-        self.view.resizeColumnsToContents()
+        fit_columns(self.view)
 
     def verify(self) -> None:
         self.ctx.query(self, verify_chain, self._verified, label=strings.AUDIT_VERIFYING)

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView
 
 ERROR_STYLE = "color: #b3261e;"
+COLUMN_PADDING = 18
 
 
 def password_edit(placeholder: str = "") -> QLineEdit:
@@ -43,3 +44,10 @@ def data_table() -> QTableView:
     view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
     view.setSortingEnabled(True)
     return view
+
+
+def fit_columns(view: QTableView) -> None:
+    """Size columns to their text plus some air; the last one takes the rest."""
+    view.resizeColumnsToContents()
+    for column in range(view.model().columnCount() - 1):
+        view.setColumnWidth(column, view.columnWidth(column) + COLUMN_PADDING)

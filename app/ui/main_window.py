@@ -42,7 +42,7 @@ from app.ui.users_page import UsersPage
 BUSY_RETRY_MS = 5_000
 NAV_WIDTH = 150
 NAV_STYLE = """
-QListWidget { border: none; background: #eef3f1; font-size: 11pt; }
+QListWidget { border: none; outline: 0; background: #eef3f1; font-size: 11pt; }
 QListWidget::item { padding: 12px 16px; }
 QListWidget::item:selected { background: #2f7d6d; color: white; }
 """

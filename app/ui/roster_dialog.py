@@ -30,7 +30,7 @@ from app.services.roster import (
     preview_roster_import,
 )
 from app.ui import messages, strings
-from app.ui.form_widgets import data_table, hint_label
+from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.store_context import StoreContext
 from app.ui.table_models import Column, RowTableModel
 
@@ -63,7 +63,7 @@ def _table(columns: tuple[Column, ...], rows: list) -> QWidget:
     model = RowTableModel(columns, rows)
     model.setParent(view)
     view.setModel(model)
-    view.resizeColumnsToContents()
+    fit_columns(view)
     return view
 
 

@@ -40,6 +40,7 @@ from app.ui.form_widgets import error_label, hint_label, password_edit
 from app.ui.workers import run_op
 
 PAGE_SCHOOL, PAGE_ADMIN, PAGE_RECOVERY = range(3)
+RECOVERY_CODE_STYLE = "border: 1px solid #2f7d6d; background: white; padding: 14px;"
 
 
 class SchoolPage(QWizardPage):
@@ -74,10 +75,16 @@ class AdminPage(QWizardPage):
         form.addRow(strings.SETUP_PASSWORD, self.password)
         form.addRow(strings.SETUP_PASSWORD_AGAIN, self.password_again)
         form.addRow(self.error)
-        self.registerField("username*", self.username)
-        self.registerField("password*", self.password)
-        self.registerField("password_again*", self.password_again)
+        self.registerField("username", self.username)
+        for edit in (self.username, self.password, self.password_again):
+            edit.textChanged.connect(self.completeChanged)
         self._creating = False
+
+    def isComplete(self) -> bool:
+        """Not Qt's mandatory fields: those count as filled only once changed, and the
+        suggested username "admin" is already right."""
+        return all(edit.text().strip() for edit in (self.username, self.password,
+                                                    self.password_again))
 
     def validatePage(self) -> bool:
         if self._wizard.result is not None:
@@ -118,7 +125,9 @@ class RecoveryPage(QWizardPage):
         code_font = QFont(MONO_FAMILY)
         code_font.setPointSize(16)
         code_font.setBold(True)
+        code_font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, 1.5)
         self.code.setFont(code_font)
+        self.code.setStyleSheet(RECOVERY_CODE_STYLE)
         self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.print_button = QPushButton(strings.SETUP_PRINT)
         self.pdf_button = QPushButton(strings.SETUP_SAVE_PDF)

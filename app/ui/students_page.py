@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from app.services.roster import PromotionPreview, RosterChanges
 from app.services.students import StudentRow, list_students
 from app.ui import strings
-from app.ui.form_widgets import data_table, hint_label
+from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.roster_dialog import start_promotion, start_roster_import
 from app.ui.store_context import StoreContext
 from app.ui.student_model import (
@@ -104,7 +104,7 @@ class StudentsPage(QWidget):
         self._kept_filters = None
         self.model.set_students(indexed)
         self._fill_grades(grade, class_id)
-        self.view.resizeColumnsToContents()
+        fit_columns(self.view)
         if self.own_class_only:
             names = "、".join(name for _cid, name, _g in self.model.classes())
             self.title.setText(strings.OWN_CLASS_TITLE.format(classes=names) if names

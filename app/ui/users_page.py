@@ -26,7 +26,7 @@ from app.errors import QingxinError
 from app.labels import ROLES, label
 from app.services.accounts import UserRow, create_user, list_users, set_user_active
 from app.ui import strings
-from app.ui.form_widgets import data_table, error_label, hint_label, password_edit
+from app.ui.form_widgets import data_table, error_label, fit_columns, hint_label, password_edit
 from app.ui.store_context import StoreContext
 from app.ui.table_models import Column, RowTableModel, local_time_text
 
@@ -136,7 +136,7 @@ class UsersPage(QWidget):
     def _loaded(self, users: list[UserRow]) -> None:
         self.model.set_rows(users)
         self.refresh_class_names()
-        self.view.resizeColumnsToContents()
+        fit_columns(self.view)
         self.status.clear()
         self._selection_changed()
 

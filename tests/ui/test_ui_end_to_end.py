@@ -93,12 +93,14 @@ def test_setup_login_import_search_lock_unlock(qtbot, db_path: Path, tmp_path: P
     wizard.school_page.name.setText("青心实验中学")
     wizard.next()
     page = wizard.admin_page
+    create = wizard.button(QWizard.WizardButton.CommitButton)
+    assert page.username.text() == "admin" and not create.isEnabled()
     page.password.setText(PASSWORD)
     page.password_again.setText(PASSWORD + "x")
-    wizard.next()
+    create.click()
     assert page.error.text() == strings.PASSWORD_MISMATCH
     page.password_again.setText(PASSWORD)
-    wizard.next()
+    create.click()
     qtbot.waitUntil(lambda: wizard.currentId() == PAGE_RECOVERY, timeout=10_000)
     code = wizard.recovery_page.code.text()
     assert re.fullmatch(r"[0-9A-Z]{5}(-[0-9A-Z]{5}){5}", code), code

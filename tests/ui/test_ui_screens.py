@@ -1,0 +1,105 @@
+"""Screenshots of the main screens, rendered offscreen with the shipped font.
+
+Saved to $QINGXIN_SCREENS_DIR if set (to look at them, or for the docs), otherwise to
+the test's temporary folder. The assertions only check that each image was written and
+is not blank; whether the Chinese renders without tofu boxes is for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QWidget
+from test_ui_end_to_end import PASSWORD, front_login, idle, import_roster, login, write_roster
+from uihelpers import close_boxes
+
+from app.services.auth import unlock
+from app.services.roster import RosterPreview, apply_roster_import
+from app.services.setup import create_school
+from app.services.synthetic import synthetic_roster
+from app.ui import strings
+from app.ui.setup_wizard import SetupWizard
+from app.ui.shell import Shell
+from app.ui.users_page import UsersPage
+
+
+@pytest.fixture
+def screens_dir(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("QINGXIN_SCREENS_DIR") or tmp_path / "screens")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def save(widget: QWidget, folder: Path, name: str) -> Path:
+    path = folder / f"{name}.png"
+    assert widget.grab().save(str(path))
+    image = QImage(str(path))
+    assert image.width() > 100 and image.height() > 100
+    assert len({image.pixel(x, y) for x in range(0, image.width(), 7)
+                for y in range(0, image.height(), 7)}) > 4, f"{name} looks blank"
+    print(path)
+    return path
+
+
+def test_screenshots(qtbot, db_path: Path, tmp_path: Path, screens_dir: Path):
+    wizard = SetupWizard(tmp_path / "new" / "qingxin.db")
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.school_page.name.setText("青心实验中学")
+    save(wizard, screens_dir, "01-setup-school")
+    wizard.next()
+    wizard.admin_page.display_name.setText("刘老师")
+    wizard.admin_page.password.setText(PASSWORD)
+    wizard.admin_page.password_again.setText(PASSWORD)
+    save(wizard, screens_dir, "02-setup-admin")
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.result is not None, timeout=10_000)
+    idle(qtbot)
+    save(wizard, screens_dir, "03-setup-recovery-code")
+
+    create_school(db_path, "青心实验中学", "admin", PASSWORD, admin_display_name="刘老师")
+    with unlock(db_path, "admin", PASSWORD) as store:
+        apply_roster_import(store, RosterPreview(file_name="demo",
+                                                 rows=synthetic_roster(1200, seed=11)))
+    shell = Shell(db_path)
+    dialog = shell.start()
+    dialog.resize(460, 260)
+    login(qtbot, front_login(shell), "admin", "wrong-password")
+    save(dialog, screens_dir, "04-login-wrong-password")
+    login(qtbot, front_login(shell), "admin", PASSWORD)
+    window = shell.window
+    window.resize(1200, 760)
+    idle(qtbot)
+    save(window, screens_dir, "05-students")
+    assert window.students_page is not None
+    window.students_page.search.setText("zh")
+    window.students_page.grade.setCurrentIndex(1)
+    save(window, screens_dir, "06-students-search-zh")
+
+    preview = import_roster(qtbot, window, write_roster(tmp_path / "名册.csv", [
+        ("G201301010001", "张三", "男", 7, 1), ("G201301010002", "李四", "女", 7, 2)],
+        bad_rows=2))
+    save(preview, screens_dir, "07-roster-preview")
+    preview.tabs.setCurrentIndex(3)
+    save(preview, screens_dir, "08-roster-preview-rejected")
+    preview.reject()
+
+    window.show_area(strings.NAV_SETTINGS)
+    [users] = window.findChildren(UsersPage)
+    settings = users.parentWidget().parentWidget()
+    settings.setCurrentIndex(1)
+    idle(qtbot)
+    save(window, screens_dir, "09-settings-users")
+    settings.setCurrentIndex(2)
+    idle(qtbot)
+    save(window, screens_dir, "10-settings-audit")
+    window.show_area(strings.NAV_SCREENING)
+    save(window, screens_dir, "11-placeholder")
+    close_boxes()
+    window.lock()
+    lock_screen = front_login(shell)
+    lock_screen.resize(460, 260)
+    save(lock_screen, screens_dir, "12-lock-screen")
