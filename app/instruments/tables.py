@@ -1,0 +1,65 @@
+"""Spreadsheet and CSV files → a grid of cells, positioned as the spreadsheet shows them.
+
+Row i of the grid is spreadsheet row i + 1 (leading empty rows are kept), so every
+message can name the row a teacher sees. Excel files go through python-calamine (Rust;
+reads .xlsx, .xlsm, .xlsb, .xls and .ods several times faster than openpyxl). CSV files
+from Chinese Windows are often GBK: UTF-8 (with or without BOM) is tried first, then
+GB18030, GBK's superset.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import python_calamine
+
+from app.errors import BadInputError
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
+CSV_SUFFIXES = {".csv", ".txt"}
+
+
+def read_grid(path: Path | str) -> list[list[object]]:
+    """Rows of cells of the first worksheet (or the CSV); empty cells are "" or None."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise BadInputError(f"找不到文件：{path}")
+    if suffix in EXCEL_SUFFIXES:
+        return _read_excel(path)
+    if suffix in CSV_SUFFIXES:
+        return _read_csv(path)
+    raise BadInputError(f"不支持的文件类型「{path.suffix}」：请用 .xlsx、.xls 或 .csv")
+
+
+def _read_excel(path: Path) -> list[list[object]]:
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        sheets = [m.name for m in workbook.sheets_metadata
+                  if m.typ == python_calamine.SheetTypeEnum.WorkSheet
+                  and m.visible == python_calamine.SheetVisibleEnum.Visible]
+        if not sheets:
+            raise BadInputError(f"文件 {path.name} 里没有可见的工作表")
+        return workbook.get_sheet_by_name(sheets[0]).to_python(skip_empty_area=False)
+    except python_calamine.PasswordError:
+        raise BadInputError(f"文件 {path.name} 有密码保护：请先在 Excel 中去掉密码") from None
+    except (python_calamine.CalamineError, OSError, ValueError) as err:
+        raise BadInputError(f"无法读取 Excel 文件 {path.name}：文件可能已损坏或不是 Excel 格式",
+                            detail=type(err).__name__) from None
+
+
+def _read_csv(path: Path) -> list[list[object]]:
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise BadInputError(f"无法识别文件 {path.name} 的编码：请另存为 UTF-8 或 GBK 编码的 CSV")
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
