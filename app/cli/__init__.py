@@ -20,6 +20,7 @@ from app.errors import BadInputError, QingxinError
 COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.store_cmds",
     "app.cli.roster_cmds",
+    "app.cli.score_cmds",
 )
 
 
