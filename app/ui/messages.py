@@ -25,10 +25,18 @@ log = logging.getLogger("qingxin.ui")
 SHOWN_PROBLEMS = 12
 
 
+_unparented: set[QMessageBox] = set()
+
+
 def _box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if parent is None:
+        # Nothing else owns a box without a parent: keep it until it is closed, or it
+        # would vanish as soon as the caller drops it.
+        _unparented.add(box)
+        box.finished.connect(lambda _result: _unparented.discard(box))
     box.open()
     return box
 

@@ -1,12 +1,14 @@
 """GUI tests run offscreen with the shipped font, like the product.
 
 QT_QPA_PLATFORM must be set before the first Qt import, so it is set here at import
-time. After each test every window and box still open is closed and running workers
-are awaited, so no dialog or thread leaks into the next test.
+time. After each test running workers are awaited and every window is closed, deleted
+and garbage-collected, so no dialog, thread or stray event filter leaks into the next
+test.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -14,6 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
 from app.ui import workers
@@ -37,7 +40,10 @@ def _close_windows(qtbot) -> Iterator[None]:
     yield
     qtbot.waitUntil(lambda: not workers.busy(), timeout=20_000)
     for widget in QApplication.topLevelWidgets():
-        if widget.isVisible():
-            widget.close()
-    QApplication.processEvents()
+        widget.close()
+        widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    # Collect the test's windows now, between events: if the garbage collector ran
+    # later, inside some event's delivery, it could delete a widget Qt is still using.
+    gc.collect()
 

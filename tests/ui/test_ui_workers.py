@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 
@@ -10,7 +11,7 @@ from uihelpers import close_boxes, closed, message_boxes
 
 from app.errors import BadInputError, QingxinError
 from app.services.progress import Progress
-from app.ui import strings, workers
+from app.ui import messages, strings, workers
 from app.ui.workers import run_op
 
 
@@ -113,3 +114,13 @@ def test_callbacks_are_skipped_when_the_parent_is_gone_but_broadcast_runs(qtbot)
     wait_done(qtbot, op)
     assert done == [] and announced == ["changed"]
 
+
+
+def test_a_box_without_parent_stays_on_screen(qtbot):
+    messages.inform(None, "标题", "没有父窗口的提示")
+    qtbot.wait(50)
+    gc.collect()
+    assert [box.text() for box in message_boxes()] == ["没有父窗口的提示"]
+    close_boxes()
+    qtbot.wait(50)
+    assert message_boxes() == []
