@@ -40,6 +40,7 @@ _TOP_KEYS = {
 }
 _UNIT_KEYS = {"code", "name", "items", "scales", "method", "kind", "multiplier", "rounding",
               "max_missing", "band_basis", "bands", "note"}
+_REQUIRED_TEXTS = {"name", "version", "source", "licence"}
 _METHODS = ("sum", "mean")
 _ROUNDING = ("none", "floor", "round")
 
@@ -79,6 +80,9 @@ def build_instrument(raw: dict[str, Any], path: Path | None, where: str,
     for key in sorted(set(raw) - _TOP_KEYS):
         p.add(key, "未知的键")
     code = f.text(raw, "code", "code")
+    texts = {key: f.text(raw, key, key, required=key in _REQUIRED_TEXTS)
+             for key in ("name", "short_name", "version", "source", "wording_source",
+                         "licence", "prompt")}
     if code and not CODE_RE.match(code):
         p.add("code", f"「{code}」不合规：只能用小写英文字母、数字和下划线，并以字母开头")
     elif code and path is not None and path.stem != code:
@@ -99,7 +103,7 @@ def build_instrument(raw: dict[str, Any], path: Path | None, where: str,
         missing = {}
     default_missing = f.integer(missing, "max_per_scale", "missing.max_per_scale", minimum=0,
                                 default=0) or 0
-    values = [o.value for o in options] or [0.0]
+    values = [o.value for o in options if not math.isnan(o.value)] or [0.0]
     item_range = (min(values), max(values))
 
     scales: list[Scale] = []
@@ -137,13 +141,8 @@ def build_instrument(raw: dict[str, Any], path: Path | None, where: str,
         notes = []
     p.raise_if_any()
     return Instrument(
-        code=code, name=f.text(raw, "name", "name"), short_name=f.text(raw, "short_name", "",
-                                                                       required=False),
-        version=f.text(raw, "version", "version"), source=f.text(raw, "source", "source"),
-        licence=f.text(raw, "licence", "licence"), grade_min=grades[0], grade_max=grades[1],
-        options=tuple(options), items=items, scales=tuple(scales), total=total,
-        wording_source=f.text(raw, "wording_source", "", required=False),
-        prompt=f.text(raw, "prompt", "", required=False), reverse=reverse,
+        code=code, **texts, grade_min=grades[0], grade_max=grades[1], options=tuple(options),
+        items=items, scales=tuple(scales), total=total, reverse=reverse,
         disjoint_scales=disjoint, validity=validity, critical=critical, norms=norms,
         notes=tuple(notes), path=path, overrides=applied,
     )
@@ -174,6 +173,12 @@ def _options(value: Any, f: Fields) -> list[Option]:
                 f.p.add(where, f"「{spelling}」同时是第 {spellings[key] + 1} 个选项的写法")
             spellings[key] = i
         options.append(option)
+    for i, option in enumerate(options):
+        owner = spellings.get(normalize_answer(option.letter), i)
+        if owner != i:
+            f.p.add(f"options[{owner + 1}]",
+                    f"写法「{option.letter}」与第 {i + 1} 个选项的字母冲突"
+                    "（选项字母按顺序为 A、B…）")
     return options
 
 

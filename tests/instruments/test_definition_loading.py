@@ -188,6 +188,17 @@ def test_unknown_option_key_and_duplicate_spelling(tmp_path):
     assert any("「否」同时是第 1 个选项的写法" in p for p in problems)
 
 
+def test_alias_may_not_be_another_options_letter(tmp_path):
+    problems = problems_of(MINIMAL.replace('label = "是"', 'label = "是"\naliases = ["a"]'),
+                           tmp_path)
+    assert any("options[2]" in p and "写法「A」与第 1 个选项的字母冲突" in p for p in problems)
+
+
+def test_missing_required_text_is_reported(tmp_path):
+    problems = problems_of(MINIMAL.replace('name = "示例量表"\n', ""), tmp_path)
+    assert any("[name]" in p and "缺少此项" in p for p in problems)
+
+
 def test_unknown_warning_code(tmp_path):
     problems = problems_of(MINIMAL.replace('warning = "general"', 'warning = "urgent"'),
                            tmp_path)
