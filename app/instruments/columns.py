@@ -52,6 +52,12 @@ def question_text(header: str) -> str:
     return rest.lstrip("、.:)]_-—－，, ").rstrip(":：*").strip()
 
 
+def is_known_header(text: str) -> bool:
+    """Whether a lone header cell is a column name rather than a title ("七年级测评")."""
+    compact = text.replace(" ", "")
+    return compact in ANSWER_STRING or compact in METADATA or compact in IDENTITY
+
+
 @dataclass
 class ColumnPlan:
     """Column indexes by role; `items[k]` is the column of item k + 1 (None if absent)."""

@@ -32,6 +32,12 @@ def cell_text(cell: object) -> str:
     return str(cell).strip()
 
 
+def column_text(cells: pd.Series) -> pd.Series:
+    """`cell_text` over a column; text cells (nearly all) skip the function call."""
+    return pd.Series([c.strip() if type(c) is str else cell_text(c) for c in cells],
+                     index=cells.index, dtype=object)
+
+
 def row_ids(identity: pd.DataFrame) -> list[str | None]:
     """Each sheet's 学籍号, else its first ID-like column (学号, 考号 …, then any column
     whose name ends in 号 or says ID), else 问卷星's 序号; None when the row has none."""

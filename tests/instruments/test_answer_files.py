@@ -200,3 +200,12 @@ def test_unusable_files(tmp_path, gad7, name, content, message):
     path.write_bytes(content)
     with pytest.raises(BadInputError, match=message):
         read_answers(path, gad7)
+
+
+def test_a_lone_answer_string_column(tmp_path, gad7):
+    path = tmp_path / "strings.csv"
+    path.write_text("GAD-7 录入\n答案\n0123012\n3333333\n", encoding="utf-8")
+    answers = read_answers(path, gad7)
+    assert answers.header_row == 2 and answers.layout == "strings"
+    assert score(gad7, answers.values).scores[:, 0].tolist() == [9, 21]
+    assert answers.ids() == [None, None]
