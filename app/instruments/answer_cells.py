@@ -25,6 +25,8 @@ from app.instruments.model import Instrument
 NumberMode = Literal["values", "positions"]
 
 _LETTER_PREFIX = re.compile(r"^([A-Z])[.、:)\]]?(.+)$")
+_BLANKS = {"(跳过)", "(空)"}
+"""问卷星's marks for a question skipped by survey logic or left empty: unanswered."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ def _value_of(cell: object, lookup: dict[str, float], instrument: Instrument,
     if isinstance(cell, int | float | np.integer | np.floating):
         return _number_value(float(cell), instrument, numbers)
     text = normalize_answer(str(cell))
-    if not text:
+    if not text or text in _BLANKS:
         return np.nan, None
     if text in lookup:
         return lookup[text], None
