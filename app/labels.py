@@ -28,6 +28,105 @@ CLASS_MOVE_REASONS: dict[str, str] = {
     "manual": "手工调整",
 }
 
+RISK_FACTORS: dict[str, str] = {
+    "left_behind": "留守",
+    "single_parent": "单亲",
+    "poverty": "贫困",
+    "migrant": "流动",
+    "disability": "残疾",
+    "bereavement": "丧亲",
+    "bullying": "校园欺凌",
+    "family_crisis": "家庭变故",
+    "academic_difficulty": "学业困难",
+    "internet_addiction": "网络沉迷",
+    "domestic_violence": "家庭暴力",
+    "other": "其他",
+}
+
+COUNSELLING_KINDS: dict[str, str] = {
+    "individual": "个体辅导",
+    "group": "团体辅导",
+    "crisis": "危机干预",
+    "home_visit": "家访",
+    "phone": "电话联系",
+    "three_way": "三方沟通",
+}
+
+PLAN_CATEGORIES: dict[str, str] = {
+    "crisis": "危机干预",
+    "key": "重点关注",
+    "general": "一般关注",
+}
+
+PLAN_OUTCOMES: dict[str, str] = {
+    "continue": "维持原计划",
+    "revise": "调整计划",
+    "close": "结案",
+}
+
+PAIRING_ROLES: dict[str, str] = {
+    "mentor": "导师",
+    "class_teacher": "班主任",
+    "leader": "校领导",
+    "peer": "心理委员（朋辈）",
+}
+
+SIGNAL_SOURCES: dict[str, str] = {
+    "class_teacher": "班主任",
+    "peer_monitor": "心理委员",
+    "parent": "家长",
+    "self": "本人",
+    "other": "其他",
+}
+
+SIGNAL_SEVERITIES: dict[str, str] = {
+    "suicide": "涉及自杀言行",
+    "self_harm": "涉及自伤行为",
+    "serious": "明显异常",
+    "ordinary": "一般情况",
+}
+
+FOLLOWUP_KINDS: dict[str, str] = {"routine": "定期随访", "interview": "筛查后约谈"}
+
+REVIEW_ACTIONS: dict[str, str] = {
+    "accept": "接受建议等级",
+    "change": "改定其他等级",
+    "interview": "先约谈再定",
+}
+
+REFERRAL_INDICATIONS: dict[str, str] = {
+    "suicide_attempt": "有自杀未遂或自杀行为",
+    "suicide_plan": "有自杀计划",
+    "suicidal_ideation": "有自杀意念",
+    "self_harm": "有自伤行为",
+    "psychosis": "有精神病性症状（幻觉、妄想、言行紊乱等）",
+    "severe_depression": "抑郁症状严重或持续两周以上",
+    "critical_item": "测评关键题提示风险",
+    "loss_of_function": "无法正常上课、学习或生活",
+}
+
+REFERRAL_RECOMMENDATIONS: dict[str, str] = {
+    "refer_now": "建议立即转介",
+    "consider": "建议评估后考虑转介",
+    "school_support": "暂在校内支持与跟踪",
+}
+
+REFERRAL_STEPS: dict[str, str] = {
+    "crisis_assessment": "危机评估",
+    "parents_informed": "告知家长（告知书回执）",
+    "hospital_contacted": "联系医院（绿色通道）",
+    "referral_form": "填写转介单",
+    "visit_feedback": "就诊反馈",
+    "follow_up": "就诊后跟踪",
+    "return_assessment": "复学评估",
+    "after_return": "复学后跟踪",
+}
+
+RECEIPTS: dict[str, str] = {
+    "signed": "家长已签收回执",
+    "refused": "家长拒绝签字（已留存告知记录）",
+}
+
 AUDIT_ACTIONS: dict[str, str] = {
     "login": "登录",
     "login_failed": "登录失败",
@@ -46,6 +145,11 @@ AUDIT_ACTIONS: dict[str, str] = {
     "student_print": "打印学生资料",
     "migration": "数据库升级",
     "backup": "备份",
+    "warning_decided": "确定预警等级",
+    "warning_list": "查看预警名单",
+    "referral_opened": "开启转介",
+    "referral_step": "登记转介步骤",
+    "referral_list": "查看转介名单",
 }
 
 

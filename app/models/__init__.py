@@ -2,24 +2,40 @@
 
 from app.models.audit import AuditEvent
 from app.models.base import Base, utcnow
+from app.models.casefile import CounsellingRecord, ReportedSignal, RiskFactor
+from app.models.plan import CarePlan, Pairing, PlanReview
+from app.models.referral import Referral, ReferralStep
 from app.models.school import School, SchoolClass, SchoolYear
 from app.models.screening import Campaign, Participation, ScreeningResult, campaign_class
 from app.models.student import ClassMove, Guardian, Student
 from app.models.user import User
+from app.models.versioned import Versioned
+from app.models.warning import FollowUp, LevelDecision
 
 __all__ = [
     "AuditEvent",
     "Base",
     "Campaign",
+    "CarePlan",
     "ClassMove",
+    "CounsellingRecord",
+    "FollowUp",
     "Guardian",
+    "LevelDecision",
+    "Pairing",
     "Participation",
+    "PlanReview",
+    "Referral",
+    "ReferralStep",
+    "ReportedSignal",
+    "RiskFactor",
     "School",
     "SchoolClass",
     "SchoolYear",
     "ScreeningResult",
     "Student",
     "User",
+    "Versioned",
     "campaign_class",
     "utcnow",
 ]

@@ -1,0 +1,57 @@
+"""Referrals to a hospital (转介, 绿色通道) and the steps they run through.
+
+The referral row keeps the checklist as assessed when it was opened (indications,
+recommendation and its printed reasons) and is never changed. Each step done or skipped
+is a versioned row; the steps not yet recorded are the work still to do, so the
+workflow's position is read from the rows, never stored separately.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, utcnow
+from app.models.versioned import Versioned
+
+
+class Referral(Base):
+    __tablename__ = "referral"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("student.id"), index=True)
+    opened_on: Mapped[date]
+    opened_by: Mapped[str] = mapped_column(String(40))
+    indications: Mapped[str] = mapped_column(Text, default="[]")  # JSON [[code, label]]
+    recommendation: Mapped[str] = mapped_column(String(16))
+    reasons: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of sentences
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReferralStep(Versioned, Base):
+    """One step done or skipped, with what that step must record.
+
+    `receipt` is the parents' answer on the 告知书 slip; `hospital` the green-channel
+    hospital contacted; `certificate_seen`, `meeting_on` and `arrangements` belong to
+    the return-to-school assessment (复学评估).
+    """
+
+    __tablename__ = "referral_step"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), index=True)
+    step: Mapped[str] = mapped_column(String(24))
+    due_on: Mapped[date | None]
+    done_on: Mapped[date]
+    done_by: Mapped[str] = mapped_column(String(60), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    skipped: Mapped[bool] = mapped_column(default=False)
+    skip_reason: Mapped[str] = mapped_column(String(200), default="")
+    receipt: Mapped[str] = mapped_column(String(16), default="")
+    hospital: Mapped[str] = mapped_column(String(100), default="")
+    certificate_seen: Mapped[bool] = mapped_column(default=False)
+    meeting_on: Mapped[date | None]
+    arrangements: Mapped[str] = mapped_column(Text, default="")
