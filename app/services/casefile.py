@@ -1,0 +1,203 @@
+"""Opening a student's 一生一策 file as one snapshot (`open_file`).
+
+The whole file is read in one transaction with a handful of indexed queries (one per
+kind of entry), so it stays well under the 200 ms a screen can wait even after ten
+years of records (bench/bench_casefile.py). Opening is audited ("student_open") in the
+same transaction. Lists are oldest first, so a trend reads left to right.
+
+A 班主任 gets the summary of a student in their own class: the level, the plan, the
+pairings, follow-up dates and contacts, but no confidential record, no counselling
+content, no screening scores and no notes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import (
+    Campaign,
+    CarePlan,
+    CounsellingRecord,
+    FollowUp,
+    Guardian,
+    LevelDecision,
+    Pairing,
+    PlanReview,
+    Referral,
+    ReferralStep,
+    ReportedSignal,
+    RiskFactor,
+    SchoolClass,
+    ScreeningResult,
+    Student,
+)
+from app.services import audit
+from app.services.casefile_rows import (
+    CounsellingRow,
+    DecisionRow,
+    FollowUpRow,
+    GuardianRow,
+    PairingRow,
+    PlanReviewRow,
+    PlanRow,
+    Profile,
+    ReferralRow,
+    RiskFactorRow,
+    ScreeningRow,
+    SignalRow,
+    StudentFile,
+)
+from app.services.file_access import check_can_read, load_student
+from app.services.levels import level_since
+from app.services.plans import pairing_gap
+from app.services.referral_steps import step_rows
+from app.services.roster_file import class_display_name
+from app.services.versions import current
+from app.store.handle import Store
+
+
+def open_file(store: Store, student_id: int, today: date | None = None) -> StudentFile:
+    """The student's file (full for staff, a summary for their class teacher), audited."""
+    with store.write() as session:
+        student = load_student(session, student_id)
+        full = check_can_read(store, student)
+        snapshot = build_file(session, student, full, today or date.today())
+        audit.record(session, store.user.username, "student_open", "student", student_id,
+                     "" if full else "summary")
+    return snapshot
+
+
+def build_file(session: Session, student: Student, full: bool, today: date) -> StudentFile:
+    """The snapshot, inside a caller's session (letters and rules reuse it)."""
+    sid = student.id
+    school_class = session.get(SchoolClass, student.class_id)
+    assert school_class is not None
+    decisions = list(session.scalars(select(LevelDecision).where(
+        LevelDecision.student_id == sid).order_by(LevelDecision.id)))
+    history = tuple(_decision(d, full) for d in decisions)
+    plan, reviews = _plan(session, sid, full)
+    pairings = tuple(_pairing(p, full) for p in _current(session, Pairing, sid, "started_on"))
+    level = history[-1] if history else None
+    return StudentFile(
+        full=full,
+        profile=Profile(sid, student.student_no, student.name, student.gender,
+                        student.birth_date, school_class.grade, school_class.number,
+                        school_class.id, student.status),
+        class_name=class_display_name(school_class.grade, school_class.number),
+        guardians=tuple(GuardianRow(g.name, g.relation, g.phone) for g in session.scalars(
+            select(Guardian).where(Guardian.student_id == sid).order_by(Guardian.id))),
+        level=level,
+        level_since=level_since(decisions),
+        warning_history=history,
+        risk_factors=tuple(_risk(r, full)
+                           for r in _current(session, RiskFactor, sid, "noted_on")),
+        screening=screening_rows(session, sid) if full else (),
+        counselling=tuple(_counselling(c, full)
+                          for c in _current(session, CounsellingRecord, sid, "held_on")
+                          if full or not c.confidential),
+        plan=plan,
+        plan_reviews=reviews,
+        pairings=pairings,
+        pairing_gap=pairing_gap(level.level if level else "none", pairings, today),
+        signals=tuple(_signal(s, full)
+                      for s in _current(session, ReportedSignal, sid, "reported_on")),
+        followups=tuple(_followup(f, full) for f in _current(session, FollowUp, sid, "due_on")),
+        referrals=_referrals(session, sid, full),
+    )
+
+
+def _current(session: Session, model: type, student_id: int, by: str = "id") -> list:
+    """Current versions of one student's entries, in order of their date (then id)."""
+    rows = current(session.scalars(select(model).where(model.student_id == student_id)))
+    return sorted(rows, key=lambda r: (getattr(r, by), r.id))
+
+
+def _decision(d: LevelDecision, full: bool) -> DecisionRow:
+    return DecisionRow(d.id, d.level, d.reason if full else "", d.suggested_level,
+                       tuple(json.loads(d.suggested_reasons)) if full else (), d.decided_on,
+                       d.decided_by, d.campaign_id)
+
+
+def _risk(r: RiskFactor, full: bool) -> RiskFactorRow:
+    return RiskFactorRow(r.id, r.code, r.noted_on, r.source if full else "",
+                         r.note if full else "", r.resolved_on, r.supersedes_id is not None)
+
+
+def _counselling(c: CounsellingRecord, full: bool) -> CounsellingRow:
+    row = CounsellingRow(c.id, c.held_on, c.kind, c.participants, c.content, c.next_step,
+                         c.confidential, c.created_by, c.supersedes_id is not None)
+    return row if full else replace(row, participants="", content="", next_step="")
+
+
+def _signal(s: ReportedSignal, full: bool) -> SignalRow:
+    return SignalRow(s.id, s.source, s.reporter if full else "", s.reported_on,
+                     s.description if full else "", s.severity, s.supersedes_id is not None)
+
+
+def _followup(f: FollowUp, full: bool) -> FollowUpRow:
+    return FollowUpRow(f.id, f.kind, f.due_on, f.done_on, f.done_by, f.note if full else "",
+                       f.campaign_id)
+
+
+def _pairing(p: Pairing, full: bool) -> PairingRow:
+    return PairingRow(p.id, p.role, p.person, p.started_on, p.ended_on, p.note if full else "")
+
+
+def _plan(session: Session, sid: int, full: bool,
+          ) -> tuple[PlanRow | None, tuple[PlanReviewRow, ...]]:
+    plans = _current(session, CarePlan, sid)
+    reviews = _current(session, PlanReview, sid, "reviewed_on")
+    rows = tuple(PlanReviewRow(r.id, r.plan_id, r.reviewed_on, r.outcome,
+                               r.note if full else "", r.next_review_on) for r in reviews)
+    if not plans:
+        return None, rows
+    plan = plans[-1]
+    latest = reviews[-1] if reviews else None
+    if latest is not None and latest.created_at >= plan.created_at:
+        next_review, closed = latest.next_review_on, latest.outcome == "close"
+    else:
+        next_review, closed = plan.next_review_on, False
+    return PlanRow(plan.id, plan.category, plan.goals, plan.measures, plan.responsible,
+                   next_review, closed, plan.created_at, plan.created_by,
+                   plan.supersedes_id is not None), rows
+
+
+def screening_rows(session: Session, sid: int) -> tuple[ScreeningRow, ...]:
+    query = (select(ScreeningResult, Campaign.name, Campaign.starts_on, Campaign.ends_on)
+             .join(Campaign, Campaign.id == ScreeningResult.campaign_id)
+             .where(ScreeningResult.student_id == sid))
+    rows = []
+    for r, name, starts_on, ends_on in session.execute(query):
+        taken = r.taken_at.date() if r.taken_at else (starts_on or ends_on)
+        bands = json.loads(r.scores).get("bands", {}) if r.scores else {}
+        rows.append(ScreeningRow(
+            r.id, r.campaign_id, name, r.instrument_code, taken, r.taken_at is None, r.total,
+            r.valid, r.suggested_level,
+            tuple(int(i) for i in r.critical_items.split(",") if i.strip()),
+            tuple(bands.items())))
+    return tuple(sorted(rows, key=lambda s: (s.taken_on or date.min, s.result_id)))
+
+
+def _referrals(session: Session, sid: int, full: bool) -> tuple[ReferralRow, ...]:
+    referrals = list(session.scalars(select(Referral).where(Referral.student_id == sid)
+                                     .order_by(Referral.id)))
+    steps: dict[int, list[ReferralStep]] = {r.id: [] for r in referrals}
+    if referrals:
+        for step in session.scalars(select(ReferralStep).where(
+                ReferralStep.referral_id.in_(list(steps))).order_by(ReferralStep.id)):
+            steps[step.referral_id].append(step)
+    return tuple(referral_row(r, steps[r.id], full) for r in referrals)
+
+
+def referral_row(r: Referral, steps: Sequence[ReferralStep], full: bool = True) -> ReferralRow:
+    return ReferralRow(
+        r.id, r.opened_on, r.opened_by,
+        tuple((code, text) for code, text in json.loads(r.indications)) if full else (),
+        r.recommendation, tuple(json.loads(r.reasons)) if full else (),
+        r.note if full else "", step_rows(r.opened_on, steps, full))

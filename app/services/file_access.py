@@ -1,0 +1,55 @@
+"""Who may see a student's file, and the checks every entry into it shares.
+
+Counselling staff (管理员, 心理教师) see and edit everything. A 班主任 may read a summary
+of the students in their own class and nothing else; they write nothing (the counselling
+teacher records what they report). The checks raise our own errors with the Chinese
+message a teacher reads.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from app.errors import BadInputError, PermissionDeniedError
+from app.models import Student
+from app.services.permissions import STAFF
+from app.store.handle import Store
+
+
+def load_student(session: Session, student_id: int) -> Student:
+    student = session.get(Student, student_id)
+    if student is None:
+        raise BadInputError("找不到该学生，可能已被删除或编号有误。")
+    return student
+
+
+def check_can_read(store: Store, student: Student) -> bool:
+    """True for the full file, False for the class teacher's summary; else refuse."""
+    if store.user.role in STAFF:
+        return True
+    if store.user.role == "class_teacher" and student.class_id == store.user.class_id:
+        return False
+    raise PermissionDeniedError("您只能查看本班学生的档案摘要。")
+
+
+def check_code(table: dict[str, str], code: str, what: str) -> None:
+    if code not in table:
+        raise BadInputError(f"未知的{what}：{code}。可选：{'、'.join(table.values())}。")
+
+
+def check_past(day: date | None, what: str, today: date | None = None) -> date:
+    """Records say what happened, so their dates cannot lie in the future."""
+    if day is None:
+        raise BadInputError(f"请填写{what}。")
+    if day > (today or date.today()):
+        raise BadInputError(f"{what}不能晚于今天。")
+    return day
+
+
+def check_text(value: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise BadInputError(message)
+    return value

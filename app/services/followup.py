@@ -1,0 +1,160 @@
+"""Follow-ups of students on the warning list, and the school calendar their dates obey.
+
+Deciding a level schedules the first follow-up; completing one schedules the next, an
+interval after the day it was done (default monthly for 重点关注 and 危机, every three
+months for 一般关注; the deployment can change both). Due dates are stored already moved
+onto a school day, so "due" and "overdue" are plain date comparisons everywhere.
+
+Calendar rules (a choice, documented here and in the user guide):
+- Adding months keeps the day of the month where it exists and otherwise takes the
+  month's last day: Jan 31 + 1 month is Feb 28 (Feb 29 in a leap year), Aug 31 + 1 month
+  is Sep 30. It never spills into the next month.
+- A due date that falls on a day without school moves forward to the first school day
+  after it, never backwards (a follow-up cannot be due before its interval has passed).
+  Days without school are the holiday ranges of the settings (start and end inclusive)
+  and, unless `weekends_off` is off, Saturdays and Sundays; `workdays` lists make-up
+  school days (调休上课) that count as school days even on a weekend.
+- Referral steps do not wait for holidays: a crisis does not take a holiday.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import BadInputError
+from app.models import FollowUp
+from app.services.entries import insert_entry, load_entry, revise_entry
+from app.services.file_access import check_past
+from app.services.levels import current_level
+from app.services.permissions import STAFF, require
+from app.services.versions import current
+from app.store.handle import Store
+
+#: The longest stretch without school the calendar accepts (a summer holiday is ~60 days).
+MAX_DAYS_WITHOUT_SCHOOL = 120
+
+
+@dataclass(frozen=True)
+class FollowupPolicy:
+    months: dict[str, int] = field(default_factory=lambda: {"crisis": 1, "key": 1,
+                                                            "general": 3})
+    holidays: tuple[tuple[date, date], ...] = ()
+    weekends_off: bool = True
+    workdays: tuple[date, ...] = ()
+    interview_days: int = 7
+
+    def __post_init__(self) -> None:
+        for start, end in self.holidays:
+            if end < start:
+                raise BadInputError(f"假期设置有误：{start:%Y-%m-%d} 至 {end:%Y-%m-%d}"
+                                    "的结束日期早于开始日期。")
+        if any(months < 1 for months in self.months.values()):
+            raise BadInputError("随访间隔至少为 1 个月。")
+
+
+DEFAULT_POLICY = FollowupPolicy()
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` plus whole months, clamped to the end of a shorter month."""
+    years, month0 = divmod(day.month - 1 + months, 12)
+    year, month = day.year + years, month0 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def is_school_day(day: date, policy: FollowupPolicy = DEFAULT_POLICY) -> bool:
+    if day in policy.workdays:
+        return True
+    if policy.weekends_off and day.weekday() >= 5:
+        return False
+    return not any(start <= day <= end for start, end in policy.holidays)
+
+
+def next_school_day(day: date, policy: FollowupPolicy = DEFAULT_POLICY) -> date:
+    """`day` if there is school that day, else the first school day after it."""
+    for offset in range(MAX_DAYS_WITHOUT_SCHOOL + 1):
+        candidate = day + timedelta(days=offset)
+        if is_school_day(candidate, policy):
+            return candidate
+    raise BadInputError(f"假期设置有误：{day:%Y-%m-%d} 之后 {MAX_DAYS_WITHOUT_SCHOOL} 天内"
+                        "没有上学日。")
+
+
+def due_after(start: date, level: str, policy: FollowupPolicy = DEFAULT_POLICY) -> date:
+    """When the next routine follow-up of a student at `level` falls due."""
+    return next_school_day(add_months(start, policy.months[level]), policy)
+
+
+def open_followups(session: Session, student_id: int) -> list[FollowUp]:
+    rows = current(session.scalars(select(FollowUp).where(FollowUp.student_id == student_id)))
+    return sorted((r for r in rows if r.done_on is None), key=lambda r: r.due_on)
+
+
+def plan_routine(session: Session, username: str, student_id: int, level: str,
+                 since: date, policy: FollowupPolicy) -> date | None:
+    """After a level decision: make sure a routine follow-up is due in time.
+
+    With none open, one is scheduled an interval after `since`; an open one due later
+    than that (the level went up) is brought forward. Level "none" schedules nothing and
+    leaves open follow-ups for the teacher to complete or withdraw. Returns the due date.
+    """
+    if level not in policy.months:
+        return None
+    due = due_after(since, level, policy)
+    routine = [f for f in open_followups(session, student_id) if f.kind == "routine"]
+    if not routine:
+        insert_entry(session, username, "follow_up", student_id, kind="routine", due_on=due,
+                     done_on=None, done_by="", note="", campaign_id=None)
+        return due
+    if routine[0].due_on > due:
+        revise_entry(session, username, "follow_up", routine[0], "预警等级提高，随访提前",
+                     due_on=due)
+        return due
+    return routine[0].due_on
+
+
+def schedule_followup(store: Store, student_id: int, due_on: date, note: str = "",
+                      kind: str = "routine") -> int:
+    require(store, *STAFF)
+    with store.write() as session:
+        return insert_entry(session, store.user.username, "follow_up", student_id,
+                            kind=kind, due_on=due_on, done_on=None, done_by="", note=note,
+                            campaign_id=None).id
+
+
+@dataclass(frozen=True)
+class FollowupDone:
+    done_id: int
+    next_id: int | None
+    next_due: date | None
+
+
+def complete_followup(store: Store, followup_id: int, done_on: date, note: str,
+                      done_by: str = "", policy: FollowupPolicy = DEFAULT_POLICY,
+                      schedule_next: bool = True) -> FollowupDone:
+    """Record a follow-up as done and, while the student is on the list, plan the next."""
+    require(store, *STAFF)
+    done_on = check_past(done_on, "随访日期")
+    with store.write() as session:
+        old = load_entry(session, "follow_up", followup_id)
+        assert isinstance(old, FollowUp)
+        if old.done_on is not None:
+            raise BadInputError(f"这次随访已于 {old.done_on:%Y-%m-%d} 完成，不能重复登记。")
+        username = store.user.username
+        done = revise_entry(session, username, "follow_up", old, "完成随访", done_on=done_on,
+                            done_by=done_by.strip() or store.user.display_name or username,
+                            note=note.strip())
+        level = current_level(session, old.student_id)
+        others = [f for f in open_followups(session, old.student_id) if f.kind == "routine"]
+        if not schedule_next or level not in policy.months or others:
+            return FollowupDone(done.id, None, None)
+        nxt = insert_entry(session, username, "follow_up", old.student_id, kind="routine",
+                           due_on=due_after(done_on, level, policy), done_on=None,
+                           done_by="", note="", campaign_id=None)
+        assert isinstance(nxt, FollowUp)
+        return FollowupDone(done.id, nxt.id, nxt.due_on)

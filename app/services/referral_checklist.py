@@ -1,0 +1,80 @@
+"""The referral checklist: indications observed → a recommendation with printed reasons.
+
+Two tiers. Any one of the first (suicide attempt or plan, self-harm, psychotic signs) is
+enough to recommend referral now. The second (suicidal thoughts, severe or lasting
+depressive symptoms, a critical screening item, loss of function at school) each call
+for a professional's assessment; two or more of them together recommend referral now.
+A deployment can add its own indications (`extra`) in either tier. With nothing ticked
+the student stays in school support. The recommendation advises; the teacher decides
+whether to open a referral.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from app.errors import BadInputError
+from app.labels import REFERRAL_INDICATIONS, REFERRAL_RECOMMENDATIONS
+
+#: Consider-tier indications that, together, make referral urgent.
+CONSIDER_TO_REFER = 2
+_REFER_NOW = ("suicide_attempt", "suicide_plan", "self_harm", "psychosis")
+
+
+@dataclass(frozen=True)
+class Indication:
+    code: str
+    label: str
+    refer_now: bool
+
+
+INDICATIONS: tuple[Indication, ...] = tuple(
+    Indication(code, text, code in _REFER_NOW) for code, text in REFERRAL_INDICATIONS.items())
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    level: str  # "refer_now", "consider" or "school_support"
+    reasons: tuple[str, ...]
+    indications: tuple[tuple[str, str], ...]  # (code, label) as assessed, checklist order
+
+    @property
+    def label(self) -> str:
+        return REFERRAL_RECOMMENDATIONS[self.level]
+
+
+def checklist(extra: Iterable[Indication] = ()) -> tuple[Indication, ...]:
+    """The built-in indications followed by the deployment's own."""
+    extra = tuple(extra)
+    clash = {i.code for i in extra} & set(REFERRAL_INDICATIONS)
+    if clash:
+        raise BadInputError(f"自定义转介指征与内置指征重名：{'、'.join(sorted(clash))}")
+    return INDICATIONS + extra
+
+
+def assess_indications(indications: set[str],
+                       extra: Iterable[Indication] = ()) -> Recommendation:
+    items = checklist(extra)
+    known = {i.code for i in items}
+    unknown = indications - known
+    if unknown:
+        raise BadInputError(f"未知的转介指征：{'、'.join(sorted(unknown))}")
+    ticked = [i for i in items if i.code in indications]
+    urgent = [i for i in ticked if i.refer_now]
+    consider = [i for i in ticked if not i.refer_now]
+    pairs = tuple((i.code, i.label) for i in ticked)
+    reasons = [f"{i.label}：属于立即转介指征" for i in urgent]
+    names = "、".join(i.label for i in consider)
+    if urgent:
+        if consider:
+            reasons.append(f"另有：{names}")
+        return Recommendation("refer_now", tuple(reasons), pairs)
+    if len(consider) >= CONSIDER_TO_REFER:
+        return Recommendation("refer_now", (f"同时存在 {len(consider)} 项需专业评估的情况"
+                                            f"（{names}）：建议立即转介",), pairs)
+    if consider:
+        return Recommendation("consider", (f"{names}：建议由专业人员评估后决定是否转介",),
+                              pairs)
+    return Recommendation("school_support", ("未勾选任何转介指征：在校内继续心理支持与跟踪，"
+                                             "情况变化时重新评估",), pairs)

@@ -1,0 +1,149 @@
+"""The home screen's work list (今日工作): what is due today and what is overdue.
+
+Follow-ups (定期随访, 筛查后约谈), the next step of each open referral, plan reviews
+(一生一策评估), and the screening review queues of this school year's campaigns. A class
+teacher gets nothing here: the list names students across the school.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.labels import FOLLOWUP_KINDS, REFERRAL_STEPS
+from app.models import (
+    Campaign,
+    CarePlan,
+    FollowUp,
+    PlanReview,
+    SchoolClass,
+    SchoolYear,
+    Student,
+)
+from app.services import audit
+from app.services.permissions import STAFF, require
+from app.services.referral import referral_rows
+from app.services.roster_file import class_display_name
+from app.services.screening_review import review_items
+from app.services.versions import current, is_current
+from app.services.warnings import IN_SCHOOL
+from app.store.handle import Store
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    kind: str  # "follow_up", "referral_step" or "plan_review"
+    ref_id: int  # follow-up id, referral id or plan id
+    student_id: int
+    student_no: str
+    name: str
+    class_name: str
+    what: str
+    due_on: date
+    overdue_days: int
+
+
+@dataclass(frozen=True)
+class QueueSummary:
+    campaign_id: int
+    campaign_name: str
+    pending: int
+
+
+@dataclass(frozen=True)
+class TodayWork:
+    due_today: tuple[WorkItem, ...]
+    overdue_followups: tuple[WorkItem, ...]
+    overdue_steps: tuple[WorkItem, ...]
+    overdue_plan_reviews: tuple[WorkItem, ...]
+    review_queues: tuple[QueueSummary, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.due_today or self.overdue_followups or self.overdue_steps
+                    or self.overdue_plan_reviews or self.review_queues)
+
+
+def today_work(store: Store, today: date | None = None) -> TodayWork:
+    """Audited once as a listing ("warning_list"): it names students."""
+    require(store, *STAFF)
+    today = today or date.today()
+    with store.write() as session:
+        work = _work(session, today)
+        count = (len(work.due_today) + len(work.overdue_followups) + len(work.overdue_steps)
+                 + len(work.overdue_plan_reviews))
+        audit.record(session, store.user.username, "warning_list", "student", "",
+                     f"today {count} 项")
+    return work
+
+
+def _work(session: Session, today: date) -> TodayWork:
+    students = {r[0]: (r[1], r[2], class_display_name(r[3], r[4])) for r in session.execute(
+        select(Student.id, Student.student_no, Student.name, SchoolClass.grade,
+               SchoolClass.number).join(SchoolClass, SchoolClass.id == Student.class_id)
+        .where(Student.status.in_(IN_SCHOOL)))}
+
+    def item(kind: str, ref_id: int, sid: int, what: str, due: date) -> WorkItem | None:
+        if sid not in students:
+            return None
+        no, name, class_name = students[sid]
+        return WorkItem(kind, ref_id, sid, no, name, class_name, what, due,
+                        max(0, (today - due).days))
+
+    items: list[WorkItem | None] = []
+    for f in session.scalars(select(FollowUp).where(FollowUp.done_on.is_(None),
+                                                    FollowUp.due_on <= today,
+                                                    is_current(FollowUp))):
+        items.append(item("follow_up", f.id, f.student_id, FOLLOWUP_KINDS[f.kind], f.due_on))
+    for r in referral_rows(session, today):
+        step = r.next_step
+        if step is not None and step.due_on is not None and step.due_on <= today:
+            items.append(item("referral_step", r.referral.id, r.student_id,
+                              f"转介：{REFERRAL_STEPS[step.step]}", step.due_on))
+    items.extend(_plan_reviews(session, today, item))
+    found = sorted((i for i in items if i is not None),
+                   key=lambda i: (-i.overdue_days, i.student_no))
+    return TodayWork(
+        due_today=tuple(i for i in found if i.overdue_days == 0),
+        overdue_followups=tuple(i for i in found if i.overdue_days and i.kind == "follow_up"),
+        overdue_steps=tuple(i for i in found if i.overdue_days and i.kind == "referral_step"),
+        overdue_plan_reviews=tuple(i for i in found
+                                   if i.overdue_days and i.kind == "plan_review"),
+        review_queues=_queues(session, today))
+
+
+def _plan_reviews(session: Session, today: date,
+                  item: Callable[[str, int, int, str, date], WorkItem | None],
+                  ) -> list[WorkItem | None]:
+    """Plans whose next review (from the plan or its latest review) is due by today."""
+    plans = {p.student_id: p for p in current(session.scalars(select(CarePlan)))}
+    latest: dict[int, PlanReview] = {}
+    for r in session.scalars(select(PlanReview).where(is_current(PlanReview))
+                             .order_by(PlanReview.reviewed_on, PlanReview.id)):
+        latest[r.student_id] = r
+    out = []
+    for sid, plan in plans.items():
+        review = latest.get(sid)
+        if review is not None and review.created_at >= plan.created_at:
+            due = review.next_review_on
+        else:
+            due = plan.next_review_on
+        if due is not None and due <= today:
+            out.append(item("plan_review", plan.id, sid, "一生一策计划评估", due))
+    return out
+
+
+def _queues(session: Session, today: date) -> tuple[QueueSummary, ...]:
+    year = session.scalar(select(SchoolYear.start_year).where(SchoolYear.is_current))
+    campaigns = session.execute(select(Campaign.id, Campaign.name)
+                                .where(Campaign.school_year == year).order_by(Campaign.id))
+    out = []
+    for cid, name in campaigns:
+        pending = len(review_items(session, cid, today))
+        if pending:
+            out.append(QueueSummary(cid, name, pending))
+    return tuple(out)

@@ -1,0 +1,40 @@
+"""Helpers shared by the student-file tests."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from app.models import AuditEvent, Campaign, ScreeningResult
+from app.store.handle import Store
+
+
+def audit_count(store: Store, action: str, target_id: int | str | None = None) -> int:
+    query = select(func.count(AuditEvent.id)).where(AuditEvent.action == action)
+    if target_id is not None:
+        query = query.where(AuditEvent.target_id == str(target_id))
+    with store.read() as session:
+        return session.scalar(query) or 0
+
+
+def add_result(store: Store, student_id: int, campaign: str, level: str = "none",
+               critical: str = "", taken_at: datetime | None = None,
+               starts_on: date | None = None, instrument: str = "phq9",
+               total: float = 5.0, school_year: int = 2020) -> int:
+    """A stored screening result (and its campaign, made on first use); returns the
+    campaign id. Written directly: scoring and import are tested elsewhere."""
+    with store.write() as session:
+        camp = session.scalar(select(Campaign).where(Campaign.name == campaign))
+        if camp is None:
+            camp = Campaign(name=campaign, instrument_code=instrument, school_year=school_year,
+                            starts_on=starts_on)
+            session.add(camp)
+            session.flush()
+        session.add(ScreeningResult(
+            campaign_id=camp.id, student_id=student_id, instrument_code=instrument,
+            instrument_version="1", taken_at=taken_at, source="import",
+            scores=json.dumps({"total": total, "bands": {"total": "mild"}}), total=total,
+            valid=True, critical_items=critical, suggested_level=level))
+        return camp.id

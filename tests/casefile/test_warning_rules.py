@@ -1,0 +1,108 @@
+"""The rules that suggest a level: each rule, its Chinese reason, and that the most
+severe suggestion wins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.instruments.warning import WarningLevel
+from app.labels import RISK_FACTORS, SIGNAL_SEVERITIES
+from app.services.warning_rules import SIGNAL_LEVELS, choose_evidence, suggest_level
+
+TODAY = date(2026, 3, 10)
+
+
+@dataclass(frozen=True)
+class Result:
+    campaign_name: str
+    instrument_code: str
+    taken_on: date | None
+    suggested_level: str
+    critical_items: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Signal:
+    source: str
+    reported_on: date
+    severity: str
+
+
+def test_nothing_suggests_none():
+    assert suggest_level([], [], []).level == "none"
+    assert suggest_level([], [], []).reasons == ()
+
+
+def test_screening_level_is_passed_on_with_its_campaign():
+    s = suggest_level([Result("2026春PHQ-9", "phq9", TODAY, "key")], [], [])
+    assert s.level == "key" and s.reasons == ("「2026春PHQ-9」测评结果建议：重点关注",)
+
+
+def test_any_critical_item_is_crisis_whatever_the_band():
+    s = suggest_level([Result("2026春PHQ-9", "phq9", TODAY, "none", (9,))], [], [])
+    assert s.level == "crisis" and "关键题第 9 题" in s.reasons[0]
+
+
+def test_serious_risk_factor_alone_suggests_general():
+    s = suggest_level([], ["bereavement"], [])
+    assert s.level == "general" and s.reasons == ("存在需重点关爱的处境不利因素：丧亲",)
+    assert suggest_level([], ["poverty"], []).level == "none"
+
+
+def test_two_risk_factors_suggest_general():
+    s = suggest_level([], ["poverty", "left_behind"], [])
+    assert s.level == "general"
+    assert s.reasons == ("同时存在 2 项处境不利因素：留守、贫困",)
+
+
+def test_signals_by_severity():
+    for severity, level in [("suicide", "crisis"), ("self_harm", "crisis"), ("serious", "key"),
+                            ("ordinary", "general")]:
+        s = suggest_level([], [], [Signal("class_teacher", TODAY, severity)])
+        assert s.level == level
+        assert s.reasons == (f"2026-03-10 班主任反映：{SIGNAL_SEVERITIES[severity]}",)
+
+
+def test_reasons_list_most_severe_first():
+    s = suggest_level([Result("A", "mht", TODAY, "general")], ["bullying"],
+                      [Signal("parent", TODAY, "self_harm")])
+    assert s.level == "crisis"
+    assert s.reasons[0].endswith("涉及自伤行为") and len(s.reasons) == 3
+
+
+def test_evidence_is_the_newest_result_per_instrument_within_a_year_and_recent_signals():
+    results = [Result("old", "phq9", TODAY - timedelta(400), "crisis", (9,)),
+               Result("phq-a", "phq9", TODAY - timedelta(200), "key"),
+               Result("phq-b", "phq9", TODAY - timedelta(20), "none"),
+               Result("mht", "mht", TODAY - timedelta(100), "general")]
+    signals = [Signal("self", TODAY - timedelta(91), "suicide"),
+               Signal("self", TODAY - timedelta(90), "ordinary")]
+    screening, recent = choose_evidence(results, signals, TODAY)
+    assert sorted(r.campaign_name for r in screening) == ["mht", "phq-b"]
+    assert [s.severity for s in recent] == ["ordinary"]
+
+
+levels = st.sampled_from([w.value for w in WarningLevel])
+results = st.lists(st.builds(Result, st.text(min_size=1, max_size=5), st.just("phq9"),
+                             st.just(TODAY), levels,
+                             st.lists(st.integers(1, 20), max_size=2).map(tuple)), max_size=4)
+factors = st.lists(st.sampled_from(list(RISK_FACTORS)), max_size=5, unique=True)
+signals = st.lists(st.builds(Signal, st.just("other"), st.just(TODAY),
+                             st.sampled_from(list(SIGNAL_SEVERITIES))), max_size=3)
+
+
+@given(results, factors, signals)
+def test_suggestion_is_the_most_severe_rule(rs, fs, ss):
+    s = suggest_level(rs, fs, ss)
+    expected = [WarningLevel.NONE]
+    expected += [WarningLevel.CRISIS if r.critical_items else WarningLevel(r.suggested_level)
+                 for r in rs]
+    expected += [WarningLevel(SIGNAL_LEVELS[x.severity]) for x in ss]
+    if len(fs) >= 2 or set(fs) & {"bereavement", "domestic_violence", "bullying"}:
+        expected.append(WarningLevel.GENERAL)
+    assert s.level == max(expected).value
+    assert bool(s.reasons) == (s.level != "none")
