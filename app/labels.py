@@ -28,6 +28,38 @@ CLASS_MOVE_REASONS: dict[str, str] = {
     "manual": "手工调整",
 }
 
+PARTICIPATION: dict[str, str] = {
+    "due": "应测",
+    "leave": "请假",
+    "exempt": "免测",
+    "excluded": "已排除",
+}
+
+CONSENT: dict[str, str] = {"unknown": "未登记", "given": "已同意", "refused": "不同意"}
+
+RESULT_SOURCES: dict[str, str] = {
+    "import": "文件导入",
+    "entry": "答题卡录入",
+    "kiosk": "本机作答",
+}
+
+DATE_SOURCES: dict[str, str] = {
+    "submitted": "提交时间",
+    "file_column": "文件中的日期列",
+    "entered": "录入时填写",
+    "unknown": "未知（按批次日期）",
+}
+
+SHEET_STATUSES: dict[str, str] = {
+    "matched": "已匹配",
+    "replaces": "已匹配（将替换已有结果）",
+    "not_in_roster": "名册上没有",
+    "ambiguous": "同名分不开",
+    "not_in_campaign": "不在本场",
+    "duplicate": "文件中重复",
+    "bad_answers": "答案有误",
+}
+
 RISK_FACTORS: dict[str, str] = {
     "left_behind": "留守",
     "single_parent": "单亲",
@@ -143,6 +175,9 @@ AUDIT_ACTIONS: dict[str, str] = {
     "student_edit": "修改学生档案",
     "student_export": "导出学生数据",
     "student_print": "打印学生资料",
+    "campaign_created": "新建测评批次",
+    "screening_import": "导入测评答卷",
+    "screening_results": "查看测评结果",
     "migration": "数据库升级",
     "backup": "备份",
     "warning_decided": "确定预警等级",

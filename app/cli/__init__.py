@@ -20,7 +20,10 @@ from app.errors import BadInputError, QingxinError
 COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.store_cmds",
     "app.cli.roster_cmds",
+    "app.cli.gui_cmds",
+    "app.cli.screening_cmds",
     "app.cli.score_cmds",
+    "app.cli.seal_cmds",
 )
 
 

@@ -8,6 +8,7 @@ cost half a second; this stops a script from trying all night.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import time
@@ -29,10 +30,9 @@ def _load(db_path: Path) -> dict[str, dict[str, float]]:
 
 
 def _save(db_path: Path, data: dict[str, dict[str, float]]) -> None:
-    try:
+    # A read-only folder must not stop a correct login; the delay is best effort.
+    with contextlib.suppress(OSError):
         attempts_path(db_path).write_text(json.dumps(data), encoding="utf-8")
-    except OSError:
-        pass  # a read-only folder must not stop a correct login; the delay is best effort
 
 
 def failures(db_path: Path, who: str) -> int:

@@ -5,19 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
 from app.errors import StoreError
 from app.models import Base
 from app.paths import backup_dir, keyslot_path
+from app.services import audit
 from app.services.auth import unlock
 from app.services.roster import RosterPreview, apply_roster_import
 from app.services.synthetic import synthetic_roster
 from app.store import keyslots
 from app.store.engine import create_encrypted_engine
-from app.store.migrate import upgrade
+from app.store.migrate import MIGRATIONS_DIR, current_revision, head_revision, upgrade
 from tests.conftest import TEST_PASSWORD
 
 
@@ -66,20 +69,24 @@ def test_newer_database_is_refused(db_path, new_school):
 
 
 def test_older_database_is_backed_up_then_migrated(db_path, new_school):
-    key = _db_key(db_path)
-    engine = create_encrypted_engine(db_path, key)
+    """A database from the first release (schema 0001) opens: backup first, then upgrade."""
+    engine = create_encrypted_engine(db_path, _db_key(db_path))
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0001")
+    assert current_revision(engine) == "0001"
     engine.dispose()
-    from app.store.migrate import head_revision
-
-    if head_revision() == "0001":
-        pytest.skip("only one revision shipped so far")
-    with unlock(db_path, "admin", TEST_PASSWORD):
-        pass
+    with unlock(db_path, "admin", TEST_PASSWORD) as store:
+        assert current_revision(store.engine) == head_revision()
+        assert audit.verify_chain(store).ok  # the old rows came through intact
     backups = list(backup_dir(db_path).glob("before-migration-0001-*.db"))
     assert len(backups) == 1
     assert keyslot_path(backups[0]).exists()
+    backup_engine = create_encrypted_engine(backups[0], _db_key(db_path))
+    assert current_revision(backup_engine) == "0001"
+    backup_engine.dispose()
 
 
 def test_wrong_key_for_the_file_is_a_clear_message(db_path, new_school):

@@ -1,0 +1,113 @@
+"""screening list / import / results."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+from pathlib import Path
+
+from app.cli.common import add_db_args, open_db, write_text_output
+from app.errors import BadInputError
+from app.instruments import load_instrument
+from app.labels import GENDERS, SHEET_STATUSES, label
+from app.services.campaigns import create_campaign, find_campaign, list_campaigns
+from app.services.screening_import import apply_screening_import, preview_screening_import
+from app.services.screening_results import campaign_results
+from app.store.handle import Store
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    screening = sub.add_parser("screening", help="筛查测评").add_subparsers(
+        dest="screening_cmd", metavar="ACTION")
+    p = screening.add_parser("list", help="列出测评批次")
+    add_db_args(p)
+    p.set_defaults(handler=_list)
+
+    p = screening.add_parser("import", help="导入答卷（批次不存在时按量表新建，含全部在读班级）")
+    add_db_args(p)
+    p.add_argument("--campaign", required=True, help="测评批次名称")
+    p.add_argument("--instrument", required=True, help="量表代码，如 mht")
+    p.add_argument("file", type=Path)
+    p.add_argument("--numbers", choices=("values", "positions"), default="values")
+    p.add_argument("--item-offset", type=int, default=0)
+    p.add_argument("--dry-run", action="store_true", help="只预览，不写入")
+    p.add_argument("--allow-unmatched", action="store_true",
+                   help="有未匹配的答卷时仍写入已匹配的（默认拒绝整个文件）")
+    p.set_defaults(handler=_import)
+
+    p = screening.add_parser("results", help="导出批次结果")
+    add_db_args(p)
+    p.add_argument("--campaign", required=True)
+    p.add_argument("--format", choices=("csv",), default="csv")
+    p.add_argument("--out", type=Path, default=None)
+    p.set_defaults(handler=_results)
+
+
+def _list(args: argparse.Namespace) -> int:
+    with open_db(args) as store:
+        for c in list_campaigns(store):
+            print(f"{c.name}\t{c.instrument_code}\t{c.school_year}-{c.term}\t"
+                  f"完成 {c.done}/{c.due}")
+    return 0
+
+
+def _campaign_for_import(store: Store, name: str, instrument_code: str) -> int:
+    instrument = load_instrument(instrument_code)
+    try:
+        campaign = find_campaign(store, name)
+    except BadInputError:
+        campaign = create_campaign(store, name, instrument.code)
+        print(f"已新建测评批次“{name}”（{instrument.label}，全部在读班级）。")
+    if campaign.instrument_code != instrument.code:
+        raise BadInputError(f"测评批次“{name}”使用的量表是 {campaign.instrument_code}，"
+                            f"不是 {instrument.code}。")
+    return campaign.id
+
+
+def _import(args: argparse.Namespace) -> int:
+    with open_db(args) as store:
+        campaign_id = _campaign_for_import(store, args.campaign, args.instrument)
+        preview = preview_screening_import(store, campaign_id, args.file, args.numbers,
+                                           args.item_offset)
+        counts = preview.counts()
+        print("；".join(f"{label(SHEET_STATUSES, code)} {counts[code]}"
+                       for code in SHEET_STATUSES if counts[code]))
+        unmatched = [m for m in preview.matches if m.status not in ("matched", "replaces")]
+        lines = [f"第 {m.row} 行（{m.label}）：{label(SHEET_STATUSES, m.status)}"
+                 + (f"，{m.message}" if m.message else "") for m in unmatched]
+        if unmatched and not args.allow_unmatched:
+            raise BadInputError(f"有 {len(unmatched)} 份答卷无法写入，未写入任何数据。请在名册或"
+                                "文件中改正，或加 --allow-unmatched 只写入已匹配的答卷。",
+                                problems=lines + preview.problems)
+        if args.dry_run:
+            print("（预览，未写入）")
+            return 0
+        changes = apply_screening_import(store, preview)
+    print(f"已写入 {changes.written} 份答卷（其中替换 {changes.replaced} 份）。")
+    return 0
+
+
+def _results(args: argparse.Namespace) -> int:
+    with open_db(args) as store:
+        campaign = find_campaign(store, args.campaign)
+        instrument = load_instrument(campaign.instrument_code)
+        rows = campaign_results(store, campaign.id)
+    scale_codes = [u.code for u in instrument.units if u.code != "total"]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["学籍号", "姓名", "性别", "班级", "作答时间", "有效",
+                     *[instrument.unit(c).name for c in scale_codes], "总分", "总分等级",
+                     "关键题", "建议预警"])
+    for r in rows:
+        writer.writerow([r.student_no, r.name, label(GENDERS, r.gender), r.class_name,
+                         r.taken_at.isoformat(sep=" ") if r.taken_at else "",
+                         "是" if r.valid else "否", *[_fmt(r.scales.get(c)) for c in scale_codes],
+                         _fmt(r.total), r.bands.get("total") or "",
+                         " ".join(str(i) for i in r.critical), r.warning])
+    write_text_output(buf.getvalue(), args.out)
+    return 0
+
+
+def _fmt(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
