@@ -1,0 +1,196 @@
+"""district keygen, school keygen, seal verify, seal open.
+
+The district's side of the sealed export, and the school's signing key for setups done
+without the GUI. Passphrases come from an environment variable named on the command line
+(or a prompt when opening interactively), never from a flag's value: it would show in
+the process list and shell history.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+
+from app.errors import BadInputError
+from app.seal import (
+    DistrictPrivateKey,
+    Manifest,
+    generate_district_keypair,
+    generate_school_keypair,
+    load_district_private_key,
+    load_school_public_key,
+    open_sealed,
+    verify,
+)
+from app.seal.errors import KeyFileError, PassphraseRequiredError
+from app.seal.keyfile import write_new_file
+from app.seal.manifest import encode_manifest
+from app.seal.suites import KEMS
+
+MANIFEST_OUT = "qxseal-manifest.json"
+MAX_SEALED_BYTES = 4 << 30
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    district = _group(sub, "district", "区级：密钥")
+    p = district.add_parser("keygen", help="生成区级密钥对（私钥自留，公钥发给各校）")
+    p.add_argument("--out", type=Path, required=True, help="写入的目录（已有密钥文件时拒绝）")
+    p.add_argument("--kem", choices=sorted(KEMS), default="x25519",
+                   help="x25519（默认）或 mlkem768x25519（抗量子混合）")
+    _add_passphrase_env(p)
+    p.set_defaults(handler=_district_keygen)
+
+    school = _group(sub, "school", "学校签名密钥")
+    p = school.add_parser("keygen", help="生成学校签名密钥对（Ed25519）")
+    p.add_argument("--out", type=Path, required=True, help="写入的目录（已有密钥文件时拒绝）")
+    _add_passphrase_env(p)
+    p.set_defaults(handler=_school_keygen)
+
+    sealed = _group(sub, "seal", "密封报送文件")
+    p = sealed.add_parser("verify", help="核验签名（不需要区级私钥，不解密）")
+    p.add_argument("file", type=Path)
+    _add_school_checks(p)
+    p.set_defaults(handler=_verify)
+
+    p = sealed.add_parser("open", help="核验并解密，把文件写入目录")
+    p.add_argument("file", type=Path)
+    p.add_argument("--key", type=Path, required=True, help="区级私钥文件")
+    p.add_argument("--out", type=Path, required=True, help="写入的目录（同名文件已存在时拒绝）")
+    _add_school_checks(p)
+    _add_passphrase_env(p)
+    p.set_defaults(handler=_open)
+
+
+def _group(sub: argparse._SubParsersAction, name: str, help_text: str
+           ) -> argparse._SubParsersAction:
+    """The sub-command group `name`, reused if another module registered it first (the
+    district's `aggregate` may live elsewhere)."""
+    existing = sub.choices.get(name)
+    if existing is not None:
+        for action in existing._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                return action
+    return sub.add_parser(name, help=help_text).add_subparsers(dest=f"{name}_cmd",
+                                                              metavar="ACTION")
+
+
+def _add_passphrase_env(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--passphrase-env", metavar="VAR", default=None,
+                   help="私钥口令所在的环境变量名（口令不要写在命令行上）")
+
+
+def _add_school_checks(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--school-key", type=Path, required=True, help="登记过的学校公钥文件")
+    p.add_argument("--period", default=None, help="要求的学期，如 2026-2027-1（防止旧文件重报）")
+    p.add_argument("--school-code", default=None, help="要求的学校代码")
+
+
+def _district_keygen(args: argparse.Namespace) -> int:
+    passphrase = _env_passphrase(args.passphrase_env)
+    pair = generate_district_keypair(args.out, kem=args.kem, passphrase=passphrase)
+    print(f"已生成区级密钥对（{KEMS[args.kem].suite_label}）：")
+    print(f"  私钥：{pair.private_path}（绝密：离线保存并另做备份；丢失后已报送的文件再也打不开）")
+    print(f"  公钥：{pair.public_path}（放入各校的部署文件）")
+    print(f"  指纹：{pair.fingerprint}（各校安装时核对）")
+    _warn_unprotected(passphrase)
+    return 0
+
+
+def _school_keygen(args: argparse.Namespace) -> int:
+    passphrase = _env_passphrase(args.passphrase_env)
+    pair = generate_school_keypair(args.out, passphrase=passphrase)
+    print("已生成学校签名密钥对（Ed25519）：")
+    print(f"  私钥：{pair.private_path}（留在本校，用于签名报送文件）")
+    print(f"  公钥：{pair.public_path}（交区里登记）")
+    print(f"  指纹：{pair.fingerprint}（打印后由校长签字，区里登记时核对）")
+    _warn_unprotected(passphrase)
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    manifest = verify(_read_sealed(args.file), load_school_public_key(args.school_key),
+                      expected_school_code=args.school_code, expected_period=args.period)
+    print("签名有效：文件自学校签名后未被改动。")
+    _print_manifest(manifest)
+    return 0
+
+
+def _open(args: argparse.Namespace) -> int:
+    data = _read_sealed(args.file)
+    school_key = load_school_public_key(args.school_key)
+    district_key = _load_district_key(args.key, args.passphrase_env)
+    manifest, files = open_sealed(data, district_key, school_key,
+                                  expected_school_code=args.school_code,
+                                  expected_period=args.period)
+    if MANIFEST_OUT in files:
+        raise BadInputError(f"密封文件中有一个名为 {MANIFEST_OUT} 的文件，与清单文件重名，未写出。")
+    targets = [args.out / name for name in [*files, MANIFEST_OUT]]
+    taken = [str(t) for t in targets if t.exists()]
+    if taken:
+        raise BadInputError("目标目录中已有同名文件，未写出任何文件。请换一个空目录。",
+                            problems=taken)
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise BadInputError(f"无法建立目录 {args.out}。",
+                            detail=f"{type(err).__name__}: {err.errno}") from None
+    for name, content in files.items():
+        write_new_file(args.out / name, content, private=True)
+    pretty = json.dumps(json.loads(encode_manifest(manifest)), ensure_ascii=False, indent=2)
+    write_new_file(args.out / MANIFEST_OUT, (pretty + "\n").encode("utf-8"), private=False)
+    print("签名有效，已解密，各文件校验值与清单一致。")
+    _print_manifest(manifest)
+    print(f"已写入 {args.out}（{len(files)} 个文件和 {MANIFEST_OUT}）。")
+    return 0
+
+
+def _print_manifest(m: Manifest) -> None:
+    print(f"  学校：{m.school_name}（代码 {m.school_code}）")
+    print(f"  学期：{m.period}    生成时间（UTC）：{m.created}    青心版本：{m.app_version}")
+    print(f"  学校签名密钥指纹：{m.school_key_fingerprint}")
+    print(f"  加密：HPKE {m.suite_label}，区级密钥指纹 {m.district_key_fingerprint}")
+    print(f"  文件（{len(m.files)} 个）：")
+    for f in m.files:
+        print(f"    {f.name}  {f.size:,} 字节  SHA-256 {f.sha256}")
+
+
+def _read_sealed(path: Path) -> bytes:
+    try:
+        if path.stat().st_size > MAX_SEALED_BYTES:
+            raise BadInputError(f"{path} 太大（超过 4 GB），不是青心密封报送文件。")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise BadInputError(f"找不到文件 {path}。") from None
+    except OSError as err:
+        raise BadInputError(f"无法读取 {path}。",
+                            detail=f"{type(err).__name__}: {err.errno}") from None
+
+
+def _load_district_key(path: Path, passphrase_env: str | None) -> DistrictPrivateKey:
+    passphrase = _env_passphrase(passphrase_env)
+    try:
+        return load_district_private_key(path, passphrase)
+    except PassphraseRequiredError:
+        if not sys.stdin.isatty():
+            raise KeyFileError(f"私钥文件 {path} 受口令保护：请用 --passphrase-env 指定"
+                               "存放口令的环境变量，或在终端中运行以输入口令。") from None
+    return load_district_private_key(path, getpass.getpass("区级私钥口令："))
+
+
+def _env_passphrase(var: str | None) -> str | None:
+    if var is None:
+        return None
+    value = os.environ.get(var)
+    if not value:
+        raise BadInputError(f"环境变量 {var} 未设置或为空，读不到口令。")
+    return value
+
+
+def _warn_unprotected(passphrase: str | None) -> None:
+    if passphrase is None:
+        print("注意：私钥文件没有设口令，任何拿到它的人都能使用。请存放在离线、加锁的介质上，"
+              "或用 --passphrase-env 重新生成带口令的密钥。", file=sys.stderr)
