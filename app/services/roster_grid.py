@@ -1,0 +1,159 @@
+"""A roster file → the grid of cells a teacher sees in Excel, merged cells filled in.
+
+The format is told by the file's content, not its name: school systems export tab-separated
+text named .xls, and people rename files. Row i of the grid is spreadsheet row i + 1, so
+every message can name the row a teacher sees. A merged cell (a 班级 merged down over its
+students, a title merged across the top) shows its value in every cell it covers.
+
+Excel files go through python-calamine (Rust, several times faster than openpyxl, and it
+reports merged ranges for both .xlsx and .xls). Every reader failure becomes a
+BadInputError with a Chinese message: the teacher needs to know what to do, not which
+library complained.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import python_calamine
+
+from app.errors import BadInputError
+
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".txt")
+_TEXT_SUFFIXES = (".csv", ".txt")
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+_SAVE_AS = "请用 Excel 打开后「另存为」.xlsx 再导入"
+
+
+@dataclass
+class Grid:
+    cells: list[list[object]]
+    notes: list[str] = field(default_factory=list)
+
+    def cell(self, row: int, column: int) -> object:
+        line = self.cells[row]
+        return line[column] if column < len(line) else None
+
+
+def read_grid(path: Path) -> Grid:
+    """The first worksheet that holds something (or the CSV) as a grid of raw cell values:
+    str, float, int, bool, date, datetime; "" or None when empty."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise BadInputError(f"不支持的文件类型「{path.suffix or '无扩展名'}」："
+                            "名册请用 .xlsx、.xls 或 .csv 文件")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise BadInputError(f"找不到文件：{path.name}") from None
+    except OSError as err:
+        raise BadInputError(f"无法打开文件 {path.name}：文件可能正被其他程序占用或没有读取权限",
+                            detail=type(err).__name__) from None
+    if not data.strip():
+        raise BadInputError(f"文件 {path.name} 是空的")
+    if data.startswith(_OLE) and _ENCRYPTED in data:
+        raise BadInputError(f"文件 {path.name} 设置了打开密码：请在 Excel 中取消密码"
+                            "（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后再导入")
+    if data.startswith((_ZIP, _OLE)):
+        grid = _read_excel(data, path.name)
+        if suffix in _TEXT_SUFFIXES:
+            grid.notes.append(f"文件扩展名是 {suffix}，但内容是 Excel 工作簿，已按 Excel 读取。")
+        return grid
+    _refuse_markup(data, path.name)
+    grid = _read_text(data, path.name)
+    if suffix not in _TEXT_SUFFIXES:
+        grid.notes.append(f"文件扩展名是 {suffix}，但内容其实是文本表格（CSV），已按文本读取。")
+    return grid
+
+
+def _read_excel(data: bytes, file_name: str) -> Grid:
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = [m.name for m in workbook.sheets_metadata
+                  if m.typ == python_calamine.SheetTypeEnum.WorkSheet
+                  and m.visible == python_calamine.SheetVisibleEnum.Visible]
+        chosen: Grid | None = None
+        skipped = []
+        for name in sheets:
+            sheet = workbook.get_sheet_by_name(name)
+            cells = sheet.to_python(skip_empty_area=False)
+            if not any(any(c not in ("", None) for c in row) for row in cells):
+                continue
+            if chosen is None:
+                _fill_merged(cells, sheet.merged_cell_ranges or [])
+                chosen = Grid(cells)
+            else:
+                skipped.append(name)
+    except python_calamine.PasswordError:
+        raise BadInputError(f"文件 {file_name} 设置了密码：请在 Excel 中取消密码后再导入") from None
+    except (python_calamine.CalamineError, OSError, ValueError, IndexError) as err:
+        raise BadInputError(f"无法读取 Excel 文件 {file_name}：文件可能已损坏，"
+                            f"{_SAVE_AS}", detail=type(err).__name__) from None
+    if chosen is None:
+        raise BadInputError(f"文件 {file_name} 的工作表都是空的")
+    if skipped:
+        chosen.notes.append(f"只读取了第一个有内容的工作表；工作表「{'」「'.join(skipped)}」"
+                            "未读取，如需导入请另存为单独的文件。")
+    return chosen
+
+
+def _fill_merged(cells: list[list[object]],
+                 ranges: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+    """Every cell of a merged range shows the top-left value, as Excel displays it."""
+    for (top, left), (bottom, right) in ranges:
+        if top >= len(cells) or left >= len(cells[top]):
+            continue
+        value = cells[top][left]
+        for r in range(top, min(bottom, len(cells) - 1) + 1):
+            row = cells[r]
+            for c in range(left, min(right, len(row) - 1) + 1):
+                row[c] = value
+
+
+def _refuse_markup(data: bytes, file_name: str) -> None:
+    """Web systems save HTML or Excel-2003 XML under .xls; say so instead of "unreadable"."""
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<table", b"<meta")):
+        raise BadInputError(f"文件 {file_name} 其实是网页（HTML）格式，不是真正的 Excel 文件："
+                            f"{_SAVE_AS}")
+    if head.startswith(b"<?xml"):
+        raise BadInputError(f"文件 {file_name} 是 XML 格式（如 Excel 2003 XML 表格）：{_SAVE_AS}")
+
+
+def _read_text(data: bytes, file_name: str) -> Grid:
+    text, encoding = _decode(data, file_name)
+    if "\x00" in text:
+        raise BadInputError(f"文件 {file_name} 不是文本表格（CSV），也不是 Excel 文件：{_SAVE_AS}")
+    lines = text.splitlines()[:30]
+    delimiter = max(",\t;", key=lambda d: sum(line.count(d) for line in lines))
+    try:
+        cells: list[list[object]] = [list(row) for row in csv.reader(
+            io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error as err:
+        raise BadInputError(f"CSV 文件 {file_name} 的格式有误（引号不配对或单元格过长）："
+                            f"{_SAVE_AS}", detail=str(err)) from None
+    notes = [] if encoding.startswith("UTF") else [f"CSV 文件按 {encoding} 编码读取。"]
+    return Grid(cells, notes)
+
+
+def _decode(data: bytes, file_name: str) -> tuple[str, str]:
+    """UTF-8 (with or without BOM) and UTF-16 with BOM first: a valid UTF-8 file is
+    almost never anything else. Then GB18030, the superset of the GBK that Chinese
+    Windows Excel writes."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = [("utf-16", "UTF-16")]
+    else:
+        candidates = [("utf-8-sig", "UTF-8"), ("gb18030", "GBK/GB18030")]
+    for codec, label in candidates:
+        try:
+            return data.decode(codec), label
+        except UnicodeDecodeError:
+            continue
+    raise BadInputError(f"无法识别文件 {file_name} 的编码：请在 Excel 中另存为"
+                        "「CSV UTF-8」或 .xlsx 后再导入")
