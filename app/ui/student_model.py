@@ -12,17 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from pypinyin import Style, lazy_pinyin
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from app.labels import GENDERS, STUDENT_STATUSES, label
+from app.services.students import StudentRow
 from app.ui import strings
 from app.ui.table_models import Column, RowTableModel
-
-if TYPE_CHECKING:
-    from app.services.students import StudentRow
 
 KEY_SEPARATOR = "\x00"  # cannot be typed, so a search never spans two fields
 STATUS_ORDER = {code: i for i, code in enumerate(STUDENT_STATUSES)}

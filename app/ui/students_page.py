@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.roster import PromotionPreview, RosterChanges
-from app.services.students import StudentRow, list_students
+from app.services.roster_file import grade_display_name
+from app.services.students import list_students
 from app.ui import strings
 from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.roster_dialog import start_promotion, start_roster_import
@@ -34,14 +35,6 @@ from app.ui.student_model import (
 )
 
 STUDENT_CHANGES = (RosterChanges, PromotionPreview)
-
-
-def grade_label(row: StudentRow) -> str:
-    """The grade's name as the class name spells it ("初一(3)班" → "初一")."""
-    suffix = f"({row.class_number})班"
-    if row.class_name.endswith(suffix) and len(row.class_name) > len(suffix):
-        return row.class_name.removesuffix(suffix)
-    return f"{row.grade}年级"
 
 
 class StudentsPage(QWidget):
@@ -125,15 +118,12 @@ class StudentsPage(QWidget):
             self.reload()
 
     def _fill_grades(self, keep_grade: int | None = None, keep_class: int | None = None) -> None:
-        grades: dict[int, str] = {}
-        for row in self.model.rows:
-            if row.grade not in grades:
-                grades[row.grade] = grade_label(row)
+        grades = sorted({grade for _cid, _name, grade in self.model.classes()})
         self.grade.blockSignals(True)
         self.grade.clear()
         self.grade.addItem(strings.ALL_GRADES, None)
-        for grade in sorted(grades):
-            self.grade.addItem(grades[grade], grade)
+        for grade in grades:
+            self.grade.addItem(grade_display_name(grade), grade)
         index = self.grade.findData(keep_grade)
         self.grade.setCurrentIndex(max(index, 0))
         self.grade.blockSignals(False)

@@ -7,9 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 from PySide6.QtWidgets import QMessageBox, QWizard
 from uihelpers import close_boxes, closed, message_boxes, visible
 
+from app.services.roster_file import class_display_name
 from app.services.setup import create_school
 from app.ui import strings, workers
 from app.ui.account_page import ChangePasswordDialog
@@ -32,10 +34,17 @@ ROSTER = [
 
 def write_roster(path: Path, rows: list[tuple[str, str, str, int, int]],
                  bad_rows: int = 0) -> Path:
-    lines = ["学籍号,姓名,性别,年级,班级"]
-    lines += [f"{no},{name},{gender},{grade},{number}" for no, name, gender, grade, number in rows]
-    lines += [f"G20130101990{i},坏行{i},未知,7,1" for i in range(bad_rows)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    """An office-style .xlsx: a title row above the header, classes written "初一(1)班"."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["青心实验中学学生名册"])
+    sheet.append(["学籍号", "姓名", "性别", "班级", "家长电话"])
+    for no, name, gender, grade, number in rows:
+        sheet.append([no, name, gender, class_display_name(grade, number), "13800000000"])
+    for i in range(bad_rows):
+        sheet.append([f"G20130101990{i}", f"坏行{i}", "未知", "初一(1)班", ""])
+    path = path.with_suffix(".xlsx")
+    book.save(path)
     return path
 
 
@@ -126,10 +135,13 @@ def test_setup_login_import_search_lock_unlock(qtbot, db_path: Path, tmp_path: P
         strings.NAV_STUDENTS, strings.NAV_SCREENING, strings.NAV_WARNINGS,
         strings.NAV_REPORTS, strings.NAV_SETTINGS]
 
-    preview = import_roster(qtbot, window, write_roster(tmp_path / "名册.csv", ROSTER,
+    preview = import_roster(qtbot, window, write_roster(tmp_path / "名册", ROSTER,
                                                         bad_rows=1))
     assert preview.tabs.tabText(0) == strings.ROSTER_TAB_ADDED.format(n=5)
     assert preview.tabs.tabText(3) == strings.ROSTER_TAB_REJECTED.format(n=1)
+    rejected = preview.tabs.widget(3).model()
+    assert [rejected.index(0, c).data() for c in range(2)] == ["8", "性别"]
+    assert "性别「未知」无法识别" in rejected.index(0, 2).data()
     assert shown_names(window) == []  # nothing written before confirming
     preview.confirm.click()
     idle(qtbot)
@@ -137,6 +149,16 @@ def test_setup_login_import_search_lock_unlock(qtbot, db_path: Path, tmp_path: P
     assert any("新增 5 人" in box.text() for box in message_boxes())
     close_boxes()
     assert sorted(shown_names(window)) == sorted(r[1] for r in ROSTER)
+
+    changed = [("G201301010001", "张三丰", "男", 7, 1), ("G201301010002", "李四", "女", 7, 2)]
+    second = import_roster(qtbot, window, write_roster(tmp_path / "名册2", changed))
+    assert [second.tabs.tabText(i) for i in range(4)] == [
+        strings.ROSTER_TAB_ADDED.format(n=0), strings.ROSTER_TAB_UPDATED.format(n=1),
+        strings.ROSTER_TAB_MOVED.format(n=1), strings.ROSTER_TAB_REJECTED.format(n=0)]
+    assert "初一(1)班 → 初一(2)班" in second.tabs.widget(2).model().index(0, 3).data()
+    second.reject()  # cancelled: nothing written
+    idle(qtbot)
+    assert "张三丰" not in shown_names(window)
 
     students = window.students_page
     assert students is not None
@@ -169,7 +191,7 @@ def test_idle_timeout_locks_and_closes_open_dialogs(qtbot, db_path: Path, tmp_pa
     create_school(db_path, "青心实验中学", "admin", PASSWORD)
     shell = Shell(db_path, idle_ms=600)
     login(qtbot, front_login_of(shell), "admin", PASSWORD)
-    preview = import_roster(qtbot, shell.window, write_roster(tmp_path / "r.csv", ROSTER))
+    preview = import_roster(qtbot, shell.window, write_roster(tmp_path / "r", ROSTER))
     qtbot.waitUntil(lambda: shell.ctx.store is None, timeout=5000)
     assert closed(preview) and not shell.window.isVisible()
     assert front_login(shell).windowTitle() == strings.LOCKED_TITLE
@@ -194,7 +216,7 @@ def test_recovery_code_resets_the_password(qtbot, db_path: Path):
 def test_class_teacher_sees_only_their_class(qtbot, admin_window: Shell, tmp_path: Path):
     shell = admin_window
     window = shell.window
-    import_roster(qtbot, window, write_roster(tmp_path / "r.csv", ROSTER)).confirm.click()
+    import_roster(qtbot, window, write_roster(tmp_path / "r", ROSTER)).confirm.click()
     idle(qtbot)
     close_boxes()
     window.show_area(strings.NAV_SETTINGS)
@@ -227,7 +249,7 @@ def test_class_teacher_sees_only_their_class(qtbot, admin_window: Shell, tmp_pat
 def test_audit_verify_promotion_and_password_change(qtbot, admin_window: Shell,
                                                     tmp_path: Path):
     window = admin_window.window
-    import_roster(qtbot, window, write_roster(tmp_path / "r.csv", ROSTER)).confirm.click()
+    import_roster(qtbot, window, write_roster(tmp_path / "r", ROSTER)).confirm.click()
     idle(qtbot)
     close_boxes()
 

@@ -79,7 +79,7 @@ def test_screenshots(qtbot, db_path: Path, tmp_path: Path, screens_dir: Path):
     window.students_page.grade.setCurrentIndex(1)
     save(window, screens_dir, "06-students-search-zh")
 
-    preview = import_roster(qtbot, window, write_roster(tmp_path / "名册.csv", [
+    preview = import_roster(qtbot, window, write_roster(tmp_path / "名册", [
         ("G201301010001", "张三", "男", 7, 1), ("G201301010002", "李四", "女", 7, 2)],
         bad_rows=2))
     save(preview, screens_dir, "07-roster-preview")
