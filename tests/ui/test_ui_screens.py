@@ -16,9 +16,11 @@ from PySide6.QtWidgets import QWidget
 from test_ui_end_to_end import PASSWORD, front_login, idle, import_roster, login, write_roster
 from uihelpers import close_boxes
 
+from app.services.accounts import create_user
 from app.services.auth import unlock
 from app.services.roster import RosterPreview, apply_roster_import
 from app.services.setup import create_school
+from app.services.students import list_students
 from app.services.synthetic import synthetic_roster
 from app.ui import strings
 from app.ui.setup_wizard import SetupWizard
@@ -64,6 +66,8 @@ def test_screenshots(qtbot, db_path: Path, tmp_path: Path, screens_dir: Path):
     with unlock(db_path, "admin", PASSWORD) as store:
         apply_roster_import(store, RosterPreview(file_name="demo",
                                                  rows=synthetic_roster(1200, seed=11)))
+        class_id = list_students(store)[0].class_id
+        create_user(store, "chen", "陈老师", "class_teacher", PASSWORD, class_id)
     shell = Shell(db_path)
     dialog = shell.start()
     dialog.resize(460, 260)
@@ -103,3 +107,5 @@ def test_screenshots(qtbot, db_path: Path, tmp_path: Path, screens_dir: Path):
     lock_screen = front_login(shell)
     lock_screen.resize(460, 260)
     save(lock_screen, screens_dir, "12-lock-screen")
+    login(qtbot, lock_screen, "chen", PASSWORD)
+    save(window, screens_dir, "13-class-teacher")
