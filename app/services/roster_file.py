@@ -115,12 +115,12 @@ def _title_grade(grid: Grid, header_row: int) -> int | None:
     return found.pop() if len(found) == 1 else None
 
 
-_STAGE_RELATIVE = re.compile(r"[1-3](?:\d{2}|[-._/]\d{1,2})")
-_WHOLE_NUMBER_TEXT = re.compile(r"(\d+)\.0+")
-_SCIENTIFIC = re.compile(r"\d(?:\.\d+)?E[+-]?\d+")
+_STAGE_RELATIVE = re.compile(r"[1-3](?:[0-9]{2}|[-._/][0-9]{1,2})")
+_WHOLE_NUMBER_TEXT = re.compile(r"([0-9]+)\.0+")
+_SCIENTIFIC = re.compile(r"[0-9](?:\.[0-9]+)?E[+-]?[0-9]+")
 _STUDENT_NO = re.compile(r"[0-9A-Z][0-9A-Z_-]*")
 _SPREADSHEET_TEXT = re.compile(r'="(.*)"|\'(.*)')
-_AMBIGUOUS_MONTH = re.compile(r"\d{4}\.1")
+_AMBIGUOUS_MONTH = re.compile(r"[0-9]{4}\.1")
 _LOST_DIGITS = "是科学计数法，后几位数字已经丢失：请把该列设为「文本」格式，重新填写后再导入"
 
 

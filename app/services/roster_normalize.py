@@ -23,6 +23,7 @@ _HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _HALF_WIDTH.update({0x3000: " ", 0x00A0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ",
                     0x200B: None, 0x200C: None, 0x200D: None, 0x2060: None, 0xFEFF: None})
 _SPACES = re.compile(r"\s+")
+_NEEDS_WORK = re.compile(r"[\s\uff01-\uff5e\u200b-\u200d\u2060\ufeff]")
 
 # Excel keeps 15 significant digits: an integer from 10**15 up may already have lost some.
 EXACT_NUMBER_LIMIT = 10**15
@@ -46,6 +47,8 @@ def normalize_text(value: object) -> str:
     if isinstance(value, datetime):
         return value.isoformat(sep=" ")
     text = value if isinstance(value, str) else str(value)
+    if not _NEEDS_WORK.search(text):  # most cells: one scan instead of three passes
+        return text
     return _SPACES.sub(" ", text.translate(_HALF_WIDTH)).strip()
 
 
@@ -68,12 +71,13 @@ def normalize_name(value: object) -> str:
 
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
-_NUMBER = r"\d{1,2}|[一二两三四五六七八九十]{1,3}"
+_DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() also takes "¹" and "٣"
+_NUMBER = r"[0-9]{1,2}|[一二两三四五六七八九十]{1,3}"
 
 
 def _small_number(text: str) -> int | None:
     """ "7", "07", "七", "十二", "二十三" → int; anything else → None."""
-    if text.isdigit():
+    if _DIGITS.fullmatch(text):
         return int(text)
     if "十" not in text:
         return _CN_DIGITS.get(text) if len(text) == 1 else None
@@ -85,7 +89,7 @@ def _small_number(text: str) -> int | None:
 
 _GRADE = re.compile(rf"(?P<stage>小学|初中|高中|初|高)?(?P<n>{_NUMBER})(?:年级|年)?")
 _STAGES = {"小学": (0, 6), "初中": (6, 3), "初": (6, 3), "高中": (9, 3), "高": (9, 3)}
-ENTRY_YEAR = re.compile(r"[初高]?\d{4}[级届]")  # "2026级": an entry year, not a grade
+ENTRY_YEAR = re.compile(r"[初高]?[0-9]{4}[级届]")  # "2026级": an entry year, not a grade
 
 
 def grade_number(text: object) -> int | None:
@@ -114,13 +118,13 @@ def parse_grade(text: object) -> int | None:
 
 
 _CLASS_TAIL = re.compile(rf"[-._·/]?\(?(?P<n>{_NUMBER})\)?班?")
-_CLASS_CODE = re.compile(r"(?P<g>\d{1,2})[-._/](?P<n>\d{1,2})")
+_CLASS_CODE = re.compile(r"(?P<g>[0-9]{1,2})[-._/](?P<n>[0-9]{1,2})")
 
 
 def class_parts(text: object, grade_hint: int | None = None) -> tuple[int | None, int] | None:
     """Like parse_class, but the grade is not range-checked (so "1303" gives (13, 3))."""
     t = normalize_text(text).replace(" ", "")
-    if t.isdigit():
+    if _DIGITS.fullmatch(t):
         if len(t) <= 2:
             return _with_number(grade_hint, int(t))
         if len(t) in (3, 4):
@@ -212,9 +216,9 @@ def parse_gender(value: object) -> Gender | None:
 
 
 EXCEL_EPOCH = date(1899, 12, 30)
-_YMD = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?")
-_YM = re.compile(r"(\d{4})(?:[-/.年](\d{1,2})月?|(\d{2}))")
-_TIME_TAIL = re.compile(r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_YMD = re.compile(r"([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})[日号]?")
+_YM = re.compile(r"([0-9]{4})(?:[-/.年]([0-9]{1,2})月?|([0-9]{2}))")
+_TIME_TAIL = re.compile(r"(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?")
 
 
 def parse_date(value: object) -> date | None:
@@ -237,7 +241,7 @@ def parse_date(value: object) -> date | None:
     match = _YMD.match(text)
     if match and _TIME_TAIL.fullmatch(text, match.end()):
         return _make_date(int(match[1]), int(match[2]), int(match[3]))
-    if re.fullmatch(r"\d{8}|\d{5}(?:\.\d+)?", text):
+    if re.fullmatch(r"[0-9]{8}|[0-9]{5}(?:\.[0-9]+)?", text):
         return _date_from_number(float(text))
     return None
 
