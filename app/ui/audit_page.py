@@ -33,6 +33,7 @@ AUDIT_COLUMNS = (
 class AuditModel(RowTableModel):
     def __init__(self, ctx: StoreContext, owner: QWidget) -> None:
         super().__init__(AUDIT_COLUMNS)
+        self.setParent(owner)
         self.ctx = ctx
         self._owner = owner
         self.total = 0

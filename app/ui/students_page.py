@@ -45,6 +45,8 @@ class StudentsPage(QWidget):
         self._kept_filters: tuple[int | None, int | None] | None = None
         self.model = StudentTableModel()
         self.proxy = StudentFilterProxy(self.model)
+        for owned in (self.model, self.proxy):
+            owned.setParent(self)  # die with the page, not whenever Python collects them
         self.search = QLineEdit()
         self.search.setPlaceholderText(strings.SEARCH_PLACEHOLDER)
         self.search.setClearButtonEnabled(True)

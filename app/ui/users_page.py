@@ -111,6 +111,7 @@ class UsersPage(QWidget):
                    lambda u: strings.USER_ACTIVE if u.active else strings.USER_INACTIVE),
             Column(strings.COL_CREATED, lambda u: local_time_text(u.created_at)),
         ))
+        self.model.setParent(self)
         self.view = data_table()
         self.view.setModel(self.model)
         self.add_button = QPushButton(strings.USER_ADD)
