@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.errors import BadInputError
-from app.models import ClassMove, Guardian, School, SchoolClass, SchoolYear, Student
+from app.models import ClassMove, Guardian, School, SchoolClass, SchoolYear, Student, utcnow
 from app.services import audit
 from app.services.permissions import STAFF, require
 from app.services.progress import NO_PROGRESS, Progress
@@ -75,62 +75,77 @@ def preview_roster_import(store: Store, path: Path) -> RosterPreview:
 
 def apply_roster_import(store: Store, preview: RosterPreview,
                         progress: Progress = NO_PROGRESS) -> RosterChanges:
+    """New students go in as bulk inserts (a school's roster is thousands of rows);
+    the few updates and moves go through the ORM."""
     require(store, *STAFF)
     with store.write() as session:
-        fresh = _diff(session, RosterFile(rows=preview.rows, problems=[], column_map={},
-                                          ignored_columns=[], notes=[]), preview.file_name)
-        classes = _class_index(session)
-        changed = {c.student_no for c in fresh.added + fresh.updated + fresh.moved}
-        students = {s.student_no: s for s in session.scalars(
-            select(Student).options(selectinload(Student.guardians))
-            .where(Student.student_no.in_(changed)))}
-        total = len(preview.rows)
-        for i, row in enumerate(preview.rows):
-            if i % 200 == 0:
-                progress.step(i, total)
-            if row.student_no not in changed:
-                continue
-            cls = classes.get((row.grade, row.class_number))
-            if cls is None:
-                cls = SchoolClass(grade=row.grade, number=row.class_number)
-                session.add(cls)
-                session.flush()
-                classes[(row.grade, row.class_number)] = cls
-            _write_row(session, students.get(row.student_no), row, cls)
+        fresh = _diff(session, RosterFile(rows=preview.rows), preview.file_name)
+        added = {c.student_no for c in fresh.added}
+        changed = {c.student_no for c in fresh.updated + fresh.moved}
+        rows = [r for r in preview.rows if r.student_no in added or r.student_no in changed]
+        class_ids = _class_ids(session, {(r.grade, r.class_number) for r in rows})
+        progress.step(0, len(rows))
+        _insert_new(session, [r for r in rows if r.student_no in added], class_ids)
+        progress.step(len(added), len(rows))
+        _update_existing(session, [r for r in rows if r.student_no in changed], class_ids)
         audit.record(session, store.user.username, "roster_import", "roster", "",
                      f"新增 {len(fresh.added)}，更新 {len(fresh.updated)}，"
                      f"调班 {len(fresh.moved)}")
-        progress.step(total, total)
+        progress.step(len(rows), len(rows))
     return RosterChanges(len(fresh.added), len(fresh.updated), len(fresh.moved))
 
 
-def _write_row(session: Session, student: Student | None, row: RosterRow,
-               cls: SchoolClass) -> None:
-    if student is None:
-        student = Student(student_no=row.student_no, name=row.name, gender=row.gender,
-                          birth_date=row.birth_date, class_id=cls.id, guardians=[])
-        student.moves.append(ClassMove(from_class_id=None, to_class_id=cls.id,
-                                       reason="import"))
-        session.add(student)
-    else:
-        if student.class_id != cls.id:
+def _insert_new(session: Session, rows: list[RosterRow],
+                class_ids: dict[tuple[int, int], int]) -> None:
+    if not rows:
+        return
+    now = utcnow()
+    ids = dict(session.execute(insert(Student).returning(Student.student_no, Student.id), [
+        {"student_no": r.student_no, "name": r.name, "gender": r.gender,
+         "birth_date": r.birth_date, "class_id": class_ids[(r.grade, r.class_number)],
+         "status": "enrolled", "created_at": now, "updated_at": now} for r in rows]).all())
+    session.execute(insert(ClassMove), [
+        {"student_id": ids[r.student_no], "from_class_id": None,
+         "to_class_id": class_ids[(r.grade, r.class_number)], "reason": "import",
+         "moved_at": now} for r in rows])
+    guardians = [{"student_id": ids[r.student_no], "name": r.guardian_name or "",
+                  "phone": r.guardian_phone or "", "relation": "", "note": ""}
+                 for r in rows if r.guardian_name or r.guardian_phone]
+    if guardians:
+        session.execute(insert(Guardian), guardians)
+
+
+def _update_existing(session: Session, rows: list[RosterRow],
+                     class_ids: dict[tuple[int, int], int]) -> None:
+    students = {s.student_no: s for s in session.scalars(
+        select(Student).options(selectinload(Student.guardians))
+        .where(Student.student_no.in_([r.student_no for r in rows])))}
+    for row in rows:
+        student = students[row.student_no]
+        class_id = class_ids[(row.grade, row.class_number)]
+        if student.class_id != class_id:
             session.add(ClassMove(student_id=student.id, from_class_id=student.class_id,
-                                  to_class_id=cls.id, reason="import"))
-            student.class_id = cls.id
+                                  to_class_id=class_id, reason="import"))
+            student.class_id = class_id
         student.name = row.name
         student.gender = row.gender
         if row.birth_date is not None:
             student.birth_date = row.birth_date
-    if row.guardian_name or row.guardian_phone:
-        known = {(g.name, g.phone) for g in student.guardians}
-        if (row.guardian_name or "", row.guardian_phone or "") not in known:
-            student.guardians.append(Guardian(name=row.guardian_name or "",
-                                              phone=row.guardian_phone or ""))
+        contact = (row.guardian_name or "", row.guardian_phone or "")
+        if any(contact) and contact not in {(g.name, g.phone) for g in student.guardians}:
+            student.guardians.append(Guardian(name=contact[0], phone=contact[1]))
 
 
-def _class_index(session: Session) -> dict[tuple[int, int], SchoolClass]:
-    return {(c.grade, c.number): c for c in session.scalars(
+def _class_ids(session: Session, needed: set[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """Ids of the active classes the rows name, creating the ones that do not exist yet."""
+    ids = {(c.grade, c.number): c.id for c in session.scalars(
         select(SchoolClass).where(SchoolClass.archived_year == 0))}
+    for grade, number in sorted(needed - ids.keys()):
+        cls = SchoolClass(grade=grade, number=number)
+        session.add(cls)
+        session.flush()
+        ids[(grade, number)] = cls.id
+    return ids
 
 
 def _diff(session: Session, roster: RosterFile, file_name: str) -> RosterPreview:
