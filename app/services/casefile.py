@@ -20,6 +20,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.errors import BadInputError
 from app.models import (
     Campaign,
     CarePlan,
@@ -71,6 +72,15 @@ def open_file(store: Store, student_id: int, today: date | None = None) -> Stude
         audit.record(session, store.user.username, "student_open", "student", student_id,
                      "" if full else "summary")
     return snapshot
+
+
+def find_student(store: Store, student_no: str) -> int:
+    """The id of the student with this 学籍号 (for the command line and search boxes)."""
+    with store.read() as session:
+        sid = session.scalar(select(Student.id).where(Student.student_no == student_no.strip()))
+    if sid is None:
+        raise BadInputError(f"没有学籍号为 {student_no} 的学生。")
+    return sid
 
 
 def build_file(session: Session, student: Student, full: bool, today: date) -> StudentFile:

@@ -1,0 +1,1 @@
+"""PDF reports, letters and forms (reportlab), built from the services' plain rows."""

@@ -1,0 +1,138 @@
+"""Page layout shared by letters and forms.
+
+A4 with the school's name and a red 机密 mark at the top of every page and a
+confidentiality note with the page number at the foot, so any loose page says whose it
+is and how to treat it. Paragraphs wrap Chinese text anywhere (reportlab's CJK wrap);
+forms are boxed tables a teacher can fill in by hand. The PDF's metadata names the
+form and the school, never the student.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
+
+from app.reports.fonts import register_cjk_font
+
+MARGIN = 18 * mm
+CONTENT_WIDTH = A4[0] - 2 * MARGIN
+FOOTER = "本材料含学生个人敏感信息，仅限学生心理健康工作使用，请妥善保管，不得复印外传。"
+CHECKED, UNCHECKED = "■", "□"
+#: Paragraphs collapse runs of spaces (the ideographic one too): spacing is explicit.
+GAP = "&nbsp;" * 4
+CONFIDENTIAL_RED = colors.HexColor("#B00020")
+
+
+@dataclass(frozen=True)
+class Styles:
+    title: ParagraphStyle
+    heading: ParagraphStyle
+    body: ParagraphStyle
+    right: ParagraphStyle
+    cell: ParagraphStyle
+    small: ParagraphStyle
+
+
+def styles() -> Styles:
+    font = register_cjk_font()
+
+    def style(name: str, size: float, spacing: float = 1.6, **kw: object) -> ParagraphStyle:
+        return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * spacing,
+                              wordWrap="CJK", **kw)
+
+    return Styles(
+        title=style("title", 18, alignment=TA_CENTER, spaceAfter=5 * mm),
+        heading=style("heading", 12, spaceBefore=3 * mm, spaceAfter=1.5 * mm),
+        body=style("body", 11.5, firstLineIndent=23, spaceAfter=2 * mm),
+        right=style("right", 11.5, alignment=TA_RIGHT),
+        cell=style("cell", 10.5, 1.45),
+        small=style("small", 9, textColor=colors.HexColor("#444444")),
+    )
+
+
+def checkbox(ticked: bool, text: str) -> str:
+    return f"{CHECKED if ticked else UNCHECKED} {text}"
+
+
+def form_table(rows: Sequence[Sequence[str | Flowable]], widths: Sequence[float],
+               st: Styles, heights: Sequence[float | None] | None = None,
+               label_columns: Sequence[int] = (0,)) -> Table:
+    """A boxed grid; strings become wrapped paragraphs, label columns are shaded."""
+    cells = [[Paragraph(c, st.cell) if isinstance(c, str) else c for c in row] for row in rows]
+    table = Table(cells, colWidths=list(widths), rowHeights=heights)
+    commands: list[tuple] = [
+        ("FONT", (0, 0), (-1, -1), register_cjk_font(), 10.5),
+        ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+    ]
+    commands += [("BACKGROUND", (col, 0), (col, -1), colors.HexColor("#EFEFEF"))
+                 for col in label_columns]
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def box(content: str | Flowable, height: float | None, st: Styles) -> Table:
+    """A framed area to read or write in, top-aligned."""
+    cell = Paragraph(content, st.cell) if isinstance(content, str) else content
+    table = Table([[cell]], colWidths=[CONTENT_WIDTH], rowHeights=[height])
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), register_cjk_font(), 10.5),
+                               ("BOX", (0, 0), (-1, -1), 0.6, colors.black),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
+
+
+def columns(texts: Sequence[str], n: int, st: Styles) -> Table:
+    """Short items (a checklist) in `n` columns inside one frame, filled row by row."""
+    rows = [[Paragraph(t, st.cell) for t in texts[i:i + n]] for i in range(0, len(texts), n)]
+    rows[-1] += [""] * (n - len(rows[-1]))
+    table = Table(rows, colWidths=[CONTENT_WIDTH / n] * n)
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), register_cjk_font(), 10.5),
+                               ("BOX", (0, 0), (-1, -1), 0.6, colors.black),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
+
+
+def build_pdf(story: list[Flowable], school_name: str, title: str) -> bytes:
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
+                            topMargin=MARGIN + 12 * mm, bottomMargin=MARGIN + 6 * mm,
+                            title=title, author=school_name, subject="机密",
+                            creator="青心 心理辅导室学生心理档案",
+                            # Every page starts in our font, so the PDF names no other.
+                            initialFontName=register_cjk_font())
+
+    def decorate(canvas: Canvas, _doc: object) -> None:
+        font = register_cjk_font()
+        width, height = A4
+        top = height - MARGIN
+        canvas.saveState()
+        canvas.setFont(font, 10)
+        canvas.drawString(MARGIN, top - 4 * mm, school_name)
+        canvas.setStrokeColor(CONFIDENTIAL_RED)
+        canvas.setFillColor(CONFIDENTIAL_RED)
+        canvas.setLineWidth(1.2)
+        canvas.rect(width - MARGIN - 16 * mm, top - 6.5 * mm, 16 * mm, 8 * mm)
+        canvas.setFont(font, 12)
+        canvas.drawCentredString(width - MARGIN - 8 * mm, top - 4.5 * mm, "机 密")
+        canvas.setStrokeColor(colors.black)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN, top - 8.5 * mm, width - MARGIN, top - 8.5 * mm)
+        canvas.setFillColor(colors.HexColor("#444444"))
+        canvas.setFont(font, 8.5)
+        canvas.drawString(MARGIN, MARGIN - 2 * mm, FOOTER)
+        canvas.drawRightString(width - MARGIN, MARGIN - 2 * mm, f"第 {canvas.getPageNumber()} 页")
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    return buffer.getvalue()

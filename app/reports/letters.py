@@ -1,0 +1,231 @@
+"""Letters and forms of the referral workflow, as PDFs marked 机密.
+
+- notice (学生心理健康情况告知书): to the parents, with a receipt slip to cut off, sign
+  and return — the signed slip is what the 告知家长 step records;
+- referral (心理危机学生转介单): for the green-channel hospital, with the checklist as
+  assessed, the school's measures, and a part for the doctor's feedback;
+- return (学生复学评估表): the return-to-school assessment (病历证明, 评估会议, 复学安排).
+Printing reads the file in one transaction with its "student_print" audit event; the PDF
+is written before that transaction commits, so a failed write leaves no audit entry for
+a letter that was never made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+from sqlalchemy import select
+
+from app.errors import BadInputError
+from app.instruments.warning import WARNING_LABELS
+from app.labels import GENDERS, REFERRAL_INDICATIONS, REFERRAL_RECOMMENDATIONS, label
+from app.models import School
+from app.reports.layout import (
+    CONTENT_WIDTH,
+    GAP,
+    Styles,
+    box,
+    build_pdf,
+    checkbox,
+    columns,
+    form_table,
+    styles,
+)
+from app.services import audit
+from app.services.casefile import build_file
+from app.services.casefile_rows import ReferralRow, StudentFile
+from app.services.file_access import load_student
+from app.services.permissions import STAFF, require
+from app.store.handle import Store
+
+BLANK = "_" * 14
+
+
+@dataclass(frozen=True)
+class LetterContext:
+    school_name: str
+    file: StudentFile
+    referral: ReferralRow | None
+    today: date
+    counselor: str
+
+
+def cn_date(day: date | None) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else "________年_____月_____日"
+
+
+def _who(ctx: LetterContext) -> str:
+    return f"{ctx.file.profile.name}（{ctx.file.class_name}）"
+
+
+def notice(ctx: LetterContext, st: Styles) -> list[Flowable]:
+    f, r = ctx.file, ctx.referral
+    parents = "、".join(g.name for g in f.guardians) or BLANK
+    story: list[Flowable] = [
+        Paragraph("学生心理健康情况告知书", st.title),
+        Paragraph(f"尊敬的{parents}家长：", st.heading),
+        Paragraph(f"您好！{ctx.school_name}高度重视每一位学生的心理健康。近期，学校心理健康教育"
+                  f"工作人员在日常关注和谈话中了解到，您的孩子 {_who(ctx)} 目前的心理状况需要"
+                  "引起重视。", st.body)]
+    if r is not None and r.indications:
+        story.append(Paragraph("学校观察到的主要情况：" + "；".join(t for _, t in r.indications)
+                               + "。", st.body))
+    if r is not None and r.recommendation != "school_support":
+        where = f"（如{r.hospital}）" if r.hospital else "（精神或心理专科）"
+        story.append(Paragraph(f"经学校评估，{REFERRAL_RECOMMENDATIONS[r.recommendation]}。"
+                               f"请您尽快带孩子到专业医疗机构{where}就诊，接受专业的评估和"
+                               "治疗。", st.body))
+    else:
+        story.append(Paragraph("建议您多陪伴、多倾听，留意孩子情绪、睡眠和饮食的变化，"
+                               "必要时带孩子到专业医疗机构就诊。", st.body))
+    story += [
+        Paragraph("在此期间，请您：（1）加强看护，确保孩子身边有人陪伴，妥善保管药品、刀具等"
+                  "危险物品；（2）以平和的态度与孩子沟通，避免指责和打骂；（3）与班主任和心理教师"
+                  "保持联系，及时反馈孩子的情况；（4）就诊后请将医院的意见告知学校，以便学校做好"
+                  "相应的支持安排。", st.body),
+        Paragraph(f"学校将对孩子的情况严格保密，并继续给予关心和支持。如有疑问，请联系心理教师 "
+                  f"{ctx.counselor or BLANK}，联系电话：{BLANK}。", st.body),
+        Spacer(1, 6 * mm),
+        Paragraph(ctx.school_name, st.right),
+        Paragraph(cn_date(ctx.today), st.right),
+        Spacer(1, 8 * mm),
+        KeepTogether([
+            Paragraph("－ － － － － － 请沿此线剪下，将回执交回学校 － － － － － －", st.small),
+            Spacer(1, 4 * mm),
+            Paragraph("回　执", st.title),
+            Paragraph(f"本人已收到{ctx.school_name}关于 {_who(ctx)} 同学心理健康情况的告知书，"
+                      "已知悉学校的情况说明和建议。", st.body),
+            Paragraph(checkbox(False, "同意尽快带孩子到专业医疗机构就诊，并将就诊意见告知学校"),
+                      st.cell),
+            Paragraph(checkbox(False, f"暂不就诊，原因：{BLANK}{BLANK}{BLANK}"), st.cell),
+            Paragraph(checkbox(False, f"其他：{BLANK}{BLANK}{BLANK}{BLANK}"), st.cell),
+            Spacer(1, 5 * mm),
+            Paragraph(f"家长签名：{BLANK}{GAP}与学生关系：{BLANK}{GAP}联系电话：{BLANK}",
+                      st.cell),
+            Spacer(1, 3 * mm),
+            Paragraph(f"日期：{cn_date(None)}", st.right),
+        ]),
+    ]
+    return story
+
+
+def _student_table(ctx: LetterContext, st: Styles) -> Flowable:
+    p = ctx.file.profile
+    guardians = "；".join(f"{g.name}（{g.relation}）{g.phone}" for g in ctx.file.guardians)
+    w = CONTENT_WIDTH
+    return form_table([
+        ["姓名", p.name, "性别", label(GENDERS, p.gender)],
+        ["出生日期", cn_date(p.birth_date) if p.birth_date else "", "班级", ctx.file.class_name],
+        ["学籍号", p.student_no, "预警等级", WARNING_LABELS.get(ctx.file.level_code, "")],
+        ["监护人及电话", guardians, "转介医院", ctx.referral.hospital if ctx.referral else ""],
+    ], [0.16 * w, 0.34 * w, 0.16 * w, 0.34 * w], st, label_columns=(0, 2))
+
+
+def referral_form(ctx: LetterContext, st: Styles) -> list[Flowable]:
+    r = ctx.referral
+    if r is None:
+        raise BadInputError("该学生没有转介记录，无法打印转介单。")
+    ticked = {code for code, _ in r.indications}
+    listed = dict(REFERRAL_INDICATIONS) | dict(r.indications)
+    plan = ctx.file.plan
+    w = CONTENT_WIDTH
+    return [
+        Paragraph("心理危机学生转介单", st.title),
+        Paragraph(f"编号：Z{r.id:05d}{GAP}转介日期：{cn_date(r.opened_on)}", st.right),
+        Spacer(1, 3 * mm),
+        _student_table(ctx, st),
+        Paragraph("一、转介原因（学校评估时勾选）", st.heading),
+        columns([checkbox(code in ticked, text) for code, text in listed.items()], 2, st),
+        Paragraph("二、学校评估意见", st.heading),
+        box(f"{REFERRAL_RECOMMENDATIONS[r.recommendation]}。<br/>" + "<br/>".join(r.reasons),
+            None, st),
+        Paragraph("三、学校已采取的措施", st.heading),
+        box(plan.measures if plan else "", 16 * mm, st),
+        Spacer(1, 2 * mm),
+        Paragraph(f"学校联系人：心理教师 {ctx.counselor or BLANK}{GAP}联系电话：{BLANK}", st.cell),
+        KeepTogether([
+            Paragraph("四、医院反馈（由接诊医生填写后交家长带回学校）", st.heading),
+            form_table([
+                ["诊断或初步印象", ""],
+                ["处理意见", GAP.join(checkbox(False, t) for t in
+                                     ("门诊治疗", "住院治疗", "可继续在校学习", "建议休学"))],
+                ["对学校的建议", ""],
+                ["医生签名", f"{BLANK}{GAP}医院（盖章）{BLANK}{GAP}日期：{cn_date(None)}"],
+            ], [0.2 * w, 0.8 * w], st, heights=[16 * mm, None, 16 * mm, 10 * mm]),
+        ]),
+    ]
+
+
+def return_form(ctx: LetterContext, st: Styles) -> list[Flowable]:
+    r = ctx.referral
+    steps = {s.step: s for s in r.steps} if r else {}
+    ret, feedback = steps.get("return_assessment"), steps.get("visit_feedback")
+    seen = bool(ret and ret.certificate_seen)
+    w = CONTENT_WIDTH
+    return [
+        Paragraph("学生复学评估表", st.title),
+        _student_table(ctx, st),
+        Paragraph("一、就诊情况", st.heading),
+        form_table([
+            ["转介日期", cn_date(r.opened_on) if r else ""],
+            ["就诊反馈", feedback.note if feedback and not feedback.pending else ""],
+            ["病历证明", GAP.join((checkbox(seen, "已查验医院出具的病历证明"),
+                                  checkbox(False, "未提供")))],
+        ], [0.2 * w, 0.8 * w], st, heights=[None, 18 * mm, None]),
+        Paragraph("二、复学评估会议", st.heading),
+        form_table([
+            ["会议日期", cn_date(ret.meeting_on if ret else None)],
+            ["参会人员", "心理教师、班主任、家长、学校负责人"],
+            ["评估意见", ""],
+        ], [0.2 * w, 0.8 * w], st, heights=[None, None, 18 * mm]),
+        Paragraph("三、复学安排（课程、作息、考试、住宿、同伴支持等）", st.heading),
+        box(ret.arrangements if ret else "", 22 * mm, st),
+        Paragraph("四、复学后跟踪", st.heading),
+        box("复学后由心理教师和班主任每月随访，情况变化时及时与家长沟通，必要时再次转介。",
+            None, st),
+        KeepTogether([
+            Paragraph("五、签名", st.heading),
+            form_table([["心理教师", "班主任", "家长", "学校负责人"], ["", "", "", ""],
+                        ["____年___月___日"] * 4],
+                       [w / 4] * 4, st, heights=[None, 12 * mm, None], label_columns=()),
+        ]),
+    ]
+
+
+LETTERS: dict[str, tuple[str, Callable[[LetterContext, Styles], list[Flowable]]]] = {
+    "notice": ("学生心理健康情况告知书", notice),
+    "referral": ("心理危机学生转介单", referral_form),
+    "return": ("学生复学评估表", return_form),
+}
+
+
+def render_letter(kind: str, ctx: LetterContext) -> bytes:
+    if kind not in LETTERS:
+        raise BadInputError(f"未知的文书类型：{kind}。可选：notice、referral、return。")
+    title, build = LETTERS[kind]
+    return build_pdf(build(ctx, styles()), ctx.school_name, title)
+
+
+def print_letter(store: Store, student_id: int, kind: str, out: Path,
+                 today: date | None = None, referral_id: int | None = None) -> Path:
+    """Write the letter to `out` (the student's newest referral unless one is named)."""
+    require(store, *STAFF)
+    today = today or date.today()
+    with store.write() as session:
+        file = build_file(session, load_student(session, student_id), True, today)
+        referral = next((r for r in reversed(file.referrals)
+                         if referral_id is None or r.id == referral_id), None)
+        if referral_id is not None and referral is None:
+            raise BadInputError("找不到该学生的这条转介记录。")
+        school = session.scalar(select(School).limit(1))
+        ctx = LetterContext(school.name if school else "", file, referral, today,
+                            store.user.display_name)
+        out.write_bytes(render_letter(kind, ctx))
+        audit.record(session, store.user.username, "student_print", "student", student_id,
+                     f"letter {kind}" + (f" referral {referral.id}" if referral else ""))
+    return out
