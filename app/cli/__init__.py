@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.screening_cmds",
     "app.cli.score_cmds",
     "app.cli.seal_cmds",
+    "app.cli.casefile_cmds",
 )
 
 

@@ -1,0 +1,109 @@
+"""warnings list / referral list / letter: the student-file commands.
+
+The lists are what the counselling room reviews each month (心理危机学生动态信息库 and
+open referrals); a CSV copy leaves the encrypted store, so it is audited as an export.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+from app.cli.common import add_db_args, open_db, write_text_output
+from app.instruments.warning import WARNING_LABELS
+from app.labels import REFERRAL_RECOMMENDATIONS, REFERRAL_STEPS
+from app.reports.letters import LETTERS, print_letter
+from app.services import audit
+from app.services.casefile import find_student
+from app.services.referral import list_referrals
+from app.services.warnings import key_list
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    warnings = sub.add_parser("warnings", help="预警名单（心理危机学生动态信息库）")
+    p = warnings.add_subparsers(dest="warnings_cmd", metavar="ACTION").add_parser(
+        "list", help="列出预警学生：等级、起始日期、下次随访、是否逾期")
+    _list_args(p)
+    p.set_defaults(handler=_warnings)
+
+    referral = sub.add_parser("referral", help="转介")
+    p = referral.add_subparsers(dest="referral_cmd", metavar="ACTION").add_parser(
+        "list", help="列出进行中的转介及其当前步骤")
+    _list_args(p)
+    p.add_argument("--all", action="store_true", help="包括已完成的转介")
+    p.set_defaults(handler=_referrals)
+
+    p = sub.add_parser("letter", help="打印告知书、转介单或复学评估表（PDF）")
+    add_db_args(p)
+    p.add_argument("--student", required=True, help="学籍号")
+    p.add_argument("--kind", required=True, choices=list(LETTERS),
+                   help="notice 告知书，referral 转介单，return 复学评估表")
+    p.add_argument("--out", type=Path, required=True, help="输出的 PDF 文件")
+    p.set_defaults(handler=_letter)
+
+
+def _list_args(p: argparse.ArgumentParser) -> None:
+    add_db_args(p)
+    p.add_argument("--format", choices=["csv", "text"], default="text")
+    p.add_argument("--out", type=Path, default=None)
+    p.add_argument("--today", type=date.fromisoformat, default=None,
+                   help="按哪一天计算逾期（YYYY-MM-DD，默认今天）")
+
+
+def _day(d: date | None) -> str:
+    return d.isoformat() if d else ""
+
+
+def _write(args: argparse.Namespace, header: list[str], rows: list[list[str]]) -> None:
+    buf = io.StringIO()
+    if args.format == "csv":
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    else:
+        for row in rows:
+            buf.write("\t".join(row).rstrip() + "\n")
+        buf.write(f"共 {len(rows)} 条。\n")
+    write_text_output(buf.getvalue(), args.out)
+
+
+def _warnings(args: argparse.Namespace) -> int:
+    with open_db(args) as store:
+        rows = key_list(store, args.today)
+        if args.format == "csv":
+            audit.record_for(store, "student_export", "student", "",
+                             f"预警名单 CSV {len(rows)} 人")
+    _write(args, ["学籍号", "姓名", "班级", "预警等级", "起始日期", "下次随访", "逾期天数",
+                  "双结对"],
+           [[r.student_no, r.name, r.class_name, WARNING_LABELS[r.level], _day(r.since),
+             _day(r.next_due) or "未安排", f"逾期 {r.overdue_days} 天" if r.overdue else "",
+             (r.pairing_gap or "已落实") if r.level in ("key", "crisis") else ""]
+            for r in rows])
+    return 0
+
+
+def _referrals(args: argparse.Namespace) -> int:
+    with open_db(args) as store:
+        rows = list_referrals(store, args.today, include_closed=args.all)
+        if args.format == "csv":
+            audit.record_for(store, "student_export", "referral", "",
+                             f"转介名单 CSV {len(rows)} 条")
+    _write(args, ["学籍号", "姓名", "班级", "开启日期", "评估建议", "当前步骤", "应完成日期",
+                  "逾期天数", "状态"],
+           [[r.student_no, r.name, r.class_name, _day(r.referral.opened_on),
+             REFERRAL_RECOMMENDATIONS[r.referral.recommendation],
+             REFERRAL_STEPS[r.next_step.step] if r.next_step else "",
+             _day(r.next_step.due_on) if r.next_step else "",
+             f"逾期 {r.overdue_days} 天" if r.overdue_days else "",
+             "已完成" if r.referral.closed else "进行中"] for r in rows])
+    return 0
+
+
+def _letter(args: argparse.Namespace) -> int:
+    with open_db(args) as store:
+        print_letter(store, find_student(store, args.student), args.kind, args.out)
+    print(f"已生成：{args.out}")
+    return 0
