@@ -85,7 +85,7 @@ def find_columns(grid: Grid) -> Columns:
 
 
 def _map_row(cells: list[object], row: int) -> Columns:
-    headers = {c: text for c, v in enumerate(cells) if (text := normalize_text(v))}
+    headers = {c: text for c, v in enumerate(cells) if (text := _shown(v))}
     columns = Columns(header_row=row, index={}, headers=headers)
     unused = []
     for c, text in headers.items():
@@ -104,6 +104,12 @@ def _map_row(cells: list[object], row: int) -> Columns:
     if unused:
         columns.notes.append(f"以下列没有用到：{'、'.join(unused)}。")
     return columns
+
+
+def _shown(cell: object) -> str:
+    """A header as the teacher sees it in the file (full-width brackets kept), so that a
+    problem's column can be found by eye."""
+    return " ".join(cell.split()) if isinstance(cell, str) else normalize_text(cell)
 
 
 def _keep_better(columns: Columns, name: str, c: int) -> None:
