@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.errors import BadInputError
 from app.labels import REFERRAL_STEPS
@@ -61,20 +63,17 @@ def test_configured_indications_join_the_checklist():
         assess_indications(set(), extra=[Indication("self_harm", "x", False)])
 
 
+VALID = {"parents_informed": StepDetails(receipt="signed"),
+         "hospital_contacted": StepDetails(hospital=HOSPITALS[0]),
+         "return_assessment": StepDetails(certificate_seen=True, meeting_on=OPENED,
+                                          arrangements="前两周半天上课，免于体育考试")}
+
+
 def _walk(store, rid: int, until: str) -> None:
     """Record every step before `until` with valid details."""
-    day = OPENED
     for step in STEPS[:STEPS.index(until)]:
-        details = StepDetails()
-        if step == "parents_informed":
-            details = StepDetails(receipt="signed")
-        elif step == "hospital_contacted":
-            details = StepDetails(hospital=HOSPITALS[0])
-        elif step == "return_assessment":
-            details = StepDetails(certificate_seen=True, meeting_on=day,
-                                  arrangements="前两周半天上课，免于体育考试")
-        complete_step(store, rid, step, day, note="医生建议门诊治疗", details=details,
-                      hospitals=HOSPITALS)
+        complete_step(store, rid, step, OPENED, note="医生建议门诊治疗",
+                      details=VALID.get(step, StepDetails()), hospitals=HOSPITALS)
 
 
 def test_full_referral_runs_in_order(store, school):
@@ -188,3 +187,33 @@ def test_only_the_last_step_can_be_withdrawn_and_steps_can_be_corrected(store, s
     steps = open_file(store, sid).referrals[0].steps
     assert steps[0].id == fixed and steps[0].note == "有自伤史两次"
     assert steps[STEPS.index("hospital_contacted")].hospital == HOSPITALS[1]
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(["complete", "skip"]), st.sampled_from(STEPS)),
+                min_size=1, max_size=14))
+def test_any_sequence_of_actions_keeps_the_steps_in_order(store, school, actions):
+    """Whatever a user clicks, only the next step can be recorded, once; everything
+    else is refused with a Chinese reason and changes nothing."""
+    sid = school.students[9]
+    rid = open_referral(store, sid, {"suicide_plan"}, OPENED)
+    expected: list[tuple[str, bool]] = []
+    for action, step in actions:
+        position, recorded = STEPS.index(step), len(expected)
+        try:
+            if action == "complete":
+                complete_step(store, rid, step, OPENED, note="反馈",
+                              details=VALID.get(step, StepDetails()), hospitals=HOSPITALS)
+            else:
+                skip_step(store, rid, step, "不适用", OPENED)
+        except BadInputError as err:
+            assert position != recorded
+            assert ("请先完成" if position > recorded else "不能重复登记") in err.message
+        else:
+            assert position == recorded
+            expected.append((step, action == "skip"))
+    steps = next(r for r in open_file(store, sid).referrals if r.id == rid).steps
+    assert [(s.step, s.skipped) for s in steps if not s.pending] == expected
+    if len(expected) < len(STEPS):
+        cancel_referral(store, rid, "测试结束", on=OPENED)

@@ -140,3 +140,13 @@ def test_signals_and_risk_factors_feed_the_suggestion(store, school):
     assert d.suggested.level == "crisis"
     assert d.suggested.reasons == ("2026-03-01 班主任反映：涉及自杀言行",
                                    "存在需重点关爱的处境不利因素：家庭暴力")
+
+
+def test_follow_up_interval_is_configurable(store, school):
+    policy = FollowupPolicy(months={"crisis": 1, "key": 2, "general": 6}, weekends_off=False)
+    d = decide_level(store, school.students[7], "key", "x", decided_on=date(2025, 12, 31),
+                     policy=policy)
+    assert d.followup_due == date(2026, 2, 28)
+    d = decide_level(store, school.students[8], "general", "x", decided_on=date(2025, 8, 31),
+                     policy=policy)
+    assert d.followup_due == date(2026, 2, 28)
