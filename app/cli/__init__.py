@@ -42,7 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     _force_utf8_stdio()
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and not getattr(args, "forwards_options", False):
+        parser.error(f"无法识别的参数：{' '.join(extra)}")
+    args.extra = extra
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()

@@ -7,12 +7,12 @@ import argparse
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    # Every option after `gui` is the GUI's own (see app.ui.app.parse_args), forwarded as is.
     p = sub.add_parser("gui", help="打开图形界面（选项见 qingxin gui --help）", add_help=False)
-    p.add_argument("gui_args", nargs=argparse.REMAINDER)
-    p.set_defaults(handler=_gui)
+    p.set_defaults(handler=_gui, forwards_options=True)
 
 
 def _gui(args: argparse.Namespace) -> int:
     from app.ui.app import run
 
-    return run(args.gui_args)
+    return run(args.extra)

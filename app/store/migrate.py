@@ -3,38 +3,46 @@
 Opening a database brings its schema to the program's head revision. An existing
 database is copied (encrypted) into backups/ first, so a failed migration loses nothing.
 A database from a newer program is refused: we cannot know what its tables mean.
+
+Alembic is imported inside the functions: it costs ~0.4 s, which the login window
+should not wait for; it is needed only once a password has opened the database.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
 from sqlalchemy import Engine
 
 from app.errors import StoreError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def _config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_config()).get_current_head()
     assert head is not None, "no migrations shipped"
     return head
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
@@ -44,6 +52,10 @@ def upgrade(engine: Engine, before: Callable[[str | None], None] | None = None) 
 
     Returns True if anything ran.
     """
+    from alembic import command
+    from alembic.script import ScriptDirectory
+    from alembic.util.exc import CommandError
+
     cfg = _config()
     current = current_revision(engine)
     script = ScriptDirectory.from_config(cfg)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pypinyin import Style, lazy_pinyin
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from app.labels import GENDERS, STUDENT_STATUSES, label
@@ -38,6 +37,10 @@ STUDENT_COLUMNS = (
 
 
 def search_key(row: StudentRow) -> str:
+    # pypinyin's dictionaries take ~0.6 s to import: load them with the first student
+    # list (on the worker thread), not before the login window can appear.
+    from pypinyin import Style, lazy_pinyin
+
     initials = "".join(lazy_pinyin(row.name, style=Style.FIRST_LETTER))
     full = "".join(lazy_pinyin(row.name))
     return KEY_SEPARATOR.join((row.name, initials, full, row.student_no)).lower()
