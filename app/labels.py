@@ -188,6 +188,19 @@ AUDIT_ACTIONS: dict[str, str] = {
 }
 
 
+AUDIT_TARGETS: dict[str, str] = {
+    "student": "学生",
+    "user": "账户",
+    "school": "学校",
+    "school_year": "学年",
+    "roster": "名册",
+    "campaign": "测评批次",
+    "participation": "参测状态",
+    "screening_result": "测评结果",
+    "referral": "转介",
+}
+
+
 def label(table: dict[str, str], code: str | None) -> str:
     """The wording for a code; an unknown code shows as itself rather than vanishing."""
     if code is None:

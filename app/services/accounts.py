@@ -73,8 +73,28 @@ def create_user(store: Store, username: str, display_name: str, role: str, passw
                        user.created_at)
 
 
+def reset_user_password(store: Store, username: str, new_password: str) -> None:
+    """An admin sets a new password for another account (a forgotten password, or an
+    account being re-enabled, which has no key slot left). Activates the account."""
+    require(store, "admin")
+    check_new_password(new_password)
+    slot_path = keyslot_path(store.path)
+    with store.write() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise BadInputError(f"找不到用户“{username}”。")
+        user.active = True
+        audit.record(session, store.user.username, "password_changed", "user", username,
+                     "管理员重设")
+        slot_file = keyslots.read_slot_file(slot_path)
+        keyslots.replace_slot(slot_file, keyslots.make_slot(
+            slot_file.db_id, store.db_key, new_password, "password", username))
+        keyslots.write_slot_file(slot_path, slot_file)
+
+
 def set_user_active(store: Store, username: str, active: bool) -> None:
-    """Deactivating keeps the row (the audit log names it) and drops the key slot."""
+    """Deactivating keeps the row (the audit log names it) and drops the key slot;
+    to enable an account again, give it a password with `reset_user_password`."""
     require(store, "admin")
     if username == store.user.username and not active:
         raise BadInputError("不能停用当前登录的账户。")
@@ -83,6 +103,8 @@ def set_user_active(store: Store, username: str, active: bool) -> None:
         user = session.scalar(select(User).where(User.username == username))
         if user is None:
             raise BadInputError(f"找不到用户“{username}”。")
+        if active and not user.active:
+            raise BadInputError("重新启用账户需要为其设置新密码。")
         user.active = active
         audit.record(session, store.user.username, "user_updated", "user", username,
                      "启用" if active else "停用")

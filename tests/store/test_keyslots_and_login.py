@@ -129,3 +129,25 @@ def test_short_password_is_refused(tmp_path):
 
     with pytest.raises(BadInputError):
         create_school(tmp_path / "q.db", "学校", "admin", "short")
+
+
+def test_admin_resets_a_password_and_reenables_an_account(db_path, store):
+    from app.errors import BadInputError
+
+    accounts.create_user(store, "liu", "刘老师", "counselor", "counselor-pass")
+    accounts.set_user_active(store, "liu", False)
+    with pytest.raises(BadInputError):
+        accounts.set_user_active(store, "liu", True)  # no key slot left: needs a password
+    accounts.reset_user_password(store, "liu", "fresh-pass-9")
+    store.close()
+    with unlock(db_path, "liu", "fresh-pass-9") as s2:
+        assert s2.user.username == "liu"
+
+
+def test_list_classes_includes_empty_classes(store):
+    from app.models import SchoolClass
+    from app.services.classes import list_classes
+
+    with store.write() as session:
+        session.add(SchoolClass(grade=7, number=9))
+    assert [(c.name, c.students) for c in list_classes(store)] == [("初一(9)班", 0)]
