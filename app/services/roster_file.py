@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from app.errors import BadInputError
 from app.services.roster_columns import Columns, find_columns, header_key
-from app.services.roster_grid import Grid, read_grid
+from app.services.roster_grid import Grid, read_grids
 from app.services.roster_normalize import (
     ENTRY_YEAR,
     EXACT_NUMBER_LIMIT,
@@ -60,6 +61,9 @@ MIN_AGE = 3
 
 @dataclass(frozen=True, slots=True)
 class RosterRow:
+    """One student as the file gives them, every field already checked: the roster
+    service can write it without looking at the file again."""
+
     row_number: int  # as the spreadsheet shows it, 1-based
     student_no: str
     name: str
@@ -73,6 +77,8 @@ class RosterRow:
 
 @dataclass(frozen=True, slots=True)
 class RowProblem:
+    """Why a row was not taken, worded for the teacher who will fix the file."""
+
     row_number: int
     column: str  # the header text as the file shows it, "" for the whole row
     message: str
@@ -80,28 +86,54 @@ class RowProblem:
 
 @dataclass
 class RosterFile:
+    """What a roster file gave: the rows to take, the rows refused and why, and what the
+    reader did on its own (columns used and left out, rows skipped) for the preview.
+
+    `column_map` maps RosterRow field names ("student_no", "name", "gender", "grade",
+    "class_number", "birth_date", "guardian_name", "guardian_phone") to header texts.
+    """
+
     rows: list[RosterRow]
     problems: list[RowProblem] = field(default_factory=list)
-    column_map: dict[str, str] = field(default_factory=dict)  # field → header text
+    column_map: dict[str, str] = field(default_factory=dict)
     ignored_columns: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
 def read_roster(path: Path, *, today: date | None = None) -> RosterFile:
-    """Every student row of the file, checked; `today` is for the age checks (tests)."""
-    grid = read_grid(Path(path))
-    columns = find_columns(grid)
+    """Every student row of the file, checked. `today` anchors the age checks (tests).
+
+    Raises BadInputError, with a Chinese message saying what to do, when the file cannot
+    be read at all (type, damage, password, encoding) or lacks a required column
+    (学籍号, 姓名, 性别, 班级); everything wrong with single rows is in `problems`.
+    """
+    grids, notes = read_grids(Path(path))
+    grid, columns = _roster_sheet(grids)
+    if len(grids) > 1:
+        others = "」「".join(g.sheet for g in grids if g is not grid)
+        notes.append(f"读取了工作表「{grid.sheet}」；工作表「{others}」没有读取，"
+                     "如需导入请另存为单独的文件。")
     reader = _RowReader(columns, today or date.today(), _title_grade(grid, columns.header_row))
     for r in range(columns.header_row + 1, len(grid.cells)):
         reader.read(grid, r)
     rows, problems = reader.finish()
-    notes = [*grid.notes]
     if columns.header_row > 0:
         notes.append(f"表头在第 {columns.header_row + 1} 行，上面的标题行没有读取。")
     notes += columns.notes + reader.notes()
     return RosterFile(rows=rows, problems=problems,
                       column_map={f: columns.headers[c] for f, c in columns.index.items()},
                       ignored_columns=list(columns.ignored), notes=notes)
+
+
+def _roster_sheet(grids: list[Grid]) -> tuple[Grid, Columns]:
+    """The first worksheet with a roster header: a workbook may open on a 说明 sheet."""
+    refusals = []
+    for grid in grids:
+        try:
+            return grid, find_columns(grid)
+        except BadInputError as err:
+            refusals.append(err)
+    raise refusals[0]
 
 
 _TITLE_GRADE = re.compile(r"(?:小学|初中|高中)?[一二三四五六七八九十]{1,2}年级|[初高][一二三]")

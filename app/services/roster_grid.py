@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import python_calamine
@@ -32,17 +32,20 @@ _SAVE_AS = "请用 Excel 打开后「另存为」.xlsx 再导入"
 
 @dataclass
 class Grid:
+    """One worksheet (or the text file) as rows of raw cell values: str, float, int,
+    bool, date, datetime; "" or None when empty."""
+
     cells: list[list[object]]
-    notes: list[str] = field(default_factory=list)
+    sheet: str = ""  # the worksheet's name; "" for a text file
 
     def cell(self, row: int, column: int) -> object:
         line = self.cells[row]
         return line[column] if column < len(line) else None
 
 
-def read_grid(path: Path) -> Grid:
-    """The first worksheet that holds something (or the CSV) as a grid of raw cell values:
-    str, float, int, bool, date, datetime; "" or None when empty."""
+def read_grids(path: Path) -> tuple[list[Grid], list[str]]:
+    """Every visible worksheet that holds something, in workbook order (one grid for a
+    text file), and notes on how the file was read."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -61,46 +64,37 @@ def read_grid(path: Path) -> Grid:
         raise BadInputError(f"文件 {path.name} 设置了打开密码：请在 Excel 中取消密码"
                             "（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后再导入")
     if data.startswith((_ZIP, _OLE)):
-        grid = _read_excel(data, path.name)
-        if suffix in _TEXT_SUFFIXES:
-            grid.notes.append(f"文件扩展名是 {suffix}，但内容是 Excel 工作簿，已按 Excel 读取。")
-        return grid
+        notes = ([f"文件扩展名是 {suffix}，但内容是 Excel 工作簿，已按 Excel 读取。"]
+                 if suffix in _TEXT_SUFFIXES else [])
+        return _read_excel(data, path.name), notes
     _refuse_markup(data, path.name)
-    grid = _read_text(data, path.name)
+    grid, notes = _read_text(data, path.name)
     if suffix not in _TEXT_SUFFIXES:
-        grid.notes.append(f"文件扩展名是 {suffix}，但内容其实是文本表格（CSV），已按文本读取。")
-    return grid
+        notes.append(f"文件扩展名是 {suffix}，但内容其实是文本表格（CSV），已按文本读取。")
+    return [grid], notes
 
 
-def _read_excel(data: bytes, file_name: str) -> Grid:
+def _read_excel(data: bytes, file_name: str) -> list[Grid]:
+    grids = []
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = [m.name for m in workbook.sheets_metadata
-                  if m.typ == python_calamine.SheetTypeEnum.WorkSheet
-                  and m.visible == python_calamine.SheetVisibleEnum.Visible]
-        chosen: Grid | None = None
-        skipped = []
-        for name in sheets:
-            sheet = workbook.get_sheet_by_name(name)
-            cells = sheet.to_python(skip_empty_area=False)
-            if not any(any(c not in ("", None) for c in row) for row in cells):
+        for meta in workbook.sheets_metadata:
+            if (meta.typ != python_calamine.SheetTypeEnum.WorkSheet
+                    or meta.visible != python_calamine.SheetVisibleEnum.Visible):
                 continue
-            if chosen is None:
+            sheet = workbook.get_sheet_by_name(meta.name)
+            cells = sheet.to_python(skip_empty_area=False)
+            if any(any(c not in ("", None) for c in row) for row in cells):
                 _fill_merged(cells, sheet.merged_cell_ranges or [])
-                chosen = Grid(cells)
-            else:
-                skipped.append(name)
+                grids.append(Grid(cells, meta.name))
     except python_calamine.PasswordError:
         raise BadInputError(f"文件 {file_name} 设置了密码：请在 Excel 中取消密码后再导入") from None
     except (python_calamine.CalamineError, OSError, ValueError, IndexError) as err:
         raise BadInputError(f"无法读取 Excel 文件 {file_name}：文件可能已损坏，"
                             f"{_SAVE_AS}", detail=type(err).__name__) from None
-    if chosen is None:
-        raise BadInputError(f"文件 {file_name} 的工作表都是空的")
-    if skipped:
-        chosen.notes.append(f"只读取了第一个有内容的工作表；工作表「{'」「'.join(skipped)}」"
-                            "未读取，如需导入请另存为单独的文件。")
-    return chosen
+    if not grids:
+        raise BadInputError(f"文件 {file_name} 没有内容：可见的工作表都是空的")
+    return grids
 
 
 def _fill_merged(cells: list[list[object]],
@@ -126,7 +120,7 @@ def _refuse_markup(data: bytes, file_name: str) -> None:
         raise BadInputError(f"文件 {file_name} 是 XML 格式（如 Excel 2003 XML 表格）：{_SAVE_AS}")
 
 
-def _read_text(data: bytes, file_name: str) -> Grid:
+def _read_text(data: bytes, file_name: str) -> tuple[Grid, list[str]]:
     text, encoding = _decode(data, file_name)
     if "\x00" in text:
         raise BadInputError(f"文件 {file_name} 不是文本表格（CSV），也不是 Excel 文件：{_SAVE_AS}")
@@ -139,7 +133,7 @@ def _read_text(data: bytes, file_name: str) -> Grid:
         raise BadInputError(f"CSV 文件 {file_name} 的格式有误（引号不配对或单元格过长）："
                             f"{_SAVE_AS}", detail=str(err)) from None
     notes = [] if encoding.startswith("UTF") else [f"CSV 文件按 {encoding} 编码读取。"]
-    return Grid(cells, notes)
+    return Grid(cells), notes
 
 
 def _decode(data: bytes, file_name: str) -> tuple[str, str]:

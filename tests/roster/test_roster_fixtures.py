@@ -48,7 +48,7 @@ def test_title_rows_merged_cells_and_id_card_column() -> None:
         "guardian_phone": "联系电话"}
     assert result.ignored_columns == ["序号", "身份证号"]
     assert result.notes == [
-        "只读取了第一个有内容的工作表；工作表「说明」未读取，如需导入请另存为单独的文件。",
+        "读取了工作表「名册」；工作表「说明」没有读取，如需导入请另存为单独的文件。",
         "表头在第 4 行，上面的标题行没有读取。",
         "「身份证号」列没有读取：本软件不保存学生的身份证号。",
         "以下列没有用到：序号。",

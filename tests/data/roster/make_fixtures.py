@@ -24,8 +24,9 @@ HERE = Path(__file__).resolve().parent
 
 
 def title_merged_xlsx() -> None:
-    """Title rows, a blank row, decorated headers, 年级/班级 merged down, an ID-card
-    column, a blank row inside the data, and a 合计 footer merged across."""
+    """A 说明 sheet before the roster; title rows, a blank row, decorated headers,
+    年级/班级 merged down, an ID-card column, a blank row inside the data, and a 合计
+    footer merged across."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "名册"
@@ -58,7 +59,7 @@ def title_merged_xlsx() -> None:
         ws.merge_cells(cells)
     for row in ws.iter_rows(min_row=5, min_col=7, max_col=7):
         row[0].number_format = "yyyy-mm-dd"
-    wb.create_sheet("说明").append(["本表由教务处导出"])
+    wb.create_sheet("说明", 0).append(["本表由教务处导出，请勿修改表头"])
     wb.save(HERE / "title_merged.xlsx")
 
 
