@@ -180,6 +180,7 @@ class _RowReader:
         self.repeated_headers: list[int] = []
         self.not_students: list[int] = []
         self.month_only = 0
+        self.date_classes = 0
         self.title_grade_used = 0
 
     def read(self, grid: Grid, r: int) -> None:
@@ -211,6 +212,10 @@ class _RowReader:
         if gender is None:
             problem("gender", f"性别「{texts['gender']}」无法识别（应为“男”或“女”）"
                     if texts["gender"] else "性别为空")
+        class_cell = cells["class_number"]
+        if isinstance(class_cell, date):  # Excel turned "7-3" into 7月3日
+            texts["class_number"] = f"{class_cell.month}-{class_cell.day}"
+            self.date_classes += 1
         grade_class = self._grade_class(texts.get("grade", ""), texts["class_number"], problem)
         birth = self._birth_date(cells.get("birth_date"), texts.get("birth_date", ""), problem)
         guardian = _name(texts.get("guardian_name", ""), "家长姓名", "guardian_name", problem)
@@ -314,6 +319,9 @@ class _RowReader:
         if self.title_grade is not None and self.title_grade_used:
             notes.append(f"标题写明了{grade_display_name(self.title_grade)}：{self.title_grade_used}"
                          "行的班级没有写年级，按此年级读取。")
+        if self.date_classes:
+            notes.append(f"{self.date_classes} 行的班级被 Excel 变成了日期（输入“7-3”会变成"
+                         "7月3日），已按“年级-班”读取。")
         if self.month_only:
             notes.append(f"{self.month_only} 行的出生日期只写到月份，按当月 1 日记录。")
         if self.repeated_headers:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+
+import openpyxl
 
 from app.services.roster_file import RosterFile, RosterRow, RowProblem, read_roster
 
@@ -108,3 +110,16 @@ def test_utf16_tab_text_as_excel_saves_unicode_text(tmp_path: Path) -> None:
     path = tmp_path / "roster.txt"
     path.write_bytes("学籍号\t姓名\t性别\t班级\r\nA1\t张三\t女\t高一3班\r\n".encode("utf-16"))
     assert read_roster(path).rows == [RosterRow(2, "A1", "张三", "F", 10, 3, None, None, None)]
+
+
+def test_classes_excel_turned_into_dates_or_numbers(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.append(["学籍号", "姓名", "性别", "班级"])
+    wb.active.append(["A1", "张三", "男", datetime(2026, 7, 3)])
+    wb.active.append(["A2", "李四", "女", 8.12])
+    wb.active.append(["A3", "王五", "男", 903])
+    wb.save(tmp_path / "roster.xlsx")
+    result = read_roster(tmp_path / "roster.xlsx")
+    assert [(r.grade, r.class_number) for r in result.rows] == [(7, 3), (8, 12), (9, 3)]
+    assert result.notes == ["1 行的班级被 Excel 变成了日期（输入“7-3”会变成7月3日），"
+                            "已按“年级-班”读取。"]
