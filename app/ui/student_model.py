@@ -99,6 +99,8 @@ class StudentFilterProxy(QSortFilterProxyModel):
         self._needle = ""
         self._grade: int | None = None
         self._class_id: int | None = None
+        self._accepted: list[bool] | None = None  # None: every row passes
+        self._basis: list[str] | None = None  # the source's keys list it was computed for
 
     def set_filter(self, text: str, grade: int | None, class_id: int | None) -> None:
         needle = normalize_query(text)
@@ -106,16 +108,36 @@ class StudentFilterProxy(QSortFilterProxyModel):
             return
         self.beginFilterChange()
         self._needle, self._grade, self._class_id = needle, grade, class_id
+        self._basis = None
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def _recompute(self, keys: list[str]) -> None:
+        """Decide every row in one Python pass: Qt then calls filterAcceptsRow once per
+        row, and each of those calls crossing into Python must do as little as possible
+        (10,000 rows: ~30 ms with the tests inside it, ~10 ms as a list lookup).
+
+        The source rebuilds its keys list whenever its rows change (load, sort), so a
+        list that is not the one we computed for means the rows moved: compute again."""
+        self._basis = keys
+        rows = self._students.rows
+        if not (self._needle or self._grade is not None or self._class_id is not None):
+            self._accepted = None
+            return
+        needle, grade, class_id = self._needle, self._grade, self._class_id
+        self._accepted = [
+            (grade is None or row.grade == grade)
+            and (class_id is None or row.class_id == class_id)
+            and needle in key
+            for row, key in zip(rows, keys, strict=True)
+        ]
 
     def filterAcceptsRow(self, source_row: int,
                          source_parent: QModelIndex | QPersistentModelIndex) -> bool:
-        row = self._students.rows[source_row]
-        if self._grade is not None and row.grade != self._grade:
-            return False
-        if self._class_id is not None and row.class_id != self._class_id:
-            return False
-        return not self._needle or self._needle in self._students.keys[source_row]
+        keys = self._students.keys
+        if self._basis is not keys:
+            self._recompute(keys)
+        accepted = self._accepted
+        return accepted is None or accepted[source_row]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._students.sort(column, order)

@@ -121,3 +121,16 @@ def test_filter_on_10000_rows_is_fast_enough_per_keystroke(qtbot):
         print(f"filter {text!r:9} -> {shown:5} rows in {ms:5.1f} ms")
     print(f"sort by name: {sorting:.1f} ms")
     assert proxy.rowCount() == 10_000
+
+
+def test_filter_survives_sorting_and_reloading():
+    """The proxy decides rows in one pass per keys list; a sort or a reload makes a new
+    list, and the decisions must follow the rows, not their old positions."""
+    rows = [student(1, "张三"), student(2, "李四"), student(3, "张珊"), student(4, "王五")]
+    model, proxy = make(rows)
+    proxy.set_filter("zhang", None, None)
+    assert sorted(names_shown(proxy)) == ["张三", "张珊"]
+    proxy.sort(1, Qt.SortOrder.DescendingOrder)
+    assert sorted(names_shown(proxy)) == ["张三", "张珊"]
+    model.set_students(index_students([student(5, "赵四"), student(6, "张森")]))
+    assert names_shown(proxy) == ["张森"]
