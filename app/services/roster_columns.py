@@ -69,9 +69,9 @@ def find_columns(grid: Grid) -> Columns:
     """The header row and column map; BadInputError when a required column is missing."""
     best: Columns | None = None
     for r in range(min(HEADER_SEARCH_ROWS, len(grid.cells))):
-        columns = _map_row(grid.cells[r], r)
+        columns = _map_row(_labels(grid, r), r)
         if all(f in columns.index for f in REQUIRED):
-            return columns
+            return _two_row_header(grid, columns)
         if best is None or len(columns.index) > len(best.index):
             best = columns
     missing = "、".join(f"「{FIELD_LABELS[f]}」" for f in REQUIRED
@@ -84,40 +84,75 @@ def find_columns(grid: Grid) -> Columns:
         + "。请确认表头写有「学籍号」「姓名」「性别」「班级」。")
 
 
-def _map_row(cells: list[object], row: int) -> Columns:
-    headers = {c: text for c, v in enumerate(cells) if (text := _shown(v))}
-    columns = Columns(header_row=row, index={}, headers=headers)
+def _labels(grid: Grid, row: int) -> dict[int, str]:
+    """Column index → header text as the teacher sees it (full-width brackets kept), so
+    a problem's column can be found by eye."""
+    labels = {}
+    for c, cell in enumerate(grid.cells[row]):
+        text = " ".join(cell.split()) if isinstance(cell, str) else normalize_text(cell)
+        if text:
+            labels[c] = text
+    return labels
+
+
+def _two_row_header(grid: Grid, columns: Columns) -> Columns:
+    """A header over two rows: "家长信息" above "姓名" and "电话", the other headers merged
+    down over both rows (or blank in the second). The columns are then named
+    "家长信息·姓名", and the data starts below the second row."""
+    r = columns.header_row
+    if r + 1 >= len(grid.cells):
+        return columns
+    top, below = _labels(grid, r), _labels(grid, r + 1)
+    required = {columns.index[f] for f in REQUIRED}
+    if any(below.get(c, top[c]) != top[c] for c in required):
+        return columns
+    extra = {c: text for c, text in below.items() if c not in required and text != top.get(c)}
+    if not extra or any(_classify(text)[0] is None for text in extra.values()):
+        return columns  # a row of data, not of column names
+    combined = {**top, **{c: f"{top[c]}·{t}" if c in top else t for c, t in extra.items()}}
+    return _map_row(dict(sorted(combined.items())), r + 1)
+
+
+_GUARDIAN_GROUP = re.compile(r"家长|监护人|父|母|联系人|家庭")
+_PHONE = re.compile(r"电话|手机|联系方式")
+
+
+def _classify(text: str) -> tuple[str | None, int]:
+    """(field or None, rank of the alias: lower is preferred); "id_card" for a 身份证 column.
+    "家长信息·姓名" is the guardian's name, not the student's."""
+    key = header_key(text)
+    if _ID_CARD.search(key):
+        return "id_card", 0
+    group, _, child = key.rpartition("·")
+    if group and _GUARDIAN_GROUP.search(group):
+        if child in ("姓名", "名字"):
+            return "guardian_name", len(_ALIASES["guardian_name"])
+        if _PHONE.search(child):
+            return "guardian_phone", len(_ALIASES["guardian_phone"])
+    return _FIELD_OF.get(child), _RANK.get(child, 0)
+
+
+def _map_row(labels: dict[int, str], row: int) -> Columns:
+    columns = Columns(header_row=row, index={}, headers=labels)
     unused = []
-    for c, text in headers.items():
-        key = header_key(text)
-        name = _FIELD_OF.get(key)
-        if _ID_CARD.search(key):
+    ranks: dict[str, int] = {}
+    for c, text in labels.items():
+        name, rank = _classify(text)
+        if name == "id_card":
             columns.ignored.append(text)
             columns.notes.append(f"「{text}」列没有读取：本软件不保存学生的身份证号。")
         elif name is None:
             columns.ignored.append(text)
             unused.append(text)
         elif name not in columns.index:
-            columns.index[name] = c
+            columns.index[name], ranks[name] = c, rank
         else:
-            _keep_better(columns, name, c)
+            held, dropped = (c, columns.index[name]) if rank < ranks[name] else \
+                (columns.index[name], c)
+            columns.index[name], ranks[name] = held, min(rank, ranks[name])
+            columns.ignored.append(labels[dropped])
+            columns.notes.append(f"有多个「{FIELD_LABELS[name]}」列：使用「{labels[held]}」，"
+                                 f"「{labels[dropped]}」列没有读取。")
     if unused:
         columns.notes.append(f"以下列没有用到：{'、'.join(unused)}。")
     return columns
-
-
-def _shown(cell: object) -> str:
-    """A header as the teacher sees it in the file (full-width brackets kept), so that a
-    problem's column can be found by eye."""
-    return " ".join(cell.split()) if isinstance(cell, str) else normalize_text(cell)
-
-
-def _keep_better(columns: Columns, name: str, c: int) -> None:
-    """Two columns for one field: the better-ranked alias wins, the other is reported."""
-    held = columns.index[name]
-    if _RANK[header_key(columns.headers[c])] < _RANK[header_key(columns.headers[held])]:
-        held, c = c, held
-    columns.index[name] = held
-    columns.ignored.append(columns.headers[c])
-    columns.notes.append(f"有多个「{FIELD_LABELS[name]}」列：使用「{columns.headers[held]}」，"
-                         f"「{columns.headers[c]}」列没有读取。")

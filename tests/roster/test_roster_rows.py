@@ -123,3 +123,34 @@ def test_classes_excel_turned_into_dates_or_numbers(tmp_path: Path) -> None:
     assert [(r.grade, r.class_number) for r in result.rows] == [(7, 3), (8, 12), (9, 3)]
     assert result.notes == ["1 行的班级被 Excel 变成了日期（输入“7-3”会变成7月3日），"
                             "已按“年级-班”读取。"]
+
+
+def test_two_row_header_with_a_guardian_group(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["学生名册"])
+    ws.append(["学籍号", "姓名", "性别", "班级", "家长信息", None, "备注"])
+    ws.append([None, None, None, None, "姓名", "联系电话", None])
+    ws.append(["A1", "张三", "男", "初一(1)班", "张父", "13800000001", "走读"])
+    for cells in ("A2:A3", "B2:B3", "C2:C3", "D2:D3", "E2:F2", "G2:G3"):
+        ws.merge_cells(cells)
+    wb.save(tmp_path / "roster.xlsx")
+    result = read_roster(tmp_path / "roster.xlsx")
+    assert result.rows == [RosterRow(4, "A1", "张三", "M", 7, 1, None, "张父", "13800000001")]
+    assert result.column_map["guardian_name"] == "家长信息·姓名"
+    assert result.column_map["guardian_phone"] == "家长信息·联系电话"
+    assert result.notes == ["表头在第 3 行，上面的标题行没有读取。", "以下列没有用到：备注。"]
+
+
+def test_two_row_header_in_a_csv(tmp_path: Path) -> None:
+    result = read_lines(tmp_path, "学籍号,姓名,性别,班级,监护人,", ",,,,姓名,电话",
+                        "A1,张三,男,初一(1)班,张父,13800000001")
+    assert result.rows == [RosterRow(3, "A1", "张三", "M", 7, 1, None, "张父", "13800000001")]
+    assert result.column_map["name"] == "姓名"
+    assert result.column_map["guardian_phone"] == "电话"
+
+
+def test_a_first_row_without_required_cells_is_not_a_second_header(tmp_path: Path) -> None:
+    result = read_lines(tmp_path, HEADER, ",,,,2013-03-05,张父,", "A1,张三,男,初一(1)班,,,")
+    assert result.column_map["birth_date"] == "出生日期"
+    assert [r.row_number for r in result.rows] == [3]
