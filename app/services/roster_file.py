@@ -8,24 +8,26 @@ Nothing is guessed silently: what was skipped or assumed is said in `notes`.
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from app.errors import BadInputError
+from app.services.roster_cells import (
+    Report,
+    grade_problem,
+    person_name,
+    phone_cell,
+    student_no_cell,
+)
 from app.services.roster_columns import Columns, find_columns, header_key
 from app.services.roster_grid import Grid, read_grids
 from app.services.roster_normalize import (
-    ENTRY_YEAR,
-    EXACT_NUMBER_LIMIT,
     Gender,
     class_display_name,
     class_parts,
     grade_display_name,
-    grade_number,
     normalize_name,
     normalize_text,
     parse_class,
@@ -52,9 +54,6 @@ __all__ = [
 
 OPTIONAL = ("birth_date", "guardian_name", "guardian_phone")
 _PLACEHOLDERS = {"无", "暂无", "不详", "空", "/", "\\", "-", "--", "—", "——", "null", "none", "n/a"}
-MAX_NAME = 30
-MAX_STUDENT_NO = 40
-MAX_PHONE = 40
 MAX_AGE = 25
 MIN_AGE = 3
 
@@ -148,15 +147,8 @@ def _title_grade(grid: Grid, header_row: int) -> int | None:
 
 
 _STAGE_RELATIVE = re.compile(r"[1-3](?:[0-9]{2}|[-._/][0-9]{1,2})")
-_WHOLE_NUMBER_TEXT = re.compile(r"([0-9]+)\.0+")
-_SCIENTIFIC = re.compile(r"[0-9](?:\.[0-9]+)?E[+-]?[0-9]+")
-_STUDENT_NO = re.compile(r"[0-9A-Z][0-9A-Z_-]*")
-_SPREADSHEET_TEXT = re.compile(r'="(.*)"|\'(.*)')
 _AMBIGUOUS_MONTH = re.compile(r"[0-9]{4}\.1")
-_LOST_DIGITS = "是科学计数法，后几位数字已经丢失：请把该列设为「文本」格式，重新填写后再导入"
 
-
-_Report = Callable[[str, str], None]  # (field, message): one problem in the current row
 
 
 @dataclass
@@ -206,8 +198,8 @@ class _RowReader:
         def problem(name: str, message: str) -> None:
             found.append(RowProblem(row_number, self.columns.header(name), message))
 
-        student_no = _student_no(cells["student_no"], problem)
-        name = _name(texts["name"], "姓名", "name", problem, required=True)
+        student_no = student_no_cell(cells["student_no"], problem)
+        name = person_name(texts["name"], "姓名", "name", problem, required=True)
         gender = parse_gender(texts["gender"])
         if gender is None:
             problem("gender", f"性别「{texts['gender']}」无法识别（应为“男”或“女”）"
@@ -218,8 +210,8 @@ class _RowReader:
             self.date_classes += 1
         grade_class = self._grade_class(texts.get("grade", ""), texts["class_number"], problem)
         birth = self._birth_date(cells.get("birth_date"), texts.get("birth_date", ""), problem)
-        guardian = _name(texts.get("guardian_name", ""), "家长姓名", "guardian_name", problem)
-        phone = _phone(cells.get("guardian_phone"), texts.get("guardian_phone", ""), problem)
+        guardian = person_name(texts.get("guardian_name", ""), "家长姓名", "guardian_name", problem)
+        phone = phone_cell(cells.get("guardian_phone"), texts.get("guardian_phone", ""), problem)
         row = None
         if not found and student_no and name and gender and grade_class:
             row = RosterRow(row_number, student_no, name, gender, grade_class[0],
@@ -230,12 +222,12 @@ class _RowReader:
                                               tuple(texts.values())))
 
     def _grade_class(self, grade_text: str, class_text: str,
-                     problem: _Report) -> tuple[int, int] | None:
+                     problem: Report) -> tuple[int, int] | None:
         """The grade comes from the class text, else the 年级 column, else the title;
         when both the class and the 年级 column state one, they must agree."""
         grade = parse_grade(grade_text) if grade_text else None
         if grade_text and grade is None:
-            problem("grade", _bad_grade("年级", grade_text))
+            problem("grade", grade_problem("年级", grade_text))
         if not class_text:
             problem("class_number", "班级为空")
             return None
@@ -248,7 +240,7 @@ class _RowReader:
             return None
         stated, number = parts
         if stated is not None and not 1 <= stated <= 12:
-            problem("class_number", _bad_grade("班级", class_text))
+            problem("class_number", grade_problem("班级", class_text))
         elif grade is not None and stated != grade:
             problem("class_number", f"班级「{class_text}」与年级「{grade_text}」不一致")
         elif stated is None and not grade_text:
@@ -260,7 +252,7 @@ class _RowReader:
             self.title_grade_used += 1
         return stated, number
 
-    def _birth_date(self, raw: object, text: str, problem: _Report) -> date | None:
+    def _birth_date(self, raw: object, text: str, problem: Report) -> date | None:
         if not text:
             return None
         born = parse_date(raw)
@@ -337,68 +329,3 @@ def _numbers(row_numbers: list[int], limit: int = 10) -> str:
     return shown + (f" 等 {len(row_numbers)} " if len(row_numbers) > limit else "")
 
 
-def _bad_grade(label: str, text: str) -> str:
-    if label == "班级" or grade_number(text) is not None:
-        return (f"{label}「{text}」{'中的年级' if label == '班级' else ''}超出范围（应为 1–12："
-                "小学为 1–6，初一至初三为 7–9，高一至高三为 10–12）")
-    if ENTRY_YEAR.fullmatch(text.replace(" ", "")):
-        return f"年级「{text}」是入学年份，换算不出现在的年级：请写成“初一”“七年级”这样的年级"
-    return f"年级「{text}」无法识别（可写作“七年级”“初一”“高一”“7”等）"
-
-
-def _student_no(raw: object, problem: _Report) -> str:
-    if _lost_digits(raw):
-        problem("student_no", f"学籍号「{float(raw):.5E}」{_LOST_DIGITS}")  # type: ignore[arg-type]
-        return ""
-    text = normalize_text(raw).replace(" ", "").upper()
-    quoted = _SPREADSHEET_TEXT.fullmatch(text)
-    if quoted:
-        text = quoted[1] if quoted[1] is not None else quoted[2]
-    whole = _WHOLE_NUMBER_TEXT.fullmatch(text)
-    if whole:
-        text = whole[1]
-    if not text:
-        problem("student_no", "没有学籍号")
-        return ""
-    if _SCIENTIFIC.fullmatch(text):
-        problem("student_no", f"学籍号「{text}」{_LOST_DIGITS}")
-        return ""
-    if len(text) > MAX_STUDENT_NO:
-        problem("student_no", f"学籍号过长（{len(text)} 位，最多 {MAX_STUDENT_NO} 位）")
-        return ""
-    if not _STUDENT_NO.fullmatch(text):
-        problem("student_no", f"学籍号「{text}」含有不能用于编号的字符（只能是字母、数字和“-”）")
-        return ""
-    return text
-
-
-def _name(text: str, label: str, name: str, problem: _Report, required: bool = False) -> str:
-    value = normalize_name(text)
-    if not value:
-        if required:
-            problem(name, f"{label}为空")
-        return ""
-    if len(value) > MAX_NAME:
-        problem(name, f"{label}过长（{len(value)} 个字，最多 {MAX_NAME} 个字）")
-        return ""
-    if not any(ch.isalpha() for ch in value):
-        problem(name, f"{label}「{value}」不像是人名")
-        return ""
-    return value
-
-
-def _phone(raw: object, text: str, problem: _Report) -> str:
-    value = text.replace(" ", "")
-    if _SCIENTIFIC.fullmatch(value.upper()) or _lost_digits(raw):
-        problem("guardian_phone", f"电话「{value}」{_LOST_DIGITS}")
-        return ""
-    if len(value) > MAX_PHONE:
-        problem("guardian_phone", f"电话过长（{len(value)} 个字符，最多 {MAX_PHONE} 个）")
-        return ""
-    return value
-
-
-def _lost_digits(raw: object) -> bool:
-    """A number cell too long for Excel's 15 significant digits: the tail is gone."""
-    return (isinstance(raw, int | float) and not isinstance(raw, bool)
-            and math.isfinite(raw) and abs(raw) >= EXACT_NUMBER_LIMIT)
