@@ -150,7 +150,6 @@ _STAGE_RELATIVE = re.compile(r"[1-3](?:[0-9]{2}|[-._/][0-9]{1,2})")
 _AMBIGUOUS_MONTH = re.compile(r"[0-9]{4}\.1")
 
 
-
 @dataclass
 class _Candidate:
     row_number: int
