@@ -8,7 +8,8 @@ level at a review does not reset how long a student has been on the list.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
+from typing import NamedTuple, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,15 +26,29 @@ def current_level(session: Session, student_id: int) -> str:
     return level or NONE
 
 
-def current_levels(session: Session) -> dict[int, LevelDecision]:
-    """The newest decision of every student ever decided, by student id."""
+class LevelNow(NamedTuple):
+    level: str
+    decided_on: date
+    created_at: datetime
+
+
+def current_levels(session: Session) -> dict[int, LevelNow]:
+    """The newest decision of every student ever decided, by student id (plain rows:
+    lists of a whole school read this, and ORM objects would cost seconds)."""
     newest = (select(func.max(LevelDecision.id))
               .group_by(LevelDecision.student_id).scalar_subquery())
-    rows = session.scalars(select(LevelDecision).where(LevelDecision.id.in_(newest)))
-    return {d.student_id: d for d in rows}
+    rows = session.execute(select(LevelDecision.student_id, LevelDecision.level,
+                                  LevelDecision.decided_on, LevelDecision.created_at)
+                           .where(LevelDecision.id.in_(newest)))
+    return {sid: LevelNow(level, on, at) for sid, level, on, at in rows}
 
 
-def level_since(decisions: Sequence[LevelDecision]) -> date | None:
+class DecisionLike(Protocol):
+    level: str
+    decided_on: date
+
+
+def level_since(decisions: Sequence[DecisionLike]) -> date | None:
     """Start of the newest run at the current level; `decisions` oldest first."""
     if not decisions:
         return None

@@ -33,7 +33,7 @@ from app.services import audit
 from app.services.entries import insert_entry
 from app.services.file_access import check_code
 from app.services.followup import DEFAULT_POLICY, FollowupPolicy, next_school_day
-from app.services.levels import current_levels
+from app.services.levels import LevelNow, current_levels
 from app.services.permissions import STAFF, require
 from app.services.roster_file import class_display_name
 from app.services.versions import is_current
@@ -86,7 +86,10 @@ def campaign_review_queue(store: Store, campaign_id: int,
 
 
 def review_items(session: Session, campaign_id: int, today: date,
-                 rules: RulePolicy = DEFAULT_RULES) -> list[ReviewItem]:
+                 rules: RulePolicy = DEFAULT_RULES,
+                 levels: dict[int, LevelNow] | None = None) -> list[ReviewItem]:
+    """The queue inside a caller's session; `levels` (current_levels) may be shared by
+    callers that build several queues at once."""
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
         raise BadInputError("找不到该测评批次。")
@@ -106,28 +109,27 @@ def review_items(session: Session, campaign_id: int, today: date,
                                                     FollowUp.kind == "interview",
                                                     is_current(FollowUp))):
         interviews[f.student_id] = f.due_on
-    levels = current_levels(session)
-    query = (select(ScreeningResult, Student.student_no, Student.name, SchoolClass.grade,
-                    SchoolClass.number)
-             .join(Student, Student.id == ScreeningResult.student_id)
+    levels = current_levels(session) if levels is None else levels
+    r = ScreeningResult
+    query = (select(r.id, r.student_id, r.created_at, r.taken_at, r.instrument_code,
+                    r.suggested_level, r.critical_items, Student.student_no, Student.name,
+                    SchoolClass.grade, SchoolClass.number)
+             .join(Student, Student.id == r.student_id)
              .join(SchoolClass, SchoolClass.id == Student.class_id)
-             .where(ScreeningResult.campaign_id == campaign_id,
-                    Student.status.in_(IN_SCHOOL)))
+             .where(r.campaign_id == campaign_id, Student.status.in_(IN_SCHOOL)))
     items = []
-    for result, no, name, grade, number in session.execute(query):
-        sid = result.student_id
+    for (rid, sid, stored_at, taken_at, code, level_code, critical, no, name, grade,
+         number) in session.execute(query):
         decision = levels.get(sid)
-        if decision is not None and decision.created_at >= result.created_at:
+        if decision is not None and decision.created_at >= stored_at:
             continue
-        evidence = _Evidence(campaign.name, result.instrument_code,
-                             result.taken_at.date() if result.taken_at else None,
-                             result.suggested_level,
-                             tuple(int(i) for i in result.critical_items.split(",") if i))
+        evidence = _Evidence(campaign.name, code, taken_at.date() if taken_at else None,
+                             level_code, tuple(int(i) for i in critical.split(",") if i))
         _, recent = choose_evidence([], signals[sid], today, rules)
         suggested = suggest_level([evidence], factors[sid], recent, rules)
         level = decision.level if decision else "none"
         if suggested.level != level:
-            items.append(ReviewItem(campaign_id, result.id, result.created_at, sid, no, name,
+            items.append(ReviewItem(campaign_id, rid, stored_at, sid, no, name,
                                     class_display_name(grade, number), level, suggested,
                                     interviews.get(sid)))
     items.sort(key=lambda i: (-WarningLevel(i.suggested.level).severity, i.student_no))

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from app.labels import FOLLOWUP_KINDS, REFERRAL_STEPS
@@ -25,11 +25,12 @@ from app.models import (
     Student,
 )
 from app.services import audit
+from app.services.levels import current_levels
 from app.services.permissions import STAFF, require
 from app.services.referral import referral_rows
 from app.services.roster_file import class_display_name
 from app.services.screening_review import review_items
-from app.services.versions import current, is_current
+from app.services.versions import is_current
 from app.services.warnings import IN_SCHOOL
 from app.store.handle import Store
 
@@ -95,10 +96,10 @@ def _work(session: Session, today: date) -> TodayWork:
                         max(0, (today - due).days))
 
     items: list[WorkItem | None] = []
-    for f in session.scalars(select(FollowUp).where(FollowUp.done_on.is_(None),
-                                                    FollowUp.due_on <= today,
-                                                    is_current(FollowUp))):
-        items.append(item("follow_up", f.id, f.student_id, FOLLOWUP_KINDS[f.kind], f.due_on))
+    for fid, sid, kind, due in session.execute(
+            select(FollowUp.id, FollowUp.student_id, FollowUp.kind, FollowUp.due_on)
+            .where(FollowUp.done_on.is_(None), FollowUp.due_on <= today, is_current(FollowUp))):
+        items.append(item("follow_up", fid, sid, FOLLOWUP_KINDS[kind], due))
     for r in referral_rows(session, today):
         step = r.next_step
         if step is not None and step.due_on is not None and step.due_on <= today:
@@ -120,9 +121,13 @@ def _plan_reviews(session: Session, today: date,
                   item: Callable[[str, int, int, str, date], WorkItem | None],
                   ) -> list[WorkItem | None]:
     """Plans whose next review (from the plan or its latest review) is due by today."""
-    plans = {p.student_id: p for p in current(session.scalars(select(CarePlan)))}
-    latest: dict[int, PlanReview] = {}
-    for r in session.scalars(select(PlanReview).where(is_current(PlanReview))
+    plans = {r.student_id: r for r in session.execute(
+        select(CarePlan.id, CarePlan.student_id, CarePlan.next_review_on, CarePlan.created_at)
+        .where(is_current(CarePlan)))}
+    latest: dict[int, Row] = {}
+    for r in session.execute(select(PlanReview.student_id, PlanReview.next_review_on,
+                                    PlanReview.created_at)
+                             .where(is_current(PlanReview))
                              .order_by(PlanReview.reviewed_on, PlanReview.id)):
         latest[r.student_id] = r
     out = []
@@ -141,9 +146,10 @@ def _queues(session: Session, today: date) -> tuple[QueueSummary, ...]:
     year = session.scalar(select(SchoolYear.start_year).where(SchoolYear.is_current))
     campaigns = session.execute(select(Campaign.id, Campaign.name)
                                 .where(Campaign.school_year == year).order_by(Campaign.id))
+    levels = current_levels(session)
     out = []
     for cid, name in campaigns:
-        pending = len(review_items(session, cid, today))
+        pending = len(review_items(session, cid, today, levels=levels))
         if pending:
             out.append(QueueSummary(cid, name, pending))
     return tuple(out)

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from app.instruments.warning import WARNING_LABELS, WarningLevel
@@ -32,7 +32,7 @@ from app.services.casefile import screening_rows
 from app.services.casefile_rows import StudentFile
 from app.services.file_access import check_code, check_past, check_text, load_student
 from app.services.followup import DEFAULT_POLICY, FollowupPolicy, plan_routine
-from app.services.levels import current_levels, level_since
+from app.services.levels import level_since
 from app.services.permissions import STAFF, require
 from app.services.plans import pairing_gap
 from app.services.roster_file import class_display_name
@@ -145,40 +145,48 @@ def key_list(store: Store, today: date | None = None) -> list[KeyStudentRow]:
 
 
 def _key_rows(session: Session, store: Store, today: date) -> list[KeyStudentRow]:
-    latest = {sid: d for sid, d in current_levels(session).items() if d.level != "none"}
+    newest = (select(func.max(LevelDecision.id))
+              .group_by(LevelDecision.student_id).scalar_subquery())
     query = (select(Student.id, Student.student_no, Student.name, SchoolClass.grade,
-                    SchoolClass.number)
+                    SchoolClass.number, LevelDecision.level)
              .join(SchoolClass, SchoolClass.id == Student.class_id)
-             .where(Student.id.in_(list(latest)), Student.status.in_(IN_SCHOOL)))
+             .join(LevelDecision, LevelDecision.student_id == Student.id)
+             .where(LevelDecision.id.in_(newest), LevelDecision.level != "none",
+                    Student.status.in_(IN_SCHOOL)))
     if store.user.role not in STAFF:
         query = query.where(Student.class_id == (store.user.class_id or -1))
     students = {r[0]: r for r in session.execute(query)}
-    ids = list(students)
-    decisions: dict[int, list[LevelDecision]] = defaultdict(list)
-    for d in session.scalars(select(LevelDecision).where(LevelDecision.student_id.in_(ids))
+    # The listed students as a subquery, not a parameter list thousands long.
+    ids = query.with_only_columns(Student.id).scalar_subquery()
+    decisions: dict[int, list[Row]] = defaultdict(list)
+    for d in session.execute(select(LevelDecision.student_id, LevelDecision.level,
+                                    LevelDecision.decided_on)
+                             .where(LevelDecision.student_id.in_(ids))
                              .order_by(LevelDecision.id)):
         decisions[d.student_id].append(d)
     open_due: dict[int, date] = {}
     last_done: dict[int, date] = {}
-    for f in session.scalars(select(FollowUp).where(FollowUp.student_id.in_(ids),
-                                                    is_current(FollowUp))):
-        if f.done_on is None:
-            open_due[f.student_id] = min(f.due_on, open_due.get(f.student_id, f.due_on))
+    for sid, due, done in session.execute(
+            select(FollowUp.student_id, FollowUp.due_on, FollowUp.done_on)
+            .where(FollowUp.student_id.in_(ids), is_current(FollowUp))):
+        if done is None:
+            open_due[sid] = min(due, open_due.get(sid, due))
         else:
-            last_done[f.student_id] = max(f.done_on, last_done.get(f.student_id, f.done_on))
-    pairings: dict[int, list[Pairing]] = defaultdict(list)
-    for p in session.scalars(select(Pairing).where(Pairing.student_id.in_(ids),
-                                                   is_current(Pairing))):
+            last_done[sid] = max(done, last_done.get(sid, done))
+    pairings: dict[int, list[Row]] = defaultdict(list)
+    for p in session.execute(select(Pairing.student_id, Pairing.role, Pairing.started_on,
+                                    Pairing.ended_on)
+                             .where(Pairing.student_id.in_(ids), is_current(Pairing))):
         pairings[p.student_id].append(p)
     rows = []
-    for sid, (_, no, name, grade, number) in students.items():
-        level = latest[sid].level
+    for sid, (_, no, name, grade, number, level) in students.items():
         due = open_due.get(sid)
         rows.append(KeyStudentRow(
             sid, no, name, class_display_name(grade, number), level,
             level_since(decisions[sid]), due, last_done.get(sid),
             max(0, (today - due).days) if due else 0,
             pairing_gap(level, pairings[sid], today)))
-    rows.sort(key=lambda r: (-WarningLevel(r.level).severity, -r.overdue_days,
-                             r.next_due or date.max, r.student_no))
+    severity = {w.value: w.severity for w in WarningLevel}
+    rows.sort(key=lambda r: (-severity[r.level], -r.overdue_days, r.next_due or date.max,
+                             r.student_no))
     return rows
