@@ -9,7 +9,8 @@ from pathlib import Path
 
 from app.cli.common import add_db_args, open_db, write_text_output
 from app.errors import BadInputError
-from app.instruments import load_instrument
+from app.instruments import WARNING_LABELS, load_instrument
+from app.instruments.model import TOTAL
 from app.labels import GENDERS, SHEET_STATUSES, label
 from app.services.campaigns import create_campaign, find_campaign, list_campaigns
 from app.services.screening_import import apply_screening_import, preview_screening_import
@@ -93,7 +94,8 @@ def _results(args: argparse.Namespace) -> int:
         campaign = find_campaign(store, args.campaign)
         instrument = load_instrument(campaign.instrument_code)
         rows = campaign_results(store, campaign.id)
-    scale_codes = [u.code for u in instrument.units if u.code != "total"]
+    scale_codes = [u.code for u in instrument.units if u.code != TOTAL]
+    total_bands = {b.code: b.label for b in instrument.total.bands} if instrument.total else {}
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["学籍号", "姓名", "性别", "班级", "作答时间", "有效",
@@ -103,8 +105,9 @@ def _results(args: argparse.Namespace) -> int:
         writer.writerow([r.student_no, r.name, label(GENDERS, r.gender), r.class_name,
                          r.taken_at.isoformat(sep=" ") if r.taken_at else "",
                          "是" if r.valid else "否", *[_fmt(r.scales.get(c)) for c in scale_codes],
-                         _fmt(r.total), r.bands.get("total") or "",
-                         " ".join(str(i) for i in r.critical), r.warning])
+                         _fmt(r.total), label(total_bands, r.bands.get(TOTAL)),
+                         " ".join(str(i) for i in r.critical),
+                         label(WARNING_LABELS, r.warning)])
     write_text_output(buf.getvalue(), args.out)
     return 0
 

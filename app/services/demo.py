@@ -1,11 +1,14 @@
 """The demo school a newcomer opens with one command: an encrypted database with a
-synthetic roster (no real person in it), made through the same services as real use."""
+synthetic roster and a term's screening, warnings and one referral (no real person in
+it), made through the same services as real use."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from app.services.auth import unlock
+from app.services.demo_records import add_demo_term
 from app.services.roster import RosterPreview, apply_roster_import
 from app.services.setup import SetupResult, create_school
 from app.services.synthetic import synthetic_roster
@@ -21,4 +24,5 @@ def create_demo(db_path: Path, students: int = 1200, seed: int = 7) -> SetupResu
     with unlock(db_path, "admin", DEMO_PASSWORD) as store:
         rows = synthetic_roster(students, seed=seed)
         apply_roster_import(store, RosterPreview(file_name="demo", rows=rows))
+        add_demo_term(store, date.today(), seed=seed)
     return result

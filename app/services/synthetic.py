@@ -1,6 +1,7 @@
 """Synthetic students for the demo school and the benchmarks: plausible Chinese names,
-学籍号, classes of about 45 and birth dates that fit the grade. Seeded, so a demo or a
-benchmark is the same on every machine. No real person's data is ever involved.
+学籍号, classes of about 45, birth dates that fit the grade, and screening answers.
+Seeded, so a demo or a benchmark is the same on every machine. No real person's data
+is ever involved.
 """
 
 from __future__ import annotations
@@ -8,6 +9,9 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+import numpy as np
+
+from app.instruments.model import Instrument
 from app.services.roster_file import RosterRow
 
 SURNAMES = (
@@ -50,3 +54,17 @@ def synthetic_roster(n_students: int, grades: range = range(7, 10), seed: int = 
                 guardian_phone=None,
             ))
     return rows
+
+
+def synthetic_answers(instrument: Instrument, n: int, seed: int = 7) -> np.ndarray:
+    """Plausible answers: each student has a latent strain p ~ Beta(1.5, 6) and answers
+    each item at option k of K with Binomial(K-1, p) (so most students score low and a
+    tail scores high, as in real screenings); critical items are rarer (p × 0.07)."""
+    rng = np.random.default_rng(seed)
+    values = np.array(sorted(o.value for o in instrument.options))
+    strain = rng.beta(1.5, 6.0, size=(n, 1))
+    p = np.repeat(strain, instrument.item_count, axis=1)
+    for rule in instrument.critical:
+        p[:, rule.item - 1] *= 0.07
+    picks = rng.binomial(len(values) - 1, p)
+    return values[picks].astype(float)
