@@ -3,15 +3,18 @@ scripts, tests and benchmarks.
 
 Each area registers its sub-commands from its own module (see COMMAND_MODULES);
 a handler returns an exit code. Errors the user can cause (`QingxinError`) are
-printed in Chinese with their row report and mapped to their exit code; nothing
-else is caught here, so a bug still shows as a bug in tests.
+printed in Chinese with their row report and mapped to their exit code. Anything else
+is a bug: it is reported as the exception type and the code locations only (exit 70),
+because an exception's message can quote student data; QINGXIN_DEBUG=1 shows it whole.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 
 from app import __version__
@@ -61,6 +64,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)
         return 130
+    except Exception as err:
+        if os.environ.get("QINGXIN_DEBUG"):
+            raise
+        _report_bug(err)
+        return EXIT_BUG
+
+
+EXIT_BUG = 70
+
+
+def _report_bug(err: Exception) -> None:
+    frames = traceback.extract_tb(err.__traceback__)
+    print(f"内部错误（{type(err).__name__}），操作未完成。请把以下位置告诉技术支持：",
+          file=sys.stderr)
+    for frame in frames[-6:]:
+        print(f"  {frame.filename}:{frame.lineno} {frame.name}", file=sys.stderr)
 
 
 def _force_utf8_stdio() -> None:

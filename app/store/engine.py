@@ -46,6 +46,8 @@ def create_encrypted_engine(db_path: Path, key: bytes) -> Engine:
         pool_size=2,
         max_overflow=4,
         connect_args={"check_same_thread": False},
+        # Parameters are student data: keep them out of exception messages and logs.
+        hide_parameters=True,
     )
 
     @event.listens_for(engine, "connect")

@@ -88,3 +88,29 @@ def test_python_dash_m_app_is_the_same_command(tmp_path):
     done = subprocess.run([sys.executable, "-m", "app", "--version"], capture_output=True,
                           text=True, check=True)
     assert done.stdout.startswith("qingxin ")
+
+
+def test_a_bug_is_reported_without_its_message(monkeypatch, capsys):
+    """An exception's text can quote student data; the CLI prints type and place only."""
+    import app.cli.store_cmds as store_cmds
+
+    def broken(args):
+        raise ValueError("张三 G2013000001")
+
+    monkeypatch.setattr(store_cmds, "_audit_verify", broken)
+    monkeypatch.delenv("QINGXIN_DEBUG", raising=False)
+    assert main(["audit", "verify", "--db", "x.db"]) == 70
+    err = capsys.readouterr().err
+    assert "内部错误（ValueError）" in err and "张三" not in err and "G2013" not in err
+
+
+def test_database_errors_do_not_quote_parameters(store):
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError) as info, store.write() as session:
+        for _ in range(2):
+            session.execute(text("INSERT INTO school_year (start_year, starts_on, is_current) "
+                                 "VALUES (:y, :d, 0)"), {"y": 2030, "d": "2030-09-01"})
+    assert "2030" not in str(info.value)
+    assert "hidden due to hide_parameters" in str(info.value)
