@@ -7,6 +7,7 @@ from app.models.plan import CarePlan, Pairing, PlanReview
 from app.models.referral import Referral, ReferralStep
 from app.models.school import School, SchoolClass, SchoolYear
 from app.models.screening import Campaign, Participation, ScreeningResult, campaign_class
+from app.models.secret import SchoolSecret
 from app.models.student import ClassMove, Guardian, Student
 from app.models.user import User
 from app.models.versioned import Versioned
@@ -31,6 +32,7 @@ __all__ = [
     "RiskFactor",
     "School",
     "SchoolClass",
+    "SchoolSecret",
     "SchoolYear",
     "ScreeningResult",
     "Student",
