@@ -12,7 +12,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.labels import AUDIT_ACTIONS, label
+from app.labels import AUDIT_ACTIONS, AUDIT_TARGETS, label
 from app.services.audit import AuditRow, ChainReport, count_events, list_events, verify_chain
 from app.ui import messages, strings
 from app.ui.form_widgets import data_table, fit_columns
@@ -25,7 +25,8 @@ AUDIT_COLUMNS = (
     Column(strings.COL_TIME, lambda e: local_time_text(e.at)),
     Column(strings.COL_USER, lambda e: e.username),
     Column(strings.COL_ACTION, lambda e: label(AUDIT_ACTIONS, e.action)),
-    Column(strings.COL_TARGET, lambda e: f"{e.target_kind} {e.target_id}".strip()),
+    Column(strings.COL_TARGET,
+           lambda e: f"{label(AUDIT_TARGETS, e.target_kind)} {e.target_id}".strip()),
     Column(strings.COL_DETAIL, lambda e: e.detail),
 )
 

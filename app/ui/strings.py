@@ -171,6 +171,18 @@ COL_ROLE = "角色"
 COL_USER_CLASS = "班级"
 COL_USER_STATE = "状态"
 COL_CREATED = "建立时间"
+USER_RESET_PASSWORD = "重设密码…"
+USER_ENABLE = "启用…"
+USER_RESET_TITLE = "重设密码：{username}"
+USER_ENABLE_TITLE = "启用账户：{username}"
+USER_RESET_HINT = "为该账户设一个新密码（至少 {n} 个字符），原密码随即失效。请当面告知本人。"
+USER_ENABLE_HINT = (
+    "该账户已停用，原密码已作废。启用前须为它设一个新密码（至少 {n} 个字符），"
+    "请当面告知本人。"
+)
+USER_RESET_DONE = "已为 {username} 重设密码。"
+USER_ENABLE_DONE = "已启用 {username}，请把新密码当面告知本人。"
+USER_EMPTY_CLASS = "{name}（暂无学生）"
 
 # audit
 AUDIT_VERIFY = "校验日志链"

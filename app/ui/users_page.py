@@ -1,8 +1,9 @@
-"""User management (admin only): list accounts, add one, deactivate or reactivate.
+"""User management (admin only): list accounts, add one, deactivate one, reset a
+password, and enable a deactivated account again (which needs a new password, because
+deactivating dropped its key slot).
 
-A 班主任 account needs its class; the class list comes from the student list already
-loaded in the window (see StudentTableModel.classes), so opening this page does not
-list students a second time.
+A 班主任 account needs its class. The classes come from `list_classes`, read together
+with the users, so a class that has no students yet can still be given a teacher.
 """
 
 from __future__ import annotations
@@ -24,7 +25,16 @@ from PySide6.QtWidgets import (
 
 from app.errors import QingxinError
 from app.labels import ROLES, label
-from app.services.accounts import UserRow, create_user, list_users, set_user_active
+from app.services.accounts import (
+    UserRow,
+    create_user,
+    list_users,
+    reset_user_password,
+    set_user_active,
+)
+from app.services.classes import ClassRow, list_classes
+from app.services.passwords import MIN_LENGTH
+from app.store.handle import Store
 from app.ui import strings
 from app.ui.form_widgets import data_table, error_label, fit_columns, hint_label, password_edit
 from app.ui.store_context import StoreContext
@@ -35,7 +45,7 @@ ROLE_ORDER = {code: i for i, code in enumerate(ROLES)}
 
 
 class AddUserDialog(QDialog):
-    def __init__(self, ctx: StoreContext, classes: list[tuple[int, str, int]],
+    def __init__(self, ctx: StoreContext, classes: list[ClassRow],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -49,8 +59,9 @@ class AddUserDialog(QDialog):
             self.role.addItem(text, code)
         self.role.setCurrentIndex(self.role.findData("counselor"))
         self.school_class = QComboBox()
-        for class_id, name, _grade in classes:
-            self.school_class.addItem(name, class_id)
+        for row in classes:
+            text = row.name if row.students else strings.USER_EMPTY_CLASS.format(name=row.name)
+            self.school_class.addItem(text, row.id)
         if not classes:
             self.school_class.addItem(strings.USER_NO_CLASSES, None)
         self.password = password_edit()
@@ -94,11 +105,64 @@ class AddUserDialog(QDialog):
         self.error.setText(exc.message)
 
 
+class PasswordResetDialog(QDialog):
+    """A new password for another account, typed twice. For a deactivated account this
+    is how it is enabled again: `reset_user_password` activates the account."""
+
+    def __init__(self, ctx: StoreContext, user: UserRow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.username = user.username
+        self.enabling = not user.active
+        title = strings.USER_ENABLE_TITLE if self.enabling else strings.USER_RESET_TITLE
+        hint = strings.USER_ENABLE_HINT if self.enabling else strings.USER_RESET_HINT
+        self.setWindowTitle(title.format(username=user.username))
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setMinimumWidth(420)
+        self.password = password_edit()
+        self.password_again = password_edit()
+        self.error = error_label()
+        form = QFormLayout()
+        form.addRow(strings.NEW_PASSWORD, self.password)
+        form.addRow(strings.NEW_PASSWORD_AGAIN, self.password_again)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint_label(hint.format(n=MIN_LENGTH)))
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def submit(self) -> None:
+        """The length rule is checked by the service, so it is stated in one place."""
+        if self.password.text() != self.password_again.text():
+            self.error.setText(strings.PASSWORD_MISMATCH)
+            return
+        username, password = self.username, self.password.text()
+        self.error.clear()
+        self.ctx.mutate(self, lambda store, _p: reset_user_password(store, username, password),
+                        lambda _none: self.accept(), label=strings.SAVING,
+                        on_failure=self._failed)
+
+    def _failed(self, exc: QingxinError) -> None:
+        self.error.setText(exc.message)
+
+
+def _users_and_classes(store: Store) -> tuple[list[UserRow], list[ClassRow]]:
+    return list_users(store), list_classes(store)
+
+
 class UsersPage(QWidget):
-    def __init__(self, ctx: StoreContext, classes: ClassList) -> None:
+    """`student_classes` is the student list's classes (main_window passes them); the
+    page only reads it to tell a reloaded student list from one the lock cleared."""
+
+    def __init__(self, ctx: StoreContext, student_classes: ClassList) -> None:
         super().__init__()
         self.ctx = ctx
-        self._classes = classes
+        self._student_classes = student_classes
+        self._class_rows: list[ClassRow] = []
         self._class_names: dict[int, str] = {}
         self.model = RowTableModel((
             Column(strings.COL_USERNAME, lambda u: u.username),
@@ -116,40 +180,57 @@ class UsersPage(QWidget):
         self.view.setModel(self.model)
         self.add_button = QPushButton(strings.USER_ADD)
         self.deactivate_button = QPushButton(strings.USER_DEACTIVATE)
-        self.deactivate_button.setEnabled(False)
+        self.reset_button = QPushButton(strings.USER_RESET_PASSWORD)
+        self.enable_button = QPushButton(strings.USER_ENABLE)
+        for button in (self.deactivate_button, self.reset_button, self.enable_button):
+            button.setEnabled(False)
         self.add_button.clicked.connect(self.add_user)
         self.deactivate_button.clicked.connect(self.deactivate_selected)
+        self.reset_button.clicked.connect(self.reset_selected)
+        self.enable_button.clicked.connect(self.reset_selected)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.status = hint_label()
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
+        buttons.addWidget(self.reset_button)
         buttons.addWidget(self.deactivate_button)
+        buttons.addWidget(self.enable_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.status)
 
-    def reload(self) -> None:
+    def reload(self, done_text: str = "") -> None:
+        """`done_text` replaces the loading hint once the list is back."""
         self.status.setText(strings.USERS_LOADING)
-        self.ctx.query(self, list_users, self._loaded)
+        self.ctx.query(self, _users_and_classes, lambda r: self._loaded(r, done_text))
 
-    def _loaded(self, users: list[UserRow]) -> None:
+    def _loaded(self, result: tuple[list[UserRow], list[ClassRow]], done_text: str) -> None:
+        users, classes = result
+        self._set_classes(classes)
         self.model.set_rows(users)
-        self.refresh_class_names()
         fit_columns(self.view)
-        self.status.clear()
+        self.status.setText(done_text)
         self._selection_changed()
 
     def refresh_class_names(self) -> None:
-        """The class column reads names from the student list, which may load later."""
-        self._class_names = {cid: name for cid, name, _g in self._classes()}
+        """The student list was reloaded (an import or a promotion may have added or
+        renamed classes) or cleared by the lock, when the store is about to close and
+        nothing must be read."""
+        if self._student_classes():
+            self.ctx.query(self, list_classes, self._set_classes)
+
+    def _set_classes(self, classes: list[ClassRow]) -> None:
+        self._class_rows = classes
+        self._class_names = {row.id: row.name for row in classes}
         if self.model.rowCount():
             self.model.dataChanged.emit(self.model.index(0, 0), self.model.index(
                 self.model.rowCount() - 1, self.model.columnCount() - 1))
 
     def clear(self) -> None:
         self.model.clear()
+        self._set_classes([])
 
     def on_changed(self, change: object) -> None:
         if isinstance(change, UserRow):
@@ -161,16 +242,30 @@ class UsersPage(QWidget):
 
     def _selection_changed(self) -> None:
         user = self.selected()
-        self.deactivate_button.setEnabled(user is not None and user.active)
+        active = user is not None and user.active
+        self.deactivate_button.setEnabled(active)
+        self.reset_button.setEnabled(active)
+        self.enable_button.setEnabled(user is not None and not user.active)
 
     def add_user(self) -> AddUserDialog:
-        dialog = AddUserDialog(self.ctx, self._classes(), self)
+        dialog = AddUserDialog(self.ctx, self._class_rows, self)
+        dialog.open()
+        return dialog
+
+    def reset_selected(self) -> PasswordResetDialog | None:
+        """Both 重设密码 and 启用 open this dialog; the service re-enables the account."""
+        user = self.selected()
+        if user is None:
+            return None
+        dialog = PasswordResetDialog(self.ctx, user, self)
+        done = strings.USER_ENABLE_DONE if dialog.enabling else strings.USER_RESET_DONE
+        text = done.format(username=user.username)
+        dialog.accepted.connect(lambda: self.reload(text))
         dialog.open()
         return dialog
 
     def deactivate_selected(self) -> None:
-        """Only deactivation is offered: it drops the user's key slot, so a reactivated
-        account would have no password until the core can set one."""
+        """Deactivating drops the user's key slot; 启用 later asks for a new password."""
         user = self.selected()
         if user is None or not user.active:
             return

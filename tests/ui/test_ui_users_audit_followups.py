@@ -1,0 +1,199 @@
+"""Users page: password reset, enabling a deactivated account, a class picker that offers
+empty classes; audit page: target kinds in Chinese. Over the real services."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+from uihelpers import closed
+
+from app.errors import WrongPasswordError
+from app.models import SchoolClass
+from app.services.accounts import create_user, set_user_active
+from app.services.auth import unlock
+from app.services.classes import list_classes
+from app.services.roster import RosterPreview, apply_roster_import
+from app.services.setup import create_school
+from app.services.synthetic import synthetic_roster
+from app.store.handle import Store
+from app.ui import strings, workers
+from app.ui.audit_page import AuditPage
+from app.ui.store_context import StoreContext
+from app.ui.users_page import UsersPage
+
+PASSWORD = "correct-horse-1"
+TEACHER_OLD = "teacher-pass-1"
+TEACHER_NEW = "teacher-pass-2"
+
+
+@pytest.fixture
+def admin_store(db_path: Path) -> Iterator[Store]:
+    create_school(db_path, "青心实验中学", "admin", PASSWORD, admin_display_name="刘老师")
+    store = unlock(db_path, "admin", PASSWORD)
+    create_user(store, "wang", "王老师", "counselor", TEACHER_OLD)
+    yield store
+    store.close()
+
+
+def idle(qtbot) -> None:
+    qtbot.waitUntil(lambda: not workers.busy(), timeout=20_000)
+
+
+def users_page(qtbot, store: Store, student_classes=list) -> UsersPage:
+    page = UsersPage(StoreContext(store), student_classes)
+    qtbot.addWidget(page)
+    page.resize(1000, 420)
+    page.show()
+    page.reload()
+    idle(qtbot)
+    return page
+
+
+def select(page: UsersPage, username: str) -> None:
+    [row] = [i for i, u in enumerate(page.model.rows) if u.username == username]
+    page.view.selectRow(row)
+    assert page.selected() is not None and page.selected().username == username
+
+
+def state_of(page: UsersPage, username: str) -> str:
+    [row] = [i for i, u in enumerate(page.model.rows) if u.username == username]
+    return page.model.index(row, 4).data()
+
+
+def add_empty_class(store: Store, grade: int, number: int) -> None:
+    with store.write() as session:
+        session.add(SchoolClass(grade=grade, number=number))
+
+
+def test_reset_password_then_log_in_with_it(qtbot, admin_store: Store, db_path: Path):
+    page = users_page(qtbot, admin_store)
+    select(page, "wang")
+    assert page.reset_button.isEnabled() and not page.enable_button.isEnabled()
+    dialog = page.reset_selected()
+    assert dialog is not None and not dialog.enabling
+    assert "wang" in dialog.windowTitle()
+
+    dialog.password.setText("short")
+    dialog.password_again.setText("short")
+    dialog.submit()
+    idle(qtbot)
+    assert "至少需要 8 个字符" in dialog.error.text()
+    dialog.password.setText(TEACHER_NEW)
+    dialog.password_again.setText(TEACHER_NEW + "x")
+    dialog.submit()
+    assert dialog.error.text() == strings.PASSWORD_MISMATCH
+    dialog.password_again.setText(TEACHER_NEW)
+    dialog.submit()
+    idle(qtbot)
+    assert closed(dialog)
+    assert page.status.text() == strings.USER_RESET_DONE.format(username="wang")
+
+    admin_store.close()  # one session per database at a time, as after the lock
+    with unlock(db_path, "wang", TEACHER_NEW) as store:
+        assert store.user.username == "wang"
+    with pytest.raises(WrongPasswordError):
+        unlock(db_path, "wang", TEACHER_OLD)
+
+
+def test_enable_a_deactivated_account_with_a_new_password(qtbot, admin_store: Store,
+                                                         db_path: Path):
+    page = users_page(qtbot, admin_store)
+    select(page, "wang")
+    page.deactivate_selected()
+    idle(qtbot)
+    assert state_of(page, "wang") == strings.USER_INACTIVE
+    with pytest.raises(WrongPasswordError):
+        unlock(db_path, "wang", TEACHER_OLD)
+
+    select(page, "wang")
+    assert page.enable_button.isEnabled()
+    assert not page.reset_button.isEnabled() and not page.deactivate_button.isEnabled()
+    dialog = page.reset_selected()
+    assert dialog is not None and dialog.enabling
+    assert dialog.windowTitle() == strings.USER_ENABLE_TITLE.format(username="wang")
+    dialog.password.setText(TEACHER_NEW)
+    dialog.password_again.setText(TEACHER_NEW)
+    dialog.submit()
+    idle(qtbot)
+    assert closed(dialog)
+    assert state_of(page, "wang") == strings.USER_ACTIVE
+    assert page.status.text() == strings.USER_ENABLE_DONE.format(username="wang")
+    admin_store.close()
+    with unlock(db_path, "wang", TEACHER_NEW) as store:
+        assert store.user.role == "counselor"
+
+
+def test_class_picker_offers_a_class_without_students(qtbot, admin_store: Store):
+    apply_roster_import(admin_store, RosterPreview(file_name="demo",
+                                                   rows=synthetic_roster(40, seed=3)))
+    add_empty_class(admin_store, 7, 15)
+    page = users_page(qtbot, admin_store)
+    dialog = page.add_user()
+    items = [dialog.school_class.itemText(i) for i in range(dialog.school_class.count())]
+    empty = strings.USER_EMPTY_CLASS.format(name="初一(15)班")
+    assert empty in items and len(items) > 1
+    assert all("暂无学生" not in text for text in items if text != empty)
+
+    dialog.username.setText("zhou")
+    dialog.role.setCurrentIndex(dialog.role.findData("class_teacher"))
+    dialog.school_class.setCurrentIndex(items.index(empty))
+    dialog.password.setText(TEACHER_NEW)
+    dialog.password_again.setText(TEACHER_NEW)
+    dialog.submit()
+    idle(qtbot)
+    assert closed(dialog)
+    page.reload()
+    idle(qtbot)
+    [row] = [i for i, u in enumerate(page.model.rows) if u.username == "zhou"]
+    assert page.model.index(row, 3).data() == "初一(15)班"
+
+
+def picker_items(page: UsersPage) -> list[str]:
+    dialog = page.add_user()
+    items = [dialog.school_class.itemText(i) for i in range(dialog.school_class.count())]
+    dialog.reject()
+    return items
+
+
+def test_classes_are_reread_when_the_student_list_reloads_not_when_locked(
+        qtbot, admin_store: Store):
+    student_classes: list[tuple[int, str, int]] = []
+    page = users_page(qtbot, admin_store, lambda: student_classes)
+    add_empty_class(admin_store, 8, 9)
+    page.refresh_class_names()  # the lock cleared the student list: nothing is read
+    assert not workers.busy()
+    assert picker_items(page) == [strings.USER_NO_CLASSES]
+
+    student_classes.append((1, "初一(1)班", 7))
+    page.refresh_class_names()
+    idle(qtbot)
+    assert picker_items(page) == [strings.USER_EMPTY_CLASS.format(name="初二(9)班")]
+
+
+def test_audit_targets_show_in_chinese(qtbot, admin_store: Store):
+    page = AuditPage(StoreContext(admin_store))
+    qtbot.addWidget(page)
+    page.reload()
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=10_000)
+    targets = [page.model.index(r, 3).data() for r in range(page.model.rowCount())]
+    assert "账户 wang" in targets and "账户 admin" in targets
+    assert not any(t.startswith(("user ", "school ")) for t in targets)
+
+
+def test_users_page_screenshot(qtbot, admin_store: Store, tmp_path: Path):
+    """For a person to look at: $QINGXIN_SCREENS_DIR/users-followup.png if set."""
+    add_empty_class(admin_store, 7, 1)
+    create_user(admin_store, "li", "李老师", "class_teacher", TEACHER_OLD,
+                list_classes(admin_store)[0].id)
+    set_user_active(admin_store, "li", False)
+    page = users_page(qtbot, admin_store)
+    select(page, "li")
+    folder = Path(os.environ.get("QINGXIN_SCREENS_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "users-followup.png"
+    assert page.grab().save(str(path))
+    assert QImage(str(path)).width() >= 900
