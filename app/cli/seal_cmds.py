@@ -78,6 +78,10 @@ def _group(sub: argparse._SubParsersAction, name: str, help_text: str
                                                               metavar="ACTION")
 
 
+#: For other command modules that add actions to these groups (`district aggregate`).
+subcommand_group = _group
+
+
 def _add_passphrase_env(p: argparse.ArgumentParser) -> None:
     p.add_argument("--passphrase-env", metavar="VAR", default=None,
                    help="私钥口令所在的环境变量名（口令不要写在命令行上）")
@@ -179,6 +183,10 @@ def _load_district_key(path: Path, passphrase_env: str | None) -> DistrictPrivat
             raise KeyFileError(f"私钥文件 {path} 受口令保护：请用 --passphrase-env 指定"
                                "存放口令的环境变量，或在终端中运行以输入口令。") from None
     return load_district_private_key(path, getpass.getpass("区级私钥口令："))
+
+
+#: The district private key as `seal open` loads it (file, env passphrase or prompt).
+load_district_key = _load_district_key
 
 
 def _env_passphrase(var: str | None) -> str | None:

@@ -10,9 +10,11 @@ form and the school, never the student.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -59,6 +61,25 @@ def styles() -> Styles:
     )
 
 
+def compact_styles() -> Styles:
+    """Reports pack a page with tables and charts: smaller title and tighter headings
+    than a letter, the same font."""
+    font = register_cjk_font()
+
+    def style(name: str, size: float, spacing: float = 1.45, **kw: object) -> ParagraphStyle:
+        return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * spacing,
+                              wordWrap="CJK", **kw)
+
+    return Styles(
+        title=style("title", 16, alignment=TA_CENTER, spaceAfter=3 * mm),
+        heading=style("heading", 11, spaceBefore=2.5 * mm, spaceAfter=1.2 * mm),
+        body=style("body", 10, spaceAfter=1.5 * mm),
+        right=style("right", 10, alignment=TA_RIGHT),
+        cell=style("cell", 9.5, 1.4),
+        small=style("small", 8, textColor=colors.HexColor("#444444")),
+    )
+
+
 def checkbox(ticked: bool, text: str) -> str:
     return f"{CHECKED if ticked else UNCHECKED} {text}"
 
@@ -82,6 +103,30 @@ def form_table(rows: Sequence[Sequence[str | Flowable]], widths: Sequence[float]
     return table
 
 
+def data_grid(rows: Sequence[Sequence[str]], widths: Sequence[float], size: float = 8.5,
+              header_rows: int = 1) -> Table:
+    """A table of numbers as reports print them: plain cells (fast for long reports),
+    shaded header and first column, numbers centred."""
+    table = Table([list(r) for r in rows], colWidths=list(widths), repeatRows=header_rows)
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), register_cjk_font(), size, size + 2.5),
+        ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#EFEFEF")),
+        ("BACKGROUND", (0, header_rows), (0, -1), colors.HexColor("#F7F7F7")),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#888888")),
+        ("ALIGN", (1, 0), (-1, -1), "CENTER"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return table
+
+
+def even_widths(n: int, first: float = 0.16) -> list[float]:
+    """`n` column widths over the page: the first a given share, the rest equal."""
+    rest = (1 - first) / max(n - 1, 1)
+    return [first * CONTENT_WIDTH] + [rest * CONTENT_WIDTH] * (n - 1)
+
+
 def box(content: str | Flowable, height: float | None, st: Styles) -> Table:
     """A framed area to read or write in, top-aligned."""
     cell = Paragraph(content, st.cell) if isinstance(content, str) else content
@@ -103,14 +148,21 @@ def columns(texts: Sequence[str], n: int, st: Styles) -> Table:
     return table
 
 
-def build_pdf(story: list[Flowable], school_name: str, title: str) -> bytes:
+def build_pdf(story: list[Flowable], school_name: str, title: str, stamp: str = "",
+              invariant: bool = False,
+              after_flowable: Callable[[Flowable], None] | None = None) -> bytes:
+    """The finished PDF. `stamp` is printed on every page above the foot (who printed it,
+    when, the school key's fingerprint); `invariant` makes the bytes depend only on the
+    content (fixed dates and document id), for exports that must be reproducible;
+    `after_flowable` sees each flowable once laid out (progress for long reports)."""
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
-                            topMargin=MARGIN + 12 * mm, bottomMargin=MARGIN + 6 * mm,
-                            title=title, author=school_name, subject="机密",
-                            creator="青心 心理辅导室学生心理档案",
-                            # Every page starts in our font, so the PDF names no other.
-                            initialFontName=register_cjk_font())
+    doc = _Document(buffer, after_flowable, pagesize=A4, leftMargin=MARGIN,
+                    rightMargin=MARGIN, topMargin=MARGIN + 12 * mm,
+                    bottomMargin=MARGIN + (10 if stamp else 6) * mm,
+                    title=title, author=school_name, subject="机密",
+                    creator="青心 心理辅导室学生心理档案", invariant=invariant,
+                    # Every page starts in our font, so the PDF names no other.
+                    initialFontName=register_cjk_font())
 
     def decorate(canvas: Canvas, _doc: object) -> None:
         font = register_cjk_font()
@@ -132,7 +184,35 @@ def build_pdf(story: list[Flowable], school_name: str, title: str) -> bytes:
         canvas.setFont(font, 8.5)
         canvas.drawString(MARGIN, MARGIN - 2 * mm, FOOTER)
         canvas.drawRightString(width - MARGIN, MARGIN - 2 * mm, f"第 {canvas.getPageNumber()} 页")
+        if stamp:
+            canvas.setFont(font, 8)
+            canvas.drawString(MARGIN, MARGIN + 2.5 * mm, stamp)
         canvas.restoreState()
 
-    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    with _binary_streams():
+        doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
     return buffer.getvalue()
+
+
+@contextmanager
+def _binary_streams() -> Iterator[None]:
+    """Compressed streams without reportlab's ASCII85 layer: every PDF reader takes
+    binary streams, and the pure-Python encoder is a tenth of the time of a 3,000-page
+    print (the files are 20 % smaller too). reportlab reads the switch as it writes."""
+    saved = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = saved
+
+
+class _Document(SimpleDocTemplate):
+    def __init__(self, buffer: io.BytesIO, after: Callable[[Flowable], None] | None,
+                 **kw: object) -> None:
+        super().__init__(buffer, **kw)
+        self._after = after
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if self._after is not None:
+            self._after(flowable)

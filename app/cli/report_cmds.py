@@ -1,0 +1,173 @@
+"""report individual|group, export district|school-key, district aggregate.
+
+Reports and the district export over the same services the GUI uses. Every report is
+audited as a print, every export as an export. `export district --preview` shows what
+would leave the school (files, tables, row counts) and writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.cli.common import add_db_args, open_db
+from app.cli.seal_cmds import load_district_key, subcommand_group
+from app.deployment import KEY_STUDENT_MODES, load_deployment
+from app.errors import BadInputError
+from app.reports.group import print_group_report
+from app.reports.individual import print_individual_reports
+from app.seal import dump_key
+from app.services.campaigns import find_campaign
+from app.services.casefile import find_student
+from app.services.district_aggregate import collect
+from app.services.district_export import ExportPreview, preview_export, seal_export
+from app.services.district_workbook import district_workbook
+from app.services.progress import Progress
+from app.services.school_keys import school_public_key, school_signing_key
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    report = sub.add_parser("report", help="测评报告（PDF）").add_subparsers(
+        dest="report_cmd", metavar="ACTION")
+    p = report.add_parser("individual", help="个人测评报告：一名学生，或整个批次合成一个 PDF")
+    add_db_args(p)
+    p.add_argument("--campaign", required=True, help="测评批次名称")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--student", help="学籍号")
+    who.add_argument("--all", action="store_true", help="本批次所有有结果的学生")
+    p.add_argument("--out", type=Path, required=True, help="输出的 PDF 文件")
+    p.set_defaults(handler=_individual)
+
+    p = report.add_parser("group", help="团体报告：班级、年级或全校")
+    add_db_args(p)
+    p.add_argument("--campaign", required=True, help="测评批次名称")
+    p.add_argument("--scope", default="school",
+                   help="school（全校）、grade:7（年级）或 class:班级编号"
+                        "（如 class:12 或 class:7-3）")
+    p.add_argument("--min-cell", type=int, default=None,
+                   help="小单元格阈值（默认按部署文件，未设为 5）")
+    p.add_argument("--out", type=Path, required=True, help="输出的 PDF 文件")
+    p.set_defaults(handler=_group_report)
+
+    export = sub.add_parser("export", help="报送区里").add_subparsers(
+        dest="export_cmd", metavar="ACTION")
+    p = export.add_parser("district", help="生成学期报送文件并密封（.qxseal）")
+    add_db_args(p)
+    p.add_argument("--period", required=True, help="学期，如 2026-2027-1")
+    p.add_argument("--out", type=Path, default=None, help="密封文件（.qxseal）")
+    p.add_argument("--deploy", type=Path, default=None, help="部署文件（默认按安装位置查找）")
+    p.add_argument("--preview", action="store_true",
+                   help="只预览将要报送的内容（文件、表格、行数），不密封")
+    p.set_defaults(handler=_export)
+
+    p = export.add_parser("school-key", help="写出本校签名公钥文件（交区里登记）")
+    add_db_args(p)
+    p.add_argument("--out", type=Path, required=True, help="公钥文件，如 4131011234.json")
+    p.set_defaults(handler=_school_key)
+
+    district = subcommand_group(sub, "district", "区级：密钥")
+    p = district.add_parser("aggregate", help="核验、解密并汇总各校报送文件，写出区级汇总表")
+    p.add_argument("files", type=Path, nargs="+", help="各校的 .qxseal 文件")
+    p.add_argument("--key", type=Path, required=True, help="区级私钥文件")
+    p.add_argument("--school-keys", type=Path, required=True,
+                   help="已登记的学校公钥目录（<学校代码>.json）")
+    p.add_argument("--period", default=None, help="要求的学期（默认取第一个文件的学期）")
+    p.add_argument("--out", type=Path, required=True, help="汇总表（.xlsx）")
+    p.add_argument("--passphrase-env", metavar="VAR", default=None,
+                   help="区级私钥口令所在的环境变量名")
+    p.set_defaults(handler=_aggregate)
+
+
+def _progress() -> Progress:
+    def report(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\r  {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    return Progress(report=report)
+
+
+def _individual(args: argparse.Namespace) -> int:
+    with open_db(args) as store:
+        campaign = find_campaign(store, args.campaign)
+        ids = None if args.all else [find_student(store, args.student)]
+        done = print_individual_reports(store, campaign.id, args.out, ids, _progress())
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(f"已生成 {done.students} 名学生的个人报告：{done.path}")
+    return 0
+
+
+def _group_report(args: argparse.Namespace) -> int:
+    with open_db(args) as store:
+        campaign = find_campaign(store, args.campaign)
+        done = print_group_report(store, campaign.id, args.scope, args.out, args.min_cell)
+    print(f"已生成团体报告（{done.scope}，{done.students} 份答卷）：{done.path}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    deployment = load_deployment(args.deploy)
+    if not args.preview and args.out is None:
+        raise BadInputError("请用 --out 指定密封文件，或用 --preview 只预览。")
+    with open_db(args) as store:
+        preview = preview_export(store, args.period, deployment)
+        _print_preview(preview)
+        if args.preview:
+            return 0
+        done = seal_export(store, preview, args.out)
+    print(f"已密封：{done.path}（{done.size:,} 字节）")
+    print(f"  学校签名密钥指纹：{done.school_key_fingerprint}"
+          + ("（本次新生成，请打印登记表交区里登记）" if done.key_created else ""))
+    print(f"  区级公钥指纹：{done.district_key_fingerprint}")
+    return 0
+
+
+def _print_preview(p: ExportPreview) -> None:
+    print(f"将报送：{p.school_name}（代码 {p.school_code}），学期 {p.period}")
+    print(f"  测评批次：{'、'.join(p.campaigns) or '无'}")
+    print(f"  重点学生：{KEY_STUDENT_MODES[p.key_students]}，逐人报送 {len(p.student_ids)} 人；"
+          f"小单元格阈值 {p.min_cell}")
+    shown: tuple = ()
+    for f in p.files:
+        print(f"  {f.name}  {f.size:,} 字节 —— {f.description}")
+        if f.tables == shown:
+            continue
+        for t in f.tables:
+            print(f"      {t.title}：{len(t.rows)} 行")
+        shown = f.tables
+    if p.district_key is not None:
+        print(f"  将加密给区级公钥：指纹 {p.district_key.fingerprint}（请与区里通知核对）")
+    else:
+        print("  注意：部署文件中没有区级公钥，暂时无法密封。")
+    for note in p.notes:
+        print(f"  注意：{note}")
+
+
+def _school_key(args: argparse.Namespace) -> int:
+    with open_db(args) as store:
+        school_signing_key(store)
+        key = school_public_key(store)
+    assert key is not None
+    if args.out.exists():
+        raise BadInputError(f"{args.out} 已存在，不会覆盖。")
+    args.out.write_bytes(dump_key(key))
+    print(f"已写出本校签名公钥：{args.out}")
+    return 0
+
+
+def _aggregate(args: argparse.Namespace) -> int:
+    if not args.school_keys.is_dir():
+        raise BadInputError(f"找不到学校公钥目录 {args.school_keys}。")
+    district_key = load_district_key(args.key, args.passphrase_env)
+    collected = collect(args.files, district_key, args.school_keys, args.period)
+    for refusal in collected.refused:
+        print(f"已拒绝 {refusal.file}：{refusal.reason}", file=sys.stderr)
+    try:
+        args.out.write_bytes(district_workbook(collected, datetime.now(UTC)))
+    except OSError as err:
+        raise BadInputError(f"无法写入 {args.out}。", detail=type(err).__name__) from None
+    print(f"已汇总 {len(collected.accepted)} 所学校（学期 {collected.period or '—'}），"
+          f"拒绝 {len(collected.refused)} 个文件：{args.out}")
+    return 1 if collected.refused else 0

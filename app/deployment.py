@@ -1,0 +1,256 @@
+"""The district's deployment file (deploy.toml): what district IT decides for a school.
+
+District IT places it beside the program at installation (or in ProgramData, or names
+it with QINGXIN_DEPLOY). It says which school this installation serves, the district's
+public key for sealed exports, the green-channel hospitals for referrals, what the term
+reports must contain, and where the data lives. The school cannot change it from the app.
+
+`load_deployment()` is the whole API: it finds the file, checks every key and returns a
+frozen `Deployment`. Without a file it returns the defaults (no district key: exports
+cannot be sealed until district IT provides one). A mistake is a `BadInputError` naming
+the file and the key (``[report_policy].min_cell``), in Chinese, so district IT can fix
+it from the message alone. Unknown keys are errors too: a misspelt key silently ignored
+would leave a policy the district believes it set. resources/deploy.example.toml shows
+every key.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn
+
+from platformdirs import site_config_dir
+
+from app import APP_NAME
+from app.errors import BadInputError
+from app.seal import DistrictPublicKey, SealError, load_district_public_key
+
+DEPLOY_ENV = "QINGXIN_DEPLOY"
+DEPLOY_FILENAME = "deploy.toml"
+
+#: Aggregates a term report can contain, in the order reports list them.
+AGGREGATES: dict[str, str] = {
+    "participation": "参测情况（应测/完成/请假/免测）",
+    "bands": "各量表分级人数与占比",
+    "gender": "分级人数按性别",
+    "grade": "分级人数按年级",
+    "warnings": "筛查建议预警与当前预警等级人数",
+    "change": "与上次同一量表测评的比较",
+    "referrals": "本学期转介人数",
+}
+#: How key students (students at a warning level) are reported.
+KEY_STUDENT_MODES: dict[str, str] = {
+    "counts": "只报人数",
+    "pseudonymous": "逐人报送，以编码代替姓名",
+    "named": "逐人报送，含姓名和学籍号",
+}
+_SCHOOL_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,31}")  # as the sealed format's
+
+
+@dataclass(frozen=True)
+class Hospital:
+    """A green-channel (绿色通道) hospital the referral workflow offers."""
+
+    name: str
+    department: str = ""
+    phone: str = ""
+    address: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} {self.department}".strip()
+
+
+@dataclass(frozen=True)
+class ReportPolicy:
+    aggregates: tuple[str, ...] = tuple(AGGREGATES)
+    key_students: str = "counts"
+    min_cell: int = 5
+    """Counts from 1 to min_cell − 1 are shown as "<5" (and one more cell hidden where a
+    total would give them away)."""
+
+
+@dataclass(frozen=True)
+class Deployment:
+    school_code: str = ""
+    school_name: str = ""
+    district_name: str = ""
+    district_key: DistrictPublicKey | None = None
+    hospitals: tuple[Hospital, ...] = ()
+    policy: ReportPolicy = field(default_factory=ReportPolicy)
+    data_dir: Path | None = None
+    auto_lock_minutes: int = 10
+    source: Path | None = None
+    """The file read, or None when the defaults are in use."""
+
+    @property
+    def hospital_labels(self) -> tuple[str, ...]:
+        return tuple(h.label for h in self.hospitals)
+
+
+def candidate_paths() -> list[Path]:
+    """Where the file is looked for, in order: QINGXIN_DEPLOY, beside the program, then
+    ProgramData (C:\\ProgramData\\Qingxin on Windows; the site config folder elsewhere)."""
+    paths = []
+    if os.environ.get(DEPLOY_ENV):
+        paths.append(Path(os.environ[DEPLOY_ENV]))
+    if getattr(sys, "frozen", False):
+        paths.append(Path(sys.executable).resolve().parent / DEPLOY_FILENAME)
+    else:
+        paths.append(Path(__file__).resolve().parent.parent / DEPLOY_FILENAME)
+    paths.append(Path(site_config_dir(APP_NAME, appauthor=False)) / DEPLOY_FILENAME)
+    return paths
+
+
+def load_deployment(path: Path | None = None) -> Deployment:
+    """The deployment in force. A `path` given (or QINGXIN_DEPLOY set) must exist; when
+    searching, no file at all means the defaults."""
+    if path is None:
+        explicit = bool(os.environ.get(DEPLOY_ENV))
+        found = [p for p in candidate_paths() if p.is_file()]
+        if not found:
+            if explicit:
+                raise BadInputError(f"找不到部署文件 {os.environ[DEPLOY_ENV]}"
+                                    f"（环境变量 {DEPLOY_ENV} 指定）。")
+            return Deployment()
+        path = found[0]
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise BadInputError(f"找不到部署文件 {path}。") from None
+    except UnicodeDecodeError:
+        raise BadInputError(f"部署文件 {path} 应保存为 UTF-8 编码。") from None
+    except OSError as err:
+        raise BadInputError(f"无法读取部署文件 {path}。",
+                            detail=f"{type(err).__name__}: {err.errno}") from None
+    return parse_deployment(text, path)
+
+
+def parse_deployment(text: str, path: Path) -> Deployment:
+    """Check and convert the file's text; relative paths are relative to its folder."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise BadInputError(f"部署文件 {path} 格式有误（TOML）：{err}") from None
+    r = _Reader(path)
+    r.unknown(raw, {"school", "district", "hospitals", "report_policy", "app"}, "")
+    school = r.table(raw, "school")
+    district = r.table(raw, "district")
+    policy = r.table(raw, "report_policy")
+    app = r.table(raw, "app")
+    r.unknown(school, {"code", "name"}, "school")
+    r.unknown(district, {"name", "public_key", "public_key_file"}, "district")
+    r.unknown(policy, {"aggregates", "key_students", "min_cell"}, "report_policy")
+    r.unknown(app, {"data_dir", "auto_lock_minutes"}, "app")
+    code = r.text(school, "code", "school")
+    if code and not _SCHOOL_CODE.fullmatch(code):
+        r.fail("[school].code", "只能由字母、数字、下划线和连字符组成，最多 32 个字符"
+                                "（填学校标识码）")
+    data_dir = r.text(app, "data_dir", "app")
+    return Deployment(
+        school_code=code,
+        school_name=r.text(school, "name", "school", limit=100),
+        district_name=r.text(district, "name", "district", limit=100),
+        district_key=_district_key(r, district),
+        hospitals=_hospitals(r, raw.get("hospitals", [])),
+        policy=ReportPolicy(
+            aggregates=_aggregates(r, policy),
+            key_students=r.choice(policy, "key_students", "report_policy", KEY_STUDENT_MODES,
+                                  "counts"),
+            min_cell=r.integer(policy, "min_cell", "report_policy", 5, 1, 100)),
+        data_dir=(path.parent / Path(data_dir).expanduser()) if data_dir else None,
+        auto_lock_minutes=r.integer(app, "auto_lock_minutes", "app", 10, 1, 240),
+        source=path,
+    )
+
+
+def _district_key(r: _Reader, district: dict) -> DistrictPublicKey | None:
+    inline = r.text(district, "public_key", "district", limit=10_000)
+    file = r.text(district, "public_key_file", "district")
+    if inline and file:
+        r.fail("[district]", "public_key 与 public_key_file 只能填一个")
+    if not (inline or file):
+        return None
+    key_name = "[district].public_key" if inline else "[district].public_key_file"
+    source: Path | bytes = inline.encode("utf-8") if inline else r.path.parent / file
+    try:
+        return load_district_public_key(source)
+    except SealError as err:
+        r.fail(key_name, err.message)
+
+
+def _hospitals(r: _Reader, value: Any) -> tuple[Hospital, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        r.fail("[[hospitals]]", "应为表数组，每家医院一段 [[hospitals]]")
+    hospitals = []
+    for i, entry in enumerate(value, start=1):
+        where = f"hospitals[{i}]"
+        r.unknown(entry, {"name", "department", "phone", "address"}, where)
+        name = r.text(entry, "name", where, limit=100)
+        if not name:
+            r.fail(f"[[hospitals]] 第 {i} 家的 name", "不能为空")
+        hospitals.append(Hospital(name, r.text(entry, "department", where, limit=60),
+                                  r.text(entry, "phone", where, limit=40),
+                                  r.text(entry, "address", where, limit=200)))
+    return tuple(hospitals)
+
+
+def _aggregates(r: _Reader, policy: dict) -> tuple[str, ...]:
+    value = policy.get("aggregates", list(AGGREGATES))
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        r.fail("[report_policy].aggregates", "应为字符串列表，如 [\"participation\", \"bands\"]")
+    unknown = [v for v in value if v not in AGGREGATES]
+    if unknown:
+        r.fail("[report_policy].aggregates",
+               f"不认识 {'、'.join(unknown)}；可选：{'、'.join(AGGREGATES)}")
+    return tuple(code for code in AGGREGATES if code in value)
+
+
+class _Reader:
+    """Typed reads with a message naming the file and the key."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, key: str, why: str) -> NoReturn:
+        raise BadInputError(f"部署文件 {self.path} 中 {key} 有误：{why}。")
+
+    def unknown(self, table: dict, allowed: set[str], where: str) -> None:
+        for key in sorted(set(table) - allowed):
+            name = f"[{where}].{key}" if where else key
+            self.fail(name, f"不认识这个键（可用：{'、'.join(sorted(allowed))}）")
+
+    def table(self, raw: dict, key: str) -> dict:
+        value = raw.get(key, {})
+        if not isinstance(value, dict):
+            self.fail(f"[{key}]", "应为一个表（[" + key + "] 段）")
+        return value
+
+    def text(self, table: dict, key: str, where: str, limit: int = 500) -> str:
+        value = table.get(key, "")
+        if not isinstance(value, str):
+            self.fail(f"[{where}].{key}", "应为文本（加英文引号）")
+        value = value.strip()
+        if len(value) > limit:
+            self.fail(f"[{where}].{key}", f"不能超过 {limit} 个字符")
+        return value
+
+    def integer(self, table: dict, key: str, where: str, default: int, low: int,
+                high: int) -> int:
+        value = table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.fail(f"[{where}].{key}", f"应为 {low}–{high} 的整数")
+        return value
+
+    def choice(self, table: dict, key: str, where: str, options: dict[str, str],
+               default: str) -> str:
+        value = table.get(key, default)
+        if value not in options:
+            listed = "、".join(f"{k}（{v}）" for k, v in options.items())
+            self.fail(f"[{where}].{key}", f"应为以下之一：{listed}")
+        return value

@@ -1,0 +1,274 @@
+"""The individual screening report (个人测评报告): one student's sheet on one page.
+
+Each scale is drawn against its cut-offs, then read out in the definition's own words
+(band wording and suggestion), with the validity verdict, unanswered items and critical
+items spelt out, and the suggested warning level — marked as a suggestion a teacher
+decides. A whole campaign (3,000 students) prints as one PDF, one report per page
+group, for the counselling room's files; every student printed gets a "student_print"
+audit entry, written in the same transaction as the file lands on disk.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
+from sqlalchemy import select
+
+from app.errors import BadInputError
+from app.instruments import Instrument
+from app.instruments.model import TOTAL, Scale
+from app.instruments.warning import WARNING_LABELS
+from app.labels import GENDERS, RESULT_SOURCES, label
+from app.models import SchoolClass, ScreeningResult, Student
+from app.reports.charts import Track, TrackChart, track_background, track_marks
+from app.reports.fonts import register_cjk_font
+from app.reports.layout import CONTENT_WIDTH, Styles, build_pdf, compact_styles
+from app.reports.output import write_audited
+from app.reports.stamp import PrintContext, print_context
+from app.reports.wrap import wrap_text
+from app.services.campaign_stats import CampaignInfo, campaign_info, instrument_for
+from app.services.permissions import STAFF, require
+from app.services.progress import NO_PROGRESS, Progress
+from app.services.roster_normalize import class_display_name
+from app.store.handle import Store
+
+CHART_NOTE = ("色块为各等级的分数区间（绿色无需预警，黄色一般关注，橙色重点关注），竖线处为分界值，"
+              "深色条和右侧数字为本人得分。")
+DISCLAIMER = ("本报告是心理筛查的结果，不是诊断。得分反映学生作答时的自我感受，会受当时情绪和"
+              "作答态度影响；请结合面谈和日常观察理解，不向无关人员出示。")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One student's stored result with what the page header needs."""
+
+    student_id: int
+    student_no: str
+    name: str
+    gender: str
+    class_name: str
+    taken_at: datetime | None
+    source: str
+    valid: bool
+    record: dict
+
+
+@dataclass(frozen=True)
+class PrintedReports:
+    path: Path
+    students: int
+
+
+def load_sheets(store: Store, campaign_id: int,
+                student_ids: Sequence[int] | None = None) -> tuple[CampaignInfo, list[Sheet]]:
+    query = (select(ScreeningResult.student_id, Student.student_no, Student.name,
+                    Student.gender, SchoolClass.grade, SchoolClass.number,
+                    ScreeningResult.taken_at, ScreeningResult.source, ScreeningResult.valid,
+                    ScreeningResult.scores)
+             .join(Student, Student.id == ScreeningResult.student_id)
+             .join(SchoolClass, SchoolClass.id == Student.class_id)
+             .where(ScreeningResult.campaign_id == campaign_id)
+             .order_by(SchoolClass.grade, SchoolClass.number, Student.student_no))
+    if student_ids is not None:
+        query = query.where(ScreeningResult.student_id.in_(list(student_ids)))
+    with store.read() as session:
+        info = campaign_info(session, campaign_id)
+        sheets = [Sheet(sid, no, name, gender, class_display_name(grade, number), taken,
+                        source, valid, json.loads(scores))
+                  for sid, no, name, gender, grade, number, taken, source, valid, scores
+                  in session.execute(query)]
+    if student_ids is not None and len(sheets) < len(set(student_ids)):
+        raise BadInputError("所选学生在该测评批次中没有测评结果，无法打印个人报告。")
+    if not sheets:
+        raise BadInputError("该测评批次还没有测评结果。")
+    return info, sheets
+
+
+def unit_range(instrument: Instrument, unit: Scale) -> tuple[float, float]:
+    """The scale a track is drawn on: the scores the unit can take, or for standard-score
+    bands the span of their cut-offs."""
+    if unit.band_basis == "standard":
+        cuts = [x for b in unit.bands for x in (b.min, b.below) if math.isfinite(x)]
+        low, high = (min(cuts), max(cuts)) if cuts else (0.0, 100.0)
+        return min(low, 0.0), high + (high - min(low, 0.0)) * 0.15
+    low, high = instrument.value_range
+    if unit.items:
+        n = len(unit.items) if unit.method == "sum" else 1
+        return low * n * unit.multiplier, high * n * unit.multiplier
+    parts = [unit_range(instrument, instrument.unit(c)) for c in unit.scales]
+    k = 1 if unit.method == "sum" else len(parts) or 1
+    return (sum(p[0] for p in parts) / k * unit.multiplier,
+            sum(p[1] for p in parts) / k * unit.multiplier)
+
+
+def _score(record: dict, unit: Scale) -> float | None:
+    if unit.band_basis == "standard":
+        return record.get("standard", {}).get(unit.code)
+    return record.get("total") if unit.code == TOTAL else record.get("scales", {}).get(unit.code)
+
+
+def _tracks(instrument: Instrument, record: dict) -> list[Track]:
+    return [Track(u.name, *unit_range(instrument, u),
+                  tuple((b.min, b.below, b.warning.value, b.label) for b in u.bands),
+                  _score(record, u))
+            for u in instrument.units if u.bands]
+
+
+def _num(x: float | None) -> str:
+    if x is None:
+        return "—"
+    return str(int(x)) if float(x).is_integer() else f"{x:.2f}"
+
+
+def _reading_rows(instrument: Instrument, record: dict) -> list[list[str]]:
+    rows = [["量表", "得分", "等级", "解读与建议"]]
+    for u in instrument.units:
+        raw = record.get("total") if u.code == TOTAL else record.get("scales", {}).get(u.code)
+        score = _num(raw)
+        std = record.get("standard", {}).get(u.code)
+        if std is not None:
+            score += f"（标准分 {_num(std)}）"
+        code = record.get("bands", {}).get(u.code)
+        band = next((b for b in u.bands if b.code == code), None)
+        if u.kind == "validity":
+            text, level = u.note, "效度"
+        elif band is None:
+            text, level = ("未计分（未答题目过多）" if raw is None else u.note), "—"
+        else:
+            text = band.wording + (f"\n建议：{band.suggestion}" if band.suggestion else "")
+            level = band.label
+        rows.append([u.name, score, level, wrap_text(text, _READING_TEXT_W, 8.5)])
+    return rows
+
+
+_READING_WIDTHS = tuple(f * CONTENT_WIDTH for f in (0.17, 0.15, 0.12, 0.56))
+_READING_TEXT_W = _READING_WIDTHS[3] - 8
+
+
+def _reading_table(rows: list[list[str]]) -> Table:
+    table = Table(rows, colWidths=list(_READING_WIDTHS), repeatRows=1)
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), register_cjk_font(), 8.5, 11),
+        ("FONTSIZE", (0, 0), (-1, 0), 9),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EFEFEF")),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#888888")),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return table
+
+
+def _header_table(sheet: Sheet, info: CampaignInfo) -> Table:
+    w = CONTENT_WIDTH
+    taken = f"{sheet.taken_at:%Y-%m-%d}" if sheet.taken_at else "—"
+    table = Table([
+        ["姓名", sheet.name, "性别", label(GENDERS, sheet.gender)],
+        ["班级", sheet.class_name, "学籍号", sheet.student_no],
+        ["测评批次", wrap_text(info.name, 0.37 * w, 10), "测评日期", taken],
+        ["量表", wrap_text(info.instrument_label, 0.37 * w, 10), "作答方式",
+         label(RESULT_SOURCES, sheet.source)],
+    ], colWidths=[0.15 * w, 0.38 * w, 0.15 * w, 0.32 * w])
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), register_cjk_font(), 10, 13),
+        ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#EFEFEF")),
+        ("BACKGROUND", (2, 0), (2, -1), colors.HexColor("#EFEFEF")),
+    ]))
+    return table
+
+
+LEVEL_COLOURS = {"crisis": "#B00020", "key": "#C25E00", "general": "#8A6D00", "none": "#2E6B30"}
+
+
+def _findings(instrument: Instrument, record: dict, valid: bool, st: Styles) -> list[Flowable]:
+    """Validity, the notes scoring wrote (missing items, prorating), critical items in
+    red — each said once — and the suggested level."""
+    critical = [c for c in instrument.critical if c.item in record.get("critical", [])]
+    said = {c.message for c in critical}
+    lines = ["答卷有效。" if valid else
+             "<font color='#B00020'>答卷无效</font>：以上分数仅供参考，建议择期重测。"]
+    lines += [f"· {note}" for note in record.get("notes", []) if note not in said]
+    lines += [f"<font color='#B00020'>关键题提示：{c.message}。</font>" for c in critical]
+    level = record.get("warning", "none")
+    colour = LEVEL_COLOURS.get(level, "#000000")
+    lines.append(f"建议预警等级：<font color='{colour}'>{WARNING_LABELS.get(level, level)}</font>"
+                 "（系统根据分界值和关键题给出的建议，由心理教师结合面谈确定）")
+    return [Paragraph(line, st.cell) for line in lines]
+
+
+class StudentMark(Flowable):
+    """An invisible flowable after each student's pages, so the layout pass can report
+    progress (and honour cancel) student by student."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__()
+        self.index = index
+        self.width = self.height = 0
+
+    def draw(self) -> None:
+        return None
+
+
+def student_story(sheet: Sheet, instrument: Instrument, info: CampaignInfo, st: Styles,
+                  background: Drawing) -> list[Flowable]:
+    w = CONTENT_WIDTH
+    return [
+        Paragraph("学生心理测评个人报告", st.title),
+        _header_table(sheet, info),
+        Paragraph("一、各量表得分与分界", st.heading),
+        TrackChart(f"{instrument.code}-{instrument.version}", background,
+                   track_marks(_tracks(instrument, sheet.record), w)),
+        Paragraph(CHART_NOTE, st.small),
+        Paragraph("二、结果解读", st.heading),
+        _reading_table(_reading_rows(instrument, sheet.record)),
+        Paragraph("三、效度、关键题与建议预警", st.heading),
+        *_findings(instrument, sheet.record, sheet.valid, st),
+        Spacer(1, 3),
+        Paragraph(DISCLAIMER, st.small),
+    ]
+
+
+def render_individual(info: CampaignInfo, sheets: Sequence[Sheet], ctx: PrintContext,
+                      progress: Progress = NO_PROGRESS) -> bytes:
+    instrument = instrument_for(info.instrument_code)
+    st = compact_styles()
+    background = track_background(_tracks(instrument, {}), CONTENT_WIDTH)
+    story: list[Flowable] = []
+    for i, sheet in enumerate(sheets):
+        if i:
+            story.append(PageBreak())
+        story += student_story(sheet, instrument, info, st, background)
+        story.append(StudentMark(i + 1))
+    total = len(sheets)
+
+    def after(flowable: Flowable) -> None:
+        if isinstance(flowable, StudentMark):
+            progress.step(flowable.index, total)
+
+    return build_pdf(story, ctx.school_name, "学生心理测评个人报告", stamp=ctx.stamp,
+                     after_flowable=after)
+
+
+def print_individual_reports(store: Store, campaign_id: int, out: Path,
+                             student_ids: Sequence[int] | None = None,
+                             progress: Progress = NO_PROGRESS,
+                             now: datetime | None = None) -> PrintedReports:
+    """Print the named students' reports (every student with a result when None) into
+    one PDF at `out`, with one "student_print" audit entry per student (output.py)."""
+    require(store, *STAFF)
+    info, sheets = load_sheets(store, campaign_id, student_ids)
+    pdf = render_individual(info, sheets, print_context(store, now), progress)
+    write_audited(store, out, pdf, [("student_print", "student", s.student_id,
+                                     f"individual report campaign {campaign_id}")
+                                    for s in sheets])
+    return PrintedReports(out, len(sheets))

@@ -1,0 +1,150 @@
+"""The district's side: open many schools' sealed exports and add them up.
+
+Each file is checked on its own — signature by the key registered for the school code
+it claims, encryption to this district's key, the period being collected, the data file
+inside in the expected format — and a file that fails any check is refused with its
+reason, without stopping the others. Only what the schools sent is used: suppressed
+cells stay suppressed, and a district total that includes one says so ("≥N").
+
+Registered school keys live in one folder, one public key file per school, named by
+school code: `<code>.json` or `<code>/school_public_key.json` (the file a school's
+`export school-key` writes). A key found only by the fingerprint a file claims would
+let one school sign for another, so the code decides which key is used.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from app.seal import (
+    DistrictPrivateKey,
+    SealError,
+    load_school_public_key,
+    open_sealed,
+    peek_manifest,
+)
+from app.services.export_files import DATA_FORMAT, DATA_VERSION
+
+MAX_SEALED_BYTES = 1 << 30
+DATA_SUFFIX = "_统计数据.json"
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One school's accepted export: who, when, and its tables (code → columns, rows)."""
+
+    file: Path
+    school_code: str
+    school_name: str
+    period: str
+    created: str
+    key_fingerprint: str
+    min_cell: int
+    key_students: str
+    tables: dict[str, dict]
+
+    def rows(self, code: str) -> list[dict]:
+        """A table's rows as dicts by column code ([] when the school's policy left the
+        table out)."""
+        table = self.tables.get(code)
+        if table is None:
+            return []
+        return [dict(zip(table["columns"], row, strict=True)) for row in table["rows"]]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    file: Path
+    reason: str
+    school_code: str = ""
+
+
+@dataclass(frozen=True)
+class Collected:
+    period: str
+    accepted: tuple[Submission, ...]
+    refused: tuple[Refusal, ...]
+
+
+class _Refused(Exception):
+    def __init__(self, reason: str, code: str = "") -> None:
+        super().__init__(reason)
+        self.reason, self.code = reason, code
+
+
+def school_key_for(keys_dir: Path, code: str) -> Ed25519PublicKey:
+    for candidate in (keys_dir / f"{code}.json", keys_dir / code / "school_public_key.json"):
+        if candidate.is_file():
+            try:
+                return load_school_public_key(candidate)
+            except SealError as err:
+                raise _Refused(f"学校 {code} 登记的公钥文件无法使用：{err.message}", code) from None
+    raise _Refused(f"没有登记学校代码 {code} 的公钥（应在 {keys_dir} 中有 {code}.json）。", code)
+
+
+def _open_one(path: Path, district_key: DistrictPrivateKey, keys_dir: Path,
+              period: str | None) -> Submission:
+    try:
+        if path.stat().st_size > MAX_SEALED_BYTES:
+            raise _Refused("文件太大，不是青心密封报送文件。")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise _Refused("找不到文件。") from None
+    except OSError as err:
+        raise _Refused(f"无法读取文件（{type(err).__name__}）。") from None
+    try:
+        claimed = peek_manifest(data)
+    except SealError as err:
+        raise _Refused(err.message) from None
+    code = claimed.school_code
+    key = school_key_for(keys_dir, code)
+    try:
+        manifest, files = open_sealed(data, district_key, key, expected_school_code=code,
+                                      expected_period=period)
+    except SealError as err:
+        raise _Refused(err.message, code) from None
+    names = [n for n in files if n.endswith(DATA_SUFFIX)]
+    if len(names) != 1:
+        raise _Refused("文件中没有统计数据（…_统计数据.json），可能不是青心生成的学期报送。", code)
+    try:
+        doc = json.loads(files[names[0]].decode("utf-8"))
+        if doc.get("format") != DATA_FORMAT or doc.get("version") != DATA_VERSION:
+            raise ValueError("format")
+        if doc["school_code"] != manifest.school_code or doc["period"] != manifest.period:
+            raise _Refused("统计数据中的学校代码或学期与签名清单不一致。", code)
+        return Submission(path, manifest.school_code, manifest.school_name, manifest.period,
+                          manifest.created, manifest.school_key_fingerprint,
+                          int(doc["min_cell"]), str(doc["key_students"]), dict(doc["tables"]))
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        raise _Refused("统计数据的格式本程序不认识（版本不同？请升级青心）。", code) from None
+
+
+def collect(files: Sequence[Path], district_key: DistrictPrivateKey, keys_dir: Path,
+            period: str | None = None) -> Collected:
+    """Open every file; without `period`, the first file opened sets it. A school that
+    sent two files for the period keeps the newer (by the time it states); the other is
+    refused, so no school is counted twice."""
+    accepted: dict[str, Submission] = {}
+    refused: list[Refusal] = []
+    for path in files:
+        try:
+            sub = _open_one(path, district_key, keys_dir, period)
+        except _Refused as r:
+            refused.append(Refusal(path, r.reason, r.code))
+            continue
+        period = period or sub.period
+        old = accepted.get(sub.school_code)
+        if old is not None:
+            keep, drop = (sub, old) if sub.created > old.created else (old, sub)
+            refused.append(Refusal(drop.file, f"学校 {sub.school_code} 本学期另有一份更新的报送"
+                                              f"（{keep.file.name}），此份未计入。",
+                                   sub.school_code))
+            sub = keep
+        accepted[sub.school_code] = sub
+    return Collected(period or "", tuple(sorted(accepted.values(), key=lambda s: s.school_code)),
+                     tuple(refused))

@@ -1,0 +1,253 @@
+"""The district summary workbook: per-school rows, then district totals.
+
+Layout (docs/DISTRICT_EXPORT.md): 说明 · 学校清单 (every file, accepted or refused with
+its reason) · 参测情况 · one 分级 sheet per instrument (a block per scale: schools'
+whole-school rows, the district total, and the district by gender and grade) · 筛查建议预警
+· 预警等级人数 · 转介情况 · 与上次比较. A total that includes a suppressed cell is written
+"≥N" (N = the known counts plus one for each "<5"), never a guess.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from app.services.district_aggregate import Collected, Submission
+from app.services.export_files import utc_text
+
+_HEAD = PatternFill("solid", fgColor="EFEFEF")
+_TOTAL = PatternFill("solid", fgColor="FFF5D6")
+_BOLD = Font(bold=True)
+ATTENDANCE = (("due", "应测"), ("done", "完成"), ("leave", "请假"), ("exempt", "免测"),
+              ("excluded", "已排除"))
+LEVELS = (("crisis", "危机"), ("key", "重点关注"), ("general", "一般关注"), ("none", "无"))
+
+
+class Sum:
+    """Adds counts that may be suppressed: exact while every part is a number."""
+
+    def __init__(self) -> None:
+        self.known, self.small, self.hidden = 0, 0, 0
+
+    def add(self, value: object) -> None:
+        if isinstance(value, int | float):
+            self.known += int(value)
+        elif isinstance(value, str) and value.startswith("<"):
+            self.small += 1
+            self.hidden += 1
+        elif value not in (None, ""):
+            self.hidden += 1
+
+    @property
+    def exact(self) -> bool:
+        return self.hidden == 0
+
+    def merge(self, other: Sum) -> Sum:
+        out = Sum()
+        out.known, out.small = self.known + other.known, self.small + other.small
+        out.hidden = self.hidden + other.hidden
+        return out
+
+    def value(self) -> int | str:
+        return self.known if self.exact else f"≥{self.known + self.small}"
+
+
+def _sum(values: Iterable[object]) -> Sum:
+    s = Sum()
+    for v in values:
+        s.add(v)
+    return s
+
+
+def _pct(part: Sum, whole: Sum) -> float | str:
+    if part.exact and whole.exact and whole.known:
+        return round(100 * part.known / whole.known, 2)
+    return ""
+
+
+def _header(ws: Worksheet, cells: Sequence[object]) -> None:
+    ws.append(list(cells))
+    for c in ws[ws.max_row]:
+        c.font, c.fill = _BOLD, _HEAD
+
+
+def _total_row(ws: Worksheet, cells: Sequence[object]) -> None:
+    ws.append(list(cells))
+    for c in ws[ws.max_row]:
+        c.font, c.fill = _BOLD, _TOTAL
+
+
+def _widths(ws: Worksheet, first: Sequence[int]) -> None:
+    for i, w in enumerate(first):
+        ws.column_dimensions[chr(ord("A") + i)].width = w
+
+
+def _schools(ws: Worksheet, c: Collected) -> None:
+    _header(ws, ["学校代码", "学校名称", "学期", "生成时间（UTC）", "学校签名密钥指纹", "文件",
+                 "状态", "原因"])
+    for s in c.accepted:
+        ws.append([s.school_code, s.school_name, s.period, s.created, s.key_fingerprint,
+                   s.file.name, "已汇总", ""])
+    for r in c.refused:
+        ws.append([r.school_code, "", "", "", "", r.file.name, "已拒绝", r.reason])
+    _widths(ws, [14, 24, 13, 22, 52, 40, 8, 80])
+    for row in ws.iter_rows(min_row=2):
+        row[7].alignment = Alignment(wrap_text=True)
+
+
+def _participation(ws: Worksheet, subs: Sequence[Submission]) -> None:
+    _header(ws, ["学校代码", "学校名称", "测评批次", "量表", *(t for _, t in ATTENDANCE),
+                 "完成率%"])
+    per_instrument: dict[str, list[dict]] = {}
+    for s in subs:
+        for r in s.rows("participation"):
+            if r["group_kind"] != "all":
+                continue
+            per_instrument.setdefault(r["instrument_name"], []).append(r)
+            ws.append([s.school_code, s.school_name, r["campaign"], r["instrument_name"],
+                       *(r[k] for k, _ in ATTENDANCE), r["completion_pct"] or ""])
+    for name, rows in per_instrument.items():
+        sums = {k: _sum(r[k] for r in rows) for k, _ in ATTENDANCE}
+        _total_row(ws, ["全区合计", f"{len(rows)} 个批次", "", name,
+                        *(sums[k].value() for k, _ in ATTENDANCE),
+                        _pct(sums["done"], sums["due"])])
+    _widths(ws, [14, 24, 26, 30])
+
+
+def _band_sheets(wb: Workbook, subs: Sequence[Submission]) -> None:
+    """One sheet per instrument; one block per scale."""
+    blocks: dict[str, dict[tuple[str, str], list[tuple[Submission, dict]]]] = {}
+    for s in subs:
+        for r in s.rows("bands"):
+            units = blocks.setdefault(r["instrument_name"], {})
+            units.setdefault((r["unit"], r["unit_name"]), []).append((s, r))
+    for instrument, units in blocks.items():
+        ws = wb.create_sheet(f"分级-{instrument}"[:31].replace("（", "(").replace("）", ")"))
+        for (_unit, unit_name), rows in units.items():
+            bands: list[tuple[str, str]] = []
+            for _, r in rows:
+                if (r["band"], r["band_label"]) not in bands:
+                    bands.append((r["band"], r["band_label"]))
+            ws.append([unit_name])
+            ws[ws.max_row][0].font = Font(bold=True, size=12)
+            _header(ws, ["学校代码", "学校名称", "分组", *(label for _, label in bands),
+                         "计分人数"])
+            names = {sub.school_code: sub.school_name for sub, _ in rows}
+            table: dict[tuple[str, str], dict[str, object]] = {}
+            groups: dict[str, str] = {}
+            for sub, r in rows:
+                key = (sub.school_code, f"{r['group_kind']}:{r['group_value'] or ''}")
+                groups.setdefault(key[1], r["group"])
+                table.setdefault(key, {"scored": r["scored"]})[r["band"]] = r["count"]
+            for (code, group), cell in table.items():
+                if group == "all:":
+                    ws.append([code, names[code], "全校", *(cell.get(b, "") for b, _ in bands),
+                               cell["scored"]])
+            for group, label in groups.items():
+                members = [cell for (_, g), cell in table.items() if g == group]
+                sums = [_sum(m.get(b) for m in members) for b, _ in bands]
+                scored = _sum(m["scored"] for m in members)
+                _total_row(ws, ["全区", f"{len(members)} 所学校", "全区合计" if group == "all:"
+                                else f"全区·{label}", *(x.value() for x in sums), scored.value()])
+            ws.append([])
+        _widths(ws, [14, 24, 14] + [12] * 8)
+
+
+def _levels(ws: Worksheet, subs: Sequence[Submission]) -> None:
+    _header(ws, ["学校代码", "学校名称", *(t for _, t in LEVELS), "在校人数"])
+    sums = {k: Sum() for k, _ in LEVELS}
+    for s in subs:
+        counts = {r["level"]: r["count"] for r in s.rows("key_students")
+                  if r["group_kind"] == "all"}
+        for k, _ in LEVELS:
+            sums[k].add(counts.get(k))
+        ws.append([s.school_code, s.school_name, *(counts.get(k, "") for k, _ in LEVELS),
+                   _sum(counts.values()).value()])
+    everyone = Sum()
+    for x in sums.values():
+        everyone = everyone.merge(x)
+    _total_row(ws, ["全区合计", f"{len(subs)} 所学校", *(sums[k].value() for k, _ in LEVELS),
+                    everyone.value()])
+    _widths(ws, [14, 24])
+
+
+def _suggested(ws: Worksheet, subs: Sequence[Submission]) -> None:
+    _header(ws, ["学校代码", "学校名称", "测评批次", "量表", *(t for _, t in LEVELS), "答卷数"])
+    per_instrument: dict[str, list[dict]] = {}
+    for s in subs:
+        rows: dict[str, dict] = {}
+        for r in s.rows("warnings"):
+            row = rows.setdefault(r["campaign"], {"name": r["instrument_name"],
+                                                  "sheets": r["sheets"]})
+            row[r["level"]] = r["count"]
+        for campaign, row in rows.items():
+            per_instrument.setdefault(row["name"], []).append(row)
+            ws.append([s.school_code, s.school_name, campaign, row["name"],
+                       *(row.get(k, "") for k, _ in LEVELS), row["sheets"]])
+    for name, rows in per_instrument.items():
+        _total_row(ws, ["全区合计", f"{len(rows)} 个批次", "", name,
+                        *(_sum(r.get(k) for r in rows).value() for k, _ in LEVELS),
+                        _sum(r["sheets"] for r in rows).value()])
+    _widths(ws, [14, 24, 26, 30])
+
+
+def _referrals(ws: Worksheet, subs: Sequence[Submission]) -> None:
+    measures = (("opened_in_period", "本学期开启的转介"), ("open_now", "报送时进行中的转介"))
+    _header(ws, ["学校代码", "学校名称", *(t for _, t in measures)])
+    sums = {k: Sum() for k, _ in measures}
+    for s in subs:
+        counts = {r["measure"]: r["count"] for r in s.rows("referrals")}
+        if not counts:
+            continue
+        for k, _ in measures:
+            sums[k].add(counts.get(k))
+        ws.append([s.school_code, s.school_name, *(counts.get(k, "") for k, _ in measures)])
+    _total_row(ws, ["全区合计", "", *(sums[k].value() for k, _ in measures)])
+    _widths(ws, [14, 24, 20, 20])
+
+
+def _simple(ws: Worksheet, subs: Sequence[Submission], code: str, keys: Sequence[str],
+            titles: Sequence[str]) -> None:
+    _header(ws, ["学校代码", "学校名称", *titles])
+    for s in subs:
+        for r in s.rows(code):
+            ws.append([s.school_code, s.school_name, *("" if r[k] is None else r[k]
+                                                       for k in keys)])
+    _widths(ws, [14, 24, 26])
+
+
+def district_workbook(c: Collected, created: datetime) -> bytes:
+    wb = Workbook()
+    about = wb.active
+    about.title = "说明"
+    for row in (["青心 区级学期报送汇总"], ["学期", c.period],
+                ["汇总时间（UTC）", utc_text(created)],
+                ["已汇总", f"{len(c.accepted)} 所学校"],
+                ["已拒绝", f"{len(c.refused)} 个文件（原因见“学校清单”）"],
+                ["小单元格", "各校报送时已把 1–4 人（按各校部署文件的 min_cell）的格子写作“<5”，"
+                            "为防反推一并隐去的写作“*”；汇总保留这些标记。"],
+                ["合计", "含隐去格的合计写作“≥N”：N 为已知人数加上每个“<5”格至少 1 人；"
+                        "全部为数字时为实数。"]):
+        about.append(row)
+    about["A1"].font = Font(bold=True, size=14)
+    _widths(about, [16, 100])
+    subs = c.accepted
+    _schools(wb.create_sheet("学校清单"), c)
+    _participation(wb.create_sheet("参测情况"), subs)
+    _band_sheets(wb, subs)
+    _suggested(wb.create_sheet("筛查建议预警"), subs)
+    _levels(wb.create_sheet("预警等级人数"), subs)
+    _referrals(wb.create_sheet("转介情况"), subs)
+    _simple(wb.create_sheet("与上次比较"), subs, "change",
+            ("campaign", "previous_campaign", "unit_name", "concern", "scored", "share_pct",
+             "previous_concern", "previous_scored", "previous_share_pct", "change_points"),
+            ("测评批次", "上次批次", "分量表", "本次需关注", "本次计分人数", "本次占比%",
+             "上次需关注", "上次计分人数", "上次占比%", "变化（百分点）"))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,122 @@
+"""The school's signing key and pseudonym key, kept inside the encrypted database.
+
+The signing key is made at the first district export (or when settings first show the
+fingerprint for registration) and never written to a file: the district registers its
+public half, read out by fingerprint. The pseudonym key makes the codes under which
+key students are reported when the district's policy says "pseudonymous" — the same
+student keeps the same code every term, and nobody without this school's database can
+turn a code back into a student.
+
+Each secret is wrapped with AES-256-GCM under a key derived (HKDF-SHA256) from the
+database key, on top of SQLCipher's page encryption: a plain dump of the opened database
+does not show it. The wrap is bound to the kind of secret, so one cannot stand in for
+the other. Because the wrap depends on the database key, re-keying the database would
+have to rewrap these rows (the store has no re-key; backups keep the same key).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import StoreError
+from app.models import SchoolSecret
+from app.seal import fingerprint
+from app.services.permissions import STAFF, require
+from app.store.handle import Store
+
+SIGNING = "signing_key"
+PSEUDONYM = "pseudonym_key"
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+
+
+def _wrapping_key(db_key: bytes, kind: str) -> AESGCM:
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                info=f"qingxin school secret v1|{kind}".encode("ascii"))
+    return AESGCM(hkdf.derive(db_key))
+
+
+def _load(session: Session, db_key: bytes, kind: str) -> bytes | None:
+    row = session.scalar(select(SchoolSecret).where(SchoolSecret.kind == kind))
+    if row is None:
+        return None
+    try:
+        return _wrapping_key(db_key, kind).decrypt(row.nonce, row.wrapped, kind.encode())
+    except InvalidTag:
+        raise StoreError("学校密钥无法解开：数据库中的密钥记录已损坏。请从备份恢复。",
+                         detail=f"school_secret {kind} does not unwrap") from None
+
+
+def _create(session: Session, db_key: bytes, username: str, kind: str, secret: bytes,
+            public: str) -> None:
+    nonce = secrets.token_bytes(12)
+    wrapped = _wrapping_key(db_key, kind).encrypt(nonce, secret, kind.encode())
+    session.add(SchoolSecret(kind=kind, public=public, nonce=nonce, wrapped=wrapped,
+                             created_by=username))
+    session.flush()
+
+
+def signing_key_in(session: Session, store: Store) -> tuple[Ed25519PrivateKey, bool]:
+    """The school's signing key inside a caller's write transaction, made if absent.
+    Returns the key and whether it was just made (the caller's audit entry says so)."""
+    raw = _load(session, store.db_key, SIGNING)
+    if raw is not None:
+        return Ed25519PrivateKey.from_private_bytes(raw), False
+    key = Ed25519PrivateKey.generate()
+    public = base64.b64encode(key.public_key().public_bytes_raw()).decode("ascii")
+    _create(session, store.db_key, store.user.username, SIGNING, key.private_bytes_raw(),
+            public)
+    return key, True
+
+
+def school_signing_key(store: Store) -> Ed25519PrivateKey:
+    """The signing key, made now if this school has none yet (staff only)."""
+    require(store, *STAFF)
+    with store.write() as session:
+        return signing_key_in(session, store)[0]
+
+
+def school_public_key(store: Store) -> Ed25519PublicKey | None:
+    """The public half, for the registration file sent to the district; None if the
+    school has no signing key yet."""
+    with store.read() as session:
+        public = session.scalar(select(SchoolSecret.public)
+                                .where(SchoolSecret.kind == SIGNING))
+    if not public:
+        return None
+    return Ed25519PublicKey.from_public_bytes(base64.b64decode(public))
+
+
+def school_key_fingerprint(store: Store) -> str | None:
+    """What reports and settings print (e.g. "3F2A-9C01-…"), or None before the key
+    exists. Reading it never creates a key: printing a report must not change data."""
+    key = school_public_key(store)
+    return fingerprint(key.public_bytes_raw()) if key is not None else None
+
+
+def pseudonym_key_in(session: Session, store: Store) -> bytes:
+    raw = _load(session, store.db_key, PSEUDONYM)
+    if raw is None:
+        raw = secrets.token_bytes(32)
+        _create(session, store.db_key, store.user.username, PSEUDONYM, raw, "")
+    return raw
+
+
+def pseudonym(secret: bytes, student_id: int) -> str:
+    """A stable code for a student: HMAC-SHA256(secret, id), 60 bits in Crockford base32
+    as "XXXX-XXXX-XXXX". 60 bits make a collision among a school's 10,000 students
+    (ever) about one in 10^10; the code says nothing about the student without `secret`."""
+    digest = hmac.new(secret, f"student:{student_id}".encode("ascii"), hashlib.sha256).digest()
+    number = int.from_bytes(digest[:8], "big") >> 4
+    chars = "".join(_ALPHABET[(number >> (5 * i)) & 31] for i in reversed(range(12)))
+    return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"

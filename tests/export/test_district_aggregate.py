@@ -1,0 +1,172 @@
+"""The district's aggregate: every file verified on its own, a bad one refused with its
+reason while the others are still added up; one workbook with per-school rows and
+district totals that keep the schools' suppression."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from app.cli import main
+from app.seal import dump_key, new_district_key, save_key
+from app.services.auth import unlock
+from app.services.district_aggregate import collect
+from app.services.district_export import preview_export, seal_export
+from app.services.district_workbook import Sum, district_workbook
+from app.services.school_keys import school_public_key
+from app.services.setup import create_school
+from app.store import keyslots
+from tests.export.export_helpers import CREATED, deployment
+from tests.reports.report_helpers import screened_school
+
+CODES = ("4131010001", "4131010002")
+
+
+@dataclass(frozen=True)
+class Submissions:
+    period: str
+    files: dict[str, Path]  # "a", "b", "a_old", "tampered", "other_district"
+    keys_dir: Path
+    district_key_file: Path
+
+
+@pytest.fixture(scope="module")
+def sent(tmp_path_factory: pytest.TempPathFactory) -> Submissions:
+    root = tmp_path_factory.mktemp("district")
+    district = new_district_key("x25519")
+    stranger = new_district_key("x25519")
+    keys_dir = root / "school_keys"
+    keys_dir.mkdir()
+    files: dict[str, Path] = {}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(keyslots, "DEFAULT_KDF", keyslots.KdfParams(8 * 1024, 1, 1))
+        for name, code, n, seed in (("a", CODES[0], 120, 3), ("b", CODES[1], 90, 11)):
+            db = root / name / "q.db"
+            create_school(db, f"学校{name}", "admin", "pass-word-1")
+            with unlock(db, "admin", "pass-word-1") as store:
+                school = screened_school(store, n, seed)
+                dep = deployment(district, "pseudonymous", code=code)
+                preview = preview_export(store, school.period, dep, created=CREATED)
+                files[name] = seal_export(store, preview, root / f"{name}.qxseal").path
+                if name == "a":
+                    older = preview_export(store, school.period, dep,
+                                           created=CREATED - timedelta(days=3))
+                    files["a_old"] = seal_export(store, older, root / "a_old.qxseal").path
+                    files["other_district"] = seal_export(
+                        store, older, root / "x.qxseal", stranger.public_key()).path
+                (keys_dir / f"{code}.json").write_bytes(dump_key(school_public_key(store)))
+    data = bytearray(files["a"].read_bytes())
+    data[len(data) // 2] ^= 0x01
+    files["tampered"] = root / "tampered.qxseal"
+    files["tampered"].write_bytes(bytes(data))
+    key_file = root / "district_private_key.json"
+    save_key(district, key_file)
+    return Submissions(school.period, files, keys_dir, key_file)
+
+
+def _district_key(sent: Submissions):  # type: ignore[no-untyped-def]
+    from app.seal import load_district_private_key
+
+    return load_district_private_key(sent.district_key_file)
+
+
+def _sheets(data: bytes) -> dict[str, list[tuple]]:
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb}
+
+
+def test_tampered_file_is_refused_and_the_others_are_added_up(sent):
+    f = sent.files
+    result = collect([f["tampered"], f["a"], f["b"]], _district_key(sent), sent.keys_dir)
+    assert [s.school_code for s in result.accepted] == list(CODES)
+    assert [r.file for r in result.refused] == [f["tampered"]]
+    assert "签名无效" in result.refused[0].reason
+    sheets = _sheets(district_workbook(result, CREATED))
+    listed = {r[5]: (r[6], r[7]) for r in sheets["学校清单"][1:]}
+    assert listed["tampered.qxseal"][0] == "已拒绝" and listed["a.qxseal"] == ("已汇总", None)
+    rows = sheets["参测情况"]
+    phq = [r for r in rows[1:] if r[2] == "十一月 PHQ-9"]
+    assert len(phq) == 2
+    total = next(r for r in rows if r[0] == "全区合计" and "PHQ-9" in r[3])
+    schools = [r for r in rows[1:] if r[0] in CODES and "PHQ-9" in r[3]]
+    assert len(schools) == 4  # two PHQ-9 campaigns in each school
+    assert total[4] == sum(r[4] for r in schools) == 120 + 118 + 90 + 88  # 应测: exact
+    assert total[5] == sum(r[5] for r in schools)  # 完成
+    assert total[8] == 0  # 已排除: nobody
+    # November: one on leave, one exempt in each school — hidden, so the total is a bound.
+    assert {r[6] for r in phq} == {"<5"} and total[6] == "≥2"
+    levels = sheets["预警等级人数"]
+    assert levels[-1][:3] == ("全区合计", "2 所学校", 2)
+
+
+def test_band_sheets_keep_suppression_and_mark_inexact_totals(sent):
+    result = collect([sent.files["a"], sent.files["b"]], _district_key(sent), sent.keys_dir)
+    sheets = _sheets(district_workbook(result, CREATED))
+    phq = next(v for k, v in sheets.items() if k.startswith("分级-") and "PHQ" in k)
+    values = [v for row in phq for v in row[3:] if v is not None]
+    assert "<5" in values
+    assert any(isinstance(v, str) and v.startswith("≥") for v in values)
+    assert all(not isinstance(v, int) or v == 0 or v >= 5 for v in values)
+    labels = [row[2] for row in phq if row and row[0] == "全区"]
+    assert {"全区合计", "全区·男", "全区·女", "全区·初一"} <= set(labels)
+
+
+def test_each_refusal_has_its_own_reason(sent, tmp_path):
+    f = sent.files
+    empty = tmp_path / "keys"
+    empty.mkdir()
+    (empty / f"{CODES[1]}.json").write_bytes((sent.keys_dir / f"{CODES[1]}.json").read_bytes())
+    junk = tmp_path / "junk.qxseal"
+    junk.write_bytes(b"not sealed at all")
+    result = collect([f["a"], f["b"], f["other_district"], junk], _district_key(sent), empty)
+    reasons = {r.file.name: r.reason for r in result.refused}
+    assert "没有登记学校代码" in reasons["a.qxseal"]
+    assert "没有登记学校代码" in reasons["x.qxseal"]
+    assert "不是青心密封报送文件" in reasons["junk.qxseal"]
+    assert [s.school_code for s in result.accepted] == [CODES[1]]
+    other = collect([f["other_district"]], _district_key(sent), sent.keys_dir)
+    assert "另一把区级密钥" in other.refused[0].reason
+
+
+def test_wrong_period_and_duplicates(sent):
+    f = sent.files
+    wrong = collect([f["a"]], _district_key(sent), sent.keys_dir, period="2030-2031-2")
+    assert "学期" in wrong.refused[0].reason and not wrong.accepted
+    dup = collect([f["a_old"], f["a"]], _district_key(sent), sent.keys_dir)
+    assert [s.file for s in dup.accepted] == [f["a"]]
+    assert dup.refused[0].file == f["a_old"] and "更新的报送" in dup.refused[0].reason
+
+
+def test_cli_exits_non_zero_when_any_file_is_refused(sent, tmp_path, capsys):
+    f = sent.files
+    args = ["district", "aggregate", "--key", str(sent.district_key_file), "--school-keys",
+            str(sent.keys_dir)]
+    out = tmp_path / "district.xlsx"
+    assert main([*args, str(f["a"]), str(f["tampered"]), str(f["b"]), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "tampered.qxseal" in err and "签名无效" in err
+    assert out.exists()
+    ok = tmp_path / "ok.xlsx"
+    assert main([*args, str(f["a"]), str(f["b"]), "--out", str(ok),
+                 "--period", sent.period]) == 0
+    assert "已汇总 2 所学校" in capsys.readouterr().out
+
+
+def test_district_keygen_still_lives_in_the_same_group(tmp_path):
+    assert main(["district", "keygen", "--out", str(tmp_path / "k")]) == 0
+    assert (tmp_path / "k" / "district_public_key.json").exists()
+
+
+def test_sum_is_exact_only_without_hidden_cells():
+    s = Sum()
+    for v in (10, 7, 0):
+        s.add(v)
+    assert s.value() == 17
+    s.add("<5")
+    s.add("*")
+    assert s.value() == "≥18"

@@ -1,0 +1,114 @@
+"""Group reports for a class, a grade and the school: participation, bands by scale,
+gender and grade, warning levels, change since the previous campaign, charts — with no
+count under the minimum cell size anywhere."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import pytest
+
+from app.errors import BadInputError
+from app.reports.group import print_group_report
+from app.services.campaign_stats import SCHOOL, campaign_stats, parse_scope, previous_campaign
+from app.services.stat_tables import EXCUSED, attendance_table, level_table, unit_table
+from tests.reports.report_helpers import (
+    assert_cjk_embedded_subset,
+    audit_count,
+    needs_poppler,
+    pdf_text,
+)
+
+NOW = datetime(2026, 11, 20, 14, 30)
+
+
+def _scopes(school) -> list[str]:
+    s = school.students[0]
+    return ["school", "grade:8", f"class:{s.class_id}", "class:9-2"]
+
+
+@needs_poppler
+def test_every_scope_renders_with_the_font_embedded(store, school, tmp_path):
+    for i, scope in enumerate(_scopes(school)):
+        out = tmp_path / f"g{i}.pdf"
+        print_group_report(store, school.phq, scope, out, now=NOW)
+        assert_cjk_embedded_subset(out)
+        text = pdf_text(out)
+        for words in ["心理测评团体报告", "机", "参测情况", "各量表分级人数与占比", "预警等级",
+                      "与上次测评比较", "上次：九月 PHQ-9", "打印：", "2026-11-20 14:30"]:
+            assert words in text, (scope, words)
+    assert audit_count(store, "student_print", "campaign", school.phq) == 4
+
+
+@needs_poppler
+def test_school_report_shows_groups_and_hides_small_cells(store, school, tmp_path):
+    out = tmp_path / "school.pdf"
+    print_group_report(store, school.phq, "school", out, now=NOW)
+    text = pdf_text(out)
+    for words in ["全体", "男", "女", "初一", "初二", "初三", "请假", "免测", "完成率",
+                  "需关注", "<5", "“<5”表示人数在 1 至 4 之间"]:
+        assert words in text, words
+    # No count 1-4 printed as a number in a band cell ("3（2.0%）").
+    assert not re.search(r"(?<![\d.])[1-4]（\d", text)
+
+
+def test_cell_tables_never_show_a_count_under_five(store, school):
+    with store.read() as session:
+        for scope_text in _scopes(school):
+            stats = campaign_stats(session, school.phq, parse_scope(session, scope_text))
+            for (_row, field), cell in attendance_table(stats, 5).cells.items():
+                if field in EXCUSED:
+                    assert cell.hidden or not 0 < cell.value < 5
+            for unit in stats.units:
+                for cell in unit_table(unit, 5).cells.values():
+                    assert cell.hidden or not 0 < cell.value < 5
+            levels = level_table(stats, 5)
+            for cell in [*levels.suggested.values(), *levels.decided.values()]:
+                assert cell.hidden or not 0 < cell.value < 5
+
+
+def test_completion_is_exact_and_the_excused_are_hidden(store, school):
+    with store.read() as session:
+        stats = campaign_stats(session, school.phq, SCHOOL)
+    table = attendance_table(stats, 5)
+    assert table.cells[("全体", "due")].text() == "148"
+    assert table.cells[("全体", "done")].text() == "146" and table.rate("全体") == "98.6%"
+    assert table.cells[("全体", "leave")].text() == "<5"
+    hidden = [row for row in table.rows[1:] if table.cells[(row, "leave")].hidden]
+    assert hidden == [table.rows[-1]]  # hidden with the school's "<5": no cover needed
+    assert not any(table.cells[(row, "leave")].value for row in table.rows[1:-1])
+
+
+def test_participation_counts_and_previous_campaign(store, school):
+    with store.read() as session:
+        stats = campaign_stats(session, school.phq, SCHOOL)
+        assert previous_campaign(session, stats.campaign) == school.phq_before
+        assert previous_campaign(session, stats.previous.campaign) is None
+    a = stats.attendance
+    assert (a.due, a.leave, a.exempt, a.listed) == (148, 1, 1, 150)
+    assert a.done == 146 and stats.results == 146 and stats.invalid == 1
+    assert stats.suggested["crisis"] >= 1
+    assert stats.decided["crisis"] == 1 and stats.decided["key"] == 2
+    total = stats.units[0]
+    assert [g.label for g in total.groups] == ["全体", "男", "女", "初一", "初二", "初三"]
+    assert total.everyone.scored + total.everyone.unscored == 146
+    assert sum(g.scored for g in total.groups if g.kind == "gender") == total.everyone.scored
+
+
+def test_scope_errors_are_clear(store, school, tmp_path):
+    with pytest.raises(BadInputError, match="无法识别"):
+        print_group_report(store, school.phq, "room:3", tmp_path / "x.pdf")
+    with pytest.raises(BadInputError, match="找不到班级"):
+        print_group_report(store, school.phq, "class:9999", tmp_path / "x.pdf")
+    with pytest.raises(BadInputError, match="没有参加"):
+        print_group_report(store, school.mht, "grade:9", tmp_path / "x.pdf")
+    assert audit_count(store, "student_print") == 0
+
+
+def test_min_cell_is_configurable(store, school, tmp_path):
+    with store.read() as session:
+        stats = campaign_stats(session, school.phq, SCHOOL)
+    strict = unit_table(stats.units[0], 30)
+    assert all(c.hidden or c.value == 0 or c.value >= 30 for c in strict.cells.values())
+    assert unit_table(stats.units[0], 1).cells[(0, "scored")].text() == "145"
