@@ -71,9 +71,42 @@ def test_no_hidden_cell_can_be_worked_out(values, total_shown):
         assert c.hidden or not 0 < v < min_cell
     if not any(c.hidden for c in cells):
         return
-    ranges = [range(0, 31) if c.hidden else [c.value] for c in cells]
+    # What a reader can bound a hidden cell by: the visible total, else "<5" of a small one.
+    bound = (total.value if not total.hidden
+             else min_cell - 1 if total.mark == SMALL else 4 * len(values) * min_cell)
+    ranges = [range(0, bound + 1) if c.hidden else [c.value] for c in cells]
     solutions = [combo for combo in itertools.product(*ranges)
                  if _consistent(combo, cells, total, min_cell)]
     for i, c in enumerate(cells):
         if c.hidden:
             assert len({s[i] for s in solutions}) > 1, (values, [x.text() for x in cells])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 12), min_size=3, max_size=3), min_size=4, max_size=4))
+def test_unit_tables_leave_no_single_hidden_cell_in_any_sum(cells):
+    """Boys/girls × two grades × three bands: every row, and every column of all = boys +
+    girls and all = grades, hides none or at least two of its members."""
+    from app.services.campaign_stats import BandInfo, GroupBands, UnitStats
+    from app.services.stat_tables import unit_table
+
+    m7, m8, f7, f8 = cells
+
+    def add(*rows):
+        return tuple(sum(x) for x in zip(*rows, strict=True))
+
+    groups = [("all", "", add(m7, m8, f7, f8)), ("gender", "M", add(m7, m8)),
+              ("gender", "F", add(f7, f8)), ("grade", "7", add(m7, f7)),
+              ("grade", "8", add(m8, f8))]
+    unit = UnitStats("total", "总分", (BandInfo("a", "A", "none"), BandInfo("b", "B", "general"),
+                                      BandInfo("c", "C", "key")),
+                     tuple(GroupBands(k, v, v or "全体", c, 0, None) for k, v, c in groups))
+    table = unit_table(unit, 5)
+    hidden = {k for k, c in table.cells.items() if c.hidden}
+    assert all(c.hidden or not 0 < c.value < 5 for c in table.cells.values())
+    cols = ["a", "b", "c", "scored", "concern"]
+    sums = [[(g, c) for c in ["scored", "a", "b", "c"]] for g in range(5)]
+    sums += [[(g, c) for c in ["concern", "b", "c"]] for g in range(5)]
+    sums += [[(0, c), (1, c), (2, c)] for c in cols] + [[(0, c), (3, c), (4, c)] for c in cols]
+    for members in sums:
+        assert sum(m in hidden for m in members) != 1, members
