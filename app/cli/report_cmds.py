@@ -18,7 +18,7 @@ from app.deployment import KEY_STUDENT_MODES, load_deployment
 from app.errors import BadInputError
 from app.reports.group import print_group_report
 from app.reports.individual import print_individual_reports
-from app.seal import dump_key
+from app.seal import save_key, school_key_fingerprint
 from app.services.campaigns import find_campaign
 from app.services.casefile import find_student
 from app.services.district_aggregate import collect
@@ -150,10 +150,8 @@ def _school_key(args: argparse.Namespace) -> int:
         school_signing_key(store)
         key = school_public_key(store)
     assert key is not None
-    if args.out.exists():
-        raise BadInputError(f"{args.out} 已存在，不会覆盖。")
-    args.out.write_bytes(dump_key(key))
-    print(f"已写出本校签名公钥：{args.out}")
+    save_key(key, args.out)
+    print(f"已写出本校签名公钥：{args.out}（指纹 {school_key_fingerprint(key)}）")
     return 0
 
 
