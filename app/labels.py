@@ -180,6 +180,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "screening_results": "查看测评结果",
     "migration": "数据库升级",
     "backup": "备份",
+    "restore": "从备份恢复",
     "warning_decided": "确定预警等级",
     "warning_list": "查看预警名单",
     "referral_opened": "开启转介",
@@ -198,6 +199,7 @@ AUDIT_TARGETS: dict[str, str] = {
     "participation": "参测状态",
     "screening_result": "测评结果",
     "referral": "转介",
+    "database": "数据库",
 }
 
 

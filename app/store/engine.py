@@ -19,6 +19,7 @@ from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
 from app.errors import StoreError
+from app.store.damage import watch_for_damage
 
 IMMEDIATE = "qingxin_immediate"
 
@@ -72,4 +73,5 @@ def create_encrypted_engine(db_path: Path, key: bytes) -> Engine:
         immediate = conn.get_execution_options().get(IMMEDIATE, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
+    watch_for_damage(engine)
     return engine
