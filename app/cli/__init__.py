@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.seal_cmds",
     "app.cli.casefile_cmds",
     "app.cli.report_cmds",
+    "app.cli.maintenance_cmds",
 )
 
 

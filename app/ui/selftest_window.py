@@ -1,0 +1,59 @@
+"""The self-test's GUI step (`qingxin self-test --gui`): Qt starts, the shipped font and
+Qt's Chinese translation load, and the login dialog and the main window open on the
+self-test's database and draw themselves.
+
+In a frozen build this is where a missing Qt plugin (platforms, imageformats,
+printsupport) or a translation file left out of the bundle shows, so the build script
+runs it offscreen (QT_QPA_PLATFORM=offscreen) on every CI run.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6 import __version__ as pyside_version
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+from app.store.handle import Store
+from app.ui import workers
+from app.ui.app import prepare_application
+from app.ui.fonts import UI_FAMILY
+from app.ui.shell import Shell
+
+LOAD_TIMEOUT_S = 20.0
+
+
+def check_gui(db_path: Path, store: Store) -> str:
+    """Raise RuntimeError with what is wrong; return one line of what was seen."""
+    app = QApplication.instance() or QApplication(["qingxin"])
+    assert isinstance(app, QApplication)
+    prepare_application(app)
+    family = app.font().family()
+    if family != UI_FAMILY:
+        raise RuntimeError(f"界面字体是 {family}，不是随程序附带的 {UI_FAMILY}")
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel).text().replace("&", "")
+    if "取消" not in cancel:
+        raise RuntimeError(f"Qt 中文翻译未加载（“取消”按钮显示为 {cancel!r}）")
+    shell = Shell(db_path)
+    login = shell.show_login(store.user.username)
+    shell.window.attach(store)
+    deadline = time.monotonic() + LOAD_TIMEOUT_S
+    while True:
+        app.processEvents()
+        if not workers.busy():
+            break
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"主窗口 {LOAD_TIMEOUT_S:.0f} 秒内没有加载完")
+        time.sleep(0.02)
+    image = shell.window.grab()
+    if image.isNull() or image.width() < 100:
+        raise RuntimeError("主窗口无法绘制")
+    size = f"{image.width()}×{image.height()}"
+    login.close()
+    shell.window.hide()
+    shell.window.deleteLater()
+    app.processEvents()
+    return (f"PySide6 {pyside_version}，平台 {app.platformName()}，字体 {family}，"
+            f"中文按钮“{cancel}”，登录窗口与主窗口 {size} 已绘制")
