@@ -35,6 +35,7 @@ from app.ui import strings, workers
 from app.ui.account_page import AccountPage
 from app.ui.audit_page import AuditPage
 from app.ui.idle import DEFAULT_IDLE_MINUTES, IdleWatcher
+from app.ui.screening.campaign_page import ScreeningPage
 from app.ui.store_context import StoreContext
 from app.ui.students_page import StudentsPage
 from app.ui.users_page import UsersPage
@@ -167,7 +168,7 @@ class MainWindow(QMainWindow):
                               (strings.SETTINGS_AUDIT_TAB, AuditPage(self.ctx))]
         entries: list[tuple[str, QWidget]] = [(strings.NAV_STUDENTS, self.students_page)]
         if staff:
-            entries += [(strings.NAV_SCREENING, PlaceholderPage()),
+            entries += [(strings.NAV_SCREENING, ScreeningPage(self.ctx)),
                         (strings.NAV_WARNINGS, PlaceholderPage()),
                         (strings.NAV_REPORTS, PlaceholderPage())]
         entries.append((strings.NAV_SETTINGS, SettingsPage(settings_tabs)))

@@ -1,0 +1,230 @@
+"""新建测评批次: name, instrument, term, dates and the classes that take part.
+
+The class list comes from `list_classes` on a worker; classes outside the instrument's
+grade range stay selectable (a school may screen a younger class on purpose) but are
+not ticked by the grade shortcut's default. The campaign is created on a worker and
+its row broadcast, so the campaign list reloads itself.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import QingxinError
+from app.instruments import Instrument, list_instruments
+from app.services.campaigns import CampaignRow, create_campaign
+from app.services.classes import ClassRow, list_classes
+from app.services.roster_file import grade_display_name
+from app.ui import messages, strings
+from app.ui.form_widgets import error_label, hint_label
+from app.ui.screening import strings as s
+from app.ui.store_context import StoreContext
+
+DEFAULT_DAYS = 14
+
+
+def _today() -> QDate:
+    today = date.today()
+    return QDate(today.year, today.month, today.day)
+
+
+def _pydate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+def default_term(today: date) -> tuple[int, int]:
+    """(school year start, term): autumn term from August, spring term before it."""
+    return (today.year, 1) if today.month >= 8 else (today.year - 1, 2)
+
+
+class NewCampaignDialog(QDialog):
+    def __init__(self, ctx: StoreContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.created: CampaignRow | None = None
+        self.setWindowTitle(s.NEW_TITLE)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.resize(560, 620)
+        self.instruments: list[Instrument] = list_instruments()
+        self.classes: list[ClassRow] = []
+        self.name = QLineEdit()
+        self.instrument = QComboBox()
+        for instrument in self.instruments:
+            self.instrument.addItem(instrument.label, instrument.code)
+        self.instrument_hint = hint_label()
+        self.term = QComboBox()
+        for term, word in s.TERMS.items():
+            self.term.addItem(f"第{word}学期", term)
+        self.starts = QDateEdit(_today())
+        self.ends = QDateEdit(_today().addDays(DEFAULT_DAYS))
+        for edit in (self.starts, self.ends):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.class_list = QListWidget()
+        self.grade = QComboBox()
+        self.all_button = QPushButton(s.NEW_ALL)
+        self.none_button = QPushButton(s.NEW_NONE)
+        for button in (self.all_button, self.none_button):
+            button.setAutoDefault(False)
+        self.grade.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.selected = hint_label()
+        self.error = error_label()
+        self.buttons = QDialogButtonBox()
+        self.create_button = QPushButton(s.NEW_CREATE)
+        self.create_button.setDefault(True)
+        self.buttons.addButton(self.create_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+
+        year, term = default_term(date.today())
+        self.term.setCurrentIndex(max(0, self.term.findData(term)))
+        self._year = year
+        picks = QHBoxLayout()
+        picks.addWidget(self.all_button)
+        picks.addWidget(self.none_button)
+        picks.addStretch(1)
+        picks.addWidget(hint_label(s.NEW_GRADE))
+        picks.addWidget(self.grade)
+        form = QFormLayout()
+        form.addRow(s.NEW_INSTRUMENT, self.instrument)
+        form.addRow("", self.instrument_hint)
+        form.addRow(s.NEW_NAME, self.name)
+        form.addRow(s.NEW_TERM, self.term)
+        form.addRow(s.NEW_STARTS, self.starts)
+        form.addRow(s.NEW_ENDS, self.ends)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(hint_label(s.NEW_CLASSES))
+        layout.addLayout(picks)
+        layout.addWidget(self.class_list, 1)
+        layout.addWidget(self.selected)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+        self.instrument.currentIndexChanged.connect(self._instrument_changed)
+        self.term.currentIndexChanged.connect(self._suggest_name)
+        self.all_button.clicked.connect(lambda: self._check_all(True))
+        self.none_button.clicked.connect(lambda: self._check_all(False))
+        self.grade.activated.connect(self._check_grade)
+        self.class_list.itemChanged.connect(self._show_selected)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        self._suggested = ""
+        self._instrument_changed()
+        ctx.query(self, list_classes, self._classes_loaded)
+
+    @property
+    def current_instrument(self) -> Instrument:
+        return self.instruments[max(0, self.instrument.currentIndex())]
+
+    def _instrument_changed(self) -> None:
+        instrument = self.current_instrument
+        self.instrument_hint.setText(s.NEW_INSTRUMENT_HINT.format(
+            label=instrument.label, items=instrument.item_count, low=instrument.grade_min,
+            high=instrument.grade_max,
+            texts=s.NEW_HAS_TEXTS if instrument.has_item_texts else s.NEW_NO_TEXTS))
+        self._suggest_name()
+
+    def _suggest_name(self) -> None:
+        """Fill in a name until the teacher types their own."""
+        if self.name.text() not in ("", self._suggested):
+            return
+        term = self.term.currentData() or 1
+        year = self._year + (1 if term == 2 else 0)
+        instrument = self.current_instrument
+        self._suggested = s.NEW_DEFAULT_NAME.format(
+            year=year, season=s.SEASONS.get(term, ""),
+            short=instrument.short_name or instrument.name)
+        self.name.setText(self._suggested)
+
+    def _classes_loaded(self, classes: list[ClassRow]) -> None:
+        self.classes = classes
+        self.class_list.blockSignals(True)
+        self.class_list.clear()
+        for row in classes:
+            item = QListWidgetItem(f"{row.name}（{row.students} 人）")
+            item.setData(Qt.ItemDataRole.UserRole, row.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.class_list.addItem(item)
+        self.class_list.blockSignals(False)
+        self.grade.clear()
+        self.grade.addItem(s.NEW_GRADE_PICK, None)
+        for grade in sorted({row.grade for row in classes}):
+            self.grade.addItem(grade_display_name(grade), grade)
+        self._show_selected()
+
+    def _check_all(self, checked: bool) -> None:
+        state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+        self.class_list.blockSignals(True)
+        for i in range(self.class_list.count()):
+            self.class_list.item(i).setCheckState(state)
+        self.class_list.blockSignals(False)
+        self._show_selected()
+
+    def _check_grade(self) -> None:
+        grade = self.grade.currentData()
+        if grade is None:
+            return
+        self.class_list.blockSignals(True)
+        for i, row in enumerate(self.classes):
+            if row.grade == grade:
+                self.class_list.item(i).setCheckState(Qt.CheckState.Checked)
+        self.class_list.blockSignals(False)
+        self.grade.setCurrentIndex(0)
+        self._show_selected()
+
+    def check_classes(self, class_ids: set[int]) -> None:
+        for i, row in enumerate(self.classes):
+            self.class_list.item(i).setCheckState(
+                Qt.CheckState.Checked if row.id in class_ids else Qt.CheckState.Unchecked)
+
+    def selected_class_ids(self) -> list[int]:
+        return [row.id for i, row in enumerate(self.classes)
+                if self.class_list.item(i).checkState() == Qt.CheckState.Checked]
+
+    def _show_selected(self) -> None:
+        chosen = set(self.selected_class_ids())
+        students = sum(row.students for row in self.classes if row.id in chosen)
+        self.selected.setText(s.NEW_SELECTED.format(classes=len(chosen), students=students))
+
+    def submit(self) -> None:
+        class_ids = self.selected_class_ids()
+        starts, ends = _pydate(self.starts.date()), _pydate(self.ends.date())
+        if not class_ids:
+            self.error.setText(s.NEW_NEED_CLASS)
+            return
+        if ends < starts:
+            self.error.setText(s.NEW_DATES_ORDER)
+            return
+        self.error.clear()
+        name, code, term = self.name.text(), self.current_instrument.code, self.term.currentData()
+        self.create_button.setEnabled(False)
+        self.ctx.mutate(self, lambda store, _p: create_campaign(
+            store, name, code, class_ids, term=term, starts_on=starts, ends_on=ends),
+            self._created, label=s.NEW_CREATING, on_failure=self._failed)
+
+    def _created(self, row: CampaignRow) -> None:
+        self.created = row
+        messages.inform(self.parentWidget(), strings.APP_TITLE,
+                        s.NEW_DONE.format(name=row.name, due=row.due))
+        self.accept()
+
+    def _failed(self, exc: QingxinError) -> None:
+        self.create_button.setEnabled(True)
+        self.error.setText(exc.message)

@@ -1,0 +1,190 @@
+"""参测名单: one class of a campaign, where a teacher marks who was on leave (请假),
+exempt (免测) or excluded (已排除) and records consent (知情同意).
+
+Those students stop counting against the completion rate. Marks apply to every
+selected row at once (a class's absentees are marked in one go) on a worker; the
+change is broadcast so the completion table and the other screening views reload.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import QingxinError
+from app.labels import CONSENT, PARTICIPATION
+from app.services.campaigns import CampaignRow, ClassCompletion, class_completion
+from app.services.screening_entry import (
+    AnswersSaved,
+    ParticipantRow,
+    ParticipationChanged,
+    campaign_students,
+    mark_participation,
+)
+from app.services.screening_import import ScreeningChanges
+from app.ui.form_widgets import data_table, error_label, fit_columns, hint_label
+from app.ui.screening import strings as s
+from app.ui.screening.models import (
+    PARTICIPANT_COLUMNS,
+    TintedTableModel,
+    participant_tint,
+)
+from app.ui.store_context import StoreContext
+
+NOTE_MAX = 200
+RELOAD_ON = (ParticipationChanged, AnswersSaved, ScreeningChanges)
+
+
+class ClassPicker(QComboBox):
+    """The campaign's classes, filled from class_completion (which lists only classes
+    that have students in the campaign)."""
+
+    def fill(self, classes: list[ClassCompletion], keep: int | None) -> None:
+        self.blockSignals(True)
+        self.clear()
+        for entry in classes:
+            self.addItem(entry.class_name, entry.class_id)
+        self.setCurrentIndex(max(0, self.findData(keep)))
+        self.blockSignals(False)
+
+
+class ParticipationDialog(QDialog):
+    def __init__(self, ctx: StoreContext, campaign: CampaignRow, class_id: int | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.campaign = campaign
+        self.setWindowTitle(s.PART_TITLE.format(name=campaign.name))
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.resize(900, 620)
+        self.completion: list[ClassCompletion] = []
+        self.class_picker = ClassPicker()
+        self.class_picker.setMinimumContentsLength(10)
+        self.summary = hint_label()
+        self.model = TintedTableModel(PARTICIPANT_COLUMNS, tint=participant_tint)
+        self.model.setParent(self)
+        self.view = data_table()
+        self.view.setModel(self.model)
+        self.view.setSelectionMode(self.view.SelectionMode.ExtendedSelection)
+        self.status = QComboBox()
+        for code, text in PARTICIPATION.items():
+            self.status.addItem(text, code)
+        self.consent = QComboBox()
+        self.consent.addItem(s.PART_KEEP_CONSENT, None)
+        for code, text in CONSENT.items():
+            self.consent.addItem(text, code)
+        self.note = QLineEdit()
+        self.note.setMaxLength(NOTE_MAX)
+        self.apply_button = QPushButton(s.PART_APPLY)
+        self.selected = QLabel(s.PART_SELECTED.format(n=0))
+        self.error = error_label()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel(s.PART_CLASS))
+        top.addWidget(self.class_picker)
+        top.addWidget(self.summary, 1)
+        marks = QHBoxLayout()
+        marks.addWidget(self.selected)
+        marks.addSpacing(12)
+        marks.addWidget(QLabel(s.PART_STATUS))
+        marks.addWidget(self.status)
+        marks.addWidget(QLabel(s.PART_CONSENT))
+        marks.addWidget(self.consent)
+        marks.addWidget(QLabel(s.PART_NOTE))
+        marks.addWidget(self.note, 1)
+        marks.addWidget(self.apply_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(marks)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+        self.class_picker.currentIndexChanged.connect(self._load_students)
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.apply_button.clicked.connect(self.apply)
+        ctx.changed.connect(self._on_changed)
+        self._wanted_class = class_id
+        self.reload()
+
+    def reload(self) -> None:
+        campaign_id = self.campaign.id
+        self.ctx.query(self, lambda store: class_completion(store, campaign_id),
+                       self._completion_loaded)
+
+    def _completion_loaded(self, completion: list[ClassCompletion]) -> None:
+        self.completion = completion
+        keep = self._wanted_class if self._wanted_class is not None else \
+            self.class_picker.currentData()
+        self._wanted_class = None
+        self.class_picker.fill(completion, keep)
+        self._load_students()
+
+    def _load_students(self) -> None:
+        class_id = self.class_picker.currentData()
+        if class_id is None:
+            self.model.clear()
+            return
+        entry = next((c for c in self.completion if c.class_id == class_id), None)
+        if entry is not None:
+            self.summary.setText(s.PART_SUMMARY.format(
+                due=entry.due, done=entry.done, leave=entry.leave, exempt=entry.exempt,
+                excluded=entry.excluded))
+        campaign_id = self.campaign.id
+        self.ctx.query(self, lambda store: campaign_students(store, campaign_id, class_id),
+                       self._students_loaded)
+
+    def _students_loaded(self, rows: list[ParticipantRow]) -> None:
+        selected = set(self.selected_ids())
+        self.model.set_rows(rows)
+        fit_columns(self.view)
+        for i, row in enumerate(rows):
+            if row.student_id in selected:
+                self.view.selectionModel().select(
+                    self.model.index(i, 0),
+                    self.view.selectionModel().SelectionFlag.Select
+                    | self.view.selectionModel().SelectionFlag.Rows)
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({index.row() for index in self.view.selectionModel().selectedRows()})
+        return [self.model.row_at(r).student_id for r in rows]
+
+    def _selection_changed(self) -> None:
+        self.selected.setText(s.PART_SELECTED.format(n=len(self.selected_ids())))
+
+    def apply(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            self.error.setText(s.PART_NEED_SELECTION)
+            return
+        self.error.clear()
+        campaign_id, status = self.campaign.id, self.status.currentData()
+        consent, note = self.consent.currentData(), self.note.text().strip()
+        self.apply_button.setEnabled(False)
+        self.ctx.mutate(self, lambda store, _p: mark_participation(
+            store, campaign_id, ids, status, consent, note),
+            self._applied, label=s.PART_SAVING, on_failure=self._failed)
+
+    def _applied(self, _change: ParticipationChanged) -> None:
+        self.apply_button.setEnabled(True)
+        self.note.clear()
+
+    def _failed(self, exc: QingxinError) -> None:
+        self.apply_button.setEnabled(True)
+        self.error.setText(exc.message)
+
+    def _on_changed(self, change: object) -> None:
+        if isinstance(change, RELOAD_ON) and change.campaign_id == self.campaign.id:
+            self.reload()

@@ -1,0 +1,58 @@
+"""Helpers of the screening GUI tests: a School handle, a 问卷星-style PHQ-9 export built
+with openpyxl, waiting for workers, and screenshots."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app.services.students import StudentRow
+from app.store.handle import Store
+from app.ui import workers
+from app.ui.store_context import StoreContext
+
+PHQ_LABELS = ["完全不会", "好几天", "一半以上的天数", "几乎每天"]
+SURVEY_QUESTIONS = 3  # 学籍号, 姓名, 班级 asked before PHQ-9 item 1
+
+
+@dataclass
+class School:
+    store: Store
+    ctx: StoreContext
+    students: list[StudentRow]
+
+    def first_class(self) -> list[StudentRow]:
+        return [s for s in self.students if s.class_id == self.students[0].class_id]
+
+
+def idle(qtbot) -> None:
+    qtbot.waitUntil(lambda: not workers.busy(), timeout=20_000)
+
+
+def write_wjx(path: Path, rows: list[tuple[str, str, str, list[object]]]) -> Path:
+    """A 问卷星 export: metadata columns, the survey's own three questions, then PHQ-9."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP",
+                  "1、你的学籍号：", "2、你的姓名：", "3、你的班级：",
+                  *[f"{n + SURVEY_QUESTIONS}、题目{n}" for n in range(1, 10)]])
+    for n, (student_no, name, class_name, answers) in enumerate(rows, start=1):
+        sheet.append([n, "2026/10/12 9:30:00", "200秒", "微信", "N/A", "10.0.0.1",
+                      student_no, name, class_name, *answers])
+    book.save(path)
+    return path
+
+
+def save_screen(widget: QWidget, folder: Path, name: str) -> Path:
+    path = folder / f"screening-{name}.png"
+    QApplication.processEvents()  # let layouts settle (a chart that just grew) before the grab
+    assert widget.grab().save(str(path))
+    image = QImage(str(path))
+    assert image.width() > 100 and image.height() > 100
+    assert len({image.pixel(x, y) for x in range(0, image.width(), 7)
+                for y in range(0, image.height(), 7)}) > 4, f"{name} looks blank"
+    return path

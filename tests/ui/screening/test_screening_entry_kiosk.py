@@ -1,0 +1,164 @@
+"""答题卡录入 (typed answer strings checked per keystroke, Enter saves and moves on) and
+本机作答 (one item per screen, a neutral thank-you, leaving needs the password)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from screeninghelpers import School, idle
+from uihelpers import closed
+
+from app.instruments import load_instrument
+from app.services.campaigns import create_campaign
+from app.services.screening_entry import campaign_students
+from app.services.screening_results import campaign_results
+from app.ui.screening import strings as s
+from app.ui.screening.entry_dialog import (
+    AnswerEntryDialog,
+    check_answer_text,
+    echo_html,
+    first_bad,
+)
+from app.ui.screening.kiosk import REVIEW_PAGE, THANKS_PAGE, KioskDialog, PasswordPrompt
+from app.ui.screening.kiosk_launch import KioskLaunchDialog
+from tests.conftest import TEST_PASSWORD
+
+
+def test_answer_text_is_judged_while_typing():
+    mht = load_instrument("mht")
+    assert check_answer_text("", mht).state == "empty"
+    assert check_answer_text("1011 0010", mht).state == "typing"
+    assert check_answer_text("1011 0010", mht).typed == 8
+    bad = check_answer_text("10120", mht)
+    assert bad.state == "error" and "第 4 个字符“2”" in bad.message
+    assert check_answer_text("1" * 101, mht).state == "error"
+    assert check_answer_text("１" * 100, mht).state == "ready"  # full-width digits fold
+    phq = load_instrument("phq9")
+    assert check_answer_text("0123-abcd", phq).state == "ready"
+    assert check_answer_text("0124", phq).state == "error"
+    assert first_bad("10 120", mht) == 3 and first_bad("1011", mht) is None
+    echo = echo_html("1" * 10 + "12", mht)
+    assert ">11</span>" in echo and "color:#b3261e" in echo  # group numbers, bad char red
+
+
+def test_entry_grid_saves_on_enter_and_moves_on(qtbot, school: School):
+    klass = school.first_class()
+    campaign = create_campaign(school.store, "PHQ-9 录入", "phq9", [klass[0].class_id])
+    dialog = AnswerEntryDialog(school.ctx, campaign, klass[0].class_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    idle(qtbot)
+    assert dialog.model.rowCount() == len(klass)
+    assert dialog.current_row().student_id == klass[0].id
+    qtbot.keyClicks(dialog.answer, "01x")
+    assert "第 3 个字符“x”" in dialog.state.text()
+    qtbot.keyClick(dialog.answer, Qt.Key.Key_Return)  # refused: nothing saved, no move
+    assert dialog.current_row().student_id == klass[0].id
+    dialog.answer.clear()
+    qtbot.keyClicks(dialog.answer, "0123")
+    assert dialog.state.text() == s.ENTRY_TYPING.format(n=4, items=9)
+    qtbot.keyClicks(dialog.answer, "00002")
+    assert dialog.state.text() == s.ENTRY_READY.format(items=9)
+    qtbot.keyClick(dialog.answer, Qt.Key.Key_Return)
+    assert dialog.current_row().student_id == klass[1].id  # moved on at once
+    assert dialog.answer.text() == ""
+    qtbot.keyClicks(dialog.answer, "000000000")
+    qtbot.keyClick(dialog.answer, Qt.Key.Key_Return)
+    idle(qtbot)
+    first = dialog.model.row_at(0)
+    assert (first.total, first.warning, first.source) == (8, "crisis", "entry")
+    assert first.answer_text == "012300002"
+    assert "0" in dialog.last_saved.text()  # the last save: 000000000, total 0
+    assert dialog.model.row_at(1).total == 0
+    results = {r.student_id: r for r in campaign_results(school.store, campaign.id)}
+    assert results[klass[0].id].critical == (9,) and results[klass[1].id].total == 0
+    dialog.select_row(0)  # back to a saved student: the stored string comes back to correct
+    assert dialog.answer.text() == "012300002"
+
+
+def kiosk_for(qtbot, school: School, code: str = "phq9") -> tuple[KioskDialog, object]:
+    student = school.first_class()[0]
+    campaign = create_campaign(school.store, f"{code} 本机", code, [student.class_id])
+    [row] = [r for r in campaign_students(school.store, campaign.id, student.class_id)
+             if r.student_id == student.id]
+    kiosk = KioskDialog(school.ctx, campaign, row)
+    qtbot.addWidget(kiosk)
+    kiosk.show()
+    return kiosk, campaign
+
+
+def enter_password(qtbot, kiosk: KioskDialog, password: str) -> None:
+    prompt = kiosk.prompt
+    assert isinstance(prompt, PasswordPrompt) and prompt.isVisible()
+    prompt.password.setText(password)
+    prompt.check()
+    idle(qtbot)
+
+
+def test_kiosk_answers_every_item_and_exit_needs_the_password(qtbot, school: School):
+    kiosk, campaign = kiosk_for(qtbot, school)
+    assert "同学，你好" in kiosk.welcome.text()
+    kiosk.show_item(0)
+    assert kiosk.item_text.text() == "做事时提不起劲或没有兴趣"
+    assert not kiosk.paper_hint.isVisible()
+    kiosk.options.button(1).click()  # 好几天
+    assert kiosk.position == 1
+    qtbot.keyClick(kiosk, Qt.Key.Key_Left)
+    assert kiosk.position == 0 and kiosk.options.button(1).isChecked()
+    qtbot.keyClick(kiosk, Qt.Key.Key_2)  # digits choose by position: 好几天 again
+    for _ in range(7):
+        kiosk.options.button(0).click()
+    assert kiosk.position == 8
+    kiosk.options.button(2).click()  # item 9: 一半以上的天数
+    assert kiosk.pages.currentIndex() == REVIEW_PAGE
+    assert kiosk.review_text.text() == s.KIOSK_REVIEW_ALL
+    kiosk.submit_button.click()
+    idle(qtbot)
+    assert kiosk.pages.currentIndex() == THANKS_PAGE
+    shown = " ".join(label.text() for label in kiosk.findChildren(type(kiosk.progress_label))
+                     if label.isVisible())
+    assert "3" not in shown and "危机" not in shown  # never a score or a level
+    [result] = campaign_results(school.store, campaign.id)
+    assert (result.total, result.source, result.critical) == (3, "kiosk", (9,))
+
+    qtbot.keyClick(kiosk, Qt.Key.Key_Escape)
+    enter_password(qtbot, kiosk, "not-the-password")
+    assert kiosk.isVisible() and kiosk.prompt.error.text() == s.KIOSK_WRONG_PASSWORD
+    kiosk.prompt.reject()
+    assert kiosk.prompt is None and kiosk.isVisible()
+    kiosk.close()  # the window's close button asks too
+    assert kiosk.isVisible()
+    enter_password(qtbot, kiosk, TEST_PASSWORD)
+    assert closed(kiosk)
+
+
+def test_kiosk_for_paper_items_and_the_lock_closes_it(qtbot, school: School):
+    kiosk, campaign = kiosk_for(qtbot, school, "mht")
+    kiosk.show_item(0)
+    assert kiosk.item_text.text() == s.KIOSK_PAPER_ITEM.format(n=1)
+    assert "纸质题本" in kiosk.paper_hint.text() and kiosk.paper_hint.isVisible()
+    kiosk.show_item(99)
+    kiosk.options.button(0).click()
+    assert kiosk.pages.currentIndex() == REVIEW_PAGE
+    assert s.KIOSK_REVIEW_MISSING.format(n=99, items="")[:6] in kiosk.review_text.text()
+    kiosk.reject()  # what the idle lock calls: no password asked, nothing saved
+    assert closed(kiosk)
+    assert campaign_results(school.store, campaign.id) == []
+
+
+def test_launcher_lists_waiting_students_and_starts_the_kiosk(qtbot, school: School):
+    klass = school.first_class()
+    campaign = create_campaign(school.store, "GAD-7 本机", "gad7", [klass[0].class_id])
+    launcher = KioskLaunchDialog(school.ctx, campaign, klass[0].class_id)
+    qtbot.addWidget(launcher)
+    launcher.show()
+    idle(qtbot)
+    assert launcher.proxy.rowCount() == len(klass)
+    kiosk = launcher.start()
+    assert kiosk is not None and kiosk.isFullScreen()
+    kiosk.show_item(0)
+    for _ in range(7):
+        kiosk.options.button(0).click()
+    kiosk.submit_button.click()
+    idle(qtbot)
+    assert launcher.proxy.rowCount() == len(klass) - 1  # the saved student left the list
+    kiosk.reject()
