@@ -34,6 +34,7 @@ from app.store.handle import CurrentUser, Store
 from app.ui import strings, workers
 from app.ui.account_page import AccountPage
 from app.ui.audit_page import AuditPage
+from app.ui.casefile.warnings_page import WarningsPage
 from app.ui.idle import DEFAULT_IDLE_MINUTES, IdleWatcher
 from app.ui.screening.campaign_page import ScreeningPage
 from app.ui.store_context import StoreContext
@@ -169,7 +170,7 @@ class MainWindow(QMainWindow):
         entries: list[tuple[str, QWidget]] = [(strings.NAV_STUDENTS, self.students_page)]
         if staff:
             entries += [(strings.NAV_SCREENING, ScreeningPage(self.ctx)),
-                        (strings.NAV_WARNINGS, PlaceholderPage()),
+                        (strings.NAV_WARNINGS, WarningsPage(self.ctx)),
                         (strings.NAV_REPORTS, PlaceholderPage())]
         entries.append((strings.NAV_SETTINGS, SettingsPage(settings_tabs)))
         self.pages = [page for _title, page in entries if isinstance(page, Page)]

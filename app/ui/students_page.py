@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -24,6 +25,7 @@ from app.services.roster import PromotionPreview, RosterChanges
 from app.services.roster_file import grade_display_name
 from app.services.students import list_students
 from app.ui import strings
+from app.ui.casefile.file_window import StudentFileWindow, open_student_file
 from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.roster_dialog import start_promotion, start_roster_import
 from app.ui.store_context import StoreContext
@@ -59,6 +61,7 @@ class StudentsPage(QWidget):
         self.title.setVisible(own_class_only)
         self.view = data_table()
         self.view.setModel(self.proxy)
+        self.view.activated.connect(self.open_file)
         self.import_button = QPushButton(strings.IMPORT_ROSTER)
         self.promote_button = QPushButton(strings.PROMOTE)
         self.import_button.clicked.connect(lambda: self.start_import())
@@ -155,6 +158,13 @@ class StudentsPage(QWidget):
     def _show_count(self) -> None:
         self.count.setText(strings.STUDENTS_COUNT.format(shown=self.proxy.rowCount(),
                                                          total=self.model.rowCount()))
+
+    def open_file(self, index: QModelIndex) -> StudentFileWindow | None:
+        """Double-click or Enter opens the student's file (a class teacher's summary)."""
+        if not index.isValid():
+            return None
+        row = self.model.row_at(self.proxy.mapToSource(index).row())
+        return open_student_file(self.ctx, self.window(), row.id)
 
     def start_import(self, path: Path | None = None) -> None:
         start_roster_import(self.ctx, self, path)

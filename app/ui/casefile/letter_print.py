@@ -1,0 +1,63 @@
+"""Printing the referral's letters (告知书, 转介单, 复学评估表) to PDF on a worker.
+
+The suggested file name carries the letter, the referral's number and the date but
+never the student's name (no student data in file names, DESIGN.md); the teacher picks
+the folder. reportlab takes a moment, so it runs off the GUI thread; the service audits
+the print ("student_print") and writes the file before committing it. Afterwards the
+box says where the file is, with a button that opens the folder.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from app.reports.letters import LETTERS, print_letter
+from app.ui import messages
+from app.ui.casefile import texts
+from app.ui.store_context import StoreContext
+from app.ui.workers import Op
+
+
+def letter_title(kind: str) -> str:
+    return LETTERS[kind][0]
+
+
+def suggested_path(kind: str, referral_id: int, today: date | None = None) -> Path:
+    folder = QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+    day = (today or date.today()).strftime("%Y%m%d")
+    return Path(folder) / f"{letter_title(kind)}-Z{referral_id:05d}-{day}.pdf"
+
+
+def ask_and_print(ctx: StoreContext, parent: QWidget, student_id: int, referral_id: int,
+                  kind: str) -> Op | None:
+    name, _filter = QFileDialog.getSaveFileName(
+        parent, texts.LETTER_SAVE.format(title=letter_title(kind)),
+        str(suggested_path(kind, referral_id)), texts.LETTER_FILTER)
+    if not name:
+        return None
+    path = Path(name)
+    if path.suffix.lower() != ".pdf":
+        path = path.with_name(path.name + ".pdf")
+    return print_to(ctx, parent, student_id, referral_id, kind, path)
+
+
+def print_to(ctx: StoreContext, parent: QWidget, student_id: int, referral_id: int,
+             kind: str, path: Path) -> Op | None:
+    return ctx.query(parent, lambda store: print_letter(store, student_id, kind, path,
+                                                        referral_id=referral_id),
+                     lambda out: show_saved(parent, kind, out), label=texts.LETTER_PRINTING)
+
+
+def show_saved(parent: QWidget, kind: str, path: Path) -> QMessageBox:
+    box = messages.inform(parent, texts.LETTER_DONE_TITLE, texts.LETTER_DONE.format(
+        title=letter_title(kind), path=path))
+    folder = box.addButton(texts.OPEN_FOLDER, QMessageBox.ButtonRole.ActionRole)
+    folder.clicked.connect(
+        lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent))))
+    return box

@@ -1,0 +1,177 @@
+"""The forms of the referral (转介): the indications checklist, and recording a step.
+
+The checklist recommends as the teacher ticks (assess_indications is pure and instant,
+so it runs on the GUI thread); opening the referral is the teacher's decision. A step
+form asks for what that step must record (the 告知书 receipt, the green-channel
+hospital, the certificate and arrangements of 复学评估); skipping asks for a reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from html import escape
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from app.labels import RECEIPTS, REFERRAL_STEPS
+from app.services.casefile_rows import StepRow
+from app.services.referral import (
+    StepDetails,
+    cancel_referral,
+    complete_step,
+    open_referral,
+    skip_step,
+)
+from app.services.referral_checklist import assess_indications, checklist
+from app.store.handle import Store
+from app.ui.casefile import texts
+from app.ui.casefile.widgets import (
+    FormDialog,
+    checkbox,
+    code_combo,
+    date_edit,
+    date_of,
+    day,
+    rich_label,
+    text_edit,
+)
+from app.ui.store_context import StoreContext
+
+
+class ChecklistDialog(FormDialog):
+    def __init__(self, ctx: StoreContext, student_id: int, today: date,
+                 parent: QWidget | None) -> None:
+        super().__init__(ctx, student_id, "referral", texts.CHECKLIST_TITLE, parent,
+                         ok_text=texts.CHECKLIST_OPEN, width=600)
+        self.set_intro(texts.CHECKLIST_HINT)
+        self.boxes = {}
+        ticks = QWidget()
+        column = QVBoxLayout(ticks)
+        column.setContentsMargins(0, 0, 0, 0)
+        for indication in checklist():
+            box = checkbox(indication.label)
+            box.toggled.connect(self._assess)
+            self.boxes[indication.code] = box
+            column.addWidget(box)
+        self.result = rich_label()
+        self.opened_on = date_edit(today, latest=today)
+        self.note = text_edit(rows=3)
+        self.form.addRow(ticks)
+        self.form.addRow(self.result)
+        self.form.addRow(texts.F_OPENED_ON, self.opened_on)
+        self.form.addRow(texts.F_REF_NOTE, self.note)
+        self._assess()
+
+    def ticked(self) -> set[str]:
+        return {code for code, box in self.boxes.items() if box.isChecked()}
+
+    def _assess(self) -> None:
+        recommendation = assess_indications(self.ticked())
+        color = {"refer_now": "#b3261e", "consider": "#c25e00"}.get(recommendation.level,
+                                                                    "#2f7d6d")
+        reasons = "".join(f"<li>{escape(r)}</li>" for r in recommendation.reasons)
+        self.result.setText(f"<b style='color:{color}'>"
+                            f"{escape(texts.CHECKLIST_RESULT.format(label=recommendation.label))}"
+                            f"</b><ul style='margin-top:0'>{reasons}</ul>")
+
+    def build(self) -> Callable[[Store], Any]:
+        sid, ticked, on = self.student_id, self.ticked(), date_of(self.opened_on)
+        note = self.note.toPlainText()
+        return lambda store: open_referral(store, sid, ticked, on, note)
+
+
+class StepDialog(FormDialog):
+    """Record the referral's next step as done, with what that step must record."""
+
+    def __init__(self, ctx: StoreContext, student_id: int, referral_id: int, step: StepRow,
+                 hospitals: Sequence[str], hospital_problem: str, today: date,
+                 parent: QWidget | None) -> None:
+        name = REFERRAL_STEPS[step.step]
+        super().__init__(ctx, student_id, "referral_step", texts.STEP_TITLE.format(step=name),
+                         parent, width=560)
+        self.referral_id = referral_id
+        self.step = step
+        self.hospitals = tuple(hospitals)
+        hint = texts.STEP_HINTS.get(step.step, "")
+        self.set_intro(texts.STEP_INTRO.format(step=name, due=day(step.due_on, "—"))
+                       + (f"\n{hint}" if hint else ""))
+        self.done_on = date_edit(today, latest=today)
+        self.done_by = QLineEdit()
+        self.done_by.setPlaceholderText(texts.F_STEP_DONE_BY_HINT)
+        self.note = text_edit(rows=3)
+        self.receipt = code_combo(RECEIPTS)
+        self.hospital = QComboBox()
+        self.hospital.addItems(list(self.hospitals))
+        self.certificate = checkbox(texts.F_CERTIFICATE)
+        self.meeting_on = date_edit(today, latest=today)
+        self.arrangements = text_edit(rows=3)
+        self.form.addRow(texts.F_STEP_DONE_ON, self.done_on)
+        self.form.addRow(texts.F_STEP_DONE_BY, self.done_by)
+        if step.step == "parents_informed":
+            self.form.addRow(texts.F_RECEIPT, self.receipt)
+        elif step.step == "hospital_contacted":
+            if self.hospitals:
+                self.form.addRow(texts.F_HOSPITAL, self.hospital)
+            else:
+                problem = QLabel(hospital_problem or texts.NO_HOSPITALS)
+                problem.setWordWrap(True)
+                self.form.addRow(texts.F_HOSPITAL, problem)
+        elif step.step == "return_assessment":
+            self.form.addRow("", self.certificate)
+            self.form.addRow(texts.F_MEETING_ON, self.meeting_on)
+            self.form.addRow(texts.F_ARRANGEMENTS, self.arrangements)
+        self.form.addRow(texts.F_STEP_NOTE, self.note)
+
+    def details(self) -> StepDetails:
+        step = self.step.step
+        if step == "parents_informed":
+            return StepDetails(receipt=self.receipt.currentData())
+        if step == "hospital_contacted":
+            return StepDetails(hospital=self.hospital.currentText())
+        if step == "return_assessment":
+            return StepDetails(certificate_seen=self.certificate.isChecked(),
+                               meeting_on=date_of(self.meeting_on),
+                               arrangements=self.arrangements.toPlainText())
+        return StepDetails()
+
+    def build(self) -> Callable[[Store], Any]:
+        rid, step, on = self.referral_id, self.step.step, date_of(self.done_on)
+        note, by, details, hospitals = (self.note.toPlainText(), self.done_by.text(),
+                                        self.details(), self.hospitals)
+        return lambda store: complete_step(store, rid, step, on, note, by, details, hospitals)
+
+
+class SkipDialog(FormDialog):
+    def __init__(self, ctx: StoreContext, student_id: int, referral_id: int, step: StepRow,
+                 today: date, parent: QWidget | None) -> None:
+        super().__init__(ctx, student_id, "referral_step",
+                         texts.SKIP_TITLE.format(step=REFERRAL_STEPS[step.step]), parent)
+        self.referral_id = referral_id
+        self.step = step
+        self.reason = text_edit(rows=3)
+        self.done_on = date_edit(today, latest=today)
+        self.form.addRow(texts.F_SKIP_REASON, self.reason)
+        self.form.addRow(texts.F_DATE, self.done_on)
+
+    def build(self) -> Callable[[Store], Any]:
+        rid, step, reason = self.referral_id, self.step.step, self.reason.toPlainText()
+        on = date_of(self.done_on)
+        return lambda store: skip_step(store, rid, step, reason, on)
+
+
+class CancelDialog(FormDialog):
+    def __init__(self, ctx: StoreContext, student_id: int, referral_id: int, today: date,
+                 parent: QWidget | None) -> None:
+        super().__init__(ctx, student_id, "referral", texts.CANCEL_TITLE, parent)
+        self.referral_id = referral_id
+        self.set_intro(texts.CANCEL_HINT)
+        self.reason = text_edit(rows=3)
+        self.on = date_edit(today, latest=today)
+        self.form.addRow(texts.F_CANCEL_REASON, self.reason)
+        self.form.addRow(texts.F_DATE, self.on)
+
+    def build(self) -> Callable[[Store], Any]:
+        rid, reason, on = self.referral_id, self.reason.toPlainText(), date_of(self.on)
+        return lambda store: cancel_referral(store, rid, reason, on)

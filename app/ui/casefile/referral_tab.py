@@ -1,0 +1,213 @@
+"""转介: the referral as assessed (checklist, recommendation, reasons) and its steps as a
+timeline — due, done, who, what was recorded — with the next step highlighted (red
+when overdue), the buttons to complete or skip it, and the letters to print.
+
+Steps run strictly in order (referral.py), so only the next step can be completed or
+skipped; ending a referral early skips every step left with one reason.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app.labels import RECEIPTS, REFERRAL_RECOMMENDATIONS, REFERRAL_STEPS, label
+from app.services.casefile_rows import ReferralRow, StepRow
+from app.ui.casefile import texts
+from app.ui.casefile.letter_print import ask_and_print
+from app.ui.casefile.loading import FileView
+from app.ui.casefile.referral_dialogs import CancelDialog, ChecklistDialog, SkipDialog, StepDialog
+from app.ui.casefile.widgets import (
+    MUTED_TEXT,
+    OVERDUE_BACKGROUND,
+    button_row,
+    day,
+    fill,
+    group,
+    rich_label,
+    table,
+)
+from app.ui.store_context import StoreContext
+from app.ui.table_models import Column
+
+NEXT_BACKGROUND = QColor("#e3f1ec")
+LETTER_KINDS = (("notice", texts.PRINT_NOTICE), ("referral", texts.PRINT_REFERRAL),
+                ("return", texts.PRINT_RETURN))
+
+
+def step_record(s: StepRow) -> str:
+    parts = [s.note] if s.note else []
+    if s.receipt:
+        parts.append(texts.STEP_RECEIPT.format(receipt=label(RECEIPTS, s.receipt)))
+    if s.hospital:
+        parts.append(texts.STEP_HOSPITAL.format(hospital=s.hospital))
+    if s.meeting_on or s.arrangements:
+        parts.append(texts.STEP_RETURN.format(meeting=day(s.meeting_on),
+                                              arrangements=s.arrangements))
+    return "；".join(parts)
+
+
+class ReferralTab(QWidget):
+    def __init__(self, ctx: StoreContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.view_: FileView | None = None
+        self.referral: ReferralRow | None = None
+        self.none_label = QLabel(texts.REF_NONE)
+        self.none_label.setWordWrap(True)
+        self.open_button = QPushButton(texts.REF_OPEN)
+        self.open_button.clicked.connect(lambda: self.open_checklist())
+        self.pick = QComboBox()
+        self.pick.currentIndexChanged.connect(self._picked)
+        self.pick_label = QLabel(texts.REF_PICK)
+        self.summary = rich_label()
+        columns = (
+            Column(texts.COL_STEP, lambda s: REFERRAL_STEPS[s.step]),
+            Column(texts.COL_DUE, lambda s: day(s.due_on)),
+            Column(texts.COL_DONE_ON, lambda s: day(s.done_on)),
+            Column(texts.COL_DONE_BY, lambda s: s.done_by),
+            Column(texts.COL_STATE, self._state),
+            Column(texts.COL_NOTE, step_record),
+        )
+        self.steps, self.step_model = table(columns, self, background=self._background,
+                                            foreground=self._foreground)
+        self.steps.setSortingEnabled(False)
+        self.complete_button = QPushButton(texts.REF_COMPLETE)
+        self.skip_button = QPushButton(texts.REF_SKIP)
+        self.cancel_button = QPushButton(texts.REF_CANCEL)
+        self.complete_button.clicked.connect(lambda: self.complete())
+        self.skip_button.clicked.connect(lambda: self.skip())
+        self.cancel_button.clicked.connect(lambda: self.cancel())
+        self.print_buttons = []
+        for kind, text in LETTER_KINDS:
+            button = QPushButton(text)
+            button.clicked.connect(lambda _=False, k=kind: self.print_letter(k))
+            self.print_buttons.append(button)
+        top = QHBoxLayout()
+        top.addWidget(self.pick_label)
+        top.addWidget(self.pick, 1)
+        top.addStretch(1)
+        top.addWidget(self.open_button)
+        self.steps_box = group(texts.REF_STEPS, self.steps, stretch_last=True)
+        self.steps_box.layout().addLayout(button_row(self.complete_button, self.skip_button,
+                                                     self.cancel_button))
+        letters = button_row(*self.print_buttons)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.none_label)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.steps_box, 1)
+        layout.addLayout(letters)
+
+    def _state(self, s: StepRow) -> str:
+        if s.skipped:
+            return texts.STEP_SKIPPED.format(reason=s.skip_reason)
+        if not s.pending:
+            return texts.STEP_DONE
+        if self.referral is None or self.referral.next_step is not s:
+            return texts.STEP_LATER
+        late = (self.view_.today - s.due_on).days if self.view_ and s.due_on else 0
+        return texts.STEP_OVERDUE.format(days=late) if late > 0 else texts.STEP_NEXT
+
+    def _background(self, s: StepRow) -> QColor | None:
+        if self.referral is None or self.referral.next_step is not s:
+            return None
+        late = self.view_ is not None and s.due_on is not None and s.due_on < self.view_.today
+        return OVERDUE_BACKGROUND if late else NEXT_BACKGROUND
+
+    def _foreground(self, s: StepRow, _column: int) -> QColor | None:
+        later = s.pending and (self.referral is None or self.referral.next_step is not s)
+        return MUTED_TEXT if later or s.skipped else None
+
+    def show_view(self, view: FileView) -> None:
+        self.view_ = view
+        referrals = view.file.referrals
+        chosen = self.referral.id if self.referral else None
+        self.pick.blockSignals(True)
+        self.pick.clear()
+        for r in reversed(referrals):  # newest first
+            state = texts.REF_STATE_CLOSED if r.closed else texts.REF_STATE_OPEN
+            self.pick.addItem(texts.REF_ITEM.format(opened=day(r.opened_on), state=state), r.id)
+        self.pick.setCurrentIndex(max(0, self.pick.findData(chosen)))
+        self.pick.blockSignals(False)
+        has = bool(referrals)
+        for widget in (self.pick, self.pick_label, self.summary, self.steps_box,
+                       *self.print_buttons):
+            widget.setVisible(has)
+        self.none_label.setVisible(not has)
+        self.open_button.setVisible(view.can_edit and all(r.closed for r in referrals))
+        self._picked()
+
+    def _picked(self) -> None:
+        view = self.view_
+        rid = self.pick.currentData()
+        self.referral = next((r for r in view.file.referrals if r.id == rid), None) if view \
+            else None
+        r = self.referral
+        if r is None or view is None:
+            self.step_model.clear()
+            return
+        note = f"<br><b>{texts.F_REF_NOTE}</b>{escape(r.note)}" if r.note else ""
+        hospital = texts.REF_HOSPITAL.format(hospital=escape(r.hospital)) if r.hospital else ""
+        self.summary.setText(texts.REF_SUMMARY.format(
+            recommendation=escape(label(REFERRAL_RECOMMENDATIONS, r.recommendation)),
+            reasons=escape("；".join(r.reasons)) or "—",
+            indications=escape("、".join(text for _code, text in r.indications)) or "—",
+            opened=day(r.opened_on), by=escape(r.opened_by), note=note + hospital))
+        fill(self.steps, self.step_model, list(r.steps))
+        editable = view.can_edit and not r.closed
+        for button in (self.complete_button, self.skip_button, self.cancel_button):
+            button.setVisible(view.can_edit)
+            button.setEnabled(editable)
+        for button in self.print_buttons:
+            button.setVisible(view.can_edit)
+
+    def open_checklist(self) -> ChecklistDialog | None:
+        if self.view_ is None:
+            return None
+        dialog = ChecklistDialog(self.ctx, self.view_.file.profile.id, self.view_.today, self)
+        dialog.open()
+        return dialog
+
+    def _next(self) -> tuple[ReferralRow, StepRow] | None:
+        r = self.referral
+        if self.view_ is None or r is None or r.next_step is None:
+            return None
+        return r, r.next_step
+
+    def complete(self) -> StepDialog | None:
+        found = self._next()
+        if found is None or self.view_ is None:
+            return None
+        r, step = found
+        dialog = StepDialog(self.ctx, self.view_.file.profile.id, r.id, step,
+                            self.view_.hospitals, self.view_.hospital_problem, self.view_.today,
+                            self)
+        dialog.open()
+        return dialog
+
+    def skip(self) -> SkipDialog | None:
+        found = self._next()
+        if found is None or self.view_ is None:
+            return None
+        r, step = found
+        dialog = SkipDialog(self.ctx, self.view_.file.profile.id, r.id, step, self.view_.today,
+                            self)
+        dialog.open()
+        return dialog
+
+    def cancel(self) -> CancelDialog | None:
+        if self.view_ is None or self.referral is None or self.referral.closed:
+            return None
+        dialog = CancelDialog(self.ctx, self.view_.file.profile.id, self.referral.id,
+                              self.view_.today, self)
+        dialog.open()
+        return dialog
+
+    def print_letter(self, kind: str) -> Any:
+        if self.view_ is None or self.referral is None:
+            return None
+        return ask_and_print(self.ctx, self, self.view_.file.profile.id, self.referral.id, kind)

@@ -1,0 +1,108 @@
+"""预警与转介: today's work, the key-student list, the screening review queue and the
+referrals, as tabs of one page (a Page of the main window: reload, clear, on_changed).
+
+The four lists load in one worker call, one after another, so the page's audited reads
+never contend for the database. Any broadcast change reloads the page when it is on
+screen, or marks it stale for when it next appears: writes from a file window, a
+screening import or a roster import can all move students on or off these lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from app.services.campaigns import CampaignRow, list_campaigns
+from app.services.classes import ClassRow, list_classes
+from app.services.referral import ReferralListRow, list_referrals
+from app.services.today import TodayWork, today_work
+from app.services.warnings import KeyStudentRow, key_list
+from app.store.handle import Store
+from app.ui.casefile import texts
+from app.ui.casefile.file_window import StudentFileWindow, open_student_file
+from app.ui.casefile.key_list import KeyListView
+from app.ui.casefile.referral_list import ReferralListView
+from app.ui.casefile.review_queue import ReviewQueueView
+from app.ui.casefile.today_view import TodayView
+from app.ui.store_context import StoreContext
+
+
+@dataclass(frozen=True)
+class PageData:
+    today: TodayWork
+    key_rows: list[KeyStudentRow]
+    classes: list[ClassRow]
+    referrals: list[ReferralListRow]
+    campaigns: list[CampaignRow]
+
+
+def load_page(store: Store, include_closed: bool, today: date | None = None) -> PageData:
+    today = today or date.today()
+    return PageData(today_work(store, today), key_list(store, today), list_classes(store),
+                    list_referrals(store, today, include_closed), list_campaigns(store))
+
+
+class WarningsPage(QWidget):
+    def __init__(self, ctx: StoreContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.stale = False
+        self.loaded: PageData | None = None
+        self.today = TodayView()
+        self.key_list = KeyListView()
+        self.review = ReviewQueueView(ctx)
+        self.referrals = ReferralListView()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.today, texts.PAGE_TODAY)
+        self.tabs.addTab(self.key_list, texts.PAGE_KEY_LIST)
+        self.tabs.addTab(self.review, texts.PAGE_REVIEW)
+        self.tabs.addTab(self.referrals, texts.PAGE_REFERRALS)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.tabs)
+        self.today.open_requested.connect(self.open_file)
+        self.today.review_requested.connect(self.show_review)
+        self.key_list.open_requested.connect(lambda sid: self.open_file(sid, "warning"))
+        self.review.open_requested.connect(self.open_file)
+        self.referrals.open_requested.connect(self.open_file)
+        for view in (self.today, self.key_list, self.referrals):
+            view.refresh_requested.connect(self.reload)
+
+    def reload(self) -> None:
+        self.stale = False
+        closed = self.referrals.include_closed.isChecked()
+        self.ctx.query(self, lambda store: load_page(store, closed), self._loaded)
+
+    def _loaded(self, data: PageData) -> None:
+        self.loaded = data
+        self.today.set_work(data.today)
+        self.key_list.set_rows(data.key_rows, data.classes)
+        self.referrals.set_rows(data.referrals)
+        self.review.set_campaigns(data.campaigns, {q.campaign_id: q.pending
+                                                   for q in data.today.review_queues})
+
+    def clear(self) -> None:
+        self.loaded = None
+        for view in (self.today, self.key_list, self.review, self.referrals):
+            view.clear()
+
+    def on_changed(self, change: object) -> None:
+        if self.isVisible():
+            self.reload()
+        else:
+            self.stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.stale and self.ctx.store is not None:
+            self.reload()
+
+    def open_file(self, student_id: int, tab: str = "overview") -> StudentFileWindow:
+        return open_student_file(self.ctx, self.window(), student_id, tab)
+
+    def show_review(self, campaign_id: int) -> None:
+        self.tabs.setCurrentWidget(self.review)
+        self.review.show_campaign(campaign_id)

@@ -1,0 +1,126 @@
+"""The 转介 tab over the real services: the indications checklist and its
+recommendation, steps completed in order with what each must record, a skip that needs
+a reason, ending a referral early, and a letter printed to PDF on a worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from casefilehelpers import HOSPITAL, School, audit_count, column, idle, open_file, submit
+from uihelpers import close_boxes, closed, message_boxes
+
+from app.labels import REFERRAL_STEPS
+from app.ui.casefile import texts
+from app.ui.casefile.letter_print import print_to, suggested_path
+from app.ui.casefile.referral_tab import ReferralTab
+
+STEP = 4  # the 状态 column of the steps table
+
+
+def referral_tab(qtbot, school: School, index: int = 0) -> ReferralTab:
+    window = open_file(qtbot, school.ctx, school.students[index], "referral")
+    tab = window.pages["referral"]
+    assert isinstance(tab, ReferralTab)
+    return tab
+
+
+def open_referral(qtbot, tab: ReferralTab, *codes: str) -> None:
+    dialog = tab.open_checklist()
+    assert dialog is not None
+    for code in codes:
+        dialog.boxes[code].setChecked(True)
+    submit(qtbot, dialog)
+    assert closed(dialog)
+
+
+def test_checklist_recommends_as_the_teacher_ticks(qtbot, school: School):
+    tab = referral_tab(qtbot, school)
+    assert tab.none_label.isVisible() and tab.open_button.isVisible()
+    dialog = tab.open_checklist()
+    assert dialog is not None
+    assert "暂在校内支持与跟踪" in dialog.result.text()
+    dialog.boxes["suicidal_ideation"].setChecked(True)
+    assert "建议评估后考虑转介" in dialog.result.text()
+    dialog.boxes["severe_depression"].setChecked(True)
+    assert "建议立即转介" in dialog.result.text()
+    assert "同时存在 2 项" in dialog.result.text()
+    dialog.boxes["suicidal_ideation"].setChecked(False)
+    dialog.boxes["severe_depression"].setChecked(False)
+    submit(qtbot, dialog)  # nothing ticked: the note must say why
+    assert dialog.error.text().startswith("未勾选转介指征而开启转介时")
+    dialog.boxes["self_harm"].setChecked(True)
+    submit(qtbot, dialog)
+    assert closed(dialog)
+    assert "建议立即转介" in tab.summary.text() and "有自伤行为" in tab.summary.text()
+    assert column(tab.step_model, 0) == list(REFERRAL_STEPS.values())
+    assert column(tab.step_model, STEP)[:2] == [texts.STEP_NEXT, texts.STEP_LATER]
+    assert not tab.open_button.isVisible()  # one referral at a time
+
+
+def test_complete_and_skip_steps(qtbot, school: School):
+    tab = referral_tab(qtbot, school)
+    open_referral(qtbot, tab, "self_harm", "severe_depression")
+
+    step = tab.complete()
+    assert step is not None and step.step.step == "crisis_assessment"
+    step.note.setPlainText("当面评估：近一月多次自伤，无自杀计划")
+    submit(qtbot, step)
+    assert closed(step)
+    assert column(tab.step_model, STEP)[:2] == [texts.STEP_DONE, texts.STEP_NEXT]
+
+    skip = tab.skip()
+    assert skip is not None and skip.step.step == "parents_informed"
+    submit(qtbot, skip)
+    assert skip.error.text() == "跳过转介步骤时必须说明理由。"
+    skip.reason.setPlainText("学生已满十八周岁，本人同意就诊")
+    submit(qtbot, skip)
+    assert closed(skip)
+    assert column(tab.step_model, STEP)[1] == texts.STEP_SKIPPED.format(
+        reason="学生已满十八周岁，本人同意就诊")
+
+    hospital = tab.complete()
+    assert hospital is not None and hospital.step.step == "hospital_contacted"
+    assert [hospital.hospital.itemText(i) for i in range(hospital.hospital.count())] == [
+        HOSPITAL]
+    submit(qtbot, hospital)
+    assert closed(hospital)
+    assert HOSPITAL in tab.summary.text()
+    assert f"医院：{HOSPITAL}" in column(tab.step_model, 5)[2]
+
+    form = tab.complete()
+    assert form is not None and form.step.step == "referral_form"
+    submit(qtbot, form)
+    feedback = tab.complete()
+    assert feedback is not None and feedback.step.step == "visit_feedback"
+    submit(qtbot, feedback)  # what the hospital said is required
+    assert feedback.error.text() == "请填写就诊反馈（医院的意见或处理）。"
+    feedback.close()
+
+    cancel = tab.cancel()
+    assert cancel is not None
+    cancel.reason.setPlainText("家长拒绝继续就诊，改为校内支持")
+    submit(qtbot, cancel)
+    assert closed(cancel)
+    assert column(tab.step_model, STEP)[4:] == [
+        texts.STEP_SKIPPED.format(reason="终止转介：家长拒绝继续就诊，改为校内支持")] * 4
+    assert not tab.complete_button.isEnabled()
+    assert tab.open_button.isVisible()  # closed: a new referral may be opened
+
+
+def test_print_a_letter_on_a_worker(qtbot, school: School, tmp_path: Path):
+    tab = referral_tab(qtbot, school)
+    open_referral(qtbot, tab, "psychosis")
+    assert tab.referral is not None
+    rid = tab.referral.id
+    assert "张小雨" not in suggested_path("notice", rid).name
+    assert suggested_path("notice", rid).name.startswith("学生心理健康情况告知书-Z")
+    out = tmp_path / "letters" / "notice.pdf"
+    out.parent.mkdir()
+    print_to(school.ctx, tab, school.students[0], rid, "notice", out)
+    idle(qtbot)
+    assert out.read_bytes().startswith(b"%PDF")
+    [box] = message_boxes()
+    assert str(out) in box.text()
+    assert texts.OPEN_FOLDER in [b.text() for b in box.buttons()]
+    close_boxes()
+    assert audit_count(school.store, "student_print", school.students[0]) == 1
