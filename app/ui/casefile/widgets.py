@@ -225,8 +225,10 @@ class FormDialog(QDialog):
             return
         sid, what = self.student_id, self.what
         self.ok.setEnabled(False)
-        self.ctx.mutate(self, lambda store, _progress: FileChanged(sid, what, call(store)),
-                        self._done, label=texts.SAVING, on_failure=self._failed)
+        op = self.ctx.mutate(self, lambda store, _progress: FileChanged(sid, what, call(store)),
+                             self._done, label=texts.SAVING, on_failure=self._failed)
+        if op is None:  # locked meanwhile: the context has said so
+            self.ok.setEnabled(True)
 
     def _done(self, change: FileChanged) -> None:
         self.result_value = change.result
