@@ -102,9 +102,11 @@ def _self_test(args: argparse.Namespace) -> int:
     extra = [Step("ST10", "图形界面（Qt）", _gui_step)] if args.gui else []
     print("青心自检 Qingxin self-test", flush=True)
     report = run_self_test(args.keep, extra, report=lambda r: print(r.line, flush=True))
-    print(report.summary)
     if report.folder is not None:
         print(f"结果保留在：{report.folder}")
+    print(report.summary)
+    failed = sum(not r.ok for r in report.results)
+    print(f"self-test: {len(report.results) - failed} passed, {failed} failed")
     return 0 if report.ok else EXIT_SELF_TEST_FAILED
 
 

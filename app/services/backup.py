@@ -98,6 +98,10 @@ def write_backup(db_path: Path, key: bytes, dest: Path,
         copy_pages(db_path, key, partial, progress)
         check = check_copy(partial, key)
         if not check.ok:
+            # SQLCipher copies pages as they are when both sides share a key, so damage
+            # in the database itself arrives in the copy: tell the two apart.
+            if not check_copy(db_path, key).ok:
+                raise damaged(f"无法备份：{DAMAGED_MESSAGE}", check.detail)
             raise damaged(f"写入 {folder} 的备份读回校验失败（U 盘可能有坏块）。"
                           "没有完成的文件已删除，原有数据未受影响。请换一个 U 盘再试。",
                           check.detail)

@@ -120,6 +120,13 @@ def classify(err: BaseException, folder: Path) -> BackupError:
         if primary in (sqlcipher3.SQLITE_READONLY, sqlcipher3.SQLITE_PERM,
                        sqlcipher3.SQLITE_CANTOPEN):
             return read_only(folder, detail)
+    elif isinstance(err, sqlcipher3.Error):
+        # The backup API's errors come without a code; SQLite's wording is stable.
+        text = str(err)
+        if "disk is full" in text:
+            return no_space(folder, detail=detail)
+        if "readonly database" in text or "unable to open database file" in text:
+            return read_only(folder, detail)
     return io_error(folder, detail)
 
 

@@ -23,7 +23,11 @@ _DAMAGE_CODES = (sqlcipher3.SQLITE_CORRUPT, sqlcipher3.SQLITE_NOTADB)
 
 def is_damage(err: BaseException | None) -> bool:
     code = getattr(err, "sqlite_errorcode", None)
-    return code is not None and (code & 0xFF) in _DAMAGE_CODES
+    if code is not None:
+        return (code & 0xFF) in _DAMAGE_CODES
+    # Errors from the backup API carry no code; SQLite's wording for these is stable.
+    return isinstance(err, sqlcipher3.DatabaseError) and any(
+        text in str(err) for text in ("disk image is malformed", "file is not a database"))
 
 
 def watch_for_damage(engine: Engine) -> None:
