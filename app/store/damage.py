@@ -17,7 +17,8 @@ from sqlalchemy import Engine, event
 from app.errors import StoreError
 
 DAMAGED_MESSAGE = ("数据库文件已损坏（有数据页校验失败），不能继续使用。请不要再录入；"
-                   "请用最近一次的备份恢复（“备份与恢复”→“从备份恢复”，或命令 qingxin restore）。")
+                   "请用最近一次的备份恢复（界面中的“从备份恢复”，"
+                   "或由信息老师运行 qingxin restore）。")
 _DAMAGE_CODES = (sqlcipher3.SQLITE_CORRUPT, sqlcipher3.SQLITE_NOTADB)
 
 
