@@ -150,7 +150,9 @@ def remove_quietly(*paths: Path) -> None:
 
 
 def fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    """Flush a closed file to the disk. Opened for writing: Windows' FlushFileBuffers
+    refuses a read-only handle."""
+    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
     try:
         os.fsync(fd)
     finally:

@@ -12,8 +12,8 @@ Order, so that a fault at any step leaves the previous state in place:
    byte copies of files that are encrypted already, so this works even when the
    current database is the damaged one and its key cannot be had.
 5. Swap: the current `-wal`/`-shm` go (a stale WAL must never be replayed into another
-   file), then the new file and key slots are renamed into place — a rename within one
-   folder, which the OS does at once.
+   file), then the new file and key slots are renamed into place — renames within one
+   folder; if the second fails, the first is undone from the kept copy.
 6. An older backup is migrated now, after its own encrypted copy (as any opening
    does), and the restore is recorded in the restored database's audit log.
 """
@@ -142,7 +142,7 @@ def restore_backup(db_path: Path, backup: Path, secret: Secret,
         incoming, check = _bring_in(backup, db_path, key, progress)
         try:
             kept = _keep_current(db_path)
-            _swap(incoming, db_path)
+            _swap(incoming, db_path, kept)
         except BaseException:
             remove_quietly(*incoming)
             raise
@@ -222,16 +222,32 @@ def _keep_current(db_path: Path) -> Path | None:
     return kept
 
 
-def _swap(incoming: tuple[Path, Path], db_path: Path) -> None:
+def _swap(incoming: tuple[Path, Path], db_path: Path, kept: Path | None) -> None:
+    """Two renames in one folder. Should the second fail, the first is undone from the
+    kept copy, so the database and its key slots never disagree."""
     partial, keys_partial = incoming
     try:
         for stale in (_wal(db_path), db_path.with_name(db_path.name + "-shm")):
             stale.unlink(missing_ok=True)
         os.replace(partial, db_path)
-        os.replace(keys_partial, keyslot_path(db_path))
+        try:
+            os.replace(keys_partial, keyslot_path(db_path))
+        except OSError:
+            if kept is not None:
+                _put_back(kept, db_path)
+            raise
         fsync_dir(db_path.parent)
     except OSError as err:
         raise classify(err, db_path.parent) from None
+
+
+def _put_back(kept: Path, db_path: Path) -> None:
+    back = db_path.with_name(db_path.name + ".restore-undo")
+    remove_quietly(back)
+    copy_file(kept, back)
+    os.replace(back, db_path)
+    if _wal(kept).exists():
+        copy_file(_wal(kept), _wal(db_path))
 
 
 def _migrate_and_record(db_path: Path, key: bytes, secret: Secret, backup_name: str

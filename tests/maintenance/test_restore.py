@@ -236,3 +236,27 @@ def test_an_older_backup_is_migrated_after_its_own_backup(db_path, backed_up):
         assert current_revision(store.engine) == head_revision()
         assert student_count(store) == 120
         assert audit.verify_chain(store).ok
+
+
+def test_a_failing_second_rename_puts_the_old_database_back(db_path, backed_up,
+                                                           monkeypatch):
+    """Database renamed in, key slots not: the old database is put back, so the file
+    and its key slots always belong together."""
+    import os
+
+    real_replace = os.replace
+    before = _state(db_path)
+
+    def keys_fail(src, dst):  # type: ignore[no-untyped-def]
+        if str(dst).endswith(".keys"):
+            raise OSError(errno.EIO, "I/O error")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr("app.services.restore.os.replace", keys_fail)
+    with pytest.raises(BackupError):
+        restore_backup(db_path, backed_up, ADMIN)
+    monkeypatch.undo()
+    assert _state(db_path) == before
+    _no_partials(db_path)
+    with unlock(db_path, "admin", TEST_PASSWORD) as store:
+        assert student_count(store) == 150
