@@ -22,17 +22,17 @@ from openpyxl import Workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.instruments.tables import read_grid  # noqa: E402
-from app.services.auth import unlock  # noqa: E402
-from app.services.campaigns import create_campaign  # noqa: E402
-from app.services.roster import RosterPreview, apply_roster_import  # noqa: E402
-from app.services.screening_import import (  # noqa: E402
+from app.instruments.tables import read_grid
+from app.services.auth import unlock
+from app.services.campaigns import create_campaign
+from app.services.roster import RosterPreview, apply_roster_import
+from app.services.screening_import import (
     apply_screening_import,
     preview_screening_import,
 )
-from app.services.setup import create_school  # noqa: E402
-from app.services.students import list_students  # noqa: E402
-from app.services.synthetic import synthetic_roster  # noqa: E402
+from app.services.setup import create_school
+from app.services.students import list_students
+from app.services.synthetic import synthetic_roster
 
 PASSWORD = "bench-password-1"
 
