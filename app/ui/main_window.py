@@ -1,6 +1,7 @@
 """The main window: navigation on the left, one page per area, the idle lock.
 
-Which pages exist depends on the signed-in role: a 班主任 gets the student list (the
+Staff land on 预警与转介, whose first tab is today's due and overdue work (the home
+screen the warning network asks for). Which pages exist depends on the signed-in role: a 班主任 gets the student list (the
 service restricts it to their class) and their own account; user management and the
 audit log are the admin's. Locking (idle timeout, the 锁定 button, Ctrl+L) waits for
 running background work, closes every open dialog, clears every model, hides the
@@ -178,7 +179,8 @@ class MainWindow(QMainWindow):
             self.nav.addItem(title)
             self.stack.addWidget(page)
         titles = [title for title, _page in entries]
-        self.nav.setCurrentRow(titles.index(current) if current in titles else 0)
+        home = strings.NAV_WARNINGS if staff else strings.NAV_STUDENTS
+        self.nav.setCurrentRow(titles.index(current if current in titles else home))
 
     def show_area(self, title: str) -> None:
         items = self.nav.findItems(title, Qt.MatchFlag.MatchExactly)

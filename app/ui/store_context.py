@@ -5,6 +5,8 @@ later call finds it gone (a StoreError in Chinese) instead of a half-closed engi
 `query` is Anki's QueryOp (read, no broadcast); `mutate` is its CollectionOp: after
 the service commits, its small result value (e.g. RosterChanges) is emitted on
 `changed`, and each page decides from the value's type whether it must reload.
+`deployment` is the district's deployment file as read once at start (the defaults
+when there is none), so every page applies the same policy for the whole session.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+from app.deployment import Deployment
 from app.errors import QingxinError, StoreError
 from app.services.progress import Progress
 from app.store.handle import Store
@@ -25,9 +28,11 @@ from app.ui.workers import Op, run_op
 class StoreContext(QObject):
     changed = Signal(object)
 
-    def __init__(self, store: Store | None = None) -> None:
+    def __init__(self, store: Store | None = None,
+                 deployment: Deployment | None = None) -> None:
         super().__init__()
         self.store = store
+        self.deployment = deployment or Deployment()
 
     def require_store(self) -> Store:
         if self.store is None or not self.store.is_open:
