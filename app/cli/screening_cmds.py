@@ -12,6 +12,7 @@ from app.errors import BadInputError
 from app.instruments import WARNING_LABELS, load_instrument
 from app.instruments.model import TOTAL
 from app.labels import GENDERS, SHEET_STATUSES, label
+from app.services import audit
 from app.services.campaigns import create_campaign, find_campaign, list_campaigns
 from app.services.screening_import import apply_screening_import, preview_screening_import
 from app.services.screening_results import campaign_results
@@ -94,6 +95,8 @@ def _results(args: argparse.Namespace) -> int:
         campaign = find_campaign(store, args.campaign)
         instrument = load_instrument(campaign.instrument_code)
         rows = campaign_results(store, campaign.id)
+        audit.record_for(store, "student_export", "campaign", campaign.id,
+                         f"测评结果 CSV，{len(rows)} 份")
     scale_codes = [u.code for u in instrument.units if u.code != TOTAL]
     total_bands = {b.code: b.label for b in instrument.total.bands} if instrument.total else {}
     buf = io.StringIO()
