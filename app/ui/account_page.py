@@ -9,7 +9,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QPushButton,
@@ -21,7 +20,7 @@ from app.errors import QingxinError
 from app.labels import ROLES, label
 from app.services.auth import change_password
 from app.ui import messages, strings
-from app.ui.form_widgets import error_label, hint_label, password_edit
+from app.ui.form_widgets import error_label, hint_label, lay_out_form_dialog, password_edit
 from app.ui.store_context import StoreContext
 
 
@@ -40,14 +39,7 @@ class ChangePasswordDialog(QDialog):
         form.addRow(strings.OLD_PASSWORD, self.old)
         form.addRow(strings.NEW_PASSWORD, self.new)
         form.addRow(strings.NEW_PASSWORD_AGAIN, self.new_again)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        lay_out_form_dialog(self, form, self.error, self.submit)
 
     def submit(self) -> None:
         if self.new.text() != self.new_again.text():

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+)
 
 ERROR_STYLE = "color: #b3261e;"
 COLUMN_PADDING = 18
@@ -27,6 +39,24 @@ def error_label() -> QLabel:
     label = hint_label()
     label.setStyleSheet(ERROR_STYLE)
     return label
+
+
+def lay_out_form_dialog(dialog: QDialog, form: QFormLayout, error: QLabel,
+                        submit: Callable[[], None], hint: str = "") -> QDialogButtonBox:
+    """An optional hint, the form, its inline error line and OK/Cancel: the one shape of
+    the small account dialogs. OK calls `submit`, which closes the dialog only when the
+    service accepted the input, so a refusal stays on screen beside the fields."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(submit)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    if hint:
+        layout.addWidget(hint_label(hint))
+    layout.addLayout(form)
+    layout.addWidget(error)
+    layout.addWidget(buttons)
+    return buttons
 
 
 def data_table() -> QTableView:

@@ -1,12 +1,12 @@
 """The main window: navigation on the left, one page per area, the idle lock.
 
 Staff land on 预警与转介, whose first tab is today's due and overdue work (the home
-screen the warning network asks for). Which pages exist depends on the signed-in role: a 班主任 gets the student list (the
-service restricts it to their class) and their own account; user management and the
-audit log are the admin's. Locking (idle timeout, the 锁定 button, Ctrl+L) waits for
-running background work, closes every open dialog, clears every model, hides the
-window and closes the Store; `attach` with a new Store restores the views, rebuilding
-them only if a different user signed in.
+screen the warning network asks for). Which pages exist depends on the signed-in role:
+a 班主任 gets the student list (the service restricts it to their class) and their own
+account; user management and the audit log are the admin's. Locking (idle timeout,
+the 锁定 button, Ctrl+L) waits for running background work, closes every open dialog,
+clears every model, hides the window and closes the Store; `attach` with a new Store
+restores the views, rebuilding them only if a different user signed in.
 """
 
 from __future__ import annotations

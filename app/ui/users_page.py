@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -36,7 +35,14 @@ from app.services.classes import ClassRow, list_classes
 from app.services.passwords import MIN_LENGTH
 from app.store.handle import Store
 from app.ui import strings
-from app.ui.form_widgets import data_table, error_label, fit_columns, hint_label, password_edit
+from app.ui.form_widgets import (
+    data_table,
+    error_label,
+    fit_columns,
+    hint_label,
+    lay_out_form_dialog,
+    password_edit,
+)
 from app.ui.store_context import StoreContext
 from app.ui.table_models import Column, RowTableModel, local_time_text
 
@@ -74,14 +80,7 @@ class AddUserDialog(QDialog):
         form.addRow(strings.USER_CLASS, self.school_class)
         form.addRow(strings.SETUP_PASSWORD, self.password)
         form.addRow(strings.SETUP_PASSWORD_AGAIN, self.password_again)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        lay_out_form_dialog(self, form, self.error, self.submit)
         self.role.currentIndexChanged.connect(self._role_changed)
         self._role_changed()
 
@@ -125,15 +124,7 @@ class PasswordResetDialog(QDialog):
         form = QFormLayout()
         form.addRow(strings.NEW_PASSWORD, self.password)
         form.addRow(strings.NEW_PASSWORD_AGAIN, self.password_again)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(hint_label(hint.format(n=MIN_LENGTH)))
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        lay_out_form_dialog(self, form, self.error, self.submit, hint.format(n=MIN_LENGTH))
 
     def submit(self) -> None:
         """The length rule is checked by the service, so it is stated in one place."""
