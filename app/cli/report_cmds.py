@@ -37,6 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--student", help="学籍号")
     who.add_argument("--all", action="store_true", help="本批次所有有结果的学生")
+    p.add_argument("--scope", default="school",
+                   help="与 --all 一起用：school（全校）、grade:7（年级）或 class:班级编号")
     p.add_argument("--out", type=Path, required=True, help="输出的 PDF 文件")
     p.set_defaults(handler=_individual)
 
@@ -91,8 +93,11 @@ def _progress() -> Progress:
 def _individual(args: argparse.Namespace) -> int:
     with open_db(args) as store:
         campaign = find_campaign(store, args.campaign)
+        if args.student and args.scope != "school":
+            raise BadInputError("--scope 只能与 --all 一起使用。")
         ids = None if args.all else [find_student(store, args.student)]
-        done = print_individual_reports(store, campaign.id, args.out, ids, _progress())
+        done = print_individual_reports(store, campaign.id, args.out, ids, _progress(),
+                                        scope=args.scope)
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(f"已生成 {done.students} 名学生的个人报告：{done.path}")
@@ -121,6 +126,7 @@ def _export(args: argparse.Namespace) -> int:
     print(f"  学校签名密钥指纹：{done.school_key_fingerprint}"
           + ("（本次新生成，请打印登记表交区里登记）" if done.key_created else ""))
     print(f"  区级公钥指纹：{done.district_key_fingerprint}")
+    print(f"  文件 SHA-256：{done.sha256}")
     return 0
 
 

@@ -34,7 +34,13 @@ from app.reports.layout import CONTENT_WIDTH, Styles, build_pdf, compact_styles
 from app.reports.output import write_audited
 from app.reports.stamp import PrintContext, print_context
 from app.reports.wrap import wrap_text
-from app.services.campaign_stats import CampaignInfo, campaign_info, instrument_for
+from app.services.campaign_stats import (
+    CampaignInfo,
+    campaign_info,
+    in_scope,
+    instrument_for,
+    parse_scope,
+)
 from app.services.permissions import STAFF, require
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.roster_normalize import class_display_name
@@ -67,8 +73,10 @@ class PrintedReports:
     students: int
 
 
-def load_sheets(store: Store, campaign_id: int,
-                student_ids: Sequence[int] | None = None) -> tuple[CampaignInfo, list[Sheet]]:
+def load_sheets(store: Store, campaign_id: int, student_ids: Sequence[int] | None = None,
+                scope: str = "school") -> tuple[CampaignInfo, list[Sheet]]:
+    """The stored results of the named students, or of everyone in `scope` ("school",
+    "grade:7", "class:<id>", as the group report takes it, by current class)."""
     query = (select(ScreeningResult.student_id, Student.student_no, Student.name,
                     Student.gender, SchoolClass.grade, SchoolClass.number,
                     ScreeningResult.taken_at, ScreeningResult.source, ScreeningResult.valid,
@@ -80,6 +88,8 @@ def load_sheets(store: Store, campaign_id: int,
     if student_ids is not None:
         query = query.where(ScreeningResult.student_id.in_(list(student_ids)))
     with store.read() as session:
+        parsed = parse_scope(session, scope)
+        query = in_scope(query, parsed)
         info = campaign_info(session, campaign_id)
         sheets = [Sheet(sid, no, name, gender, class_display_name(grade, number), taken,
                         source, valid, json.loads(scores))
@@ -87,6 +97,8 @@ def load_sheets(store: Store, campaign_id: int,
                   in session.execute(query)]
     if student_ids is not None and len(sheets) < len(set(student_ids)):
         raise BadInputError("所选学生在该测评批次中没有测评结果，无法打印个人报告。")
+    if not sheets and parsed.kind != "school":
+        raise BadInputError(f"{parsed.label}在该测评批次中还没有测评结果。")
     if not sheets:
         raise BadInputError("该测评批次还没有测评结果。")
     return info, sheets
@@ -262,13 +274,16 @@ def render_individual(info: CampaignInfo, sheets: Sequence[Sheet], ctx: PrintCon
 def print_individual_reports(store: Store, campaign_id: int, out: Path,
                              student_ids: Sequence[int] | None = None,
                              progress: Progress = NO_PROGRESS,
-                             now: datetime | None = None) -> PrintedReports:
-    """Print the named students' reports (every student with a result when None) into
-    one PDF at `out`, with one "student_print" audit entry per student (output.py)."""
+                             now: datetime | None = None,
+                             scope: str = "school") -> PrintedReports:
+    """Print the named students' reports (every student with a result in `scope` when
+    None) into one PDF at `out`, with one "student_print" audit entry per student
+    (output.py). A class's reports go to its teacher's folder without the whole school's."""
     require(store, *STAFF)
-    info, sheets = load_sheets(store, campaign_id, student_ids)
+    info, sheets = load_sheets(store, campaign_id, student_ids, scope)
     pdf = render_individual(info, sheets, print_context(store, now), progress)
-    write_audited(store, out, pdf, [("student_print", "student", s.student_id,
-                                     f"individual report campaign {campaign_id}")
+    detail = f"individual report campaign {campaign_id}" + (
+        f" {scope}" if scope != "school" else "")
+    write_audited(store, out, pdf, [("student_print", "student", s.student_id, detail)
                                     for s in sheets])
     return PrintedReports(out, len(sheets))

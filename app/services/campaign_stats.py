@@ -193,7 +193,9 @@ def previous_campaign(session: Session, info: CampaignInfo) -> int | None:
     return max(earlier, key=order)[0] if earlier else None
 
 
-def _in_scope(query: Select, scope: Scope) -> Select:
+def in_scope(query: Select, scope: Scope) -> Select:
+    """Narrow a query joined to SchoolClass to a scope's current classes; the group and
+    individual reports share it so both count the same students."""
     if scope.kind == "grade":
         return query.where(SchoolClass.grade == scope.grade, SchoolClass.archived_year == 0)
     if scope.kind == "class":
@@ -205,7 +207,7 @@ def campaign_stats(session: Session, campaign_id: int, scope: Scope = SCHOOL,
                    with_previous: bool = True) -> CampaignStats:
     info = campaign_info(session, campaign_id)
     instrument = instrument_for(info.instrument_code)
-    attend_rows = session.execute(_in_scope(
+    attend_rows = session.execute(in_scope(
         select(Participation.student_id, Participation.status, SchoolClass.grade,
                SchoolClass.number, ScreeningResult.id)
         .join(Student, Student.id == Participation.student_id)
@@ -224,7 +226,7 @@ def campaign_stats(session: Session, campaign_id: int, scope: Scope = SCHOOL,
     for (g, _n), c in per_class.items():
         by_grade[g] = by_grade.get(g, Attendance()) + _attendance(c)
     attendance = sum((a for _, a in by_class), Attendance())
-    result_rows = session.execute(_in_scope(
+    result_rows = session.execute(in_scope(
         select(ScreeningResult.scores, ScreeningResult.valid, ScreeningResult.suggested_level,
                Student.gender, SchoolClass.grade)
         .join(Student, Student.id == ScreeningResult.student_id)

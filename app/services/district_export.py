@@ -15,6 +15,7 @@ small cells suppressed, and key students as counts, codes or names.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -88,6 +89,8 @@ class SealedExport:
     school_key_fingerprint: str
     district_key_fingerprint: str
     key_created: bool
+    sha256: str
+    """Of the whole sealed file, for the teacher to compare with what the district received."""
 
 
 def period_dates(period: str) -> tuple[int, int, date, date]:
@@ -97,6 +100,25 @@ def period_dates(period: str) -> tuple[int, int, date, date]:
     if term == 1:
         return year, term, date(year, 9, 1), date(year + 1, 1, 31)
     return year, term, date(year + 1, 2, 1), date(year + 1, 8, 31)
+
+
+def period_of(day: date) -> str:
+    """The term `day` falls in, as `period_dates` draws them: September–January is term 1
+    of the school year starting that September, February–August term 2."""
+    year = day.year if day.month >= 9 else day.year - 1
+    term = 1 if day.month >= 9 or day.month == 1 else 2
+    return f"{year}-{year + 1}-{term}"
+
+
+def recent_periods(today: date, count: int = 2) -> list[str]:
+    """The current term and the ones before it, newest first — what a term export picker
+    offers (a report is usually sent at the end of a term or just after it)."""
+    periods = [period_of(today)]
+    while len(periods) < count:
+        year, term = int(periods[-1][:4]), int(periods[-1][-1])
+        year, term = (year, 1) if term == 2 else (year - 1, 2)
+        periods.append(f"{year}-{year + 1}-{term}")
+    return periods
 
 
 def preview_export(store: Store, period: str, deployment: Deployment | None = None,
@@ -222,4 +244,5 @@ def seal_export(store: Store, preview: ExportPreview, out_path: Path,
         if written:
             out_path.unlink(missing_ok=True)
         raise
-    return SealedExport(out_path, len(data), fp, district_key.fingerprint, created_key)
+    return SealedExport(out_path, len(data), fp, district_key.fingerprint, created_key,
+                        hashlib.sha256(data).hexdigest())

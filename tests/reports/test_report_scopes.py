@@ -1,0 +1,87 @@
+"""Individual reports limited to a grade or a class (what the 报告与上报 page offers),
+the term picker's periods, and the sealed file's SHA-256 the page shows."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import pytest
+
+from app.cli import main
+from app.errors import BadInputError
+from app.reports.individual import load_sheets, print_individual_reports
+from app.seal import new_district_key
+from app.services.district_export import (
+    period_dates,
+    period_of,
+    preview_export,
+    recent_periods,
+    seal_export,
+)
+from tests.conftest import TEST_PASSWORD
+from tests.export.export_helpers import CREATED, deployment
+from tests.reports.report_helpers import audit_count
+
+
+def test_a_class_prints_only_its_students(store, school, tmp_path):
+    class_id = school.students[30].class_id
+    mine = {s.id for s in school.students if s.class_id == class_id}
+    _, sheets = load_sheets(store, school.phq, scope=f"class:{class_id}")
+    assert {s.student_id for s in sheets} <= mine and len(sheets) >= 20
+    out = tmp_path / "class.pdf"
+    done = print_individual_reports(store, school.phq, out, scope=f"class:{class_id}")
+    assert done.students == len(sheets) and out.read_bytes().startswith(b"%PDF")
+    assert audit_count(store, "student_print", "student") == len(sheets)
+    for s in school.students:
+        if s.id not in mine:
+            assert audit_count(store, "student_print", "student", s.id) == 0
+
+
+def test_a_grade_prints_only_that_grade(store, school):
+    _, sheets = load_sheets(store, school.phq, scope="grade:8")
+    grade8 = {s.id for s in school.students if s.grade == 8}
+    assert sheets and {s.student_id for s in sheets} <= grade8
+    _, everyone = load_sheets(store, school.phq)
+    assert len(everyone) > len(sheets)
+
+
+def test_a_scope_without_results_says_so(store, school, tmp_path):
+    with pytest.raises(BadInputError, match="初三年级在该测评批次中还没有测评结果"):
+        print_individual_reports(store, school.mht, tmp_path / "x.pdf", scope="grade:9")
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_cli_individual_scope(store, school, db_path, tmp_path, monkeypatch, capsys):
+    store.close()
+    monkeypatch.setenv("QINGXIN_PASSWORD", TEST_PASSWORD)
+    out = tmp_path / "c.pdf"
+    class_id = school.students[0].class_id
+    base = ["report", "individual", "--db", str(db_path), "--campaign", "十一月 PHQ-9"]
+    assert main([*base, "--all", "--scope", f"class:{class_id}", "--out", str(out)]) == 0
+    assert "名学生的个人报告" in capsys.readouterr().out and out.exists()
+    assert main([*base, "--student", school.students[0].student_no, "--scope", "grade:7",
+                 "--out", str(out)]) == 2
+
+
+@pytest.mark.parametrize(("day", "period"), [
+    (date(2026, 9, 1), "2026-2027-1"), (date(2026, 11, 29), "2026-2027-1"),
+    (date(2027, 1, 31), "2026-2027-1"), (date(2027, 2, 1), "2026-2027-2"),
+    (date(2027, 8, 31), "2026-2027-2")])
+def test_period_of_matches_period_dates(day, period):
+    assert period_of(day) == period
+    _, _, start, end = period_dates(period)
+    assert start <= day <= end
+
+
+def test_recent_periods_go_back_term_by_term():
+    assert recent_periods(date(2026, 11, 29)) == ["2026-2027-1", "2025-2026-2"]
+    assert recent_periods(date(2027, 3, 1), 3) == ["2026-2027-2", "2026-2027-1", "2025-2026-2"]
+
+
+def test_sealed_export_reports_its_sha256(store, school, tmp_path):
+    key = new_district_key("x25519")
+    preview = preview_export(store, school.period, deployment(key, "counts"), created=CREATED)
+    out = tmp_path / "x.qxseal"
+    done = seal_export(store, preview, out)
+    assert done.sha256 == hashlib.sha256(out.read_bytes()).hexdigest()
