@@ -31,17 +31,17 @@ from app.errors import BadInputError, QingxinError
 from app.instruments import WARNING_LABELS, Instrument, parse_answer_strings
 from app.instruments.answer_strings import MISSING_MARK
 from app.labels import PARTICIPATION
-from app.services.campaigns import CampaignRow, ClassCompletion, class_completion
+from app.services.campaigns import CampaignRow
 from app.services.screening_entry import (
     AnswersSaved,
     ParticipantRow,
-    campaign_students,
     enter_answer_string,
 )
 from app.ui import messages
 from app.ui.fonts import MONO_FAMILY
 from app.ui.form_widgets import ERROR_STYLE, data_table, fit_columns, hint_label
 from app.ui.screening import strings as s
+from app.ui.screening.class_picker import ClassPicker
 from app.ui.screening.models import (
     ENTRY_COLUMNS,
     TintedTableModel,
@@ -49,7 +49,6 @@ from app.ui.screening.models import (
     instrument_for,
     number_text,
 )
-from app.ui.screening.participation_dialog import ClassPicker
 from app.ui.store_context import StoreContext
 
 READY_STYLE = "color: #1f6b3a;"
@@ -129,8 +128,7 @@ class AnswerEntryDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.resize(1000, 700)
-        self.class_picker = ClassPicker()
-        self.class_picker.setMinimumContentsLength(10)
+        self.class_picker = ClassPicker(ctx, campaign.id, class_id)
         self.hint = hint_label(s.ENTRY_HINT.format(
             label=self.instrument.label, items=self.instrument.item_count,
             allowed=allowed_text(self.instrument)))
@@ -178,20 +176,18 @@ class AnswerEntryDialog(QDialog):
         layout.addWidget(self.state)
         layout.addWidget(self.last_saved)
 
-        self.class_picker.currentIndexChanged.connect(self._load_students)
+        self.class_picker.students_loaded.connect(self._students_loaded)
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
         self.answer.textChanged.connect(self._validate)
         self.answer.returnPressed.connect(self.save_current)
         self.save_button.clicked.connect(self.save_current)
         self.skip_button.clicked.connect(self.next_student)
-        self._wanted_class = class_id
         self._validate()
         if not self._supported():
             self.answer.setEnabled(False)
             self.save_button.setEnabled(False)
             self.state.setText(s.ENTRY_UNSUPPORTED.format(label=self.instrument.label))
-        campaign_id = campaign.id
-        ctx.query(self, lambda store: class_completion(store, campaign_id), self._classes)
+        self.class_picker.reload()
 
     def _supported(self) -> bool:
         try:
@@ -199,18 +195,6 @@ class AnswerEntryDialog(QDialog):
         except BadInputError:
             return False
         return True
-
-    def _classes(self, completion: list[ClassCompletion]) -> None:
-        self.class_picker.fill(completion, self._wanted_class)
-        self._load_students()
-
-    def _load_students(self) -> None:
-        class_id = self.class_picker.currentData()
-        if class_id is None:
-            return
-        campaign_id = self.campaign.id
-        self.ctx.query(self, lambda store: campaign_students(store, campaign_id, class_id),
-                       self._students_loaded)
 
     def _students_loaded(self, rows: list[ParticipantRow]) -> None:
         self.model.set_rows(rows)

@@ -17,15 +17,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.campaigns import CampaignRow, ClassCompletion, class_completion
+from app.services.campaigns import CampaignRow
 from app.services.screening_entry import (
     AnswersSaved,
     ParticipantRow,
     ParticipationChanged,
-    campaign_students,
 )
 from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.screening import strings as s
+from app.ui.screening.class_picker import ClassPicker
 from app.ui.screening.kiosk import KioskDialog
 from app.ui.screening.models import (
     PARTICIPANT_COLUMNS,
@@ -33,7 +33,6 @@ from app.ui.screening.models import (
     TintedTableModel,
     participant_tint,
 )
-from app.ui.screening.participation_dialog import ClassPicker
 from app.ui.store_context import StoreContext
 
 
@@ -51,8 +50,7 @@ class KioskLaunchDialog(QDialog):
         self.setWindowTitle(s.KIOSK_PICK_TITLE.format(name=campaign.name))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(820, 560)
-        self.class_picker = ClassPicker()
-        self.class_picker.setMinimumContentsLength(10)
+        self.class_picker = ClassPicker(ctx, campaign.id, class_id)
         self.show_done = QCheckBox(s.KIOSK_SHOW_DONE)
         self.model = TintedTableModel(PARTICIPANT_COLUMNS, tint=participant_tint)
         self.proxy = RowFilterProxy(self.model)
@@ -76,28 +74,14 @@ class KioskLaunchDialog(QDialog):
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
         layout.addWidget(buttons)
-        self.class_picker.currentIndexChanged.connect(self._load_students)
+        self.class_picker.students_loaded.connect(self._loaded)
         self.show_done.toggled.connect(
             lambda on: self.proxy.set_predicate(None if on else waiting))
         self.view.doubleClicked.connect(lambda _index: self.start())
         self.start_button.clicked.connect(self.start)
         buttons.rejected.connect(self.reject)
         ctx.changed.connect(self._on_changed)
-        self._wanted_class = class_id
-        campaign_id = campaign.id
-        ctx.query(self, lambda store: class_completion(store, campaign_id), self._classes)
-
-    def _classes(self, completion: list[ClassCompletion]) -> None:
-        self.class_picker.fill(completion, self._wanted_class)
-        self._load_students()
-
-    def _load_students(self) -> None:
-        class_id = self.class_picker.currentData()
-        if class_id is None:
-            return
-        campaign_id = self.campaign.id
-        self.ctx.query(self, lambda store: campaign_students(store, campaign_id, class_id),
-                       self._loaded)
+        self.class_picker.reload()
 
     def _loaded(self, rows: list[ParticipantRow]) -> None:
         self.model.set_rows(rows)
@@ -122,4 +106,4 @@ class KioskLaunchDialog(QDialog):
     def _on_changed(self, change: object) -> None:
         if isinstance(change, AnswersSaved | ParticipationChanged) \
                 and change.campaign_id == self.campaign.id:
-            self._load_students()
+            self.class_picker.load_students()

@@ -23,17 +23,17 @@ from PySide6.QtWidgets import (
 
 from app.errors import QingxinError
 from app.labels import CONSENT, PARTICIPATION
-from app.services.campaigns import CampaignRow, ClassCompletion, class_completion
+from app.services.campaigns import CampaignRow, ClassCompletion
 from app.services.screening_entry import (
     AnswersSaved,
     ParticipantRow,
     ParticipationChanged,
-    campaign_students,
     mark_participation,
 )
 from app.services.screening_import import ScreeningChanges
 from app.ui.form_widgets import data_table, error_label, fit_columns, hint_label
 from app.ui.screening import strings as s
+from app.ui.screening.class_picker import ClassPicker
 from app.ui.screening.models import (
     PARTICIPANT_COLUMNS,
     TintedTableModel,
@@ -43,19 +43,6 @@ from app.ui.store_context import StoreContext
 
 NOTE_MAX = 200
 RELOAD_ON = (ParticipationChanged, AnswersSaved, ScreeningChanges)
-
-
-class ClassPicker(QComboBox):
-    """The campaign's classes, filled from class_completion (which lists only classes
-    that have students in the campaign)."""
-
-    def fill(self, classes: list[ClassCompletion], keep: int | None) -> None:
-        self.blockSignals(True)
-        self.clear()
-        for entry in classes:
-            self.addItem(entry.class_name, entry.class_id)
-        self.setCurrentIndex(max(0, self.findData(keep)))
-        self.blockSignals(False)
 
 
 class ParticipationDialog(QDialog):
@@ -68,8 +55,7 @@ class ParticipationDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(900, 620)
         self.completion: list[ClassCompletion] = []
-        self.class_picker = ClassPicker()
-        self.class_picker.setMinimumContentsLength(10)
+        self.class_picker = ClassPicker(ctx, campaign.id, class_id)
         self.summary = hint_label()
         self.model = TintedTableModel(PARTICIPANT_COLUMNS, tint=participant_tint)
         self.model.setParent(self)
@@ -112,41 +98,25 @@ class ParticipationDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
 
-        self.class_picker.currentIndexChanged.connect(self._load_students)
+        self.class_picker.classes_loaded.connect(self._classes_loaded)
+        self.class_picker.students_loaded.connect(self._students_loaded)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.apply_button.clicked.connect(self.apply)
         ctx.changed.connect(self._on_changed)
-        self._wanted_class = class_id
         self.reload()
 
     def reload(self) -> None:
-        campaign_id = self.campaign.id
-        self.ctx.query(self, lambda store: class_completion(store, campaign_id),
-                       self._completion_loaded)
+        self.class_picker.reload()
 
-    def _completion_loaded(self, completion: list[ClassCompletion]) -> None:
+    def _classes_loaded(self, completion: list[ClassCompletion]) -> None:
         self.completion = completion
-        keep = self._wanted_class if self._wanted_class is not None else \
-            self.class_picker.currentData()
-        self._wanted_class = None
-        self.class_picker.fill(completion, keep)
-        self._load_students()
-
-    def _load_students(self) -> None:
-        class_id = self.class_picker.currentData()
-        if class_id is None:
-            self.model.clear()
-            return
-        entry = next((c for c in self.completion if c.class_id == class_id), None)
-        if entry is not None:
-            self.summary.setText(s.PART_SUMMARY.format(
-                due=entry.due, done=entry.done, leave=entry.leave, exempt=entry.exempt,
-                excluded=entry.excluded))
-        campaign_id = self.campaign.id
-        self.ctx.query(self, lambda store: campaign_students(store, campaign_id, class_id),
-                       self._students_loaded)
 
     def _students_loaded(self, rows: list[ParticipantRow]) -> None:
+        class_id = self.class_picker.currentData()
+        entry = next((c for c in self.completion if c.class_id == class_id), None)
+        self.summary.setText("" if entry is None else s.PART_SUMMARY.format(
+            due=entry.due, done=entry.done, leave=entry.leave, exempt=entry.exempt,
+            excluded=entry.excluded))
         selected = set(self.selected_ids())
         self.model.set_rows(rows)
         fit_columns(self.view)
