@@ -174,4 +174,10 @@ def _aggregate(args: argparse.Namespace) -> int:
         raise BadInputError(f"无法写入 {args.out}。", detail=type(err).__name__) from None
     print(f"已汇总 {len(collected.accepted)} 所学校（学期 {collected.period or '—'}），"
           f"拒绝 {len(collected.refused)} 个文件：{args.out}")
+    listed = [s for s in collected.accepted if s.key_list]
+    if listed:
+        named = sum(len(s.key_list) for s in listed if s.key_students == "named")
+        print(f"“重点学生名单”工作表含 {len(listed)} 所学校 "
+              f"{sum(len(s.key_list) for s in listed)} 名学生的逐人记录（其中实名 {named} 人），"
+              "请按区里对重点学生名单的规定保管。")
     return 1 if collected.refused else 0

@@ -10,16 +10,23 @@ Registered school keys live in one folder, one public key file per school, named
 school code: `<code>.json` or `<code>/school_public_key.json` (the file a school's
 `export school-key` writes). A key found only by the fingerprint a file claims would
 let one school sign for another, so the code decides which key is used.
+
+A school whose policy sends key students one by one ("pseudonymous" or "named") seals a
+`…_重点学生名单.xlsx` beside the data file; its rows are read by their column headings,
+so the district's list carries what each school sent and nothing a school left out.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from openpyxl import load_workbook
 
 from app.seal import (
     DistrictPrivateKey,
@@ -32,6 +39,15 @@ from app.services.export_files import DATA_FORMAT, DATA_VERSION
 
 MAX_SEALED_BYTES = 1 << 30
 DATA_SUFFIX = "_统计数据.json"
+LIST_SUFFIX = "_重点学生名单.xlsx"
+LIST_SHEET = "重点学生名单"
+KEY_LIST_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("code", "编码"), ("name", "姓名"), ("student_no", "学籍号"), ("class", "班级"),
+    ("grade", "年级"), ("gender", "性别"), ("level_label", "预警等级"), ("since", "起始日期"),
+    ("next_followup", "下次随访"), ("overdue_days", "逾期天数"), ("referral_open", "转介进行中"))
+"""Columns of a school's key-student list the district keeps, by the headings the school
+writes (export_tables.key_student_list); 姓名/学籍号/班级 only come from "named" schools.
+The level's code column is left out: its label says the same."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +63,11 @@ class Submission:
     min_cell: int
     key_students: str
     tables: dict[str, dict]
+    key_list: tuple[dict[str, object], ...] = ()
+    """The school's key students by column code, in the school's order; empty under
+    "counts"."""
+    key_list_problem: str = ""
+    """Why a listing school's list could not be read (the file still counts)."""
 
     def rows(self, code: str) -> list[dict]:
         """A table's rows as dicts by column code ([] when the school's policy left the
@@ -117,11 +138,44 @@ def _open_one(path: Path, district_key: DistrictPrivateKey, keys_dir: Path,
             raise ValueError("format")
         if doc["school_code"] != manifest.school_code or doc["period"] != manifest.period:
             raise _Refused("统计数据中的学校代码或学期与签名清单不一致。", code)
-        return Submission(path, manifest.school_code, manifest.school_name, manifest.period,
-                          manifest.created, manifest.school_key_fingerprint,
-                          int(doc["min_cell"]), str(doc["key_students"]), dict(doc["tables"]))
+        mode = str(doc["key_students"])
+        sub = Submission(path, manifest.school_code, manifest.school_name, manifest.period,
+                         manifest.created, manifest.school_key_fingerprint,
+                         int(doc["min_cell"]), mode, dict(doc["tables"]))
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         raise _Refused("统计数据的格式本程序不认识（版本不同？请升级青心）。", code) from None
+    if mode == "counts":
+        return sub
+    rows, problem = _key_list(files)
+    return replace(sub, key_list=rows, key_list_problem=problem)
+
+
+def _key_list(files: dict[str, bytes]) -> tuple[tuple[dict[str, object], ...], str]:
+    """A listing school's key students, or no rows and why. Never a refusal: the file's
+    signature already holds, and its tables count whatever became of the list."""
+    names = [n for n in files if n.endswith(LIST_SUFFIX)]
+    if len(names) != 1:
+        return (), "文件中没有重点学生名单。"
+    try:
+        book = load_workbook(io.BytesIO(files[names[0]]), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        return (), "重点学生名单无法读取。"
+    try:
+        if LIST_SHEET not in book.sheetnames:
+            return (), "重点学生名单无法读取。"
+        lines = book[LIST_SHEET].iter_rows(values_only=True)
+        heading = {label: i for i, label in enumerate(next(lines, ()))}
+        if "编码" not in heading:
+            return (), "重点学生名单的格式本程序不认识（版本不同？请升级青心）。"
+        rows = []
+        for line in lines:
+            if not line or line[0] in (None, ""):
+                break  # a blank line, then the list's note
+            rows.append({key: line[heading[label]] for key, label in KEY_LIST_COLUMNS
+                         if label in heading and heading[label] < len(line)})
+        return tuple(rows), ""
+    finally:
+        book.close()
 
 
 def collect(files: Sequence[Path], district_key: DistrictPrivateKey, keys_dir: Path,

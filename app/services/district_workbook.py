@@ -3,7 +3,8 @@
 Layout (docs/DISTRICT_EXPORT.md): 说明 · 学校清单 (every file, accepted or refused with
 its reason) · 参测情况 · one 分级 sheet per instrument (a block per scale: schools'
 whole-school rows, the district total, and the district by gender and grade) · 筛查建议预警
-· 预警等级人数 · 转介情况 · 与上次比较. A total that includes a suppressed cell is written
+· 预警等级人数 · 转介情况 · 与上次比较 · 重点学生名单 (each school's mode and level counts,
+then every listed student, school by school). A total that includes a suppressed cell is written
 "≥N" (N = the known counts plus one for each "<5"), never a guess.
 """
 
@@ -15,9 +16,11 @@ from datetime import datetime
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from app.services.district_aggregate import Collected, Submission
+from app.deployment import KEY_STUDENT_MODES
+from app.services.district_aggregate import KEY_LIST_COLUMNS, Collected, Submission
 from app.services.export_files import utc_text
 
 _HEAD = PatternFill("solid", fgColor="EFEFEF")
@@ -221,6 +224,49 @@ def _simple(ws: Worksheet, subs: Sequence[Submission], code: str, keys: Sequence
     _widths(ws, [14, 24, 26])
 
 
+def _key_students(ws: Worksheet, subs: Sequence[Submission]) -> None:
+    """Two tables: one row per school saying how it reports key students (its mode, its
+    exact school-wide level counts, how many it listed), then the listed students with
+    their school in front, so the district can filter across schools. A school that
+    sends counts only, or whose list is empty or unreadable, gets one line saying so."""
+    ws.append(["各校重点学生名单"])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(["按学校代码排列。各校按区里部署文件规定的方式报送：只报人数的学校没有逐人记录；"
+               "编码由学校的密钥生成，区里无法由编码查到学生；实名名单含姓名和学籍号。"
+               "本表含学生的逐人记录，请按区里对重点学生名单的规定保管，不要随汇总表外发。"])
+    ws.append([])
+    levels = LEVELS[:-1]
+    _header(ws, ["学校代码", "学校名称", "报送方式", *(t for _, t in levels), "名单人数", "说明"])
+    for s in subs:
+        counts = {r["level"]: r["count"] for r in s.rows("key_students")
+                  if r["group_kind"] == "all"}
+        listed = "—" if s.key_students == "counts" else len(s.key_list)
+        ws.append([s.school_code, s.school_name, _mode(s), *(counts.get(k, "") for k, _ in levels),
+                   listed, s.key_list_problem])
+    ws.append([])
+    first = ws.max_row + 1
+    _header(ws, ["学校代码", "学校名称", "报送方式", *(t for _, t in KEY_LIST_COLUMNS)])
+    for s in subs:
+        if s.key_list:
+            for r in s.key_list:
+                ws.append([s.school_code, s.school_name, _mode(s),
+                           *("" if r.get(k) is None else r[k] for k, _ in KEY_LIST_COLUMNS)])
+            continue
+        if s.key_students == "counts":
+            total = _sum(r["count"] for r in s.rows("key_students")
+                         if r["group_kind"] == "all" and r["level"] != "none")
+            why = f"只报人数：共 {total.value()} 人，无逐人记录"
+        else:
+            why = s.key_list_problem or "名单为空：报送时没有重点学生"
+        ws.append([s.school_code, s.school_name, _mode(s), why])
+    ws.auto_filter.ref = f"A{first}:{get_column_letter(3 + len(KEY_LIST_COLUMNS))}{ws.max_row}"
+    _widths(ws, [14, 24, 26, 16, 10, 14, 12, 8, 6, 10, 12, 12, 10, 10])
+
+
+def _mode(s: Submission) -> str:
+    return KEY_STUDENT_MODES.get(s.key_students, s.key_students)
+
+
 def district_workbook(c: Collected, created: datetime) -> bytes:
     wb = Workbook()
     about = wb.active
@@ -232,7 +278,9 @@ def district_workbook(c: Collected, created: datetime) -> bytes:
                 ["小单元格", "各校报送时已把 1–4 人（按各校部署文件的 min_cell）的格子写作“<5”，"
                             "为防反推一并隐去的写作“*”；汇总保留这些标记。"],
                 ["合计", "含隐去格的合计写作“≥N”：N 为已知人数加上每个“<5”格至少 1 人；"
-                        "全部为数字时为实数。"]):
+                        "全部为数字时为实数。"],
+                ["重点学生名单", "按编码或实名报送的学校的逐人记录（含学生信息），"
+                               "请按区里对重点学生名单的规定保管。"]):
         about.append(row)
     about["A1"].font = Font(bold=True, size=14)
     _widths(about, [16, 100])
@@ -248,6 +296,7 @@ def district_workbook(c: Collected, created: datetime) -> bytes:
              "previous_concern", "previous_scored", "previous_share_pct", "change_points"),
             ("测评批次", "上次批次", "分量表", "本次需关注", "本次计分人数", "本次占比%",
              "上次需关注", "上次计分人数", "上次占比%", "变化（百分点）"))
+    _key_students(wb.create_sheet("重点学生名单"), subs)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
