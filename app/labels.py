@@ -176,6 +176,8 @@ AUDIT_ACTIONS: dict[str, str] = {
     "student_export": "导出学生数据",
     "student_print": "打印学生资料",
     "campaign_created": "新建测评批次",
+    "campaign_updated": "修改测评批次",
+    "campaign_deleted": "删除测评批次",
     "screening_import": "导入测评答卷",
     "screening_results": "查看测评结果",
     "migration": "数据库升级",

@@ -3,6 +3,11 @@
 Creating a campaign lists every enrolled student of its classes as 应测 (due). A teacher
 then marks leave (请假), exemption (免测) or exclusion (已排除) — those students do not
 count against completion — and consent (知情同意) where the deployment policy asks.
+
+A campaign can be corrected (name, term, dates, classes) and an empty one deleted, but
+stored results are records of what happened: a class with results stays in its
+campaign, and a campaign with results is never deleted. Audit details name fields and
+class ids, never the campaign's name (a teacher may have typed a student's name into it).
 """
 
 from __future__ import annotations
@@ -10,13 +15,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from app.errors import BadInputError
 from app.instruments import load_instrument
 from app.labels import CONSENT, PARTICIPATION
-from app.models import Campaign, Participation, SchoolClass, SchoolYear, ScreeningResult, Student
+from app.models import (
+    Campaign,
+    FollowUp,
+    LevelDecision,
+    Participation,
+    SchoolClass,
+    SchoolYear,
+    ScreeningResult,
+    Student,
+    campaign_class,
+)
 from app.services import audit
+from app.services.classes import ClassRow
 from app.services.permissions import STAFF, require
 from app.services.roster_file import class_display_name
 from app.store.handle import Store
@@ -50,6 +67,30 @@ class ClassCompletion:
     excluded: int
 
 
+@dataclass(frozen=True)
+class CampaignSetup:
+    """What the edit dialog starts from: the campaign, its classes, and how many results
+    each of them holds (a class with results cannot leave the campaign)."""
+
+    campaign: CampaignRow
+    classes: tuple[ClassRow, ...]
+    results_by_class: dict[int, int]
+
+
+@dataclass(frozen=True)
+class CampaignChanged:
+    """What `update_campaign` did, for the views that show campaigns."""
+
+    campaign: CampaignRow
+    students_added: int
+    students_removed: int
+
+
+@dataclass(frozen=True)
+class CampaignDeleted:
+    campaign_id: int
+
+
 def create_campaign(store: Store, name: str, instrument_code: str,
                     class_ids: list[int] | None = None, term: int = 1,
                     starts_on: date | None = None, ends_on: date | None = None) -> CampaignRow:
@@ -81,6 +122,156 @@ def create_campaign(store: Store, name: str, instrument_code: str,
                      instrument.code)
         campaign_id = campaign.id
     return get_campaign(store, campaign_id)
+
+
+def campaign_setup(store: Store, campaign_id: int) -> CampaignSetup:
+    require(store, *STAFF)
+    campaign = get_campaign(store, campaign_id)
+    counts = (select(Student.class_id, func.count(Student.id).label("n"))
+              .where(Student.status.in_(("enrolled", "suspended")))
+              .group_by(Student.class_id).subquery())
+    with store.read() as session:
+        rows = session.execute(
+            select(SchoolClass.id, SchoolClass.grade, SchoolClass.number, counts.c.n)
+            .join(campaign_class, campaign_class.c.class_id == SchoolClass.id)
+            .outerjoin(counts, counts.c.class_id == SchoolClass.id)
+            .where(campaign_class.c.campaign_id == campaign_id)
+            .order_by(SchoolClass.grade, SchoolClass.number)).all()
+        results = _results_by_class(session, campaign_id)
+    classes = tuple(ClassRow(i, g, n, class_display_name(g, n), c or 0) for i, g, n, c in rows)
+    return CampaignSetup(campaign, classes, results)
+
+
+def update_campaign(store: Store, campaign_id: int, *, name: str, class_ids: list[int],
+                    term: int, starts_on: date | None,
+                    ends_on: date | None) -> CampaignChanged:
+    """Replace the campaign's name, term, dates and classes. A class added brings its
+    enrolled students in as 应测; a class removed takes its students' participation
+    with it, and is refused while any of its students has a result in this campaign."""
+    require(store, *STAFF)
+    name = _check_fields(name, class_ids, term, starts_on, ends_on)
+    with store.write() as session:
+        campaign = _campaign(session, campaign_id)
+        if session.scalar(select(Campaign.id).where(Campaign.name == name,
+                                                    Campaign.id != campaign_id)) is not None:
+            raise BadInputError(f"测评批次“{name}”已存在。")
+        wanted = set(class_ids)
+        current = {c.id: c for c in campaign.classes}
+        new = list(session.scalars(select(SchoolClass).where(
+            SchoolClass.id.in_(wanted - set(current)), SchoolClass.archived_year == 0)))
+        if len(new) != len(wanted - set(current)):
+            raise BadInputError("所选班级中有的已不存在或已毕业，请刷新后重新选择。")
+        gone = [c for cid, c in current.items() if cid not in wanted]
+        _refuse_classes_with_results(session, campaign_id, gone)
+        removed = _remove_participation(session, campaign_id, [c.id for c in gone])
+        campaign.classes = [c for c in campaign.classes if c.id in wanted] + new
+        added = _add_participation(session, campaign_id, [c.id for c in new])
+        fields = [f for f, old, value in (("name", campaign.name, name),
+                                          ("term", campaign.term, term),
+                                          ("starts_on", campaign.starts_on, starts_on),
+                                          ("ends_on", campaign.ends_on, ends_on))
+                  if old != value]
+        campaign.name, campaign.term = name, term
+        campaign.starts_on, campaign.ends_on = starts_on, ends_on
+        audit.record(session, store.user.username, "campaign_updated", "campaign", campaign_id,
+                     f"fields {','.join(fields) or '-'}; classes "
+                     f"+{sorted(c.id for c in new)} -{sorted(c.id for c in gone)}; "
+                     f"participation +{added} -{removed}")
+    return CampaignChanged(get_campaign(store, campaign_id), added, removed)
+
+
+def delete_campaign(store: Store, campaign_id: int) -> CampaignDeleted:
+    """Delete a campaign made by mistake, with its participation list. Refused once it
+    holds any result, or is named by a warning decision or follow-up: those are records
+    of what happened and keep their campaign."""
+    require(store, *STAFF)
+    with store.write() as session:
+        campaign = _campaign(session, campaign_id)
+        results = session.scalar(select(func.count(ScreeningResult.id))
+                                 .where(ScreeningResult.campaign_id == campaign_id)) or 0
+        if results:
+            raise BadInputError(
+                f"测评批次“{campaign.name}”已有 {results} 份测评结果，不能删除：测评结果是已经"
+                "发生的记录，需要保留。批次名称、学期、日期或班级有误，请用“编辑批次”改正。")
+        referenced = sum(session.scalar(select(func.count(model.id))
+                                        .where(model.campaign_id == campaign_id)) or 0
+                         for model in (LevelDecision, FollowUp))
+        if referenced:
+            raise BadInputError(f"测评批次“{campaign.name}”已被 {referenced} 条预警或随访记录"
+                                "引用，不能删除。")
+        participants = _remove_participation(session, campaign_id, None)
+        instrument = campaign.instrument_code
+        session.delete(campaign)
+        audit.record(session, store.user.username, "campaign_deleted", "campaign", campaign_id,
+                     f"{instrument}; participation {participants}")
+    return CampaignDeleted(campaign_id)
+
+
+def _check_fields(name: str, class_ids: list[int], term: int, starts_on: date | None,
+                  ends_on: date | None) -> str:
+    name = name.strip()
+    if not name:
+        raise BadInputError("请填写测评批次名称。")
+    if term not in (1, 2):
+        raise BadInputError("学期应为第一或第二学期。")
+    if starts_on is not None and ends_on is not None and ends_on < starts_on:
+        raise BadInputError("结束日期不能早于开始日期。")
+    if not class_ids:
+        raise BadInputError("请至少选择一个班级。")
+    return name
+
+
+def _campaign(session: Session, campaign_id: int) -> Campaign:
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise BadInputError("找不到该测评批次，可能已被删除。")
+    return campaign
+
+
+def _results_by_class(session: Session, campaign_id: int) -> dict[int, int]:
+    """Results of this campaign by the student's current class."""
+    return {class_id: n for class_id, n in session.execute(
+        select(Student.class_id, func.count(ScreeningResult.id))
+        .join(Student, Student.id == ScreeningResult.student_id)
+        .where(ScreeningResult.campaign_id == campaign_id)
+        .group_by(Student.class_id))}
+
+
+def _refuse_classes_with_results(session: Session, campaign_id: int,
+                                 classes: list[SchoolClass]) -> None:
+    results = _results_by_class(session, campaign_id)
+    held = [c for c in classes if results.get(c.id)]
+    if held:
+        names = "、".join(f"{class_display_name(c.grade, c.number)}（{results[c.id]} 份）"
+                         for c in held)
+        raise BadInputError(f"{names}已有测评结果，不能从本批次中移除：测评结果是已经发生的"
+                            "记录。该班学生若不应计入完成率，可在“参测名单”中标为“已排除”。")
+
+
+def _remove_participation(session: Session, campaign_id: int,
+                          class_ids: list[int] | None) -> int:
+    """Participation rows of the campaign (of students now in `class_ids`, or all)."""
+    query = delete(Participation).where(Participation.campaign_id == campaign_id)
+    if class_ids is not None:
+        if not class_ids:
+            return 0
+        query = query.where(Participation.student_id.in_(
+            select(Student.id).where(Student.class_id.in_(class_ids))))
+    return session.execute(query).rowcount or 0
+
+
+def _add_participation(session: Session, campaign_id: int, class_ids: list[int]) -> int:
+    """Enrolled students of `class_ids` who are not on the list yet (one may have moved
+    from a class already in the campaign)."""
+    if not class_ids:
+        return 0
+    listed = select(Participation.student_id).where(Participation.campaign_id == campaign_id)
+    student_ids = list(session.scalars(select(Student.id).where(
+        Student.class_id.in_(class_ids), Student.status == "enrolled",
+        Student.id.not_in(listed))))
+    session.add_all(Participation(campaign_id=campaign_id, student_id=sid)
+                    for sid in student_ids)
+    return len(student_ids)
 
 
 def _rows(store: Store, where=None) -> list[CampaignRow]:  # type: ignore[no-untyped-def]
