@@ -49,6 +49,8 @@ KEY_STUDENT_MODES: dict[str, str] = {
     "pseudonymous": "逐人报送，以编码代替姓名",
     "named": "逐人报送，含姓名和学籍号",
 }
+DEFAULT_BACKUP_REMINDER_DAYS = 7
+"""Remind the school to back up when the last backup is older than this many days."""
 _SCHOOL_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,31}")  # as the sealed format's
 
 
@@ -85,6 +87,7 @@ class Deployment:
     policy: ReportPolicy = field(default_factory=ReportPolicy)
     data_dir: Path | None = None
     auto_lock_minutes: int = 10
+    backup_reminder_days: int = DEFAULT_BACKUP_REMINDER_DAYS
     source: Path | None = None
     """The file read, or None when the defaults are in use."""
 
@@ -146,7 +149,7 @@ def parse_deployment(text: str, path: Path) -> Deployment:
     r.unknown(school, {"code", "name"}, "school")
     r.unknown(district, {"name", "public_key", "public_key_file"}, "district")
     r.unknown(policy, {"aggregates", "key_students", "min_cell"}, "report_policy")
-    r.unknown(app, {"data_dir", "auto_lock_minutes"}, "app")
+    r.unknown(app, {"data_dir", "auto_lock_minutes", "backup_reminder_days"}, "app")
     code = r.text(school, "code", "school")
     if code and not _SCHOOL_CODE.fullmatch(code):
         r.fail("[school].code", "只能由字母、数字、下划线和连字符组成，最多 32 个字符"
@@ -165,6 +168,8 @@ def parse_deployment(text: str, path: Path) -> Deployment:
             min_cell=r.integer(policy, "min_cell", "report_policy", 5, 1, 100)),
         data_dir=(path.parent / Path(data_dir).expanduser()) if data_dir else None,
         auto_lock_minutes=r.integer(app, "auto_lock_minutes", "app", 10, 1, 240),
+        backup_reminder_days=r.integer(app, "backup_reminder_days", "app",
+                                       DEFAULT_BACKUP_REMINDER_DAYS, 1, 90),
         source=path,
     )
 

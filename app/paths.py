@@ -1,8 +1,19 @@
 """Where Qingxin keeps its files.
 
-The database lives in the user's data folder (platformdirs) unless the deployment file
-or `--db` says otherwise. Every file belonging to one database sits beside it and is
-named after it, so a backup or a move takes the whole set.
+Which database a run opens, first match wins:
+
+1. `--db PATH` on the command line (GUI and CLI): one run, said explicitly;
+2. the environment variable `QINGXIN_DATA_DIR` (the folder; the file is qingxin.db in
+   it): set for one Windows account, a script or a test, it is more specific than the
+   district-wide file, so it wins over it;
+3. `[app] data_dir` in the deployment file (deploy.toml), the district's choice for
+   every PC it is rolled out to;
+4. the user's data folder from platformdirs (`%LOCALAPPDATA%\\Qingxin` on Windows).
+
+The deployment file is read by the caller (app.deployment.load_deployment) and its
+`data_dir` handed in here, so this module stays free of file parsing. Every file
+belonging to one database sits beside it and is named after it, so a backup or a
+move takes the whole set.
 """
 
 from __future__ import annotations
@@ -16,15 +27,22 @@ from platformdirs import user_data_dir
 from app import APP_NAME
 
 DB_FILENAME = "qingxin.db"
+DATA_DIR_ENV = "QINGXIN_DATA_DIR"
 
 
-def data_dir() -> Path:
-    override = os.environ.get("QINGXIN_DATA_DIR")
-    return Path(override) if override else Path(user_data_dir(APP_NAME, appauthor=False))
+def data_dir(deployed: Path | None = None) -> Path:
+    """The data folder by rules 2–4 above; `deployed` is the deployment's data_dir."""
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override)
+    if deployed is not None:
+        return deployed
+    return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
-def default_db_path() -> Path:
-    return data_dir() / DB_FILENAME
+def default_db_path(deployed: Path | None = None) -> Path:
+    """The database when no `--db` was given (rule 1 is the caller's)."""
+    return data_dir(deployed) / DB_FILENAME
 
 
 def keyslot_path(db_path: Path) -> Path:

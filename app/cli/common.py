@@ -8,8 +8,9 @@ import os
 import sys
 from pathlib import Path
 
+from app.deployment import load_deployment
 from app.errors import BadInputError
-from app.paths import default_db_path
+from app.paths import DATA_DIR_ENV, default_db_path
 from app.services.auth import unlock
 from app.store.handle import Store
 
@@ -18,14 +19,21 @@ PASSWORD_ENV = "QINGXIN_PASSWORD"
 
 def add_db_args(parser: argparse.ArgumentParser, with_user: bool = True) -> None:
     parser.add_argument("--db", type=Path, default=None,
-                        help=f"数据库文件（默认 {default_db_path()}）")
+                        help="数据库文件（默认：环境变量 QINGXIN_DATA_DIR、部署文件的 "
+                             "[app] data_dir 或用户数据目录中的 qingxin.db）")
     if with_user:
         parser.add_argument("--user", default=os.environ.get("QINGXIN_USER", "admin"),
                             help="登录用户名（默认 admin，或环境变量 QINGXIN_USER）")
 
 
 def db_path(args: argparse.Namespace) -> Path:
-    return args.db if args.db is not None else default_db_path()
+    """`--db`, else the default by the precedence in app.paths; reading the deployment
+    file only when it decides (a broken file then stops the command, exit code 2)."""
+    if args.db is not None:
+        return args.db
+    if os.environ.get(DATA_DIR_ENV):
+        return default_db_path()
+    return default_db_path(load_deployment(getattr(args, "deploy", None)).data_dir)
 
 
 def read_password(prompt: str = "密码：", confirm: bool = False) -> str:

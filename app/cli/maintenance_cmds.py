@@ -22,7 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     target = p.add_mutually_exclusive_group(required=True)
     target.add_argument("--to", type=Path, help="备份到这个文件夹")
     target.add_argument("--status", action="store_true", help="只显示上次备份的时间")
-    p.add_argument("--every-days", type=int, default=None, help="几天备份一次（默认 7）")
+    p.add_argument("--every-days", type=int, default=None,
+                   help="几天备份一次（默认取部署文件的 backup_reminder_days，未设为 7）")
     p.set_defaults(handler=_backup)
 
     p = sub.add_parser("restore", help="从备份恢复（当前数据库先另存一份）")
@@ -48,9 +49,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from app.services.backup import BACKUP_EVERY_DAYS, backup_status, make_backup
+    from app.deployment import load_deployment
+    from app.services.backup import backup_status, make_backup
 
-    every = args.every_days or BACKUP_EVERY_DAYS
+    every = args.every_days or load_deployment().backup_reminder_days
     with open_db(args) as store:
         if not args.status:
             result = make_backup(store, args.to)

@@ -12,7 +12,9 @@ write-protected stick, the stick pulled out) removes what was written and raises
 `BackupError` in Chinese. The database itself is only ever read.
 
 Each backup is recorded in the audit log ("backup", target "database"), which is
-where `backup_status` learns how long ago the last one was.
+where `backup_status` learns how long ago the last one was, where it went and how big
+it was. How many days count as "due" is the deployment's `[app] backup_reminder_days`;
+callers pass it in.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 import sqlcipher3
 from sqlalchemy import select
 
+from app.deployment import DEFAULT_BACKUP_REMINDER_DAYS
 from app.models import AuditEvent
 from app.paths import keyslot_path
 from app.services import audit
@@ -44,12 +47,12 @@ from app.store.damage import DAMAGED_MESSAGE, is_damage
 from app.store.handle import Store
 
 BACKUP_PREFIX = "qingxin-backup"
-BACKUP_EVERY_DAYS = 7
-"""Remind the teacher when the last backup is older than this."""
+BACKUP_EVERY_DAYS = DEFAULT_BACKUP_REMINDER_DAYS
+"""Remind the teacher when the last backup is older than this (without a deployment)."""
 TARGET_KIND = "database"
 _MARGIN = 1.05
 _KEYS_ALLOWANCE = 64 * 1024
-
+_BYTES = "; bytes="
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,7 @@ def make_backup(store: Store, folder: Path, progress: Progress = NO_PROGRESS,
     dest = _free_name(folder, now or datetime.now(UTC))
     result = write_backup(store.path, store.db_key, dest, progress)
     audit.record_for(store, "backup", TARGET_KIND, dest.name,
-                     f"folder={folder}; bytes={result.size}")
+                     f"folder={folder}{_BYTES}{result.size}")
     return result
 
 
@@ -149,7 +152,13 @@ class BackupStatus:
     due: bool
     every_days: int
     folder: str = ""
-    """Where the last backup went, to offer the same folder again."""
+    """Where the last backup went, to offer the same folder again ("" after a restore)."""
+    name: str = ""
+    """The backup file written, or the one restored from."""
+    size: int | None = None
+    """Bytes of the last backup file; None after a restore."""
+    restored: bool = False
+    """The latest event was a restore, not a backup."""
 
     @property
     def message(self) -> str:
@@ -169,7 +178,8 @@ def backup_status(store: Store, every_days: int = BACKUP_EVERY_DAYS,
     backup's, which exists). Any logged-in user may ask."""
     with store.read() as session:
         row = session.execute(
-            select(AuditEvent.at, AuditEvent.detail)
+            select(AuditEvent.at, AuditEvent.action, AuditEvent.target_id,
+                   AuditEvent.detail)
             .where(AuditEvent.action.in_(("backup", "restore")),
                    AuditEvent.target_kind == TARGET_KIND)
             .order_by(AuditEvent.id.desc()).limit(1)).first()
@@ -177,9 +187,17 @@ def backup_status(store: Store, every_days: int = BACKUP_EVERY_DAYS,
         return BackupStatus(None, None, True, every_days)
     last = row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC)
     days = max(0, ((now or datetime.now(UTC)) - last).days)
-    first = row.detail.split(";")[0]
-    folder = first.removeprefix("folder=") if first.startswith("folder=") else ""
-    return BackupStatus(last, days, days >= every_days, every_days, folder)
+    folder, size = _written(row.detail) if row.action == "backup" else ("", None)
+    return BackupStatus(last, days, days >= every_days, every_days, folder,
+                        str(row.target_id or ""), size, row.action == "restore")
+
+
+def _written(detail: str) -> tuple[str, int | None]:
+    """Folder and size from make_backup's "folder=<path>; bytes=<n>" (the folder may
+    itself hold "; ", so the size is split off from the right)."""
+    rest = detail.removeprefix("folder=")
+    folder, sep, size = rest.rpartition(_BYTES)
+    return (folder, int(size)) if sep and size.isdigit() else (rest, None)
 
 
 def check_database(store: Store) -> str:

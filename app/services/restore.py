@@ -127,6 +127,15 @@ def _known_revision(revision: str) -> bool:
     return True
 
 
+def check_backup(db_path: Path, backup: Path, secret: Secret,
+                 allow_other_database: bool = False) -> None:
+    """Step 1 and the same-database check alone, without the lock: the GUI asks this
+    while the database is still open, so a wrong password or another school's backup
+    is refused before it closes the database and signs everyone out."""
+    _key, backup_db_id = open_backup_key(Path(backup), secret)
+    _same_database(Path(db_path), backup_db_id, allow_other_database)
+
+
 def restore_backup(db_path: Path, backup: Path, secret: Secret,
                    allow_other_database: bool = False,
                    progress: Progress = NO_PROGRESS) -> RestoreResult:

@@ -41,6 +41,7 @@ def test_the_shipped_example_loads(folder):
     assert d.hospital_labels[1] == "市精神卫生中心 青少年门诊"
     assert d.policy.key_students == "pseudonymous" and d.policy.min_cell == 5
     assert "participation" in d.policy.aggregates and d.auto_lock_minutes == 10
+    assert d.backup_reminder_days == 7
     assert d.source == path and d.data_dir is None
 
 
@@ -70,6 +71,14 @@ def test_inline_key_and_relative_data_dir(folder):
     assert d.auto_lock_minutes == 5
 
 
+def test_backup_reminder_days(folder):
+    assert Deployment().backup_reminder_days == 7
+    assert load_deployment(_write(folder, "[app]\n")).backup_reminder_days == 7
+    for days in (1, 14, 90):
+        path = _write(folder, f"[app]\nbackup_reminder_days = {days}\n")
+        assert load_deployment(path).backup_reminder_days == days
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ('[school]\ncod = "1"\n', r"\[school\]\.cod 有误：不认识这个键"),
     ('colour = "red"\n', r"colour 有误：不认识这个键"),
@@ -82,6 +91,9 @@ def test_inline_key_and_relative_data_dir(folder):
     ('[report_policy]\naggregates = ["bands", "iq"]\n',
      r"\[report_policy\]\.aggregates 有误：不认识 iq"),
     ('[app]\nauto_lock_minutes = 0\n', r"\[app\]\.auto_lock_minutes 有误"),
+    ('[app]\nbackup_reminder_days = 0\n', r"\[app\]\.backup_reminder_days 有误：应为 1–90 的整数"),
+    ('[app]\nbackup_reminder_days = 91\n', r"\[app\]\.backup_reminder_days 有误"),
+    ('[app]\nbackup_reminder_days = "7"\n', r"\[app\]\.backup_reminder_days 有误"),
     ('[[hospitals]]\ndepartment = "心理科"\n', r"\[\[hospitals\]\] 第 1 家的 name 有误：不能为空"),
     ('[[hospitals]]\nname = "医院"\nfax = "1"\n', r"\[hospitals\[1\]\]\.fax 有误"),
     ('[district]\npublic_key_file = "nope.json"\n',
