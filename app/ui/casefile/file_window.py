@@ -76,9 +76,9 @@ class StudentFileWindow(QDialog):
         ctx.changed.connect(self._on_changed)
 
     def reload(self) -> None:
-        sid = self.student_id
-        self.ctx.query(self, lambda store: load_file_view(store, sid), self._loaded,
-                       on_failure=self._failed)
+        sid, hospitals = self.student_id, self.ctx.deployment.hospital_labels
+        self.ctx.query(self, lambda store: load_file_view(store, sid, hospitals=hospitals),
+                       self._loaded, on_failure=self._failed)
 
     def _loaded(self, view: FileView) -> None:
         self.view_ = view

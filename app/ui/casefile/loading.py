@@ -1,10 +1,11 @@
 """Everything the file window shows, read in one worker call (`load_file_view`).
 
 The file itself comes from `casefile.open_file`, which checks the role and audits the
-opening. Beside it the window needs what the rules suggest now (for 调整预警等级),
-each instrument's trend with its band cut-offs (for the charts), and the deployment's
-green-channel hospitals (for 联系医院); computing them here keeps the GUI thread free
-of file reads and instrument parsing.
+opening. Beside it the window needs what the rules suggest now (for 调整预警等级) and
+each instrument's trend with its band cut-offs (for the charts); computing them here
+keeps the GUI thread free of file reads and instrument parsing. The green-channel
+hospitals (for 联系医院) are the caller's: the GUI passes those of the deployment read
+once at start (StoreContext.deployment), so this stays usable without Qt.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from app.deployment import load_deployment
 from app.errors import QingxinError
 from app.instruments import Instrument, load_instrument
 from app.services.casefile import open_file
@@ -51,7 +51,6 @@ class FileView:
     band_labels: dict[int, str] = field(default_factory=dict)  # result id → total's band
     instrument_names: dict[str, str] = field(default_factory=dict)
     hospitals: tuple[str, ...] = ()
-    hospital_problem: str = ""
 
     @property
     def can_edit(self) -> bool:
@@ -59,7 +58,8 @@ class FileView:
         return self.file.full
 
 
-def load_file_view(store: Store, student_id: int, today: date | None = None) -> FileView:
+def load_file_view(store: Store, student_id: int, today: date | None = None,
+                   hospitals: tuple[str, ...] = ()) -> FileView:
     today = today or date.today()
     file = open_file(store, student_id, today)
     if not file.full:
@@ -67,16 +67,10 @@ def load_file_view(store: Store, student_id: int, today: date | None = None) -> 
     instruments = _instruments({r.instrument_code for r in file.screening})
     band_labels = {r.result_id: _total_band(instruments.get(r.instrument_code), r)
                    for r in file.screening}
-    hospitals: tuple[str, ...] = ()
-    problem = ""
-    try:
-        hospitals = load_deployment().hospital_labels
-    except QingxinError as exc:  # shown when the hospital step is recorded
-        problem = exc.message
     return FileView(file, today, suggest_from_file(file, today),
                     _trends(file.screening, instruments, band_labels), band_labels,
                     {code: i.short_name or i.name for code, i in instruments.items()},
-                    hospitals, problem)
+                    hospitals)
 
 
 def _instruments(codes: set[str]) -> dict[str, Instrument]:

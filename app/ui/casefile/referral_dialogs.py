@@ -86,8 +86,7 @@ class StepDialog(FormDialog):
     """Record the referral's next step as done, with what that step must record."""
 
     def __init__(self, ctx: StoreContext, student_id: int, referral_id: int, step: StepRow,
-                 hospitals: Sequence[str], hospital_problem: str, today: date,
-                 parent: QWidget | None) -> None:
+                 hospitals: Sequence[str], today: date, parent: QWidget | None) -> None:
         name = REFERRAL_STEPS[step.step]
         super().__init__(ctx, student_id, "referral_step", texts.STEP_TITLE.format(step=name),
                          parent, width=560)
@@ -115,7 +114,7 @@ class StepDialog(FormDialog):
             if self.hospitals:
                 self.form.addRow(texts.F_HOSPITAL, self.hospital)
             else:
-                problem = QLabel(hospital_problem or texts.NO_HOSPITALS)
+                problem = QLabel(texts.NO_HOSPITALS)
                 problem.setWordWrap(True)
                 self.form.addRow(texts.F_HOSPITAL, problem)
         elif step.step == "return_assessment":

@@ -184,8 +184,7 @@ class ReferralTab(QWidget):
             return None
         r, step = found
         dialog = StepDialog(self.ctx, self.view_.file.profile.id, r.id, step,
-                            self.view_.hospitals, self.view_.hospital_problem, self.view_.today,
-                            self)
+                            self.view_.hospitals, self.view_.today, self)
         dialog.open()
         return dialog
 

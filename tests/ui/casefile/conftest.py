@@ -1,6 +1,7 @@
 """Fixtures of the student-file GUI tests: a small school (two classes of three,
-inserted directly), a StoreContext over the admin's store, a deployment file naming
-one green-channel hospital, and the screenshot folder."""
+inserted directly), a StoreContext over the admin's store and a deployment file naming
+one green-channel hospital (read once, as the GUI does at start), and the screenshot
+folder."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from casefilehelpers import HOSPITAL_DEPLOY, School, idle
 
+from app.deployment import load_deployment
 from app.models import Guardian, SchoolClass, Student
 from app.store.handle import Store
 from app.ui.store_context import StoreContext
@@ -42,7 +44,7 @@ def school(store: Store, qtbot) -> Iterator[School]:
         session.flush()
         ids = tuple(s.id for s in students)
         class_ids = (classes[0].id, classes[1].id)
-    yield School(store, StoreContext(store), class_ids, ids)
+    yield School(store, StoreContext(store, load_deployment()), class_ids, ids)
     idle(qtbot)  # no worker may outlive the store fixture, which closes next
 
 
