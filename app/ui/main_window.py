@@ -37,6 +37,7 @@ from app.ui.account_page import AccountPage
 from app.ui.audit_page import AuditPage
 from app.ui.casefile.warnings_page import WarningsPage
 from app.ui.idle import DEFAULT_IDLE_MINUTES, IdleWatcher
+from app.ui.reports.reports_page import ReportsPage
 from app.ui.screening.campaign_page import ScreeningPage
 from app.ui.store_context import StoreContext
 from app.ui.students_page import StudentsPage
@@ -58,24 +59,6 @@ class Page(Protocol):
     def reload(self) -> None: ...
     def clear(self) -> None: ...
     def on_changed(self, change: object) -> None: ...
-
-
-class PlaceholderPage(QLabel):
-    """An area a later version fills; says so instead of showing an empty page."""
-
-    def __init__(self) -> None:
-        super().__init__(strings.PLACEHOLDER)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setStyleSheet("color: #777; font-size: 14pt;")
-
-    def reload(self) -> None:
-        return None
-
-    def clear(self) -> None:
-        return None
-
-    def on_changed(self, change: object) -> None:
-        return None
 
 
 class SettingsPage(QTabWidget):
@@ -172,7 +155,7 @@ class MainWindow(QMainWindow):
         if staff:
             entries += [(strings.NAV_SCREENING, ScreeningPage(self.ctx)),
                         (strings.NAV_WARNINGS, WarningsPage(self.ctx)),
-                        (strings.NAV_REPORTS, PlaceholderPage())]
+                        (strings.NAV_REPORTS, ReportsPage(self.ctx))]
         entries.append((strings.NAV_SETTINGS, SettingsPage(settings_tabs)))
         self.pages = [page for _title, page in entries if isinstance(page, Page)]
         for title, page in entries:

@@ -1,0 +1,71 @@
+"""Helpers of the 报告与上报 GUI tests: the page over a StoreContext with a chosen
+deployment, a stand-in save dialog that records what it suggested, and screenshots."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from app.deployment import Deployment
+from app.store.handle import Store
+from app.ui import workers
+from app.ui.reports.reports_page import ReportsPage
+from app.ui.store_context import StoreContext
+from tests.reports.report_helpers import ScreenedSchool
+
+
+@dataclass
+class Screened:
+    store: Store
+    school: ScreenedSchool
+
+
+def idle(qtbot) -> None:
+    qtbot.waitUntil(lambda: not workers.busy(), timeout=60_000)
+
+
+def make_page(qtbot, store: Store, deployment: Deployment | None = None) -> ReportsPage:
+    ctx = StoreContext(store, deployment)
+    page = ReportsPage(ctx)
+    qtbot.addWidget(page)
+    ctx.changed.connect(page.on_changed)
+    page.resize(1100, 720)
+    page.show()
+    page.reload()
+    idle(qtbot)
+    return page
+
+
+@dataclass
+class SaveDialog:
+    """Replaces QFileDialog in app.ui.reports.saving: answers `answer` (or cancels when
+    None) and keeps the suggested paths."""
+
+    answer: Path | None
+    suggested: list[str] = field(default_factory=list)
+
+    def getSaveFileName(self, _parent, _title, suggested, _filter):
+        self.suggested.append(suggested)
+        return (str(self.answer) if self.answer else "", "")
+
+
+def box_with(text: str) -> QMessageBox:
+    from uihelpers import message_boxes
+
+    found = [b for b in message_boxes() if text in b.text()]
+    assert found, [b.text() for b in message_boxes()]
+    return found[-1]
+
+
+def save_screen(widget: QWidget, folder: Path, name: str) -> Path:
+    path = folder / f"reports-{name}.png"
+    QApplication.processEvents()
+    assert widget.grab().save(str(path))
+    image = QImage(str(path))
+    assert image.width() > 100 and image.height() > 100
+    assert len({image.pixel(x, y) for x in range(0, image.width(), 7)
+                for y in range(0, image.height(), 7)}) > 4, f"{name} looks blank"
+    return path
