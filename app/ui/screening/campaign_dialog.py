@@ -1,9 +1,14 @@
-"""新建测评批次: name, instrument, term, dates and the classes that take part.
+"""新建 and 编辑测评批次: name, instrument, term, dates and the classes that take part.
 
 The class list comes from `list_classes` on a worker; classes outside the instrument's
 grade range stay selectable (a school may screen a younger class on purpose) but are
-not ticked by the grade shortcut's default. The campaign is created on a worker and
-its row broadcast, so the campaign list reloads itself.
+not ticked by the grade shortcut's default. The campaign is created or saved on a
+worker and what changed is broadcast, so the campaign list reloads itself.
+
+Editing opens the same form prefilled from a `CampaignSetup`: the instrument is fixed
+(stored results were scored with it), a date may be left unset as a campaign made on
+the command line has none, and a class holding results stays ticked and cannot be
+unticked, saying why — the service refuses it too, should results arrive meanwhile.
 """
 
 from __future__ import annotations
@@ -28,7 +33,13 @@ from PySide6.QtWidgets import (
 
 from app.errors import QingxinError
 from app.instruments import Instrument, list_instruments
-from app.services.campaigns import CampaignRow, create_campaign
+from app.services.campaigns import (
+    CampaignChanged,
+    CampaignRow,
+    CampaignSetup,
+    create_campaign,
+    update_campaign,
+)
 from app.services.classes import ClassRow, list_classes
 from app.services.roster_file import grade_display_name
 from app.ui import messages, strings
@@ -37,6 +48,8 @@ from app.ui.screening import strings as s
 from app.ui.store_context import StoreContext
 
 DEFAULT_DAYS = 14
+NO_DATE = QDate(2000, 1, 1)
+"""The earliest date an edited campaign's date field offers; shown as 「（未填）」."""
 
 
 def _today() -> QDate:
@@ -48,17 +61,29 @@ def _pydate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
+def _qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
 def default_term(today: date) -> tuple[int, int]:
     """(school year start, term): autumn term from August, spring term before it."""
     return (today.year, 1) if today.month >= 8 else (today.year - 1, 2)
 
 
-class NewCampaignDialog(QDialog):
-    def __init__(self, ctx: StoreContext, parent: QWidget | None = None) -> None:
+class CampaignDialog(QDialog):
+    """A new campaign, or with `setup` the same form to correct an existing one."""
+
+    def __init__(self, ctx: StoreContext, parent: QWidget | None = None,
+                 setup: CampaignSetup | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.setup = setup
         self.created: CampaignRow | None = None
-        self.setWindowTitle(s.NEW_TITLE)
+        self.saved: CampaignChanged | None = None
+        self.locked: dict[int, int] = dict(setup.results_by_class) if setup else {}
+        """Class id → results: classes that must stay in the campaign."""
+        self.setWindowTitle(s.EDIT_TITLE.format(name=setup.campaign.name) if setup
+                            else s.NEW_TITLE)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(560, 620)
         self.instruments: list[Instrument] = list_instruments()
@@ -86,7 +111,7 @@ class NewCampaignDialog(QDialog):
         self.selected = hint_label()
         self.error = error_label()
         self.buttons = QDialogButtonBox()
-        self.create_button = QPushButton(s.NEW_CREATE)
+        self.create_button = QPushButton(s.EDIT_SAVE if setup else s.NEW_CREATE)
         self.create_button.setDefault(True)
         self.buttons.addButton(self.create_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
@@ -110,6 +135,8 @@ class NewCampaignDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(hint_label(s.NEW_CLASSES))
+        if setup is not None:
+            layout.addWidget(hint_label(s.EDIT_CLASSES_HINT))
         layout.addLayout(picks)
         layout.addWidget(self.class_list, 1)
         layout.addWidget(self.selected)
@@ -125,8 +152,22 @@ class NewCampaignDialog(QDialog):
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         self._suggested = ""
+        if setup is not None:
+            self._prefill(setup)
         self._instrument_changed()
         ctx.query(self, list_classes, self._classes_loaded)
+
+    def _prefill(self, setup: CampaignSetup) -> None:
+        campaign = setup.campaign
+        self.instrument.setCurrentIndex(max(0, self.instrument.findData(campaign.instrument_code)))
+        self.instrument.setEnabled(False)
+        self.name.setText(campaign.name)
+        self.term.setCurrentIndex(max(0, self.term.findData(campaign.term)))
+        self._year = campaign.school_year
+        for edit, value in ((self.starts, campaign.starts_on), (self.ends, campaign.ends_on)):
+            edit.setMinimumDate(NO_DATE)
+            edit.setSpecialValueText(s.EDIT_NO_DATE)
+            edit.setDate(_qdate(value) if value is not None else NO_DATE)
 
     @property
     def current_instrument(self) -> Instrument:
@@ -134,15 +175,17 @@ class NewCampaignDialog(QDialog):
 
     def _instrument_changed(self) -> None:
         instrument = self.current_instrument
-        self.instrument_hint.setText(s.NEW_INSTRUMENT_HINT.format(
+        hint = s.NEW_INSTRUMENT_HINT.format(
             label=instrument.label, items=instrument.item_count, low=instrument.grade_min,
             high=instrument.grade_max,
-            texts=s.NEW_HAS_TEXTS if instrument.has_item_texts else s.NEW_NO_TEXTS))
+            texts=s.NEW_HAS_TEXTS if instrument.has_item_texts else s.NEW_NO_TEXTS)
+        self.instrument_hint.setText(hint if self.setup is None
+                                     else f"{hint}\n{s.EDIT_INSTRUMENT_FIXED}")
         self._suggest_name()
 
     def _suggest_name(self) -> None:
-        """Fill in a name until the teacher types their own."""
-        if self.name.text() not in ("", self._suggested):
+        """Fill in a name until the teacher types their own (never over a saved name)."""
+        if self.setup is not None or self.name.text() not in ("", self._suggested):
             return
         term = self.term.currentData() or 1
         year = self._year + (1 if term == 2 else 0)
@@ -153,6 +196,11 @@ class NewCampaignDialog(QDialog):
         self.name.setText(self._suggested)
 
     def _classes_loaded(self, classes: list[ClassRow]) -> None:
+        if self.setup is not None:
+            # A campaign's class may since have graduated: it is still one of its classes.
+            known = {row.id for row in classes}
+            classes = sorted([*classes, *(c for c in self.setup.classes if c.id not in known)],
+                             key=lambda c: (c.grade, c.number))
         self.classes = classes
         self.class_list.blockSignals(True)
         self.class_list.clear()
@@ -161,19 +209,31 @@ class NewCampaignDialog(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, row.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
+            if row.id in self.locked:
+                item.setText(s.EDIT_CLASS_LOCKED.format(name=row.name, students=row.students,
+                                                        results=self.locked[row.id]))
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+                item.setToolTip(s.EDIT_CLASSES_HINT)
             self.class_list.addItem(item)
         self.class_list.blockSignals(False)
+        if self.setup is not None:
+            self.check_classes({c.id for c in self.setup.classes})
         self.grade.clear()
         self.grade.addItem(s.NEW_GRADE_PICK, None)
         for grade in sorted({row.grade for row in classes}):
             self.grade.addItem(grade_display_name(grade), grade)
         self._show_selected()
 
+    def _check(self, i: int, checked: bool) -> None:
+        """Tick or untick a class; a class holding results stays ticked."""
+        checked = checked or self.classes[i].id in self.locked
+        self.class_list.item(i).setCheckState(
+            Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
     def _check_all(self, checked: bool) -> None:
-        state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
         self.class_list.blockSignals(True)
         for i in range(self.class_list.count()):
-            self.class_list.item(i).setCheckState(state)
+            self._check(i, checked)
         self.class_list.blockSignals(False)
         self._show_selected()
 
@@ -184,15 +244,14 @@ class NewCampaignDialog(QDialog):
         self.class_list.blockSignals(True)
         for i, row in enumerate(self.classes):
             if row.grade == grade:
-                self.class_list.item(i).setCheckState(Qt.CheckState.Checked)
+                self._check(i, True)
         self.class_list.blockSignals(False)
         self.grade.setCurrentIndex(0)
         self._show_selected()
 
     def check_classes(self, class_ids: set[int]) -> None:
         for i, row in enumerate(self.classes):
-            self.class_list.item(i).setCheckState(
-                Qt.CheckState.Checked if row.id in class_ids else Qt.CheckState.Unchecked)
+            self._check(i, row.id in class_ids)
 
     def selected_class_ids(self) -> list[int]:
         return [row.id for i, row in enumerate(self.classes)
@@ -203,21 +262,41 @@ class NewCampaignDialog(QDialog):
         students = sum(row.students for row in self.classes if row.id in chosen)
         self.selected.setText(s.NEW_SELECTED.format(classes=len(chosen), students=students))
 
+    def _date(self, edit: QDateEdit) -> date | None:
+        return None if self.setup is not None and edit.date() == NO_DATE \
+            else _pydate(edit.date())
+
     def submit(self) -> None:
         class_ids = self.selected_class_ids()
-        starts, ends = _pydate(self.starts.date()), _pydate(self.ends.date())
+        starts, ends = self._date(self.starts), self._date(self.ends)
         if not class_ids:
             self.error.setText(s.NEW_NEED_CLASS)
             return
-        if ends < starts:
+        if starts is not None and ends is not None and ends < starts:
             self.error.setText(s.NEW_DATES_ORDER)
             return
         self.error.clear()
         name, code, term = self.name.text(), self.current_instrument.code, self.term.currentData()
         self.create_button.setEnabled(False)
+        if self.setup is not None:
+            campaign_id = self.setup.campaign.id
+            self.ctx.mutate(self, lambda store, _p: update_campaign(
+                store, campaign_id, name=name, class_ids=class_ids, term=term,
+                starts_on=starts, ends_on=ends), self._saved, label=s.EDIT_SAVING,
+                on_failure=self._failed)
+            return
         self.ctx.mutate(self, lambda store, _p: create_campaign(
             store, name, code, class_ids, term=term, starts_on=starts, ends_on=ends),
             self._created, label=s.NEW_CREATING, on_failure=self._failed)
+
+    def _saved(self, changed: CampaignChanged) -> None:
+        self.saved = changed
+        text = s.EDIT_DONE.format(name=changed.campaign.name)
+        if changed.students_added or changed.students_removed:
+            text += s.EDIT_DONE_STUDENTS.format(added=changed.students_added,
+                                                removed=changed.students_removed)
+        messages.inform(self.parentWidget(), strings.APP_TITLE, text)
+        self.accept()
 
     def _created(self, row: CampaignRow) -> None:
         self.created = row

@@ -1,6 +1,9 @@
 """筛查测评: the campaigns (测评批次) with their completion, and the way into every
-screening task — new campaign, import, answer-sheet entry, self-administration,
-results and the participation list.
+screening task — new campaign, edit or delete one, import, answer-sheet entry,
+self-administration, results and the participation list.
+
+「删除批次」 is offered only for a campaign without results (a stored result is a record
+of what happened); its disabled button says why, and deleting asks first.
 
 Each task opens in its own dialog so the idle lock can close it with everything it
 shows. The page reloads its lists when a broadcast says that campaigns, results or
@@ -18,18 +21,30 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from app.services.campaigns import CampaignRow, ClassCompletion, class_completion, list_campaigns
+from app.services.campaigns import (
+    CampaignChanged,
+    CampaignDeleted,
+    CampaignRow,
+    CampaignSetup,
+    ClassCompletion,
+    campaign_setup,
+    class_completion,
+    delete_campaign,
+    list_campaigns,
+)
 from app.services.screening_entry import AnswersSaved, ParticipationChanged
 from app.services.screening_import import ScreeningChanges
+from app.ui import messages, strings
 from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.screening import strings as s
-from app.ui.screening.campaign_dialog import NewCampaignDialog
+from app.ui.screening.campaign_dialog import CampaignDialog
 from app.ui.screening.entry_dialog import AnswerEntryDialog
 from app.ui.screening.import_dialog import ImportDialog
 from app.ui.screening.kiosk_launch import KioskLaunchDialog
@@ -45,7 +60,8 @@ from app.ui.screening.participation_dialog import ParticipationDialog
 from app.ui.screening.results_dialog import ResultsDialog
 from app.ui.store_context import StoreContext
 
-CAMPAIGN_CHANGES = (CampaignRow, ScreeningChanges, AnswersSaved, ParticipationChanged)
+CAMPAIGN_CHANGES = (CampaignRow, CampaignChanged, CampaignDeleted, ScreeningChanges,
+                    AnswersSaved, ParticipationChanged)
 
 
 class ScreeningPage(QWidget):
@@ -70,19 +86,26 @@ class ScreeningPage(QWidget):
         self.completion_title = QLabel(s.PICK_CAMPAIGN)
         self.completion_title.setStyleSheet("font-weight: bold;")
         self.new_button = QPushButton(s.NEW_CAMPAIGN)
+        self.edit_button = QPushButton(s.EDIT_CAMPAIGN)
+        self.edit_button.setToolTip(s.EDIT_TIP)
+        self.delete_button = QPushButton(s.DELETE_CAMPAIGN)
         self.import_button = QPushButton(s.IMPORT)
         self.entry_button = QPushButton(s.ENTRY)
         self.kiosk_button = QPushButton(s.KIOSK)
         self.results_button = QPushButton(s.RESULTS)
         self.participation_button = QPushButton(s.PARTICIPATION)
-        self.campaign_buttons = (self.import_button, self.entry_button, self.kiosk_button,
-                                 self.results_button, self.participation_button)
+        self.campaign_buttons = (self.edit_button, self.import_button, self.entry_button,
+                                 self.kiosk_button, self.results_button,
+                                 self.participation_button)
 
         actions = QHBoxLayout()
         actions.addWidget(self.search, 2)
         actions.addStretch(1)
         actions.addWidget(self.new_button)
-        for button in self.campaign_buttons[:-1]:
+        actions.addWidget(self.edit_button)
+        actions.addWidget(self.delete_button)
+        actions.addSpacing(12)
+        for button in self.campaign_buttons[1:-1]:
             actions.addWidget(button)
         upper = QWidget()
         upper_layout = QVBoxLayout(upper)
@@ -111,6 +134,8 @@ class ScreeningPage(QWidget):
         self.view.doubleClicked.connect(lambda _index: self.open_results())
         self.completion_view.doubleClicked.connect(self._class_double_clicked)
         self.new_button.clicked.connect(self.new_campaign)
+        self.edit_button.clicked.connect(self.edit_campaign)
+        self.delete_button.clicked.connect(self.delete_campaign)
         self.import_button.clicked.connect(self.open_import)
         self.entry_button.clicked.connect(lambda: self.open_entry())
         self.kiosk_button.clicked.connect(lambda: self.open_kiosk())
@@ -166,9 +191,13 @@ class ScreeningPage(QWidget):
                                  or needle in instrument_name(r.instrument_code).lower())
 
     def _enable_buttons(self) -> None:
-        chosen = self.selected_campaign() is not None
+        campaign = self.selected_campaign()
         for button in self.campaign_buttons:
-            button.setEnabled(chosen)
+            button.setEnabled(campaign is not None)
+        has_results = campaign is not None and campaign.done > 0
+        self.delete_button.setEnabled(campaign is not None and not has_results)
+        self.delete_button.setToolTip(s.DELETE_LOCKED_TIP.format(done=campaign.done)
+                                      if has_results else s.DELETE_TIP)
 
     def _campaign_changed(self) -> None:
         campaign = self.selected_campaign()
@@ -209,11 +238,52 @@ class ScreeningPage(QWidget):
         dialog.show()
         return dialog
 
-    def new_campaign(self) -> NewCampaignDialog:
-        dialog = NewCampaignDialog(self.ctx, self)
+    def new_campaign(self) -> CampaignDialog:
+        dialog = CampaignDialog(self.ctx, self)
         dialog.accepted.connect(lambda: self._remember(dialog.created))
         dialog.open()
         return dialog
+
+    def edit_campaign(self) -> None:
+        """Read the campaign's classes and results per class, then open the prefilled form."""
+        campaign = self.selected_campaign()
+        if campaign is None:
+            return
+        campaign_id = campaign.id
+        self.ctx.query(self, lambda store: campaign_setup(store, campaign_id),
+                       self._open_editor, label=s.EDIT_LOADING)
+
+    def _open_editor(self, setup: CampaignSetup) -> CampaignDialog:
+        dialog = CampaignDialog(self.ctx, self, setup)
+        dialog.open()
+        return dialog
+
+    def delete_campaign(self) -> QMessageBox | None:
+        """Ask first; a campaign with results is explained, not offered."""
+        campaign = self.selected_campaign()
+        if campaign is None:
+            return None
+        if campaign.done:
+            return messages.warn(self, s.DELETE_TITLE,
+                                 s.DELETE_LOCKED_TIP.format(done=campaign.done))
+        box = QMessageBox(QMessageBox.Icon.Warning, s.DELETE_TITLE,
+                          s.DELETE_CONFIRM.format(name=campaign.name),
+                          QMessageBox.StandardButton.NoButton, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        confirm = box.addButton(s.DELETE_BUTTON, QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(box.addButton(strings.CANCEL, QMessageBox.ButtonRole.RejectRole))
+        campaign_id, name = campaign.id, campaign.name
+        confirm.clicked.connect(lambda: self._delete(campaign_id, name))
+        box.open()
+        return box
+
+    def _delete(self, campaign_id: int, name: str) -> None:
+        self.ctx.mutate(self, lambda store, _p: delete_campaign(store, campaign_id),
+                        lambda _deleted: self._deleted(name), label=s.DELETING)
+
+    def _deleted(self, name: str) -> None:
+        self._selected_id = None
+        messages.inform(self, strings.APP_TITLE, s.DELETE_DONE.format(name=name))
 
     def _remember(self, created: CampaignRow | None) -> None:
         if created is not None:

@@ -61,6 +61,37 @@ NEW_DONE = "已建立测评批次“{name}”，应测 {due} 人。"
 NEW_DEFAULT_NAME = "{year}{season} {short}"
 SEASONS = {1: "秋季", 2: "春季"}
 
+# edit and delete a campaign
+EDIT_CAMPAIGN = "编辑批次…"
+DELETE_CAMPAIGN = "删除批次…"
+EDIT_TITLE = "编辑测评批次：{name}"
+EDIT_LOADING = "正在读取批次设置…"
+EDIT_INSTRUMENT_FIXED = "建立后不能更换量表：已有的结果按这个量表计分。"
+EDIT_NO_DATE = "（未填）"
+EDIT_CLASSES_HINT = (
+    "加选班级会把该班在读学生加入应测名单；取消班级会删去该班学生的参测记录。"
+    "已有测评结果的班级不能取消（结果是已发生的记录）。"
+)
+EDIT_CLASS_LOCKED = "{name}（{students} 人，已有 {results} 份结果，不能取消）"
+EDIT_SAVE = "保存修改"
+EDIT_SAVING = "正在保存测评批次…"
+EDIT_DONE = "已保存测评批次“{name}”。"
+EDIT_DONE_STUDENTS = "应测名单新增 {added} 人，移出 {removed} 人。"
+EDIT_TIP = "修改所选批次的名称、学期、日期或参测班级"
+DELETE_TIP = "删除所选批次（只有还没有任何测评结果的批次可以删除）"
+DELETE_LOCKED_TIP = (
+    "本批次已有 {done} 份测评结果，不能删除：结果是已发生的记录。"
+    "名称、日期或班级有误，请用“编辑批次…”改正。"
+)
+DELETE_TITLE = "删除测评批次"
+DELETE_CONFIRM = (
+    "确定删除测评批次“{name}”吗？\n\n本批次还没有任何测评结果。删除后，批次和它的参测名单"
+    "（含请假、免测等标记）一并删除，不能撤销。"
+)
+DELETE_BUTTON = "删除批次"
+DELETING = "正在删除测评批次…"
+DELETE_DONE = "已删除测评批次“{name}”。"
+
 # participation
 PART_TITLE = "参测名单：{name}"
 PART_CLASS = "班级："
