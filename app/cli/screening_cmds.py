@@ -1,4 +1,4 @@
-"""screening list / import / results."""
+"""screening list / import / results / delete."""
 
 from __future__ import annotations
 
@@ -13,7 +13,12 @@ from app.instruments import WARNING_LABELS, load_instrument
 from app.instruments.model import TOTAL
 from app.labels import GENDERS, SHEET_STATUSES, label
 from app.services import audit
-from app.services.campaigns import create_campaign, find_campaign, list_campaigns
+from app.services.campaigns import (
+    create_campaign,
+    delete_campaign,
+    find_campaign,
+    list_campaigns,
+)
 from app.services.screening_import import apply_screening_import, preview_screening_import
 from app.services.screening_results import campaign_results
 from app.store.handle import Store
@@ -44,6 +49,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=("csv",), default="csv")
     p.add_argument("--out", type=Path, default=None)
     p.set_defaults(handler=_results)
+
+    p = screening.add_parser("delete", help="删除没有任何结果的测评批次（如名称打错时新建的）")
+    add_db_args(p)
+    p.add_argument("--campaign", required=True, help="测评批次名称")
+    p.set_defaults(handler=_delete)
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -112,6 +122,14 @@ def _results(args: argparse.Namespace) -> int:
                          " ".join(str(i) for i in r.critical),
                          label(WARNING_LABELS, r.warning)])
     write_text_output(buf.getvalue(), args.out)
+    return 0
+
+
+def _delete(args: argparse.Namespace) -> int:
+    with open_db(args) as store:
+        campaign = find_campaign(store, args.campaign)
+        delete_campaign(store, campaign.id)
+    print(f"已删除测评批次“{campaign.name}”。")
     return 0
 
 

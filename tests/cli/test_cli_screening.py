@@ -1,5 +1,6 @@
 """`qingxin screening results`: the CSV of a campaign's scores is an export of students'
-data, so it is audited like the GUI's Excel export and `roster list --format csv`."""
+data, so it is audited like the GUI's Excel export and `roster list --format csv`.
+`qingxin screening delete` removes only a campaign without results."""
 
 from __future__ import annotations
 
@@ -57,3 +58,16 @@ def test_unknown_campaign_exports_nothing_and_records_nothing(db, capsys):
     assert main(["screening", "results", "--db", str(path), "--campaign", "没有这个"]) == 2
     assert "找不到测评批次" in capsys.readouterr().err
     assert _exports(path) == []
+
+
+def test_delete_only_an_empty_campaign(db, capsys):
+    path, _, _ = db
+    args = ["screening", "delete", "--db", str(path), "--campaign"]
+    assert main([*args, "2026秋 PHQ-9"]) == 2
+    assert "已有 3 份测评结果，不能删除" in capsys.readouterr().err
+    with unlock(path, "admin", TEST_PASSWORD) as store:
+        create_campaign(store, "打错的名字", "phq9")
+    assert main([*args, "打错的名字"]) == 0
+    assert "已删除测评批次“打错的名字”" in capsys.readouterr().out
+    assert main(["screening", "list", "--db", str(path)]) == 0
+    assert "打错的名字" not in capsys.readouterr().out
