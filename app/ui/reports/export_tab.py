@@ -57,7 +57,7 @@ def selectable(label: QLabel) -> QLabel:
 
 
 class ExportTab(QWidget):
-    def __init__(self, ctx: StoreContext, today: date | None = None) -> None:
+    def __init__(self, ctx: StoreContext) -> None:
         super().__init__()
         self.ctx = ctx
         self.preview: ExportPreview | None = None
@@ -65,7 +65,7 @@ class ExportTab(QWidget):
         self.period.setEditable(True)
         self.period.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.period.setMinimumWidth(220)
-        current, previous = recent_periods(today or date.today())
+        current, previous = recent_periods(date.today())
         self.period.addItem(texts.PERIOD_CURRENT.format(period=current), current)
         self.period.addItem(texts.PERIOD_PREVIOUS.format(period=previous), previous)
         self.preview_button = QPushButton(texts.PREVIEW)

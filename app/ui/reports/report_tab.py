@@ -212,11 +212,12 @@ class ReportTab(QWidget):
         self.campaign.setCurrentIndex(self.campaign.findData(campaign_id))
 
     def _campaign_changed(self) -> None:
+        """Load the campaign's grades and classes. On a reload of the same campaign the
+        combos keep their choice while the new counts load."""
         campaign_id = self.campaign.currentData()
-        if self._choices is not None and self._choices.campaign_id == campaign_id:
-            return
-        self._choices = None
-        self._fill_scopes()
+        if self._choices is not None and self._choices.campaign_id != campaign_id:
+            self._choices = None
+            self._fill_scopes()  # another campaign's classes must not stay on offer
         if campaign_id is not None:
             self.ctx.query(self, lambda store: load_scope_choices(store, campaign_id),
                            self._scopes_loaded, label=None)

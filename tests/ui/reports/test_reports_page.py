@@ -60,6 +60,13 @@ def test_campaigns_with_results_and_their_scopes(qtbot, screened: Screened, stor
     idle(qtbot)
     assert [tab.grade.itemData(i) for i in range(tab.grade.count())] == [7, 8, 9]
     assert tab.klass.count() == 6
+    tab.klass.setCurrentIndex(3)
+    tab.class_radio.setChecked(True)
+    chosen = tab.klass.currentData()
+    page.ctx.changed.emit(object())  # a change elsewhere reloads the lists …
+    idle(qtbot)
+    assert tab.campaign.currentData() == school.phq  # … and keeps the teacher's choice
+    assert tab.class_radio.isChecked() and tab.klass.currentData() == chosen
 
 
 def test_group_report_for_a_class(qtbot, screened: Screened, store, tmp_path, monkeypatch):
