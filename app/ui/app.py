@@ -1,10 +1,17 @@
 """The GUI entry point: `run(argv)`, called by `qingxin gui` (app.cli) and the installer's
 launcher.
 
-Options: `--db PATH` (default: app.paths.default_db_path()), `--lock-minutes N` (idle
-auto-lock, default 10), and `--screenshot PNG`, which signs in with `--user` and the
-QINGXIN_PASSWORD environment variable, saves the main window as an image and exits —
-for a machine without a display (QT_QPA_PLATFORM=offscreen) and for the docs.
+The deployment file is read once, here, before any window: a broken one stops the
+program with a message naming the file and the key (exit code 2), because a school
+working under half its district's policy is worse than one that does not start. What
+it says then holds for the whole run (StoreContext.deployment).
+
+Options: `--db PATH` (default: app.paths.default_db_path(), where the deployment's
+`[app] data_dir` applies), `--lock-minutes N` (idle auto-lock; default the deployment's
+`[app] auto_lock_minutes`, 10 without one), and `--screenshot PNG`, which signs in with
+`--user` and the QINGXIN_PASSWORD environment variable, saves the main window as an
+image and exits — for a machine without a display (QT_QPA_PLATFORM=offscreen) and for
+the docs.
 """
 
 from __future__ import annotations
@@ -19,12 +26,12 @@ from types import TracebackType
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.deployment import Deployment, load_deployment
 from app.errors import QingxinError
 from app.paths import default_db_path, keyslot_path
 from app.services.auth import unlock
 from app.ui import messages, strings, workers
 from app.ui.fonts import install_chinese_translation, use_shipped_font
-from app.ui.idle import DEFAULT_IDLE_MINUTES
 from app.ui.shell import Shell, database_state
 
 SCREENSHOT_POLL_MS = 100
@@ -34,8 +41,8 @@ EXIT_STORE_PROBLEM = 4
 def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
     parser = argparse.ArgumentParser(prog="qingxin gui", description="青心 图形界面")
     parser.add_argument("--db", type=Path, default=None, help="数据库文件（默认在用户数据目录）")
-    parser.add_argument("--lock-minutes", type=float, default=DEFAULT_IDLE_MINUTES,
-                        help="无操作多少分钟后自动锁定")
+    parser.add_argument("--lock-minutes", type=float, default=None,
+                        help="无操作多少分钟后自动锁定（默认取部署文件，未设为 10）")
     parser.add_argument("--screenshot", type=Path, default=None,
                         help="登录（QINGXIN_PASSWORD）后把主窗口保存为 PNG 并退出")
     parser.add_argument("--user", default="admin", help="--screenshot 使用的用户名")
@@ -60,28 +67,49 @@ def _show_unexpected(kind: type[BaseException], exc: BaseException,
 
 
 def run(argv: Sequence[str] | None = None) -> int:
+    shell = launch(argv)
+    if isinstance(shell, int):
+        return shell
+    return QApplication.exec()
+
+
+def launch(argv: Sequence[str] | None = None) -> Shell | int:
+    """Everything before the event loop: the application, the deployment, the first
+    window. Returns the shell on screen, or the exit code when there is nothing to run
+    (a broken deployment file, an incomplete database, a screenshot taken)."""
     args, qt_args = parse_args(sys.argv[1:] if argv is None else argv)
-    db_path: Path = args.db or default_db_path()
     app = QApplication.instance() or QApplication(["qingxin", *qt_args])
     assert isinstance(app, QApplication)
     prepare_application(app)
     app.setQuitOnLastWindowClosed(False)
+    try:
+        deployment = load_deployment()
+    except QingxinError as err:
+        if args.screenshot is not None:
+            print(f"错误：{err.message}", file=sys.stderr)
+        else:
+            QMessageBox.critical(None, strings.APP_TITLE,
+                                 strings.DEPLOY_INVALID.format(message=err.message))
+        return err.exit_code
+    db_path: Path = args.db or default_db_path(deployment.data_dir)
+    minutes = deployment.auto_lock_minutes if args.lock_minutes is None else args.lock_minutes
     if args.screenshot is not None:
-        return _screenshot(app, db_path, args.user, args.screenshot)
+        return _screenshot(app, db_path, deployment, args.user, args.screenshot)
     if database_state(db_path) == "incomplete":
         missing = keyslot_path(db_path) if db_path.exists() else db_path
         QMessageBox.critical(None, strings.APP_TITLE, strings.DB_INCOMPLETE.format(
             folder=db_path.parent, missing=missing.name))
         return EXIT_STORE_PROBLEM
     sys.excepthook = _show_unexpected
-    shell = Shell(db_path, int(args.lock_minutes * 60_000))
+    shell = Shell(db_path, int(minutes * 60_000), deployment)
     shell.start()
-    return app.exec()
+    return shell
 
 
-def _screenshot(app: QApplication, db_path: Path, username: str, png: Path) -> int:
+def _screenshot(app: QApplication, db_path: Path, deployment: Deployment, username: str,
+                png: Path) -> int:
     password = os.environ.get("QINGXIN_PASSWORD", "")
-    shell = Shell(db_path)
+    shell = Shell(db_path, deployment=deployment)
     try:
         store = unlock(db_path, username, password)
     except QingxinError as err:

@@ -3,10 +3,13 @@
 Staff land on 预警与转介, whose first tab is today's due and overdue work (the home
 screen the warning network asks for). Which pages exist depends on the signed-in role:
 a 班主任 gets the student list (the service restricts it to their class) and their own
-account; user management and the audit log are the admin's. Locking (idle timeout,
-the 锁定 button, Ctrl+L) waits for running background work, closes every open dialog,
-clears every model, hides the window and closes the Store; `attach` with a new Store
-restores the views, rebuilding them only if a different user signed in.
+account; user management and the audit log are the admin's; staff also get 备份与恢复
+and 部署与密钥 under 设置, and a yellow bar above the pages after login when a backup is
+due. Locking (idle timeout, the 锁定 button, Ctrl+L) waits for running background work,
+closes every open dialog, clears every model, hides the window and closes the Store;
+`attach` with a new Store restores the views, rebuilding them only if a different user
+signed in. A restore asked for on the backup tab goes up to the Shell
+(`restore_requested`), which releases the Store the same way before replacing the file.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QStackedWidget,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -39,6 +43,10 @@ from app.ui.casefile.warnings_page import WarningsPage
 from app.ui.idle import DEFAULT_IDLE_MINUTES, IdleWatcher
 from app.ui.reports.reports_page import ReportsPage
 from app.ui.screening.campaign_page import ScreeningPage
+from app.ui.settings import texts as settings_texts
+from app.ui.settings.backup_tab import BackupTab
+from app.ui.settings.deployment_tab import DeploymentTab
+from app.ui.settings.reminder_bar import BackupReminderBar
 from app.ui.store_context import StoreContext
 from app.ui.students_page import StudentsPage
 from app.ui.users_page import UsersPage
@@ -86,6 +94,7 @@ class SettingsPage(QTabWidget):
 class MainWindow(QMainWindow):
     locked = Signal(str)  # the username that was signed in, to prefill the lock screen
     closed = Signal()
+    restore_requested = Signal(object)  # a RestoreRequest, for Shell.restore
 
     def __init__(self, ctx: StoreContext,
                  idle_ms: int = DEFAULT_IDLE_MINUTES * 60_000) -> None:
@@ -98,11 +107,17 @@ class MainWindow(QMainWindow):
         self.nav.setStyleSheet(NAV_STYLE)
         self.stack = QStackedWidget()
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.reminder = BackupReminderBar(ctx)
+        self.reminder.backup_requested.connect(self.open_backup_tab)
         central = QWidget()
-        row = QHBoxLayout(central)
-        row.setContentsMargins(0, 0, 0, 0)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.reminder)
+        row = QHBoxLayout()
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
+        column.addLayout(row, 1)
         self.setCentralWidget(central)
         self.user_label = QLabel()
         self.lock_button = QPushButton(strings.LOCK_NOW)
@@ -118,6 +133,8 @@ class MainWindow(QMainWindow):
         self.ctx.changed.connect(self._broadcast)
         self.pages: list[Page] = []
         self.students_page: StudentsPage | None = None
+        self.settings_page: SettingsPage | None = None
+        self.backup_tab: BackupTab | None = None
         self._user: CurrentUser | None = None
 
     def attach(self, store: Store) -> None:
@@ -129,6 +146,8 @@ class MainWindow(QMainWindow):
             name=store.user.display_name, role=label(ROLES, store.user.role)))
         for page in self.pages:
             page.reload()
+        if store.user.role in STAFF:
+            self.reminder.check()
         self.idle.start()
         self.show()
 
@@ -143,20 +162,30 @@ class MainWindow(QMainWindow):
         staff = user.role in STAFF
         self.students_page = StudentsPage(self.ctx, can_manage=staff,
                                           own_class_only=not staff)
-        account = AccountPage(self.ctx, max(1, self.idle.timeout_ms // 60_000))
+        idle_minutes = max(1, self.idle.timeout_ms // 60_000)
+        account = AccountPage(self.ctx, idle_minutes)
         account.lock_requested.connect(self.lock)
         settings_tabs: list[tuple[str, QWidget]] = [(strings.SETTINGS_ACCOUNT_TAB, account)]
+        self.backup_tab = None
+        if staff:
+            self.backup_tab = BackupTab(self.ctx, can_restore=user.role == "admin")
+            self.backup_tab.restore_requested.connect(self.restore_requested)
+            settings_tabs.append((settings_texts.BACKUP_TAB, self.backup_tab))
         if user.role == "admin":
             users = UsersPage(self.ctx, self.students_page.model.classes)
             self.students_page.model.modelReset.connect(users.refresh_class_names)
             settings_tabs += [(strings.SETTINGS_USERS_TAB, users),
                               (strings.SETTINGS_AUDIT_TAB, AuditPage(self.ctx))]
+        if staff:
+            settings_tabs.append((settings_texts.DEPLOYMENT_TAB,
+                                  DeploymentTab(self.ctx, idle_minutes)))
+        self.settings_page = SettingsPage(settings_tabs)
         entries: list[tuple[str, QWidget]] = [(strings.NAV_STUDENTS, self.students_page)]
         if staff:
             entries += [(strings.NAV_SCREENING, ScreeningPage(self.ctx)),
                         (strings.NAV_WARNINGS, WarningsPage(self.ctx)),
                         (strings.NAV_REPORTS, ReportsPage(self.ctx))]
-        entries.append((strings.NAV_SETTINGS, SettingsPage(settings_tabs)))
+        entries.append((strings.NAV_SETTINGS, self.settings_page))
         self.pages = [page for _title, page in entries if isinstance(page, Page)]
         for title, page in entries:
             self.nav.addItem(title)
@@ -170,6 +199,13 @@ class MainWindow(QMainWindow):
         if items:
             self.nav.setCurrentItem(items[0])
 
+    def open_backup_tab(self) -> None:
+        """The reminder bar's 「立即备份」: 设置 → 备份与恢复."""
+        if self.settings_page is None or self.backup_tab is None:
+            return
+        self.show_area(strings.NAV_SETTINGS)
+        self.settings_page.setCurrentWidget(self.backup_tab)
+
     def _broadcast(self, change: object) -> None:
         for page in self.pages:
             page.on_changed(change)
@@ -181,15 +217,26 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(strings.LOCKING_DEFERRED, BUSY_RETRY_MS)
             QTimer.singleShot(BUSY_RETRY_MS, self, self.lock)
             return
+        username = self.release_store()
+        if username is not None:
+            self.locked.emit(username)
+
+    def release_store(self) -> str | None:
+        """What locking does, without asking for the login: stop the idle clock, close
+        every dialog, clear every view, hide, close the Store. Returns who was signed
+        in, or None if nobody was. The caller has made sure no work is running."""
+        if self.ctx.store is None:
+            return None
         self.idle.stop()
         self._close_dialogs()
         for page in self.pages:
             page.clear()
+        self.reminder.clear()
         self.hide()
         store, self.ctx.store = self.ctx.store, None
         username = store.user.username
         auth.lock(store)
-        self.locked.emit(username)
+        return username
 
     @staticmethod
     def _close_dialogs() -> None:

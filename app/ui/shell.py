@@ -3,21 +3,36 @@
 The main window lives for the whole run; the Store does not. Login and the lock screen
 are the same dialog, and closing it (or the wizard before it finished) quits, since
 nothing can be shown without an unlocked Store.
+
+A restore from a backup is run here, because it moves between those windows: the main
+window is locked as on idle (dialogs closed, views cleared, Store closed), the backup
+is put in place on a worker (restore.restore_backup, as `qingxin restore` does), and
+the login comes back, over a box saying what happened — the key slots are now the
+backup's, so everyone signs in again with a password valid when it was made.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from app.deployment import Deployment
 from app.paths import keyslot_path
+from app.services.restore import restore_backup
+from app.ui import messages, workers
 from app.ui.idle import DEFAULT_IDLE_MINUTES
 from app.ui.login import LoginDialog
 from app.ui.main_window import MainWindow
+from app.ui.settings import texts
+from app.ui.settings.restore_dialog import RestoreRequest, restored_summary
 from app.ui.setup_wizard import SetupWizard
 from app.ui.store_context import StoreContext
+from app.ui.workers import Op, run_op
+
+RESTORE_RETRY_MS = 200
 
 
 def database_state(db_path: Path) -> str:
@@ -29,13 +44,15 @@ def database_state(db_path: Path) -> str:
 
 
 class Shell(QObject):
-    def __init__(self, db_path: Path, idle_ms: int = DEFAULT_IDLE_MINUTES * 60_000) -> None:
+    def __init__(self, db_path: Path, idle_ms: int = DEFAULT_IDLE_MINUTES * 60_000,
+                 deployment: Deployment | None = None) -> None:
         super().__init__()
         self.db_path = db_path
-        self.ctx = StoreContext()
+        self.ctx = StoreContext(deployment=deployment)
         self.window = MainWindow(self.ctx, idle_ms)
         self.window.locked.connect(self._locked)
         self.window.closed.connect(QApplication.quit)
+        self.window.restore_requested.connect(self.restore)
         self.front: QWidget | None = None  # the wizard or login dialog on screen, if any
 
     def start(self) -> QWidget:
@@ -59,6 +76,36 @@ class Shell(QObject):
 
     def _locked(self, username: str) -> None:
         self.show_login(username, locked=True)
+
+    def restore(self, request: RestoreRequest) -> Op | None:
+        """Lock, restore on a worker, then the login. Waits for running work first
+        (the check that let the request through is still finishing)."""
+        if workers.busy():
+            self.window.statusBar().showMessage(texts.RESTORE_WAITING, RESTORE_RETRY_MS * 5)
+            QTimer.singleShot(RESTORE_RETRY_MS, self, lambda: self.restore(request))
+            return None
+        username = self.window.release_store()
+        if username is None:
+            return None
+        db_path = self.db_path
+        said: list[Callable[[QWidget], object]] = []  # the box to show over the login
+        op = run_op(None, lambda progress: restore_backup(
+            db_path, request.backup, request.secret, request.allow_other_database, progress),
+            lambda result: said.append(lambda parent: messages.inform(
+                parent, texts.RESTORED_TITLE, restored_summary(request, result))),
+            label=texts.RESTORING, cancellable=True,
+            on_failure=lambda exc: said.append(lambda parent: messages.warn(
+                parent, texts.RESTORE_FAILED_TITLE,
+                texts.RESTORE_FAILED.format(message=exc.message))))
+        op.finished.connect(lambda: self._after_restore(username, said))
+        return op
+
+    def _after_restore(self, username: str, said: list[Callable[[QWidget], object]]) -> None:
+        """Back to the login whatever happened (after a bug too, whose box is shown
+        already): the database is closed either way."""
+        dialog = self.show_login(username, locked=True)
+        for say in said:
+            say(dialog)
 
     def _front(self, widget: QWidget) -> None:
         if self.front is not None:

@@ -11,6 +11,10 @@ DB_INCOMPLETE = (
     "{folder} 中的青心数据库不完整：缺少 {missing}。\n"
     "数据库文件和密钥文件（.keys）必须放在一起。请从备份恢复，或联系区县技术支持。"
 )
+DEPLOY_INVALID = (
+    "{message}\n\n部署文件由区教育局信息中心提供。青心不会在部署设置有误时启动，"
+    "以免按不完整的设置工作。请把这条提示告诉区县技术支持，改正部署文件后再打开青心。"
+)
 
 # workers / error dialogs
 WORKING = "正在处理…"
