@@ -23,7 +23,7 @@ from app.services.campaigns import find_campaign
 from app.services.casefile import find_student
 from app.services.district_aggregate import collect
 from app.services.district_export import ExportPreview, preview_export, seal_export
-from app.services.district_workbook import district_workbook
+from app.services.district_workbook import district_workbook, key_list_workbook
 from app.services.progress import Progress
 from app.services.school_keys import school_public_key, school_signing_key
 
@@ -76,7 +76,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--school-keys", type=Path, required=True,
                    help="已登记的学校公钥目录（<学校代码>.json）")
     p.add_argument("--period", default=None, help="要求的学期（默认取第一个文件的学期）")
-    p.add_argument("--out", type=Path, required=True, help="汇总表（.xlsx）")
+    p.add_argument("--out", type=Path, required=True, help="汇总表（.xlsx，只含人数）")
+    p.add_argument("--key-list-out", type=Path, default=None,
+                   help="另存各校逐人报送的重点学生名单（.xlsx，含学生记录，须按名单规定保管）")
     p.add_argument("--passphrase-env", metavar="VAR", default=None,
                    help="区级私钥口令所在的环境变量名")
     p.set_defaults(handler=_aggregate)
@@ -161,6 +163,13 @@ def _school_key(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as err:
+        raise BadInputError(f"无法写入 {path}。", detail=type(err).__name__) from None
+
+
 def _aggregate(args: argparse.Namespace) -> int:
     if not args.school_keys.is_dir():
         raise BadInputError(f"找不到学校公钥目录 {args.school_keys}。")
@@ -168,16 +177,17 @@ def _aggregate(args: argparse.Namespace) -> int:
     collected = collect(args.files, district_key, args.school_keys, args.period)
     for refusal in collected.refused:
         print(f"已拒绝 {refusal.file}：{refusal.reason}", file=sys.stderr)
-    try:
-        args.out.write_bytes(district_workbook(collected, datetime.now(UTC)))
-    except OSError as err:
-        raise BadInputError(f"无法写入 {args.out}。", detail=type(err).__name__) from None
+    _write(args.out, district_workbook(collected, datetime.now(UTC)))
     print(f"已汇总 {len(collected.accepted)} 所学校（学期 {collected.period or '—'}），"
           f"拒绝 {len(collected.refused)} 个文件：{args.out}")
     listed = [s for s in collected.accepted if s.key_list]
-    if listed:
+    students = sum(len(s.key_list) for s in listed)
+    if args.key_list_out is not None:
+        _write(args.key_list_out, key_list_workbook(collected, datetime.now(UTC)))
         named = sum(len(s.key_list) for s in listed if s.key_students == "named")
-        print(f"“重点学生名单”工作表含 {len(listed)} 所学校 "
-              f"{sum(len(s.key_list) for s in listed)} 名学生的逐人记录（其中实名 {named} 人），"
-              "请按区里对重点学生名单的规定保管。")
+        print(f"重点学生名单：{len(listed)} 所学校 {students} 名学生的逐人记录"
+              f"（其中实名 {named} 人）：{args.key_list_out}，请按区里对重点学生名单的规定保管。")
+    elif listed:
+        print(f"{len(listed)} 所学校逐人报送了 {students} 名重点学生；汇总表只含人数。"
+              "需要全区名单时加 --key-list-out 文件。")
     return 1 if collected.refused else 0

@@ -1,11 +1,17 @@
-"""The district summary workbook: per-school rows, then district totals.
+"""The district summary workbook (per-school rows, then district totals) and, apart from
+it, the district's merged key-student list.
 
-Layout (docs/DISTRICT_EXPORT.md): 说明 · 学校清单 (every file, accepted or refused with
-its reason) · 参测情况 · one 分级 sheet per instrument (a block per scale: schools'
+Summary layout (docs/DISTRICT_EXPORT.md): 说明 · 学校清单 (every file, accepted or refused
+with its reason) · 参测情况 · one 分级 sheet per instrument (a block per scale: schools'
 whole-school rows, the district total, and the district by gender and grade) · 筛查建议预警
-· 预警等级人数 · 转介情况 · 与上次比较 · 重点学生名单 (each school's mode and level counts,
-then every listed student, school by school). A total that includes a suppressed cell is written
-"≥N" (N = the known counts plus one for each "<5"), never a guess.
+· 预警等级人数 · 转介情况 · 与上次比较 · 重点学生报送情况 (each school's mode, level counts and
+list size — counts only). A total that includes a suppressed cell is written "≥N" (N = the
+known counts plus one for each "<5"), never a guess.
+
+The students the schools list (by code, or by name where the policy says so) go to a
+separate workbook (`key_list_workbook`), written only when asked for: the summary is the
+file that travels — to the bureau's leaders, into reports — and must never carry a
+student's row; the list is kept like the schools' own lists.
 """
 
 from __future__ import annotations
@@ -224,17 +230,10 @@ def _simple(ws: Worksheet, subs: Sequence[Submission], code: str, keys: Sequence
     _widths(ws, [14, 24, 26])
 
 
-def _key_students(ws: Worksheet, subs: Sequence[Submission]) -> None:
-    """Two tables: one row per school saying how it reports key students (its mode, its
-    exact school-wide level counts, how many it listed), then the listed students with
-    their school in front, so the district can filter across schools. A school that
-    sends counts only, or whose list is empty or unreadable, gets one line saying so."""
-    ws.append(["各校重点学生名单"])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append(["按学校代码排列。各校按区里部署文件规定的方式报送：只报人数的学校没有逐人记录；"
-               "编码由学校的密钥生成，区里无法由编码查到学生；实名名单含姓名和学籍号。"
-               "本表含学生的逐人记录，请按区里对重点学生名单的规定保管，不要随汇总表外发。"])
-    ws.append([])
+def _key_student_schools(ws: Worksheet, subs: Sequence[Submission]) -> None:
+    """One row per school saying how it reports key students: its mode, its exact
+    school-wide level counts and how many students its list holds (or why it could not
+    be read). Counts only, so it belongs in the summary."""
     levels = LEVELS[:-1]
     _header(ws, ["学校代码", "学校名称", "报送方式", *(t for _, t in levels), "名单人数", "说明"])
     for s in subs:
@@ -243,7 +242,13 @@ def _key_students(ws: Worksheet, subs: Sequence[Submission]) -> None:
         listed = "—" if s.key_students == "counts" else len(s.key_list)
         ws.append([s.school_code, s.school_name, _mode(s), *(counts.get(k, "") for k, _ in levels),
                    listed, s.key_list_problem])
-    ws.append([])
+    _widths(ws, [14, 24, 26, 10, 10, 10, 10, 30])
+
+
+def _key_student_rows(ws: Worksheet, subs: Sequence[Submission]) -> None:
+    """The listed students with their school in front, so the district can filter across
+    schools. A school that sends counts only, or whose list is empty or unreadable, gets
+    one line saying so."""
     first = ws.max_row + 1
     _header(ws, ["学校代码", "学校名称", "报送方式", *(t for _, t in KEY_LIST_COLUMNS)])
     for s in subs:
@@ -263,6 +268,30 @@ def _key_students(ws: Worksheet, subs: Sequence[Submission]) -> None:
     _widths(ws, [14, 24, 26, 16, 10, 14, 12, 8, 6, 10, 12, 12, 10, 10])
 
 
+def key_list_workbook(c: Collected, created: datetime) -> bytes:
+    """The district's key-student list (心理危机学生动态信息库 across schools): each
+    school's reporting line, then every student the schools listed, sorted by school."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "重点学生名单"
+    ws.append([f"各校重点学生名单（学期 {c.period or '—'}，汇总时间 UTC {utc_text(created)}）"])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(["按学校代码排列。各校按区里部署文件规定的方式报送：只报人数的学校没有逐人记录；"
+               "编码由学校的密钥生成，区里无法由编码查到学生；实名名单含姓名和学籍号。"
+               "本表含学生的逐人记录，请按区里对重点学生名单的规定保管，不要随汇总表外发。"])
+    ws.append([])
+    _key_student_schools(ws, c.accepted)
+    ws.append([])
+    _key_student_rows(ws, c.accepted)
+    return _saved(wb)
+
+
+def _saved(wb: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
 def _mode(s: Submission) -> str:
     return KEY_STUDENT_MODES.get(s.key_students, s.key_students)
 
@@ -279,8 +308,8 @@ def district_workbook(c: Collected, created: datetime) -> bytes:
                             "为防反推一并隐去的写作“*”；汇总保留这些标记。"],
                 ["合计", "含隐去格的合计写作“≥N”：N 为已知人数加上每个“<5”格至少 1 人；"
                         "全部为数字时为实数。"],
-                ["重点学生名单", "按编码或实名报送的学校的逐人记录（含学生信息），"
-                               "请按区里对重点学生名单的规定保管。"]):
+                ["重点学生", "本表只含各校的报送方式和人数；各校逐人报送的名单另存"
+                            "（district aggregate --key-list-out），按重点学生名单的规定保管。"]):
         about.append(row)
     about["A1"].font = Font(bold=True, size=14)
     _widths(about, [16, 100])
@@ -296,7 +325,5 @@ def district_workbook(c: Collected, created: datetime) -> bytes:
              "previous_concern", "previous_scored", "previous_share_pct", "change_points"),
             ("测评批次", "上次批次", "分量表", "本次需关注", "本次计分人数", "本次占比%",
              "上次需关注", "上次计分人数", "上次占比%", "变化（百分点）"))
-    _key_students(wb.create_sheet("重点学生名单"), subs)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    _key_student_schools(wb.create_sheet("重点学生报送情况"), subs)
+    return _saved(wb)

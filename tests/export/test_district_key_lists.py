@@ -1,6 +1,7 @@
-"""Key-student lists in the district aggregate: every school's list in one sheet, school
-by school, under the mode that school's policy set (named, pseudonymous, counts only);
-a listing school whose list is missing is still added up, with the reason shown."""
+"""Key-student lists in the district aggregate: every school's list in one separate
+workbook, school by school, under the mode that school's policy set (named,
+pseudonymous, counts only); the summary workbook carries the counts and no student; a
+listing school whose list is missing is still added up, with the reason shown."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from app.seal import (
 from app.services.auth import unlock
 from app.services.district_aggregate import KEY_LIST_COLUMNS, LIST_SUFFIX, collect
 from app.services.district_export import preview_export, seal_export
-from app.services.district_workbook import district_workbook
+from app.services.district_workbook import district_workbook, key_list_workbook
 from app.services.school_keys import school_public_key
 from app.services.setup import create_school
 from app.store import keyslots
@@ -110,7 +111,7 @@ def test_each_school_reads_in_its_own_mode(sent):
 
 def test_sheet_lists_every_school_by_code_with_its_mode(sent):
     result = _collect(sent, "named", "pseudonymous", "counts")
-    schools, listed, heading = _tables(_sheet(district_workbook(result, CREATED)))
+    schools, listed, heading = _tables(_sheet(key_list_workbook(result, CREATED)))
     assert heading[3:] == tuple(label for _, label in KEY_LIST_COLUMNS)
     assert [(r[0], r[2], r[3:7]) for r in schools] == [
         ("4131010001", "逐人报送，以编码代替姓名", (1, 2, 3, 6)),
@@ -128,7 +129,7 @@ def test_sheet_lists_every_school_by_code_with_its_mode(sent):
     assert counts[2:4] == ("只报人数", "只报人数：共 6 人，无逐人记录")
     assert not any(counts[4:])
     # Nobody of the pseudonymous or counts-only schools is named anywhere in the workbook.
-    text = repr(_sheet(district_workbook(result, CREATED)))
+    text = repr(_sheet(key_list_workbook(result, CREATED)))
     for mode in ("pseudonymous", "counts"):
         assert not any(name in text or no in text for name, no in sent.names[mode])
 
@@ -136,7 +137,7 @@ def test_sheet_lists_every_school_by_code_with_its_mode(sent):
 def test_a_listing_school_without_its_list_is_still_added_up(sent):
     result = _collect(sent, "no_list", "counts")
     assert not result.refused and len(result.accepted) == 2
-    schools, listed, _ = _tables(_sheet(district_workbook(result, CREATED)))
+    schools, listed, _ = _tables(_sheet(key_list_workbook(result, CREATED)))
     assert schools[0][0] == "4131010001" and schools[0][6:8] == (0, "文件中没有重点学生名单。")
     code, _, mode, why = listed[0][:4]
     assert (code, mode) == ("4131010001", "逐人报送，以编码代替姓名")
@@ -154,12 +155,36 @@ def test_the_district_keeps_every_column_a_named_school_sends(sent):
     assert sent_headings - {label for _, label in KEY_LIST_COLUMNS} == {"等级代码"}
 
 
-def test_cli_aggregate_writes_the_sheet_and_says_what_it_holds(sent, tmp_path, capsys):
-    out = tmp_path / "district.xlsx"
-    assert main(["district", "aggregate", str(sent.files["named"]), str(sent.files["counts"]),
-                 "--key", str(sent.district_key_file), "--school-keys", str(sent.keys_dir),
-                 "--out", str(out)]) == 0
+def test_the_summary_carries_each_schools_counts_but_no_student(sent):
+    """The summary workbook travels (to leaders, into reports): it says how each school
+    reports and how many, and holds no student's row — no code, no name, no 学籍号."""
+    result = _collect(sent, "named", "pseudonymous", "counts")
+    book = openpyxl.load_workbook(io.BytesIO(district_workbook(result, CREATED)))
+    assert "重点学生名单" not in book.sheetnames
+    rows = [tuple("" if v is None else v for v in row)
+            for row in book["重点学生报送情况"].iter_rows(values_only=True)]
+    assert [(r[0], r[2], r[3:7]) for r in rows[1:]] == [
+        ("4131010001", "逐人报送，以编码代替姓名", (1, 2, 3, 6)),
+        ("4131010002", "只报人数", (1, 2, 3, "—")),
+        ("4131010003", "逐人报送，含姓名和学籍号", (1, 2, 3, 6)),
+    ]
+    text = repr([[c for c in row] for ws in book for row in ws.iter_rows(values_only=True)])
+    coded = next(s for s in result.accepted if s.key_students == "pseudonymous")
+    assert not any(r["code"] in text for r in coded.key_list)
+    for mode in ("named", "pseudonymous", "counts"):
+        assert not any(name in text or no in text for name, no in sent.names[mode])
+
+
+def test_cli_aggregate_keeps_the_list_apart_unless_asked(sent, tmp_path, capsys):
+    out, names = tmp_path / "district.xlsx", tmp_path / "names.xlsx"
+    common = [str(sent.files["named"]), str(sent.files["counts"]),
+              "--key", str(sent.district_key_file), "--school-keys", str(sent.keys_dir)]
+    assert main(["district", "aggregate", *common, "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "--key-list-out" in printed and not names.exists()
+    assert main(["district", "aggregate", *common, "--out", str(out),
+                 "--key-list-out", str(names)]) == 0
     printed = capsys.readouterr().out
     assert "重点学生名单" in printed and "实名 6 人" in printed
-    _, listed, _ = _tables(_sheet(out.read_bytes()))
+    _, listed, _ = _tables(_sheet(names.read_bytes()))
     assert len(listed) == 7
