@@ -95,10 +95,15 @@ def launch(argv: Sequence[str] | None = None) -> Shell | int:
     minutes = deployment.auto_lock_minutes if args.lock_minutes is None else args.lock_minutes
     if args.screenshot is not None:
         return _screenshot(app, db_path, deployment, args.user, args.screenshot)
-    if database_state(db_path) == "incomplete":
+    state = database_state(db_path)
+    if state == "incomplete":
         missing = keyslot_path(db_path) if db_path.exists() else db_path
         QMessageBox.critical(None, strings.APP_TITLE, strings.DB_INCOMPLETE.format(
             folder=db_path.parent, missing=missing.name))
+        return EXIT_STORE_PROBLEM
+    if state == "unreachable":
+        QMessageBox.critical(None, strings.APP_TITLE,
+                             strings.DB_UNREACHABLE.format(folder=db_path.parent))
         return EXIT_STORE_PROBLEM
     sys.excepthook = _show_unexpected
     shell = Shell(db_path, int(minutes * 60_000), deployment)

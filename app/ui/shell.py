@@ -36,11 +36,18 @@ RESTORE_RETRY_MS = 200
 
 
 def database_state(db_path: Path) -> str:
-    """"new" (neither file), "ready" (both) or "incomplete" (one without the other)."""
+    """"new" (neither file), "ready" (both), "incomplete" (one without the other) or
+    "unreachable": neither file, and the drive they should be on is not there (a data
+    folder on D: or a USB disk that is not connected). Offering the setup wizard then
+    would make a teacher believe the school's records were gone."""
     present = (db_path.exists(), keyslot_path(db_path).exists())
     if present == (False, False):
-        return "new"
+        return "new" if drive_present(db_path) else "unreachable"
     return "ready" if all(present) else "incomplete"
+
+
+def drive_present(path: Path) -> bool:
+    return Path(path.anchor or ".").exists()
 
 
 class Shell(QObject):

@@ -16,6 +16,7 @@ from app import deployment as deploy_module
 from app.paths import DATA_DIR_ENV, DB_FILENAME
 from app.services.setup import create_school
 from app.ui import app as app_module
+from app.ui import shell as shell_module
 from app.ui.app import launch, run
 from app.ui.login import LoginDialog
 from app.ui.setup_wizard import SetupWizard
@@ -109,3 +110,16 @@ def test_without_a_file_the_defaults(qtbot, boxes, tmp_path, monkeypatch):
     shell = launch(["--db", str(tmp_path / "q.db")])
     assert isinstance(shell, Shell) and shell.ctx.deployment.source is None
     assert shell.window.idle.timeout_ms == 10 * 60_000
+
+
+def test_a_data_folder_on_a_missing_drive_is_said_not_set_up_again(qtbot, boxes, tmp_path,
+                                                                     monkeypatch):
+    """A data folder on a USB disk that is not plugged in must not look like a new school:
+    the setup wizard there would make the teacher think the records were gone."""
+    monkeypatch.setattr(shell_module, "drive_present", lambda _path: False)
+    db = tmp_path / "u-disk" / "qingxin.db"
+    assert shell_module.database_state(db) == "unreachable"
+    assert run(["--db", str(db)]) == 4
+    [(_title, text)] = boxes.shown
+    assert str(db.parent) in text and "磁盘" in text
+    assert not visible(SetupWizard) and not visible(LoginDialog)
