@@ -4,7 +4,10 @@ self-test's database and draw themselves.
 
 In a frozen build this is where a missing Qt plugin (platforms, imageformats,
 printsupport) or a translation file left out of the bundle shows, so the build script
-runs it offscreen (QT_QPA_PLATFORM=offscreen) on every CI run.
+runs it offscreen (QT_QPA_PLATFORM=offscreen) on every CI run. So does a module left
+out that a page imports only when it loads (pypinyin's, on a worker): the worker turns
+it into the "unexpected error" box, and a box like that open after loading fails this
+step.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import time
 from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from app.store.handle import Store
 from app.ui import workers
@@ -47,6 +50,11 @@ def check_gui(db_path: Path, store: Store) -> str:
         if time.monotonic() > deadline:
             raise RuntimeError(f"主窗口 {LOAD_TIMEOUT_S:.0f} 秒内没有加载完")
         time.sleep(0.02)
+    errors = [w for w in QApplication.allWidgets()
+              if isinstance(w, QMessageBox) and w.isVisible()
+              and w.icon() == QMessageBox.Icon.Critical]
+    if errors:
+        raise RuntimeError(f"主窗口加载时出现 {len(errors)} 个意外错误（错误类型已记入日志）")
     image = shell.window.grab()
     if image.isNull() or image.width() < 100:
         raise RuntimeError("主窗口无法绘制")

@@ -86,6 +86,19 @@ def test_self_test_gui_step(qapp, capsys):
     assert "[通过 PASS] ST10 图形界面" in out and "取消" in out
 
 
+@pytest.mark.gui
+def test_self_test_gui_step_fails_when_a_page_fails_to_load(qapp, monkeypatch, capsys):
+    # What a module left out of the frozen bundle does to a page that imports it on a
+    # worker: an unexpected error box, which must fail the step, not pass unseen.
+    def missing_module(_rows):  # type: ignore[no-untyped-def]
+        raise ModuleNotFoundError("No module named 'pypinyin.phrases_dict'")
+
+    monkeypatch.setattr("app.ui.students_page.index_students", missing_module)
+    assert main(["self-test", "--gui"]) == 1
+    out = capsys.readouterr().out
+    assert "[失败 FAIL] ST10 图形界面" in out and "主窗口加载时出现 1 个意外错误" in out
+
+
 def test_cli_backup_status_check_and_restore(db_path, store, tmp_path, monkeypatch, capsys):
     add_students(store, 40)
     store.close()
