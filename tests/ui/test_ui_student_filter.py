@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sys
 import time
 from datetime import date
 
@@ -49,6 +50,16 @@ ROWS = [
 def test_search_key_holds_name_initials_pinyin_and_number():
     key = search_key(ROWS[0])
     assert "张三" in key and "zs" in key and "zhangsan" in key and "g201301010001" in key
+
+
+def test_names_read_one_character_at_a_time():
+    # 于思 is a word in pypinyin's phrase dictionary ("yusai", bearded); in a name each
+    # character reads alone. Polyphonic surnames read as before (单 dan, 曾 ceng).
+    assert "yusihao" in search_key(student(9, "于思豪"))
+    assert "xiongyale" in search_key(student(10, "熊雅乐"))
+    assert "danzihan" in search_key(student(11, "单子涵"))
+    assert "cengzihan" in search_key(student(12, "曾子涵"))
+    assert "pypinyin.phrases_dict" not in sys.modules  # the frozen bundle has none
 
 
 def test_filter_by_name_initials_full_pinyin_and_student_no():
