@@ -1,6 +1,6 @@
 """A realistic school-office roster as .xlsx, for benchmarks, the demo and tests.
 
-    .venv/bin/python bench/make_roster.py [--students 5000] [--repeat 5] [--out roster.xlsx]
+    .venv/bin/python -m bench.make_roster [--students 5000] [--repeat 5] [--out roster.xlsx]
 
 run alone, it writes a roster and times read_roster on it (median of the repeats).
 The file looks like what a 教务处 exports: a title merged across the top, a blank row, the

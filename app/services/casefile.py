@@ -2,7 +2,7 @@
 
 The whole file is read in one transaction with a handful of indexed queries (one per
 kind of entry), so it stays well under the 200 ms a screen can wait even after ten
-years of records (bench/bench_casefile.py). Opening is audited ("student_open") in the
+years of records (`python -m bench --only file`). Opening is audited ("student_open") in the
 same transaction. Lists are oldest first, so a trend reads left to right.
 
 A 班主任 gets the summary of a student in their own class: the level, the plan, the

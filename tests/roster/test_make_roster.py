@@ -3,7 +3,6 @@ the demo rely on the generated roster importing without a single problem."""
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import date
 from pathlib import Path
 from types import ModuleType
@@ -11,17 +10,12 @@ from types import ModuleType
 import pytest
 
 from app.services.roster_file import read_roster
-
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "make_roster.py"
+from bench import make_roster as make_roster_module
 
 
 @pytest.fixture(scope="module")
 def make_roster() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_roster", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return make_roster_module
 
 
 @pytest.mark.parametrize(("grades", "id_style"), [
