@@ -18,14 +18,13 @@ from app.deployment import KEY_STUDENT_MODES, load_deployment
 from app.errors import BadInputError
 from app.reports.group import print_group_report
 from app.reports.individual import print_individual_reports
-from app.seal import save_key, school_key_fingerprint
 from app.services.campaigns import find_campaign
 from app.services.casefile import find_student
 from app.services.district_aggregate import collect
 from app.services.district_export import ExportPreview, preview_export, seal_export
 from app.services.district_workbook import district_workbook, key_list_workbook
 from app.services.progress import Progress
-from app.services.school_keys import school_public_key, school_signing_key
+from app.services.school_keys import export_school_key
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -155,11 +154,8 @@ def _print_preview(p: ExportPreview) -> None:
 
 def _school_key(args: argparse.Namespace) -> int:
     with open_db(args) as store:
-        school_signing_key(store)
-        key = school_public_key(store)
-    assert key is not None
-    save_key(key, args.out)
-    print(f"已写出本校签名公钥：{args.out}（指纹 {school_key_fingerprint(key)}）")
+        key_print = export_school_key(store, args.out)
+    print(f"已写出本校签名公钥：{args.out}（指纹 {key_print}）")
     return 0
 
 

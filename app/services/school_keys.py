@@ -20,6 +20,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -31,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import StoreError
 from app.models import SchoolSecret
-from app.seal import fingerprint
+from app.seal import fingerprint, save_key
 from app.services.permissions import STAFF, require
 from app.store.handle import Store
 
@@ -95,6 +96,18 @@ def school_public_key(store: Store) -> Ed25519PublicKey | None:
     if not public:
         return None
     return Ed25519PublicKey.from_public_bytes(base64.b64decode(public))
+
+
+def export_school_key(store: Store, out: Path) -> str:
+    """Write the school's public key file for the district to register (making the key
+    pair first if this school has none) and return its fingerprint, which the teacher
+    reads back to the district by phone. Never replaces an existing file: a key file
+    silently overwritten on a USB stick could be the one the district already holds."""
+    school_signing_key(store)
+    key = school_public_key(store)
+    assert key is not None  # made just above
+    save_key(key, out)
+    return fingerprint(key.public_bytes_raw())
 
 
 def school_key_fingerprint(store: Store) -> str | None:

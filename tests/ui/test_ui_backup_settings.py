@@ -303,3 +303,36 @@ def test_deployment_tab_without_a_file(qtbot, school, screens_dir):
     shell.window.settings_page.setCurrentWidget(tab)
     idle(qtbot)
     save(shell.window, screens_dir, "deployment-tab-defaults")
+
+
+def test_deployment_tab_exports_the_school_key_for_registration(qtbot, school, deployment,
+                                                                tmp_path, monkeypatch):
+    """The file the district registers: written where the teacher chooses, the key made
+    if no sealed export has made it yet, its fingerprint shown to be read out by phone,
+    and an existing file never replaced."""
+    from app.seal import load_school_public_key
+    from app.ui.reports import saving
+    from tests.ui.reports.reportspagehelpers import SaveDialog
+
+    shell = signed_in(qtbot, school, deployment)
+    [tab] = shell.window.findChildren(DeploymentTab)
+    out = tmp_path / "stick" / "key"
+    out.parent.mkdir()
+    dialog = SaveDialog(out)
+    monkeypatch.setattr(saving, "QFileDialog", dialog)
+    assert tab.export_school_key() == out.with_name("key.json")
+    idle(qtbot)
+    assert dialog.suggested[0].endswith("4131011234_本校签名公钥.json")
+    fingerprint = school_key_fingerprint(shell.ctx.require_store())
+    assert fingerprint is not None and fingerprint in tab.school_key.text()
+    key = load_school_public_key(out.with_name("key.json"))
+    assert key.public_bytes_raw() == school_signing_key(
+        shell.ctx.require_store()).public_key().public_bytes_raw()
+    assert any(fingerprint in b.text() for b in message_boxes())
+    close_boxes()
+    before = out.with_name("key.json").read_bytes()
+    tab.export_school_key()
+    idle(qtbot)
+    assert out.with_name("key.json").read_bytes() == before
+    assert any("已存在，不会覆盖" in b.text() for b in message_boxes())
+    close_boxes()

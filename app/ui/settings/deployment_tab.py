@@ -14,11 +14,20 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.deployment import AGGREGATES, KEY_STUDENT_MODES, Deployment
-from app.services.school_keys import school_key_fingerprint
+from app.services.school_keys import export_school_key, school_key_fingerprint
 from app.ui.form_widgets import ERROR_STYLE, hint_label
+from app.ui.reports.saving import ask_save_path, documents_folder, show_saved
 from app.ui.settings import texts
 from app.ui.store_context import StoreContext
 
@@ -72,6 +81,11 @@ class DeploymentTab(QWidget):
             self.district_key = _value(texts.NO_DISTRICT_KEY)
             self.district_key.setStyleSheet(ERROR_STYLE)
         self.school_key = _value(texts.LOADING)
+        self.export_key_button = QPushButton(texts.EXPORT_SCHOOL_KEY)
+        self.export_key_button.clicked.connect(self.export_school_key)
+        school_key_row = QHBoxLayout()
+        school_key_row.addWidget(self.school_key, 1)
+        school_key_row.addWidget(self.export_key_button, 0, Qt.AlignmentFlag.AlignTop)
         self.hospitals = _value(hospital_lines(d))
         aggregates, key_students, min_cell = policy_lines(d)
         self.aggregates = _value(aggregates)
@@ -88,7 +102,7 @@ class DeploymentTab(QWidget):
         for title, value in (
                 (texts.F_DEPLOY_FILE, self.source), (texts.F_SCHOOL, self.school),
                 (texts.F_DISTRICT, self.district), (texts.F_DISTRICT_KEY, self.district_key),
-                (texts.F_SCHOOL_KEY, self.school_key), (texts.F_HOSPITALS, self.hospitals),
+                (texts.F_SCHOOL_KEY, school_key_row), (texts.F_HOSPITALS, self.hospitals),
                 (texts.F_AGGREGATES, self.aggregates),
                 (texts.F_KEY_STUDENTS, self.key_students), (texts.F_MIN_CELL, self.min_cell),
                 (texts.F_DATA_DIR, self.data_dir), (texts.F_AUTO_LOCK, self.auto_lock),
@@ -130,6 +144,25 @@ class DeploymentTab(QWidget):
         """A sealed export made meanwhile may have created the school's key."""
         super().showEvent(event)
         self.reload()
+
+    def export_school_key(self) -> Path | None:
+        """The registration file for the district: the public half only, so it may travel
+        on any USB stick; making it creates the key pair if no export has yet."""
+        code = self.ctx.deployment.school_code or "本校"
+        path = ask_save_path(self, texts.EXPORT_SCHOOL_KEY_TITLE,
+                             documents_folder() / texts.EXPORT_SCHOOL_KEY_NAME.format(code=code),
+                             texts.EXPORT_SCHOOL_KEY_FILTER, ".json")
+        if path is None:
+            return None
+        self.ctx.mutate(self, lambda store, _p: export_school_key(store, path),
+                        lambda key_print: self._exported(path, key_print),
+                        label=texts.EXPORTING_SCHOOL_KEY)
+        return path
+
+    def _exported(self, path: Path, key_print: str) -> None:
+        self._show_school_key(key_print)
+        show_saved(self, texts.EXPORT_SCHOOL_KEY_TITLE,
+                   texts.SCHOOL_KEY_EXPORTED.format(path=path, fingerprint=key_print), path)
 
     def _show_school_key(self, fingerprint: str | None) -> None:
         if fingerprint:
