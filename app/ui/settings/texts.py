@@ -86,8 +86,8 @@ NO_DISTRICT_KEY = ("部署文件中没有区级公钥：无法生成密封报送
                    "请联系区教育局信息中心提供公钥（deploy.toml 的 [district]）。")
 DISTRICT_KEY = "{fingerprint}（{kem}）\n请与区里加盖公章的通知核对，一致后再报送。"
 F_SCHOOL_KEY = "本校签名密钥指纹："
-NO_SCHOOL_KEY = ("尚未生成：第一次密封报送时自动生成（或由信息老师运行 "
-                 "qingxin-cli export school-key）。生成后请把指纹报区里登记。")
+NO_SCHOOL_KEY = ("尚未生成：第一次密封报送或点「导出本校公钥文件」时生成。"
+                 "生成后请把公钥文件交区里登记，并电话核对指纹。")
 SCHOOL_KEY = "{fingerprint}\n区里登记本校公钥时，请电话核对这串指纹。"
 EXPORT_SCHOOL_KEY = "导出本校公钥文件…"
 EXPORT_SCHOOL_KEY_TITLE = "导出本校签名公钥"
