@@ -26,7 +26,9 @@
 #endif
 #define AppName "青心"
 #define AppExe "Qingxin.exe"
-#define CliExe "qingxin-cli.exe"
+; The console companion for IT: a .com beside the .exe so that both load Qingxin.pkg
+; (build_installer.spec, share_archive); `qingxin` typed in a console runs it.
+#define CliExe "Qingxin.com"
 #define DistDir "..\dist\Qingxin"
 
 [Setup]
@@ -85,6 +87,8 @@ Name: "{commonappdata}\Qingxin"; Flags: uninsneveruninstall
 [InstallDelete]
 ; An update brings a whole new bundle: files of the old one must not linger beside it.
 Type: filesandordirs; Name: "{app}\_internal"
+; Older bundles had the console companion as qingxin-cli.exe, with its own archive.
+Type: files; Name: "{app}\qingxin-cli.exe"
 
 [Files]
 Source: "{#DistDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
@@ -102,7 +106,7 @@ Source: "{src}\district_public_key.json"; DestDir: "{commonappdata}\Qingxin"; \
 Name: "{group}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app}"
 Name: "{group}\{cm:SelfTest}"; Filename: "{cmd}"; \
   Parameters: "/k ""{app}\{#CliExe}"" self-test --gui"; WorkingDir: "{app}"; \
-  IconFilename: "{app}\{#CliExe}"
+  IconFilename: "{app}\{#AppExe}"
 Name: "{group}\{cm:UninstallProgram,{#AppName}}"; Filename: "{uninstallexe}"
 Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app}"; \
   Tasks: desktopicon

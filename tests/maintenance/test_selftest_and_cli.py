@@ -156,7 +156,12 @@ def test_launcher_runs_the_gui_or_the_command_line(monkeypatch):
     monkeypatch.setattr("sys.executable", "/opt/Qingxin/Qingxin")
     assert launch.main(["--db", "x.db"]) == 0
     assert launch.main(["--cli", "self-test"]) == 0
-    monkeypatch.setattr("sys.executable", "C:/Program Files/Qingxin/qingxin-cli.exe")
+    monkeypatch.setattr("sys.executable", "/opt/Qingxin/qingxin-cli")
+    assert launch.main(["backup", "--status"]) == 0
+    monkeypatch.setattr("sys.executable", "C:/Program Files/Qingxin/Qingxin.exe")
+    assert launch.main([]) == 0
+    monkeypatch.setattr("sys.executable", "C:/Program Files/Qingxin/Qingxin.com")
     assert launch.main(["district", "keygen"]) == 0
     assert calls == [("gui", ["--db", "x.db"]), ("cli", ["self-test"]),
+                     ("cli", ["backup", "--status"]), ("gui", []),
                      ("cli", ["district", "keygen"])]
