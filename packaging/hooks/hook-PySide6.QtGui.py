@@ -4,7 +4,9 @@ PyInstaller's hook collects every plugin type QtGui can use. A widgets-only app 
 Windows (and Linux for CI) needs far fewer, and on Linux the extra ones pull in system
 libraries (GTK theme → cairo/pango, Wayland, EGL): dropping them keeps the bundle small
 without changing what the app can do. Kept: the platform plugins for Windows, X11 and
-offscreen (CI), input methods (Chinese IMEs), and the ico/jpeg/gif image readers.
+offscreen (CI), input methods (Chinese IMEs) and print support. No image-format
+plugins: the app reads no image files, and the PNG of Qt's own icons is built into
+QtGui.
 """
 
 from PyInstaller.utils.hooks.qt import add_qt6_dependencies
@@ -15,11 +17,7 @@ DROP = (
     "/platforms/libqwayland", "/platforms/libqeglfs", "/platforms/libqlinuxfb",
     "/platforms/libqvnc", "/platforms/libqvkkhrdisplay", "/platforms/libqminimalegl",
     "/platforms/qdirect2d", "/platforms/qminimalegl",
-    "/imageformats/libqsvg", "/imageformats/qsvg", "/imageformats/libqtiff",
-    "/imageformats/qtiff", "/imageformats/libqwebp", "/imageformats/qwebp",
-    "/imageformats/libqicns", "/imageformats/qicns", "/imageformats/libqtga",
-    "/imageformats/qtga", "/imageformats/libqwbmp", "/imageformats/qwbmp",
-    "/imageformats/libqpdf", "/imageformats/qpdf",
+    "/imageformats/",
 )
 
 
