@@ -1,5 +1,5 @@
 """backup, restore, check and self-test: keeping a school's data safe, and proving an
-installation works (district IT runs `qingxin-cli self-test --gui` after installing)."""
+installation works (district IT runs `Qingxin.com self-test --gui` after installing)."""
 
 from __future__ import annotations
 
