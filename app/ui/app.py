@@ -17,6 +17,7 @@ the docs.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -70,7 +71,17 @@ def run(argv: Sequence[str] | None = None) -> int:
     shell = launch(argv)
     if isinstance(shell, int):
         return shell
+    freeze_startup_objects()
     return QApplication.exec()
+
+
+def freeze_startup_objects() -> None:
+    """Move what start-up made (modules, classes, the windows) out of the garbage
+    collector's reach: it lives for the whole run, and every full collection walked it
+    again — the first student file opened in a session waited ≈110 ms for one such walk
+    on the worker (docs/PERFORMANCE.md, "Summary"). Called by `run` only, so tests that
+    launch many windows keep a collector that sees all of them."""
+    gc.freeze()
 
 
 def launch(argv: Sequence[str] | None = None) -> Shell | int:
