@@ -17,6 +17,7 @@ score in milliseconds. What the arrays mean:
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,7 +25,7 @@ import numpy as np
 from app.errors import BadInputError
 from app.instruments.bands import EPS, band_index
 from app.instruments.model import TOTAL, Instrument, Scale
-from app.instruments.records import build_records
+from app.instruments.records import joined_notes, record_texts
 from app.instruments.warning import CODES_BY_SEVERITY
 
 MISSING = "missing"
@@ -82,8 +83,17 @@ class ScoreResult:
         return np.array(CODES_BY_SEVERITY, dtype=object)[self.warning]
 
     def records(self) -> list[dict]:
-        """One plain dict per sheet (JSON-ready), in the order the sheets came in."""
-        return build_records(self)
+        """One plain dict per sheet, in the order the sheets came in: the stored documents
+        read back, so what is shown and what is stored cannot differ."""
+        return [json.loads(text) for text in record_texts(self)]
+
+    def record_texts(self) -> list[str]:
+        """One JSON document per sheet, as results are stored (see records.py)."""
+        return record_texts(self)
+
+    def joined_notes(self, separator: str) -> list[str]:
+        """Each sheet's notes in Chinese (also listed in its document) as one text."""
+        return joined_notes(self, separator)
 
 
 def score(instrument: Instrument, values: np.ndarray, gender: np.ndarray | None = None,
