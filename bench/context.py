@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 class Bench:
     school: School
     db: Path
-    """A copy of the school's database: jobs write to it (audit events, imports), and
-    the cached school stays as it was built."""
+    """A fresh copy of the school's database for this job: jobs write to it (audit
+    events, imports), and the cached school stays as it was built."""
     work: Path
     runs: int
     smoke: bool

@@ -8,8 +8,8 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-PACKAGES = ("PySide6-Essentials", "SQLAlchemy", "sqlcipher3", "numpy", "pandas",
-            "python-calamine", "openpyxl", "reportlab", "cryptography")
+PACKAGES = ("PySide6-Essentials", "SQLAlchemy", "sqlcipher3", "numpy", "python-calamine",
+            "openpyxl", "reportlab", "cryptography")
 
 
 def describe() -> list[str]:

@@ -59,7 +59,8 @@ def limit(value: float, unit: str) -> str:
 def show(value: float, unit: str) -> str:
     if unit == "s":
         if value < 1:
-            return f"{value * 1000:.1f} ms" if value < 0.1 else f"{value * 1000:.0f} ms"
+            ms = value * 1000
+            return f"{ms:.2f} ms" if ms < 1 else f"{ms:.1f} ms" if ms < 100 else f"{ms:.0f} ms"
         return f"{value:.2f} s"
     if unit == "MB":
         return f"{value:.1f} MB"

@@ -9,10 +9,12 @@ left in full-width mode) count as their ASCII forms. Valid strings are decoded i
 
 from __future__ import annotations
 
+import math
+import re
+import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
-import pandas as pd
 
 from app.errors import BadInputError
 from app.instruments.model import Instrument
@@ -20,6 +22,7 @@ from app.instruments.problems import RowProblem
 
 MISSING_MARK = "-"
 _INVALID = -1.0
+_SPACES = re.compile(r"\s+")
 
 
 def parse_answer_strings(strings: Sequence[object], instrument: Instrument,
@@ -36,16 +39,17 @@ def parse_answer_strings(strings: Sequence[object], instrument: Instrument,
     rows = list(rows) if rows is not None else list(range(1, n + 1))
     values = np.full((n, width), np.nan)
     problems: list[RowProblem] = []
-    cells = pd.Series(list(strings), dtype=object)
-    is_number = cells.map(lambda c: isinstance(c, int | float) and not isinstance(c, bool)
-                          and not np.isnan(c)).to_numpy(dtype=bool)
-    text = (cells.where(~is_number, "").fillna("").astype(str)
-            .str.normalize("NFKC").str.replace(r"\s+", "", regex=True))
-    lengths = text.str.len().to_numpy()
-    ascii_ok = text.map(str.isascii).to_numpy(dtype=bool)
+    cells = list(strings)
+    is_number = np.array([isinstance(c, int | float) and not isinstance(c, bool)
+                          and not math.isnan(c) for c in cells], dtype=bool)
+    text = ["" if number or _blank(c) else _SPACES.sub("", unicodedata.normalize("NFKC", str(c)))
+            for c, number in zip(cells, is_number.tolist(), strict=True)]
+    lengths = np.array([len(t) for t in text], dtype=np.int64)
+    ascii_ok = np.array([t.isascii() for t in text], dtype=bool)
     good = (lengths == width) & ascii_ok & ~is_number
     if good.any():
-        buffer = "".join(text[good].tolist()).encode("ascii")
+        buffer = "".join(t for t, ok in zip(text, good.tolist(), strict=True) if ok
+                         ).encode("ascii")
         codes = np.frombuffer(buffer, dtype=np.uint8).reshape(-1, width)
         decoded = table[codes]
         bad_rows = (decoded == _INVALID).any(axis=1)
@@ -55,10 +59,14 @@ def parse_answer_strings(strings: Sequence[object], instrument: Instrument,
         good[good_index[bad_rows]] = False
     for i in np.flatnonzero(~good).tolist():
         problems.append(RowProblem(rows[i], column,
-                                   _what_is_wrong(cells.iloc[i], text.iloc[i], is_number[i],
+                                   _what_is_wrong(cells[i], text[i], is_number[i],
                                                   width, table, allowed),
-                                   fatal=bool(text.iloc[i]) or bool(is_number[i])))
+                                   fatal=bool(text[i]) or bool(is_number[i])))
     return values, problems
+
+
+def _blank(cell: object) -> bool:
+    return cell is None or (isinstance(cell, float) and math.isnan(cell))
 
 
 def _decode_table(instrument: Instrument) -> tuple[np.ndarray, str]:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
+from app.gc_pause import gc_paused
 from app.instruments.answer_cells import NumberMode, cells_to_values
 from app.instruments.answer_strings import parse_answer_strings
 from app.instruments.columns import ColumnPlan, header_text, is_known_header, plan_columns
@@ -24,6 +24,7 @@ from app.instruments.identity import gender_codes as _gender_codes
 from app.instruments.model import Instrument
 from app.instruments.problems import RowProblem, raise_problems
 from app.instruments.tables import read_grid
+from app.instruments.times import parse_times
 
 DATE_SOURCES = {"submitted": "提交时间", "file_column": "文件中的日期列", "unknown": "未知"}
 _HEADER_SCAN_ROWS = 10
@@ -40,8 +41,9 @@ class AnswerFile:
     header_row: int
     rows: np.ndarray
     """(n,) spreadsheet row numbers of the data rows, 1-based."""
-    identity: pd.DataFrame
-    """Identity and other non-item columns as text ("" when blank), index = `rows`."""
+    identity: dict[str, list[str]]
+    """Identity and other non-item columns by header, as text ("" when blank), row i of
+    each list being sheet i."""
     values: np.ndarray
     """(n, items) option values, NaN = unanswered."""
     submitted_at: np.ndarray
@@ -70,21 +72,27 @@ class AnswerFile:
                            errors)
 
     def ids(self) -> list[str | None]:
-        return row_ids(self.identity)
+        return row_ids(self.identity, len(self))
 
     def gender_codes(self) -> np.ndarray:
-        return _gender_codes(self.identity)
+        return _gender_codes(self.identity, len(self))
 
     def grades(self) -> np.ndarray:
-        return grade_numbers(self.identity)
+        return grade_numbers(self.identity, len(self))
 
 
 def read_answers(path: Path | str, instrument: Instrument, *, numbers: NumberMode = "values",
                  item_offset: int = 0) -> AnswerFile:
     """Read and map one file. `numbers` says whether numeric answers are option values
     or option positions (问卷星 can export either); `item_offset` is how many of the
-    survey's own questions come before item 1."""
-    path = Path(path)
+    survey's own questions come before item 1. A file's rows are thousands of lists at
+    once, so the garbage collector waits until they are read (app/gc_pause.py)."""
+    with gc_paused():
+        return _read_answers(Path(path), instrument, numbers, item_offset)
+
+
+def _read_answers(path: Path, instrument: Instrument, numbers: NumberMode,
+                  item_offset: int) -> AnswerFile:
     grid = read_grid(path)
     header_at = _header_index(grid, path)
     header_row = header_at + 1
@@ -92,17 +100,16 @@ def read_answers(path: Path | str, instrument: Instrument, *, numbers: NumberMod
     fatal = [p for p in plan.problems if p.fatal]
     if fatal:
         raise_problems(f"答卷文件 {path.name} 的列与{instrument.label}不符：", fatal)
-    body = _body(grid, header_at, len(plan.headers))
-    if body.empty:
+    body, rows = _body(grid, header_at, len(plan.headers))
+    if not body:
         raise_problems(f"答卷文件 {path.name} 在表头（第 {header_row} 行）之下没有答卷", [])
     problems = list(plan.problems)
-    values, item_headers = _values(body, plan, instrument, numbers, problems)
-    submitted, source = _dates(body, plan, problems)
-    identity = pd.DataFrame({name: column_text(body[col]) for name, col in
-                             plan.identity.items()}, index=body.index)
+    values, item_headers = _values(body, rows, plan, instrument, numbers, problems)
+    submitted, source = _dates(body, rows, plan, problems)
+    identity = {name: column_text(_column(body, col)) for name, col in plan.identity.items()}
     return AnswerFile(
         path=path, instrument=instrument.code, layout=plan.layout, header_row=header_row,
-        rows=body.index.to_numpy(), identity=identity, values=values,
+        rows=rows, identity=identity, values=values,
         submitted_at=submitted, date_source=source, item_columns=item_headers,
         problems=tuple(sorted(problems, key=lambda p: p.row)),
     )
@@ -119,45 +126,58 @@ def _header_index(grid: list[list[object]], path: Path) -> int:
     raise AssertionError  # raise_problems always raises
 
 
-def _body(grid: list[list[object]], header_at: int, width: int) -> pd.DataFrame:
-    """Data rows under the header, cut or padded to its width, blank rows dropped,
-    indexed by spreadsheet row number.
+def _body(grid: list[list[object]], header_at: int, width: int
+          ) -> tuple[list[list[object]], np.ndarray]:
+    """Data rows under the header, cut or padded to its width, blank rows dropped, and
+    their spreadsheet row numbers.
 
     Only rows whose first cell is blank can be blank rows, so only those are checked
-    cell by cell: a 6,000-row export costs one vectorised comparison."""
-    rows = [r if len(r) == width else [*r[:width], *[""] * (width - len(r))]
-            for r in grid[header_at + 1:]]
-    cells = np.empty((len(rows), width), dtype=object)
-    if rows:
-        cells[:] = rows
-    numbers = np.arange(len(rows), dtype=np.int64) + header_at + 2
-    keep = np.ones(len(rows), dtype=bool)
-    for i in np.flatnonzero(_blank(cells[:, 0])).tolist():
-        keep[i] = not _blank(cells[i]).all()
-    return pd.DataFrame(cells[keep], index=numbers[keep], dtype=object)
+    cell by cell."""
+    body: list[list[object]] = []
+    numbers: list[int] = []
+    for number, row in enumerate(grid[header_at + 1:], start=header_at + 2):
+        if len(row) != width:
+            row = [*row[:width], *[""] * (width - len(row))]
+        first = row[0]
+        if (first == "" or first is None or first != first) and all(map(_blank, row)):
+            continue  # first != first: NaN
+        body.append(row)
+        numbers.append(number)
+    return body, np.array(numbers, dtype=np.int64)
 
 
-def _blank(cells: np.ndarray) -> np.ndarray:
-    return pd.isna(cells) | (cells == "")
+def _blank(cell: object) -> bool:
+    return cell is None or cell == "" or (isinstance(cell, float) and np.isnan(cell))
 
 
-def _values(body: pd.DataFrame, plan: ColumnPlan, instrument: Instrument,
-            numbers: NumberMode, problems: list[RowProblem]
+def _column(body: list[list[object]], col: int) -> list[object]:
+    return [row[col] for row in body]
+
+
+def _cells(body: list[list[object]], cols: list[int]) -> list[object]:
+    """The cells of `cols`, row after row, in one flat list."""
+    return [row[c] for row in body for c in cols]
+
+
+def _values(body: list[list[object]], rows: np.ndarray, plan: ColumnPlan,
+            instrument: Instrument, numbers: NumberMode, problems: list[RowProblem]
             ) -> tuple[np.ndarray, tuple[str, ...]]:
     """Values, item headers, and problems: bad cells (fatal), unanswered ones (notices)."""
-    row_at = {row: i for i, row in enumerate(body.index.tolist())}
+    row_numbers = rows.tolist()
+    row_at = {row: i for i, row in enumerate(row_numbers)}
     if plan.layout == "strings":
+        assert plan.answer_string is not None
         column = plan.headers[plan.answer_string]
         headers = (column,) * instrument.item_count
-        values, found = parse_answer_strings(body[plan.answer_string].tolist(), instrument,
-                                             body.index.tolist(), column)
+        values, found = parse_answer_strings(_column(body, plan.answer_string), instrument,
+                                             row_numbers, column)
         covered = np.zeros(values.shape, dtype=bool)
         covered[[row_at[p.row] for p in found], :] = True
     else:
-        headers = tuple(plan.headers[c] for c in plan.items)
-        cells = body[list(plan.items)]
-        cells.columns = list(headers)
-        values, bad = cells_to_values(cells, instrument, numbers)
+        items = [c for c in plan.items if c is not None]
+        headers = tuple(plan.headers[c] for c in items)
+        values, bad = cells_to_values(_cells(body, items), len(items), instrument, numbers,
+                                      rows=row_numbers, columns=headers)
         found = [RowProblem(int(p.row), str(p.column), p.message) for p in bad]
         covered = np.zeros(values.shape, dtype=bool)
         column_at = {header: k for k, header in enumerate(headers)}
@@ -167,7 +187,7 @@ def _values(body: pd.DataFrame, plan: ColumnPlan, instrument: Instrument,
     unanswered = np.isnan(values) & ~covered
     for i in np.flatnonzero(unanswered.any(axis=1)).tolist():
         missing = np.flatnonzero(unanswered[i]).tolist()
-        row = int(body.index[i])
+        row = row_numbers[i]
         if len(missing) == 1:
             column = headers[missing[0]] if plan.layout != "strings" else headers[0]
             problems.append(RowProblem(row, column, f"第 {missing[0] + 1} 题未作答", fatal=False))
@@ -179,31 +199,21 @@ def _values(body: pd.DataFrame, plan: ColumnPlan, instrument: Instrument,
     return values, headers
 
 
-def _dates(body: pd.DataFrame, plan: ColumnPlan, problems: list[RowProblem]
-           ) -> tuple[np.ndarray, np.ndarray]:
+def _dates(body: list[list[object]], rows: np.ndarray, plan: ColumnPlan,
+           problems: list[RowProblem]) -> tuple[np.ndarray, np.ndarray]:
     n = len(body)
     when = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
     source = np.full(n, "unknown", dtype=object)
     for column, code in ((plan.submit_time, "submitted"), (plan.date_column, "file_column")):
         if column is None:
             continue
-        parsed = _parse_times(body[column])
+        cells = _column(body, column)
+        parsed = parse_times(cells)
         fill = np.isnat(when) & ~np.isnat(parsed)
         when[fill], source[fill] = parsed[fill], code
-        unreadable = np.isnat(parsed) & ~_blank(body[column].to_numpy(dtype=object))
-        for row, cell in zip(body.index[unreadable].tolist(),
-                             body[column][unreadable].tolist(), strict=True):
-            problems.append(RowProblem(int(row), plan.headers[column],
-                                       f"“{cell_text(cell)}”不是可识别的日期时间", fatal=False))
+        for i in np.flatnonzero(np.isnat(parsed)).tolist():
+            text = cell_text(cells[i])
+            if text:
+                problems.append(RowProblem(int(rows[i]), plan.headers[column],
+                                           f"“{text}”不是可识别的日期时间", fatal=False))
     return when, source
-
-
-def _parse_times(cells: pd.Series) -> np.ndarray:
-    """问卷星 writes "2024/9/12 10:23:45"; Excel may hold real datetimes or "2024-09-12".
-    The common text form is tried in one vectorised pass before the slow mixed parser."""
-    text = column_text(cells).str.replace("/", "-", regex=False)
-    parsed = pd.to_datetime(text, format="%Y-%m-%d %H:%M:%S", errors="coerce")
-    rest = parsed.isna() & (text != "")
-    if rest.any():
-        parsed[rest] = pd.to_datetime(text[rest], format="mixed", errors="coerce")
-    return parsed.to_numpy(dtype="datetime64[s]")

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping, Sequence
 
 import numpy as np
-import pandas as pd
 
 ID_COLUMNS = ("学籍号", "学号", "考号", "身份证号")
 
@@ -32,41 +32,48 @@ def cell_text(cell: object) -> str:
     return str(cell).strip()
 
 
-def column_text(cells: pd.Series) -> pd.Series:
+Identity = Mapping[str, Sequence[str]]
+"""Identity columns by header: one text per sheet ("" when blank), in the file's order."""
+
+_GENDERS = {"男": "M", "M": "M", "男生": "M", "女": "F", "F": "F", "女生": "F"}
+
+
+def column_text(cells: Sequence[object]) -> list[str]:
     """`cell_text` over a column; text cells (nearly all) skip the function call."""
-    return pd.Series([c.strip() if type(c) is str else cell_text(c) for c in cells],
-                     index=cells.index, dtype=object)
+    return [c.strip() if type(c) is str else cell_text(c) for c in cells]
 
 
-def row_ids(identity: pd.DataFrame) -> list[str | None]:
-    """Each sheet's 学籍号, else its first ID-like column (学号, 考号 …, then any column
-    whose name ends in 号 or says ID), else 问卷星's 序号; None when the row has none."""
-    columns = [c for c in ID_COLUMNS if c in identity.columns]
-    columns += [c for c in identity.columns
-                if c not in columns and (str(c).endswith("号") or "ID" in str(c).upper())]
-    columns += [c for c in ("序号",) if c in identity.columns]
-    ids: pd.Series = pd.Series([None] * len(identity), index=identity.index, dtype=object)
+def row_ids(identity: Identity, n: int) -> list[str | None]:
+    """Each of the n sheets' 学籍号, else its first ID-like column (学号, 考号 …, then any
+    column whose name ends in 号 or says ID), else 问卷星's 序号; None when it has none."""
+    columns = [c for c in ID_COLUMNS if c in identity]
+    columns += [c for c in identity
+                if c not in columns and (c.endswith("号") or "ID" in c.upper())]
+    columns += [c for c in ("序号",) if c in identity]
+    ids: list[str | None] = [None] * n
     for column in columns:
-        values = identity[column].astype(object).where(identity[column] != "", None)
-        ids = ids.where(ids.notna(), values)
-    return ids.tolist()
+        ids = [found if found is not None else (text or None)
+               for found, text in zip(ids, identity[column], strict=True)]
+    return ids
 
 
-def gender_codes(identity: pd.DataFrame) -> np.ndarray:
+def gender_codes(identity: Identity, n: int) -> np.ndarray:
     """"M" / "F" / "" from a 性别 column (男/女, M/F)."""
-    if "性别" not in identity.columns:
-        return np.full(len(identity), "", dtype=object)
-    text = identity["性别"].astype(str).str.strip().str.upper()
-    return np.select([text.isin(["男", "M", "男生"]), text.isin(["女", "F", "女生"])],
-                     ["M", "F"], "").astype(object)
+    if "性别" not in identity:
+        return np.full(n, "", dtype=object)
+    return np.array([_GENDERS.get(str(t).strip().upper(), "") for t in identity["性别"]],
+                    dtype=object)
 
 
-def grade_numbers(identity: pd.DataFrame) -> np.ndarray:
-    """Grades 1–12 (初一 = 7, 高一 = 10) from 年级, else from the start of 班级; NaN if unclear."""
+def grade_numbers(identity: Identity, n: int) -> np.ndarray:
+    """Grades 1–12 (初一 = 7, 高一 = 10) from 年级, else from the start of 班级; NaN if unclear.
+    A school has a few dozen class names, so each distinct text is read once."""
     for column in ("年级", "班级"):
-        if column in identity.columns:
-            return identity[column].map(grade_of).to_numpy(dtype=float)
-    return np.full(len(identity), np.nan)
+        if column in identity:
+            texts = identity[column]
+            grades = {text: grade_of(text) for text in set(texts)}
+            return np.array([grades[text] for text in texts], dtype=float)
+    return np.full(n, np.nan)
 
 
 def grade_of(text: object) -> float:

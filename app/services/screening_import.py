@@ -9,29 +9,32 @@ Each sheet gets a status a teacher can act on (已匹配, 名册上没有, 同�
 
 from __future__ import annotations
 
-import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import insert, select, update
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from app.errors import BadInputError
+from app.gc_pause import gc_paused
 from app.instruments import ScoreResult, load_instrument, parse_answer_strings, read_answers, score
-from app.models import Campaign, Participation, SchoolClass, ScreeningResult, Student, utcnow
+from app.instruments.identity import Identity
+from app.models import Campaign, Participation, SchoolClass, ScreeningResult, Student
 from app.services import audit
 from app.services.permissions import STAFF, require
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.roster_file import normalize_text, parse_class, parse_grade
+from app.services.screening_rows import result_columns, write_results
 from app.store.handle import Store
 
 WRITABLE = ("matched", "replaces")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SheetMatch:
     row: int
     status: str
@@ -73,7 +76,14 @@ class ScreeningChanges:
 
 def preview_screening_import(store: Store, campaign_id: int, path: Path,
                              numbers: str = "values", item_offset: int = 0) -> ScreeningPreview:
+    """Read and score a file and match its sheets to the roster; nothing is written."""
     require(store, *STAFF)
+    with gc_paused():
+        return _preview(store, campaign_id, path, numbers, item_offset)
+
+
+def _preview(store: Store, campaign_id: int, path: Path, numbers: str, item_offset: int
+             ) -> ScreeningPreview:
     with store.read() as session:
         campaign = _campaign(session, campaign_id)
         instrument = load_instrument(campaign.instrument_code)
@@ -84,12 +94,10 @@ def preview_screening_import(store: Store, campaign_id: int, path: Path,
     with store.read() as session:
         matches = _match(session, campaign_id, answers.rows.tolist(), answers.identity,
                          bad_rows)
-    taken = [None if np.isnat(t) else t.astype("datetime64[s]").item()
-             for t in answers.submitted_at]
     return ScreeningPreview(
         campaign_id=campaign_id, instrument_code=instrument.code, file_name=path.name,
         layout=answers.layout, matches=matches, result=result, answers=answers.values,
-        taken_at=taken, date_source=answers.date_source.tolist(),
+        taken_at=answers.submitted_at.tolist(), date_source=answers.date_source.tolist(),
         problems=[str(p) for p in answers.problems])
 
 
@@ -100,38 +108,39 @@ def _campaign(session: Session, campaign_id: int) -> Campaign:
     return campaign
 
 
-def _column(identity, names: tuple[str, ...]) -> list[str]:  # type: ignore[no-untyped-def]
-    for name in names:
-        if name in identity.columns:
-            return [normalize_text(v) for v in identity[name].tolist()]
-    return [""] * len(identity)
+def _column(identity: Identity, names: tuple[str, ...], n: int) -> Sequence[str]:
+    """The first of `names` the file has, as the file spells it ("" for every row if none)."""
+    return next((identity[name] for name in names if name in identity), [""] * n)
 
 
-def _match(session: Session, campaign_id: int, rows: list[int], identity,  # type: ignore[no-untyped-def]
+def _match(session: Session, campaign_id: int, rows: list[int], identity: Identity,
            bad_rows: set[int]) -> list[SheetMatch]:
-    students = session.execute(
+    """A status per sheet. Nearly every sheet is found by its 学籍号, so names and
+    classes are only read (and the roster indexed by name) for the others."""
+    roster = _Roster(session.connection().execute(  # Core: plain rows, no ORM loading
         select(Student.id, Student.student_no, Student.name, SchoolClass.grade,
-               SchoolClass.number).join(SchoolClass, Student.class_id == SchoolClass.id)).all()
-    by_no = {s.student_no: s for s in students}
-    by_name: dict[str, list] = {}
-    for s in students:
-        by_name.setdefault(s.name, []).append(s)
+               SchoolClass.number).join(SchoolClass, Student.class_id == SchoolClass.id)).all())
     due = set(session.scalars(select(Participation.student_id)
                               .where(Participation.campaign_id == campaign_id)))
     done = set(session.scalars(select(ScreeningResult.student_id)
                                .where(ScreeningResult.campaign_id == campaign_id)))
-    ids = _column(identity, ID_COLUMNS)
-    names = [n.replace(" ", "") for n in _column(identity, ("姓名", "学生姓名"))]
-    classes = _column(identity, ("班级", "班别"))
-    grades = _column(identity, ("年级",))
+    n = len(rows)
+    ids = [normalize_text(v) for v in _column(identity, ID_COLUMNS, n)]
+    names = _column(identity, ("姓名", "学生姓名"), n)
+    classes = _column(identity, ("班级", "班别"), n)
+    grades = _column(identity, ("年级",), n)
     seen: dict[int, int] = {}
     matches = []
     for i, row in enumerate(rows):
-        label = ids[i] or names[i]
+        found = roster.by_no.get(ids[i]) if ids[i] else None
+        label = ids[i] or _name(names[i])
         if row in bad_rows:
             matches.append(SheetMatch(row, "bad_answers", None, label, "答案有误，见问题列表"))
             continue
-        found, why = _find(by_no, by_name, ids[i], names[i], classes[i], grades[i])
+        why = ""
+        if found is None:
+            found, why = roster.by_name(_name(names[i]), normalize_text(classes[i]),
+                                        normalize_text(grades[i]))
         if found is None:
             matches.append(SheetMatch(row, why, None, label, _WHY[why]))
         elif found.id not in due:
@@ -152,83 +161,62 @@ _WHY = {"not_in_roster": "按学籍号和姓名都找不到该学生",
         "ambiguous": "同名学生不止一人，且班级无法区分"}
 
 
-def _find(by_no, by_name, student_no: str, name: str, class_text: str,  # type: ignore[no-untyped-def]
-          grade_text: str):
-    """The student a sheet belongs to, or (None, reason)."""
-    if student_no and student_no in by_no:
-        return by_no[student_no], ""
-    candidates = by_name.get(name, []) if name else []
-    if len(candidates) > 1 and class_text:
-        parsed = parse_class(class_text, parse_grade(grade_text) if grade_text else None)
-        if parsed is not None:
-            grade, number = parsed
-            candidates = [c for c in candidates
-                          if c.number == number and (grade is None or c.grade == grade)]
-    if len(candidates) == 1:
-        return candidates[0], ""
-    return None, ("ambiguous" if len(candidates) > 1 else "not_in_roster")
+def _name(text: str) -> str:
+    return normalize_text(text).replace(" ", "")
+
+
+class _Roster:
+    """Students by 学籍号, and by name once a sheet needs it."""
+
+    def __init__(self, students: Sequence[Row]) -> None:
+        self.students = students
+        self.by_no = {s.student_no: s for s in students}
+        self._by_name: dict[str, list[Row]] | None = None
+
+    def by_name(self, name: str, class_text: str, grade_text: str) -> tuple[Row | None, str]:
+        """The one student of that name (and class, when names repeat), or (None, why)."""
+        if self._by_name is None:
+            self._by_name = {}
+            for s in self.students:
+                self._by_name.setdefault(s.name, []).append(s)
+        candidates = self._by_name.get(name, []) if name else []
+        if len(candidates) > 1 and class_text:
+            parsed = parse_class(class_text, parse_grade(grade_text) if grade_text else None)
+            if parsed is not None:
+                grade, number = parsed
+                candidates = [c for c in candidates
+                              if c.number == number and (grade is None or c.grade == grade)]
+        if len(candidates) == 1:
+            return candidates[0], ""
+        return None, ("ambiguous" if len(candidates) > 1 else "not_in_roster")
 
 
 def apply_screening_import(store: Store, preview: ScreeningPreview,
                            progress: Progress = NO_PROGRESS) -> ScreeningChanges:
-    """Bulk insert for new results and bulk update by id for replaced ones: a campaign
-    is thousands of sheets, and one ORM object each would triple the import time."""
+    """Write the matched sheets in one transaction, with one audit entry for the import
+    (see screening_rows.py for how 3,000 results are written fast)."""
     require(store, *STAFF)
-    records = preview.result.records()
+    with gc_paused():
+        return _apply(store, preview, progress)
+
+
+def _apply(store: Store, preview: ScreeningPreview, progress: Progress) -> ScreeningChanges:
     chosen = preview.writable()
-    answers = _answers_json(preview.answers[chosen]) if chosen else []
+    columns = result_columns(
+        preview.result, preview.answers, chosen, campaign_id=preview.campaign_id,
+        student_ids=[preview.matches[i].student_id for i in chosen],
+        taken_at=[preview.taken_at[i] for i in chosen],
+        date_source=[preview.date_source[i] for i in chosen], source="import",
+        username=store.user.username)
     with store.write() as session:
         existing = dict(session.execute(
             select(ScreeningResult.student_id, ScreeningResult.id)
             .where(ScreeningResult.campaign_id == preview.campaign_id)).all())
-        fresh, replacing = [], []
-        for k, i in enumerate(chosen):
-            if k % 500 == 0:
-                progress.step(k, len(chosen))
-            student_id = preview.matches[i].student_id
-            assert student_id is not None
-            values = _result_values(records[i], answers[k], "import", preview.taken_at[i],
-                                    preview.date_source[i], store.user.username)
-            if student_id in existing:
-                replacing.append({"id": existing[student_id], **values})
-            else:
-                fresh.append({"campaign_id": preview.campaign_id, "student_id": student_id,
-                              **values})
-        if fresh:
-            session.execute(insert(ScreeningResult), fresh)
-        if replacing:
-            session.execute(update(ScreeningResult), replacing)
+        replaced = write_results(session, columns, existing, progress)
         audit.record(session, store.user.username, "screening_import", "campaign",
-                     preview.campaign_id,
-                     f"写入 {len(chosen)} 份，其中替换 {len(replacing)} 份")
+                     preview.campaign_id, f"写入 {len(chosen)} 份，其中替换 {replaced} 份")
         progress.step(len(chosen), len(chosen))
-    return ScreeningChanges(preview.campaign_id, len(chosen), len(replacing))
-
-
-def _answers_json(values: np.ndarray) -> list[str]:
-    """Each sheet's answers as a JSON list, unanswered items as null."""
-    cells = np.where(np.isnan(values), None, values).tolist()
-    return [json.dumps(row) for row in cells]
-
-
-def _result_values(record: dict, answers_json: str, source: str, taken_at: datetime | None,
-                   date_source: str, username: str) -> dict:
-    return {
-        "instrument_code": record["instrument"],
-        "instrument_version": record["version"],
-        "taken_at": taken_at,
-        "taken_at_source": date_source if taken_at is not None else "unknown",
-        "source": source,
-        "answers": answers_json,
-        "scores": json.dumps(record, ensure_ascii=False),
-        "total": record["total"],
-        "valid": bool(record["valid"]),
-        "validity_note": "；".join(record.get("notes", []))[:200],
-        "critical_items": ",".join(str(c) for c in record["critical"]),
-        "suggested_level": record["warning"],
-        "created_by": username,
-        "created_at": utcnow(),
-    }
+    return ScreeningChanges(preview.campaign_id, len(chosen), replaced)
 
 
 def save_answers(store: Store, campaign_id: int, student_id: int, values: list[float | None],
@@ -237,8 +225,12 @@ def save_answers(store: Store, campaign_id: int, student_id: int, values: list[f
     require(store, *STAFF)
     with store.read() as session:
         instrument = load_instrument(_campaign(session, campaign_id).instrument_code)
-    row = np.array([[np.nan if v is None else float(v) for v in values]])
-    record = score(instrument, row).records()[0]
+    answers = np.array([[np.nan if v is None else float(v) for v in values]])
+    result = score(instrument, answers)
+    columns = result_columns(result, answers, [0], campaign_id=campaign_id,
+                             student_ids=[student_id], taken_at=[taken_at or datetime.now()],
+                             date_source=["entered"], source=source,
+                             username=store.user.username)
     with store.write() as session:
         if session.scalar(select(Participation.id).where(
                 Participation.campaign_id == campaign_id,
@@ -246,16 +238,10 @@ def save_answers(store: Store, campaign_id: int, student_id: int, values: list[f
             raise BadInputError("该学生不在本批次的应测名单中。")
         existing = session.scalar(select(ScreeningResult.id).where(
             ScreeningResult.campaign_id == campaign_id, ScreeningResult.student_id == student_id))
-        values = _result_values(record, _answers_json(row)[0], source,
-                                taken_at or datetime.now(), "entered", store.user.username)
-        if existing is None:
-            session.execute(insert(ScreeningResult), [
-                {"campaign_id": campaign_id, "student_id": student_id, **values}])
-        else:
-            session.execute(update(ScreeningResult), [{"id": existing, **values}])
+        write_results(session, columns, {} if existing is None else {student_id: existing})
         audit.record(session, store.user.username, "student_edit", "screening_result",
                      student_id, f"campaign {campaign_id}: {source}")
-    return record
+    return result.records()[0]
 
 
 def save_answer_string(store: Store, campaign_id: int, student_id: int, text: str) -> dict:

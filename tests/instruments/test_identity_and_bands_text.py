@@ -5,10 +5,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pandas as pd
 import pytest
 
-from app.instruments.identity import cell_text, gender_codes, grade_of, row_ids
+from app.instruments.identity import cell_text, gender_codes, grade_numbers, grade_of, row_ids
 from app.instruments.model import Band
 from app.instruments.warning import WarningLevel
 
@@ -24,11 +23,20 @@ def test_grade_of(text, grade):
 
 def test_identity_cells_and_ids():
     assert cell_text(20240101.0) == "20240101" and cell_text(None) == "" and cell_text(" a ") == "a"
-    identity = pd.DataFrame({"姓名": ["甲", "乙", "丙"], "学号": ["1", "", ""],
-                             "学籍号": ["", "G2", ""], "序号": ["1", "2", "3"],
-                             "性别": ["男", "F", "?"]})
-    assert row_ids(identity) == ["1", "G2", "3"]
-    assert gender_codes(identity).tolist() == ["M", "F", ""]
+    identity = {"姓名": ["甲", "乙", "丙"], "学号": ["1", "", ""],
+                "学籍号": ["", "G2", ""], "序号": ["1", "2", "3"],
+                "性别": ["男", "F", "?"]}
+    assert row_ids(identity, 3) == ["1", "G2", "3"]
+    assert gender_codes(identity, 3).tolist() == ["M", "F", ""]
+    assert row_ids({}, 2) == [None, None] and gender_codes({}, 2).tolist() == ["", ""]
+
+
+def test_grades_from_the_grade_column_else_the_class():
+    by_class = {"班级": ["初一(2)班", "高二3班", "701班", "初一(2)班"]}
+    assert np.array_equal(grade_numbers(by_class, 4), [7, 11, np.nan, 7], equal_nan=True)
+    both = {"年级": ["八年级", ""], "班级": ["初一(2)班", "初一(2)班"]}
+    assert np.array_equal(grade_numbers(both, 2), [8, np.nan], equal_nan=True)
+    assert np.isnan(grade_numbers({}, 3)).all()
 
 
 def _band(low: float, high: float) -> Band:
