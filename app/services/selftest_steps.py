@@ -109,7 +109,7 @@ def score_campaign(run: SelfTestRun) -> str:
     expect(second is not None and second.critical == (9,) and second.warning == "crisis",
            "第 9 题作答应提示危机，未提示")
     run.made["campaign"] = campaign
-    return (f"{len(results)} 份答卷已计分（numpy/pandas），总分核对正确，"
+    return (f"{len(results)} 份答卷已计分（numpy），总分核对正确，"
             "第 9 题危机条目已检出")
 
 
