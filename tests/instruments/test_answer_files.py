@@ -209,3 +209,20 @@ def test_a_lone_answer_string_column(tmp_path, gad7):
     assert answers.header_row == 2 and answers.layout == "strings"
     assert score(gad7, answers.values).scores[:, 0].tolist() == [9, 21]
     assert answers.ids() == [None, None]
+
+
+def test_old_excel_xls(gad7):
+    """Excel 2003 keeps whole numbers as numbers and times as dates (fixture written by
+    tests/data/answers/make_fixtures.py)."""
+    answers = read_answers(Path(__file__).parents[1] / "data" / "answers" / "gad7.xls", gad7)
+    assert answers.header_row == 2 and answers.rows.tolist() == [3, 4, 6]  # row 5 is blank
+    assert answers.ids() == ["20240801", "20240802", "20240803"]
+    assert np.array_equal(answers.values, [[0, 1, 2, 3, 0, 1, 0], [1, 1, 1, np.nan, 2, 3, 2],
+                                           [0, 0, 0, 0, 0, 0, np.nan]], equal_nan=True)
+    assert answers.submitted_at.tolist() == [dt.datetime(2024, 10, 9, 8, 30, 5),
+                                             dt.datetime(2024, 10, 9, 8, 41),
+                                             dt.datetime(2024, 10, 9, 9, 2)]
+    assert [str(p) for p in answers.problems] == [
+        "第4行「第4题」：第 4 题未作答",
+        "第6行「第7题」：“偶尔”不是本量表的选项（可填：完全不会(0)、好几天(1)、一半以上的日子(2)、"
+        "几乎每天(3)）"]
