@@ -2,8 +2,9 @@
 
 Definitions are TOML files (defs/, format in defs/README.md); `load_instrument` checks
 and loads one, with a school's settings applied. `read_answers` turns an answers file
-into a value matrix, `score` scores a whole campaign at once, and `ScoreResult.records`
-gives one plain dict per sheet for storage. Nothing here knows about students or the
+into a value matrix, `score` scores a whole campaign at once, and
+`ScoreResult.record_texts` gives one JSON document per sheet for storage (`records`, the
+same as plain dicts). Nothing here knows about students or the
 database: matching sheets to the roster and storing results is the services' job.
 """
 
