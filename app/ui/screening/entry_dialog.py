@@ -129,6 +129,8 @@ class AnswerEntryDialog(QDialog):
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.resize(1000, 700)
         self.class_picker = ClassPicker(ctx, campaign.id, class_id)
+        self._saves_started = 0
+        self._newest_shown = 0
         self.hint = hint_label(s.ENTRY_HINT.format(
             label=self.instrument.label, items=self.instrument.item_count,
             allowed=allowed_text(self.instrument)))
@@ -240,8 +242,11 @@ class AnswerEntryDialog(QDialog):
         if row is None or check.state != "ready":
             return
         text, campaign_id, student_id = self.answer.text(), self.campaign.id, row.student_id
+        self._saves_started += 1
+        number = self._saves_started
         self.ctx.mutate(self, lambda store, _p: enter_answer_string(
-            store, campaign_id, student_id, text), lambda saved: self._saved(saved, text),
+            store, campaign_id, student_id, text),
+            lambda saved: self._saved(saved, text, number),
             label=None,
             on_failure=lambda exc: self._failed(student_id, text, exc))
         self.next_student()
@@ -258,7 +263,9 @@ class AnswerEntryDialog(QDialog):
         return next((i for i, r in enumerate(self.model.rows) if r.student_id == student_id),
                     None)
 
-    def _saved(self, saved: AnswersSaved, text: str) -> None:
+    def _saved(self, saved: AnswersSaved, text: str, number: int) -> None:
+        """Saves run on workers and may finish out of order when the teacher types fast:
+        each updates its own row, and the 上一份 line shows the newest save only."""
         position = self._position(saved.student_id)
         if position is None:
             return
@@ -271,6 +278,9 @@ class AnswerEntryDialog(QDialog):
         if saved.critical:
             message += s.ENTRY_SAVED_CRITICAL.format(
                 items="、".join(str(i) for i in saved.critical))
+        if number < self._newest_shown:
+            return
+        self._newest_shown = number
         self.last_saved.setText(message)
         self.last_saved.setStyleSheet(ERROR_STYLE if saved.critical else "")
 

@@ -9,7 +9,7 @@ from uihelpers import closed
 
 from app.instruments import load_instrument
 from app.services.campaigns import create_campaign
-from app.services.screening_entry import campaign_students
+from app.services.screening_entry import AnswersSaved, campaign_students
 from app.services.screening_results import campaign_results
 from app.ui.screening import strings as s
 from app.ui.screening.entry_dialog import (
@@ -73,6 +73,25 @@ def test_entry_grid_saves_on_enter_and_moves_on(qtbot, school: School):
     assert results[klass[0].id].critical == (9,) and results[klass[1].id].total == 0
     dialog.select_row(0)  # back to a saved student: the stored string comes back to correct
     assert dialog.answer.text() == "012300002"
+
+
+def test_entry_shows_the_newest_save_when_saves_finish_out_of_order(qtbot, school: School):
+    """Two quick saves run on two workers: each fills its own row, and the 上一份 line
+    keeps the newest even when the older save's answer arrives last."""
+    klass = school.first_class()
+    campaign = create_campaign(school.store, "PHQ-9 乱序", "phq9", [klass[0].class_id])
+    dialog = AnswerEntryDialog(school.ctx, campaign, klass[0].class_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    idle(qtbot)
+    first, second = klass[0], klass[1]
+    newer = AnswersSaved(campaign.id, second.id, "entry", 0, "none", True, ())
+    older = AnswersSaved(campaign.id, first.id, "entry", 8, "crisis", True, (9,))
+    dialog._saved(newer, "000000000", 2)
+    dialog._saved(older, "012300002", 1)
+    assert dialog.model.row_at(0).total == 8 and dialog.model.row_at(1).total == 0
+    assert second.name in dialog.last_saved.text()
+    assert first.name not in dialog.last_saved.text()
 
 
 def kiosk_for(qtbot, school: School, code: str = "phq9") -> tuple[KioskDialog, object]:
