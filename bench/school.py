@@ -13,11 +13,13 @@ Between screenings the counselling room works (casework.py: reviews, decisions,
 follow-ups, sessions, plans, signals; referrals.py: referrals through the services).
 One current student gets a ten-year file (long_file.py). Screenings dated after today
 are left out, so the newest term is the current one; the school is rebuilt when a
-new screening date passes.
+new screening date passes, and when the code that decides what is stored changes
+(`STORAGE_CODE`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import shutil
@@ -106,7 +108,26 @@ class SchoolSpec:
     def key(self) -> dict[str, object]:
         return {"format": FORMAT, "students": self.students, "seed": self.seed,
                 "years": self.years, "first_year": self.first_year,
-                "screenings": len(self.screenings())}
+                "screenings": len(self.screenings()), "app": storage_fingerprint()}
+
+
+#: The code that decides what the database holds and how: a change here (a column, how
+#: a result is stored, the audit chain) makes the cached school stale.
+STORAGE_CODE = ("app/models", "app/store/migrations", "app/instruments",
+                "app/services/screening_import.py", "app/services/screening_rows.py",
+                "app/services/audit.py", "app/services/entries.py")
+
+
+def storage_fingerprint() -> str:
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for entry in STORAGE_CODE:
+        path = root / entry
+        for file in sorted(path.rglob("*.py") if path.is_dir() else [path]):
+            if file.exists():
+                digest.update(file.relative_to(root).as_posix().encode())
+                digest.update(file.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 @dataclass(frozen=True)
