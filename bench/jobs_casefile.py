@@ -30,4 +30,4 @@ def home(bench: Bench) -> list[Row]:
         listed = timed(lambda: key_list(store), bench.runs)
         on_list = len(key_list(store))
     return [Row("home", "home screen: today's work (due, overdue, review queues)", work),
-            Row("home", f"key-student list ({on_list} students)", listed)]
+            Row("home", f"key-student list ({on_list:,} students)", listed)]
