@@ -158,7 +158,7 @@ class Casework:
             if day > self.as_of:
                 continue
             level = self._choose(suggestion.level, case.level)
-            if "key" in (level, suggestion.level) or "crisis" in (level, suggestion.level):
+            if {level, suggestion.level} & {"key", "crisis"}:  # an interview first
                 self._session(rows, sid, day, "crisis" if suggestion.level == "crisis"
                               else "individual")
             self.decide(rows, sid, level, suggestion, day, campaign_id)
