@@ -76,7 +76,7 @@ def check_copy(path: Path, key: bytes) -> CopyCheck:
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlcipher3.DatabaseError as err:
-            return CopyCheck("undecryptable", type(err).__name__)
+            return _unreadable_schema(conn, path, type(err).__name__)
         try:
             bad = [row[0] for row in conn.execute("PRAGMA cipher_integrity_check")]
             if bad:
@@ -91,6 +91,21 @@ def check_copy(path: Path, key: bytes) -> CopyCheck:
         return CopyCheck("", revision=revision, school_name=str(school))
     finally:
         conn.close()
+
+
+def _unreadable_schema(conn: sqlcipher3.Connection, path: Path, detail: str) -> CopyCheck:
+    """SQLite says "not a database" both for a wrong key and for a damaged schema page.
+    The pages' HMACs tell them apart: under a wrong key every page fails; in a damaged
+    file with the right key only the damaged ones do."""
+    try:
+        bad = [row[0] for row in conn.execute("PRAGMA cipher_integrity_check")]
+        page_size = int(conn.execute("PRAGMA cipher_page_size").fetchone()[0])
+    except sqlcipher3.DatabaseError:
+        return CopyCheck("undecryptable", detail)
+    pages = max(1, path.stat().st_size // page_size)
+    if bad and len(bad) < pages:
+        return CopyCheck("damaged", bad[0][:200])
+    return CopyCheck("undecryptable", detail)
 
 
 def _scalar(conn: sqlcipher3.Connection, sql: str) -> str | None:

@@ -133,6 +133,17 @@ def test_damaged_backup_is_refused(db_path, backed_up):
     _no_partials(db_path)
 
 
+@pytest.mark.parametrize("where", ["first page", "schema"])
+def test_damage_where_sqlite_says_not_a_database_is_called_damage(db_path, backed_up, where):
+    """A damaged first or schema page makes SQLite say "not a database", as a wrong key
+    does; the pages' own checks tell them apart, so the teacher hears 已损坏 (try another
+    copy), not 密钥不是同一套."""
+    flip(backed_up, 100 if where == "first page" else 4096 + 100)
+    with pytest.raises(BackupError) as info:
+        restore_backup(db_path, backed_up, ADMIN)
+    assert info.value.reason == "damaged" and "已损坏" in info.value.message
+
+
 def test_backup_with_a_key_file_from_another_database_is_refused(db_path, backed_up,
                                                                  tmp_path):
     other = tmp_path / "other" / "qingxin.db"
