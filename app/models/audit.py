@@ -27,4 +27,4 @@ class AuditEvent(Base):
     target_id: Mapped[str] = mapped_column(String(64), default="")
     detail: Mapped[str] = mapped_column(String(500), default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64))  # unique by the chain; not indexed (0005)
