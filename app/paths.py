@@ -59,6 +59,12 @@ def lock_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".lock")
 
 
+def school_instruments_dir(db_path: Path) -> Path:
+    """The school's own instrument definitions, settings and item texts
+    (app/instruments/school.py)."""
+    return db_path.parent / "instruments"
+
+
 def backup_dir(db_path: Path) -> Path:
     return db_path.parent / "backups"
 

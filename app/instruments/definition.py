@@ -12,13 +12,16 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from app.errors import BadInputError
+from app.instruments import school
 from app.instruments.model import Instrument
 from app.instruments.overrides import apply_overrides
 from app.instruments.parsing import build_instrument, expand_band_sets
+from app.instruments.texts import with_item_texts
 
 SHIPPED_DIR = Path(__file__).with_name("defs")
 
@@ -46,9 +49,30 @@ def definition_paths(extra_dirs: Iterable[Path | str] = ()) -> dict[str, Path]:
     return found
 
 
-def load_instrument(code: str, extra_dirs: Iterable[Path | str] = (),
+def load_instrument(code: str, extra_dirs: Iterable[Path | str] | None = None,
                     overrides: Overrides | None = None) -> Instrument:
-    """The instrument with this code, with the school's settings for it applied."""
+    """The instrument with this code, with the school's settings for it applied.
+
+    Given neither `extra_dirs` nor `overrides`, the school's instruments folder
+    (school.py) supplies both, and its item texts; the result is cached until a file
+    in that folder changes, so 3,000 reports do not parse TOML 3,000 times."""
+    if extra_dirs is None and overrides is None:
+        return _school_instrument(normalize_code(code), school.school_folder(),
+                                  school.signature())
+    return _load(code, extra_dirs or (), overrides)
+
+
+def list_instruments(extra_dirs: Iterable[Path | str] | None = None,
+                     overrides: Overrides | None = None) -> list[Instrument]:
+    """Every instrument on offer, shipped ones first then the school's, each by code."""
+    if extra_dirs is None and overrides is None:
+        return [load_instrument(code) for code in definition_paths(school.definition_dirs())]
+    return [load_definition_file(path, (overrides or {}).get(code))
+            for code, path in definition_paths(extra_dirs or ()).items()]
+
+
+def _load(code: str, extra_dirs: Iterable[Path | str], overrides: Overrides | None
+          ) -> Instrument:
     paths = definition_paths(extra_dirs)
     key = normalize_code(code)
     if key not in paths:
@@ -56,11 +80,19 @@ def load_instrument(code: str, extra_dirs: Iterable[Path | str] = (),
     return load_definition_file(paths[key], (overrides or {}).get(key))
 
 
-def list_instruments(extra_dirs: Iterable[Path | str] = (),
-                     overrides: Overrides | None = None) -> list[Instrument]:
-    """Every instrument on offer, shipped ones first then the school's, each by code."""
-    return [load_definition_file(path, (overrides or {}).get(code))
-            for code, path in definition_paths(extra_dirs).items()]
+@lru_cache(maxsize=64)
+def _school_instrument(key: str, folder: Path | None,
+                       _signature: tuple[tuple[str, int, int], ...]) -> Instrument:
+    settings = school.settings()
+    known = definition_paths(school.definition_dirs())
+    unknown = sorted(set(settings) - set(known))
+    if unknown and folder is not None:
+        raise BadInputError(f"量表设置文件 {folder / school.SETTINGS_FILE} 中的 "
+                            f"[{unknown[0]}] 不是已有的量表代码"
+                            f"（可用：{'、'.join(sorted(known))}）")
+    instrument = _load(key, school.definition_dirs(), settings)
+    texts = school.texts_file(key)
+    return with_item_texts(instrument, texts) if texts is not None else instrument
 
 
 def load_definition_file(path: Path | str, settings: Mapping[str, Any] | None = None

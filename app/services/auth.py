@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.errors import WrongPasswordError
-from app.paths import keyslot_path
+from app.instruments.school import use_school_folder
+from app.paths import keyslot_path, school_instruments_dir
 from app.services import audit
 from app.services.passwords import check_new_password
 from app.store import keyslots, throttle
@@ -34,6 +35,7 @@ def unlock(db_path: Path, username: str, password: str) -> Store:
         raise
     failures = throttle.failures(db_path, username)
     store = open_store(db_path, key, username)
+    use_school_folder(school_instruments_dir(db_path))
     throttle.record_success(db_path, username)
     audit.record_for(store, "login", "user", username,
                      f"此前连续失败 {failures} 次" if failures else "")
@@ -57,6 +59,7 @@ def unlock_with_recovery(db_path: Path, recovery_code: str, username: str,
         throttle.record_failure(db_path, RECOVERY_WHO)
         raise WrongPasswordError("恢复码不正确。") from None
     store = open_store(db_path, key, username.strip())
+    use_school_folder(school_instruments_dir(db_path))
     throttle.record_success(db_path, RECOVERY_WHO)
     keyslots.replace_slot(slot_file, keyslots.make_slot(slot_file.db_id, key, new_password,
                                                         "password", store.user.username))

@@ -17,7 +17,6 @@ import json
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import cache
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -164,10 +163,9 @@ class CampaignStats:
     previous: CampaignStats | None = None
 
 
-@cache
 def instrument_for(code: str) -> Instrument:
-    """Definitions are read once per process: a campaign's bands do not change under a
-    report being built, and 3,000 individual reports must not parse TOML 3,000 times."""
+    """load_instrument caches each definition until the school's instruments folder
+    changes: 3,000 individual reports do not parse TOML 3,000 times."""
     return load_instrument(code)
 
 

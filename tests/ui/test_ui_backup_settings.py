@@ -288,6 +288,8 @@ def test_deployment_tab_shows_the_file_and_the_fingerprints(qtbot, school, deplo
     assert tab.key_students.text() == KEY_STUDENT_MODES["pseudonymous"]
     assert "<5" in tab.min_cell.text() and "1–4" in tab.min_cell.text()
     assert tab.data_dir.text() == str(school.parent)
+    assert str(school.parent / "instruments") in tab.instruments.text()
+    assert "尚未建立" in tab.instruments.text()
     assert "10 分钟" in tab.auto_lock.text() and "7 天" in tab.reminder.text()
     save(window, screens_dir, "deployment-tab")
 

@@ -9,7 +9,6 @@ one pass per filter change instead of calling a Python predicate from C++ per ro
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import cache
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
@@ -31,9 +30,9 @@ NOT_WRITTEN_COLOR = "#ececec"
 COMPLETE_COLOR = "#e4efe9"
 
 
-@cache
 def instrument_for(code: str) -> Instrument:
-    """Definitions are files on disk: read each once per run."""
+    """The definition with the school's settings and texts (cached by load_instrument
+    until the school's instruments folder changes)."""
     return load_instrument(code)
 
 

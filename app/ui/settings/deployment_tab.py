@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.deployment import AGGREGATES, KEY_STUDENT_MODES, Deployment
+from app.instruments.school import SETTINGS_FILE
+from app.paths import school_instruments_dir
 from app.services.school_keys import export_school_key, school_key_fingerprint
 from app.ui.form_widgets import ERROR_STYLE, hint_label
 from app.ui.reports.saving import ask_save_path, documents_folder, show_saved
@@ -92,6 +94,7 @@ class DeploymentTab(QWidget):
         self.key_students = _value(key_students)
         self.min_cell = _value(min_cell)
         self.data_dir = _value()
+        self.instruments = _value()
         self.auto_lock = _value(
             texts.AUTO_LOCK.format(minutes=idle_minutes) if idle_minutes == d.auto_lock_minutes
             else texts.AUTO_LOCK_OTHER.format(minutes=idle_minutes,
@@ -105,7 +108,8 @@ class DeploymentTab(QWidget):
                 (texts.F_SCHOOL_KEY, school_key_row), (texts.F_HOSPITALS, self.hospitals),
                 (texts.F_AGGREGATES, self.aggregates),
                 (texts.F_KEY_STUDENTS, self.key_students), (texts.F_MIN_CELL, self.min_cell),
-                (texts.F_DATA_DIR, self.data_dir), (texts.F_AUTO_LOCK, self.auto_lock),
+                (texts.F_DATA_DIR, self.data_dir), (texts.F_INSTRUMENTS, self.instruments),
+                (texts.F_AUTO_LOCK, self.auto_lock),
                 (texts.F_REMINDER, self.reminder)):
             form.addRow(title, value)
         inner = QWidget()
@@ -131,11 +135,13 @@ class DeploymentTab(QWidget):
         self.data_dir.setText(
             str(folder) if deployed is None or _same(folder, deployed)
             else texts.DATA_DIR_OTHER.format(folder=folder, deployed=deployed))
+        self.instruments.setText(_instruments_text(school_instruments_dir(store.path)))
         self.ctx.query(self, school_key_fingerprint, self._show_school_key, label=None)
 
     def clear(self) -> None:
         self.school_key.setText(texts.LOADING)
         self.data_dir.clear()
+        self.instruments.clear()
 
     def on_changed(self, change: object) -> None:
         return None
@@ -171,6 +177,18 @@ class DeploymentTab(QWidget):
         else:
             self.school_key.setText(texts.NO_SCHOOL_KEY)
             self.school_key.setStyleSheet("")
+
+
+def _instruments_text(folder: Path) -> str:
+    """Where a school's own instruments go, and which it has (the file names: reading
+    the definitions is the screening page's work, and their mistakes are shown there)."""
+    if not folder.is_dir():
+        state = texts.INSTRUMENTS_NONE
+    else:
+        codes = sorted(p.stem for p in folder.glob("*.toml") if p.name != SETTINGS_FILE)
+        state = (texts.INSTRUMENTS_IN_USE.format(codes="、".join(codes)) if codes
+                 else texts.INSTRUMENTS_SHIPPED_ONLY)
+    return texts.INSTRUMENTS_DIR.format(folder=folder, state=state)
 
 
 def _same(a: Path, b: Path) -> bool:

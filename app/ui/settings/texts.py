@@ -106,6 +106,12 @@ F_MIN_CELL = "小单元格隐去："
 MIN_CELL = "人数为 1–{high} 的格子显示为“<{min_cell}”"
 MIN_CELL_OFF = "不隐去（min_cell = 1）"
 F_DATA_DIR = "数据文件夹："
+F_INSTRUMENTS = "本校量表文件夹："
+INSTRUMENTS_DIR = ("{folder}\n本校自己的量表定义（*.toml）、分界值等设置（settings.toml）和"
+                   "题目文字（texts 文件夹）放在这里，见使用指南。{state}")
+INSTRUMENTS_NONE = "（尚未建立：需要时新建这个文件夹）"
+INSTRUMENTS_IN_USE = "当前可用的本校量表：{codes}。"
+INSTRUMENTS_SHIPPED_ONLY = "目前只使用随程序提供的量表。"
 DATA_DIR_OTHER = ("{folder}\n（部署文件指定 {deployed}；本次由 --db 或环境变量 "
                   "QINGXIN_DATA_DIR 改用上面的文件夹）")
 F_AUTO_LOCK = "自动锁定："
