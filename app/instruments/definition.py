@@ -9,9 +9,11 @@ shipped instrument, use settings (overrides.py) or a new code.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -110,6 +112,15 @@ def load_definition_file(path: Path | str, settings: Mapping[str, Any] | None = 
         raise BadInputError(f"量表定义文件 {where} 格式有误（TOML）：{err}") from None
     raw = expand_band_sets(raw, where)
     raw, applied = apply_overrides(raw, settings, where)
-    if applied:
-        where = f"{where}（含学校设置）"
-    return build_instrument(raw, path, where, applied)
+    if not applied:
+        return build_instrument(raw, path, where, applied)
+    instrument = build_instrument(raw, path, f"{where}（含学校设置）", applied)
+    return dataclasses.replace(instrument, version=settings_version(instrument.version, applied))
+
+
+def settings_version(version: str, applied: Sequence[str]) -> str:
+    """The version results are stored under when school settings are in force, e.g.
+    "1.0+设置3f2a9c": a result says which cut-offs scored it, and a later change of the
+    settings is a different version, never a silent change of what was stored."""
+    digest = hashlib.sha256("\n".join(applied).encode("utf-8")).hexdigest()[:6]
+    return f"{version}+设置{digest}"

@@ -215,6 +215,8 @@ def _findings(instrument: Instrument, record: dict, valid: bool, st: Styles) -> 
     colour = LEVEL_COLOURS.get(level, "#000000")
     lines.append(f"建议预警等级：<font color='{colour}'>{WARNING_LABELS.get(level, level)}</font>"
                  "（系统根据分界值和关键题给出的建议，由心理教师结合面谈确定）")
+    if instrument.overrides:
+        lines.append("分界值采用本校设置：" + "；".join(instrument.overrides) + "。")
     return [Paragraph(line, st.cell) for line in lines]
 
 

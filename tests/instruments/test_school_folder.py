@@ -5,6 +5,7 @@ service once the database is open, and re-read when a file in it changes."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -106,3 +107,29 @@ def test_opening_a_database_uses_the_folder_beside_it(tmp_path, monkeypatch):
     with unlock(db, "admin", "pass-word-1"):
         assert school_module.school_folder() == folder
         assert load_instrument("demo").name == "示例量表"
+
+
+def test_results_and_reports_say_which_settings_scored_them(store, tmp_path, monkeypatch):
+    """A setting changes the version results are stored under, and the individual
+    report names the setting, so nobody reads a school's cut-off as the published one."""
+    from sqlalchemy import select
+
+    from app.models import ScreeningResult
+    from app.reports.individual import print_individual_reports
+    from tests.reports.report_helpers import pdf_text, screened_school
+
+    folder = tmp_path / "instruments"
+    folder.mkdir()
+    monkeypatch.setattr(school_module, "_folder", folder)
+    shipped = load_instrument("phq9").version
+    (folder / "settings.toml").write_text("[phq9.cutoffs.total]\nmoderate = 9\n",
+                                          encoding="utf-8")
+    school = screened_school(store, n=50)
+    with store.read() as session:
+        versions = set(session.scalars(select(ScreeningResult.instrument_version)
+                                       .where(ScreeningResult.campaign_id == school.phq)))
+    assert versions and all(v.startswith(f"{shipped}+设置") for v in versions)
+    out = tmp_path / "reports.pdf"
+    print_individual_reports(store, school.phq, out)
+    if shutil.which("pdftotext"):
+        assert "分界值采用本校设置" in pdf_text(out, 1, 1).replace("\n", "")
