@@ -21,7 +21,7 @@ from app.services.screening_import import (
 )
 from app.services.screening_review import campaign_review_queue, resolve_review
 from app.services.students import StudentRow, list_students
-from app.services.synthetic import synthetic_answers
+from app.services.synthetic import calibrated_answers
 from app.services.warnings import decide_level
 from app.store.handle import Store
 
@@ -49,7 +49,8 @@ def _campaign(store: Store, name: str, code: str, students: list[StudentRow], on
                                ends_on=on + timedelta(days=7))
     instrument = load_instrument(code)
     taking = students[: int(len(students) * 0.96)]  # a few absent: completion below 100 %
-    values = synthetic_answers(instrument, len(taking), seed)
+    rng = np.random.default_rng(seed)
+    values = calibrated_answers(instrument, rng.random(len(taking)), rng)
     taken = [np.datetime64(on) + np.timedelta64(i % 5, "D") for i in range(len(taking))]
     preview = ScreeningPreview(
         campaign_id=campaign.id, instrument_code=instrument.code, file_name="demo",
