@@ -19,7 +19,11 @@ from app.services.campaigns import (
     find_campaign,
     list_campaigns,
 )
-from app.services.screening_import import apply_screening_import, preview_screening_import
+from app.services.screening_import import (
+    ScreeningChanges,
+    apply_screening_import,
+    preview_screening_import,
+)
 from app.services.screening_results import campaign_results
 from app.store.handle import Store
 
@@ -64,40 +68,57 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _campaign_for_import(store: Store, name: str, instrument_code: str) -> int:
+def _campaign_for_import(store: Store, name: str, instrument_code: str) -> tuple[int, bool]:
+    """The campaign's id, and whether it was made just now (for all active classes)."""
     instrument = load_instrument(instrument_code)
     try:
         campaign = find_campaign(store, name)
     except BadInputError:
-        campaign = create_campaign(store, name, instrument.code)
-        print(f"已新建测评批次“{name}”（{instrument.label}，全部在读班级）。")
+        return create_campaign(store, name, instrument.code).id, True
     if campaign.instrument_code != instrument.code:
         raise BadInputError(f"测评批次“{name}”使用的量表是 {campaign.instrument_code}，"
                             f"不是 {instrument.code}。")
-    return campaign.id
+    return campaign.id, False
 
 
 def _import(args: argparse.Namespace) -> int:
     with open_db(args) as store:
-        campaign_id = _campaign_for_import(store, args.campaign, args.instrument)
-        preview = preview_screening_import(store, campaign_id, args.file, args.numbers,
-                                           args.item_offset)
-        counts = preview.counts()
-        print("；".join(f"{label(SHEET_STATUSES, code)} {counts[code]}"
-                       for code in SHEET_STATUSES if counts[code]))
-        unmatched = [m for m in preview.matches if m.status not in ("matched", "replaces")]
-        lines = [f"第 {m.row} 行（{m.label}）：{label(SHEET_STATUSES, m.status)}"
-                 + (f"，{m.message}" if m.message else "") for m in unmatched]
-        if unmatched and not args.allow_unmatched:
-            raise BadInputError(f"有 {len(unmatched)} 份答卷无法写入，未写入任何数据。请在名册或"
-                                "文件中改正，或加 --allow-unmatched 只写入已匹配的答卷。",
-                                problems=lines + preview.problems)
-        if args.dry_run:
-            print("（预览，未写入）")
+        campaign_id, created = _campaign_for_import(store, args.campaign, args.instrument)
+        changes: ScreeningChanges | None = None
+        try:
+            changes = _preview_and_apply(store, campaign_id, args)
+        finally:
+            # A preview, or an import refused or failed, leaves no campaign behind: the
+            # one made for it is removed again (nothing was written into it).
+            if created and changes is None:
+                delete_campaign(store, campaign_id)
+        if changes is None:
             return 0
-        changes = apply_screening_import(store, preview)
+    if created:
+        print(f"已新建测评批次“{args.campaign}”（全部在读班级）。")
     print(f"已写入 {changes.written} 份答卷（其中替换 {changes.replaced} 份）。")
     return 0
+
+
+def _preview_and_apply(store: Store, campaign_id: int, args: argparse.Namespace
+                       ) -> ScreeningChanges | None:
+    """Print the preview; write unless --dry-run (None) or rows cannot be taken (raise)."""
+    preview = preview_screening_import(store, campaign_id, args.file, args.numbers,
+                                       args.item_offset)
+    counts = preview.counts()
+    print("；".join(f"{label(SHEET_STATUSES, code)} {counts[code]}"
+                   for code in SHEET_STATUSES if counts[code]))
+    unmatched = [m for m in preview.matches if m.status not in ("matched", "replaces")]
+    lines = [f"第 {m.row} 行（{m.label}）：{label(SHEET_STATUSES, m.status)}"
+             + (f"，{m.message}" if m.message else "") for m in unmatched]
+    if unmatched and not args.allow_unmatched:
+        raise BadInputError(f"有 {len(unmatched)} 份答卷无法写入，未写入任何数据。请在名册或"
+                            "文件中改正，或加 --allow-unmatched 只写入已匹配的答卷。",
+                            problems=lines + preview.problems)
+    if args.dry_run:
+        print("（预览，未写入）")
+        return None
+    return apply_screening_import(store, preview)
 
 
 def _results(args: argparse.Namespace) -> int:

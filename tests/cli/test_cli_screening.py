@@ -1,16 +1,19 @@
 """`qingxin screening results`: the CSV of a campaign's scores is an export of students'
 data, so it is audited like the GUI's Excel export and `roster list --format csv`.
-`qingxin screening delete` removes only a campaign without results."""
+`qingxin screening delete` removes only a campaign without results. `qingxin screening
+import` makes a campaign it does not find, but a preview or a refused import leaves none
+behind."""
 
 from __future__ import annotations
 
+import openpyxl
 import pytest
 from sqlalchemy import select
 
 from app.cli import main
 from app.models import AuditEvent
 from app.services.auth import unlock
-from app.services.campaigns import create_campaign
+from app.services.campaigns import create_campaign, list_campaigns
 from app.services.roster import RosterPreview, apply_roster_import
 from app.services.screening_import import save_answer_string
 from app.services.students import list_students
@@ -71,3 +74,44 @@ def test_delete_only_an_empty_campaign(db, capsys):
     assert "已删除测评批次“打错的名字”" in capsys.readouterr().out
     assert main(["screening", "list", "--db", str(path)]) == 0
     assert "打错的名字" not in capsys.readouterr().out
+
+
+def _phq9_file(path, rows):
+    """A grid: 学籍号, then one column per item (option values)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["学籍号", *[f"Q{i}" for i in range(1, 10)]])
+    for student_no, answers in rows:
+        ws.append([student_no, *answers])
+    wb.save(path)
+    return path
+
+
+def _campaign_names(path) -> list[str]:
+    with unlock(path, "admin", TEST_PASSWORD) as store:
+        return [c.name for c in list_campaigns(store)]
+
+
+def test_import_makes_the_campaign_only_when_it_writes(db, tmp_path, capsys):
+    path, _, students = db
+    answers = _phq9_file(tmp_path / "a.xlsx", [(s.student_no, [1, 0, 0, 0, 0, 0, 0, 0, 0])
+                                               for s in students])
+    args = ["screening", "import", "--db", str(path), "--campaign", "2027春 PHQ-9",
+            "--instrument", "phq9", str(answers)]
+    assert main([*args, "--dry-run"]) == 0
+    assert "（预览，未写入）" in capsys.readouterr().out
+    assert "2027春 PHQ-9" not in _campaign_names(path)
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "已新建测评批次" in out and "已写入 3 份答卷" in out
+    assert "2027春 PHQ-9" in _campaign_names(path)
+
+
+def test_a_refused_import_leaves_no_new_campaign(db, tmp_path, capsys):
+    path, _, students = db
+    answers = _phq9_file(tmp_path / "a.xlsx", [(students[0].student_no, [1] * 9),
+                                               ("G00000000000000", [0] * 9)])
+    assert main(["screening", "import", "--db", str(path), "--campaign", "新批次",
+                 "--instrument", "phq9", str(answers)]) == 2
+    assert "未写入任何数据" in capsys.readouterr().err
+    assert "新批次" not in _campaign_names(path)
