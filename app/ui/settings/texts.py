@@ -120,5 +120,5 @@ AUTO_LOCK_OTHER = ("无操作 {minutes} 分钟后（部署文件为 {deployed} �
                    "本次由 --lock-minutes 指定）")
 F_REMINDER = "备份提醒："
 REMINDER = "上次备份超过 {days} 天时提醒"
-DEPLOYMENT_HINT = ("以上设置由区教育局信息中心在部署文件（deploy.toml）中规定，"
-                   "学校不能在软件中修改。")
+DEPLOYMENT_HINT = ("以上设置（本校量表文件夹除外）由区教育局信息中心在部署文件（deploy.toml）"
+                   "中规定，学校不能在软件中修改。")
