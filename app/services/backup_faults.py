@@ -81,7 +81,11 @@ def check_folder(folder: Path, need: int) -> None:
     bytes. A probe file is the only honest test of writability (ACLs, write-protect
     switches and read-only mounts all say no only when asked to write)."""
     if not folder.exists():
-        raise target_gone(folder, "folder missing before start")
+        # Before anything was written, a missing folder is as likely a stick not yet
+        # plugged in as a folder not yet made (a name typed on the command line).
+        raise BackupError(TARGET_GONE, f"找不到文件夹 {folder}（U 盘没有插好，或文件夹还没有"
+                                       "建好？）。没有写入任何文件，原有数据未受影响。",
+                          "folder missing before start")
     if not folder.is_dir():
         raise BackupError(NOT_A_FOLDER, f"{folder} 不是文件夹，请选择一个文件夹。")
     probe = folder / f".qingxin-probe-{secrets.token_hex(4)}"

@@ -126,7 +126,7 @@ def test_cli_backup_to_a_missing_stick_exits_4(db_path, store, tmp_path, monkeyp
     store.close()
     monkeypatch.setenv("QINGXIN_PASSWORD", TEST_PASSWORD)
     assert main(["backup", "--db", str(db_path), "--to", str(tmp_path / "gone")]) == 4
-    assert "U 盘被拔出" in capsys.readouterr().err
+    assert "找不到文件夹" in capsys.readouterr().err
 
 
 def test_cli_restore_with_recovery_code(db_path, new_school, tmp_path, monkeypatch, capsys):
