@@ -33,7 +33,7 @@ from app.models import (
     campaign_class,
 )
 from app.services import audit
-from app.services.classes import ClassRow
+from app.services.classes import ClassRow, student_counts
 from app.services.permissions import STAFF, require
 from app.services.roster_file import class_display_name
 from app.store.handle import Store
@@ -127,9 +127,7 @@ def create_campaign(store: Store, name: str, instrument_code: str,
 def campaign_setup(store: Store, campaign_id: int) -> CampaignSetup:
     require(store, *STAFF)
     campaign = get_campaign(store, campaign_id)
-    counts = (select(Student.class_id, func.count(Student.id).label("n"))
-              .where(Student.status.in_(("enrolled", "suspended")))
-              .group_by(Student.class_id).subquery())
+    counts = student_counts()
     with store.read() as session:
         rows = session.execute(
             select(SchoolClass.id, SchoolClass.grade, SchoolClass.number, counts.c.n)

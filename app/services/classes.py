@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Subquery, func, select
 
 from app.models import SchoolClass, Student
 from app.services.roster_file import class_display_name
@@ -21,10 +21,16 @@ class ClassRow:
     students: int
 
 
+def student_counts() -> Subquery:
+    """Students on the roll (在读 or 休学) per class, as a subquery (class_id, n) to join:
+    what a class picker says beside each class."""
+    return (select(Student.class_id, func.count(Student.id).label("n"))
+            .where(Student.status.in_(("enrolled", "suspended")))
+            .group_by(Student.class_id).subquery())
+
+
 def list_classes(store: Store) -> list[ClassRow]:
-    counts = (select(Student.class_id, func.count(Student.id).label("n"))
-              .where(Student.status.in_(("enrolled", "suspended")))
-              .group_by(Student.class_id).subquery())
+    counts = student_counts()
     with store.read() as session:
         rows = session.execute(
             select(SchoolClass.id, SchoolClass.grade, SchoolClass.number, counts.c.n)

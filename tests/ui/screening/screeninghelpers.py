@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from app.services.students import StudentRow
 from app.store.handle import Store
 from app.ui import workers
+from app.ui.screening.campaign_page import ScreeningPage
 from app.ui.store_context import StoreContext
 
 PHQ_LABELS = ["完全不会", "好几天", "一半以上的天数", "几乎每天"]
@@ -56,3 +57,15 @@ def save_screen(widget: QWidget, folder: Path, name: str) -> Path:
     assert len({image.pixel(x, y) for x in range(0, image.width(), 7)
                 for y in range(0, image.height(), 7)}) > 4, f"{name} looks blank"
     return path
+
+
+def make_page(qtbot, school: School) -> ScreeningPage:
+    """The 筛查测评 page on screen, listening to the school's changes, loaded."""
+    page = ScreeningPage(school.ctx)
+    qtbot.addWidget(page)
+    school.ctx.changed.connect(page.on_changed)
+    page.resize(1100, 700)
+    page.show()
+    page.reload()
+    idle(qtbot)
+    return page

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
-from screeninghelpers import School, idle, save_screen
+from screeninghelpers import School, idle, make_page, save_screen
 from uihelpers import close_boxes, closed, message_boxes, visible
 
 from app.services import audit
@@ -16,18 +16,6 @@ from app.services.campaigns import create_campaign, get_campaign, list_campaigns
 from app.services.screening_import import save_answer_string
 from app.ui.screening import strings as s
 from app.ui.screening.campaign_dialog import CampaignDialog
-from app.ui.screening.campaign_page import ScreeningPage
-
-
-def make_page(qtbot, school: School) -> ScreeningPage:
-    page = ScreeningPage(school.ctx)
-    qtbot.addWidget(page)
-    school.ctx.changed.connect(page.on_changed)
-    page.resize(1100, 700)
-    page.show()
-    page.reload()
-    idle(qtbot)
-    return page
 
 
 def _classes(school: School) -> list[int]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import openpyxl
 from PySide6.QtCore import Qt
-from screeninghelpers import PHQ_LABELS, SURVEY_QUESTIONS, School, idle, write_wjx
+from screeninghelpers import PHQ_LABELS, SURVEY_QUESTIONS, School, idle, make_page, write_wjx
 from sqlalchemy import select
 from uihelpers import close_boxes, closed, message_boxes, visible
 
@@ -18,17 +18,6 @@ from app.ui.screening.campaign_page import ScreeningPage
 from app.ui.screening.import_dialog import ImportDialog
 from app.ui.screening.participation_dialog import ParticipationDialog
 from app.ui.screening.results_dialog import ResultsDialog
-
-
-def make_page(qtbot, school: School) -> ScreeningPage:
-    page = ScreeningPage(school.ctx)
-    qtbot.addWidget(page)
-    school.ctx.changed.connect(page.on_changed)
-    page.resize(1100, 700)
-    page.show()
-    page.reload()
-    idle(qtbot)
-    return page
 
 
 def shown(model) -> list:
