@@ -59,8 +59,7 @@ def load_instrument(code: str, extra_dirs: Iterable[Path | str] | None = None,
     (school.py) supplies both, and its item texts; the result is cached until a file
     in that folder changes, so 3,000 reports do not parse TOML 3,000 times."""
     if extra_dirs is None and overrides is None:
-        return _school_instrument(normalize_code(code), school.school_folder(),
-                                  school.signature())
+        return _school_instrument(normalize_code(code), school.signature())
     return _load(code, extra_dirs or (), overrides)
 
 
@@ -83,16 +82,11 @@ def _load(code: str, extra_dirs: Iterable[Path | str], overrides: Overrides | No
 
 
 @lru_cache(maxsize=64)
-def _school_instrument(key: str, folder: Path | None,
-                       _signature: tuple[tuple[str, int, int], ...]) -> Instrument:
-    settings = school.settings()
-    known = definition_paths(school.definition_dirs())
-    unknown = sorted(set(settings) - set(known))
-    if unknown and folder is not None:
-        raise BadInputError(f"量表设置文件 {folder / school.SETTINGS_FILE} 中的 "
-                            f"[{unknown[0]}] 不是已有的量表代码"
-                            f"（可用：{'、'.join(sorted(known))}）")
-    instrument = _load(key, school.definition_dirs(), settings)
+def _school_instrument(key: str, _signature: tuple[tuple[str, int, int], ...]) -> Instrument:
+    """`_signature` (the folder's files and their change times) is only the cache key."""
+    dirs = school.definition_dirs()
+    settings = school.settings(known=definition_paths(dirs))
+    instrument = _load(key, dirs, settings)
     texts = school.texts_file(key)
     return with_item_texts(instrument, texts) if texts is not None else instrument
 

@@ -19,6 +19,7 @@ again whenever one of its files changes (`signature`), so an edit needs no resta
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +57,9 @@ def definition_dirs() -> tuple[Path, ...]:
     return (_folder,) if _folder is not None and _folder.is_dir() else ()
 
 
-def settings() -> dict[str, dict[str, Any]]:
-    """settings.toml as {code: {setting: value}}; its mistakes name the file and key."""
+def settings(known: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """settings.toml as {code: {setting: value}}; its mistakes, including a table for a
+    code that is not among the `known` instruments, name the file and the key."""
     if _folder is None:
         return {}
     path = _folder / SETTINGS_FILE
@@ -69,10 +71,14 @@ def settings() -> dict[str, dict[str, Any]]:
         raise BadInputError(f"量表设置文件 {path} 应保存为 UTF-8 编码") from None
     except tomllib.TOMLDecodeError as err:
         raise BadInputError(f"量表设置文件 {path} 格式有误（TOML）：{err}") from None
+    codes = set(known)
     for code, table in raw.items():
         if not isinstance(table, dict):
             raise BadInputError(f"量表设置文件 {path}：[{code}] 应是一个表，"
                                 "写成 [量表代码] 再逐行写设置")
+        if code not in codes:
+            raise BadInputError(f"量表设置文件 {path} 中的 [{code}] 不是已有的量表代码"
+                                f"（可用：{'、'.join(sorted(codes))}）")
     return raw
 
 
