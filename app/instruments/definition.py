@@ -42,7 +42,7 @@ def definition_paths(extra_dirs: Iterable[Path | str] = ()) -> dict[str, Path]:
     for folder in (SHIPPED_DIR, *map(Path, extra_dirs)):
         if not folder.is_dir():
             raise BadInputError(f"找不到量表定义文件夹：{folder}")
-        for path in sorted(folder.glob("*.toml")):
+        for path in school.definition_files(folder):
             code = path.stem
             if code in found:
                 raise BadInputError(f"量表代码「{code}」有两个定义文件：{found[code]} 和 {path}；"

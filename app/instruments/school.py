@@ -53,6 +53,12 @@ def signature() -> tuple[tuple[str, int, int], ...]:
     return tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
 
 
+def definition_files(folder: Path) -> list[Path]:
+    """The definitions in a folder: every `*.toml` but the settings file, which sits
+    beside the school's definitions and is not one."""
+    return sorted(p for p in folder.glob("*.toml") if p.name != SETTINGS_FILE)
+
+
 def definition_dirs() -> tuple[Path, ...]:
     return (_folder,) if _folder is not None and _folder.is_dir() else ()
 

@@ -65,6 +65,7 @@ def test_settings_move_a_cut_off_and_an_edit_is_seen_without_restart(folder):
     settings = folder / "settings.toml"
     settings.write_text("[phq9.cutoffs.total]\nmoderate = 9\n", encoding="utf-8")
     assert phq9_band(nine) == "moderate"
+    assert "settings" not in [i.code for i in list_instruments()]  # not a definition
     assert load_instrument("phq9").overrides  # reports can say a setting is in force
     settings.write_text("[phq9.cutoffs.total]\nmoderate = 10\n", encoding="utf-8")
     _touch_later(settings)

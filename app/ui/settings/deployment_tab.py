@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.deployment import AGGREGATES, KEY_STUDENT_MODES, Deployment
-from app.instruments.school import SETTINGS_FILE
+from app.instruments.school import definition_files
 from app.paths import school_instruments_dir
 from app.services.school_keys import export_school_key, school_key_fingerprint
 from app.ui.form_widgets import ERROR_STYLE, hint_label
@@ -185,7 +185,7 @@ def _instruments_text(folder: Path) -> str:
     if not folder.is_dir():
         state = texts.INSTRUMENTS_NONE
     else:
-        codes = sorted(p.stem for p in folder.glob("*.toml") if p.name != SETTINGS_FILE)
+        codes = [p.stem for p in definition_files(folder)]
         state = (texts.INSTRUMENTS_IN_USE.format(codes="、".join(codes)) if codes
                  else texts.INSTRUMENTS_SHIPPED_ONLY)
     return texts.INSTRUMENTS_DIR.format(folder=folder, state=state)
