@@ -95,9 +95,7 @@ def create_campaign(store: Store, name: str, instrument_code: str,
                     class_ids: list[int] | None = None, term: int = 1,
                     starts_on: date | None = None, ends_on: date | None = None) -> CampaignRow:
     require(store, *STAFF)
-    name = name.strip()
-    if not name:
-        raise BadInputError("请填写测评批次名称。")
+    name = _checked_name(name)
     instrument = load_instrument(instrument_code)
     with store.write() as session:
         if session.scalar(select(Campaign.id).where(Campaign.name == name)) is not None:
@@ -114,10 +112,7 @@ def create_campaign(store: Store, name: str, instrument_code: str,
                             created_by=store.user.username, classes=classes)
         session.add(campaign)
         session.flush()
-        student_ids = session.scalars(select(Student.id).where(
-            Student.class_id.in_([c.id for c in classes]), Student.status == "enrolled"))
-        session.add_all(Participation(campaign_id=campaign.id, student_id=sid)
-                        for sid in student_ids)
+        _add_participation(session, campaign.id, [c.id for c in classes])
         audit.record(session, store.user.username, "campaign_created", "campaign", campaign.id,
                      instrument.code)
         campaign_id = campaign.id
@@ -205,11 +200,16 @@ def delete_campaign(store: Store, campaign_id: int) -> CampaignDeleted:
     return CampaignDeleted(campaign_id)
 
 
-def _check_fields(name: str, class_ids: list[int], term: int, starts_on: date | None,
-                  ends_on: date | None) -> str:
+def _checked_name(name: str) -> str:
     name = name.strip()
     if not name:
         raise BadInputError("请填写测评批次名称。")
+    return name
+
+
+def _check_fields(name: str, class_ids: list[int], term: int, starts_on: date | None,
+                  ends_on: date | None) -> str:
+    name = _checked_name(name)
     if term not in (1, 2):
         raise BadInputError("学期应为第一或第二学期。")
     if starts_on is not None and ends_on is not None and ends_on < starts_on:
