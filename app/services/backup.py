@@ -47,8 +47,6 @@ from app.store.damage import DAMAGED_MESSAGE, is_damage
 from app.store.handle import Store
 
 BACKUP_PREFIX = "qingxin-backup"
-BACKUP_EVERY_DAYS = DEFAULT_BACKUP_REMINDER_DAYS
-"""Remind the teacher when the last backup is older than this (without a deployment)."""
 TARGET_KIND = "database"
 _MARGIN = 1.05
 _KEYS_ALLOWANCE = 64 * 1024
@@ -171,7 +169,7 @@ class BackupStatus:
         return f"上次备份：{when}（{self.days} 天前）。"
 
 
-def backup_status(store: Store, every_days: int = BACKUP_EVERY_DAYS,
+def backup_status(store: Store, every_days: int = DEFAULT_BACKUP_REMINDER_DAYS,
                   now: datetime | None = None) -> BackupStatus:
     """For the home screen's reminder: the last backup, how many days ago, and whether
     one is due. A restore counts as a backup at that moment (the data then is the

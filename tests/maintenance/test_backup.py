@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlcipher3
 
+from app.deployment import DEFAULT_BACKUP_REMINDER_DAYS
 from app.paths import keyslot_path
 from app.services import audit
 from app.services.backup import (
-    BACKUP_EVERY_DAYS,
     backup_status,
     make_backup,
 )
@@ -102,10 +102,11 @@ def test_backup_is_recorded_and_the_reminder_follows_it(store, usb):
     assert status.last is not None and status.days == 0 and not status.due
     assert status.folder == str(usb)
     assert "上次备份" in status.message
-    later = datetime.now(UTC) + timedelta(days=BACKUP_EVERY_DAYS + 1)
+    later = datetime.now(UTC) + timedelta(days=DEFAULT_BACKUP_REMINDER_DAYS + 1)
     overdue = backup_status(store, now=later)
-    assert overdue.due and overdue.days == BACKUP_EVERY_DAYS + 1
-    assert f"{BACKUP_EVERY_DAYS + 1} 天前" in overdue.message and "请插入 U 盘" in overdue.message
+    assert overdue.due and overdue.days == DEFAULT_BACKUP_REMINDER_DAYS + 1
+    assert f"{DEFAULT_BACKUP_REMINDER_DAYS + 1} 天前" in overdue.message
+    assert "请插入 U 盘" in overdue.message
     assert not backup_status(store, every_days=30, now=later).due
     events = [e for e in audit.list_events(store, 5) if e.action == "backup"]
     assert events[0].target_kind == "database" and events[0].target_id == result.path.name
