@@ -23,7 +23,8 @@ from app.instruments.warning import WarningLevel
 EPS = 1e-9
 """Tolerance for float noise (2.9999999999 from 0.1-steps must still reach a 3 band)."""
 
-_BAND_KEYS = {"code", "label", "min", "below", "warning", "wording", "suggestion", "to_confirm"}
+_BAND_KEYS = {"code", "label", "min", "below", "warning", "wording", "suggestion", "to_confirm",
+              "elevated"}
 
 
 def build_bands(value: Any, where: str, score_range: tuple[float, float] | None,
@@ -51,11 +52,15 @@ def build_bands(value: Any, where: str, score_range: tuple[float, float] | None,
             p.add(f"{key}.code", f"区间代码「{code}」重复")
         if not low < high:
             p.add(key, f"区间「{label}」为空：min {low:g} 不小于 below {high:g}")
+        warning = read_warning(entry, "warning", f"{key}.warning")
+        elevated = entry.get("elevated", warning is not WarningLevel.NONE)
+        if not isinstance(elevated, bool):
+            p.add(f"{key}.elevated", "应为 true 或 false")
+            elevated = False
         bands.append(Band(
-            code=code, label=label, min=float(low), below=float(high),
-            warning=read_warning(entry, "warning", f"{key}.warning"),
+            code=code, label=label, min=float(low), below=float(high), warning=warning,
             wording=str(entry.get("wording", "")), suggestion=str(entry.get("suggestion", "")),
-            to_confirm=bool(entry.get("to_confirm", False)),
+            to_confirm=bool(entry.get("to_confirm", False)), elevated=elevated,
         ))
     bands.sort(key=lambda b: b.min)
     for a, b in itertools.pairwise(bands):

@@ -45,6 +45,9 @@ class Band:
     wording: str = ""
     suggestion: str = ""
     to_confirm: bool = False
+    elevated: bool = False
+    """Above the unit's cut-off: shown as evidence in the review queue even when the band
+    suggests nothing by itself (MHT's content-scale 高分). Defaults to warning ≠ none."""
 
     def range_text(self, integer_scores: bool) -> str:
         """How a report prints the range: "5–9" for whole-number scores, "≥2 且 <3" else."""
@@ -64,8 +67,11 @@ class Scale:
     """A scored unit: a content scale, a validity scale (MHT's lie scale) or the total.
 
     Either `items` (answers) or, for the total only, `scales` (scale scores) feed it.
-    Up to `max_missing` unanswered items are prorated from the answered items' mean;
-    more leave the score unset (NaN), never zero.
+    `method` is "sum", "mean" or "count" (how many items are answered at `at_least` or
+    more: SCL-90's 阳性项目数). Up to `max_missing` unanswered items are prorated from the
+    answered items' mean; more leave the score unset (NaN), never zero. A validity scale
+    is never prorated: it counts what was answered, so missing answers cannot make a
+    sheet look invalid.
     """
 
     code: str
@@ -80,6 +86,7 @@ class Scale:
     band_basis: str = "raw"
     bands: tuple[Band, ...] = ()
     note: str = ""
+    at_least: float = 0.0
 
     @property
     def integer_scores(self) -> bool:
@@ -102,7 +109,15 @@ class ValidityRule:
 
 @dataclass(frozen=True)
 class CriticalItem:
-    """An item whose answer above `above` is a signal by itself, whatever the total."""
+    """An item whose answer above `above` is a signal by itself, whatever the total, on
+    valid and invalid sheets alike.
+
+    It suggests `warning`, which is always 重点关注 (key): a critical answer calls for a
+    same-day face-to-face assessment, and 危机 is the teacher's decision after it. The
+    definition may let it suggest 危机 only where the answer is the most severe option
+    *and* the sheet is valid *and* `crisis_scale` falls in one of `crisis_bands` (the
+    totals agree); without `crisis_bands` it never does.
+    """
 
     item: int
     above: float
@@ -110,6 +125,26 @@ class CriticalItem:
     message: str
     if_missing: WarningLevel = WarningLevel.NONE
     missing_message: str = ""
+    crisis_scale: str = "total"
+    crisis_bands: tuple[str, ...] = ()
+
+
+UNIFORM_MODES = ("any", "except_lowest", "off")
+
+
+@dataclass(frozen=True)
+class SheetChecks:
+    """Validity checks on how a sheet was answered rather than on a scale score.
+
+    `uniform`: "any" marks a sheet whose answered items all carry the same option;
+    "except_lowest" does so unless that option is the lowest (on a short symptom list,
+    "not at all" to everything is the common honest answer); "off" never.
+    `seconds_per_item`: a sheet answered in less than this × item count seconds (问卷星's
+    所用时间, or submit minus start time) is marked too fast; 0 switches it off.
+    """
+
+    uniform: str = "any"
+    seconds_per_item: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -147,11 +182,15 @@ class Instrument:
     disjoint_scales: bool = True
     validity: tuple[ValidityRule, ...] = ()
     critical: tuple[CriticalItem, ...] = ()
+    checks: SheetChecks = SheetChecks()
     norms: tuple[NormTable, ...] = ()
     notes: tuple[str, ...] = ()
     path: Path | None = None
     overrides: tuple[str, ...] = field(default=())
     """Human-readable list of the settings applied on top of the file (empty: none)."""
+    setting_problems: tuple[str, ...] = ()
+    """School settings that were not applied, each naming the file, line and key (an
+    unknown critical item number): the shipped rule stays and the teacher is told."""
 
     @property
     def item_count(self) -> int:
@@ -176,6 +215,10 @@ class Instrument:
     def value_range(self) -> tuple[float, float]:
         values = [option.value for option in self.options]
         return min(values), max(values)
+
+    def option_label(self, value: float) -> str:
+        """The wording of the option with this value ("" for none)."""
+        return next((o.label for o in self.options if o.value == value), "")
 
     @property
     def label(self) -> str:
