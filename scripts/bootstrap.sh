@@ -38,9 +38,22 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
   echo "$want" > "$stamp"
 fi
 
-# Qt needs a few system libraries even offscreen; install them only if Qt cannot load.
-if ! QT_QPA_PLATFORM=offscreen "$VENV/bin/python" -c 'from PySide6.QtWidgets import QApplication' 2>/dev/null; then
+# Qt needs a few system libraries; check with the platform the app will use here (xcb on a
+# Linux desktop, whose plugin needs more of them than offscreen), and install them only if
+# Qt cannot start on it.
+qt_platform="${QT_QPA_PLATFORM:-}"
+if [ -z "$qt_platform" ]; then
+  if [ "$(uname)" = Linux ] && [ -n "${DISPLAY:-}" ]; then qt_platform=xcb; else qt_platform=offscreen; fi
+fi
+qt_starts() {
+  QT_QPA_PLATFORM="$qt_platform" "$VENV/bin/python" -c \
+    'from PySide6.QtWidgets import QApplication; QApplication([])' >/dev/null 2>&1
+}
+if ! qt_starts; then
   apt_install libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 \
-    libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
+    libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
+    libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xfixes0 libx11-xcb1
+  qt_starts || echo "[qingxin] Qt still cannot start with QT_QPA_PLATFORM=$qt_platform;" \
+    "run with QT_QPA_PLATFORM=offscreen, or see docs/DEPLOYMENT.md" >&2
 fi
 export PATH="$VENV/bin:$PATH"
