@@ -13,6 +13,7 @@ from pathlib import Path
 from app.errors import BadInputError
 from app.services import audit
 from app.store.handle import Store
+from app.winfaults import classify_os_error
 
 AuditEntry = tuple[str, str, str | int, str]
 """(action, target kind, target id, detail) — detail holds ids and counts only."""
@@ -25,8 +26,9 @@ def write_audited(store: Store, out: Path, data: bytes, entries: Sequence[AuditE
             try:
                 out.write_bytes(data)
             except OSError as err:
-                raise BadInputError(f"无法写入 {out}（目录不存在、只读或磁盘已满？）。",
-                                    detail=f"{type(err).__name__}: {err.errno}") from None
+                raise classify_os_error(err, out) or BadInputError(
+                    f"无法写入 {out}（目录不存在、只读或磁盘已满？）。",
+                    detail=f"{type(err).__name__}: {err.errno}") from None
             written = True
             for action, kind, target, detail in entries:
                 audit.record(session, store.user.username, action, kind, target, detail)

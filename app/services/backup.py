@@ -19,7 +19,6 @@ callers pass it in.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,6 +44,7 @@ from app.services.permissions import STAFF, require
 from app.services.progress import NO_PROGRESS, Cancelled, Progress
 from app.store.damage import DAMAGED_MESSAGE, is_damage
 from app.store.handle import Store
+from app.winfaults import FileFault, replace_retrying
 
 BACKUP_PREFIX = "qingxin-backup"
 TARGET_KIND = "database"
@@ -109,9 +109,9 @@ def write_backup(db_path: Path, key: bytes, dest: Path,
         fsync_file(partial)
         keys_partial.write_bytes(keyslot_path(db_path).read_bytes())
         fsync_file(keys_partial)
-        os.replace(keys_partial, keys_dest)
+        replace_retrying(keys_partial, keys_dest)
         renamed.append(keys_dest)
-        os.replace(partial, dest)
+        replace_retrying(partial, dest)
         renamed.append(dest)
         fsync_dir(folder)
     except (Cancelled, BackupError):
@@ -121,7 +121,7 @@ def write_backup(db_path: Path, key: bytes, dest: Path,
         remove_quietly(*leftovers, *renamed)
         if is_damage(err):
             raise damaged(f"无法备份：{DAMAGED_MESSAGE}", f"{type(err).__name__}") from None
-        if isinstance(err, OSError | sqlcipher3.Error):
+        if isinstance(err, OSError | sqlcipher3.Error | FileFault):
             raise classify(err, folder) from None
         raise
     return BackupResult(dest, keys_dest, dest.stat().st_size)

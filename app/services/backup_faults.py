@@ -5,7 +5,9 @@ user must learn which of these happened and that nothing was lost, so every OSEr
 and SQLite error met on the way is turned into one `BackupError` with a `reason` code
 (for the GUI and the tests) and a message that names the folder and what to do. A
 folder that has vanished since we started is the stick pulled out, whatever errno the
-OS chose to report it with (Windows and Linux disagree).
+OS chose to report it with (Windows and Linux disagree). On Windows the error's own code
+(`winerror`, app.winfaults) is read first: a file held by an antivirus or a stick with
+bad sectors is not "write-protected", a path too long is not a stick pulled out.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 import sqlcipher3
 
 from app.errors import StoreError
+from app.winfaults import FileFault, classify_os_error, remove_retrying
 
 NO_SPACE = "no_space"
 READ_ONLY = "read_only"
@@ -105,6 +108,9 @@ def classify(err: BaseException, folder: Path) -> BackupError:
     """The user's view of an error met while writing into `folder`."""
     if isinstance(err, BackupError):
         return err
+    fault = err if isinstance(err, FileFault) else classify_os_error(err, folder=folder)
+    if fault is not None:
+        return BackupError(fault.reason, fault.message, fault.detail)
     detail = _detail(err)
     if not _still_there(folder):
         return target_gone(folder, detail)
@@ -147,10 +153,11 @@ def _detail(err: BaseException) -> str:
 
 
 def remove_quietly(*paths: Path) -> None:
-    """Clean-up after a failure must not hide the failure (the stick may be gone)."""
+    """Clean-up after a failure must not hide the failure (the stick may be gone); a
+    file an antivirus holds for a moment is still removed (app.winfaults)."""
     for path in paths:
-        with contextlib.suppress(OSError):
-            path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError, FileFault):
+            remove_retrying(path)
 
 
 def fsync_file(path: Path) -> None:

@@ -46,6 +46,7 @@ from app.services.school_keys import pseudonym_key_in, signing_key_in
 from app.services.suppression import legend
 from app.services.warnings import key_list
 from app.store.handle import Store
+from app.winfaults import classify_os_error
 
 
 @dataclass(frozen=True)
@@ -228,8 +229,9 @@ def seal_export(store: Store, preview: ExportPreview, out_path: Path,
             try:
                 out_path.write_bytes(data)
             except OSError as err:
-                raise BadInputError(f"无法写入 {out_path}（目录不存在、只读或磁盘已满？）。",
-                                    detail=f"{type(err).__name__}: {err.errno}") from None
+                raise classify_os_error(err, out_path) or BadInputError(
+                    f"无法写入 {out_path}（目录不存在、只读或磁盘已满？）。",
+                    detail=f"{type(err).__name__}: {err.errno}") from None
             written = True
             fp = school_key_fingerprint(school_signing_key)
             user = store.user.username

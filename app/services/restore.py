@@ -20,7 +20,6 @@ Order, so that a fault at any step leaves the previous state in place:
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +44,7 @@ from app.store import keyslots, migrate
 from app.store.backup import timestamped_name
 from app.store.engine import create_encrypted_engine
 from app.store.instance_lock import InstanceLock
+from app.winfaults import FileFault, remove_retrying, replace_retrying
 
 RECOVERY_WHO = "#recovery"
 TOO_NEW = ("这份备份由更新版本的青心制作（数据库版本 {revision}），本程序无法读取它。"
@@ -237,16 +237,16 @@ def _swap(incoming: tuple[Path, Path], db_path: Path, kept: Path | None) -> None
     partial, keys_partial = incoming
     try:
         for stale in (_wal(db_path), db_path.with_name(db_path.name + "-shm")):
-            stale.unlink(missing_ok=True)
-        os.replace(partial, db_path)
+            remove_retrying(stale)
+        replace_retrying(partial, db_path)
         try:
-            os.replace(keys_partial, keyslot_path(db_path))
-        except OSError:
+            replace_retrying(keys_partial, keyslot_path(db_path))
+        except (OSError, FileFault):
             if kept is not None:
                 _put_back(kept, db_path)
             raise
         fsync_dir(db_path.parent)
-    except OSError as err:
+    except (OSError, FileFault) as err:
         raise classify(err, db_path.parent) from None
 
 
@@ -254,7 +254,7 @@ def _put_back(kept: Path, db_path: Path) -> None:
     back = db_path.with_name(db_path.name + ".restore-undo")
     remove_quietly(back)
     copy_file(kept, back)
-    os.replace(back, db_path)
+    replace_retrying(back, db_path)
     if _wal(kept).exists():
         copy_file(_wal(kept), _wal(db_path))
 

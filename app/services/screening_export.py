@@ -3,14 +3,15 @@ school office: every export of students' scores is audited as `student_export`.
 
 The file is written beside its destination under a temporary name and renamed only
 when complete, so a cancelled or failed export leaves no half-written workbook of
-students' scores behind; the audit entry is written in the same step, and a file
-whose export could not be recorded is removed.
+students' scores behind. The audit entry is written once the file is in place (a
+workbook of the same name open in Excel or WPS makes the rename fail, after retries:
+the log must not then say it was exported), and a file whose export could not be
+recorded is removed.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from app.services.permissions import STAFF, require
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.screening_results import ResultRow, campaign_results
 from app.store.handle import Store
+from app.winfaults import FileFault, classify_os_error, remove_retrying, replace_retrying
 
 PROGRESS_EVERY = 500
 
@@ -72,12 +74,19 @@ def export_results_xlsx(store: Store, campaign_id: int, path: Path,
     try:
         progress.step(len(rows), len(rows))
         book.save(temporary)
+        replace_retrying(temporary, path)
+    except OSError as err:
+        raise classify_os_error(err, path) or err from None
+    finally:
+        with contextlib.suppress(OSError, FileFault):
+            remove_retrying(temporary)
+    try:
         audit.record_for(store, "student_export", "campaign", campaign_id,
                          f"测评结果 xlsx，{len(rows)} 份")
-        os.replace(temporary, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
+    except BaseException:
+        with contextlib.suppress(OSError, FileFault):
+            remove_retrying(path)
+        raise
     return ResultsExported(campaign_id, path, len(rows))
 
 

@@ -15,6 +15,7 @@ import sqlcipher3
 
 from app.errors import StoreError
 from app.paths import keyslot_path
+from app.winfaults import FileFault, replace_retrying
 
 
 def encrypted_copy(db_path: Path, key: bytes, dest: Path) -> None:
@@ -33,10 +34,12 @@ def encrypted_copy(db_path: Path, key: bytes, dest: Path) -> None:
         finally:
             out.close()
         shutil.copyfile(keyslot_path(db_path), keyslot_path(dest))
-        tmp.replace(dest)
-    except (OSError, sqlcipher3.Error) as err:
+        replace_retrying(tmp, dest)
+    except (OSError, sqlcipher3.Error, FileFault) as err:
         tmp.unlink(missing_ok=True)
         keyslot_path(dest).unlink(missing_ok=True)
+        if isinstance(err, FileFault):
+            raise
         raise StoreError("备份失败（磁盘已满、只读或被拔出？），原数据库未受影响。",
                          detail=f"{type(err).__name__}") from None
     finally:

@@ -3,6 +3,19 @@ is open elsewhere instead of racing the first one's writes.
 
 An OS file lock on `<db>.lock` is released by the OS if the process dies, so a crash
 never leaves the database locked for good.
+
+On Windows a byte-range lock is mandatory: nobody, not even the process holding it, may
+read a locked byte. Locking the file's first byte made the file itself unreadable while
+the program ran (the self-test's plaintext scan ST08, Explorer and robocopy copies of a
+live data folder all failed on it). So, as SQLite does with its PENDING_BYTE, the lock
+is taken on one byte far past the file's end (`LOCK_OFFSET`), which no reader ever
+reaches: the file stays empty and readable, and the lock still excludes a second
+program.
+
+The file is opened for reading and writing when this Windows user may, else for reading
+alone: a lock needs only a handle, so a lock file made by another teacher on a shared
+data folder (read-only to this user unless the folder grants Users "modify") still
+serves; whether the database itself is writable is `folder_access`'s question.
 """
 
 from __future__ import annotations
@@ -14,6 +27,9 @@ from pathlib import Path
 from app.errors import StoreError
 from app.paths import lock_path
 
+LOCK_OFFSET = 0x4000_0000
+"""1 GiB, SQLite's PENDING_BYTE: a byte of the lock file that no reader ever reaches."""
+
 
 class InstanceLock:
     def __init__(self, db_path: Path) -> None:
@@ -21,7 +37,7 @@ class InstanceLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = _open(self._path)
         try:
             _lock(fd)
         except OSError:
@@ -36,20 +52,44 @@ class InstanceLock:
             self._fd = None
 
 
-if sys.platform == "win32":
+def _open(path: Path) -> int:
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except PermissionError:
+        pass
+    try:
+        return os.open(path, os.O_RDONLY)
+    except OSError:
+        from app.store.folder_access import not_writable
+
+        raise not_writable(path) from None
+
+
+def _lock_windows(fd: int) -> None:
     import msvcrt
 
-    def _lock(fd: int) -> None:
-        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    os.lseek(fd, LOCK_OFFSET, os.SEEK_SET)
+    msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
 
-    def _unlock(fd: int) -> None:
-        os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-else:
+
+def _unlock_windows(fd: int) -> None:
+    import msvcrt
+
+    os.lseek(fd, LOCK_OFFSET, os.SEEK_SET)
+    msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+
+def _lock_posix(fd: int) -> None:
     import fcntl
 
-    def _lock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
-    def _unlock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_UN)
+
+def _unlock_posix(fd: int) -> None:
+    import fcntl
+
+    fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+_lock, _unlock = ((_lock_windows, _unlock_windows) if sys.platform == "win32"
+                  else (_lock_posix, _unlock_posix))

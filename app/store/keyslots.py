@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
 from app.errors import StoreError, WrongPasswordError
+from app.winfaults import FileFault, replace_retrying
 
 FORMAT = "qingxin-keyslots"
 VERSION = 1
@@ -150,7 +151,10 @@ def write_slot_file(path: Path, slot_file: SlotFile) -> None:
             json.dump(payload, fh, indent=1)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        replace_retrying(tmp, path)
+    except FileFault:
+        tmp.unlink(missing_ok=True)
+        raise
     except OSError as err:
         tmp.unlink(missing_ok=True)
         raise StoreError("无法写入密钥文件（磁盘已满或只读？），原有密钥未改变。",

@@ -1,6 +1,7 @@
 """Opening an encrypted database with a key that a slot has unwrapped.
 
-Order matters: take the single-instance lock, build the engine (which proves the key),
+Order matters: check that this user may write the folder's files, take the
+single-instance lock, build the engine (which proves the key),
 migrate (with a backup first), then look up the account. Any failure undoes the earlier
 steps, so a refused login leaves no lock and no open connection behind.
 """
@@ -18,6 +19,7 @@ from app.paths import backup_dir
 from app.store import migrate
 from app.store.backup import encrypted_copy, timestamped_name
 from app.store.engine import create_encrypted_engine
+from app.store.folder_access import check_writable
 from app.store.handle import CurrentUser, Store
 from app.store.instance_lock import InstanceLock
 
@@ -25,6 +27,7 @@ from app.store.instance_lock import InstanceLock
 def open_store(db_path: Path, key: bytes, username: str) -> Store:
     if not db_path.exists():
         raise StoreError(f"找不到数据库文件 {db_path.name}。")
+    check_writable(db_path)
     lock = InstanceLock(db_path)
     lock.acquire()
     engine = None

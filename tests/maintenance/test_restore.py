@@ -263,7 +263,7 @@ def test_a_failing_second_rename_puts_the_old_database_back(db_path, backed_up,
             raise OSError(errno.EIO, "I/O error")
         return real_replace(src, dst)
 
-    monkeypatch.setattr("app.services.restore.os.replace", keys_fail)
+    monkeypatch.setattr("os.replace", keys_fail)
     with pytest.raises(BackupError):
         restore_backup(db_path, backed_up, ADMIN)
     monkeypatch.undo()
