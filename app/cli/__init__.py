@@ -11,11 +11,12 @@ because an exception's message can quote student data; QINGXIN_DEBUG=1 shows it 
 from __future__ import annotations
 
 import argparse
+import codecs
 import importlib
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from app import __version__
 from app.errors import BadInputError, QingxinError
@@ -45,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    _force_utf8_stdio()
+    configure_stdio()
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra and not getattr(args, "forwards_options", False):
@@ -84,9 +85,49 @@ def _report_bug(err: Exception) -> None:
         print(f"  {frame.filename}:{frame.lineno} {frame.name}", file=sys.stderr)
 
 
-def _force_utf8_stdio() -> None:
-    """Chinese messages must print on a Windows console or a C-locale CI runner alike."""
+def configure_stdio() -> None:
+    """Chinese messages must print on a Windows console, into a redirected file, or on a
+    C-locale CI runner alike (see `stdio_encoding`)."""
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            reconfigure(encoding="utf-8", errors="replace")
+        if reconfigure is None:
+            continue
+        encoding, errors = stdio_encoding(_is_terminal(stream), os.environ, sys.platform)
+        reconfigure(encoding=encoding, errors=errors)
+
+
+def stdio_encoding(terminal: bool, environ: Mapping[str, str], platform: str
+                   ) -> tuple[str, str]:
+    """(encoding, errors) for the program's output.
+
+    - PYTHONIOENCODING, when set (`gbk`, `utf-8:strict` …), is what the user asked for;
+      applied here again because a frozen program may start with the environment ignored.
+    - Windows, output redirected (`> out.txt`, `| findstr`): GB18030, the superset of the
+      code page 936 that PowerShell 5.1, findstr and Notepad of a Chinese Windows read;
+      UTF-8 there comes out as mojibake. GB18030 encodes every character, so nothing is
+      lost.
+    - Otherwise UTF-8 (a Windows console is written as UTF-16 by Python, whatever the
+      encoding; Linux terminals and CI logs are UTF-8)."""
+    asked = environ.get("PYTHONIOENCODING", "").strip()
+    encoding, _, errors = asked.partition(":")
+    if encoding and _known(encoding):
+        return encoding, errors or "replace"
+    if platform == "win32" and not terminal:
+        return "gb18030", "replace"
+    return "utf-8", "replace"
+
+
+def _known(encoding: str) -> bool:
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        return False
+    return True
+
+
+def _is_terminal(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # closed
+        return False

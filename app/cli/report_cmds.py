@@ -12,6 +12,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.cli.arguments import SEALED_SUFFIX, expand_file_arguments
 from app.cli.common import add_db_args, open_db
 from app.cli.seal_cmds import load_district_key, subcommand_group
 from app.deployment import KEY_STUDENT_MODES, load_deployment
@@ -70,7 +71,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     district = subcommand_group(sub, "district", "区级：密钥")
     p = district.add_parser("aggregate", help="核验、解密并汇总各校报送文件，写出区级汇总表")
-    p.add_argument("files", type=Path, nargs="+", help="各校的 .qxseal 文件")
+    p.add_argument("files", type=Path, nargs="+",
+                   help="各校的 .qxseal 文件，或含这些文件的文件夹（可用 * 通配）")
     p.add_argument("--key", type=Path, required=True, help="区级私钥文件")
     p.add_argument("--school-keys", type=Path, required=True,
                    help="已登记的学校公钥目录（<学校代码>.json）")
@@ -170,9 +172,13 @@ def _aggregate(args: argparse.Namespace) -> int:
     if not args.school_keys.is_dir():
         raise BadInputError(f"找不到学校公钥目录 {args.school_keys}。")
     district_key = load_district_key(args.key, args.passphrase_env)
-    collected = collect(args.files, district_key, args.school_keys, args.period)
+    files = expand_file_arguments(args.files, SEALED_SUFFIX)
+    collected = collect(files, district_key, args.school_keys, args.period)
     for refusal in collected.refused:
         print(f"已拒绝 {refusal.file}：{refusal.reason}", file=sys.stderr)
+    if not collected.accepted:
+        print(f"{len(files)} 个文件都未通过核验，没有写出汇总表。", file=sys.stderr)
+        return 1
     _write(args.out, district_workbook(collected, datetime.now(UTC)))
     print(f"已汇总 {len(collected.accepted)} 所学校（学期 {collected.period or '—'}），"
           f"拒绝 {len(collected.refused)} 个文件：{args.out}")

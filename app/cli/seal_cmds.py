@@ -15,7 +15,8 @@ import os
 import sys
 from pathlib import Path
 
-from app.errors import BadInputError
+from app.cli.arguments import SEALED_SUFFIX, expand_file_arguments
+from app.errors import BadInputError, QingxinError
 from app.seal import (
     DistrictPrivateKey,
     Manifest,
@@ -52,7 +53,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     sealed = _group(sub, "seal", "密封报送文件")
     p = sealed.add_parser("verify", help="核验签名（不需要区级私钥，不解密）")
-    p.add_argument("file", type=Path)
+    p.add_argument("files", type=Path, nargs="+",
+                   help=".qxseal 文件，或含这些文件的文件夹（可用 * 通配）")
     _add_school_checks(p)
     p.set_defaults(handler=_verify)
 
@@ -116,11 +118,24 @@ def _school_keygen(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    manifest = verify(_read_sealed(args.file), load_school_public_key(args.school_key),
-                      expected_school_code=args.school_code, expected_period=args.period)
-    print("签名有效：文件自学校签名后未被改动。")
-    _print_manifest(manifest)
-    return 0
+    """Each file named (wildcards and folders expanded); the worst exit code of all."""
+    files = expand_file_arguments(args.files, SEALED_SUFFIX)
+    school_key = load_school_public_key(args.school_key)
+    worst = 0
+    for path in files:
+        if len(files) > 1:
+            print(f"{path}：")
+        try:
+            manifest = verify(_read_sealed(path), school_key,
+                              expected_school_code=args.school_code,
+                              expected_period=args.period)
+        except QingxinError as err:
+            print(f"错误：{path}：{err.message}", file=sys.stderr)
+            worst = max(worst, err.exit_code)
+            continue
+        print("签名有效：文件自学校签名后未被改动。")
+        _print_manifest(manifest)
+    return worst
 
 
 def _open(args: argparse.Namespace) -> int:

@@ -170,3 +170,29 @@ def test_sum_is_exact_only_without_hidden_cells():
     s.add("<5")
     s.add("*")
     assert s.value() == "≥18"
+
+
+def test_windows_wildcards_and_folders_are_expanded_by_the_program(sent, tmp_path, capsys):
+    """cmd and PowerShell pass `D:\\in\\*.qxseal` as typed; a folder stands for its files."""
+    inbox = tmp_path / "收件 夹"
+    inbox.mkdir()
+    for name in ("a", "b"):
+        (inbox / f"{name}.qxseal").write_bytes(sent.files[name].read_bytes())
+    (inbox / "readme.txt").write_text("not a submission", encoding="utf-8")
+    args = ["district", "aggregate", "--key", str(sent.district_key_file), "--school-keys",
+            str(sent.keys_dir), "--period", sent.period]
+    for given in (str(inbox / "*.qxseal"), str(inbox)):
+        out = tmp_path / "汇总.xlsx"
+        out.unlink(missing_ok=True)
+        assert main([*args, given, "--out", str(out)]) == 0
+        assert "已汇总 2 所学校" in capsys.readouterr().out and out.exists()
+
+
+def test_nothing_accepted_writes_no_summary(sent, tmp_path, capsys):
+    args = ["district", "aggregate", "--key", str(sent.district_key_file), "--school-keys",
+            str(sent.keys_dir)]
+    out = tmp_path / "汇总.xlsx"
+    assert main([*args, str(sent.files["tampered"]), "--out", str(out)]) == 1
+    assert "没有写出汇总表" in capsys.readouterr().err and not out.exists()
+    assert main([*args, str(tmp_path / "无此目录" / "*.qxseal"), "--out", str(out)]) == 2
+    assert "没有与" in capsys.readouterr().err and not out.exists()
