@@ -69,6 +69,11 @@ def backup_dir(db_path: Path) -> Path:
     return db_path.parent / "backups"
 
 
+def log_dir(db_path: Path) -> Path:
+    """The program's log (app/logfile.py): beside the data, never student data."""
+    return db_path.parent / "logs"
+
+
 def resources_dir() -> Path:
     """resources/ from a source checkout, or from inside the PyInstaller bundle."""
     bundle = getattr(sys, "_MEIPASS", None)

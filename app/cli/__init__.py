@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import importlib
+import logging
 import os
 import sys
 import traceback
@@ -59,6 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(handler(args) or 0)
     except QingxinError as err:
+        log.info("user-facing error %s: %s", type(err).__name__, err.detail)
         print(f"错误：{err.message}", file=sys.stderr)
         if isinstance(err, BadInputError):
             for problem in err.problems:
@@ -75,10 +77,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 EXIT_BUG = 70
+log = logging.getLogger("qingxin.cli")
 
 
 def _report_bug(err: Exception) -> None:
+    """Type and code locations only, on stderr and in the log: the text may name a
+    student."""
     frames = traceback.extract_tb(err.__traceback__)
+    log.error("unexpected %s\n%s", type(err).__name__,
+              "\n".join(f"  {f.filename}:{f.lineno} in {f.name}" for f in frames))
     print(f"内部错误（{type(err).__name__}），操作未完成。请把以下位置告诉技术支持：",
           file=sys.stderr)
     for frame in frames[-6:]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from app.deployment import load_deployment
 from app.errors import BadInputError
+from app.logfile import start_logging
 from app.paths import DATA_DIR_ENV, default_db_path
 from app.services.auth import unlock
 from app.store.handle import Store
@@ -28,12 +29,16 @@ def add_db_args(parser: argparse.ArgumentParser, with_user: bool = True) -> None
 
 def db_path(args: argparse.Namespace) -> Path:
     """`--db`, else the default by the precedence in app.paths; reading the deployment
-    file only when it decides (a broken file then stops the command, exit code 2)."""
+    file only when it decides (a broken file then stops the command, exit code 2). The
+    command's log goes to that data folder from here on (app/logfile.py)."""
     if args.db is not None:
-        return args.db
-    if os.environ.get(DATA_DIR_ENV):
-        return default_db_path()
-    return default_db_path(load_deployment(getattr(args, "deploy", None)).data_dir)
+        path = args.db
+    elif os.environ.get(DATA_DIR_ENV):
+        path = default_db_path()
+    else:
+        path = default_db_path(load_deployment(getattr(args, "deploy", None)).data_dir)
+    start_logging(path, "command line")
+    return path
 
 
 def read_password(prompt: str = "密码：", confirm: bool = False) -> str:

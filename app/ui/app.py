@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.deployment import Deployment, load_deployment
 from app.errors import QingxinError
+from app.logfile import start_logging
 from app.paths import default_db_path, keyslot_path
 from app.services.auth import unlock
 from app.ui import messages, strings, workers
@@ -103,6 +104,7 @@ def launch(argv: Sequence[str] | None = None) -> Shell | int:
                                  strings.DEPLOY_INVALID.format(message=err.message))
         return err.exit_code
     db_path: Path = args.db or default_db_path(deployment.data_dir)
+    start_logging(db_path, "GUI")
     minutes = deployment.auto_lock_minutes if args.lock_minutes is None else args.lock_minutes
     if args.screenshot is not None:
         return _screenshot(app, db_path, deployment, args.user, args.screenshot)

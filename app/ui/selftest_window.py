@@ -12,6 +12,7 @@ step.
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 
@@ -41,20 +42,27 @@ def check_gui(db_path: Path, store: Store) -> str:
         raise RuntimeError(f"Qt 中文翻译未加载（“取消”按钮显示为 {cancel!r}）")
     shell = Shell(db_path)
     login = shell.show_login(store.user.username)
-    shell.window.attach(store)
-    deadline = time.monotonic() + LOAD_TIMEOUT_S
-    while True:
-        app.processEvents()
-        if not workers.busy():
-            break
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"主窗口 {LOAD_TIMEOUT_S:.0f} 秒内没有加载完")
-        time.sleep(0.02)
+    logged = _Logged()
+    ui_log = logging.getLogger("qingxin.ui")
+    ui_log.addHandler(logged)
+    try:
+        shell.window.attach(store)
+        deadline = time.monotonic() + LOAD_TIMEOUT_S
+        while True:
+            app.processEvents()
+            if not workers.busy():
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"主窗口 {LOAD_TIMEOUT_S:.0f} 秒内没有加载完")
+            time.sleep(0.02)
+    finally:
+        ui_log.removeHandler(logged)
     errors = [w for w in QApplication.allWidgets()
               if isinstance(w, QMessageBox) and w.isVisible()
               and w.icon() == QMessageBox.Icon.Critical]
     if errors:
-        raise RuntimeError(f"主窗口加载时出现 {len(errors)} 个意外错误（错误类型已记入日志）")
+        raise RuntimeError(f"主窗口加载时出现 {len(errors)} 个意外错误："
+                           + ("；".join(logged.lines) or "（未记录类型）"))
     image = shell.window.grab()
     if image.isNull() or image.width() < 100:
         raise RuntimeError("主窗口无法绘制")
@@ -65,3 +73,15 @@ def check_gui(db_path: Path, store: Store) -> str:
     app.processEvents()
     return (f"PySide6 {pyside_version}，平台 {app.platformName()}，字体 {family}，"
             f"中文按钮“{cancel}”，登录窗口与主窗口 {size} 已绘制")
+
+
+class _Logged(logging.Handler):
+    """What the main window logged while loading: the error types and code locations
+    (never an exception's text, app/ui/messages.py), for the self-test's line."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage().replace("\n", " "))
