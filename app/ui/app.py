@@ -32,8 +32,9 @@ from app.errors import QingxinError
 from app.logfile import start_logging
 from app.paths import default_db_path, keyslot_path
 from app.services.auth import unlock
-from app.ui import messages, strings, workers
+from app.ui import messages, screen_fit, strings, workers
 from app.ui.fonts import install_chinese_translation, use_shipped_font
+from app.ui.palette import use_light_palette, use_window_icon
 from app.ui.shell import Shell, database_state
 
 SCREENSHOT_POLL_MS = 100
@@ -52,9 +53,13 @@ def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
 
 
 def prepare_application(app: QApplication) -> None:
-    """Font, translations and application name: what every window relies on."""
+    """Font, translations, application name, icon, the light palette and windows that
+    fit the screen: what every window relies on."""
     app.setApplicationName("Qingxin")
     app.setApplicationDisplayName(strings.APP_TITLE)
+    use_light_palette(app)
+    use_window_icon(app)
+    screen_fit.install(app)
     use_shipped_font(app)
     install_chinese_translation(app)
 
