@@ -1,9 +1,10 @@
 """本机作答: a student answers on the counselling PC, one item per screen.
 
 The window is full-screen and application-modal, so nothing else of the program can
-be reached while a student sits at it. Leaving (Esc, the 退出 button, closing the
-window) asks for the signed-in teacher's password, checked against their key slot
-on a worker. Only the idle lock may close it without the password (it calls
+be reached while a student sits at it; while it is on screen Windows' own keys (Win,
+Alt+Tab, Win+E …) are held back too (app/ui/system_keys.py). Leaving (Esc, the 退出
+button, closing the window) asks for the signed-in teacher's password, checked against
+their key slot on a worker. Only the idle lock may close it without the password (it calls
 `reject()`, which never asks): the lock must always win.
 
 Item texts are shown where the definition has them (PHQ-9, GAD-7); MHT and MSSMHS ship
@@ -14,7 +15,7 @@ the paper item. The student never sees a score: after submitting, a neutral than
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtGui import QCloseEvent, QHideEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -37,6 +38,7 @@ from app.ui.form_widgets import error_label, hint_label, password_edit
 from app.ui.screening import strings as s
 from app.ui.screening.models import instrument_for
 from app.ui.store_context import StoreContext
+from app.ui.system_keys import SystemKeyBlock
 
 KIOSK_STYLE = """
 QDialog#kiosk { background: #f7faf9; }
@@ -123,6 +125,7 @@ class KioskDialog(QDialog):
         self.submitted = False
         self.prompt: PasswordPrompt | None = None
         self._may_close = False
+        self.system_keys = SystemKeyBlock()
         self.setObjectName("kiosk")
         self.setStyleSheet(KIOSK_STYLE)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -336,6 +339,14 @@ class KioskDialog(QDialog):
         if verified:
             self._may_close = True
             self.close()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.system_keys.start()
+        super().showEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.system_keys.stop()
+        super().hideEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._may_close:

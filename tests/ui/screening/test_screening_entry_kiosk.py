@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from screeninghelpers import School, idle
 from uihelpers import closed
@@ -11,6 +12,7 @@ from app.instruments import load_instrument
 from app.services.campaigns import create_campaign
 from app.services.screening_entry import AnswersSaved, campaign_students
 from app.services.screening_results import campaign_results
+from app.ui import system_keys
 from app.ui.screening import strings as s
 from app.ui.screening.entry_dialog import (
     AnswerEntryDialog,
@@ -180,4 +182,39 @@ def test_launcher_lists_waiting_students_and_starts_the_kiosk(qtbot, school: Sch
     kiosk.submit_button.click()
     idle(qtbot)
     assert launcher.proxy.rowCount() == len(klass) - 1  # the saved student left the list
+    kiosk.reject()
+
+
+@pytest.mark.parametrize(("vk", "alt", "ctrl", "win", "held_back"), [
+    (0x5B, False, False, False, True),   # Win: the Start menu
+    (0x45, False, False, True, True),    # Win+E: Explorer, Documents
+    (0x44, False, False, True, True),    # Win+D: the desktop
+    (0x09, True, False, False, True),    # Alt+Tab
+    (0x1B, True, False, False, True),    # Alt+Esc
+    (0x1B, False, True, False, True),    # Ctrl+Esc: the Start menu
+    (0x5D, False, False, False, True),   # the menu key
+    (0x73, True, False, False, False),   # Alt+F4: the kiosk asks for the password
+    (0x31, False, False, False, False),  # 1: choose the first answer
+    (0x1B, False, False, False, False),  # Esc: the kiosk's own exit
+    (0x25, False, False, False, False),  # ←
+])
+def test_system_keys_held_back_at_the_kiosk(vk, alt, ctrl, win, held_back):
+    assert system_keys.blocked(vk, alt, ctrl, win) is held_back
+
+
+def test_the_keyboard_hook_is_on_exactly_while_the_kiosk_shows(qtbot, school: School,
+                                                                monkeypatch):
+    hooks: list[str] = []
+    monkeypatch.setattr(system_keys.sys, "platform", "win32")
+    monkeypatch.setattr(system_keys, "_install_hook",
+                        lambda: hooks.append("on") or (lambda: hooks.append("off")))
+    kiosk, _campaign = kiosk_for(qtbot, school)
+    assert hooks == ["on"] and kiosk.system_keys.active
+    kiosk.reject()  # the idle lock
+    assert hooks == ["on", "off"] and not kiosk.system_keys.active
+
+
+def test_no_hook_off_windows(qtbot, school: School):
+    kiosk, _campaign = kiosk_for(qtbot, school)
+    assert kiosk.isVisible() and not kiosk.system_keys.active
     kiosk.reject()
