@@ -34,7 +34,12 @@ def fit_rect(geometry: QRect, frame: QMargins, available: QRect) -> QRect:
     return QRect(left, top, max(width, 1), max(height, 1))
 
 
-def available_geometry(window: QWidget) -> QRect:
+def available_geometry(window: QWidget) -> QRect | None:
+    """The screen less the taskbar; None on the offscreen platform, whose 800×600
+    "screen" is a placeholder (tests and the docs' screenshots draw windows at their own
+    size there; the fitting tests give an area explicitly)."""
+    if QGuiApplication.platformName() == "offscreen":
+        return None
     screen = window.screen() or QGuiApplication.primaryScreen()
     return screen.availableGeometry()
 
@@ -52,6 +57,8 @@ def fit_to_screen(window: QWidget) -> None:
     does not fit is lowered to what does (the layout then gives way, the buttons stay
     on the screen)."""
     available = available_geometry(window)
+    if available is None:
+        return
     frame = frame_of(window)
     room = QSize(available.width() - frame.left() - frame.right(),
                  available.height() - frame.top() - frame.bottom())

@@ -38,17 +38,21 @@ from app.ui import strings
 from app.ui.fonts import MONO_FAMILY
 from app.ui.form_widgets import error_label, hint_label, password_edit
 from app.ui.workers import run_op
+from app.winprofile import volatile_data_warning
 
 PAGE_SCHOOL, PAGE_ADMIN, PAGE_RECOVERY = range(3)
 RECOVERY_CODE_STYLE = "border: 1px solid #2f7d6d; background: white; padding: 14px;"
 
 
 class SchoolPage(QWizardPage):
-    def __init__(self) -> None:
+    def __init__(self, db_path: Path) -> None:
         super().__init__()
         self.setTitle(strings.SETUP_SCHOOL_TITLE)
         self.name = QLineEdit()
         form = QFormLayout(self)
+        self.volatile = error_label()
+        self.volatile.setText(volatile_data_warning(db_path) or "")
+        form.addRow(self.volatile)
         form.addRow(hint_label(strings.SETUP_SCHOOL_HINT))
         form.addRow(strings.SETUP_SCHOOL_NAME, self.name)
         self.registerField("school*", self.name)
@@ -210,7 +214,7 @@ class SetupWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage)
-        self.school_page = SchoolPage()
+        self.school_page = SchoolPage(db_path)
         self.admin_page = AdminPage(self)
         self.recovery_page = RecoveryPage(self)
         self.setPage(PAGE_SCHOOL, self.school_page)
