@@ -4,6 +4,8 @@ District IT places it beside the program at installation (or in ProgramData, or 
 it with QINGXIN_DEPLOY). It says which school this installation serves, the district's
 public key for sealed exports, the green-channel hospitals for referrals, what the term
 reports must contain, and where the data lives. The school cannot change it from the app.
+On Windows a file the program finds by itself must be owned by an administrator
+(app/winacl.py): a file any user dropped into a writable folder there is refused.
 
 `load_deployment()` is the whole API: it finds the file, checks every key and returns a
 frozen `Deployment`. Without a file it returns the defaults (no district key: exports
@@ -29,6 +31,7 @@ from platformdirs import site_config_dir
 from app import APP_NAME
 from app.errors import BadInputError
 from app.seal import DistrictPublicKey, SealError, load_district_public_key
+from app.winacl import admin_owned
 
 DEPLOY_ENV = "QINGXIN_DEPLOY"
 DEPLOY_FILENAME = "deploy.toml"
@@ -122,6 +125,10 @@ def load_deployment(path: Path | None = None) -> Deployment:
                                     f"（环境变量 {DEPLOY_ENV} 指定）。")
             return Deployment()
         path = found[0]
+        if not explicit and not admin_owned(path):
+            raise BadInputError(
+                f"部署文件 {path} 不是管理员放置的（文件所有者是普通用户），为安全起见不予采用。"
+                "请信息老师删除它，再用 setup.exe /DEPLOY=… 放置部署文件（见部署说明 §3）。")
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
@@ -139,7 +146,8 @@ def parse_deployment(text: str, path: Path) -> Deployment:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise BadInputError(f"部署文件 {path} 格式有误（TOML）：{err}") from None
+        raise BadInputError(f"部署文件 {path} 格式有误（TOML）：{err}"
+                            + _backslash_advice(text, str(err))) from None
     r = _Reader(path)
     r.unknown(raw, {"school", "district", "hospitals", "report_policy", "app"}, "")
     school = r.table(raw, "school")
@@ -154,7 +162,7 @@ def parse_deployment(text: str, path: Path) -> Deployment:
     if code and not _SCHOOL_CODE.fullmatch(code):
         r.fail("[school].code", "只能由字母、数字、下划线和连字符组成，最多 32 个字符"
                                 "（填学校标识码）")
-    data_dir = r.text(app, "data_dir", "app")
+    data_dir = r.path_text(app, "data_dir", "app")
     return Deployment(
         school_code=code,
         school_name=r.text(school, "name", "school", limit=100),
@@ -176,7 +184,7 @@ def parse_deployment(text: str, path: Path) -> Deployment:
 
 def _district_key(r: _Reader, district: dict) -> DistrictPublicKey | None:
     inline = r.text(district, "public_key", "district", limit=10_000)
-    file = r.text(district, "public_key_file", "district")
+    file = r.path_text(district, "public_key_file", "district")
     if inline and file:
         r.fail("[district]", "public_key 与 public_key_file 只能填一个")
     if not (inline or file):
@@ -216,6 +224,29 @@ def _aggregates(r: _Reader, policy: dict) -> tuple[str, ...]:
     return tuple(code for code in AGGREGATES if code in value)
 
 
+WINDOWS_PATH_ADVICE = ("Windows 路径请放在单引号中（data_dir = 'D:\\青心数据'），或改用正斜杠"
+                       "（data_dir = \"D:/青心数据\"）：在 TOML 的双引号中反斜杠是转义符。")
+_AT_LINE = re.compile(r"at line (\d+)")
+
+
+def _backslash_advice(text: str, error: str) -> str:
+    """For a TOML error about a backslash (a Windows path in double quotes): the key on
+    that line and how to write the path."""
+    if "\\" not in error and "escape" not in error.lower():
+        return ""
+    found = _AT_LINE.search(error)
+    if found is None:
+        return f"。{WINDOWS_PATH_ADVICE}"
+    lines = text.splitlines()
+    number = int(found.group(1))
+    line = lines[number - 1] if 0 < number <= len(lines) else ""
+    key = line.split("=", 1)[0].strip() if "=" in line else ""
+    tables = [ln.strip() for ln in lines[:number - 1] if ln.strip().startswith("[")]
+    where = f"{tables[-1]}.{key}" if tables and key else key
+    return f"。第 {number} 行 {where}：{WINDOWS_PATH_ADVICE}" if where else \
+        f"。{WINDOWS_PATH_ADVICE}"
+
+
 class _Reader:
     """Typed reads with a message naming the file and the key."""
 
@@ -243,6 +274,15 @@ class _Reader:
         value = value.strip()
         if len(value) > limit:
             self.fail(f"[{where}].{key}", f"不能超过 {limit} 个字符")
+        return value
+
+    def path_text(self, table: dict, key: str, where: str) -> str:
+        """A path: a control character in it is a Windows path in double quotes whose
+        backslash TOML read as an escape ("D:\\new" holds a newline)."""
+        value = self.text(table, key, where)
+        if any(ord(c) < 32 for c in value):
+            self.fail(f"[{where}].{key}",
+                      f"含有控制字符（如换行、制表符）。{WINDOWS_PATH_ADVICE.rstrip('。')}")
         return value
 
     def integer(self, table: dict, key: str, where: str, default: int, low: int,

@@ -31,6 +31,7 @@ from app.seal.errors import KeyFileError, PassphraseRequiredError
 from app.seal.keyfile import write_new_file
 from app.seal.manifest import encode_manifest
 from app.seal.suites import KEMS
+from app.winacl import restrict_to_owner
 
 MANIFEST_OUT = "qxseal-manifest.json"
 MAX_SEALED_BYTES = 4 << 30
@@ -98,6 +99,7 @@ def _add_school_checks(p: argparse.ArgumentParser) -> None:
 def _district_keygen(args: argparse.Namespace) -> int:
     passphrase = _env_passphrase(args.passphrase_env)
     pair = generate_district_keypair(args.out, kem=args.kem, passphrase=passphrase)
+    _owner_only(pair.private_path)
     print(f"已生成区级密钥对（{KEMS[args.kem].suite_label}）：")
     print(f"  私钥：{pair.private_path}（绝密：离线保存并另做备份；丢失后已报送的文件再也打不开）")
     print(f"  公钥：{pair.public_path}（放入各校的部署文件）")
@@ -109,6 +111,7 @@ def _district_keygen(args: argparse.Namespace) -> int:
 def _school_keygen(args: argparse.Namespace) -> int:
     passphrase = _env_passphrase(args.passphrase_env)
     pair = generate_school_keypair(args.out, passphrase=passphrase)
+    _owner_only(pair.private_path)
     print("已生成学校签名密钥对（Ed25519）：")
     print(f"  私钥：{pair.private_path}（留在本校，用于签名报送文件）")
     print(f"  公钥：{pair.public_path}（交区里登记）")
@@ -159,12 +162,20 @@ def _open(args: argparse.Namespace) -> int:
                             detail=f"{type(err).__name__}: {err.errno}") from None
     for name, content in files.items():
         write_new_file(args.out / name, content, private=True)
+        _owner_only(args.out / name)
     pretty = json.dumps(json.loads(encode_manifest(manifest)), ensure_ascii=False, indent=2)
     write_new_file(args.out / MANIFEST_OUT, (pretty + "\n").encode("utf-8"), private=False)
     print("签名有效，已解密，各文件校验值与清单一致。")
     _print_manifest(manifest)
     print(f"已写入 {args.out}（{len(files)} 个文件和 {MANIFEST_OUT}）。")
     return 0
+
+
+def _owner_only(path: Path) -> None:
+    """Mode 0o600 is POSIX only: on Windows the file's ACL is narrowed to this user."""
+    if not restrict_to_owner(path):
+        print(f"警告：未能把 {path} 设为仅当前用户可读（icacls 失败），请手动设置其访问权限。",
+              file=sys.stderr)
 
 
 def _print_manifest(m: Manifest) -> None:
