@@ -14,9 +14,11 @@ the program.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 import platform
+from collections.abc import Iterator
 from pathlib import Path
 
 from app import __version__
@@ -54,3 +56,23 @@ def start_logging(db_path: Path, program: str) -> Path | None:
     logger.info("qingxin %s started (%s) on %s, Python %s", __version__, program,
                 platform.platform(), platform.python_version())
     return path
+
+
+@contextlib.contextmanager
+def logging_into(db_path: Path, program: str) -> Iterator[Path | None]:
+    """The log in `db_path`'s folder for the duration only, then the one before (the
+    self-test logs into its own temporary folder, where ST08 checks it for student
+    data)."""
+    logger = logging.getLogger(LOGGER)
+    before = [h for h in logger.handlers if isinstance(h, logging.handlers.RotatingFileHandler)]
+    for handler in before:
+        logger.removeHandler(handler)
+    try:
+        yield start_logging(db_path, program)
+    finally:
+        for handler in list(logger.handlers):
+            if isinstance(handler, logging.handlers.RotatingFileHandler):
+                logger.removeHandler(handler)
+                handler.close()
+        for handler in before:
+            logger.addHandler(handler)

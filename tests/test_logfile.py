@@ -61,3 +61,18 @@ def test_an_unwritable_folder_costs_the_log_not_the_program(tmp_path, quiet_logg
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
     assert start_logging(blocker / "qingxin.db", "GUI") is None
+
+
+def test_the_self_test_logs_into_its_own_folder_then_the_log_goes_back(tmp_path,
+                                                                      quiet_logger):
+    from app.logfile import logging_into
+
+    home = tmp_path / "school" / "qingxin.db"
+    start_logging(home, "GUI")
+    with logging_into(tmp_path / "selftest" / "qingxin.db", "self-test") as path:
+        assert path == log_dir(tmp_path / "selftest" / "qingxin.db") / LOG_NAME
+        logging.getLogger("qingxin.ui").info("during")
+    logging.getLogger("qingxin.ui").info("after")
+    assert "during" in path.read_text(encoding="utf-8")
+    assert "after" not in path.read_text(encoding="utf-8")
+    assert "after" in _text(home)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.errors import QingxinError
+from app.logfile import logging_into
 from app.services import selftest_steps as steps
 from app.services.selftest_steps import SelfTestFailure, SelfTestRun
 
@@ -96,11 +97,12 @@ def run_self_test(folder: Path | None = None, extra: Sequence[Step] = (),
     run = SelfTestRun(base, base / "school" / "qingxin.db")
     results: list[StepResult] = []
     try:
-        for step in (*STEPS, *extra):
-            result = _run_step(step, run)
-            results.append(result)
-            if report is not None:
-                report(result)
+        with logging_into(run.db_path, "self-test"):
+            for step in (*STEPS, *extra):
+                result = _run_step(step, run)
+                results.append(result)
+                if report is not None:
+                    report(result)
     finally:
         if run.store is not None:
             run.store.close()

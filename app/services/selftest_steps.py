@@ -213,13 +213,13 @@ def no_plaintext(run: SelfTestRun) -> str:
     needles = [s.name.encode() for s in files.students] + \
               [s.student_no.encode() for s in files.students]
     stored = [p for p in run.folder.rglob("*") if p.is_file()
-              and (".db" in p.name or p.suffix in {".keys", ".qxseal"})]
+              and (".db" in p.name or ".log" in p.name or p.suffix in {".keys", ".qxseal"})]
     expect(len(stored) >= 4, f"只找到 {len(stored)} 个存储文件")
     for path in stored:
         blob = path.read_bytes()
         leaked = [n for n in needles if n in blob]
         expect(not leaked, f"{path.name} 中有明文学生信息")
-    return f"检查了 {len(stored)} 个文件（数据库、WAL、密钥槽、备份、密封文件）"
+    return f"检查了 {len(stored)} 个文件（数据库、WAL、锁文件、密钥槽、备份、密封文件、日志）"
 
 
 def deployment_file(_run: SelfTestRun) -> str:
