@@ -26,6 +26,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from app.instruments.identity import check_digit
 from app.services.roster_file import RosterRow, grade_display_name, read_roster
 from app.services.synthetic import GIVEN, SURNAMES, synthetic_name
 
@@ -85,8 +86,9 @@ def _student(ws: Worksheet, rng: random.Random, serial: int, grade: int, number:
     """Append one student's row and return what the reader must make of it."""
     born = date(year - grade - 6, 9, 1) + timedelta(days=rng.randrange(365))
     no_cell: object
-    if id_style == "national":  # G + district + birth date + serial: unique up to 10,000
-        no_cell = student_no = f"G110105{born:%Y%m%d}{serial % 10000:04d}"
+    if id_style == "national":  # G + ID card: area, birth date, serial, check digit
+        first17 = f"11{serial // 1000 % 100:02d}05{born:%Y%m%d}{serial % 1000:03d}"
+        no_cell = student_no = f"G{first17}{check_digit(first17)}"
     else:  # 14 digits fit Excel's 15 significant digits, so a number cell keeps them
         no_cell = year * 10**10 + 1101050000 + serial
         student_no = str(no_cell)

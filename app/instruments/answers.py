@@ -19,7 +19,14 @@ from app.gc_pause import gc_paused
 from app.instruments.answer_cells import NumberMode, cells_to_values
 from app.instruments.answer_strings import parse_answer_strings
 from app.instruments.columns import ColumnPlan, header_text, is_known_header, plan_columns
-from app.instruments.identity import cell_text, column_text, grade_numbers, row_ids
+from app.instruments.identity import (
+    cell_text,
+    column_text,
+    grade_numbers,
+    id_column,
+    is_id_column,
+    row_ids,
+)
 from app.instruments.identity import gender_codes as _gender_codes
 from app.instruments.model import Instrument
 from app.instruments.problems import RowProblem, raise_problems
@@ -106,13 +113,28 @@ def _read_answers(path: Path, instrument: Instrument, numbers: NumberMode,
     problems = list(plan.problems)
     values, item_headers = _values(body, rows, plan, instrument, numbers, problems)
     submitted, source = _dates(body, rows, plan, problems)
-    identity = {name: column_text(_column(body, col)) for name, col in plan.identity.items()}
+    identity = _identity(body, rows, plan, problems)
     return AnswerFile(
         path=path, instrument=instrument.code, layout=plan.layout, header_row=header_row,
         rows=rows, identity=identity, values=values,
         submitted_at=submitted, date_source=source, item_columns=item_headers,
         problems=tuple(sorted(problems, key=lambda p: p.row)),
     )
+
+
+def _identity(body: list[list[object]], rows: np.ndarray, plan: ColumnPlan,
+              problems: list[RowProblem]) -> dict[str, list[str]]:
+    """Identity columns as text; ID columns through the one ID reader, whose refusals
+    (an ID a spreadsheet has damaged) are fatal problems of their rows."""
+    identity = {}
+    for name, col in plan.identity.items():
+        cells = _column(body, col)
+        if is_id_column(name):
+            identity[name], found = id_column(cells, rows.tolist(), plan.headers[col], name)
+            problems += found
+        else:
+            identity[name] = column_text(cells)
+    return identity
 
 
 def _header_index(grid: list[list[object]], path: Path) -> int:

@@ -10,12 +10,11 @@ import math
 import re
 from collections.abc import Callable
 
+from app.instruments.identity import EXACT_NUMBER_LIMIT, read_id
 from app.services.roster_normalize import (
     ENTRY_YEAR,
-    EXACT_NUMBER_LIMIT,
     grade_number,
     normalize_name,
-    normalize_text,
 )
 
 Report = Callable[[str, str], None]  # (field, message): one problem in the current row
@@ -23,10 +22,8 @@ Report = Callable[[str, str], None]  # (field, message): one problem in the curr
 MAX_NAME = 30
 MAX_STUDENT_NO = 40
 MAX_PHONE = 40
-_WHOLE_NUMBER_TEXT = re.compile(r"([0-9]+)\.0+")
 _SCIENTIFIC = re.compile(r"[0-9](?:\.[0-9]+)?E[+-]?[0-9]+")
 _STUDENT_NO = re.compile(r"[0-9A-Z][0-9A-Z_-]*")
-_SPREADSHEET_TEXT = re.compile(r'="(.*)"|\'(.*)')
 _LOST_DIGITS = "是科学计数法，后几位数字已经丢失：请把该列设为「文本」格式，重新填写后再导入"
 
 
@@ -42,24 +39,16 @@ def grade_problem(label: str, text: str) -> str:
 
 
 def student_no_cell(raw: object, problem: Report) -> str:
-    """The 学籍号 every import matches on, so damage is refused, never repaired: Excel
-    keeps 15 significant digits, and the rest of a longer number is gone for good.
-    Harmless spellings are undone: 12345.0, '00123 and ="00123" (Excel's text tricks)."""
-    if lost_digits(raw):
-        problem("student_no", f"学籍号「{float(raw):.5E}」{_LOST_DIGITS}")  # type: ignore[arg-type]
+    """The 学籍号 every import matches on, read by the one ID reader (identity.read_id):
+    damage is refused, never repaired. The roster keeps IDs upper-case, so "g2026…" and
+    "G2026…" are one student."""
+    read = read_id(raw)
+    if read.problem:
+        problem("student_no", read.problem)
         return ""
-    text = normalize_text(raw).replace(" ", "").upper()
-    quoted = _SPREADSHEET_TEXT.fullmatch(text)
-    if quoted:
-        text = quoted[1] if quoted[1] is not None else quoted[2]
-    whole = _WHOLE_NUMBER_TEXT.fullmatch(text)
-    if whole:
-        text = whole[1]
+    text = read.text.upper()
     if not text:
         problem("student_no", "没有学籍号")
-        return ""
-    if _SCIENTIFIC.fullmatch(text):
-        problem("student_no", f"学籍号「{text}」{_LOST_DIGITS}")
         return ""
     if len(text) > MAX_STUDENT_NO:
         problem("student_no", f"学籍号过长（{len(text)} 位，最多 {MAX_STUDENT_NO} 位）")

@@ -15,18 +15,12 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
+from app.instruments.identity import EXACT_NUMBER_LIMIT, HALF_WIDTH
+
 Gender = Literal["M", "F"]
 
-# Full-width ASCII (U+FF01..U+FF5E) → ASCII; the ideographic and other odd spaces → " ";
-# zero-width characters and BOMs (pasted from web pages and Word) → nothing.
-_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-_HALF_WIDTH.update({0x3000: " ", 0x00A0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ",
-                    0x200B: None, 0x200C: None, 0x200D: None, 0x2060: None, 0xFEFF: None})
 _SPACES = re.compile(r"\s+")
 _NEEDS_WORK = re.compile(r"[\s\uff01-\uff5e\u200b-\u200d\u2060\ufeff]")
-
-# Excel keeps 15 significant digits: an integer from 10**15 up may already have lost some.
-EXACT_NUMBER_LIMIT = 10**15
 
 
 def normalize_text(value: object) -> str:
@@ -49,7 +43,7 @@ def normalize_text(value: object) -> str:
     text = value if isinstance(value, str) else str(value)
     if not _NEEDS_WORK.search(text):  # most cells: one scan instead of three passes
         return text
-    return _SPACES.sub(" ", text.translate(_HALF_WIDTH)).strip()
+    return _SPACES.sub(" ", text.translate(HALF_WIDTH)).strip()
 
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"

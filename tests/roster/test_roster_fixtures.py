@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from app.instruments.identity import ID_FIX
 from app.errors import BadInputError
 from app.services.roster_file import RosterFile, RosterRow, RowProblem, read_roster
 
@@ -28,15 +29,15 @@ def row(n: int, no: str, name: str, gender: str, grade: int, number: int,
 def test_title_rows_merged_cells_and_id_card_column() -> None:
     result = read("title_merged.xlsx")
     assert result.rows == [
-        row(5, "G110105201303051234", "张三", "M", 7, 1, date(2013, 3, 5), "张建国",
+        row(5, "G11010520130305123X", "张三", "M", 7, 1, date(2013, 3, 5), "张建国",
             "13800000001"),
-        row(6, "G110105201304111221", "李思琪", "F", 7, 1, date(2013, 4, 11), "李明",
+        row(6, "G110105201304111222", "李思琪", "F", 7, 1, date(2013, 4, 11), "李明",
             "13800000002"),
-        row(7, "G110105201212250018", "王浩宇", "M", 7, 1, date(2012, 12, 25)),
-        row(8, "G110105201302020027", "赵欣怡", "F", 7, 2, date(2013, 2, 2), "赵刚",
+        row(7, "G110105201212250014", "王浩宇", "M", 7, 1, date(2012, 12, 25)),
+        row(8, "G110105201302020028", "赵欣怡", "F", 7, 2, date(2013, 2, 2), "赵刚",
             "13800000004"),
-        row(12, "G110105201205050052", "刘子涵", "F", 8, 1, date(2012, 5, 5)),
-        row(13, "G110105201209090068", "杨梓轩", "M", 8, 7, date(2012, 9, 9)),
+        row(12, "G110105201205050057", "刘子涵", "F", 8, 1, date(2012, 5, 5)),
+        row(13, "G110105201209090064", "杨梓轩", "M", 8, 7, date(2012, 9, 9)),
     ]
     assert result.problems == [
         RowProblem(9, "学生姓名", "姓名为空"),
@@ -59,7 +60,7 @@ def test_title_rows_merged_cells_and_id_card_column() -> None:
 def test_id_card_numbers_are_never_kept() -> None:
     result = read("title_merged.xlsx")
     kept = repr(result.rows) + repr(result.problems) + repr(result.notes)
-    assert "110105201303051234" not in kept.replace("G110105201303051234", "")
+    assert "11010520130305123X" not in kept.replace("G11010520130305123X", "")
 
 
 def test_legacy_xls_numbers_codes_and_duplicates() -> None:
@@ -82,12 +83,12 @@ def test_legacy_xls_numbers_codes_and_duplicates() -> None:
 def test_gbk_csv_full_width_and_name_spaces() -> None:
     result = read("gbk.csv")
     assert result.rows == [
-        row(2, "G110105201303050011", "张三", "M", 7, 3, date(2013, 3, 5), "张父",
+        row(2, "G110105201303050018", "张三", "M", 7, 3, date(2013, 3, 5), "张父",
             "13800000011"),
-        row(3, "G110105201304050022", "欧阳明月", "F", 7, 3, date(2013, 4, 5), "欧阳锋",
+        row(3, "G110105201304050028", "欧阳明月", "F", 7, 3, date(2013, 4, 5), "欧阳锋",
             "13800000022"),
-        row(4, "G110105201305050033", "阿依古丽·买买提", "F", 7, 3, date(2013, 5, 5)),
-        row(5, "G110105201306050044", "李雷", "M", 7, 4, date(2013, 6, 5)),
+        row(4, "G110105201305050038", "阿依古丽·买买提", "F", 7, 3, date(2013, 5, 5)),
+        row(5, "G110105201306050048", "李雷", "M", 7, 4, date(2013, 6, 5)),
     ]
     assert result.problems == [
         RowProblem(6, "班别", "班级「初二(4)班」与年级「初一」不一致"),
@@ -104,7 +105,7 @@ def test_utf8_bom_csv_every_row_problem() -> None:
         row(9, "L20100606", "白龙马", "M", 11, 2, date(2009, 6, 6)),
         row(21, "L20101515", "张三丰", "M", 10, 3, date(2010, 3, 15)),
     ]
-    lost = "是科学计数法，后几位数字已经丢失：请把该列设为「文本」格式，重新填写后再导入"
+    lost = f"是科学计数法，末几位数字已经丢失（表格只保留 15 位有效数字）：{ID_FIX}"
     assert result.problems == [
         RowProblem(4, "全国学籍号", f"学籍号「1.10105E+17」{lost}"),
         RowProblem(7, "全国学籍号", "学籍号「L20100404」与第 8 行重复"),
@@ -134,8 +135,8 @@ def test_numeric_ids() -> None:
         row(5, "G20260701000004", "林小电", "F", 7, 1, phone="13800000004"),
     ]
     assert result.problems == [RowProblem(
-        4, "学籍号", "学籍号「1.10105E+17」是科学计数法，后几位数字已经丢失：请把该列设为"
-        "「文本」格式，重新填写后再导入")]
+        4, "学籍号", "学籍号「1.10105201303051E+17」在文件里存成了数字，末几位数字已经丢失"
+        f"（表格只保留 15 位有效数字）：{ID_FIX}")]
 
 
 def test_full_width_digits_spaces_and_headers() -> None:
