@@ -57,6 +57,9 @@ SHEET_STATUSES: dict[str, str] = {
     "ambiguous": "同名分不开",
     "not_in_campaign": "不在本场",
     "duplicate": "文件中重复",
+    "name_mismatch": "姓名不符",
+    "id_mismatch": "学籍号不符",
+    "bad_id": "学籍号有误",
     "bad_answers": "答案有误",
 }
 

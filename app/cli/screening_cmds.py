@@ -44,7 +44,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--item-offset", type=int, default=0)
     p.add_argument("--dry-run", action="store_true", help="只预览，不写入")
     p.add_argument("--allow-unmatched", action="store_true",
-                   help="有未匹配的答卷时仍写入已匹配的（默认拒绝整个文件）")
+                   help="有未匹配的答卷时仍写入已匹配的（默认拒绝整个文件）；未匹配的答卷"
+                        "不会写给任何学生")
+    p.add_argument("--accept-row", type=int, action="append", default=[], metavar="ROW",
+                   help="写入这一行的答卷（姓名不符、学籍号不符或文件中重复的答卷须逐行选择；"
+                        "可多次给出；同一名学生只能选一行）")
     p.set_defaults(handler=_import)
 
     p = screening.add_parser("results", help="导出批次结果")
@@ -105,15 +109,21 @@ def _preview_and_apply(store: Store, campaign_id: int, args: argparse.Namespace
     """Print the preview; write unless --dry-run (None) or rows cannot be taken (raise)."""
     preview = preview_screening_import(store, campaign_id, args.file, args.numbers,
                                        args.item_offset)
+    preview.choose_rows(args.accept_row)
     counts = preview.counts()
     print("；".join(f"{label(SHEET_STATUSES, code)} {counts[code]}"
                    for code in SHEET_STATUSES if counts[code]))
-    unmatched = [m for m in preview.matches if m.status not in ("matched", "replaces")]
+    unmatched = [m for m in preview.matches if not m.writable]
     lines = [f"第 {m.row} 行（{m.label}）：{label(SHEET_STATUSES, m.status)}"
              + (f"，{m.message}" if m.message else "") for m in unmatched]
+    picked = [m for m in preview.matches if m.chosen]
+    if picked:
+        print("按 --accept-row 写入：" + "；".join(
+            f"第 {m.row} 行（{label(SHEET_STATUSES, m.status)}）" for m in picked))
     if unmatched and not args.allow_unmatched:
         raise BadInputError(f"有 {len(unmatched)} 份答卷无法写入，未写入任何数据。请在名册或"
-                            "文件中改正，或加 --allow-unmatched 只写入已匹配的答卷。",
+                            "文件中改正；姓名不符、学籍号不符或重复的答卷核对后可用 --accept-row "
+                            "行号 逐行写入；或加 --allow-unmatched 只写入已匹配的答卷。",
                             problems=lines + preview.problems)
     if args.dry_run:
         print("（预览，未写入）")

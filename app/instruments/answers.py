@@ -10,7 +10,7 @@ once; per-row problems are returned so a preview can show them all, and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -60,6 +60,9 @@ class AnswerFile:
     item_columns: tuple[str, ...]
     """Header text of item 1, 2 … (the answer-string column's header for each, if strings)."""
     problems: tuple[RowProblem, ...]
+    bad_ids: dict[int, str] = field(default_factory=dict)
+    """Spreadsheet row → why its student ID cannot be used (also among `problems`): such
+    a row must never be matched to anyone."""
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -113,12 +116,15 @@ def _read_answers(path: Path, instrument: Instrument, numbers: NumberMode,
     problems = list(plan.problems)
     values, item_headers = _values(body, rows, plan, instrument, numbers, problems)
     submitted, source = _dates(body, rows, plan, problems)
-    identity = _identity(body, rows, plan, problems)
+    id_problems: list[RowProblem] = []
+    identity = _identity(body, rows, plan, id_problems)
+    problems += id_problems
     return AnswerFile(
         path=path, instrument=instrument.code, layout=plan.layout, header_row=header_row,
         rows=rows, identity=identity, values=values,
         submitted_at=submitted, date_source=source, item_columns=item_headers,
         problems=tuple(sorted(problems, key=lambda p: p.row)),
+        bad_ids={p.row: p.message for p in id_problems if p.fatal},
     )
 
 

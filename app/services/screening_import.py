@@ -2,16 +2,20 @@
 a typed answer sheet, or the on-screen self-administration.
 
 Importing a file is preview → confirm. The preview reads and scores the file and
-matches each sheet to a student: by 学籍号, else by name (and class when names repeat).
-Each sheet gets a status a teacher can act on (已匹配, 名册上没有, 同名分不开, 不在本场,
-文件中重复, 答案有误); only matched sheets are written, in one transaction, on confirm.
+matches each sheet to a student by 学籍号 and name (by name, and class when names
+repeat, where the file has no 学籍号). Each sheet gets a status a teacher can act on
+(已匹配, 名册上没有, 同名分不开, 不在本场, 文件中重复, 姓名不符, 学籍号不符, 学籍号有误,
+答案有误). A sheet whose 学籍号 and name point at different students, or one of two sheets
+for the same student, is written only if the teacher picks it (`ScreeningPreview.choose`):
+an answer filed under a classmate is worse than one not filed. Only matched and picked
+sheets are written, in one transaction, on confirm.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -22,16 +26,20 @@ from sqlalchemy.orm import Session
 from app.errors import BadInputError
 from app.gc_pause import gc_paused
 from app.instruments import ScoreResult, load_instrument, parse_answer_strings, read_answers, score
+from app.instruments.identity import ID_COLUMNS as IDENTITY_ID_COLUMNS
 from app.instruments.identity import Identity
+from app.labels import SHEET_STATUSES
 from app.models import Campaign, Participation, SchoolClass, ScreeningResult, Student
 from app.services import audit
 from app.services.permissions import STAFF, require
 from app.services.progress import NO_PROGRESS, Progress
-from app.services.roster_file import normalize_text, parse_class, parse_grade
+from app.services.roster_file import normalize_name, normalize_text, parse_class, parse_grade
 from app.services.screening_rows import result_columns, write_results
 from app.store.handle import Store
 
 WRITABLE = ("matched", "replaces")
+CHOICE = ("name_mismatch", "id_mismatch", "duplicate")
+"""Statuses written only when the teacher picks the sheet, row by row."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +49,12 @@ class SheetMatch:
     student_id: int | None
     label: str  # 学籍号 or name as the file gave it, for the teacher to find the row
     message: str = ""
+    chosen: bool = False
+    """A CHOICE sheet the teacher picked to be written for `student_id`."""
+
+    @property
+    def writable(self) -> bool:
+        return self.status in WRITABLE or (self.chosen and self.status in CHOICE)
 
 
 @dataclass
@@ -60,7 +74,35 @@ class ScreeningPreview:
         return Counter(m.status for m in self.matches)
 
     def writable(self) -> list[int]:
-        return [i for i, m in enumerate(self.matches) if m.status in WRITABLE]
+        return [i for i, m in enumerate(self.matches) if m.writable]
+
+    def choose(self, index: int, take: bool = True) -> None:
+        """Pick (or drop) a sheet that needs the teacher's choice. Picking one sheet of a
+        student drops the others of that student: two sheets are never both written."""
+        match = self.matches[index]
+        if match.status not in CHOICE:
+            raise BadInputError(f"第 {match.row} 行（{SHEET_STATUSES.get(match.status, '')}）"
+                                "不能选择写入：只有姓名不符、学籍号不符和文件中重复的答卷"
+                                "可以逐行选择。")
+        if take:
+            for i, other in enumerate(self.matches):
+                if i != index and other.chosen and other.student_id == match.student_id:
+                    self.matches[i] = replace(other, chosen=False)
+        self.matches[index] = replace(match, chosen=take)
+
+    def choose_rows(self, rows: Sequence[int]) -> None:
+        """Pick sheets by their spreadsheet row numbers (the CLI's --accept-row)."""
+        at = {m.row: i for i, m in enumerate(self.matches)}
+        picked: dict[int | None, int] = {}
+        for row in rows:
+            if row not in at:
+                raise BadInputError(f"文件中没有第 {row} 行答卷。")
+            student = self.matches[at[row]].student_id
+            if student in picked:
+                raise BadInputError(f"第 {picked[student]} 行和第 {row} 行是同一名学生的答卷："
+                                    "只能选择其中一份。")
+            picked[student] = row
+            self.choose(at[row])
 
     def warning_counts(self) -> Counter[str]:
         codes = self.result.warning_codes()
@@ -93,7 +135,7 @@ def _preview(store: Store, campaign_id: int, path: Path, numbers: str, item_offs
     bad_rows = {p.row for p in answers.errors}
     with store.read() as session:
         matches = _match(session, campaign_id, answers.rows.tolist(), answers.identity,
-                         bad_rows)
+                         bad_rows, answers.bad_ids)
     return ScreeningPreview(
         campaign_id=campaign_id, instrument_code=instrument.code, file_name=path.name,
         layout=answers.layout, matches=matches, result=result, answers=answers.values,
@@ -114,9 +156,9 @@ def _column(identity: Identity, names: tuple[str, ...], n: int) -> Sequence[str]
 
 
 def _match(session: Session, campaign_id: int, rows: list[int], identity: Identity,
-           bad_rows: set[int]) -> list[SheetMatch]:
-    """A status per sheet. Nearly every sheet is found by its 学籍号, so names and
-    classes are only read (and the roster indexed by name) for the others."""
+           bad_rows: set[int], bad_ids: dict[int, str]) -> list[SheetMatch]:
+    """A status per sheet. Nearly every sheet is found by its 学籍号 and its name agrees;
+    names and classes are only looked up in the roster for the others."""
     roster = _Roster(session.connection().execute(  # Core: plain rows, no ORM loading
         select(Student.id, Student.student_no, Student.name, SchoolClass.grade,
                SchoolClass.number).join(SchoolClass, Student.class_id == SchoolClass.id)).all())
@@ -125,44 +167,73 @@ def _match(session: Session, campaign_id: int, rows: list[int], identity: Identi
     done = set(session.scalars(select(ScreeningResult.student_id)
                                .where(ScreeningResult.campaign_id == campaign_id)))
     n = len(rows)
-    ids = [normalize_text(v) for v in _column(identity, ID_COLUMNS, n)]
+    ids = [v.upper() for v in _column(identity, ID_COLUMNS, n)]
     names = _column(identity, ("姓名", "学生姓名"), n)
     classes = _column(identity, ("班级", "班别"), n)
     grades = _column(identity, ("年级",), n)
-    seen: dict[int, int] = {}
     matches = []
     for i, row in enumerate(rows):
-        found = roster.by_no.get(ids[i]) if ids[i] else None
-        label = ids[i] or _name(names[i])
+        name = normalize_name(names[i])
+        label = ids[i] or name
+        if row in bad_ids:
+            matches.append(SheetMatch(row, "bad_id", None, label, bad_ids[row]))
+            continue
         if row in bad_rows:
             matches.append(SheetMatch(row, "bad_answers", None, label, "答案有误，见问题列表"))
             continue
-        why = ""
-        if found is None:
-            found, why = roster.by_name(_name(names[i]), normalize_text(classes[i]),
+        found = roster.by_no.get(ids[i]) if ids[i] else None
+        status, message = "", ""
+        if found is not None and name and not _same_name(found.name, name):
+            status = "name_mismatch"
+            message = f"名册上学籍号 {ids[i]} 是「{found.name}」，文件中的姓名是「{name}」"
+        elif found is None:
+            found, why = roster.by_name(name, normalize_text(classes[i]),
                                         normalize_text(grades[i]))
-        if found is None:
-            matches.append(SheetMatch(row, why, None, label, _WHY[why]))
-        elif found.id not in due:
+            if found is None:
+                matches.append(SheetMatch(row, why, None, label, _WHY[why]))
+                continue
+            if ids[i]:
+                status = "id_mismatch"
+                message = (f"名册上没有学籍号 {ids[i]}；名册上的「{found.name}」学籍号是 "
+                           f"{found.student_no}")
+        if found.id not in due:
             matches.append(SheetMatch(row, "not_in_campaign", found.id, label,
                                       "该学生不在本批次的应测名单中"))
-        elif found.id in seen:
-            matches.append(SheetMatch(row, "duplicate", found.id, label,
-                                      f"与第 {seen[found.id]} 行是同一名学生"))
-        else:
-            seen[found.id] = row
-            status = "replaces" if found.id in done else "matched"
-            matches.append(SheetMatch(row, status, found.id, label))
-    return matches
+            continue
+        status = status or ("replaces" if found.id in done else "matched")
+        matches.append(SheetMatch(row, status, found.id, label, message))
+    return _duplicates(matches)
 
 
-ID_COLUMNS = ("学籍号", "学号", "学生编号", "全国学籍号", "考号")
+def _duplicates(matches: list[SheetMatch]) -> list[SheetMatch]:
+    """Two sheets for one student are never merged and neither is written on its own:
+    every one of them is shown as 文件中重复 for the teacher to pick."""
+    rows_of: dict[int, list[int]] = {}
+    for m in matches:
+        if m.student_id is not None and (m.status in WRITABLE or m.status in CHOICE):
+            rows_of.setdefault(m.student_id, []).append(m.row)
+    out = []
+    for m in matches:
+        same = rows_of.get(m.student_id, []) if m.student_id is not None else []
+        if len(same) > 1 and m.row in same:
+            others = "、".join(str(r) for r in same if r != m.row)
+            note = f"与第 {others} 行是同一名学生：请选择写入哪一份"
+            m = replace(m, status="duplicate",
+                        message=f"{note}（{m.message}）" if m.message else note)
+        out.append(m)
+    return out
+
+
+def _same_name(roster_name: str, file_name: str) -> bool:
+    """Names compared after spaces, full-width forms and the 中间点 (· • ・ .) are
+    normalised, and Latin letters case-folded: "阿依古丽 . 买买提" is "阿依古丽·买买提"."""
+    return normalize_name(roster_name).casefold() == file_name.casefold()
+
+
+ID_COLUMNS = tuple(c for c in IDENTITY_ID_COLUMNS if c != "身份证号")
+"""A student's 学籍号 is not their ID card number, so that column is not matched on."""
 _WHY = {"not_in_roster": "按学籍号和姓名都找不到该学生",
         "ambiguous": "同名学生不止一人，且班级无法区分"}
-
-
-def _name(text: str) -> str:
-    return normalize_text(text).replace(" ", "")
 
 
 class _Roster:

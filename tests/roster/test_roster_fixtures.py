@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from app.instruments.identity import ID_FIX
 from app.errors import BadInputError
+from app.instruments.identity import ID_FIX
 from app.services.roster_file import RosterFile, RosterRow, RowProblem, read_roster
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "roster"

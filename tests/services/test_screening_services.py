@@ -71,9 +71,14 @@ def test_import_matches_by_id_then_name_and_reports_the_rest(school, tmp_path):
     ])
     preview = preview_screening_import(store, campaign.id, path)
     statuses = [(m.row, m.status) for m in preview.matches]
-    assert statuses == [(2, "matched"), (3, "matched"), (4, "not_in_roster"),
+    # Two sheets for one student are never merged: both wait for the teacher's pick.
+    assert statuses == [(2, "duplicate"), (3, "matched"), (4, "not_in_roster"),
                         (5, "duplicate"), (6, "matched")]
-    assert "第 2 行" in preview.matches[3].message
+    assert "第 2 行" in preview.matches[3].message and "第 5 行" in preview.matches[0].message
+    assert len(preview.writable()) == 2
+    preview.choose(3)
+    preview.choose(0)  # picking row 2 drops row 5: never both
+    assert [m.row for m in preview.matches if m.chosen] == [2]
     # Nothing is written by a preview.
     with store.read() as session:
         assert session.scalar(select(func.count(ScreeningResult.id))) == 0

@@ -2,7 +2,8 @@
 
 The preview (reading, scoring, matching to the roster) writes nothing; the teacher
 sees every sheet with its row number and status, the file's problems and how many
-of the sheets to be written suggest each warning level. Only "已匹配" sheets are
+of the sheets to be written suggest each warning level. Only "已匹配" sheets, and the
+姓名不符 / 学籍号不符 / 文件中重复 sheets the teacher picks row by row, are
 written, on a worker with progress and cancel (a cancel rolls the whole import back).
 Changing an option (numbers as values or positions, the survey's own questions)
 previews the same file again.
@@ -35,6 +36,7 @@ from app.instruments import WARNING_LABELS
 from app.labels import SHEET_STATUSES
 from app.services.campaigns import CampaignRow
 from app.services.screening_import import (
+    CHOICE,
     ScreeningChanges,
     ScreeningPreview,
     apply_screening_import,
@@ -107,9 +109,15 @@ class ImportDialog(QDialog):
         self.problem_view.setModel(self.problems)
         sheets_tab = QWidget()
         sheets_layout = QVBoxLayout(sheets_tab)
+        self.pick_rows = QPushButton(s.IMPORT_PICK_ROWS)
+        self.drop_rows = QPushButton(s.IMPORT_DROP_ROWS)
+        for button in (self.pick_rows, self.drop_rows):
+            button.setEnabled(False)
         filter_row = QHBoxLayout()
         filter_row.addWidget(self.status_filter)
         filter_row.addStretch(1)
+        filter_row.addWidget(self.pick_rows)
+        filter_row.addWidget(self.drop_rows)
         sheets_layout.addLayout(filter_row)
         sheets_layout.addWidget(self.sheet_view, 1)
         self.tabs = QTabWidget()
@@ -148,6 +156,8 @@ class ImportDialog(QDialog):
         self.numbers.buttonClicked.connect(self.run_preview)
         self.offset.valueChanged.connect(self.run_preview)
         self.status_filter.currentIndexChanged.connect(self._filter)
+        self.pick_rows.clicked.connect(lambda: self.choose_selected(True))
+        self.drop_rows.clicked.connect(lambda: self.choose_selected(False))
         self.buttons.accepted.connect(self.apply)
         self.buttons.rejected.connect(self.reject)
 
@@ -196,6 +206,8 @@ class ImportDialog(QDialog):
         self.problems.set_rows(preview.problems if preview else [])
         self.tabs.setTabText(0, s.IMPORT_TAB_SHEETS.format(n=self.sheets.rowCount()))
         self.tabs.setTabText(1, s.IMPORT_TAB_PROBLEMS.format(n=self.problems.rowCount()))
+        for button in (self.pick_rows, self.drop_rows):
+            button.setEnabled(preview is not None)
         if preview is None:
             for label in (self.summary, self.warnings, self.note):
                 label.clear()
@@ -204,6 +216,30 @@ class ImportDialog(QDialog):
             self.confirm.setText(s.IMPORT_NOTHING)
             return
         fit_columns(self.sheet_view)
+        self._counts(preview)
+        if preview.problems and not preview.matches:
+            self.tabs.setCurrentIndex(1)
+
+    def choose_selected(self, take: bool) -> None:
+        """Write (or not) the selected sheets that need the teacher's choice: 姓名不符,
+        学籍号不符 and 文件中重复 are never written without it."""
+        preview = self.preview
+        if preview is None:
+            return
+        at = {m.row: i for i, m in enumerate(preview.matches)}
+        picked = [self.sheets.row_at(self.sheet_proxy.mapToSource(index).row())
+                  for index in self.sheet_view.selectionModel().selectedRows()]
+        choices = [m for m in picked if m.status in CHOICE]
+        if not choices:
+            self.error.setText(s.IMPORT_NOTHING_TO_PICK)
+            return
+        self.error.clear()
+        for match in choices:
+            preview.choose(at[match.row], take)
+        self.sheets.set_rows(preview.matches)
+        self._counts(preview)
+
+    def _counts(self, preview: ScreeningPreview) -> None:
         counts = preview.counts()
         self.summary.setText(s.IMPORT_SUMMARY.format(
             file=preview.file_name, layout=s.LAYOUTS.get(preview.layout, preview.layout),
@@ -219,8 +255,6 @@ class ImportDialog(QDialog):
         self.confirm.setEnabled(writable > 0)
         self.confirm.setText(s.IMPORT_CONFIRM.format(n=writable) if writable
                              else s.IMPORT_NOTHING)
-        if preview.problems and not preview.matches:
-            self.tabs.setCurrentIndex(1)
 
     def _filter(self) -> None:
         status = self.status_filter.currentData()

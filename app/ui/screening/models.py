@@ -18,7 +18,7 @@ from app.instruments import WARNING_LABELS, Instrument, load_instrument
 from app.labels import CONSENT, PARTICIPATION, RESULT_SOURCES, SHEET_STATUSES, label
 from app.services.campaigns import CampaignRow, ClassCompletion
 from app.services.screening_entry import ParticipantRow
-from app.services.screening_import import WRITABLE, SheetMatch
+from app.services.screening_import import CHOICE, SheetMatch
 from app.ui.screening import strings as s
 from app.ui.table_models import Column, Index, RowTableModel
 
@@ -220,14 +220,17 @@ SHEET_COLUMNS = (
            sort_key=lambda m: list(SHEET_STATUSES).index(m.status)
            if m.status in SHEET_STATUSES else 99),
     Column(s.COL_MESSAGE, lambda m: m.message),
+    Column(s.COL_WRITE, lambda m: s.SHEET_WRITTEN if m.writable
+           else s.SHEET_TO_CHOOSE if m.status in CHOICE else s.SHEET_NOT_WRITTEN),
 )
 
 
 def sheet_tint(match: SheetMatch) -> str | None:
-    """Sheets that will not be written stand out; replacing a stored result is marked too."""
-    if match.status == "replaces":
+    """Sheets that will not be written stand out; replacing a stored result, or writing
+    a sheet the teacher picked, is marked too."""
+    if match.status == "replaces" or match.chosen:
         return WARNING_COLORS["general"]
-    return None if match.status in WRITABLE else WARNING_COLORS["key"]
+    return None if match.writable else WARNING_COLORS["key"]
 
 
 PROBLEM_COLUMNS = (Column(s.COL_PROBLEM, lambda text: text),)

@@ -133,9 +133,17 @@ IMPORT_APPLYING = "正在写入答卷…"
 IMPORT_SUMMARY = "文件 {file}（{layout}）共 {total} 份答卷：{parts}。"
 IMPORT_WARNINGS = "将写入的答卷中，建议预警：{parts}。"
 IMPORT_NOT_WRITTEN = (
-    "确认之前不会写入任何数据。只写入“已匹配”的答卷；其余 {n} 份不会写入，原因见“说明”列："
-    "请在名册或文件中改正后重新导入（已写入的学生再次导入会替换原结果）。"
+    "确认之前不会写入任何数据。只写入“已匹配”的答卷和您选定的答卷；其余 {n} 份不会写入，"
+    "原因见“说明”列：请在名册或文件中改正后重新导入（已写入的学生再次导入会替换原结果）。"
+    "“姓名不符”“学籍号不符”“文件中重复”的答卷请核对后逐行选择：选中后点“写入选中的答卷”。"
 )
+IMPORT_PICK_ROWS = "写入选中的答卷"
+IMPORT_DROP_ROWS = "不写入选中的答卷"
+IMPORT_NOTHING_TO_PICK = ("选中的行不需要选择：只有“姓名不符”“学籍号不符”“文件中重复”的答卷"
+                          "可以逐行选择是否写入。")
+SHEET_WRITTEN = "写入"
+SHEET_TO_CHOOSE = "待选择"
+SHEET_NOT_WRITTEN = "不写入"
 IMPORT_ALL_WRITTEN = "确认之前不会写入任何数据。全部答卷都已匹配到本批次的学生。"
 IMPORT_CONFIRM = "确认写入 {n} 份"
 IMPORT_NOTHING = "没有可写入的答卷"
@@ -148,6 +156,7 @@ COL_ROW = "行号"
 COL_LABEL = "学籍号或姓名"
 COL_STATUS = "状态"
 COL_MESSAGE = "说明"
+COL_WRITE = "是否写入"
 COL_PROBLEM = "问题"
 
 # results

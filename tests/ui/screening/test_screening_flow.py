@@ -66,18 +66,30 @@ def test_create_import_results_export(qtbot, school: School, tmp_path):
     preview = importer.preview
     assert preview is not None
     assert [(m.row, m.status) for m in preview.matches] == [
-        (2, "matched"), (3, "matched"), (4, "not_in_roster"), (5, "duplicate"),
+        (2, "duplicate"), (3, "matched"), (4, "not_in_roster"), (5, "duplicate"),
         (6, "bad_answers"), (7, "not_in_campaign")]
     assert shown(importer.sheet_proxy) == ["2", "3", "4", "5", "6", "7"]
     statuses = [importer.sheets.index(r, 2).data() for r in range(6)]
-    assert statuses[:3] == ["已匹配", "已匹配", "名册上没有"]
-    assert "已匹配 2" in importer.summary.text() and "答案有误 1" in importer.summary.text()
-    assert "危机 1" in importer.warnings.text() and "无 1" in importer.warnings.text()
-    assert "其余 4 份不会写入" in importer.note.text()
+    assert statuses[:3] == ["文件中重复", "已匹配", "名册上没有"]
+    assert "已匹配 1" in importer.summary.text() and "答案有误 1" in importer.summary.text()
+    assert "其余 5 份不会写入" in importer.note.text()
     assert importer.problems.rowCount() == 1 and "偶尔" in importer.problems.index(0, 0).data()
-    assert importer.confirm.text() == s.IMPORT_CONFIRM.format(n=2)
+    assert importer.confirm.text() == s.IMPORT_CONFIRM.format(n=1)
     importer.status_filter.setCurrentIndex(importer.status_filter.findData("duplicate"))
-    assert shown(importer.sheet_proxy) == ["5"]
+    assert shown(importer.sheet_proxy) == ["2", "5"]
+    # The teacher picks row 2 of the two sheets for the same student; picking a sheet
+    # that needs no choice says so and changes nothing.
+    importer.sheet_view.selectRow(0)
+    importer.pick_rows.click()
+    assert [m.row for m in importer.preview.matches if m.chosen] == [2]
+    assert importer.sheets.index(0, 4).data() == s.SHEET_WRITTEN
+    assert importer.sheets.index(3, 4).data() == s.SHEET_TO_CHOOSE
+    assert importer.confirm.text() == s.IMPORT_CONFIRM.format(n=2)
+    assert "危机 1" in importer.warnings.text() and "无 1" in importer.warnings.text()
+    importer.status_filter.setCurrentIndex(0)
+    importer.sheet_view.selectRow(1)
+    importer.pick_rows.click()
+    assert importer.error.text() == s.IMPORT_NOTHING_TO_PICK
     assert campaign_results(school.store, campaign.id) == []  # nothing before confirm
 
     importer.positions_radio.click()  # another option: the stale preview goes at once
@@ -85,6 +97,10 @@ def test_create_import_results_export(qtbot, school: School, tmp_path):
     idle(qtbot)
     importer.values_radio.click()
     idle(qtbot)
+    assert importer.confirm.text() == s.IMPORT_CONFIRM.format(n=1)  # a new preview: pick again
+    importer.status_filter.setCurrentIndex(importer.status_filter.findData("duplicate"))
+    importer.sheet_view.selectRow(0)
+    importer.pick_rows.click()
     assert importer.confirm.isEnabled()
     importer.confirm.click()
     idle(qtbot)
