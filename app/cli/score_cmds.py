@@ -2,7 +2,10 @@
 
 For district IT checking a file before a school imports it, for scripts, and for the
 benchmarks. Unanswered items are reported on stderr and scored by the instrument's
-missing-answer rule; impossible answers stop the run (exit code 2) with their rows.
+missing-answer rule; impossible answers stop the run (exit code 2) with their rows, and
+so do IDs a spreadsheet has damaged (identity.read_id, as every import reads them).
+IDs are printed as the file holds them; full-width characters made half-width are
+reported on stderr.
 """
 
 from __future__ import annotations
@@ -102,7 +105,8 @@ def _blank(value: object) -> object:
 def _print_notices(lines: list[str]) -> None:
     if not lines:
         return
-    print(f"提示：{len(lines)} 处（未作答的题目按量表的缺答规则计分）", file=sys.stderr)
+    print(f"提示：{len(lines)} 处（未作答的题目按量表的缺答规则计分；学籍号中的全角字符"
+          "已改为半角）", file=sys.stderr)
     for line in lines[:_NOTICES_SHOWN]:
         print(f"  {line}", file=sys.stderr)
     if len(lines) > _NOTICES_SHOWN:

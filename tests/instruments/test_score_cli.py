@@ -90,3 +90,28 @@ def test_bad_input_exits_2_with_rows_named(run, tmp_path):
 def test_unknown_instrument_exits_2(run, tmp_path):
     code, _, err = run("score", "--instrument", "nope", str(tmp_path / "x.xlsx"))
     assert code == 2 and "没有代码为「nope」的量表" in err
+
+
+def test_ids_printed_as_the_file_holds_them(run, tmp_path):
+    """Leading zeros, letters and long text IDs come out unchanged; full-width digits
+    are made half-width and that is said on stderr."""
+    path = phq_file(tmp_path, [
+        [1, "2024/10/8 9:00:00", "00123", "甲", *["完全不会"] * 9],
+        [2, "2024/10/8 9:00:00", "G11010519491231002X", "乙", *["完全不会"] * 9],
+        [3, "2024/10/8 9:00:00", "２０２４０１０１２３４５６７０１", "丙", *["完全不会"] * 9],
+    ])
+    code, out, err = run("score", "--instrument", "phq9", str(path), "--format", "csv")
+    assert code == 0
+    ids = [r["id"] for r in csv.DictReader(io.StringIO(out))]
+    assert ids == ["00123", "G11010519491231002X", "2024010123456701"]
+    assert "第4行「学籍号」" in err and "读作「2024010123456701」" in err
+
+
+def test_ids_that_lost_digits_are_refused(run, tmp_path):
+    path = phq_file(tmp_path, [
+        [1, "2024/10/8 9:00:00", 2024010123456700.0, "甲", *["完全不会"] * 9],
+        [2, "2024/10/8 9:00:00", "110105201203051000", "乙", *["完全不会"] * 9],
+    ])
+    code, out, err = run("score", "--instrument", "phq9", str(path))
+    assert code == 2 and out == ""
+    assert "第2行「学籍号」" in err and "第3行「学籍号」" in err and "校验码" in err
