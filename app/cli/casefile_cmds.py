@@ -7,7 +7,6 @@ open referrals); a CSV copy leaves the encrypted store, so it is audited as an e
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 from datetime import date
 from pathlib import Path
@@ -19,6 +18,7 @@ from app.reports.letters import LETTERS, print_letter
 from app.services import audit
 from app.services.casefile import find_student
 from app.services.referral import list_referrals
+from app.services.sheet_output import csv_text, write_csv
 from app.services.warnings import key_list
 
 
@@ -53,21 +53,25 @@ def _list_args(p: argparse.ArgumentParser) -> None:
                    help="按哪一天计算逾期（YYYY-MM-DD，默认今天）")
 
 
-def _day(d: date | None) -> str:
-    return d.isoformat() if d else ""
-
-
-def _write(args: argparse.Namespace, header: list[str], rows: list[list[str]]) -> None:
-    buf = io.StringIO()
+def _write(args: argparse.Namespace, header: list[str], rows: list[list[object]]) -> None:
+    """CSV keeps numbers as numbers and dates as dates (sheet_output); the text list says
+    the same in words for the terminal."""
     if args.format == "csv":
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
-    else:
-        for row in rows:
-            buf.write("\t".join(row).rstrip() + "\n")
-        buf.write(f"共 {len(rows)} 条。\n")
+        write_csv(csv_text(header, rows), args.out)
+        return
+    buf = io.StringIO()
+    for row in rows:
+        buf.write("\t".join(_words(header[i], v) for i, v in enumerate(row)).rstrip() + "\n")
+    buf.write(f"共 {len(rows)} 条。\n")
     write_text_output(buf.getvalue(), args.out)
+
+
+def _words(column: str, value: object) -> str:
+    if value is None:
+        return "未安排" if column == "下次随访" else ""
+    if column == "逾期天数":
+        return f"逾期 {value} 天"
+    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 def _warnings(args: argparse.Namespace) -> int:
@@ -78,8 +82,8 @@ def _warnings(args: argparse.Namespace) -> int:
                              f"预警名单 CSV {len(rows)} 人")
     _write(args, ["学籍号", "姓名", "班级", "预警等级", "起始日期", "下次随访", "逾期天数",
                   "双结对"],
-           [[r.student_no, r.name, r.class_name, WARNING_LABELS[r.level], _day(r.since),
-             _day(r.next_due) or "未安排", f"逾期 {r.overdue_days} 天" if r.overdue else "",
+           [[r.student_no, r.name, r.class_name, WARNING_LABELS[r.level], r.since,
+             r.next_due, r.overdue_days if r.overdue else None,
              (r.pairing_gap or "已落实") if r.level in ("key", "crisis") else ""]
             for r in rows])
     return 0
@@ -93,11 +97,11 @@ def _referrals(args: argparse.Namespace) -> int:
                              f"转介名单 CSV {len(rows)} 条")
     _write(args, ["学籍号", "姓名", "班级", "开启日期", "评估建议", "当前步骤", "应完成日期",
                   "逾期天数", "状态"],
-           [[r.student_no, r.name, r.class_name, _day(r.referral.opened_on),
+           [[r.student_no, r.name, r.class_name, r.referral.opened_on,
              REFERRAL_RECOMMENDATIONS[r.referral.recommendation],
              REFERRAL_STEPS[r.next_step.step] if r.next_step else "",
-             _day(r.next_step.due_on) if r.next_step else "",
-             f"逾期 {r.overdue_days} 天" if r.overdue_days else "",
+             r.next_step.due_on if r.next_step else "",
+             r.overdue_days or None,
              "已完成" if r.referral.closed else "进行中"] for r in rows])
     return 0
 

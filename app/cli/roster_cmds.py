@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import sys
 from pathlib import Path
@@ -19,6 +18,7 @@ from app.services.roster import (
     preview_promotion,
     preview_roster_import,
 )
+from app.services.sheet_output import csv_text, write_csv
 from app.services.students import list_students
 
 
@@ -82,18 +82,16 @@ def _list(args: argparse.Namespace) -> int:
         rows = list_students(store, include_left=args.all)
         if args.format == "csv":
             audit.record_for(store, "student_export", "student", "", f"名册 CSV {len(rows)} 人")
-    buf = io.StringIO()
     if args.format == "csv":
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(["学籍号", "姓名", "性别", "出生日期", "年级", "班级", "状态"])
-        for r in rows:
-            writer.writerow([r.student_no, r.name, label(GENDERS, r.gender),
-                             r.birth_date.isoformat() if r.birth_date else "", r.grade,
-                             r.class_name, label(STUDENT_STATUSES, r.status)])
-    else:
-        for r in rows:
-            buf.write(f"{r.student_no}\t{r.name}\t{label(GENDERS, r.gender)}\t{r.class_name}\t"
-                      f"{label(STUDENT_STATUSES, r.status)}\n")
+        write_csv(csv_text(["学籍号", "姓名", "性别", "出生日期", "年级", "班级", "状态"],
+                           [[r.student_no, r.name, label(GENDERS, r.gender), r.birth_date,
+                             r.grade, r.class_name, label(STUDENT_STATUSES, r.status)]
+                            for r in rows]), args.out)
+        return 0
+    buf = io.StringIO()
+    for r in rows:
+        buf.write(f"{r.student_no}\t{r.name}\t{label(GENDERS, r.gender)}\t{r.class_name}\t"
+                  f"{label(STUDENT_STATUSES, r.status)}\n")
     write_text_output(buf.getvalue(), args.out)
     return 0
 

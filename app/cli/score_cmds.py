@@ -11,8 +11,6 @@ reported on stderr.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import math
 import sys
@@ -21,6 +19,7 @@ from pathlib import Path
 from app.instruments.answers import read_answers
 from app.instruments.definition import load_instrument
 from app.instruments.scoring import score
+from app.services.sheet_output import csv_text, write_csv
 
 _NOTICES_SHOWN = 20
 
@@ -49,13 +48,14 @@ def _score(args: argparse.Namespace) -> int:
     result = score(instrument, answers.values, answers.gender_codes(), answers.grades())
     rows = [_row(sheet_id, int(row), record) for sheet_id, row, record in
             zip(answers.ids(), answers.rows, result.records(), strict=True)]
-    text = (json.dumps(rows, ensure_ascii=False, indent=1) + "\n" if args.format == "json"
-            else _csv(rows, instrument.units))
+    if args.format == "csv":
+        write_csv(_csv(rows, instrument.units), args.out)
+        return 0
+    text = json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
     if args.out is None:
         sys.stdout.write(text)
     else:
-        # A BOM lets Excel on Chinese Windows open the CSV without garbling it.
-        args.out.write_text(text, encoding="utf-8-sig" if args.format == "csv" else "utf-8")
+        args.out.write_text(text, encoding="utf-8")
     return 0
 
 
@@ -86,20 +86,11 @@ def _csv(rows: list[dict], units: tuple) -> str:
     band_codes = [u.code for u in units if u.bands]
     header = ["id", "row", "valid", *scale_codes, "total", *[f"band_{c}" for c in band_codes],
               "critical", "warning", "reasons", "notes"]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    for r in rows:
-        writer.writerow([r["id"] or "", r["row"], int(r["valid"]),
-                         *[_blank(r["scales"][c]) for c in scale_codes], _blank(r["total"]),
-                         *[r["bands"].get(c) or "" for c in band_codes],
-                         " ".join(map(str, r["critical"])), r["warning"],
-                         " ".join(r["reasons"]), "；".join(r["notes"])])
-    return out.getvalue()
-
-
-def _blank(value: object) -> object:
-    return "" if value is None else value
+    return csv_text(header, [
+        [r["id"], r["row"], int(r["valid"]), *[r["scales"][c] for c in scale_codes],
+         r["total"], *[r["bands"].get(c) for c in band_codes],
+         " ".join(map(str, r["critical"])), r["warning"], " ".join(r["reasons"]),
+         "；".join(r["notes"])] for r in rows])
 
 
 def _print_notices(lines: list[str]) -> None:

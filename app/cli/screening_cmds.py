@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 from pathlib import Path
 
-from app.cli.common import add_db_args, open_db, write_text_output
+from app.cli.common import add_db_args, open_db
 from app.errors import BadInputError
 from app.instruments import WARNING_LABELS, load_instrument
 from app.instruments.model import TOTAL
@@ -25,6 +23,7 @@ from app.services.screening_import import (
     preview_screening_import,
 )
 from app.services.screening_results import campaign_results
+from app.services.sheet_output import csv_text, write_csv
 from app.store.handle import Store
 
 
@@ -140,19 +139,15 @@ def _results(args: argparse.Namespace) -> int:
                          f"测评结果 CSV，{len(rows)} 份")
     scale_codes = [u.code for u in instrument.units if u.code != TOTAL]
     total_bands = {b.code: b.label for b in instrument.total.bands} if instrument.total else {}
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["学籍号", "姓名", "性别", "班级", "作答时间", "有效",
-                     *[instrument.unit(c).name for c in scale_codes], "总分", "总分等级",
-                     "关键题", "建议预警"])
-    for r in rows:
-        writer.writerow([r.student_no, r.name, label(GENDERS, r.gender), r.class_name,
-                         r.taken_at.isoformat(sep=" ") if r.taken_at else "",
-                         "是" if r.valid else "否", *[_fmt(r.scales.get(c)) for c in scale_codes],
-                         _fmt(r.total), label(total_bands, r.bands.get(TOTAL)),
-                         " ".join(str(i) for i in r.critical),
-                         label(WARNING_LABELS, r.warning)])
-    write_text_output(buf.getvalue(), args.out)
+    write_csv(csv_text(
+        ["学籍号", "姓名", "性别", "班级", "作答时间", "有效",
+         *[instrument.unit(c).name for c in scale_codes], "总分", "总分等级", "关键题",
+         "建议预警"],
+        [[r.student_no, r.name, label(GENDERS, r.gender), r.class_name, r.taken_at,
+          "是" if r.valid else "否", *[_fmt(r.scales.get(c)) for c in scale_codes],
+          _fmt(r.total), label(total_bands, r.bands.get(TOTAL)),
+          " ".join(str(i) for i in r.critical), label(WARNING_LABELS, r.warning)]
+         for r in rows]), args.out)
     return 0
 
 
@@ -164,5 +159,8 @@ def _delete(args: argparse.Namespace) -> int:
     return 0
 
 
-def _fmt(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
+def _fmt(value: float | None) -> float | int | None:
+    """A score as a number (8.0 → 8; a mean to four decimals), so -1.5 stays a number."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else round(float(value), 4)

@@ -16,15 +16,20 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment, Font
 
 from app.services.export_tables import ExportTable
+from app.services.sheet_output import (
+    append_row,
+    fit_widths,
+    header_filter,
+    id_columns,
+    print_setup,
+    sheet_title,
+)
 
 DATA_FORMAT = "qingxin-district-data"
 DATA_VERSION = 1
-_HEADER_FILL = PatternFill("solid", fgColor="EFEFEF")
-_BOLD = Font(bold=True)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
@@ -46,32 +51,35 @@ def data_json(about: dict[str, object], tables: Sequence[ExportTable]) -> bytes:
 def tables_xlsx(about: Sequence[tuple[str, str]], tables: Sequence[ExportTable],
                 created: datetime, title: str) -> bytes:
     """A "说明" sheet (what this is, for whom, the suppression legend) and one sheet per
-    table, header frozen, column widths fitted to the Chinese text."""
+    table: header frozen and filtered, identifiers as text, column widths fitted to the
+    Chinese text (identifier columns to their longest value), printed one page wide with
+    the header on every page. Cells go through sheet_output (formula-safe text, numbers
+    and dates as such)."""
     wb = Workbook()
     info = wb.active
     info.title = "说明"
-    info.append([title])
+    append_row(info, [title])
     info["A1"].font = Font(bold=True, size=14)
     for key, value in about:
-        info.append([key, value])
+        append_row(info, [key, value])
     info.column_dimensions["A"].width = 18
     info.column_dimensions["B"].width = 90
     for row in info.iter_rows(min_row=2):
         row[1].alignment = _WRAP
+    print_setup(info, header_row=None, columns=2)
     for t in tables:
-        ws = wb.create_sheet(t.title[:31])
-        ws.append(list(t.columns))
-        for cell in ws[1]:
-            cell.font, cell.fill = _BOLD, _HEADER_FILL
+        ws = wb.create_sheet(sheet_title(t.title, wb.sheetnames))
+        ids = id_columns(t.columns)
+        append_row(ws, t.columns, header=True)
         for row in t.rows:
-            ws.append(["" if v is None else v for v in row])
+            append_row(ws, row, text_columns=ids)
         ws.freeze_panes = "A2"
-        for i, column in enumerate(t.columns, start=1):
-            longest = max([_width(column)] + [_width(str(r[i - 1])) for r in t.rows[:200]])
-            ws.column_dimensions[get_column_letter(i)].width = min(40, max(8, longest + 2))
+        header_filter(ws, 1, len(t.columns), len(t.rows) + 1)
+        fit_widths(ws, [t.columns, *t.rows[:200]], minimum=8, maximum=40, exact=ids)
+        print_setup(ws, columns=len(t.columns))
         if t.note:
             ws.append([])
-            ws.append([f"说明：{t.note}"])
+            append_row(ws, [f"说明：{t.note}"])
     naive = created.astimezone(UTC).replace(tzinfo=None)
     wb.properties.creator = "青心"
     wb.properties.title = title
@@ -79,11 +87,6 @@ def tables_xlsx(about: Sequence[tuple[str, str]], tables: Sequence[ExportTable],
     buffer = io.BytesIO()
     wb.save(buffer)
     return _fix_times(buffer.getvalue(), naive)
-
-
-def _width(text: str) -> int:
-    """Columns are measured in Latin characters; a Chinese character is about two."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 _W3CDTF = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")

@@ -36,7 +36,7 @@ from app.services.stat_tables import (
 from app.services.suppression import Cell, suppress
 from app.services.warnings import KeyStudentRow
 
-Value = str | int | float | None
+Value = str | int | float | date | None
 
 
 @dataclass(frozen=True)
@@ -206,7 +206,7 @@ def key_student_list(session: Session, rows: Sequence[KeyStudentRow], mode: str,
     for r in rows:
         gender, grade = info[r.student_id]
         common = (grade_display_name(grade), label(GENDERS, gender), r.level,
-                  WARNING_LABELS[r.level], _day(r.since), _day(r.next_due), r.overdue_days,
+                  WARNING_LABELS[r.level], r.since, r.next_due, r.overdue_days,
                   "是" if r.student_id in open_referrals else "否")
         code = pseudonym(secret, r.student_id)
         named = (r.name, r.student_no, r.class_name) if mode == "named" else ()
@@ -221,7 +221,3 @@ def key_student_list(session: Session, rows: Sequence[KeyStudentRow], mode: str,
             else "含姓名和学籍号：请按区里的规定保管和使用。")
     return ExportTable("key_student_list", "重点学生名单", keys, columns,
                        tuple(row for _, _, row in out), note)
-
-
-def _day(d: date | None) -> str:
-    return d.isoformat() if d else ""

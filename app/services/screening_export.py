@@ -1,5 +1,7 @@
 """A campaign's results as an Excel workbook, for the teacher's own analysis or the
 school office: every export of students' scores is audited as `student_export`.
+Cells go through app/services/sheet_output.py: 学籍号 as text, scores as numbers, the
+answer time as a date, names that look like formulas kept as text.
 
 The file is written beside its destination under a temporary name and renamed only
 when complete, so a cancelled or failed export leaves no half-written workbook of
@@ -16,8 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from app.instruments import WARNING_LABELS, load_instrument
 from app.instruments.model import TOTAL
@@ -27,6 +27,13 @@ from app.services.campaigns import get_campaign
 from app.services.permissions import STAFF, require
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.screening_results import ResultRow, campaign_results
+from app.services.sheet_output import (
+    append_row,
+    fit_widths,
+    header_filter,
+    print_setup,
+    sheet_title,
+)
 from app.store.handle import Store
 from app.winfaults import FileFault, classify_os_error, remove_retrying, replace_retrying
 
@@ -57,19 +64,17 @@ def export_results_xlsx(store: Store, campaign_id: int, path: Path,
     header += ["关键题", "建议预警", "说明"]
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=campaign.name[:31].translate(_SHEET_NAME) or "结果")
+    sheet = book.create_sheet(title=sheet_title(campaign.name, fallback="结果"))
     sheet.freeze_panes = "C2"
-    bold = Font(bold=True)
-    cells = []
-    for text in header:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
-    for k, r in enumerate(rows):
+    body = [_row(r, scales, banded, band_labels, instrument.total is not None) for r in rows]
+    fit_widths(sheet, [header, *body[:200]], exact=[0])
+    print_setup(sheet, columns=len(header))
+    header_filter(sheet, 1, len(header), len(body) + 1)
+    append_row(sheet, header, header=True)
+    for k, values in enumerate(body):
         if k % PROGRESS_EVERY == 0:
             progress.step(k, len(rows))
-        sheet.append(_row(r, scales, banded, band_labels, instrument.total is not None))
+        append_row(sheet, values, text_columns=(0,))
     temporary = path.with_name(f".{path.stem}.part{path.suffix}")
     try:
         progress.step(len(rows), len(rows))
@@ -88,10 +93,6 @@ def export_results_xlsx(store: Store, campaign_id: int, path: Path,
             remove_retrying(path)
         raise
     return ResultsExported(campaign_id, path, len(rows))
-
-
-_SHEET_NAME = str.maketrans({c: "_" for c in "[]:*?/\\"})
-"""Characters Excel refuses in a worksheet name."""
 
 
 def _row(r: ResultRow, scales: list, banded: list, band_labels: dict[str, dict[str, str]],

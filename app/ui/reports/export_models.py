@@ -8,6 +8,7 @@ when the page is cleared.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -48,6 +49,8 @@ def value_key(value: Value) -> tuple[int, Any]:
         return (3, 0)
     if isinstance(value, int | float):
         return (0, value)
+    if isinstance(value, date):
+        return (2, value.isoformat())
     if value == "*" or value.startswith("<"):
         return (1, value)
     return (2, value)
