@@ -74,9 +74,11 @@ def csv_value(value: object) -> object:
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """A whole CSV table, every field through `csv_value`."""
+    """A whole CSV table, every field through `csv_value`. Lines end in CRLF as RFC 4180
+    and Excel have it; that also makes the writer quote a field holding a bare CR, which
+    would otherwise split the row in a spreadsheet."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([csv_value(h) for h in header])
     writer.writerows([csv_value(v) for v in row] for row in rows)
     return out.getvalue()
@@ -91,13 +93,23 @@ def needs_bom(stream: TextIO) -> bool:
 
 
 def write_csv(text: str, out: Path | None = None) -> None:
-    """CSV text to a file path (with a BOM), or to stdout (with a BOM unless stdout is a
-    terminal)."""
-    if out is None:
-        sys.stdout.write((BOM if needs_bom(sys.stdout) else "") + text)
-        sys.stdout.flush()
+    """CSV text to a file path, or to stdout. Anything but a terminal gets the bytes
+    exactly: UTF-8 with a BOM, line ends untouched (a text stream on Windows would make
+    CRLF into CR CR LF, and encode in the console's code page under a UTF-8 BOM)."""
+    data = (BOM + text).encode("utf-8")
+    if out is not None:
+        Path(out).write_bytes(data)
         return
-    Path(out).write_text(BOM + text, encoding="utf-8")
+    if not needs_bom(sys.stdout):
+        sys.stdout.write(text.replace("\r\n", "\n"))
+        return
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a replaced stdout (tests, embedding) takes text
+        sys.stdout.write(BOM + text)
+        return
+    buffer.write(data)
+    buffer.flush()
 
 
 def sheet_title(name: str, taken: Iterable[str] = (), fallback: str = "Sheet") -> str:
