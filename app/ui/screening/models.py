@@ -219,9 +219,9 @@ SHEET_COLUMNS = (
     Column(s.COL_STATUS, lambda m: label(SHEET_STATUSES, m.status),
            sort_key=lambda m: list(SHEET_STATUSES).index(m.status)
            if m.status in SHEET_STATUSES else 99),
-    Column(s.COL_MESSAGE, lambda m: m.message),
     Column(s.COL_WRITE, lambda m: s.SHEET_WRITTEN if m.writable
            else s.SHEET_TO_CHOOSE if m.status in CHOICE else s.SHEET_NOT_WRITTEN),
+    Column(s.COL_MESSAGE, lambda m: m.message),
 )
 
 

@@ -82,8 +82,8 @@ def test_create_import_results_export(qtbot, school: School, tmp_path):
     importer.sheet_view.selectRow(0)
     importer.pick_rows.click()
     assert [m.row for m in importer.preview.matches if m.chosen] == [2]
-    assert importer.sheets.index(0, 4).data() == s.SHEET_WRITTEN
-    assert importer.sheets.index(3, 4).data() == s.SHEET_TO_CHOOSE
+    assert importer.sheets.index(0, 3).data() == s.SHEET_WRITTEN
+    assert importer.sheets.index(3, 3).data() == s.SHEET_TO_CHOOSE
     assert importer.confirm.text() == s.IMPORT_CONFIRM.format(n=2)
     assert "危机 1" in importer.warnings.text() and "无 1" in importer.warnings.text()
     importer.status_filter.setCurrentIndex(0)
