@@ -40,6 +40,10 @@ def test_warnings_list_text_and_csv(db, tmp_path, capsys):
     lines = csv_file.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "学籍号,姓名,班级,预警等级,起始日期,下次随访,逾期天数,双结对"
     assert lines[2].startswith("S20260006,测试学生6,") and "一般关注" in lines[2]
+    # Dates are ISO dates and 逾期天数 a bare number a spreadsheet sums (issue 18).
+    first = lines[1].split(",")
+    assert first[6].isdigit() and int(first[6]) > 0
+    assert date.fromisoformat(first[4]) and date.fromisoformat(first[5])
 
 
 def test_referral_list(db, capsys):
