@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -58,8 +59,12 @@ _SCIENTIFIC = re.compile(r"[0-9](?:\.[0-9]+)?E[+-]?[0-9]+")
 _WHOLE_NUMBER_TEXT = re.compile(r"([0-9]+)\.0+")
 _SPREADSHEET_TEXT = re.compile(r'="(.*)"|\'(.*)')
 _RESIDENT_SHAPE = re.compile(r"G?[0-9]{17}[0-9X]")
+_PLAIN = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]*")
+"""A cell already as clean as an ID gets: nothing to undo."""
 _CHECK_WEIGHTS = tuple(2 ** (17 - i) % 11 for i in range(17))
 _CHECK_CHARS = "10X98765432"
+_ZEROS = ord("0") * sum(_CHECK_WEIGHTS)
+"""What the weighted sum of the digits' character codes adds over the digits' values."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,24 +90,30 @@ def read_id(raw: object, label: str = "学籍号", *, today: dt.date | None = No
     number column saved as text gives ("110105201203051000"). Other shapes (J…, L…, a
     school's own numbers) are taken as they are. Harmless spellings are undone: 12345.0,
     '00123 and ="00123" (Excel's ways of forcing text)."""
-    if raw is None or (isinstance(raw, float) and math.isnan(raw)):
-        return IdCell("")
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
-        return _numeric_id(raw, label)
-    if isinstance(raw, dt.date):
-        return IdCell(cell_text(raw), f"{label}被表格当成了日期：{ID_FIX}")
-    original = str(raw)
-    text = "".join(original.translate(HALF_WIDTH).split())
-    normalised = text != original.strip()
-    quoted = _SPREADSHEET_TEXT.fullmatch(text)
-    if quoted:
-        text = quoted[1] if quoted[1] is not None else quoted[2]
-    whole = _WHOLE_NUMBER_TEXT.fullmatch(text)
-    if whole:
-        text = whole[1]
-    if _SCIENTIFIC.fullmatch(text.upper()):
+    if type(raw) is not str:  # text first: nearly every ID cell is text
+        if raw is None or (isinstance(raw, float) and math.isnan(raw)):
+            return IdCell("")
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            return _numeric_id(raw, label)
+        if isinstance(raw, dt.date):
+            return IdCell(cell_text(raw), f"{label}被表格当成了日期：{ID_FIX}")
+    original = raw if type(raw) is str else str(raw)
+    if _PLAIN.fullmatch(original):  # nearly every cell: one scan, no rewriting
+        text, normalised = original, False
+    else:
+        text = "".join(original.translate(HALF_WIDTH).split())
+        normalised = text != original.strip()
+        quoted = _SPREADSHEET_TEXT.fullmatch(text)
+        if quoted:
+            text = quoted[1] if quoted[1] is not None else quoted[2]
+        whole = _WHOLE_NUMBER_TEXT.fullmatch(text)
+        if whole:
+            text = whole[1]
+    if ("E" in text or "e" in text) and _SCIENTIFIC.fullmatch(text.upper()):
         return IdCell(text, f"{label}「{text}」是科学计数法，{_LOST}：{ID_FIX}", normalised)
-    return IdCell(text, resident_id_problem(text, label, today=today), normalised)
+    if len(text) in (18, 19):
+        return IdCell(text, resident_id_problem(text, label, today=today), normalised)
+    return IdCell(text, "", normalised)
 
 
 def _numeric_id(raw: float, label: str) -> IdCell:
@@ -141,8 +152,8 @@ def resident_id_problem(text: str, label: str = "学籍号", *,
 
 def check_digit(first17: str) -> str:
     """GB 11643's check character (ISO 7064 MOD 11-2) for the first 17 digits."""
-    return _CHECK_CHARS[sum(int(c) * w for c, w in zip(first17, _CHECK_WEIGHTS, strict=True))
-                        % 11]
+    weighted = sum(map(operator.mul, first17.encode("ascii"), _CHECK_WEIGHTS)) - _ZEROS
+    return _CHECK_CHARS[weighted % 11]
 
 
 def is_id_column(header: str) -> bool:
@@ -155,9 +166,10 @@ def id_column(cells: Sequence[object], rows: Sequence[int], header: str, key: st
     """An ID column through `read_id`: the texts, and per row a fatal problem for a
     damaged ID or a notice that full-width characters were changed."""
     label = key.split("（")[0]
+    today = dt.date.today()
     texts, problems = [], []
     for cell, row in zip(cells, rows, strict=True):
-        read = read_id(cell, label)
+        read = read_id(cell, label, today=today)
         texts.append(read.text)
         if read.problem:
             problems.append(RowProblem(int(row), header, read.problem))
