@@ -31,6 +31,7 @@ from platformdirs import site_config_dir
 from app import APP_NAME
 from app.errors import BadInputError
 from app.seal import DistrictPublicKey, SealError, load_district_public_key
+from app.seal.suites import KEMS
 from app.winacl import admin_owned
 
 DEPLOY_ENV = "QINGXIN_DEPLOY"
@@ -86,6 +87,9 @@ class Deployment:
     school_name: str = ""
     district_name: str = ""
     district_key: DistrictPublicKey | None = None
+    accepted_suites: tuple[str, ...] | None = None
+    """The sealing suites the district still accepts ([district].accepted_suites); None when
+    the file does not say (any). A school refuses to seal with a suite not listed."""
     hospitals: tuple[Hospital, ...] = ()
     policy: ReportPolicy = field(default_factory=ReportPolicy)
     data_dir: Path | None = None
@@ -155,7 +159,8 @@ def parse_deployment(text: str, path: Path) -> Deployment:
     policy = r.table(raw, "report_policy")
     app = r.table(raw, "app")
     r.unknown(school, {"code", "name"}, "school")
-    r.unknown(district, {"name", "public_key", "public_key_file"}, "district")
+    r.unknown(district, {"name", "public_key", "public_key_file", "accepted_suites"},
+              "district")
     r.unknown(policy, {"aggregates", "key_students", "min_cell"}, "report_policy")
     r.unknown(app, {"data_dir", "auto_lock_minutes", "backup_reminder_days"}, "app")
     code = r.text(school, "code", "school")
@@ -168,6 +173,7 @@ def parse_deployment(text: str, path: Path) -> Deployment:
         school_name=r.text(school, "name", "school", limit=100),
         district_name=r.text(district, "name", "district", limit=100),
         district_key=_district_key(r, district),
+        accepted_suites=_accepted_suites(r, district),
         hospitals=_hospitals(r, raw.get("hospitals", [])),
         policy=ReportPolicy(
             aggregates=_aggregates(r, policy),
@@ -195,6 +201,16 @@ def _district_key(r: _Reader, district: dict) -> DistrictPublicKey | None:
         return load_district_public_key(source)
     except SealError as err:
         r.fail(key_name, err.message)
+
+
+def _accepted_suites(r: _Reader, district: dict) -> tuple[str, ...] | None:
+    if "accepted_suites" not in district:
+        return None
+    value = district["accepted_suites"]
+    if not isinstance(value, list) or not value or not all(v in KEMS for v in value):
+        r.fail("[district].accepted_suites",
+               "应为非空列表，可选 " + "、".join(f'"{k}"' for k in KEMS))
+    return tuple(k for k in KEMS if k in value)
 
 
 def _hospitals(r: _Reader, value: Any) -> tuple[Hospital, ...]:

@@ -14,14 +14,19 @@ from pathlib import Path
 
 from app.cli.arguments import SEALED_SUFFIX, expand_file_arguments
 from app.cli.common import add_db_args, open_db
-from app.cli.seal_cmds import load_district_key, subcommand_group
+from app.cli.seal_cmds import (
+    add_period_args,
+    load_district_key,
+    register_for,
+    subcommand_group,
+)
 from app.deployment import KEY_STUDENT_MODES, load_deployment
 from app.errors import BadInputError
 from app.reports.group import print_group_report
 from app.reports.individual import print_individual_reports
 from app.services.campaigns import find_campaign
 from app.services.casefile import find_student
-from app.services.district_aggregate import collect
+from app.services.district_aggregate import collect, record_accepted
 from app.services.district_export import ExportPreview, preview_export, seal_export
 from app.services.district_workbook import district_workbook, key_list_workbook
 from app.services.progress import Progress
@@ -67,6 +72,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = export.add_parser("school-key", help="写出本校签名公钥文件（交区里登记）")
     add_db_args(p)
     p.add_argument("--out", type=Path, required=True, help="公钥文件，如 4131011234.json")
+    p.add_argument("--deploy", type=Path, default=None,
+                   help="部署文件（取其中的学校代码写入公钥文件；默认按安装位置查找）")
     p.set_defaults(handler=_school_key)
 
     district = subcommand_group(sub, "district", "区级：密钥")
@@ -74,9 +81,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("files", type=Path, nargs="+",
                    help="各校的 .qxseal 文件，或含这些文件的文件夹（可用 * 通配）")
     p.add_argument("--key", type=Path, required=True, help="区级私钥文件")
-    p.add_argument("--school-keys", type=Path, required=True,
-                   help="已登记的学校公钥目录（<学校代码>.json）")
-    p.add_argument("--period", default=None, help="要求的学期（默认取第一个文件的学期）")
+    p.add_argument("--register", type=Path, default=None,
+                   help="区级登记簿（默认为区级私钥旁的 district_register.json）")
+    add_period_args(p, waivable=False)
     p.add_argument("--out", type=Path, required=True, help="汇总表（.xlsx，只含人数）")
     p.add_argument("--key-list-out", type=Path, default=None,
                    help="另存各校逐人报送的重点学生名单（.xlsx，含学生记录，须按名单规定保管）")
@@ -130,6 +137,7 @@ def _export(args: argparse.Namespace) -> int:
           + ("（本次新生成，请打印登记表交区里登记）" if done.key_created else ""))
     print(f"  区级公钥指纹：{done.district_key_fingerprint}")
     print(f"  文件 SHA-256：{done.sha256}")
+    print(f"  报送序号：{done.sequence}（区里只接受序号比已收到的更大的文件）")
     return 0
 
 
@@ -156,7 +164,8 @@ def _print_preview(p: ExportPreview) -> None:
 
 def _school_key(args: argparse.Namespace) -> int:
     with open_db(args) as store:
-        key_print = export_school_key(store, args.out)
+        key_print = export_school_key(store, args.out,
+                                      load_deployment(args.deploy).school_code or None)
     print(f"已写出本校签名公钥：{args.out}（指纹 {key_print}）")
     return 0
 
@@ -169,19 +178,20 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def _aggregate(args: argparse.Namespace) -> int:
-    if not args.school_keys.is_dir():
-        raise BadInputError(f"找不到学校公钥目录 {args.school_keys}。")
+    register = register_for(args)
     district_key = load_district_key(args.key, args.passphrase_env)
     files = expand_file_arguments(args.files, SEALED_SUFFIX)
-    collected = collect(files, district_key, args.school_keys, args.period)
+    collected = collect(files, district_key, register, args.period)
     for refusal in collected.refused:
         print(f"已拒绝 {refusal.file}：{refusal.reason}", file=sys.stderr)
     if not collected.accepted:
         print(f"{len(files)} 个文件都未通过核验，没有写出汇总表。", file=sys.stderr)
         return 1
     _write(args.out, district_workbook(collected, datetime.now(UTC)))
-    print(f"已汇总 {len(collected.accepted)} 所学校（学期 {collected.period or '—'}），"
+    new = record_accepted(register, collected)
+    print(f"已汇总 {len(collected.accepted)} 所学校（学期 {collected.period}），"
           f"拒绝 {len(collected.refused)} 个文件：{args.out}")
+    print(f"  区级登记簿：新记入 {new} 份报送（{register.path}）")
     listed = [s for s in collected.accepted if s.key_list]
     students = sum(len(s.key_list) for s in listed)
     if args.key_list_out is not None:

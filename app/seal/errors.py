@@ -35,7 +35,7 @@ class TruncatedError(SealError):
     def __init__(self, expected: int, actual: int) -> None:
         super().__init__(
             f"密封文件不完整：应有 {expected} 字节，实际只有 {actual} 字节。"
-            "可能是拷贝中断或 U 盘拔出过早，请重新拷贝原文件。",
+            "可能是拷贝中断或 U 盘拔出过早（也可能是文件头中的长度已损坏），请重新拷贝原文件。",
             f"expected={expected} actual={actual}")
 
 
@@ -45,6 +45,14 @@ class TrailingDataError(SealError):
             f"密封文件末尾多出 {extra} 字节，已不是学校生成时的原样文件"
             "（可能被拼接或改动），已拒绝。",
             f"extra={extra}")
+
+
+class HeaderDamagedError(SealError):
+    """A length in the fixed header that no signed file can have: damaged or altered."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__("文件头已损坏：其中记录的长度不可能出现在学校生成的文件中"
+                         "（文件被改动或拷贝出错），已拒绝。", detail)
 
 
 class SignatureError(SealError):
@@ -67,7 +75,16 @@ class WrongSchoolKeyError(SignatureError):
 
 
 class ReplayError(SealError):
-    """A genuine file, but for another period or school than the one expected."""
+    """A genuine file, but for another period or school than the one expected, or one the
+    district's register already holds a newer (or the same numbered) file for."""
+
+
+class SuiteNotAcceptedError(SealError):
+    """Sealed (or about to be sealed) with an algorithm suite the district no longer takes."""
+
+
+class RegisterError(SealError):
+    """The district's register cannot be read or written, or refuses a registration."""
 
 
 class WrongDistrictKeyError(SealError):
@@ -93,6 +110,11 @@ class MalformedError(SealError):
 
 class KeyFileError(SealError):
     """A key file that cannot be read, is of another kind, or would overwrite a key."""
+
+
+class WeakKeyError(KeyFileError):
+    """An Ed25519 public key outside the rule set of SEALED_FORMAT.md §4: one that anybody
+    could forge signatures for, or that verifiers would disagree about."""
 
 
 class PassphraseRequiredError(KeyFileError):

@@ -28,6 +28,7 @@ from app.seal.errors import (
     SealInputError,
     WrongPassphraseError,
 )
+from app.seal.manifest import check_school_code
 
 VERSION = 1
 PROTECTION_NONE = "none"
@@ -60,16 +61,22 @@ class KeyFileContent:
     algorithm: str
     public_raw: bytes
     secret_raw: bytes | None
+    school_code: str | None = None
+    """School key files name the school they were made for (older ones may not)."""
 
 
 def encode_key_file(type_tag: str, algorithm: str, public_raw: bytes, fingerprint: str,
-                    secret_raw: bytes | None = None, passphrase: str | None = None) -> bytes:
+                    secret_raw: bytes | None = None, passphrase: str | None = None,
+                    school_code: str | None = None) -> bytes:
     """The file's bytes. The comment is for whoever opens it in Notepad; readers ignore it."""
     obj: dict[str, object] = {
         "type": type_tag, "version": VERSION, "algorithm": algorithm,
         "comment": _comment(type_tag, fingerprint),
         "fingerprint": fingerprint, "public_key": _b64(public_raw),
     }
+    if school_code is not None:
+        _check_code(school_code)
+        obj["school_code"] = school_code
     if secret_raw is not None:
         if passphrase is None:
             obj["protection"] = PROTECTION_NONE
@@ -107,7 +114,11 @@ def decode_key_file(data: bytes, expected_type: str, source: str,
                                  source)
         else:
             raise KeyFileError(f"密钥文件 {source} 的保护方式（{protection}）本程序不认识。")
-    return KeyFileContent(expected_type, algorithm, public_raw, secret_raw)
+    school_code = obj.get("school_code")
+    if school_code is not None and (not isinstance(school_code, str)
+                                    or check_school_code(school_code)):
+        raise KeyFileError(f"密钥文件 {source} 中的学校代码 {school_code!r} 不合规。")
+    return KeyFileContent(expected_type, algorithm, public_raw, secret_raw, school_code)
 
 
 def read_key_source(source: Path | bytes) -> tuple[bytes, str]:
@@ -145,6 +156,12 @@ def write_new_file(path: Path, data: bytes, private: bool) -> None:
         path.unlink(missing_ok=True)
         raise KeyFileError(f"写入 {path} 失败（磁盘已满？）。",
                            detail=f"{type(err).__name__}: {err.errno}") from None
+
+
+def _check_code(code: str) -> None:
+    problem = check_school_code(code)
+    if problem:
+        raise SealInputError(problem + "。")
 
 
 def exists_error(path: Path) -> KeyFileError:

@@ -22,7 +22,8 @@ from cryptography.hazmat.primitives import hpke
 from cryptography.hazmat.primitives.asymmetric import mlkem, x25519
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from app.seal.errors import KeyFileError, SealError, SealInputError
+from app.seal.ed25519 import public_key_problem
+from app.seal.errors import KeyFileError, SealError, SealInputError, WeakKeyError
 from app.seal.keyfile import (
     decode_key_file,
     encode_key_file,
@@ -148,15 +149,44 @@ def generate_district_keypair(out_dir: Path, *, kem: KemName = "x25519",
                        key.fingerprint)
 
 
+@dataclass(frozen=True)
+class SchoolPublicKey:
+    """A school's public key file: the key and the school code the file names (None in
+    files written before key files carried one)."""
+
+    key: Ed25519PublicKey
+    school_code: str | None
+
+    @property
+    def fingerprint(self) -> str:
+        return school_key_fingerprint(self.key)
+
+
 def new_school_key() -> Ed25519PrivateKey:
-    return Ed25519PrivateKey.generate()
+    """A fresh signing key, checked like every other (§4 of the spec): generation cannot
+    produce a small-order key, and if a broken library ever did, nothing is signed."""
+    key = Ed25519PrivateKey.generate()
+    check_school_public_key(key.public_key().public_bytes_raw(), "新生成的学校签名密钥")
+    return key
 
 
-def generate_school_keypair(out_dir: Path, *, passphrase: str | None = None) -> KeyPairFiles:
-    """Write a new school signing key pair into `out_dir` (never over existing key files)."""
+def check_school_public_key(raw: bytes, what: str) -> None:
+    """Refuse a key anybody could forge signatures for (the identity point, any small-order
+    or non-canonical point) — at generation, registration and verification alike."""
+    problem = public_key_problem(raw)
+    if problem:
+        raise WeakKeyError(f"{what}不能使用：{problem}。这样的密钥无法证明文件出自哪所学校，"
+                           "已拒绝。")
+
+
+def generate_school_keypair(out_dir: Path, *, school_code: str,
+                            passphrase: str | None = None) -> KeyPairFiles:
+    """Write a new school signing key pair for `school_code` into `out_dir` (never over
+    existing key files). Both files name the school, so registration can check it."""
     key = new_school_key()
     return _write_pair(out_dir, SCHOOL_PRIVATE_FILE, SCHOOL_PUBLIC_FILE,
-                       dump_key(key, passphrase=passphrase), dump_key(key.public_key()),
+                       dump_key(key, passphrase=passphrase, school_code=school_code),
+                       dump_key(key.public_key(), school_code=school_code),
                        school_key_fingerprint(key))
 
 
@@ -167,8 +197,9 @@ def school_key_fingerprint(key: Ed25519PublicKey | Ed25519PrivateKey) -> str:
 
 
 def dump_key(key: DistrictPublicKey | DistrictPrivateKey | Ed25519PublicKey | Ed25519PrivateKey,
-             *, passphrase: str | None = None) -> bytes:
-    """A key file's bytes. `passphrase` applies to private keys only."""
+             *, passphrase: str | None = None, school_code: str | None = None) -> bytes:
+    """A key file's bytes. `passphrase` applies to private keys only, `school_code` to
+    school keys only."""
     if isinstance(key, DistrictPublicKey):
         return encode_key_file(_DISTRICT_PUBLIC, key.kem, key.raw, key.fingerprint)
     if isinstance(key, DistrictPrivateKey):
@@ -177,19 +208,21 @@ def dump_key(key: DistrictPublicKey | DistrictPrivateKey | Ed25519PublicKey | Ed
                                key.secret, passphrase)
     if isinstance(key, Ed25519PublicKey):
         return encode_key_file(_SCHOOL_PUBLIC, _ED25519, key.public_bytes_raw(),
-                               school_key_fingerprint(key))
+                               school_key_fingerprint(key), school_code=school_code)
     if isinstance(key, Ed25519PrivateKey):
         public_raw = key.public_key().public_bytes_raw()
         return encode_key_file(_SCHOOL_PRIVATE, _ED25519, public_raw, fingerprint(public_raw),
-                               key.private_bytes_raw(), passphrase)
+                               key.private_bytes_raw(), passphrase, school_code)
     raise TypeError(f"not a key: {type(key).__name__}")
 
 
 def save_key(key: DistrictPublicKey | DistrictPrivateKey | Ed25519PublicKey | Ed25519PrivateKey,
-             path: Path, *, passphrase: str | None = None) -> None:
+             path: Path, *, passphrase: str | None = None, school_code: str | None = None
+             ) -> None:
     """Create `path` holding the key; refuses to replace an existing file."""
     private = isinstance(key, DistrictPrivateKey | Ed25519PrivateKey)
-    write_new_file(path, dump_key(key, passphrase=passphrase), private)
+    write_new_file(path, dump_key(key, passphrase=passphrase, school_code=school_code),
+                   private)
 
 
 def load_district_public_key(source: Path | bytes) -> DistrictPublicKey:
@@ -221,13 +254,20 @@ def load_district_private_key(source: Path | bytes,
 
 
 def load_school_public_key(source: Path | bytes) -> Ed25519PublicKey:
+    return load_school_key_file(source).key
+
+
+def load_school_key_file(source: Path | bytes) -> SchoolPublicKey:
+    """A school's public key file, with the school code it names. A key outside §4's rule
+    set (small order, non-canonical) is refused here, before anyone can register it."""
     data, name = read_key_source(source)
     content = decode_key_file(data, _SCHOOL_PUBLIC, name)
     _check_ed25519(content.algorithm, name)
-    try:
-        return Ed25519PublicKey.from_public_bytes(content.public_raw)
-    except ValueError:
-        raise KeyFileError(f"密钥文件 {name} 已损坏（公钥长度不对）。") from None
+    if len(content.public_raw) != 32:
+        raise KeyFileError(f"密钥文件 {name} 已损坏（公钥长度不对）。")
+    check_school_public_key(content.public_raw, f"密钥文件 {name} 中的学校公钥")
+    return SchoolPublicKey(Ed25519PublicKey.from_public_bytes(content.public_raw),
+                           content.school_code)
 
 
 def load_school_private_key(source: Path | bytes,
@@ -241,6 +281,7 @@ def load_school_private_key(source: Path | bytes,
         raise KeyFileError(f"密钥文件 {name} 已损坏（私钥长度不对）。") from None
     if key.public_key().public_bytes_raw() != content.public_raw:
         raise KeyFileError(f"密钥文件 {name} 已损坏（私钥与公钥不配对）。")
+    check_school_public_key(content.public_raw, f"密钥文件 {name} 中的学校密钥")
     return key
 
 

@@ -2,7 +2,7 @@
 
     offset  size  field
     0       8     magic 89 51 58 53 45 41 4C 0A  ("\\x89QXSEAL\\n")
-    8       2     format version (1)
+    8       2     format version (2; version 1 is still read)
     10      2     HPKE kem_id     12  2  kdf_id     14  2  aead_id
     16      32    recipient key id = SHA-256(district public key)
     48      4     M = manifest length
@@ -13,10 +13,10 @@
     ..      C     ct  (HPKE ciphertext of the payload, tag included)
     ..      64    Ed25519 signature
 
-All integers are unsigned big-endian. The signature covers every byte before it; the HPKE
-`info` binds the header and manifest (and spells out school code and period) into the
-ciphertext. The 0x89 byte and the final newline of the magic catch a file mangled by a
-7-bit or text-mode copy, as PNG's do.
+All integers are unsigned big-endian. Every length is checked against its bound before
+any sum is formed, and with the bounds the whole file is under 2^31 bytes, so no reader's
+arithmetic can overflow. The signature covers every byte before it; the HPKE `info` binds
+the header and manifest (and spells out school code and period) into the ciphertext.
 """
 
 from __future__ import annotations
@@ -26,29 +26,41 @@ import struct
 from dataclasses import dataclass
 
 from app.seal.errors import (
+    HeaderDamagedError,
     NotSealedError,
-    SignatureError,
     TruncatedError,
     UnsupportedFormatError,
 )
 from app.seal.suites import AEAD_ID, AEAD_TAG_LEN, KDF_ID, Kem, kem_by_id
 
 MAGIC = b"\x89QXSEAL\n"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 HEADER_LEN = 64
 SIGNATURE_LEN = 64
 MAX_MANIFEST_LEN = 1 << 20
-SIGNATURE_CONTEXT = b"QXSEAL-v1 signature\x00"
-INFO_CONTEXT = b"QXSEAL-v1 hpke info\x00"
+MAX_CT_LEN = 1 << 30
+"""C ≤ 1 GiB: 64 + M + E + C + 64 then stays below 2^31 in any integer type."""
+MIN_PAD = 256
+"""The payload is padded to a multiple of max(256, 2^(bitlen − 4)) bytes (`padded_len`)."""
 
 _FIXED = struct.Struct(">8sHHHH32sIIQ")
 assert _FIXED.size == HEADER_LEN
+
+
+def signature_context(version: int) -> bytes:
+    return f"QXSEAL-v{version} signature".encode("ascii") + b"\x00"
+
+
+def info_context(version: int) -> bytes:
+    return f"QXSEAL-v{version} hpke info".encode("ascii") + b"\x00"
 
 
 @dataclass(frozen=True)
 class Layout:
     """Where each part of a sealed file lies; offsets into the file's bytes."""
 
+    version: int
     kem: Kem
     recipient_key_id: bytes
     manifest_len: int
@@ -82,18 +94,18 @@ def pack_header(kem: Kem, recipient_key_id: bytes, manifest_len: int, ct_len: in
 
 
 def parse_layout(data: bytes | memoryview) -> Layout:
-    """Read the fixed header. Says "not sealed", "unknown version/suite" or "truncated";
-    lengths that cannot be right for any signed file are reported as tampering."""
+    """Read the fixed header. Says "not sealed", "unknown version/suite", "header damaged"
+    (a length no signed file can have) or "truncated"."""
     if len(data) < len(MAGIC) or bytes(data[:len(MAGIC)]) != MAGIC:
         raise NotSealedError(f"magic={bytes(data[:8]).hex()}")
     if len(data) < HEADER_LEN:
         raise TruncatedError(HEADER_LEN + SIGNATURE_LEN, len(data))
     (_, version, kem_id, kdf_id, aead_id, key_id, manifest_len, enc_len,
      ct_len) = _FIXED.unpack_from(data)
-    if version != FORMAT_VERSION:
+    if version not in READABLE_VERSIONS:
         raise UnsupportedFormatError(
-            f"密封文件的格式版本为 {version}，本程序只认识版本 {FORMAT_VERSION}，"
-            "请升级青心后再打开。",
+            f"密封文件的格式版本为 {version}，本程序只认识版本 "
+            f"{'、'.join(map(str, READABLE_VERSIONS))}，请升级青心后再打开。",
             f"version={version}")
     kem = kem_by_id(kem_id)
     if kem is None or kdf_id != KDF_ID or aead_id != AEAD_ID:
@@ -101,40 +113,61 @@ def parse_layout(data: bytes | memoryview) -> Layout:
             f"密封文件使用了本程序不支持的算法组合（KEM 0x{kem_id:04X}、KDF 0x{kdf_id:04X}、"
             f"AEAD 0x{aead_id:04X}），请升级青心后再打开。",
             f"suite={kem_id:#06x}/{kdf_id:#06x}/{aead_id:#06x}")
-    if (enc_len != kem.enc_len or manifest_len == 0 or manifest_len > MAX_MANIFEST_LEN
-            or ct_len < AEAD_TAG_LEN):
-        raise SignatureError(detail=f"header lengths M={manifest_len} E={enc_len} C={ct_len}")
-    layout = Layout(kem, key_id, manifest_len, enc_len, ct_len)
+    if (enc_len != kem.enc_len or not 1 <= manifest_len <= MAX_MANIFEST_LEN
+            or not AEAD_TAG_LEN <= ct_len <= MAX_CT_LEN):
+        raise HeaderDamagedError(f"header lengths M={manifest_len} E={enc_len} C={ct_len}")
+    layout = Layout(version, kem, key_id, manifest_len, enc_len, ct_len)
     if len(data) < layout.total_len:
         raise TruncatedError(layout.total_len, len(data))
     return layout
 
 
-def signed_digest(*parts: bytes | memoryview) -> bytes:
+def signed_digest(version: int, *parts: bytes | memoryview) -> bytes:
     """What Ed25519 signs: a context string and SHA-512 of every byte before the signature.
     Hashing first lets a reader verify a large file in one pass (or streaming), and the
     context keeps a school key's signature from meaning anything in another protocol."""
     h = hashlib.sha512()
     for part in parts:
         h.update(part)
-    return SIGNATURE_CONTEXT + h.digest()
+    return signature_context(version) + h.digest()
 
 
-def hpke_info(school_code: str, period: str, header_and_manifest: bytes | memoryview) -> bytes:
+def hpke_info(version: int, school_code: str, period: str,
+              header_and_manifest: bytes | memoryview) -> bytes:
     """RFC 9180 `info`: binds the ciphertext to this header and manifest, and so to this
-    school and period — a ciphertext moved under another header does not decrypt."""
+    school, period and sequence — a ciphertext moved under another header does not open."""
     code, term = school_code.encode("utf-8"), period.encode("utf-8")
-    return (INFO_CONTEXT + bytes([len(code)]) + code + bytes([len(term)]) + term
+    return (info_context(version) + bytes([len(code)]) + code + bytes([len(term)]) + term
             + hashlib.sha256(header_and_manifest).digest())
 
 
-def pack_payload(manifest: bytes, file_bytes: list[bytes]) -> bytes:
-    """The plaintext: u32 M, the manifest again, then each file's bytes in manifest order."""
-    return b"".join([struct.pack(">I", len(manifest)), manifest, *file_bytes])
+def padded_len(length: int) -> int:
+    """`length` rounded up to a multiple of max(256, 2^(bitlen(length) − 4)): at most 1/8
+    more bytes, and the size an outsider sees moves only in steps of 1/16 to 1/8 of it —
+    the few bytes a different count makes in a statistics file do not show."""
+    step = max(MIN_PAD, 1 << max(0, length.bit_length() - 4))
+    return -(-length // step) * step
 
 
-def split_payload(payload: bytes, sizes: list[int]) -> tuple[bytes, list[bytes]] | None:
-    """The inner manifest and the files, or None if the payload is not shaped as declared."""
+def pack_payload(contents: bytes, file_bytes: list[bytes]) -> bytes:
+    """Version 2's plaintext: u32 N, the contents (names, sizes, hashes), each file's bytes
+    in the contents' order, then zero bytes up to `padded_len`."""
+    body = b"".join([struct.pack(">I", len(contents)), contents, *file_bytes])
+    return body + bytes(padded_len(len(body)) - len(body))
+
+
+def split_payload_v2(payload: bytes) -> tuple[bytes, int] | None:
+    """The contents and where the files start, or None if N does not fit."""
+    if len(payload) < 4:
+        return None
+    (n,) = struct.unpack_from(">I", payload)
+    if n > MAX_MANIFEST_LEN or 4 + n > len(payload):
+        return None
+    return payload[4:4 + n], 4 + n
+
+
+def split_payload_v1(payload: bytes, sizes: list[int]) -> tuple[bytes, list[bytes]] | None:
+    """Version 1's plaintext: u32 M, the manifest again, then the files, no padding."""
     if len(payload) < 4:
         return None
     (m_len,) = struct.unpack_from(">I", payload)
@@ -146,7 +179,3 @@ def split_payload(payload: bytes, sizes: list[int]) -> tuple[bytes, list[bytes]]
         files.append(payload[pos:pos + size])
         pos += size
     return payload[4:4 + m_len], files
-
-
-def payload_len(manifest_len: int, sizes: list[int]) -> int:
-    return 4 + manifest_len + sum(sizes)

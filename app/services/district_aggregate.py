@@ -1,15 +1,19 @@
 """The district's side: open many schools' sealed exports and add them up.
 
-Each file is checked on its own — signature by the key registered for the school code
-it claims, encryption to this district's key, the period being collected, the data file
-inside in the expected format — and a file that fails any check is refused with its
-reason, without stopping the others. Only what the schools sent is used: suppressed
-cells stay suppressed, and a district total that includes one says so ("≥N").
+Each file is checked on its own — signature by the key the district's register holds for
+the school code it claims, encryption to this district's key, a suite the district still
+accepts, the period being collected (always named by the caller, never taken from a
+file), its sequence number against the files already accepted, the data file inside in
+the expected format — and a file that fails any check is refused with its reason,
+without stopping the others. Only what the schools sent is used: suppressed cells stay
+suppressed, and a district total that includes one says so ("≥N").
 
-Registered school keys live in one folder, one public key file per school, named by
-school code: `<code>.json` or `<code>/school_public_key.json` (the file a school's
-`export school-key` writes). A key found only by the fingerprint a file claims would
-let one school sign for another, so the code decides which key is used.
+The register (app/seal/register.py) is the one place school keys come from: a key found
+only by the fingerprint a file claims would let one school sign for another, so the
+code decides which key is used. Of one school's files for the period the highest
+sequence number counts; a file older than one the register already accepted is a replay
+and is refused. `record_accepted` writes the accepted files into the register once the
+district's workbook is out.
 
 A school whose policy sends key students one by one ("pseudonymous" or "named") seals a
 `…_重点学生名单.xlsx` beside the data file; its rows are read by their column headings,
@@ -18,6 +22,7 @@ so the district's list carries what each school sent and nothing a school left o
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import zipfile
@@ -25,16 +30,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from openpyxl import load_workbook
 
 from app.seal import (
     DistrictPrivateKey,
+    DistrictRegister,
+    Manifest,
     SealError,
-    load_school_public_key,
     open_sealed,
     peek_manifest,
 )
+from app.seal.manifest import check_period
 from app.services.export_files import DATA_FORMAT, DATA_VERSION
 
 MAX_SEALED_BYTES = 1 << 30
@@ -68,6 +74,14 @@ class Submission:
     "counts"."""
     key_list_problem: str = ""
     """Why a listing school's list could not be read (the file still counts)."""
+    manifest: Manifest | None = None
+    """The signed manifest (school, period, sequence), for the register."""
+    sha256: str = ""
+    """Of the whole sealed file, as the register records it."""
+
+    @property
+    def sequence(self) -> int:
+        return self.manifest.sequence if self.manifest is not None else 0
 
     def rows(self, code: str) -> list[dict]:
         """A table's rows as dicts by column code ([] when the school's policy left the
@@ -98,18 +112,8 @@ class _Refused(Exception):
         self.reason, self.code = reason, code
 
 
-def school_key_for(keys_dir: Path, code: str) -> Ed25519PublicKey:
-    for candidate in (keys_dir / f"{code}.json", keys_dir / code / "school_public_key.json"):
-        if candidate.is_file():
-            try:
-                return load_school_public_key(candidate)
-            except SealError as err:
-                raise _Refused(f"学校 {code} 登记的公钥文件无法使用：{err.message}", code) from None
-    raise _Refused(f"没有登记学校代码 {code} 的公钥（应在 {keys_dir} 中有 {code}.json）。", code)
-
-
-def _open_one(path: Path, district_key: DistrictPrivateKey, keys_dir: Path,
-              period: str | None) -> Submission:
+def _open_one(path: Path, district_key: DistrictPrivateKey, register: DistrictRegister,
+              period: str) -> Submission:
     try:
         if path.stat().st_size > MAX_SEALED_BYTES:
             raise _Refused("文件太大，不是青心密封报送文件。")
@@ -118,17 +122,18 @@ def _open_one(path: Path, district_key: DistrictPrivateKey, keys_dir: Path,
         raise _Refused("找不到文件。") from None
     except OSError as err:
         raise _Refused(f"无法读取文件（{type(err).__name__}）。") from None
+    code = ""
     try:
         claimed = peek_manifest(data)
-    except SealError as err:
-        raise _Refused(err.message) from None
-    code = claimed.school_code
-    key = school_key_for(keys_dir, code)
-    try:
-        manifest, files = open_sealed(data, district_key, key, expected_school_code=code,
-                                      expected_period=period)
+        code = claimed.school_code
+        key = register.key_for(claimed)
+        opened = open_sealed(data, district_key, key, expected_school_code=code,
+                             expected_period=period)
+        sha256 = hashlib.sha256(data).hexdigest()
+        register.check_new(opened.manifest, sha256)
     except SealError as err:
         raise _Refused(err.message, code) from None
+    manifest, files = opened.manifest, opened.files
     names = [n for n in files if n.endswith(DATA_SUFFIX)]
     if len(names) != 1:
         raise _Refused("文件中没有统计数据（…_统计数据.json），可能不是青心生成的学期报送。", code)
@@ -139,9 +144,10 @@ def _open_one(path: Path, district_key: DistrictPrivateKey, keys_dir: Path,
         if doc["school_code"] != manifest.school_code or doc["period"] != manifest.period:
             raise _Refused("统计数据中的学校代码或学期与签名清单不一致。", code)
         mode = str(doc["key_students"])
-        sub = Submission(path, manifest.school_code, manifest.school_name, manifest.period,
-                         manifest.created, manifest.school_key_fingerprint,
-                         int(doc["min_cell"]), mode, dict(doc["tables"]))
+        sub = Submission(path, manifest.school_code, opened.contents.school_name,
+                         manifest.period, opened.contents.created,
+                         manifest.school_key_fingerprint, int(doc["min_cell"]), mode,
+                         dict(doc["tables"]), manifest=manifest, sha256=sha256)
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         raise _Refused("统计数据的格式本程序不认识（版本不同？请升级青心）。", code) from None
     if mode == "counts":
@@ -178,27 +184,49 @@ def _key_list(files: dict[str, bytes]) -> tuple[tuple[dict[str, object], ...], s
         book.close()
 
 
-def collect(files: Sequence[Path], district_key: DistrictPrivateKey, keys_dir: Path,
-            period: str | None = None) -> Collected:
-    """Open every file; without `period`, the first file opened sets it. A school that
-    sent two files for the period keeps the newer (by the time it states); the other is
-    refused, so no school is counted twice."""
+def collect(files: Sequence[Path], district_key: DistrictPrivateKey,
+            register: DistrictRegister, period: str) -> Collected:
+    """Open every file for `period` — which the caller names: a period taken from the
+    first file would let an old file switch the whole run to its term. Of one school's
+    files the one with the highest sequence number counts and the others are refused, so
+    no school is counted twice and a re-sent older file never wins. The register is only
+    read here; `record_accepted` writes to it."""
+    check_period(period)
     accepted: dict[str, Submission] = {}
     refused: list[Refusal] = []
     for path in files:
         try:
-            sub = _open_one(path, district_key, keys_dir, period)
+            sub = _open_one(path, district_key, register, period)
         except _Refused as r:
             refused.append(Refusal(path, r.reason, r.code))
             continue
-        period = period or sub.period
         old = accepted.get(sub.school_code)
         if old is not None:
-            keep, drop = (sub, old) if sub.created > old.created else (old, sub)
-            refused.append(Refusal(drop.file, f"学校 {sub.school_code} 本学期另有一份更新的报送"
-                                              f"（{keep.file.name}），此份未计入。",
-                                   sub.school_code))
+            keep, drop = (sub, old) if sub.sequence > old.sequence else (old, sub)
+            if sub.sequence == old.sequence and sub.sha256 != old.sha256:
+                reason = (f"学校 {sub.school_code} 本学期有两份序号同为 {sub.sequence} 的不同文件"
+                          f"（另一份 {old.file.name}），此份未计入。")
+            elif sub.sha256 == old.sha256:
+                reason = f"与 {old.file.name} 是同一份文件，未重复计入。"
+            else:
+                reason = (f"学校 {sub.school_code} 本学期另有一份序号更高的报送"
+                          f"（{keep.file.name}，序号 {keep.sequence}），"
+                          f"此份（序号 {drop.sequence}）未计入。")
+            refused.append(Refusal(drop.file, reason, sub.school_code))
             sub = keep
         accepted[sub.school_code] = sub
-    return Collected(period or "", tuple(sorted(accepted.values(), key=lambda s: s.school_code)),
+    return Collected(period, tuple(sorted(accepted.values(), key=lambda s: s.school_code)),
                      tuple(refused))
+
+
+def record_accepted(register: DistrictRegister, collected: Collected) -> int:
+    """Write the run's accepted files into the register (school, period, sequence, hash)
+    and save it; returns how many were new to it."""
+    new = 0
+    for sub in collected.accepted:
+        assert sub.manifest is not None
+        if not register.check_new(sub.manifest, sub.sha256):
+            register.record(sub.manifest, sub.sha256, sub.file.name)
+            new += 1
+    register.save()
+    return new

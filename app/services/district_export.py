@@ -7,7 +7,10 @@ teacher reads the preview (file names, tables, row counts, the rows themselves);
 `seal_export` then seals those same bytes, so what was shown is what leaves. Sealing
 signs with the school's key (made and stored in the database at the first export,
 school_keys.py), encrypts to the district's key from the deployment file, and records a
-"student_export" audit entry — one per student for a key-student list.
+"student_export" audit entry — one per student for a key-student list. Each sealed file
+carries the school's next sequence number: the count of sealed exports in the audit log
+(which is append-only and hash-chained), so a later file always carries a higher number
+and the district can refuse an older one sent again (docs/SEALED_FORMAT.md §8).
 
 Reports go to the district as the policy says (docs/DISTRICT_EXPORT.md): counts with
 small cells suppressed, and key students as counts, codes or names.
@@ -21,7 +24,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.deployment import (
@@ -32,7 +35,7 @@ from app.deployment import (
     load_deployment,
 )
 from app.errors import BadInputError
-from app.models import Campaign, School
+from app.models import AuditEvent, Campaign, School
 from app.reports.district_summary import render_summary
 from app.seal import DistrictPublicKey, SealMeta, school_key_fingerprint, seal
 from app.seal.manifest import check_period
@@ -77,6 +80,8 @@ class ExportPreview:
     """Students whose own rows leave (the key-student list); empty under "counts"."""
     district_key: DistrictPublicKey | None = None
     """The deployment's district key, which `seal_export` seals to unless told otherwise."""
+    accepted_suites: tuple[str, ...] | None = None
+    """The suites the district still accepts (deployment); sealing with another is refused."""
     notes: tuple[str, ...] = ()
 
     def row_counts(self) -> dict[str, dict[str, int]]:
@@ -92,6 +97,8 @@ class SealedExport:
     key_created: bool
     sha256: str
     """Of the whole sealed file, for the teacher to compare with what the district received."""
+    sequence: int
+    """This school's running number of sealed exports, as written into the file."""
 
 
 def period_dates(period: str) -> tuple[int, int, date, date]:
@@ -148,6 +155,12 @@ def preview_export(store: Store, period: str, deployment: Deployment | None = No
         stats = [campaign_stats(session, cid) for cid in ids]
         if not stats:
             notes.append(f"学期 {period} 没有测评批次：只报送预警与转介情况。")
+        key = deployment.district_key
+        if key is not None and deployment.accepted_suites is not None \
+                and key.kem not in deployment.accepted_suites:
+            notes.append(f"部署文件中的区级公钥是 {key.kem}，而区里只接受 "
+                         f"{'、'.join(deployment.accepted_suites)}：无法密封，请向区里索取新的"
+                         "部署文件。")
         tables = _aggregate_tables(session, stats, policy, start, end, today)
         secret = pseudonym_key_in(session, store) if policy.key_students != "counts" else b""
         open_referrals = {r.student_id for r in referral_rows(session, today)}
@@ -184,7 +197,7 @@ def preview_export(store: Store, period: str, deployment: Deployment | None = No
         student_ids = tuple(sorted(r.student_id for r in rows))
     return ExportPreview(code, name, period, created, policy.key_students, policy.min_cell,
                          tuple(s.campaign.name for s in stats), tuple(files), student_ids,
-                         deployment.district_key, tuple(notes))
+                         deployment.district_key, deployment.accepted_suites, tuple(notes))
 
 
 def _aggregate_tables(session: Session, stats: list[CampaignStats], policy: ReportPolicy,
@@ -216,8 +229,6 @@ def seal_export(store: Store, preview: ExportPreview, out_path: Path,
     if district_key is None:
         raise BadInputError("部署文件中没有区级公钥，无法密封。请让区里在部署文件 [district] 中"
                             "填写 public_key_file 或 public_key。")
-    meta = SealMeta(preview.school_code, preview.school_name, preview.period,
-                    created=preview.created)
     files = {f.name: f.data for f in preview.files}
     written = False
     try:
@@ -225,7 +236,11 @@ def seal_export(store: Store, preview: ExportPreview, out_path: Path,
             created_key = False
             if school_signing_key is None:
                 school_signing_key, created_key = signing_key_in(session, store)
-            data = seal(files, meta, district_key, school_signing_key)
+            sequence = next_sequence(session)
+            meta = SealMeta(preview.school_code, preview.school_name, preview.period, sequence,
+                            created=preview.created)
+            data = seal(files, meta, district_key, school_signing_key,
+                        accepted_suites=preview.accepted_suites)
             try:
                 out_path.write_bytes(data)
             except OSError as err:
@@ -236,7 +251,8 @@ def seal_export(store: Store, preview: ExportPreview, out_path: Path,
             fp = school_key_fingerprint(school_signing_key)
             user = store.user.username
             audit.record(session, user, "student_export", "school", preview.school_code,
-                         f"district export {preview.period}: {len(files)} files, key students "
+                         f"district export {preview.period} sequence {sequence}: {len(files)} "
+                         f"files, key students "
                          f"{preview.key_students} {len(preview.student_ids)}"
                          + ("; school signing key created" if created_key else ""))
             for sid in preview.student_ids:
@@ -247,4 +263,13 @@ def seal_export(store: Store, preview: ExportPreview, out_path: Path,
             out_path.unlink(missing_ok=True)
         raise
     return SealedExport(out_path, len(data), fp, district_key.fingerprint, created_key,
-                        hashlib.sha256(data).hexdigest())
+                        hashlib.sha256(data).hexdigest(), sequence)
+
+
+def next_sequence(session: Session) -> int:
+    """1 + the sealed exports this database has audited. The audit log only grows, so the
+    number only rises — except after restoring an older backup, when the district refuses
+    the lower numbers until the school has sealed past what it last sent."""
+    done = session.scalar(select(func.count(AuditEvent.id)).where(
+        AuditEvent.action == "student_export", AuditEvent.target_kind == "school"))
+    return int(done or 0) + 1

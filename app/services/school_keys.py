@@ -30,9 +30,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import StoreError
-from app.models import SchoolSecret
-from app.seal import fingerprint, save_key
+from app.errors import BadInputError, StoreError
+from app.models import School, SchoolSecret
+from app.seal import fingerprint, new_school_key, save_key
 from app.services.permissions import STAFF, require
 from app.store.handle import Store
 
@@ -73,7 +73,7 @@ def signing_key_in(session: Session, store: Store) -> tuple[Ed25519PrivateKey, b
     raw = _load(session, store.db_key, SIGNING)
     if raw is not None:
         return Ed25519PrivateKey.from_private_bytes(raw), False
-    key = Ed25519PrivateKey.generate()
+    key = new_school_key()
     public = base64.b64encode(key.public_key().public_bytes_raw()).decode("ascii")
     _create(session, store.db_key, store.user.username, SIGNING, key.private_bytes_raw(),
             public)
@@ -98,15 +98,23 @@ def school_public_key(store: Store) -> Ed25519PublicKey | None:
     return Ed25519PublicKey.from_public_bytes(base64.b64decode(public))
 
 
-def export_school_key(store: Store, out: Path) -> str:
+def export_school_key(store: Store, out: Path, school_code: str | None = None) -> str:
     """Write the school's public key file for the district to register (making the key
     pair first if this school has none) and return its fingerprint, which the teacher
-    reads back to the district by phone. Never replaces an existing file: a key file
-    silently overwritten on a USB stick could be the one the district already holds."""
+    reads back to the district by phone. The file names the school code (callers pass the
+    deployment file's; default the database's), which the district's register binds to
+    the key. Never replaces an existing file: a key file silently overwritten on a USB stick
+    could be the one the district already holds."""
+    code = school_code
+    if not code:
+        with store.read() as session:
+            code = session.scalar(select(School.code).limit(1)) or ""
+    if not code:
+        raise BadInputError("没有学校代码：请让区里在部署文件 [school].code 中填写学校标识码。")
     school_signing_key(store)
     key = school_public_key(store)
     assert key is not None  # made just above
-    save_key(key, out)
+    save_key(key, out, school_code=code)
     return fingerprint(key.public_bytes_raw())
 
 

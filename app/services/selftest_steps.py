@@ -161,13 +161,13 @@ def seal_and_verify(run: SelfTestRun) -> str:
     expect(public is not None, "学校签名密钥没有生成")
     assert public is not None
     verify(data, public, expected_school_code=SCHOOL_CODE, expected_period=period)
-    _, files = open_sealed(data, district, public, expected_school_code=SCHOOL_CODE,
-                           expected_period=period)
+    files = open_sealed(data, district, public, expected_school_code=SCHOOL_CODE,
+                        expected_period=period).files
     expect(files == {f.name: f.data for f in preview.files}, "解密出的文件与报送预览不一致")
     tampered = bytearray(data)
     tampered[len(data) // 2] ^= 1
     try:
-        verify(bytes(tampered), public)
+        verify(bytes(tampered), public, expected_period=period)
     except SealError:
         pass
     else:

@@ -29,7 +29,7 @@ def school_key() -> Ed25519PrivateKey:
 @pytest.fixture
 def meta() -> SealMeta:
     return SealMeta(school_code=SCHOOL_CODE, school_name="青心实验中学", period=PERIOD,
-                    created=CREATED)
+                    sequence=7, created=CREATED)
 
 
 @pytest.fixture

@@ -22,5 +22,6 @@ def flip(data: bytes, pos: int, bit: int = 0) -> bytes:
 
 def resign(data: bytes, school_key: Ed25519PrivateKey) -> bytes:
     """What a holder of the school's key could do after editing: sign the edited bytes."""
-    end = parse_layout(data).signature_start
-    return data[:end] + school_key.sign(signed_digest(data[:end]))
+    layout = parse_layout(data)
+    end = layout.signature_start
+    return data[:end] + school_key.sign(signed_digest(layout.version, data[:end]))

@@ -12,11 +12,13 @@ import pytest
 from sealhelpers import KEMS
 
 from app.seal import (
+    SealError,
     dump_key,
     generate_district_keypair,
     generate_school_keypair,
     load_district_private_key,
     load_district_public_key,
+    load_school_key_file,
     load_school_private_key,
     load_school_public_key,
     new_district_key,
@@ -145,9 +147,21 @@ def test_half_a_pair_is_never_written(tmp_path):
     assert not (tmp_path / DISTRICT_PRIVATE_FILE).exists()
 
 
-def test_generate_school_keypair(tmp_path: Path):
-    pair = generate_school_keypair(tmp_path)
+def test_generate_school_keypair_names_the_school(tmp_path: Path):
+    pair = generate_school_keypair(tmp_path, school_code="4131011234")
     assert pair.private_path.name == SCHOOL_PRIVATE_FILE
     key = load_school_private_key(pair.private_path)
     assert school_key_fingerprint(load_school_public_key(pair.public_path)) == pair.fingerprint
     assert school_key_fingerprint(key) == pair.fingerprint
+    assert load_school_key_file(pair.public_path).school_code == "4131011234"
+    assert json.loads(pair.private_path.read_text(encoding="utf-8"))["school_code"] == \
+        "4131011234"
+
+
+def test_a_school_key_file_with_a_bad_code_is_refused(school_key):
+    obj = json.loads(dump_key(school_key.public_key(), school_code="4131011234"))
+    obj["school_code"] = "41 31"
+    with pytest.raises(KeyFileError, match="学校代码"):
+        load_school_key_file(json.dumps(obj).encode())
+    with pytest.raises(SealError, match="学校代码"):
+        generate_school_keypair(Path("/nonexistent"), school_code="../x")

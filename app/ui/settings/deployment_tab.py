@@ -160,7 +160,8 @@ class DeploymentTab(QWidget):
                              texts.EXPORT_SCHOOL_KEY_FILTER, ".json")
         if path is None:
             return None
-        self.ctx.mutate(self, lambda store, _p: export_school_key(store, path),
+        code_in_file = self.ctx.deployment.school_code or None
+        self.ctx.mutate(self, lambda store, _p: export_school_key(store, path, code_in_file),
                         lambda key_print: self._exported(path, key_print),
                         label=texts.EXPORTING_SCHOOL_KEY)
         return path
