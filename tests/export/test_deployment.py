@@ -71,6 +71,12 @@ def test_inline_key_and_relative_data_dir(folder):
     assert d.auto_lock_minutes == 5
 
 
+def test_accepted_suites(folder):
+    assert load_deployment(_write(folder, "[district]\n")).accepted_suites is None
+    path = _write(folder, '[district]\naccepted_suites = ["mlkem768x25519", "x25519"]\n')
+    assert load_deployment(path).accepted_suites == ("x25519", "mlkem768x25519")
+
+
 def test_backup_reminder_days(folder):
     assert Deployment().backup_reminder_days == 7
     assert load_deployment(_write(folder, "[app]\n")).backup_reminder_days == 7
@@ -101,6 +107,8 @@ def test_backup_reminder_days(folder):
     ('[district]\npublic_key_file = "district_public_key.json"\npublic_key = "x"\n',
      r"\[district\] 有误：public_key 与 public_key_file 只能填一个"),
     ('[district]\npublic_key = "{}"\n', r"\[district\]\.public_key 有误：.*不是青心密钥文件"),
+    ('[district]\naccepted_suites = []\n', r"\[district\]\.accepted_suites 有误：应为非空列表"),
+    ('[district]\naccepted_suites = ["rsa"]\n', r"accepted_suites 有误：.*\"x25519\""),
     ('school = "一中"\n', r"\[school\] 有误：应为一个表"),
     ('[school\n', r"格式有误（TOML）"),
 ])

@@ -13,15 +13,14 @@ import openpyxl
 import pytest
 
 from app.cli import main
-from app.seal import dump_key, new_district_key, save_key
+from app.seal import REGISTER_FILE, DistrictRegister, new_district_key, save_key
 from app.services.auth import unlock
-from app.services.district_aggregate import collect
+from app.services.district_aggregate import collect, record_accepted
 from app.services.district_export import preview_export, seal_export
 from app.services.district_workbook import Sum, district_workbook
-from app.services.school_keys import school_public_key
 from app.services.setup import create_school
 from app.store import keyslots
-from tests.export.export_helpers import CREATED, deployment
+from tests.export.export_helpers import CREATED, deployment, register_school
 from tests.reports.report_helpers import screened_school
 
 CODES = ("4131010001", "4131010002")
@@ -31,8 +30,11 @@ CODES = ("4131010001", "4131010002")
 class Submissions:
     period: str
     files: dict[str, Path]  # "a", "b", "a_old", "tampered", "other_district"
-    keys_dir: Path
+    root: Path
     district_key_file: Path
+
+    def register(self) -> DistrictRegister:
+        return DistrictRegister.load(self.root / REGISTER_FILE)
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +42,6 @@ def sent(tmp_path_factory: pytest.TempPathFactory) -> Submissions:
     root = tmp_path_factory.mktemp("district")
     district = new_district_key("x25519")
     stranger = new_district_key("x25519")
-    keys_dir = root / "school_keys"
-    keys_dir.mkdir()
     files: dict[str, Path] = {}
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(keyslots, "DEFAULT_KDF", keyslots.KdfParams(8 * 1024, 1, 1))
@@ -51,22 +51,22 @@ def sent(tmp_path_factory: pytest.TempPathFactory) -> Submissions:
             with unlock(db, "admin", "pass-word-1") as store:
                 school = screened_school(store, n, seed)
                 dep = deployment(district, "pseudonymous", code=code)
-                preview = preview_export(store, school.period, dep, created=CREATED)
-                files[name] = seal_export(store, preview, root / f"{name}.qxseal").path
-                if name == "a":
+                if name == "a":  # sealed first: a lower sequence number, a LATER clock
                     older = preview_export(store, school.period, dep,
-                                           created=CREATED - timedelta(days=3))
+                                           created=CREATED + timedelta(days=3))
                     files["a_old"] = seal_export(store, older, root / "a_old.qxseal").path
                     files["other_district"] = seal_export(
                         store, older, root / "x.qxseal", stranger.public_key()).path
-                (keys_dir / f"{code}.json").write_bytes(dump_key(school_public_key(store)))
+                preview = preview_export(store, school.period, dep, created=CREATED)
+                files[name] = seal_export(store, preview, root / f"{name}.qxseal").path
+                register_school(root, store, code)
     data = bytearray(files["a"].read_bytes())
     data[len(data) // 2] ^= 0x01
     files["tampered"] = root / "tampered.qxseal"
     files["tampered"].write_bytes(bytes(data))
     key_file = root / "district_private_key.json"
     save_key(district, key_file)
-    return Submissions(school.period, files, keys_dir, key_file)
+    return Submissions(school.period, files, root, key_file)
 
 
 def _district_key(sent: Submissions):  # type: ignore[no-untyped-def]
@@ -82,7 +82,8 @@ def _sheets(data: bytes) -> dict[str, list[tuple]]:
 
 def test_tampered_file_is_refused_and_the_others_are_added_up(sent):
     f = sent.files
-    result = collect([f["tampered"], f["a"], f["b"]], _district_key(sent), sent.keys_dir)
+    result = collect([f["tampered"], f["a"], f["b"]], _district_key(sent), sent.register(),
+                     sent.period)
     assert [s.school_code for s in result.accepted] == list(CODES)
     assert [r.file for r in result.refused] == [f["tampered"]]
     assert "签名无效" in result.refused[0].reason
@@ -105,7 +106,8 @@ def test_tampered_file_is_refused_and_the_others_are_added_up(sent):
 
 
 def test_band_sheets_keep_suppression_and_mark_inexact_totals(sent):
-    result = collect([sent.files["a"], sent.files["b"]], _district_key(sent), sent.keys_dir)
+    result = collect([sent.files["a"], sent.files["b"]], _district_key(sent), sent.register(),
+                     sent.period)
     sheets = _sheets(district_workbook(result, CREATED))
     phq = next(v for k, v in sheets.items() if k.startswith("分级-") and "PHQ" in k)
     values = [v for row in phq for v in row[3:] if v is not None]
@@ -118,36 +120,64 @@ def test_band_sheets_keep_suppression_and_mark_inexact_totals(sent):
 
 def test_each_refusal_has_its_own_reason(sent, tmp_path):
     f = sent.files
-    empty = tmp_path / "keys"
-    empty.mkdir()
-    (empty / f"{CODES[1]}.json").write_bytes((sent.keys_dir / f"{CODES[1]}.json").read_bytes())
+    only_b = sent.register()
+    only_b.keys = [k for k in only_b.keys if k.school_code == CODES[1]]
     junk = tmp_path / "junk.qxseal"
     junk.write_bytes(b"not sealed at all")
-    result = collect([f["a"], f["b"], f["other_district"], junk], _district_key(sent), empty)
+    result = collect([f["a"], f["b"], f["other_district"], junk], _district_key(sent), only_b,
+                     sent.period)
     reasons = {r.file.name: r.reason for r in result.refused}
-    assert "没有登记学校代码" in reasons["a.qxseal"]
-    assert "没有登记学校代码" in reasons["x.qxseal"]
+    assert "没有学校代码 4131010001 的公钥" in reasons["a.qxseal"]
+    assert "没有学校代码 4131010001 的公钥" in reasons["x.qxseal"]
     assert "不是青心密封报送文件" in reasons["junk.qxseal"]
     assert [s.school_code for s in result.accepted] == [CODES[1]]
-    other = collect([f["other_district"]], _district_key(sent), sent.keys_dir)
+    other = collect([f["other_district"]], _district_key(sent), sent.register(), sent.period)
     assert "另一把区级密钥" in other.refused[0].reason
+    classical_only = sent.register()
+    classical_only.set_suites(["mlkem768x25519"])
+    refused = collect([f["b"]], _district_key(sent), classical_only, sent.period).refused
+    assert "不再接受" in refused[0].reason
 
 
 def test_wrong_period_and_duplicates(sent):
     f = sent.files
-    wrong = collect([f["a"]], _district_key(sent), sent.keys_dir, period="2030-2031-2")
+    wrong = collect([f["a"]], _district_key(sent), sent.register(), period="2030-2031-2")
     assert "学期" in wrong.refused[0].reason and not wrong.accepted
-    dup = collect([f["a_old"], f["a"]], _district_key(sent), sent.keys_dir)
-    assert [s.file for s in dup.accepted] == [f["a"]]
-    assert dup.refused[0].file == f["a_old"] and "更新的报送" in dup.refused[0].reason
+    # The higher sequence wins, whatever the school PC's clock said; order does not matter.
+    for order in ([f["a_old"], f["a"]], [f["a"], f["a_old"]]):
+        dup = collect(order, _district_key(sent), sent.register(), sent.period)
+        assert [s.file for s in dup.accepted] == [f["a"]]
+        assert dup.refused[0].file == f["a_old"] and "序号更高的报送" in dup.refused[0].reason
+
+
+def test_an_old_file_cannot_switch_the_run_or_replace_an_accepted_one(sent, tmp_path):
+    """Issue 16: a term's old file named to sort first once set the run's period; and a
+    superseded file could be sent again. The period is now the caller's, and the register
+    refuses an older sequence than it accepted."""
+    register = sent.register()
+    register.path = tmp_path / "register.json"
+    first = collect([sent.files["a"], sent.files["b"]], _district_key(sent), register,
+                    sent.period)
+    assert record_accepted(register, first) == 2
+    assert record_accepted(register, first) == 0  # the same files again: nothing new
+    again = collect([sent.files["a_old"], sent.files["b"]], _district_key(sent),
+                    DistrictRegister.load(register.path), sent.period)
+    assert [s.school_code for s in again.accepted] == [CODES[1]]
+    assert "旧报送文件" in again.refused[0].reason
 
 
 def test_cli_exits_non_zero_when_any_file_is_refused(sent, tmp_path, capsys):
     f = sent.files
-    args = ["district", "aggregate", "--key", str(sent.district_key_file), "--school-keys",
-            str(sent.keys_dir)]
+    register = tmp_path / "register.json"
+    register.write_bytes((sent.root / REGISTER_FILE).read_bytes())
+    args = ["district", "aggregate", "--key", str(sent.district_key_file), "--register",
+            str(register)]
     out = tmp_path / "district.xlsx"
-    assert main([*args, str(f["a"]), str(f["tampered"]), str(f["b"]), "--out", str(out)]) == 1
+    with pytest.raises(SystemExit):  # the period is named, never taken from a file
+        main([*args, str(f["a"]), "--out", str(out)])
+    assert "--period" in capsys.readouterr().err
+    assert main([*args, str(f["a"]), str(f["tampered"]), str(f["b"]), "--out", str(out),
+                 "--period", sent.period]) == 1
     err = capsys.readouterr().err
     assert "tampered.qxseal" in err and "签名无效" in err
     assert out.exists()
@@ -155,6 +185,10 @@ def test_cli_exits_non_zero_when_any_file_is_refused(sent, tmp_path, capsys):
     assert main([*args, str(f["a"]), str(f["b"]), "--out", str(ok),
                  "--period", sent.period]) == 0
     assert "已汇总 2 所学校" in capsys.readouterr().out
+    accepted = DistrictRegister.load(register).accepted
+    assert sorted(a.school_code for a in accepted) == list(CODES)
+    assert main([*args, str(f["a_old"]), "--out", str(ok), "--period", sent.period]) == 1
+    assert "旧报送文件" in capsys.readouterr().err
 
 
 def test_district_keygen_still_lives_in_the_same_group(tmp_path):

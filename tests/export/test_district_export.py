@@ -4,6 +4,8 @@ same data gives the same files; the school's keys live wrapped in the database."
 
 from __future__ import annotations
 
+import dataclasses
+
 import io
 import json
 from datetime import timedelta
@@ -15,6 +17,7 @@ from sqlalchemy import select
 from app.errors import BadInputError
 from app.models import SchoolSecret
 from app.seal import SealError, open_sealed, verify
+from app.seal.errors import SuiteNotAcceptedError
 from app.seal.manifest import check_period
 from app.services.district_export import period_dates, preview_export, seal_export
 from app.services.school_keys import (
@@ -50,14 +53,27 @@ def test_preview_seal_verify_open_round_trip(store, school, tmp_path, district_k
     data = out.read_bytes()
     manifest = verify(data, school_public_key(store), expected_school_code=SCHOOL_CODE,
                       expected_period=school.period)
-    assert manifest.created == "2027-01-10T08:00:00Z"
-    _, files = open_sealed(data, district_key, school_public_key(store))
-    assert files == {f.name: f.data for f in preview.files}
+    assert manifest.sequence == done.sequence == 1
+    opened = open_sealed(data, district_key, school_public_key(store),
+                         expected_period=school.period)
+    assert opened.contents.created == "2027-01-10T08:00:00Z"
+    assert opened.files == {f.name: f.data for f in preview.files}
     assert audit_count(store, "student_export", "school", SCHOOL_CODE) == 1
     assert audit_count(store, "student_export", "student") == 6
     again = seal_export(store, preview, tmp_path / "again.qxseal", dep.district_key)
-    assert not again.key_created
+    assert not again.key_created and again.sequence == 2  # each export raises the number
     assert again.school_key_fingerprint == done.school_key_fingerprint
+
+
+def test_a_school_refuses_a_suite_the_district_no_longer_accepts(store, school, tmp_path,
+                                                                district_key):
+    dep = dataclasses.replace(deployment(district_key), accepted_suites=("mlkem768x25519",))
+    preview = preview_export(store, school.period, dep, created=CREATED)
+    assert any("只接受 mlkem768x25519" in note for note in preview.notes)
+    with pytest.raises(SuiteNotAcceptedError, match="区里已不再接受这种加密"):
+        seal_export(store, preview, tmp_path / "x.qxseal")
+    assert not (tmp_path / "x.qxseal").exists()
+    assert audit_count(store, "student_export", "school", SCHOOL_CODE) == 0
 
 
 def test_counts_policy_sends_no_student_rows(store, school, district_key):

@@ -16,21 +16,21 @@ import pytest
 
 from app.cli import main
 from app.seal import (
+    REGISTER_FILE,
     DistrictPrivateKey,
-    dump_key,
-    load_school_public_key,
+    DistrictRegister,
     new_district_key,
     open_sealed,
+    peek_manifest,
     save_key,
 )
 from app.services.auth import unlock
 from app.services.district_aggregate import KEY_LIST_COLUMNS, LIST_SUFFIX, collect
 from app.services.district_export import preview_export, seal_export
 from app.services.district_workbook import district_workbook, key_list_workbook
-from app.services.school_keys import school_public_key
 from app.services.setup import create_school
 from app.store import keyslots
-from tests.export.export_helpers import CREATED, deployment
+from tests.export.export_helpers import CREATED, deployment, register_school
 from tests.reports.report_helpers import screened_school
 
 # Listed out of code order, so the sheet's order is the aggregate's doing.
@@ -42,17 +42,16 @@ KEY_LEVELS = ("危机", "重点关注", "重点关注", "一般关注", "一般�
 class Sent:
     files: dict[str, Path]  # by mode, plus "no_list": a pseudonymous school without its list
     names: dict[str, tuple[tuple[str, str], ...]]  # mode → key students' (name, 学籍号)
-    keys_dir: Path
+    root: Path
     district: DistrictPrivateKey
     district_key_file: Path
+    period: str
 
 
 @pytest.fixture(scope="module")
 def sent(tmp_path_factory: pytest.TempPathFactory) -> Sent:
     root = tmp_path_factory.mktemp("lists")
     district = new_district_key("x25519")
-    keys_dir = root / "school_keys"
-    keys_dir.mkdir()
     files: dict[str, Path] = {}
     names: dict[str, tuple[tuple[str, str], ...]] = {}
     with pytest.MonkeyPatch.context() as mp:
@@ -71,10 +70,10 @@ def sent(tmp_path_factory: pytest.TempPathFactory) -> Sent:
                     bare = dataclasses.replace(preview, files=tuple(
                         f for f in preview.files if not f.name.endswith(LIST_SUFFIX)))
                     files["no_list"] = seal_export(store, bare, root / "no_list.qxseal").path
-                (keys_dir / f"{code}.json").write_bytes(dump_key(school_public_key(store)))
+                register_school(root, store, code)
     key_file = root / "district_private_key.json"
     save_key(district, key_file)
-    return Sent(files, names, keys_dir, district, key_file)
+    return Sent(files, names, root, district, key_file, school.period)
 
 
 def _sheet(data: bytes) -> list[tuple]:
@@ -92,7 +91,8 @@ def _tables(rows: list[tuple]) -> tuple[list[tuple], list[tuple], tuple]:
 
 
 def _collect(sent: Sent, *which: str):  # type: ignore[no-untyped-def]
-    return collect([sent.files[w] for w in which], sent.district, sent.keys_dir)
+    return collect([sent.files[w] for w in which], sent.district,
+                   DistrictRegister.load(sent.root / REGISTER_FILE), sent.period)
 
 
 def test_each_school_reads_in_its_own_mode(sent):
@@ -147,8 +147,9 @@ def test_a_listing_school_without_its_list_is_still_added_up(sent):
 def test_the_district_keeps_every_column_a_named_school_sends(sent):
     """The district reads the lists by their headings: a heading the school writes that
     the district does not know would be dropped without a word."""
-    key = load_school_public_key(sent.keys_dir / f"{SCHOOLS[0][1]}.json")
-    _, files = open_sealed(sent.files["named"].read_bytes(), sent.district, key)
+    data = sent.files["named"].read_bytes()
+    key = DistrictRegister.load(sent.root / REGISTER_FILE).key_for(peek_manifest(data))
+    files = open_sealed(data, sent.district, key, expected_period=sent.period).files
     book = openpyxl.load_workbook(io.BytesIO(next(v for k, v in files.items()
                                                   if k.endswith(LIST_SUFFIX))))
     sent_headings = {c.value for c in book["重点学生名单"][1]}
@@ -178,7 +179,7 @@ def test_the_summary_carries_each_schools_counts_but_no_student(sent):
 def test_cli_aggregate_keeps_the_list_apart_unless_asked(sent, tmp_path, capsys):
     out, names = tmp_path / "district.xlsx", tmp_path / "names.xlsx"
     common = [str(sent.files["named"]), str(sent.files["counts"]),
-              "--key", str(sent.district_key_file), "--school-keys", str(sent.keys_dir)]
+              "--key", str(sent.district_key_file), "--period", sent.period]
     assert main(["district", "aggregate", *common, "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "--key-list-out" in printed and not names.exists()

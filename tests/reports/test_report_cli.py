@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.cli import main
-from app.seal import dump_key, load_school_public_key, new_district_key, verify
+from app.seal import dump_key, load_school_key_file, new_district_key, verify
 from tests.conftest import TEST_PASSWORD
 
 
@@ -60,8 +60,12 @@ def test_export_preview_then_seal(closed, tmp_path, capsys):
     assert main([*base, "--out", str(out)]) == 0
     assert "本次新生成" in capsys.readouterr().out
     pub = tmp_path / "4131011234.json"
-    assert main(["export", "school-key", "--db", str(db), "--out", str(pub)]) == 0
-    manifest = verify(out.read_bytes(), load_school_public_key(pub), expected_period=school.period)
-    assert manifest.school_code == "4131011234" and len(manifest.files) == 3
-    assert main(["export", "school-key", "--db", str(db), "--out", str(pub)]) == 2
+    assert main(["export", "school-key", "--db", str(db), "--out", str(pub),
+                 "--deploy", str(deploy)]) == 0
+    key_file = load_school_key_file(pub)
+    assert key_file.school_code == "4131011234"  # the district's register binds it
+    manifest = verify(out.read_bytes(), key_file.key, expected_period=school.period)
+    assert manifest.school_code == "4131011234" and manifest.sequence == 1
+    assert main(["export", "school-key", "--db", str(db), "--out", str(pub),
+                 "--deploy", str(deploy)]) == 2
     assert main([*base]) == 2  # neither --out nor --preview
