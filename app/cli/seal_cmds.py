@@ -40,14 +40,13 @@ from app.seal import (
 )
 from app.seal.errors import KeyFileError, PassphraseRequiredError
 from app.seal.keyfile import write_new_file
-from app.seal.layout import HEADER_LEN, MAX_CT_LEN, MAX_MANIFEST_LEN, SIGNATURE_LEN
+from app.seal.layout import MAX_FILE_LEN
 from app.seal.manifest import RESERVED_NAME, encode_contents, encode_manifest
 from app.seal.register import REGISTER_FILE, register_beside
 from app.seal.suites import KEMS
 from app.winacl import restrict_to_owner
 
 MANIFEST_OUT = RESERVED_NAME
-MAX_SEALED_BYTES = HEADER_LEN + MAX_MANIFEST_LEN + 1120 + MAX_CT_LEN + SIGNATURE_LEN
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -286,7 +285,7 @@ def _print_manifest(m: Manifest, contents: Contents | None = None) -> None:
 
 def _read_sealed(path: Path) -> bytes:
     try:
-        if path.stat().st_size > MAX_SEALED_BYTES:
+        if path.stat().st_size > MAX_FILE_LEN:
             raise BadInputError(f"{path} 太大（超过 1 GB），不是青心密封报送文件。")
         return path.read_bytes()
     except FileNotFoundError:

@@ -41,6 +41,8 @@ SIGNATURE_LEN = 64
 MAX_MANIFEST_LEN = 1 << 20
 MAX_CT_LEN = 1 << 30
 """C ≤ 1 GiB: 64 + M + E + C + 64 then stays below 2^31 in any integer type."""
+MAX_FILE_LEN = HEADER_LEN + MAX_MANIFEST_LEN + 1120 + MAX_CT_LEN + 64
+"""The longest file any header can describe (1120 = the largest Nenc, 64 = the signature)."""
 MIN_PAD = 256
 """The payload is padded to a multiple of max(256, 2^(bitlen − 4)) bytes (`padded_len`)."""
 

@@ -105,9 +105,12 @@ class DistrictRegister:
             suites = tuple(str(s) for s in obj["accepted_suites"])
             if not suites or any(s not in KEMS for s in suites):
                 raise ValueError("accepted_suites")
-            keys = [RegisteredKey(str(k["school_code"]), base64.b64decode(k["public_key"]),
-                                  str(k["registered"]), k.get("retired"))
+            keys = [RegisteredKey(str(k["school_code"]),
+                                  base64.b64decode(k["public_key"], validate=True),
+                                  str(k["registered"]), _optional_text(k["retired"]))
                     for k in obj["schools"]]
+            for k in keys:
+                check_school_public_key(k.public_raw, f"登记簿中学校 {k.school_code} 的公钥")
             accepted = [Accepted(str(a["school_code"]), str(a["period"]), int(a["sequence"]),
                                  str(a["sha256"]), str(a["file"]), str(a["accepted"]))
                         for a in obj["accepted"]]
@@ -251,6 +254,12 @@ class DistrictRegister:
 def register_beside(key_path: Path) -> Path:
     """Where the register lives by default: beside the district's private key file."""
     return key_path.parent / REGISTER_FILE
+
+
+def _optional_text(value: object) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise ValueError("retired")
+    return value
 
 
 def _utc(now: datetime | None) -> str:

@@ -40,10 +40,10 @@ from app.seal import (
     open_sealed,
     peek_manifest,
 )
+from app.seal.layout import MAX_FILE_LEN
 from app.seal.manifest import check_period
 from app.services.export_files import DATA_FORMAT, DATA_VERSION
 
-MAX_SEALED_BYTES = 1 << 30
 DATA_SUFFIX = "_统计数据.json"
 LIST_SUFFIX = "_重点学生名单.xlsx"
 LIST_SHEET = "重点学生名单"
@@ -115,7 +115,7 @@ class _Refused(Exception):
 def _open_one(path: Path, district_key: DistrictPrivateKey, register: DistrictRegister,
               period: str) -> Submission:
     try:
-        if path.stat().st_size > MAX_SEALED_BYTES:
+        if path.stat().st_size > MAX_FILE_LEN:
             raise _Refused("文件太大，不是青心密封报送文件。")
         data = path.read_bytes()
     except FileNotFoundError:

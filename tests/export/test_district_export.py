@@ -5,7 +5,6 @@ same data gives the same files; the school's keys live wrapped in the database."
 from __future__ import annotations
 
 import dataclasses
-
 import io
 import json
 from datetime import timedelta
