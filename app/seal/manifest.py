@@ -191,7 +191,10 @@ def name_problem(name: str) -> str | None:
 
 
 def text_problem(text: str, limit: int) -> bool:
-    return not text.strip() or len(text) > limit or any(_forbidden(ch) for ch in text)
+    """A school name: 1–`limit` characters, not only spaces (U+0020, U+3000), none of the
+    code points refused in file names."""
+    return (not text.strip(" \u3000") or len(text) > limit
+            or any(_forbidden(ch) for ch in text))
 
 
 def check_meta(meta: SealMeta) -> None:
