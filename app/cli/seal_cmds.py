@@ -225,7 +225,8 @@ def _verify(args: argparse.Namespace) -> int:
         if args.any_period:
             print("  注意：按 --any-period 没有核对学期。")
         if seen is not None:
-            print("  登记簿：" + ("这份文件已接收过。" if seen else "序号比已接收的更新，可以接收。"))
+            print("  登记簿：" + ("这份文件已接收过。" if seen
+                                 else "序号比已接收的更新，可以接收。"))
         _print_manifest(manifest)
     return worst
 

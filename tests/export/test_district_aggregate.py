@@ -213,8 +213,10 @@ def test_windows_wildcards_and_folders_are_expanded_by_the_program(sent, tmp_pat
     for name in ("a", "b"):
         (inbox / f"{name}.qxseal").write_bytes(sent.files[name].read_bytes())
     (inbox / "readme.txt").write_text("not a submission", encoding="utf-8")
-    args = ["district", "aggregate", "--key", str(sent.district_key_file), "--school-keys",
-            str(sent.keys_dir), "--period", sent.period]
+    register = tmp_path / "register.json"
+    register.write_bytes((sent.root / REGISTER_FILE).read_bytes())
+    args = ["district", "aggregate", "--key", str(sent.district_key_file), "--register",
+            str(register), "--period", sent.period]
     for given in (str(inbox / "*.qxseal"), str(inbox)):
         out = tmp_path / "汇总.xlsx"
         out.unlink(missing_ok=True)
@@ -223,8 +225,10 @@ def test_windows_wildcards_and_folders_are_expanded_by_the_program(sent, tmp_pat
 
 
 def test_nothing_accepted_writes_no_summary(sent, tmp_path, capsys):
-    args = ["district", "aggregate", "--key", str(sent.district_key_file), "--school-keys",
-            str(sent.keys_dir)]
+    register = tmp_path / "register.json"
+    register.write_bytes((sent.root / REGISTER_FILE).read_bytes())
+    args = ["district", "aggregate", "--key", str(sent.district_key_file), "--register",
+            str(register), "--period", sent.period]
     out = tmp_path / "汇总.xlsx"
     assert main([*args, str(sent.files["tampered"]), "--out", str(out)]) == 1
     assert "没有写出汇总表" in capsys.readouterr().err and not out.exists()

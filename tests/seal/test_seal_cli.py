@@ -163,9 +163,10 @@ def test_open_refuses_an_older_file(sealed_file, keys, meta, files, tmp_path, ca
     assert cli.main(_open_args(sealed_file, keys, tmp_path / "b")) == 2
     assert "旧报送文件（序号 7）" in capsys.readouterr().err
     assert not (tmp_path / "b").exists()
-    assert cli.main(["seal", "verify", str(sealed_file), "--register", str(keys["register"]),
-                     "--period", PERIOD]) == 2
-    assert "已接收该校序号 9" in capsys.readouterr().err
+    assert cli.main(["seal", "verify", str(sealed_file), str(newer), "--register",
+                     str(keys["register"]), "--period", PERIOD]) == 2  # the worst of both
+    out, err = capsys.readouterr()
+    assert "已接收该校序号 9" in err and "这份文件已接收过" in out
 
 
 def test_suites_and_registration_commands(sealed_file, keys, tmp_path, capsys):
