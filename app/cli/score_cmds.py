@@ -44,8 +44,10 @@ def _score(args: argparse.Namespace) -> int:
     answers = read_answers(args.file, instrument, numbers=args.numbers,
                            item_offset=args.item_offset)
     answers.raise_for_errors()
-    _print_notices([str(p) for p in answers.notices])
-    result = score(instrument, answers.values, answers.gender_codes(), answers.grades())
+    _print_notices([*instrument.setting_problems, *([answers.inferred] if answers.inferred else []),
+                    *(str(p) for p in answers.notices)])
+    result = score(instrument, answers.values, answers.gender_codes(), answers.grades(),
+                   answers.seconds)
     rows = [_row(sheet_id, int(row), record) for sheet_id, row, record in
             zip(answers.ids(), answers.rows, result.records(), strict=True)]
     if args.format == "csv":
@@ -68,6 +70,8 @@ def _row(sheet_id: str | None, row: int, record: dict) -> dict:
         "total": _plain(record["total"]),
         "bands": record["bands"],
         "critical": record["critical"],
+        "critical_answers": record["critical_answers"],
+        "prorated_cut": record["prorated_cut"],
         "warning": record["warning"],
         "reasons": record["reasons"],
         "notes": record["notes"],

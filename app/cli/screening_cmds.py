@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from app.cli.common import add_db_args, open_db
@@ -110,6 +111,10 @@ def _preview_and_apply(store: Store, campaign_id: int, args: argparse.Namespace
                                        args.item_offset)
     preview.choose_rows(args.accept_row)
     counts = preview.counts()
+    for line in load_instrument(preview.instrument_code).setting_problems:
+        print(f"提示：{line}", file=sys.stderr)
+    if preview.inferred:
+        print(preview.inferred)
     print("；".join(f"{label(SHEET_STATUSES, code)} {counts[code]}"
                    for code in SHEET_STATUSES if counts[code]))
     unmatched = [m for m in preview.matches if not m.writable]

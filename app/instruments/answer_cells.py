@@ -12,6 +12,7 @@ few distinct spellings go through Python, so the cost barely grows with the file
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -103,6 +104,52 @@ def _factorize(flat: list[object]) -> tuple[np.ndarray, list[object]]:
         codes = np.fromiter(map(index.__getitem__, keyed), dtype=np.intp, count=len(flat))
         uniques = [cell for _, cell in index]
     return codes, uniques
+
+
+def numbers_in(cells: Sequence[object], width: int) -> np.ndarray:
+    """(n, width) the number each cell holds (a number, or text that reads as one), NaN
+    for the others: what `coding_problem` judges the file's number coding by."""
+    flat = cells if isinstance(cells, list) else list(cells)
+    codes, uniques = _factorize(flat)
+    found = np.full(len(uniques), np.nan)
+    for i, cell in enumerate(uniques):
+        if isinstance(cell, bool) or cell is None:
+            continue
+        if isinstance(cell, int | float | np.integer | np.floating):
+            found[i] = float(cell)
+            continue
+        with contextlib.suppress(ValueError):
+            found[i] = float(normalize_answer(str(cell)))
+    return found[codes].reshape(-1, width) if width else np.empty((0, 0))
+
+
+def coding_problem(numbers: np.ndarray, instrument: Instrument) -> str:
+    """Why the numbers of a whole file look like option positions (1, 2 …) read as
+    values, or "" when they do not.
+
+    问卷星 exports either; for an instrument whose values are not its positions (PHQ-9's
+    完全不会 is value 0 but position 1, MHT's 是 is 1 but A) a position file read as
+    values shifts every answer — a calm class becomes item 9 = 1 throughout. Two signs
+    give it away: no sheet ever holds the lowest value (two sheets or more, so one
+    student's answers are not judged alone), or some number is above the highest value.
+    """
+    values = [o.value for o in instrument.options]
+    if values == [float(k) for k in range(1, len(values) + 1)]:
+        return ""  # values are the positions: nothing to confuse
+    low, high = min(values), max(values)
+    with np.errstate(invalid="ignore"):
+        above = numbers > high
+    if above.any():
+        r, c = (int(v) for v in np.argwhere(above)[0])
+        return (f"出现了高于最高分值 {high:g} 的数字 {numbers[r, c]:g}"
+                f"（共 {int(above.sum())} 处），"
+                f"而{instrument.short_name or instrument.name}的分值为 {option_hint(instrument)}")
+    sheets = int((~np.isnan(numbers)).any(axis=1).sum())
+    if sheets >= 2 and not (numbers == low).any():
+        label = next(o.label for o in instrument.options if o.value == low)
+        return (f"{sheets} 份答卷的数字答案中没有一个是最低分值 {low:g}（{label}），"
+                "多半是按选项序号导出的")
+    return ""
 
 
 def option_hint(instrument: Instrument) -> str:

@@ -16,9 +16,16 @@ from pathlib import Path
 import numpy as np
 
 from app.gc_pause import gc_paused
-from app.instruments.answer_cells import NumberMode, cells_to_values
+from app.instruments.answer_cells import NumberMode, cells_to_values, coding_problem, numbers_in
 from app.instruments.answer_strings import parse_answer_strings
-from app.instruments.columns import ColumnPlan, header_text, is_known_header, plan_columns
+from app.instruments.columns import (
+    DURATION,
+    START_TIME,
+    ColumnPlan,
+    header_text,
+    is_known_header,
+    plan_columns,
+)
 from app.instruments.identity import (
     cell_text,
     column_text,
@@ -31,7 +38,7 @@ from app.instruments.identity import gender_codes as _gender_codes
 from app.instruments.model import Instrument
 from app.instruments.problems import RowProblem, raise_problems
 from app.instruments.tables import read_grid
-from app.instruments.times import parse_times
+from app.instruments.times import parse_durations, parse_times
 
 DATE_SOURCES = {"submitted": "提交时间", "file_column": "文件中的日期列", "unknown": "未知"}
 _HEADER_SCAN_ROWS = 10
@@ -60,9 +67,15 @@ class AnswerFile:
     item_columns: tuple[str, ...]
     """Header text of item 1, 2 … (the answer-string column's header for each, if strings)."""
     problems: tuple[RowProblem, ...]
+    seconds: np.ndarray
+    """(n,) seconds each sheet took (问卷星's 所用时间, else submit minus start time);
+    NaN where the file does not say."""
     bad_ids: dict[int, str] = field(default_factory=dict)
     """Spreadsheet row → why its student ID cannot be used (also among `problems`): such
     a row must never be matched to anyone."""
+    inferred: str = ""
+    """What was inferred about the layout (the survey's own questions before item 1),
+    in Chinese for the preview; "" when nothing was."""
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -113,6 +126,14 @@ def _read_answers(path: Path, instrument: Instrument, numbers: NumberMode,
     body, rows = _body(grid, header_at, len(plan.headers))
     if not body:
         raise_problems(f"答卷文件 {path.name} 在表头（第 {header_row} 行）之下没有答卷", [])
+    if numbers == "values" and plan.layout != "strings":
+        items = [c for c in plan.items if c is not None]
+        problem = coding_problem(numbers_in(_cells(body, items), len(items)), instrument)
+        if problem:
+            raise_problems(f"答卷文件 {path.name} 的数字答案不像{instrument.label}的分值："
+                           f"{problem}。文件里的数字若是选项序号（第几个选项），请改选"
+                           "“按选项序号”（命令行加 --numbers positions）后重新导入；"
+                           "未写入任何数据。", [])
     problems = list(plan.problems)
     values, item_headers = _values(body, rows, plan, instrument, numbers, problems)
     submitted, source = _dates(body, rows, plan, problems)
@@ -124,7 +145,8 @@ def _read_answers(path: Path, instrument: Instrument, numbers: NumberMode,
         rows=rows, identity=identity, values=values,
         submitted_at=submitted, date_source=source, item_columns=item_headers,
         problems=tuple(sorted(problems, key=lambda p: p.row)),
-        bad_ids={p.row: p.message for p in id_problems if p.fatal},
+        seconds=_seconds(body, plan, submitted),
+        bad_ids={p.row: p.message for p in id_problems if p.fatal}, inferred=plan.inferred,
     )
 
 
@@ -225,6 +247,20 @@ def _values(body: list[list[object]], rows: np.ndarray, plan: ColumnPlan,
             problems.append(RowProblem(row, "", f"{len(missing)} 题未作答：第 {listed}{more} 题",
                                        fatal=False))
     return values, headers
+
+
+def _seconds(body: list[list[object]], plan: ColumnPlan, submitted: np.ndarray
+             ) -> np.ndarray:
+    """Time taken per sheet: 所用时间 where the file has it, else submit − start."""
+    seconds = np.full(len(body), np.nan)
+    if (column := plan.metadata.get(DURATION)) is not None:
+        seconds = parse_durations(_column(body, column))
+    if (start := plan.metadata.get(START_TIME)) is not None and plan.submit_time is not None:
+        began = parse_times(_column(body, start))
+        ended = parse_times(_column(body, plan.submit_time))
+        known = ~np.isnat(began) & ~np.isnat(ended) & np.isnan(seconds)
+        seconds[known] = (ended[known] - began[known]).astype(np.int64)
+    return seconds
 
 
 def _dates(body: list[list[object]], rows: np.ndarray, plan: ColumnPlan,

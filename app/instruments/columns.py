@@ -17,6 +17,8 @@ from app.instruments.problems import RowProblem
 
 METADATA = ("序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP", "总分", "答卷编号",
             "开始答题时间", "结束答题时间", "IP")
+DURATION = "所用时间"
+START_TIME = "开始答题时间"
 SUBMIT_TIME = ("提交答卷时间", "提交时间", "答题时间", "结束答题时间")
 DATE_COLUMNS = ("测评日期", "测试日期", "施测日期", "填写日期", "测评时间", "日期")
 ANSWER_STRING = ("答案串", "答案", "作答", "答题卡")
@@ -70,6 +72,8 @@ class ColumnPlan:
     date_column: int | None = None
     answer_string: int | None = None
     problems: list[RowProblem] = field(default_factory=list)
+    inferred: str = ""
+    """What was inferred, for the preview (the survey's own questions before item 1)."""
 
     @property
     def layout(self) -> str:
@@ -84,6 +88,8 @@ def plan_columns(header: list[object], header_row: int, item_count: int,
     columns) are fatal, an unrecognised column is kept as other information and noted."""
     headers = [header_text(c) for c in header]
     plan = ColumnPlan(headers=headers, items=[None] * item_count)
+    if item_offset == 0:
+        item_offset, plan.inferred = infer_offset(headers, item_count)
     extra: list[tuple[str, int]] = []
     for col, text in enumerate(headers):
         if not text:
@@ -116,6 +122,27 @@ def plan_columns(header: list[object], header_row: int, item_count: int,
         plan.problems.append(RowProblem(header_row, "",
                                         f"缺少 {len(missing)} 个题目列：第 {_ranges(missing)} 题"))
     return plan
+
+
+def infer_offset(headers: list[str], item_count: int) -> tuple[int, str]:
+    """How many of a 问卷星 survey's own questions come before item 1, and the sentence
+    saying so, when that is certain: the file has more numbered questions than the
+    instrument has items, the first k of them (numbered 1..k) ask who the student is
+    (学籍号, 姓名, 班级 …), and the remaining ones are exactly the items, numbered
+    k+1..k+N. Anything else is left to the teacher (0, "")."""
+    numbered = [(n, text) for text in headers if text and (n := item_number(text)) is not None]
+    k = len(numbered) - item_count
+    if k <= 0:
+        return 0, ""
+    lead, rest = numbered[:k], numbered[k:]
+    names = [question_text(text) for _, text in lead]
+    if ([n for n, _ in lead] != list(range(1, k + 1))
+            or [n for n, _ in rest] != list(range(k + 1, k + item_count + 1))
+            or not all(any(key in name for key in IDENTITY) for name in names)):
+        return 0, ""
+    return k, (f"已自动识别：问卷前 {k} 题（{'、'.join(names)}）是学生信息，量表第 1 题"
+               f"从问卷第 {k + 1} 题开始（与“量表第 1 题之前的自设题数”填 {k}、"
+               f"命令行 --item-offset {k} 相同）")
 
 
 def _place_other(plan: ColumnPlan, col: int, name: str, header_row: int) -> None:

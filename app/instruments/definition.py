@@ -21,7 +21,7 @@ from typing import Any
 from app.errors import BadInputError
 from app.instruments import school
 from app.instruments.model import Instrument
-from app.instruments.overrides import apply_overrides
+from app.instruments.overrides import Locate, apply_overrides
 from app.instruments.parsing import build_instrument, expand_band_sets
 from app.instruments.texts import with_item_texts
 
@@ -72,13 +72,13 @@ def list_instruments(extra_dirs: Iterable[Path | str] | None = None,
             for code, path in definition_paths(extra_dirs or ()).items()]
 
 
-def _load(code: str, extra_dirs: Iterable[Path | str], overrides: Overrides | None
-          ) -> Instrument:
+def _load(code: str, extra_dirs: Iterable[Path | str], overrides: Overrides | None,
+          locate: Locate | None = None) -> Instrument:
     paths = definition_paths(extra_dirs)
     key = normalize_code(code)
     if key not in paths:
         raise BadInputError(f"没有代码为「{code}」的量表（可用：{'、'.join(sorted(paths))}）")
-    return load_definition_file(paths[key], (overrides or {}).get(key))
+    return load_definition_file(paths[key], (overrides or {}).get(key), locate)
 
 
 @lru_cache(maxsize=64)
@@ -86,14 +86,15 @@ def _school_instrument(key: str, _signature: tuple[tuple[str, int, int], ...]) -
     """`_signature` (the folder's files and their change times) is only the cache key."""
     dirs = school.definition_dirs()
     settings = school.settings(known=definition_paths(dirs))
-    instrument = _load(key, dirs, settings)
+    instrument = _load(key, dirs, settings, school.locate_setting)
     texts = school.texts_file(key)
     return with_item_texts(instrument, texts) if texts is not None else instrument
 
 
-def load_definition_file(path: Path | str, settings: Mapping[str, Any] | None = None
-                         ) -> Instrument:
-    """Load and check one file (e.g. a school's new definition, before it is added)."""
+def load_definition_file(path: Path | str, settings: Mapping[str, Any] | None = None,
+                         locate: Locate | None = None) -> Instrument:
+    """Load and check one file (e.g. a school's new definition, before it is added);
+    `locate` names where a setting is written, for settings left out."""
     path = Path(path)
     where = path.name if path.parent == SHIPPED_DIR else str(path)
     try:
@@ -105,11 +106,17 @@ def load_definition_file(path: Path | str, settings: Mapping[str, Any] | None = 
     except tomllib.TOMLDecodeError as err:
         raise BadInputError(f"量表定义文件 {where} 格式有误（TOML）：{err}") from None
     raw = expand_band_sets(raw, where)
-    raw, applied = apply_overrides(raw, settings, where)
+    patched = (apply_overrides(raw, settings, where, locate) if locate is not None
+               else apply_overrides(raw, settings, where))
+    applied = patched.applied
     if not applied:
-        return build_instrument(raw, path, where, applied)
-    instrument = build_instrument(raw, path, f"{where}（含学校设置）", applied)
-    return dataclasses.replace(instrument, version=settings_version(instrument.version, applied))
+        instrument = build_instrument(patched.raw, path, where, applied)
+        version = instrument.version
+    else:
+        instrument = build_instrument(patched.raw, path, f"{where}（含学校设置）", applied)
+        version = settings_version(instrument.version, applied)
+    return dataclasses.replace(instrument, version=version,
+                               setting_problems=patched.problems)
 
 
 def settings_version(version: str, applied: Sequence[str]) -> str:

@@ -129,7 +129,7 @@ class CriticalItem:
     crisis_bands: tuple[str, ...] = ()
 
 
-UNIFORM_MODES = ("any", "except_lowest", "off")
+UNIFORM_MODES = ("any", "except_ends", "off")
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,7 @@ class SheetChecks:
     """Validity checks on how a sheet was answered rather than on a scale score.
 
     `uniform`: "any" marks a sheet whose answered items all carry the same option;
-    "except_lowest" does so unless that option is the lowest (on a short symptom list,
+    "except_ends" does so unless that option is the lowest (on a short symptom list,
     "not at all" to everything is the common honest answer); "off" never.
     `seconds_per_item`: a sheet answered in less than this × item count seconds (问卷星's
     所用时间, or submit minus start time) is marked too fast; 0 switches it off.

@@ -20,16 +20,19 @@ from app.instruments.answer_cells import normalize_answer
 from app.instruments.bands import build_bands
 from app.instruments.model import (
     TOTAL,
+    UNIFORM_MODES,
     CriticalItem,
     Instrument,
     Item,
     NormTable,
     Option,
     Scale,
+    SheetChecks,
     ValidityRule,
 )
 from app.instruments.problems import DefinitionProblems as Problems
 from app.instruments.toml_fields import Fields
+from app.instruments.warning import WarningLevel
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -37,11 +40,12 @@ _TOP_KEYS = {
     "code", "name", "short_name", "version", "source", "wording_source", "licence",
     "grades", "item_count", "prompt", "disjoint_scales", "reverse", "notes", "missing",
     "options", "items", "scales", "total", "band_sets", "validity", "critical", "norms",
+    "checks",
 }
 _UNIT_KEYS = {"code", "name", "items", "scales", "method", "kind", "multiplier", "rounding",
-              "max_missing", "band_basis", "bands", "note"}
+              "max_missing", "band_basis", "bands", "note", "at_least"}
 _REQUIRED_TEXTS = {"name", "version", "source", "licence"}
-_METHODS = ("sum", "mean")
+_METHODS = ("sum", "mean", "count")
 _ROUNDING = ("none", "floor", "round")
 
 
@@ -130,7 +134,8 @@ def build_instrument(raw: dict[str, Any], path: Path | None, where: str,
                           known_scales={s.code for s in scales if s.kind == "content"})
     units = {s.code: s for s in scales} | ({TOTAL: total} if total else {})
     validity = _validity(f.tables(raw, "validity"), units, f)
-    critical = _critical(f.tables(raw, "critical"), item_count, f)
+    critical = _critical(f.tables(raw, "critical"), item_count, units, f)
+    checks = _checks(raw.get("checks", {}), f)
     norms = _norms(f.tables(raw, "norms"), units, f)
     for key, unit in units.items():
         if unit.band_basis == "standard" and not any(n.scale == key for n in norms):
@@ -143,7 +148,8 @@ def build_instrument(raw: dict[str, Any], path: Path | None, where: str,
     return Instrument(
         code=code, **texts, grade_min=grades[0], grade_max=grades[1], options=tuple(options),
         items=items, scales=tuple(scales), total=total, reverse=reverse,
-        disjoint_scales=disjoint, validity=validity, critical=critical, norms=norms,
+        disjoint_scales=disjoint, validity=validity, critical=critical, checks=checks,
+        norms=norms,
         notes=tuple(notes), path=path, overrides=applied,
     )
 
@@ -238,10 +244,17 @@ def _unit(entry: dict, where: str, item_count: int, default_missing: int,
     multiplier = f.number(entry, "multiplier", f"{where}.multiplier", default=1.0)
     if not multiplier > 0:
         f.p.add(f"{where}.multiplier", "应为正数")
+    method = f.choice(entry, "method", f"{where}.method", _METHODS)
+    at_least = 0.0
+    if method == "count":
+        at_least = f.number(entry, "at_least", f"{where}.at_least")
+        if scales:
+            f.p.add(f"{where}.method", "count 只能数题目（items），不能数量表")
+    elif "at_least" in entry:
+        f.p.add(f"{where}.at_least", "只有 method = \"count\" 时才用 at_least")
     scale = Scale(
         code=code, name=f.text(entry, "name", f"{where}.name"),
-        method=f.choice(entry, "method", f"{where}.method", _METHODS),
-        items=items, scales=scales,
+        method=method, items=items, scales=scales, at_least=at_least,
         kind="total" if known_scales is not None else f.choice(
             entry, "kind", f"{where}.kind", ("content", "validity"), "content"),
         multiplier=multiplier,
@@ -267,6 +280,8 @@ def _score_range(scale: Scale, item_range: tuple[float, float],
         lows, highs = [a for a, _ in parts], [b for _, b in parts]
         low, high = ((sum(lows), sum(highs)) if scale.method == "sum"
                      else (sum(lows) / len(lows), sum(highs) / len(highs)))
+    elif scale.method == "count":
+        low, high = 0.0, float(len(scale.items))
     else:
         n = len(scale.items) if scale.method == "sum" else 1
         low, high = item_range[0] * n, item_range[1] * n
@@ -276,8 +291,12 @@ def _score_range(scale: Scale, item_range: tuple[float, float],
 
 
 def _check_disjoint(scales: list[Scale], p: Problems) -> None:
+    """Scales that score items may not share them; a count (阳性项目数) counts across
+    them by design."""
     owner: dict[int, str] = {}
     for i, scale in enumerate(scales):
+        if scale.method == "count":
+            continue
         for n in scale.items:
             if n in owner and owner[n] != scale.code:
                 p.add(f"scales[{i + 1}].items",
@@ -310,23 +329,58 @@ def _validity(entries: list[dict], units: dict[str, Scale], f: Fields
     return tuple(rules)
 
 
-def _critical(entries: list[dict], item_count: int, f: Fields) -> tuple[CriticalItem, ...]:
-    found = []
+def _critical(entries: list[dict], item_count: int, units: dict[str, Scale], f: Fields
+              ) -> tuple[CriticalItem, ...]:
+    found: list[CriticalItem] = []
     for i, entry in enumerate(entries):
         where = f"critical[{i + 1}]"
         f.unknown_keys(entry, {"item", "above", "warning", "message", "if_missing",
-                               "missing_message"}, where)
+                               "missing_message", "crisis_scale", "crisis_bands"}, where)
         item = f.integer(entry, "item", f"{where}.item", minimum=1) or 0
         if item > item_count:
             f.p.add(f"{where}.item", f"题号 {item} 超出范围（本量表共 {item_count} 题）")
+        if any(c.item == item for c in found):
+            f.p.add(f"{where}.item", f"第 {item} 题已是关键题")
+        warning = f.warning(entry, "warning", f"{where}.warning", "key")
+        if warning is not WarningLevel.KEY:
+            f.p.add(f"{where}.warning",
+                    "关键题作答提示“重点关注”（key），当天面谈评估；“危机”由教师评估后决定，"
+                    "定义只能用 crisis_bands 在最重选项且总分一致时提示危机")
+        crisis_scale = f.text(entry, "crisis_scale", "", required=False) or TOTAL
+        crisis_bands = entry.get("crisis_bands", [])
+        if not (isinstance(crisis_bands, list) and all(isinstance(b, str) for b in crisis_bands)):
+            f.p.add(f"{where}.crisis_bands", "应为区间代码列表")
+            crisis_bands = []
+        if crisis_bands:
+            unit = units.get(crisis_scale)
+            if unit is None:
+                f.p.add(f"{where}.crisis_scale", f"没有量表「{crisis_scale}」")
+            else:
+                codes = {b.code for b in unit.bands}
+                for code in crisis_bands:
+                    if code not in codes:
+                        f.p.add(f"{where}.crisis_bands", f"「{unit.name}」没有区间「{code}」")
         found.append(CriticalItem(
             item=item, above=f.number(entry, "above", f"{where}.above"),
-            warning=f.warning(entry, "warning", f"{where}.warning"),
+            warning=WarningLevel.KEY,
             message=f.text(entry, "message", f"{where}.message"),
             if_missing=f.warning(entry, "if_missing", f"{where}.if_missing", "none"),
             missing_message=f.text(entry, "missing_message", "", required=False),
+            crisis_scale=crisis_scale, crisis_bands=tuple(crisis_bands),
         ))
     return tuple(found)
+
+
+def _checks(value: Any, f: Fields) -> SheetChecks:
+    if not isinstance(value, dict):
+        f.p.add("checks", "应为表（[checks]）")
+        return SheetChecks()
+    f.unknown_keys(value, {"uniform", "seconds_per_item"}, "checks")
+    seconds = f.number(value, "seconds_per_item", "checks.seconds_per_item", default=0.0)
+    if seconds < 0:
+        f.p.add("checks.seconds_per_item", "应为不小于 0 的数（0 表示不检查作答时间）")
+    return SheetChecks(uniform=f.choice(value, "uniform", "checks.uniform", UNIFORM_MODES, "any"),
+                       seconds_per_item=seconds)
 
 
 def _norms(entries: list[dict], units: dict[str, Scale], f: Fields) -> tuple[NormTable, ...]:

@@ -22,13 +22,26 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from app.instruments.model import TOTAL, Scale
+from app.instruments.model import TOTAL, Instrument, Scale
 from app.instruments.warning import CODES_BY_SEVERITY
 
 if TYPE_CHECKING:
     from app.instruments.scoring import ScoreResult
 
 MISSING_NOTE = "未作答的题目过多，无法计算总分或判断效度，本份答卷无效"
+TOO_FAST_NOTE = ("作答用时过短（少于每题 {seconds:g} 秒，共 {total:g} 秒）：可能未认真作答，"
+                 "答卷疑似无效，建议重测或面谈")
+UNIFORM_NOTE = "所有已答题目都选了同一个选项：可能未认真作答，答卷疑似无效，建议重测或面谈"
+
+
+def reason_texts(instrument: Instrument) -> dict[str, str]:
+    """Validity reason code → the Chinese sentence a teacher reads (the lie rule's own
+    message, too fast, one option throughout, too many unanswered)."""
+    seconds = instrument.checks.seconds_per_item
+    return {**{r.code: r.message for r in instrument.validity},
+            "too_fast": TOO_FAST_NOTE.format(seconds=seconds,
+                                              total=seconds * instrument.item_count),
+            "uniform": UNIFORM_NOTE, "missing": MISSING_NOTE}
 
 
 def record_texts(result: ScoreResult) -> list[str]:
@@ -61,11 +74,19 @@ def record_texts(result: ScoreResult) -> list[str]:
                  for j, u in enumerate(units)])
     doc.add('}, "unanswered": ')
     doc.add(_coded(result.unanswered, json.dumps))
+    doc.add(', "prorated_cut": ')
+    doc.add(_enclosed(n, "[", [_where(result.prorated_cut[:, j], _json(u.code))
+                               for j, u in enumerate(units)], "]"))
     for key, flags in (("critical", result.critical),
                        ("critical_missing", result.critical_missing)):
         doc.add(f', "{key}": ')
         doc.add(_enclosed(n, "[", [_where(flags[:, k], json.dumps(c.item))
                                    for k, c in enumerate(instrument.critical)], "]"))
+    doc.add(', "critical_answers": ')
+    doc.add(_enclosed(n, "{", [
+        _where(result.critical[:, k], _coded(result.critical_values[:, k], partial(
+            _answer_member, str(c.item), instrument)))
+        for k, c in enumerate(instrument.critical)], "}"))
     doc.add(', "warning": ')
     doc.add(np.array([_json(c) for c in CODES_BY_SEVERITY], dtype=object)[result.warning])
     doc.add(', "notes": ')
@@ -73,6 +94,14 @@ def record_texts(result: ScoreResult) -> list[str]:
     doc.add(_enclosed(n, "[", [_coded_text(notes[:, k]) for k in range(notes.shape[1])], "]"))
     doc.add("}")
     return doc.texts()
+
+
+def validity_texts(result: ScoreResult, separator: str) -> list[str]:
+    """Each sheet's validity reasons in Chinese, joined ("" for a valid sheet)."""
+    texts = reason_texts(result.definition)
+    return _joined(len(result), [_where(result.failed[:, k], texts[code])
+                                 for k, code in enumerate(result.reasons)],
+                   separator).tolist()
 
 
 def joined_notes(result: ScoreResult, separator: str) -> list[str]:
@@ -84,15 +113,21 @@ def joined_notes(result: ScoreResult, separator: str) -> list[str]:
 
 def _note_table(result: ScoreResult) -> np.ndarray:
     """(n, sources) object array: the note each source gives each sheet, "" for none.
-    Sources in order: validity rules and the missing rule, units with items, critical items."""
+    Sources in order: validity reasons, units with items (unanswered, then a band reached
+    only by proration), critical items."""
     instrument = result.definition
-    rules = {r.code: r.message for r in instrument.validity}
-    columns = [_where(result.failed[:, k], rules.get(code, MISSING_NOTE))
-               for k, code in enumerate(result.reasons)]
+    texts = reason_texts(instrument)
+    columns = [_where(result.failed[:, k], texts[code]) for k, code in enumerate(result.reasons)]
     for j, unit in enumerate(instrument.units):
         if unit.items:
             key = result.missing[:, j].astype(np.int64) * 2 + np.isnan(result.scores[:, j])
             columns.append(_coded(key, partial(_missing_note, unit)))
+        if result.prorated_cut[:, j].any():
+            span = len(unit.bands) + 1
+            key = ((result.missing[:, j].astype(np.int64) * span + result.bands[:, j]) * span
+                   + result.answered_bands[:, j])
+            columns.append(_where(result.prorated_cut[:, j],
+                                  _coded(key, partial(_prorated_note, unit, span))))
     for k, rule in enumerate(instrument.critical):
         missing = rule.missing_message or f"关键题第 {rule.item} 题未作答，请当面确认"
         column = _where(result.critical_missing[:, k], missing)
@@ -112,6 +147,22 @@ def _missing_note(unit: Scale, key: int) -> str:
         return (f"「{unit.name}」有 {missing} 题未答（最多可缺 {unit.max_missing} 题），"
                 "不计分")
     return f"「{unit.name}」有 {missing} 题未答，按已答题目的平均分折算"
+
+
+def _prorated_note(unit: Scale, span: int, key: int) -> str:
+    """The note for `key` = (missing × span + prorated band) × span + answered band."""
+    rest, answered = divmod(key, span)
+    missing, band = divmod(rest, span)
+    if band >= len(unit.bands) or answered >= len(unit.bands):
+        return ""
+    count = len(unit.items) - missing
+    return (f"「{unit.name}」只答了 {count} 题，按比例折算后为「{unit.bands[band].label}」，"
+            f"已答题目本身只到「{unit.bands[answered].label}」：建议预警按已答题目计")
+
+
+def _answer_member(item: str, instrument: Instrument, value: float) -> str:
+    """`"9": "好几天"`: a critical item and the option as answered."""
+    return f"{_json(item)}: {_json(instrument.option_label(value))}"
 
 
 class _Document:

@@ -18,6 +18,7 @@ again whenever one of its files changes (`signature`), so an edit needs no resta
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
@@ -86,6 +87,39 @@ def settings(known: Iterable[str]) -> dict[str, dict[str, Any]]:
             raise BadInputError(f"量表设置文件 {path} 中的 [{code}] 不是已有的量表代码"
                                 f"（可用：{'、'.join(sorted(codes))}）")
     return raw
+
+
+def locate_setting(code: str, path: str) -> str:
+    """"…/settings.toml 第 7 行" for a setting such as ("mssmhs", "critical.70"): the
+    first line that writes it, as a table header ([mssmhs.critical.70]), a dotted key
+    under [mssmhs] or a key under [mssmhs.critical]. TOML readers give no line numbers,
+    so the text is searched; the file alone is named if the line cannot be told."""
+    file = _folder / SETTINGS_FILE if _folder is not None else Path(SETTINGS_FILE)
+    try:
+        lines = file.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    parts = path.split(".")
+    table: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        text = line.split("#", 1)[0].strip()
+        header = re.fullmatch(r"\[\s*([^\[\]]+?)\s*\]", text)
+        if header:
+            table = _key_parts(header.group(1))
+            if table == [code, *parts]:
+                return f"{file} 第 {number} 行"
+            continue
+        if "=" not in text or table[:1] != [code]:
+            continue
+        key = _key_parts(text.split("=", 1)[0])
+        if table[1:] + key[:len(parts) - len(table) + 1] == parts:
+            return f"{file} 第 {number} 行"
+    return str(file)
+
+
+def _key_parts(text: str) -> list[str]:
+    """A TOML key ("mssmhs.critical.\"57\"") as its parts."""
+    return [part.strip().strip('"').strip("'") for part in text.split(".")]
 
 
 def texts_file(code: str) -> Path | None:

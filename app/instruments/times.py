@@ -13,6 +13,7 @@ converts Python datetime objects slowly (7 ms for 3,000).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -78,3 +79,34 @@ def _moments(fields: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     real &= day <= days_in_month
     offset = (day - 1) * 86400 + hour * 3600 + minute * 60 + second
     return first.astype("datetime64[s]") + offset.astype("timedelta64[s]"), real
+
+
+_DURATION = re.compile(r"""\s*(?:(\d+)\s*(?:小时|时))?\s*(?:(\d+)\s*分钟?)?\s*
+                           (?:(\d+(?:\.\d+)?)\s*秒)?\s*""", re.VERBOSE)
+_CLOCK = re.compile(r"\s*(?:(\d+):)?(\d{1,2}):(\d{1,2})\s*")
+
+
+def parse_durations(cells: Sequence[object]) -> np.ndarray:
+    """(n,) seconds from 问卷星's 所用时间 ("125秒", "2分5秒", "1小时2分", "00:02:05", or a
+    bare number of seconds); NaN where blank or unreadable."""
+    out = np.full(len(cells), np.nan)
+    for i, cell in enumerate(cells):
+        if isinstance(cell, int | float) and not isinstance(cell, bool):
+            out[i] = float(cell)
+            continue
+        text = str(cell or "").strip()
+        if not text:
+            continue
+        m = _CLOCK.fullmatch(text)
+        if m:
+            hours, minutes, seconds = (int(g or 0) for g in m.groups())
+            out[i] = hours * 3600 + minutes * 60 + seconds
+            continue
+        m = _DURATION.fullmatch(text)
+        if m and any(m.groups()):
+            hours, minutes, seconds = m.groups()
+            out[i] = int(hours or 0) * 3600 + int(minutes or 0) * 60 + float(seconds or 0)
+            continue
+        with contextlib.suppress(ValueError):
+            out[i] = float(text)
+    return out

@@ -69,6 +69,8 @@ class ScreeningPreview:
     taken_at: list[datetime | None]
     date_source: list[str]
     problems: list[str] = field(default_factory=list)
+    inferred: str = ""
+    """What the reading inferred about the file's layout, said in the preview."""
 
     def counts(self) -> Counter[str]:
         return Counter(m.status for m in self.matches)
@@ -131,7 +133,8 @@ def _preview(store: Store, campaign_id: int, path: Path, numbers: str, item_offs
         instrument = load_instrument(campaign.instrument_code)
     answers = read_answers(path, instrument, numbers=numbers,  # type: ignore[arg-type]
                            item_offset=item_offset)
-    result = score(instrument, answers.values, answers.gender_codes(), answers.grades())
+    result = score(instrument, answers.values, answers.gender_codes(), answers.grades(),
+                   answers.seconds)
     bad_rows = {p.row for p in answers.errors}
     with store.read() as session:
         matches = _match(session, campaign_id, answers.rows.tolist(), answers.identity,
@@ -140,7 +143,8 @@ def _preview(store: Store, campaign_id: int, path: Path, numbers: str, item_offs
         campaign_id=campaign_id, instrument_code=instrument.code, file_name=path.name,
         layout=answers.layout, matches=matches, result=result, answers=answers.values,
         taken_at=answers.submitted_at.tolist(), date_source=answers.date_source.tolist(),
-        problems=[str(p) for p in answers.problems])
+        problems=[*instrument.setting_problems, *(str(p) for p in answers.problems)],
+        inferred=answers.inferred)
 
 
 def _campaign(session: Session, campaign_id: int) -> Campaign:

@@ -41,7 +41,7 @@ def result_columns(result: ScoreResult, answers: np.ndarray, sheets: Sequence[in
     the other sequences have one entry per chosen sheet."""
     picked = list(sheets)
     instrument = result.definition
-    texts, notes = result.record_texts(), result.joined_notes("；")
+    texts, reasons = result.record_texts(), result.validity_texts("；")
     totals = (result.scores[picked, result.column(TOTAL)].tolist()
               if instrument.total is not None else [math.nan] * len(picked))
     critical = [""] * len(picked)
@@ -61,7 +61,7 @@ def result_columns(result: ScoreResult, answers: np.ndarray, sheets: Sequence[in
         "scores": [texts[i] for i in picked],
         "total": [None if math.isnan(t) else t for t in totals],
         "valid": result.valid[picked].tolist(),
-        "validity_note": [notes[i][:200] for i in picked],
+        "validity_note": [reasons[i][:200] for i in picked],
         "critical_items": critical,
         "suggested_level": result.warning_codes()[picked].tolist(),
         "created_by": username,

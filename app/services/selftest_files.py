@@ -21,7 +21,8 @@ GRADE_NAMES = {7: "七年级", 8: "八年级", 9: "九年级"}
 KNOWN_SHEET = [1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0]
 """The first student's PHQ-9 answers: total 5, no critical item."""
 CRITICAL_SHEET = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 2.0]
-"""The second student's: item 9 answered, which must raise a crisis signal."""
+"""The second student's: item 9 answered, which must raise a critical-item signal
+(重点关注, a same-day assessment)."""
 
 
 @dataclass(frozen=True)

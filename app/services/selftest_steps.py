@@ -106,11 +106,11 @@ def score_campaign(run: SelfTestRun) -> str:
     first, second = (results.get(s.student_no) for s in files.students[:2])
     expect(first is not None and first.total == 5,
            f"第 1 份答卷总分应为 5，得到 {first.total if first else '无'}")
-    expect(second is not None and second.critical == (9,) and second.warning == "crisis",
-           "第 9 题作答应提示危机，未提示")
+    expect(second is not None and second.critical == (9,) and second.warning == "key",
+           "第 9 题（关键题）作答应提示重点关注（当天面谈评估），未提示")
     run.made["campaign"] = campaign
     return (f"{len(results)} 份答卷已计分（numpy），总分核对正确，"
-            "第 9 题危机条目已检出")
+            "第 9 题关键题作答已检出")
 
 
 def render_reports(run: SelfTestRun) -> str:

@@ -118,7 +118,8 @@ def test_survey_questions_before_the_items(tmp_path, phq9):
                            item_offset=2)
     assert list(answers.identity) == ["学籍号", "姓名"]
     assert answers.values[0].tolist() == [0] * 8 + [1]
-    assert score(phq9, answers.values).records()[0]["warning"] == "crisis"
+    # Item 9 answered above 0: a same-day assessment, not 危机 by itself (Kroenke 2001).
+    assert score(phq9, answers.values).records()[0]["warning"] == "key"
 
 
 def test_option_positions_versus_values(tmp_path, phq9):
@@ -127,10 +128,10 @@ def test_option_positions_versus_values(tmp_path, phq9):
     path = save_xlsx(tmp_path / "pos.xlsx", [header, ["1", 1, 2, 3, 4, 1, 1, 1, 1, 1]])
     by_position = read_answers(path, phq9, numbers="positions")
     assert by_position.values[0].tolist() == [0, 1, 2, 3, 0, 0, 0, 0, 0]
-    as_values = read_answers(path, phq9)
-    assert [str(p) for p in as_values.errors] == [
-        "第2行「Q4」：分值 4 不是本量表的选项（可填：完全不会(0)、好几天(1)、一半以上的天数(2)、"
-        "几乎每天(3)）；若文件里的数字是选项序号（第几个选项），请改选“按选项序号”"]
+    with pytest.raises(BadInputError) as info:  # a 4 cannot be a value: the file is refused
+        read_answers(path, phq9)
+    assert "高于最高分值 3 的数字 4" in info.value.message
+    assert "“按选项序号”（命令行加 --numbers positions）" in info.value.message
 
 
 # --- CSV, grids, odd layouts ------------------------------------------------------------

@@ -17,28 +17,32 @@ from hypothesis import strategies as st
 
 from app.instruments import load_definition_file, load_instrument, score
 from app.instruments.model import TOTAL, Instrument
-from app.instruments.records import MISSING_NOTE
+from app.instruments.records import MISSING_NOTE, reason_texts
 from app.instruments.scoring import ScoreResult
 from app.instruments.warning import CODES_BY_SEVERITY
 
 DATA = Path(__file__).parent / "data"
 INSTRUMENTS: dict[str, Instrument] = {
     code: load_instrument(code) for code in ("mht", "mssmhs", "phq9", "gad7")
-} | {name: load_definition_file(DATA / f"{name}.toml") for name in ("sds", "norm_demo")}
+} | {name: load_definition_file(DATA / f"{name}.toml")
+     for name in ("sds", "norm_demo", "scl90")}
 
 
 def _reference(r: ScoreResult, i: int) -> dict:
     """Sheet i's record, field by field in the order the documents keep."""
     instrument, units = r.definition, r.definition.units
-    rules = {rule.code: rule.message for rule in instrument.validity}
-    notes = [rules.get(code, MISSING_NOTE) for code, hit in zip(r.reasons, r.failed[i],
-                                                                 strict=True) if hit]
+    texts = reason_texts(instrument)
+    notes = [texts[code] for code, hit in zip(r.reasons, r.failed[i], strict=True) if hit]
     for j, unit in enumerate(units):
         m = int(r.missing[i, j])
         if m and unit.items and math.isnan(r.scores[i, j]):
             notes.append(f"「{unit.name}」有 {m} 题未答（最多可缺 {unit.max_missing} 题），不计分")
         elif m and unit.items:
             notes.append(f"「{unit.name}」有 {m} 题未答，按已答题目的平均分折算")
+        if r.prorated_cut[i, j]:
+            notes.append(f"「{unit.name}」只答了 {len(unit.items) - m} 题，按比例折算后为"
+                         f"「{unit.bands[r.bands[i, j]].label}」，已答题目本身只到"
+                         f"「{unit.bands[r.answered_bands[i, j]].label}」：建议预警按已答题目计")
     for k, rule in enumerate(instrument.critical):
         if r.critical[i, k]:
             notes.append(rule.message)
@@ -60,9 +64,12 @@ def _reference(r: ScoreResult, i: int) -> dict:
                   for j, u in enumerate(units) if u.bands},
         "missing": {u.code: int(r.missing[i, j]) for j, u in enumerate(units)},
         "unanswered": int(r.unanswered[i]),
+        "prorated_cut": [u.code for j, u in enumerate(units) if r.prorated_cut[i, j]],
         "critical": [c.item for k, c in enumerate(instrument.critical) if r.critical[i, k]],
         "critical_missing": [c.item for k, c in enumerate(instrument.critical)
                              if r.critical_missing[i, k]],
+        "critical_answers": {str(c.item): instrument.option_label(r.critical_values[i, k])
+                             for k, c in enumerate(instrument.critical) if r.critical[i, k]},
         "warning": CODES_BY_SEVERITY[r.warning[i]],
         "notes": notes,
     }
@@ -105,10 +112,16 @@ def test_the_writer_covers_every_kind_of_note(mht, phq9, norm_demo):
     prorated, unscored = np.zeros((1, 100)), np.zeros((1, 100))
     prorated[0, 0] = np.nan
     unscored[0, :40] = np.nan
-    notes = score(mht, np.vstack([lie, prorated, unscored])).joined_notes(" | ")
+    cut = np.zeros((1, 100))
+    cut[0, 1:8], cut[0, 0] = 1, np.nan  # 学习焦虑 7 of 14 → 7.5 → 8 only by proration
+    result = score(mht, np.vstack([lie, prorated, unscored, cut]),
+                   seconds=np.array([10.0, 500, 500, 500]))
+    notes = result.joined_notes(" | ")
     assert "测谎" in notes[0] or "效度" in notes[0]
-    assert "按已答题目的平均分折算" in notes[1]
+    assert "作答用时过短" in notes[0]
+    assert "按已答题目的平均分折算" in notes[1] and "同一个选项" in notes[1]
     assert "不计分" in notes[2] and MISSING_NOTE in notes[2]
+    assert "按比例折算后为「高分」" in notes[3] and result.prorated_cut[3].any()
     critical = score(phq9, np.array([[0] * 8 + [2], [0] * 8 + [np.nan]])).records()
     assert critical[0]["critical"] == [9] and critical[1]["critical_missing"] == [9]
     standard = score(norm_demo, np.ones((1, 4)), np.array(["M"], dtype=object),

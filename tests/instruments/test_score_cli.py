@@ -46,7 +46,8 @@ def test_json_output(run, tmp_path):
     rows = json.loads(out)
     assert rows[0] == {
         "id": "G001", "row": 2, "valid": True, "scales": {}, "total": 1,
-        "bands": {"total": "minimal"}, "critical": [9], "warning": "crisis",
+        "bands": {"total": "minimal"}, "critical": [9],
+        "critical_answers": {"9": "好几天"}, "prorated_cut": [], "warning": "key",
         "reasons": [], "notes": [rows[0]["notes"][0]],
     }
     # 4 × 3 + 3 × 1 = 15 on 8 answered items → 15 × 9 / 8 = 16.875 → 17.
@@ -77,7 +78,8 @@ def test_mht_json_scales(run, tmp_path):
     assert code == 0
     row = json.loads(out)[0]
     assert row["scales"]["learning_anxiety"] == 15 and row["total"] == 15
-    assert row["bands"]["learning_anxiety"] == "high" and row["warning"] == "general"
+    # A single scale at 高分 is shown and suggests nothing by itself (MHT notes).
+    assert row["bands"]["learning_anxiety"] == "high" and row["warning"] == "none"
 
 
 def test_bad_input_exits_2_with_rows_named(run, tmp_path):

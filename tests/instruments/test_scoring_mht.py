@@ -52,8 +52,9 @@ def test_sheet_a_by_hand(mht):
         "impulsivity": "low", "total": "normal",
     }
     assert rec["valid"] is True and rec["reasons"] == []
-    # Two high scales suggest 一般关注; MHT alone never suggests a crisis.
-    assert rec["warning"] == "general"
+    # Two scales at 高分 are shown, and suggest nothing by themselves: the manual's 8 is
+    # for norm-table standard scores, which are not shipped (test007.cn; definition notes).
+    assert rec["warning"] == "none"
     assert (rec["instrument"], rec["version"]) == ("mht", mht.version)
 
 
@@ -81,10 +82,10 @@ def test_lie_rule_is_a_setting(overrides, expected):
 
 
 @pytest.mark.parametrize(("total", "band", "warning"), [
-    (55, "normal", "general"),        # 55 < 56; scales 1–55 are all ≥8 → 一般关注
-    (56, "above_average", "general"),
-    (64, "above_average", "general"),
-    (65, "high", "key"),
+    (55, "normal", "none"),           # scales 1–55 are all ≥8: shown, no suggestion
+    (56, "normal", "none"),           # the unsourced 56–64 "偏高" band is gone
+    (64, "normal", "none"),
+    (65, "high", "key"),              # yxjyw.cn: ≥65 high anxiety, special guidance
     (90, "high", "key"),
 ])
 def test_total_cutoffs(mht, total, band, warning):
@@ -99,6 +100,7 @@ def test_all_no_is_all_low_and_no_warning(mht):
     r = score(mht, batch(mht_sheet()))
     rec = r.records()[0]
     assert rec["total"] == 0 and rec["warning"] == "none"
+    assert rec["reasons"] == ["uniform"]  # 100 times the same option: 疑似无效
     assert set(rec["bands"].values()) == {"low", "normal"}
     assert rec["bands"]["total"] == "normal"
 
@@ -139,7 +141,7 @@ def test_too_many_missing_overall_makes_the_sheet_invalid(mht):
 
 
 def test_unscored_lie_scale_is_not_silently_valid(mht):
-    r = score(mht, batch(mht_sheet(missing=[82, 84])))
+    r = score(mht, batch(mht_sheet(yes=[1, 2], missing=[82, 84])))
     assert r.records()[0]["reasons"] == ["missing"]
 
 
@@ -153,6 +155,6 @@ def test_missing_rule_is_a_setting():
 def test_cutoff_override_moves_the_boundary():
     mht = load_instrument("mht", overrides={"mht": {"cutoffs": {"total": {"high": 60}}}})
     bands = {b.code: (b.min, b.below) for b in mht.total.bands}
-    assert bands["above_average"] == (56, 60) and bands["high"][0] == 60
+    assert bands["normal"] == (0, 60) and bands["high"][0] == 60
     r = score(mht, batch(mht_sheet(CONTENT_ITEMS[:60])))
     assert r.band_codes("total").tolist() == ["high"]

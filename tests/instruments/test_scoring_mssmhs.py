@@ -101,10 +101,18 @@ def test_total_mean_boundaries(mssmhs, base, raised, expected_total, band):
 
 
 def test_total_warning_levels(mssmhs):
-    # Factors all mild (2.0) and total 2.0 → only the total's 轻度 suggests 一般关注;
-    # all 3 → factors moderate (一般关注) and total moderate (重点关注).
-    r = score(mssmhs, batch(sheet(60, 2), sheet(60, 3), sheet(60, 1)))
-    assert r.warning_codes().tolist() == ["general", "key", "none"]
+    # (xml688.com: "≥2 需要引起注意" — shown as 轻度, not suggested.) One answer differs
+    # on each sheet, so none is one option throughout (疑似无效).
+    # All 2, item 1 = 3: total 121/60 = 2.02 and every factor 轻度 → no suggestion.
+    # All 3, item 1 = 4, item 57 = 2: total 180/60 = 3.0 中度 → 重点关注 (57 = 2 is
+    # below its critical threshold); factors 中度 would give 一般关注 only.
+    # All 1, item 1 = 2: nothing.
+    mild = sheet(60, 2, {1: 3})
+    moderate = sheet(60, 3, {1: 4, 57: 2})
+    r = score(mssmhs, batch(mild, moderate, sheet(60, 1, {1: 2})))
+    assert r.band_codes("total").tolist() == ["mild", "moderate", "none"]
+    assert r.warning_codes().tolist() == ["none", "key", "none"]
+    assert r.valid.all()
 
 
 def test_missing_answer_in_a_factor_is_averaged_over_answered_items(mssmhs):

@@ -23,18 +23,19 @@ def test_shipped_wording_and_source(phq9, gad7):
 
 
 def test_item_9_is_critical_even_with_a_low_total(phq9):
-    # Only item 9 = 1 (好几天): total 1 → minimal, but the answer alone means 危机.
+    # Only item 9 = 1 (好几天): total 1 → minimal, but the answer alone calls for a
+    # same-day assessment — 重点关注, not 危机 by itself (Kroenke 2001, PHQ instructions).
     r = score(phq9, batch(sheet(9, 0, {9: 1})))
     rec = r.records()[0]
     assert rec["total"] == 1 and rec["bands"]["total"] == "minimal"
-    assert rec["critical"] == [9]
-    assert rec["warning"] == "crisis"
+    assert rec["critical"] == [9] and rec["critical_answers"] == {"9": "好几天"}
+    assert rec["warning"] == "key"
     assert any("第 9 题" in n for n in rec["notes"])
 
 
 def test_item_9_zero_is_not_critical(phq9):
-    r = score(phq9, batch(sheet(9, 0, {1: 3, 2: 3})))
-    assert r.records()[0]["critical"] == [] and r.records()[0]["warning"] == "general"
+    r = score(phq9, batch(sheet(9, 0, {1: 3, 2: 3})))  # 6, mild: no suggestion (Kroenke 2001)
+    assert r.records()[0]["critical"] == [] and r.records()[0]["warning"] == "none"
 
 
 def test_item_9_unanswered_is_not_taken_as_zero(phq9):
@@ -49,12 +50,13 @@ def test_item_9_unanswered_is_not_taken_as_zero(phq9):
 
 @pytest.mark.parametrize(("total", "band", "warning"), [
     (0, "minimal", "none"), (4, "minimal", "none"),
-    (5, "mild", "general"), (9, "mild", "general"),
-    (10, "moderate", "key"), (14, "moderate", "key"),
+    (5, "mild", "none"), (9, "mild", "none"),
+    (10, "moderate", "general"), (14, "moderate", "general"),
     (15, "moderately_severe", "key"), (19, "moderately_severe", "key"),
     (20, "severe", "key"), (24, "severe", "key"),
 ])
 def test_phq9_every_cutoff(phq9, total, band, warning):
+    # Kroenke, Spitzer & Williams 2001: mild is watchful waiting, ≥10 further evaluation.
     # The total spread over items 1–8 (3 each at most), item 9 left at 0.
     r = score(phq9, batch(spread_total(total, range(1, 9), 9)))
     assert r.scores[0, r.column("total")] == total
@@ -63,7 +65,8 @@ def test_phq9_every_cutoff(phq9, total, band, warning):
 
 
 def test_phq9_maximum(phq9):
-    r = score(phq9, batch(sheet(9, 3)))  # 9 × 3 = 27, item 9 = 3 → crisis
+    # 9 × 3 = 27: item 9 at its most severe option and the total severe agree → crisis.
+    r = score(phq9, batch(sheet(9, 3)))
     rec = r.records()[0]
     assert rec["total"] == 27 and rec["bands"]["total"] == "severe"
     assert rec["warning"] == "crisis"
@@ -76,22 +79,24 @@ def test_phq9_two_missing_are_prorated(phq9):
     rec = r.records()[0]
     assert rec["total"] == 13 and rec["bands"]["total"] == "moderate"
     assert rec["missing"]["total"] == 2 and rec["valid"] is True
-    assert rec["critical_missing"] == [9] and rec["warning"] == "key"
+    assert rec["critical_missing"] == [9] and rec["warning"] == "general"
+    assert rec["prorated_cut"] == []  # the answered 10 is moderate already
 
 
 def test_phq9_three_missing_leave_no_total(phq9):
     r = score(phq9, batch(sheet(9, 1, missing=[1, 2, 3])))
     rec = r.records()[0]
     assert rec["total"] is None and rec["valid"] is False
-    assert rec["warning"] == "crisis"  # item 9 = 1 still counts
+    assert rec["warning"] == "key"  # item 9 = 1 still counts on an invalid sheet
 
 
 @pytest.mark.parametrize(("total", "band", "warning"), [
-    (0, "minimal", "none"), (4, "minimal", "none"), (5, "mild", "general"),
-    (9, "mild", "general"), (10, "moderate", "key"), (14, "moderate", "key"),
+    (0, "minimal", "none"), (4, "minimal", "none"), (5, "mild", "none"),
+    (9, "mild", "none"), (10, "moderate", "general"), (14, "moderate", "general"),
     (15, "severe", "key"), (21, "severe", "key"),
 ])
 def test_gad7_every_cutoff(gad7, total, band, warning):
+    # Spitzer et al. 2006: ≥10 the screening cut-off; mild stays in the band.
     r = score(gad7, batch(spread_total(total, range(1, 8), 7)))
     assert r.scores[0, r.column("total")] == total
     assert r.band_codes("total").tolist() == [band]

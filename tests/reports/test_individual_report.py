@@ -45,7 +45,7 @@ def test_report_says_what_a_teacher_needs(store, school, tmp_path):
     student = school.students[0]
     for words in ["学生心理测评个人报告", "机", "密", student.name, student.student_no,
                   "十一月 PHQ-9", "各量表得分与分界", "中重度", "关键题提示：第 9 题",
-                  "建议预警等级：危机", "打印：", "2026-11-20 14:30", "学校密钥指纹",
+                  "建议预警等级：重点关注", "打印：", "2026-11-20 14:30", "学校密钥指纹",
                   school_key_fingerprint(store), "不是诊断"]:
         assert words in text, words
 

@@ -37,7 +37,8 @@ def test_students_carry_participation_result_and_answer_string(campaign):
     store, camp, students = campaign
     first = students[0]
     saved = enter_answer_string(store, camp.id, first.id, "1111 1000 2")
-    assert saved.total == 7 and saved.warning == "crisis" and saved.critical == (9,)
+    # Item 9 answered: 重点关注 and a same-day assessment, not 危机 by itself.
+    assert saved.total == 7 and saved.warning == "key" and saved.critical == (9,)
     rows = campaign_students(store, camp.id, first.class_id)
     assert {r.class_id for r in rows} == {first.class_id}
     row = next(r for r in rows if r.student_id == first.id)

@@ -243,7 +243,8 @@ class ImportDialog(QDialog):
         counts = preview.counts()
         self.summary.setText(s.IMPORT_SUMMARY.format(
             file=preview.file_name, layout=s.LAYOUTS.get(preview.layout, preview.layout),
-            total=len(preview.matches), parts=_counted(counts, SHEET_STATUSES)))
+            total=len(preview.matches), parts=_counted(counts, SHEET_STATUSES))
+            + (f"\n{preview.inferred}" if preview.inferred else ""))
         warning_counts = preview.warning_counts()
         self.warnings.setText(s.IMPORT_WARNINGS.format(
             parts=_counted(warning_counts, WARNING_LABELS) or "—"))

@@ -108,14 +108,15 @@ class ProfilePanel(QWidget):
 
 
 def profile_lines(instrument: Instrument, row: ResultRow) -> list[str]:
-    """The total's band first, then every unit whose band suggests a warning, then
-    the scoring notes (prorated or unscored scales, validity, critical items)."""
+    """The total's band first, then every unit whose band is above its cut-off (band
+    `elevated`: MHT's 高分 suggests nothing alone but is worth reading), then the scoring
+    notes (prorated or unscored scales, validity, critical items)."""
     lines = [] if row.valid else [f"· {s.PROFILE_INVALID}"]
     units = [instrument.total] if instrument.total is not None else []
     units += [u for u in instrument.scales if u.code != TOTAL]
     for unit in units:
         band = band_of(unit, row.bands.get(unit.code))
-        if band is None or (unit is not instrument.total and band.warning.severity == 0):
+        if band is None or (unit is not instrument.total and not band.elevated):
             continue
         text = f"· {unit.name}：{band.label}"
         if band.wording:

@@ -67,7 +67,7 @@ def test_entry_grid_saves_on_enter_and_moves_on(qtbot, school: School):
     qtbot.keyClick(dialog.answer, Qt.Key.Key_Return)
     idle(qtbot)
     first = dialog.model.row_at(0)
-    assert (first.total, first.warning, first.source) == (8, "crisis", "entry")
+    assert (first.total, first.warning, first.source) == (8, "key", "entry")  # item 9: same-day
     assert first.answer_text == "012300002"
     assert "0" in dialog.last_saved.text()  # the last save: 000000000, total 0
     assert dialog.model.row_at(1).total == 0
@@ -88,7 +88,7 @@ def test_entry_shows_the_newest_save_when_saves_finish_out_of_order(qtbot, schoo
     idle(qtbot)
     first, second = klass[0], klass[1]
     newer = AnswersSaved(campaign.id, second.id, "entry", 0, "none", True, ())
-    older = AnswersSaved(campaign.id, first.id, "entry", 8, "crisis", True, (9,))
+    older = AnswersSaved(campaign.id, first.id, "entry", 8, "key", True, (9,))
     dialog._saved(newer, "000000000", 2)
     dialog._saved(older, "012300002", 1)
     assert dialog.model.row_at(0).total == 8 and dialog.model.row_at(1).total == 0

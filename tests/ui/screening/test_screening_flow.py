@@ -6,7 +6,15 @@ from __future__ import annotations
 
 import openpyxl
 from PySide6.QtCore import Qt
-from screeninghelpers import PHQ_LABELS, SURVEY_QUESTIONS, School, idle, make_page, write_wjx
+from screeninghelpers import (
+    PHQ_LABELS,
+    SURVEY_QUESTIONS,
+    School,
+    idle,
+    make_page,
+    save_screen,
+    write_wjx,
+)
 from sqlalchemy import select
 from uihelpers import close_boxes, closed, message_boxes, visible
 
@@ -49,7 +57,7 @@ def test_create_import_results_export(qtbot, school: School, tmp_path):
     a, b, c = klass[0], klass[1], klass[2]
     other = next(st for st in school.students if st.class_id != first.class_id)
     path = write_wjx(tmp_path / "问卷星.xlsx", [
-        (a.student_no, a.name, a.class_name, [PHQ_LABELS[1]] * 9),           # matched, crisis
+        (a.student_no, a.name, a.class_name, [PHQ_LABELS[1]] * 9),           # matched, item 9
         ("", b.name, b.class_name, [PHQ_LABELS[0]] * 8 + [PHQ_LABELS[0]]),   # by name
         ("G999", "查无此人", a.class_name, [PHQ_LABELS[0]] * 9),              # not on roster
         (a.student_no, a.name, a.class_name, [PHQ_LABELS[0]] * 9),           # duplicate
@@ -85,7 +93,8 @@ def test_create_import_results_export(qtbot, school: School, tmp_path):
     assert importer.sheets.index(0, 3).data() == s.SHEET_WRITTEN
     assert importer.sheets.index(3, 3).data() == s.SHEET_TO_CHOOSE
     assert importer.confirm.text() == s.IMPORT_CONFIRM.format(n=2)
-    assert "危机 1" in importer.warnings.text() and "无 1" in importer.warnings.text()
+    # Item 9 answered: 重点关注 and a same-day assessment, never 危机 by itself.
+    assert "重点关注 1" in importer.warnings.text() and "无 1" in importer.warnings.text()
     importer.status_filter.setCurrentIndex(0)
     importer.sheet_view.selectRow(1)
     importer.pick_rows.click()
@@ -224,3 +233,34 @@ def test_profile_words_an_invalid_sheet_and_flagged_scales():
     assert unit_range(mht, mht.total) == (0, 90)
     mssmhs = load_instrument("mssmhs")
     assert unit_range(mssmhs, mssmhs.total) == (1, 5)
+
+
+def test_import_infers_survey_questions_and_refuses_position_numbers(qtbot, school: School,
+                                                                      tmp_path):
+    """The identity questions before item 1 are recognised without the offset and the
+    preview says so; a file of option positions (1–4, no 0) is refused with the way
+    out, and choosing 按选项序号 reads it."""
+    klass = school.first_class()
+    campaign = create_campaign(school.store, "2026秋 PHQ-9 推断", "phq9",
+                               class_ids=[klass[0].class_id])
+    page = make_page(qtbot, school)
+    page.view.selectRow(next(i for i, r in enumerate(page.campaigns.rows)
+                             if r.id == campaign.id))
+    rows = [(st.student_no, st.name, st.class_name, [1, 2, 1, 1, 1, 1, 1, 1, 1])
+            for st in klass[:3]]
+    importer = page.open_import()
+    assert isinstance(importer, ImportDialog)
+    importer.choose_file(write_wjx(tmp_path / "序号导出.xlsx", rows))
+    idle(qtbot)
+    assert importer.preview is None and not importer.confirm.isEnabled()
+    assert "按选项序号" in importer.error.text() and "没有一个是最低分值 0" in importer.error.text()
+    save_screen(importer, tmp_path, "import-refused")
+    importer.positions_radio.click()
+    idle(qtbot)
+    preview = importer.preview
+    assert preview is not None and importer.error.text() == ""
+    assert importer.offset.value() == 0
+    assert "已自动识别：问卷前 3 题（你的学籍号、你的姓名、你的班级）" in importer.summary.text()
+    assert [m.status for m in preview.matches] == ["matched"] * 3
+    assert preview.answers[0].tolist() == [0, 1, 0, 0, 0, 0, 0, 0, 0]
+    save_screen(importer, tmp_path, "import-inferred")
