@@ -134,46 +134,28 @@ def score(instrument: Instrument, values: np.ndarray, gender: np.ndarray | None 
         raise BadInputError(f"答案矩阵应为 {instrument.item_count} 列（{instrument.label}），"
                             f"实为 {x.shape}")
     _check_values(x, instrument)
-    n = x.shape[0]
     keyed = _reverse(x, instrument)
     answered = ~np.isnan(keyed)
     units = instrument.units
     scores, missing = _unit_scores(instrument, keyed, answered)
-    floor = (np.where(answered, keyed, instrument.value_range[0]) if not answered.all()
-             else keyed)
-    floor_scores = scores if floor is keyed else _unit_scores(instrument, floor,
-                                                              np.ones_like(answered))[0]
     standard = _standard(instrument, scores, gender, grade)
-    floor_standard = (standard if floor is keyed
-                      else _standard(instrument, floor_scores, gender, grade))
-    bands = np.full((n, len(units)), -1, dtype=np.int8)
+    bands = _bands(instrument, scores, standard)
     answered_bands = bands.copy()
-    band_severity = np.zeros(n, dtype=np.int8)
-    for j, unit in enumerate(units):
-        on_standard = unit.band_basis == "standard"
-        bands[:, j] = band_index(standard[:, j] if on_standard else scores[:, j], unit.bands)
-        answered_bands[:, j] = band_index(floor_standard[:, j] if on_standard
-                                          else floor_scores[:, j], unit.bands)
+    blanks = np.flatnonzero(~answered.all(axis=1))
+    if len(blanks):  # what was answered: the blanks at the lowest option, nothing prorated
+        lowest = np.where(answered[blanks], keyed[blanks], instrument.value_range[0])
+        floor = _unit_scores(instrument, lowest, np.ones_like(lowest, dtype=bool))[0]
+        answered_bands[blanks] = _bands(instrument, floor, _standard(
+            instrument, floor, None if gender is None else np.asarray(gender)[blanks],
+            None if grade is None else np.asarray(grade)[blanks]))
     prorated_cut = (bands >= 0) & (missing > 0) & (answered_bands != bands)
     suggesting = np.where(prorated_cut, answered_bands, bands)
-    for j, unit in enumerate(units):
-        by_band = np.array([b.warning.severity for b in unit.bands] + [0], dtype=np.int8)
-        band_severity = np.maximum(band_severity, by_band[suggesting[:, j]])
     failed = _failed(instrument, x, scores, seconds)
     valid = ~failed.any(axis=1)
-    severity = np.where(valid, band_severity, 0).astype(np.int8)
     critical, critical_missing = _critical(instrument, x)
-    top = instrument.value_range[1]
-    for k, rule in enumerate(instrument.critical):
-        severity = np.maximum(severity, np.where(critical[:, k], rule.warning.severity, 0))
-        severity = np.maximum(severity,
-                              np.where(critical_missing[:, k], rule.if_missing.severity, 0))
-        if rule.crisis_bands:
-            j = [u.code for u in units].index(rule.crisis_scale)
-            codes = [b.code for b in units[j].bands]
-            agree = np.isin(suggesting[:, j], [codes.index(c) for c in rule.crisis_bands])
-            crisis = critical[:, k] & valid & (x[:, rule.item - 1] >= top) & agree
-            severity = np.maximum(severity, np.where(crisis, WarningLevel.CRISIS.severity, 0))
+    severity = np.maximum(np.where(valid, _band_severity(instrument, suggesting), 0),
+                          _critical_severity(instrument, x, critical, critical_missing,
+                                             valid, suggesting))
     cols = np.array([c.item for c in instrument.critical], dtype=int) - 1
     return ScoreResult(
         instrument=instrument.code, version=instrument.version,
@@ -185,6 +167,46 @@ def score(instrument: Instrument, values: np.ndarray, gender: np.ndarray | None 
         critical=critical, critical_missing=critical_missing, critical_values=x[:, cols],
         warning=severity.astype(np.int8), definition=instrument,
     )
+
+
+def _bands(instrument: Instrument, scores: np.ndarray, standard: np.ndarray) -> np.ndarray:
+    """(n, units) band index of each unit's score (or standard score), -1 for none."""
+    bands = np.full(scores.shape, -1, dtype=np.int8)
+    for j, unit in enumerate(instrument.units):
+        basis = standard[:, j] if unit.band_basis == "standard" else scores[:, j]
+        bands[:, j] = band_index(basis, unit.bands)
+    return bands
+
+
+def _band_severity(instrument: Instrument, bands: np.ndarray) -> np.ndarray:
+    """(n,) the most severe warning any unit's band suggests."""
+    severity = np.zeros(bands.shape[0], dtype=np.int8)
+    for j, unit in enumerate(instrument.units):
+        by_band = np.array([b.warning.severity for b in unit.bands] + [0], dtype=np.int8)
+        severity = np.maximum(severity, by_band[bands[:, j]])
+    return severity
+
+
+def _critical_severity(instrument: Instrument, x: np.ndarray, critical: np.ndarray,
+                       critical_missing: np.ndarray, valid: np.ndarray, bands: np.ndarray
+                       ) -> np.ndarray:
+    """(n,) what the critical items suggest: their warning (重点关注) whatever the sheet,
+    `if_missing` for a blank one, 危机 only where the rule's `crisis_bands` hold — the
+    answer is the most severe option, the sheet valid and the unit's band one of them."""
+    severity = np.zeros(x.shape[0], dtype=np.int8)
+    top = instrument.value_range[1]
+    codes = [u.code for u in instrument.units]
+    for k, rule in enumerate(instrument.critical):
+        severity = np.maximum(severity, np.where(critical[:, k], rule.warning.severity, 0))
+        severity = np.maximum(severity,
+                              np.where(critical_missing[:, k], rule.if_missing.severity, 0))
+        if rule.crisis_bands:
+            j = codes.index(rule.crisis_scale)
+            unit_bands = [b.code for b in instrument.units[j].bands]
+            agree = np.isin(bands[:, j], [unit_bands.index(c) for c in rule.crisis_bands])
+            crisis = critical[:, k] & valid & (x[:, rule.item - 1] >= top) & agree
+            severity = np.maximum(severity, np.where(crisis, WarningLevel.CRISIS.severity, 0))
+    return severity
 
 
 def _unit_scores(instrument: Instrument, keyed: np.ndarray, answered: np.ndarray
@@ -203,6 +225,8 @@ def _unit_scores(instrument: Instrument, keyed: np.ndarray, answered: np.ndarray
         else:
             scores[:, j], missing[:, j] = _from_items(unit, keyed, answered, low)
     return scores, missing
+
+
 def _check_values(x: np.ndarray, instrument: Instrument) -> None:
     allowed = np.array([o.value for o in instrument.options])
     bad = ~np.isnan(x) & ~np.isin(x, allowed)
