@@ -144,9 +144,12 @@ def enter_answer_string(store: Store, campaign_id: int, student_id: int,
 
 
 def save_kiosk_answers(store: Store, campaign_id: int, student_id: int,
-                       values: Sequence[float | None]) -> AnswersSaved:
-    """本机作答: the sheet a student answered on the counselling PC."""
-    record = save_answers(store, campaign_id, student_id, list(values), "kiosk")
+                       values: Sequence[float | None], seconds: float | None = None
+                       ) -> AnswersSaved:
+    """本机作答: the sheet a student answered on the counselling PC, in `seconds` from
+    the first item to 提交 (a sheet clicked through too fast is 疑似无效)."""
+    record = save_answers(store, campaign_id, student_id, list(values), "kiosk",
+                          seconds=seconds)
     return _saved(campaign_id, student_id, "kiosk", record)
 
 

@@ -295,13 +295,16 @@ def _apply(store: Store, preview: ScreeningPreview, progress: Progress) -> Scree
 
 
 def save_answers(store: Store, campaign_id: int, student_id: int, values: list[float | None],
-                 source: str, taken_at: datetime | None = None) -> dict:
-    """One student's sheet typed in (答题卡录入) or answered on screen (本机作答)."""
+                 source: str, taken_at: datetime | None = None,
+                 seconds: float | None = None) -> dict:
+    """One student's sheet typed in (答题卡录入) or answered on screen (本机作答, which
+    knows how long it took: `seconds`, for the too-fast check)."""
     require(store, *STAFF)
     with store.read() as session:
         instrument = load_instrument(_campaign(session, campaign_id).instrument_code)
     answers = np.array([[np.nan if v is None else float(v) for v in values]])
-    result = score(instrument, answers)
+    result = score(instrument, answers,
+                   seconds=None if seconds is None else np.array([seconds], dtype=float))
     columns = result_columns(result, answers, [0], campaign_id=campaign_id,
                              student_ids=[student_id], taken_at=[taken_at or datetime.now()],
                              date_source=["entered"], source=source,

@@ -56,6 +56,12 @@ def test_kiosk_answers_and_participation_marks(campaign):
     store, camp, students = campaign
     saved = save_kiosk_answers(store, camp.id, students[1].id, [0] * 8 + [None])
     assert saved.source == "kiosk" and saved.warning == "general"
+    fast = save_kiosk_answers(store, camp.id, students[5].id, [3, 3, 2, 2, 2, 0, 0, 0, 1],
+                              seconds=12.0)   # under 2 s per item
+    assert not fast.valid and fast.critical == (9,) and fast.warning == "key"
+    calm = save_kiosk_answers(store, camp.id, students[6].id, [3, 3, 2, 2, 2, 0, 0, 0, 0],
+                              seconds=95.0)
+    assert calm.valid and calm.warning == "general"   # 12: one review, Kroenke 2001
     changed = mark_participation(store, camp.id, [s.id for s in students[2:5]], "leave",
                                  consent="given")
     assert changed.student_ids == tuple(s.id for s in students[2:5])

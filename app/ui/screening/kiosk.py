@@ -14,6 +14,8 @@ the paper item. The student never sees a score: after submitting, a neutral than
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QHideEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
@@ -122,6 +124,8 @@ class KioskDialog(QDialog):
         self.instrument = instrument_for(campaign.instrument_code)
         self.answers: list[float | None] = [None] * self.instrument.item_count
         self.position = 0
+        self.started: float | None = None
+        """When the first item was shown (time.monotonic), for the too-fast check."""
         self.submitted = False
         self.prompt: PasswordPrompt | None = None
         self._may_close = False
@@ -257,6 +261,8 @@ class KioskDialog(QDialog):
         if position >= self.instrument.item_count:
             self.show_review()
             return
+        if self.started is None:
+            self.started = time.monotonic()
         self.position = position
         item = self.instrument.items[position]
         count = self.instrument.item_count
@@ -294,8 +300,9 @@ class KioskDialog(QDialog):
         self.submit_button.setText(s.KIOSK_SUBMITTING)
         answers, campaign_id = list(self.answers), self.campaign.id
         student_id = self.student.student_id
+        seconds = None if self.started is None else time.monotonic() - self.started
         self.ctx.mutate(self, lambda store, _p: save_kiosk_answers(
-            store, campaign_id, student_id, answers), self._submitted, label=None,
+            store, campaign_id, student_id, answers, seconds), self._submitted, label=None,
             on_failure=self._submit_failed)
 
     def _submitted(self, _saved: AnswersSaved) -> None:

@@ -140,6 +140,9 @@ def test_kiosk_answers_every_item_and_exit_needs_the_password(qtbot, school: Sch
     assert "3" not in shown and "危机" not in shown  # never a score or a level
     [result] = campaign_results(school.store, campaign.id)
     assert (result.total, result.source, result.critical) == (3, "kiosk", (9,))
+    # Clicked through in well under 2 s per item: 疑似无效 (too fast), and the item-9
+    # answer still asks for a same-day assessment.
+    assert not result.valid and result.warning == "key"
 
     qtbot.keyClick(kiosk, Qt.Key.Key_Escape)
     enter_password(qtbot, kiosk, "not-the-password")
