@@ -89,11 +89,13 @@ def _csv(rows: list[dict], units: tuple) -> str:
     scale_codes = [u.code for u in units if u.code != "total"]
     band_codes = [u.code for u in units if u.bands]
     header = ["id", "row", "valid", *scale_codes, "total", *[f"band_{c}" for c in band_codes],
-              "critical", "warning", "reasons", "notes"]
+              "critical", "critical_answers", "prorated_cut", "warning", "reasons", "notes"]
     return csv_text(header, [
         [r["id"], r["row"], int(r["valid"]), *[r["scales"][c] for c in scale_codes],
          r["total"], *[r["bands"].get(c) for c in band_codes],
-         " ".join(map(str, r["critical"])), r["warning"], " ".join(r["reasons"]),
+         " ".join(map(str, r["critical"])),
+         " ".join(f"{k}:{v}" for k, v in r["critical_answers"].items()),
+         " ".join(r["prorated_cut"]), r["warning"], " ".join(r["reasons"]),
          "；".join(r["notes"])] for r in rows])
 
 

@@ -66,6 +66,7 @@ def test_csv_output_to_file(run, tmp_path):
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows[0]["id"] == "G001" and rows[0]["total"] == "9"
     assert rows[0]["band_total"] == "mild" and rows[0]["critical"] == "9"
+    assert rows[0]["critical_answers"] == "9:好几天" and rows[0]["reasons"] == "uniform"
 
 
 def test_mht_json_scales(run, tmp_path):
