@@ -1,8 +1,12 @@
 """User accounts: each account is a row (who, which role) plus a key slot (the password).
 
-Adding a user wraps the database key under their password, which only an unlocked
-session can do, and only an admin may. The row and the slot are written together: if
-the slot file cannot be written, the row is rolled back.
+Adding a user gives their new slot the keys their role holds (app/services/keyring.py),
+which only an unlocked session can do, and only an admin may. The row and the slot are
+written together: if the slot file cannot be written, the row is rolled back.
+
+Taking access away re-keys (app/services/rekey.py): deactivating a user, or lowering a
+role so that its slot loses a key, puts the database under a new key that the user's
+old key file does not hold. Raising a role only seals the extra key to the user's slot.
 """
 
 from __future__ import annotations
@@ -12,16 +16,21 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.errors import BadInputError
 from app.labels import ROLES
 from app.models import SchoolClass, User
 from app.paths import keyslot_path
 from app.services import audit
+from app.services.keyring import held, key_names, slot_keys
 from app.services.passwords import check_new_password
 from app.services.permissions import require
+from app.services.progress import NO_PROGRESS, Progress
+from app.services.rekey import RekeyResult, rekey
 from app.store import keyslots
 from app.store.handle import Store
+from app.store.keyslots import Slot
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{2,40}$")
 
@@ -67,7 +76,7 @@ def create_user(store: Store, username: str, display_name: str, role: str, passw
         audit.record(session, store.user.username, "user_created", "user", username, role)
         slot_file = keyslots.read_slot_file(slot_path)
         keyslots.replace_slot(slot_file, keyslots.make_slot(
-            slot_file.db_id, store.db_key, password, "password", username))
+            slot_file.db_id, slot_keys(role, store.keys), password, "password", username))
         keyslots.write_slot_file(slot_path, slot_file)
         return UserRow(user.username, user.display_name, user.role, user.class_id, True,
                        user.created_at)
@@ -88,28 +97,82 @@ def reset_user_password(store: Store, username: str, new_password: str) -> None:
                      "管理员重设")
         slot_file = keyslots.read_slot_file(slot_path)
         keyslots.replace_slot(slot_file, keyslots.make_slot(
-            slot_file.db_id, store.db_key, new_password, "password", username))
+            slot_file.db_id, slot_keys(user.role, store.keys), new_password, "password",
+            username))
         keyslots.write_slot_file(slot_path, slot_file)
 
 
-def set_user_active(store: Store, username: str, active: bool) -> None:
-    """Deactivating keeps the row (the audit log names it) and drops the key slot;
-    to enable an account again, give it a password with `reset_user_password`."""
+def set_user_active(store: Store, username: str, active: bool,
+                    progress: Progress = NO_PROGRESS) -> RekeyResult | None:
+    """Deactivating keeps the row (the audit log names it), drops the key slot and
+    re-keys the database, so the user's old copy of the key file no longer opens it; to
+    enable an account again, give it a password with `reset_user_password`."""
     require(store, "admin")
     if username == store.user.username and not active:
         raise BadInputError("不能停用当前登录的账户。")
-    slot_path = keyslot_path(store.path)
-    with store.write() as session:
+    with store.read() as session:
         user = session.scalar(select(User).where(User.username == username))
         if user is None:
             raise BadInputError(f"找不到用户“{username}”。")
         if active and not user.active:
             raise BadInputError("重新启用账户需要为其设置新密码。")
-        user.active = active
+        if active or not user.active:
+            return None
+
+    def deactivate(session: Session) -> None:
+        row = session.scalar(select(User).where(User.username == username))
+        assert row is not None  # read above; the admin holds the only session
+        row.active = False
+        audit.record(session, store.user.username, "user_updated", "user", username, "停用")
+
+    return rekey(store, keep=lambda slot: set() if _owns(slot, username) else held(slot),
+                 change=deactivate, progress=progress)
+
+
+def set_user_role(store: Store, username: str, role: str, class_id: int | None = None,
+                  progress: Progress = NO_PROGRESS) -> RekeyResult | None:
+    """Change an account's role. If the new role holds fewer keys (a counsellor made
+    class teacher), the database is re-keyed and the slot keeps only the new role's
+    keys; if more, the extra keys are sealed to the user's slot (no password needed).
+    Returns the re-key's result, or None when no re-key was needed."""
+    require(store, "admin")
+    if role not in ROLES:
+        raise BadInputError(f"未知角色：{role}")
+    if role == "class_teacher" and class_id is None:
+        raise BadInputError("班主任账户必须指定所带班级。")
+    if username == store.user.username:
+        raise BadInputError("不能修改当前登录账户的角色。")
+    class_id = class_id if role == "class_teacher" else None
+    with store.read() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise BadInputError(f"找不到用户“{username}”。")
+        if class_id is not None and session.get(SchoolClass, class_id) is None:
+            raise BadInputError("指定的班级不存在。")
+        old_role = user.role
+
+    def change(session: Session) -> None:
+        row = session.scalar(select(User).where(User.username == username))
+        assert row is not None
+        row.role, row.class_id = role, class_id
         audit.record(session, store.user.username, "user_updated", "user", username,
-                     "启用" if active else "停用")
-        if not active:
-            slot_file = keyslots.read_slot_file(slot_path)
-            slot_file.slots = [s for s in slot_file.slots
-                               if not (s.kind == "password" and s.user == username)]
+                     f"角色 {old_role} → {role}")
+
+    slot_path = keyslot_path(store.path)
+    slot_file = keyslots.read_slot_file(slot_path)
+    slot = slot_file.find("password", username)
+    if slot is not None and held(slot) - key_names(role):
+        return rekey(store, keep=lambda s: key_names(role) if _owns(s, username) else held(s),
+                     change=change, progress=progress)
+    with store.write() as session:
+        change(session)
+        if slot is not None and not slot.legacy:
+            for name, key in slot_keys(role, store.keys).items():
+                if name not in slot.sealed:
+                    keyslots.seal_to_slot(slot_file.db_id, slot, name, key)
             keyslots.write_slot_file(slot_path, slot_file)
+    return None
+
+
+def _owns(slot: Slot, username: str) -> bool:
+    return slot.kind == "password" and slot.user == username

@@ -1,18 +1,24 @@
-"""Logging in: a password (or the recovery code) unwraps the database key.
+"""Logging in: a password (or the recovery code) opens a key slot and its keys.
 
 Wrong secrets are counted per user in a file beside the database (app/store/throttle)
 and answered in Chinese; the audit log records each login and how many failed attempts
 came before it, since a failed attempt cannot write to a database it could not open.
+
+Sign-in is also the one moment a password is known, so a version-1 slot is upgraded
+then (keyslots.upgrade_slot). A recovery code is spent when used: the recovery slot is
+replaced by one for a new code, which the caller shows once, as setup did.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.errors import WrongPasswordError
 from app.instruments.school import use_school_folder
 from app.paths import keyslot_path, school_instruments_dir
-from app.services import audit
+from app.services import audit, rekey
+from app.services.keyring import slot_keys
 from app.services.passwords import check_new_password
 from app.store import keyslots, throttle
 from app.store.handle import Store
@@ -21,20 +27,31 @@ from app.store.opening import open_store
 RECOVERY_WHO = "#recovery"
 
 
+@dataclass(frozen=True)
+class RecoveryLogin:
+    store: Store
+    recovery_code: str
+    """The new recovery code, replacing the one just used: show it once."""
+
+
 def unlock(db_path: Path, username: str, password: str) -> Store:
     username = username.strip()
     throttle.check(db_path, username)
-    slot_file = keyslots.read_slot_file(keyslot_path(db_path))
+    rekey.finish_interrupted(db_path)
+    slot_path = keyslot_path(db_path)
+    slot_file = keyslots.read_slot_file(slot_path)
     slot = slot_file.find("password", username)
     try:
         if slot is None:
             raise WrongPasswordError("用户名或密码不正确。")
-        key = keyslots.open_slot(slot_file, slot, password)
+        keys = keyslots.unlock_slot(slot_file, slot, password)
     except WrongPasswordError:
         throttle.record_failure(db_path, username)
         raise
     failures = throttle.failures(db_path, username)
-    store = open_store(db_path, key, username)
+    store = open_store(db_path, keys, username)
+    if keyslots.upgrade_slot(slot_file, slot, password, keys):
+        keyslots.write_slot_file(slot_path, slot_file)
     use_school_folder(school_instruments_dir(db_path))
     throttle.record_success(db_path, username)
     audit.record_for(store, "login", "user", username,
@@ -43,30 +60,44 @@ def unlock(db_path: Path, username: str, password: str) -> Store:
 
 
 def unlock_with_recovery(db_path: Path, recovery_code: str, username: str,
-                         new_password: str) -> Store:
-    """The principal's printed code resets one user's password and logs them in."""
+                         new_password: str) -> RecoveryLogin:
+    """The principal's printed code resets one user's password and logs them in; the
+    code is then replaced by a new one."""
     check_new_password(new_password)
     throttle.check(db_path, RECOVERY_WHO)
+    rekey.finish_interrupted(db_path)
     slot_path = keyslot_path(db_path)
     slot_file = keyslots.read_slot_file(slot_path)
     slot = slot_file.find("recovery")
     if slot is None:
         raise WrongPasswordError("此数据库没有恢复码。")
     try:
-        key = keyslots.open_slot(slot_file, slot,
-                                 keyslots.normalize_recovery_code(recovery_code))
+        keys = keyslots.unlock_slot(slot_file, slot,
+                                    keyslots.normalize_recovery_code(recovery_code))
     except WrongPasswordError:
         throttle.record_failure(db_path, RECOVERY_WHO)
         raise WrongPasswordError("恢复码不正确。") from None
-    store = open_store(db_path, key, username.strip())
+    store = open_store(db_path, keys, username.strip())
     use_school_folder(school_instruments_dir(db_path))
     throttle.record_success(db_path, RECOVERY_WHO)
-    keyslots.replace_slot(slot_file, keyslots.make_slot(slot_file.db_id, key, new_password,
-                                                        "password", store.user.username))
+    new_code = replace_recovery_slot(slot_file, keys)
+    keyslots.replace_slot(slot_file, keyslots.make_slot(
+        slot_file.db_id, slot_keys(store.user.role, keys), new_password, "password",
+        store.user.username))
     keyslots.write_slot_file(slot_path, slot_file)
     throttle.record_success(db_path, store.user.username)
-    audit.record_for(store, "recovery_used", "user", store.user.username, "用恢复码重设密码")
-    return store
+    audit.record_for(store, "recovery_used", "user", store.user.username,
+                     "用恢复码重设密码；旧恢复码已作废，已换发新恢复码")
+    return RecoveryLogin(store, new_code)
+
+
+def replace_recovery_slot(slot_file: keyslots.SlotFile, keys: dict[str, bytes]) -> str:
+    """A new recovery code holding `keys`, in place of the old recovery slot (in memory;
+    the caller writes the file). Returns the code, to be shown once."""
+    code = keyslots.new_recovery_code()
+    keyslots.replace_slot(slot_file, keyslots.make_slot(slot_file.db_id, keys, code,
+                                                        "recovery"))
+    return code
 
 
 def change_password(store: Store, old_password: str, new_password: str) -> None:
@@ -81,7 +112,8 @@ def change_password(store: Store, old_password: str, new_password: str) -> None:
     except WrongPasswordError:
         raise WrongPasswordError("原密码不正确。") from None
     keyslots.replace_slot(slot_file, keyslots.make_slot(
-        slot_file.db_id, store.db_key, new_password, "password", store.user.username))
+        slot_file.db_id, slot_keys(store.user.role, store.keys), new_password, "password",
+        store.user.username))
     keyslots.write_slot_file(slot_path, slot_file)
     audit.record_for(store, "password_changed", "user", store.user.username)
 

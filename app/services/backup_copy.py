@@ -34,12 +34,13 @@ def keyed(path: Path, key: bytes) -> sqlcipher3.Connection:
 
 
 def copy_pages(source_path: Path, key: bytes, target_path: Path,
-               progress: Progress = NO_PROGRESS) -> None:
+               progress: Progress = NO_PROGRESS, target_key: bytes | None = None) -> None:
     """Copy the live database into a new file. The copy ends in rollback-journal mode,
-    so a backup is one self-contained file (no -wal beside it to lose)."""
+    so a backup is one self-contained file (no -wal beside it to lose). With
+    `target_key` the copy is encrypted under that key instead (re-keying)."""
     source = keyed(source_path, key)
     try:
-        target = keyed(target_path, key)
+        target = keyed(target_path, target_key or key)
         try:
             source.backup(target, pages=PAGES_PER_STEP,
                           progress=lambda _status, remaining, total:

@@ -10,8 +10,9 @@ turn a code back into a student.
 Each secret is wrapped with AES-256-GCM under a key derived (HKDF-SHA256) from the
 database key, on top of SQLCipher's page encryption: a plain dump of the opened database
 does not show it. The wrap is bound to the kind of secret, so one cannot stand in for
-the other. Because the wrap depends on the database key, re-keying the database would
-have to rewrap these rows (the store has no re-key; backups keep the same key).
+the other. Because the wrap depends on the database key, re-keying the database
+rewraps these rows in the re-keyed copy (`rewrap_secrets`, app/services/rekey.py);
+backups keep the key they were made with.
 """
 
 from __future__ import annotations
@@ -65,6 +66,17 @@ def _create(session: Session, db_key: bytes, username: str, kind: str, secret: b
     session.add(SchoolSecret(kind=kind, public=public, nonce=nonce, wrapped=wrapped,
                              created_by=username))
     session.flush()
+
+
+def rewrap_secrets(session: Session, old_key: bytes, new_key: bytes) -> None:
+    """Wrap every school secret under `new_key` (same secrets: the district keeps the
+    school's registered public key; pseudonyms stay stable)."""
+    for row in session.scalars(select(SchoolSecret)):
+        raw = _load(session, old_key, row.kind)
+        assert raw is not None  # the row was just read
+        row.nonce = secrets.token_bytes(12)
+        row.wrapped = _wrapping_key(new_key, row.kind).encrypt(row.nonce, raw,
+                                                               row.kind.encode())
 
 
 def signing_key_in(session: Session, store: Store) -> tuple[Ed25519PrivateKey, bool]:

@@ -53,9 +53,10 @@ def create_school(db_path: Path, school_name: str, admin_username: str, admin_pa
     db_key = keyslots.new_database_key()
     recovery_code = keyslots.new_recovery_code()
     slot_file = keyslots.new_slot_file()
-    slot_file.slots.append(keyslots.make_slot(slot_file.db_id, db_key, admin_password,
+    keys = {keyslots.DATABASE: db_key}
+    slot_file.slots.append(keyslots.make_slot(slot_file.db_id, keys, admin_password,
                                               "password", admin_username))
-    slot_file.slots.append(keyslots.make_slot(slot_file.db_id, db_key, recovery_code,
+    slot_file.slots.append(keyslots.make_slot(slot_file.db_id, keys, recovery_code,
                                               "recovery"))
     keyslots.write_slot_file(slot_path, slot_file)
     db_path.touch()

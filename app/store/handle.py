@@ -3,7 +3,10 @@
 Every service takes a Store. It hands out short sessions — `read()` for queries,
 `write()` for one transaction that commits at the end or rolls back on any error —
 and never keeps one open across dialogs. `close()` (logout, auto-lock) disposes the
-engine and forgets the key, so nothing stays decrypted in memory longer than needed.
+engine and forgets the keys, so nothing stays decrypted in memory longer than needed.
+
+`keys` are the named keys the user's slot opened (app/store/keyslots.py): always the
+database key, under "database".
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from sqlalchemy.orm import Session
 from app.errors import StoreError
 from app.store.engine import IMMEDIATE
 from app.store.instance_lock import InstanceLock
+from app.store.keyslots import DATABASE
 
 
 @dataclass(frozen=True)
@@ -30,12 +34,12 @@ class CurrentUser:
 
 
 class Store:
-    def __init__(self, path: Path, engine: Engine, db_key: bytes, user: CurrentUser,
+    def __init__(self, path: Path, engine: Engine, keys: dict[str, bytes], user: CurrentUser,
                  lock: InstanceLock) -> None:
         self.path = path
         self.user = user
         self._engine: Engine | None = engine
-        self._db_key: bytes | None = db_key
+        self._keys: dict[str, bytes] | None = dict(keys)
         self._lock = lock
 
     @property
@@ -49,11 +53,23 @@ class Store:
         return self._engine
 
     @property
-    def db_key(self) -> bytes:
-        """For wrapping a new user's key slot; only while unlocked."""
-        if self._db_key is None:
+    def keys(self) -> dict[str, bytes]:
+        """For sealing to a new key slot; only while unlocked."""
+        if self._keys is None:
             raise StoreError("数据库已锁定，请重新登录。")
-        return self._db_key
+        return dict(self._keys)
+
+    @property
+    def db_key(self) -> bytes:
+        return self.keys[DATABASE]
+
+    def rekeyed(self, engine: Engine, keys: dict[str, bytes]) -> None:
+        """Carry on with the re-keyed database (app/services/rekey.py swapped the files
+        and opened `engine` on them); the old engine is gone already."""
+        if self._engine is not None:
+            self._engine.dispose()
+        self._engine = engine
+        self._keys = dict(keys)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -77,7 +93,7 @@ class Store:
         if self._engine is not None:
             self._engine.dispose()
         self._engine = None
-        self._db_key = None
+        self._keys = None
         self._lock.release()
 
     def __enter__(self) -> Store:

@@ -1,14 +1,24 @@
 """Key slots: the database key, wrapped once per password (LUKS / KeePassXC style).
 
 The database is encrypted with a random 256-bit key that nobody types. Each user's
-password, and the recovery code printed at setup, unwraps a copy of that key: Argon2id
-turns the secret into a wrapping key, AES-256-GCM decrypts the slot. A wrong secret
-fails the GCM tag, so we know it is wrong without touching the database. Changing a
-password rewrites one slot; the database is never re-encrypted.
+password, and the recovery code printed at setup, opens a slot: Argon2id turns the
+secret into a wrapping key, AES-256-GCM decrypts the slot's X25519 private key, and that
+private key opens the keys sealed to the slot (HPKE, RFC 9180: DHKEM(X25519),
+HKDF-SHA256, AES-256-GCM) — the database key, and whatever other named keys the slot is
+granted. A wrong secret fails the GCM tag, so we know it is wrong without touching the
+database. Changing a password rewrites one slot.
+
+Why a key pair per slot: sealing a key to a slot needs only its public half. An admin
+can therefore re-key the database (a user removed, a role lowered) and give the new key
+to every remaining slot without knowing anyone's password (app/services/rekey.py).
+
+Version 1 slots (before re-keying existed) wrap the database key directly under the
+password key; they still open, have no public key, and are upgraded to version 2 the
+next time their owner signs in (`upgrade_slot`). A re-key cannot reach them.
 
 The slot file is JSON beside the database and holds no student data: usernames, salts,
-KDF parameters, nonces and ciphertexts. It is replaced atomically (write, fsync,
-rename) so a crash leaves either the old or the new file.
+KDF parameters, nonces, public keys and ciphertexts. It is replaced atomically (write,
+fsync, rename) so a crash leaves either the old or the new file.
 """
 
 from __future__ import annotations
@@ -22,6 +32,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hpke
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
@@ -29,7 +41,11 @@ from app.errors import StoreError, WrongPasswordError
 from app.winfaults import FileFault, replace_retrying
 
 FORMAT = "qingxin-keyslots"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
+DATABASE = "database"
+"""The name under which a slot holds the database key."""
+_SUITE = hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
 RECOVERY_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read off paper
 RECOVERY_GROUPS = 6
 RECOVERY_GROUP_LEN = 5
@@ -55,7 +71,17 @@ class Slot:
     salt: str
     nonce: str
     wrapped: str
+    """Version 2: the slot's X25519 private key; version 1: the database key itself."""
     kdf: dict[str, int] = field(default_factory=dict)
+    public: str = ""
+    """The slot's X25519 public key; "" in a version 1 slot."""
+    sealed: dict[str, str] = field(default_factory=dict)
+    """Named keys sealed to `public` with HPKE: {"database": …} and any later grants."""
+
+    @property
+    def legacy(self) -> bool:
+        """A version 1 slot: nothing can be sealed to it, only its owner can upgrade it."""
+        return not self.public
 
 
 @dataclass
@@ -98,27 +124,78 @@ def _aad(db_id: str, slot: Slot) -> bytes:
     return f"{FORMAT}|{db_id}|{slot.id}|{slot.kind}|{slot.user}".encode()
 
 
-def make_slot(db_id: str, db_key: bytes, secret: str, kind: str, user: str = "",
+def _info(db_id: str, slot: Slot, name: str) -> bytes:
+    """HPKE info for one named key in one slot: a sealed key moved to another slot, or
+    read under another name, does not open."""
+    return f"{FORMAT}|{db_id}|{slot.id}|{slot.kind}|{slot.user}|{name}".encode()
+
+
+def make_slot(db_id: str, keys: dict[str, bytes], secret: str, kind: str, user: str = "",
               kdf: KdfParams | None = None) -> Slot:
+    """A version 2 slot for `secret` holding `keys` (at least the database key)."""
+    if DATABASE not in keys:
+        raise ValueError("a slot must hold the database key")
     kdf = kdf or DEFAULT_KDF
     salt = secrets.token_bytes(16)
     nonce = secrets.token_bytes(12)
+    private = X25519PrivateKey.generate()
     slot = Slot(id=uuid.uuid4().hex, kind=kind, user=user, salt=_b64(salt), nonce=_b64(nonce),
-                wrapped="", kdf=asdict(kdf))
+                wrapped="", kdf=asdict(kdf),
+                public=_b64(private.public_key().public_bytes_raw()))
     wrapping_key = _derive(secret, salt, kdf)
-    slot.wrapped = _b64(AESGCM(wrapping_key).encrypt(nonce, db_key, _aad(db_id, slot)))
+    slot.wrapped = _b64(AESGCM(wrapping_key).encrypt(nonce, private.private_bytes_raw(),
+                                                     _aad(db_id, slot)))
+    for name, key in keys.items():
+        seal_to_slot(db_id, slot, name, key)
     return slot
+
+
+def seal_to_slot(db_id: str, slot: Slot, name: str, key: bytes) -> None:
+    """Give `slot` the key `name` without its owner's password (its public key suffices)."""
+    if slot.legacy:
+        raise ValueError("a version 1 slot has no public key")
+    public = X25519PublicKey.from_public_bytes(_unb64(slot.public))
+    slot.sealed[name] = _b64(_SUITE.encrypt(key, public, _info(db_id, slot, name)))
+
+
+def unlock_slot(slot_file: SlotFile, slot: Slot, secret: str) -> dict[str, bytes]:
+    """Every key the slot holds, by name, or WrongPasswordError if `secret` is wrong."""
+    kdf = KdfParams(**slot.kdf)
+    wrapping_key = _derive(secret, _unb64(slot.salt), kdf)
+    try:
+        inner = AESGCM(wrapping_key).decrypt(
+            _unb64(slot.nonce), _unb64(slot.wrapped), _aad(slot_file.db_id, slot))
+    except InvalidTag:
+        raise WrongPasswordError("用户名或密码不正确。") from None
+    if slot.legacy:
+        return {DATABASE: inner}
+    private = X25519PrivateKey.from_private_bytes(inner)
+    try:
+        return {name: _SUITE.decrypt(_unb64(sealed), private,
+                                     _info(slot_file.db_id, slot, name))
+                for name, sealed in slot.sealed.items()}
+    except InvalidTag:
+        raise StoreError("密钥文件已损坏（密钥槽内容与其公钥不符）。请从备份恢复。",
+                         detail=f"slot {slot.id} sealed key does not open") from None
 
 
 def open_slot(slot_file: SlotFile, slot: Slot, secret: str) -> bytes:
     """The database key, or WrongPasswordError if the secret does not open this slot."""
-    kdf = KdfParams(**slot.kdf)
-    wrapping_key = _derive(secret, _unb64(slot.salt), kdf)
-    try:
-        return AESGCM(wrapping_key).decrypt(
-            _unb64(slot.nonce), _unb64(slot.wrapped), _aad(slot_file.db_id, slot))
-    except InvalidTag:
-        raise WrongPasswordError("用户名或密码不正确。") from None
+    keys = unlock_slot(slot_file, slot, secret)
+    if DATABASE not in keys:
+        raise StoreError("密钥文件已损坏（密钥槽中没有数据库密钥）。请从备份恢复。",
+                         detail=f"slot {slot.id} holds no database key")
+    return keys[DATABASE]
+
+
+def upgrade_slot(slot_file: SlotFile, slot: Slot, secret: str,
+                 keys: dict[str, bytes]) -> bool:
+    """Replace a version 1 slot by a version 2 one for the same secret (at sign-in, the
+    only moment the secret is known). Returns whether the file changed."""
+    if not slot.legacy:
+        return False
+    replace_slot(slot_file, make_slot(slot_file.db_id, keys, secret, slot.kind, slot.user))
+    return True
 
 
 def new_slot_file() -> SlotFile:
@@ -130,7 +207,7 @@ def read_slot_file(path: Path) -> SlotFile:
         raw = json.loads(path.read_text(encoding="utf-8"))
         if raw.get("format") != FORMAT:
             raise ValueError("format")
-        if raw.get("version") != VERSION:
+        if raw.get("version") not in READABLE_VERSIONS:
             raise StoreError("密钥文件的版本比本程序新，请升级青心。")
         return SlotFile(db_id=raw["db_id"], slots=[Slot(**s) for s in raw["slots"]])
     except FileNotFoundError:

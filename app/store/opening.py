@@ -22,9 +22,10 @@ from app.store.engine import create_encrypted_engine
 from app.store.folder_access import check_writable
 from app.store.handle import CurrentUser, Store
 from app.store.instance_lock import InstanceLock
+from app.store.keyslots import DATABASE
 
 
-def open_store(db_path: Path, key: bytes, username: str) -> Store:
+def open_store(db_path: Path, keys: dict[str, bytes], username: str) -> Store:
     if not db_path.exists():
         raise StoreError(f"找不到数据库文件 {db_path.name}。")
     check_writable(db_path)
@@ -32,6 +33,7 @@ def open_store(db_path: Path, key: bytes, username: str) -> Store:
     lock.acquire()
     engine = None
     try:
+        key = keys[DATABASE]
         engine = create_encrypted_engine(db_path, key)
         migrate.upgrade(engine, before=lambda rev: _backup_before_migration(db_path, key, rev))
         with Session(engine) as session:
@@ -41,7 +43,7 @@ def open_store(db_path: Path, key: bytes, username: str) -> Store:
             if not user.active:
                 raise WrongPasswordError("该账户已停用，请联系管理员。")
             current = CurrentUser(user.username, user.display_name, user.role, user.class_id)
-        return Store(db_path, engine, key, current, lock)
+        return Store(db_path, engine, keys, current, lock)
     except BaseException:
         if engine is not None:
             engine.dispose()

@@ -8,7 +8,7 @@ import pytest
 
 from app.errors import StoreError, WrongPasswordError
 from app.paths import keyslot_path
-from app.services import accounts
+from app.services import accounts, audit
 from app.services.auth import change_password, unlock, unlock_with_recovery
 from app.store import keyslots, throttle
 from tests.conftest import TEST_PASSWORD
@@ -49,13 +49,21 @@ def test_delay_expires_and_success_resets_the_count(db_path, new_school, monkeyp
     assert throttle.failures(db_path, "admin") == 0
 
 
-def test_recovery_code_resets_the_password(db_path, new_school):
+def test_recovery_code_resets_the_password_and_is_replaced(db_path, new_school):
     typed = new_school.recovery_code.lower().replace("-", " ")
-    store = unlock_with_recovery(db_path, typed, "admin", "brand-new-pass")
-    store.close()
+    login = unlock_with_recovery(db_path, typed, "admin", "brand-new-pass")
+    login.store.close()
     with pytest.raises(WrongPasswordError):
         unlock(db_path, "admin", TEST_PASSWORD)
     unlock(db_path, "admin", "brand-new-pass").close()
+    # The used code is spent; the new one (shown once) works, once.
+    assert login.recovery_code != new_school.recovery_code
+    with pytest.raises(WrongPasswordError):
+        unlock_with_recovery(db_path, new_school.recovery_code, "admin", "another-pass-1")
+    unlock_with_recovery(db_path, login.recovery_code, "admin", "another-pass-1").store.close()
+    with unlock(db_path, "admin", "another-pass-1") as store:
+        events = [e.detail for e in audit.list_events(store) if e.action == "recovery_used"]
+    assert len(events) == 2 and "已换发新恢复码" in events[0]
 
 
 def test_wrong_recovery_code(db_path, new_school):

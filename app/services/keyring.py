@@ -1,0 +1,29 @@
+"""Which keys each role's key slot holds.
+
+Every slot holds the database key. Staff slots (roles that may read confidential
+content) also hold the staff key, under which confidential columns are sealed
+(app/store/sealed.py); a class teacher's slot does not, so that password, even with a
+copy of the database and the key file, cannot read them. The recovery slot holds every
+key: it can reset anyone's password, an admin's included.
+"""
+
+from __future__ import annotations
+
+from app.services.permissions import STAFF
+from app.store.keyslots import DATABASE, Slot
+
+STAFF_KEY = "staff"
+
+
+def key_names(role: str) -> set[str]:
+    return {DATABASE, STAFF_KEY} if role in STAFF else {DATABASE}
+
+
+def slot_keys(role: str, keys: dict[str, bytes]) -> dict[str, bytes]:
+    """The keys a new slot for `role` gets, from those the current session holds."""
+    return {name: key for name, key in keys.items() if name in key_names(role)}
+
+
+def held(slot: Slot) -> set[str]:
+    """The key names a slot holds now (a version-1 slot: the database key only)."""
+    return set(slot.sealed) or {DATABASE}
