@@ -8,6 +8,7 @@ import os
 from app.cli.common import add_db_args, db_path, open_db, read_password
 from app.labels import AUDIT_ACTIONS, ROLES, label
 from app.services import accounts, audit
+from app.services.rekey import RekeyResult
 from app.services.setup import create_school
 
 
@@ -38,6 +39,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = users.add_parser("list", help="列出账户")
     add_db_args(p)
     p.set_defaults(handler=_user_list)
+    p = users.add_parser("disable", help="停用账户（并更换数据库密钥：其旧密钥文件作废）")
+    add_db_args(p)
+    p.add_argument("username")
+    p.set_defaults(handler=_user_disable)
+    p = users.add_parser("role", help="修改账户角色（降低权限时更换数据库密钥）")
+    add_db_args(p)
+    p.add_argument("username")
+    p.add_argument("role", choices=list(ROLES))
+    p.add_argument("--class-id", type=int, default=None)
+    p.set_defaults(handler=_user_role)
 
     p = sub.add_parser("audit", help="审计日志").add_subparsers(dest="audit_cmd", metavar="ACTION")
     v = p.add_parser("verify", help="校验审计日志哈希链")
@@ -84,6 +95,32 @@ def _user_list(args: argparse.Namespace) -> int:
             state = "启用" if u.active else "停用"
             print(f"{u.username}\t{u.display_name}\t{label(ROLES, u.role)}\t{state}")
     return 0
+
+
+def _user_disable(args: argparse.Namespace) -> int:
+    with open_db(args) as store:
+        _report_rekey(accounts.set_user_active(store, args.username, False))
+    print(f"已停用账户 {args.username}")
+    return 0
+
+
+def _user_role(args: argparse.Namespace) -> int:
+    with open_db(args) as store:
+        _report_rekey(accounts.set_user_role(store, args.username, args.role, args.class_id))
+    print(f"账户 {args.username} 的角色已改为{label(ROLES, args.role)}")
+    return 0
+
+
+def _report_rekey(result: RekeyResult | None) -> None:
+    if result is None:
+        return
+    print("数据库已换用新密钥：旧的密钥文件副本不再能打开它。")
+    if result.lost_access:
+        print("以下账户的旧式密钥槽无法接收新密钥，已移除，请为他们重设密码："
+              + "、".join(result.lost_access))
+    if result.recovery_code:
+        print("新的恢复码（原恢复码已作废；只显示这一次，请打印后交校长保管）：")
+        print(f"  {result.recovery_code}")
 
 
 def _audit_verify(args: argparse.Namespace) -> int:

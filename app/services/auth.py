@@ -14,8 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
+
 from app.errors import WrongPasswordError
 from app.instruments.school import use_school_folder
+from app.models import School
 from app.paths import keyslot_path, school_instruments_dir
 from app.services import audit, rekey
 from app.services.keyring import slot_keys
@@ -32,6 +35,8 @@ class RecoveryLogin:
     store: Store
     recovery_code: str
     """The new recovery code, replacing the one just used: show it once."""
+    school_name: str
+    """For the printed sheet that replaces the old one in the principal's safe."""
 
 
 def unlock(db_path: Path, username: str, password: str) -> Store:
@@ -88,7 +93,9 @@ def unlock_with_recovery(db_path: Path, recovery_code: str, username: str,
     throttle.record_success(db_path, store.user.username)
     audit.record_for(store, "recovery_used", "user", store.user.username,
                      "用恢复码重设密码；旧恢复码已作废，已换发新恢复码")
-    return RecoveryLogin(store, new_code)
+    with store.read() as session:
+        school = session.scalar(select(School.name).order_by(School.id)) or ""
+    return RecoveryLogin(store, new_code, school)
 
 
 def replace_recovery_slot(slot_file: keyslots.SlotFile, keys: dict[str, bytes]) -> str:

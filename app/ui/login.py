@@ -27,6 +27,7 @@ from app.services import auth
 from app.store.handle import Store
 from app.ui import strings
 from app.ui.form_widgets import error_label, hint_label, password_edit
+from app.ui.recovery_code import NewRecoveryCodeDialog
 from app.ui.workers import Op, run_op
 
 
@@ -84,7 +85,7 @@ class _UnlockDialog(QDialog):
         """A problem found before any work is done, or ''."""
         return ""
 
-    def _unlock_call(self) -> Callable[[], Store]:
+    def _unlock_call(self) -> Callable[[], object]:
         """The service call, with the field values read now, on the GUI thread."""
         raise NotImplementedError
 
@@ -170,10 +171,17 @@ class RecoveryDialog(_UnlockDialog):
             return strings.PASSWORD_MISMATCH
         return ""
 
-    def _unlock_call(self) -> Callable[[], Store]:
+    def _unlock_call(self) -> Callable[[], auth.RecoveryLogin]:
         db_path, code = self.db_path, self.code.text()
         username, password = self.username.text(), self.password.text()
         return lambda: auth.unlock_with_recovery(db_path, code, username, password)
+
+    def _done(self, login: auth.RecoveryLogin) -> None:  # type: ignore[override]
+        """The used code is spent: show its replacement once, then carry on signed in."""
+        self.error.clear()
+        self.new_code = NewRecoveryCodeDialog(login.recovery_code, login.school_name, self)
+        self.new_code.accepted.connect(lambda: super(RecoveryDialog, self)._done(login.store))
+        self.new_code.open()
 
     def _after_failure(self) -> None:
         self.code.setFocus()

@@ -9,22 +9,12 @@ again.
 
 from __future__ import annotations
 
-from datetime import date
-from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QGuiApplication, QTextDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QDialog,
-    QFileDialog,
     QFormLayout,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -35,13 +25,12 @@ from app.errors import QingxinError
 from app.services.passwords import MIN_LENGTH
 from app.services.setup import SetupResult, create_school
 from app.ui import strings
-from app.ui.fonts import MONO_FAMILY
 from app.ui.form_widgets import error_label, hint_label, password_edit
+from app.ui.recovery_code import RecoveryCodePanel
 from app.ui.workers import run_op
 from app.winprofile import volatile_data_warning
 
 PAGE_SCHOOL, PAGE_ADMIN, PAGE_RECOVERY = range(3)
-RECOVERY_CODE_STYLE = "border: 1px solid #2f7d6d; background: white; padding: 14px;"
 
 
 class SchoolPage(QWizardPage):
@@ -125,80 +114,17 @@ class RecoveryPage(QWizardPage):
         super().__init__()
         self._wizard = wizard
         self.setTitle(strings.SETUP_RECOVERY_TITLE)
-        self.code = QLabel()
-        code_font = QFont(MONO_FAMILY)
-        code_font.setPointSize(16)
-        code_font.setBold(True)
-        code_font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, 1.5)
-        self.code.setFont(code_font)
-        self.code.setStyleSheet(RECOVERY_CODE_STYLE)
-        self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.print_button = QPushButton(strings.SETUP_PRINT)
-        self.pdf_button = QPushButton(strings.SETUP_SAVE_PDF)
-        self.copy_button = QPushButton(strings.SETUP_COPY)
-        self.print_button.clicked.connect(self.print_code)
-        self.pdf_button.clicked.connect(self.save_pdf)
-        self.copy_button.clicked.connect(self.copy_code)
-        self.note = hint_label()
-        self.saved = QCheckBox(strings.SETUP_SAVED_CHECK)
-        self.saved.toggled.connect(self.completeChanged)
-        buttons = QHBoxLayout()
-        for button in (self.print_button, self.pdf_button, self.copy_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(hint_label(strings.SETUP_RECOVERY_HINT))
-        layout.addSpacing(8)
-        layout.addWidget(self.code)
-        layout.addSpacing(8)
-        layout.addLayout(buttons)
-        layout.addWidget(self.note)
-        layout.addStretch(1)
-        layout.addWidget(self.saved)
+        self.panel = RecoveryCodePanel(strings.SETUP_RECOVERY_HINT,
+                                       lambda: str(wizard.field("school")))
+        self.panel.saved.toggled.connect(self.completeChanged)
+        QVBoxLayout(self).addWidget(self.panel)
 
     def initializePage(self) -> None:
         assert self._wizard.result is not None
-        self.code.setText(self._wizard.result.recovery_code)
+        self.panel.code.setText(self._wizard.result.recovery_code)
 
     def isComplete(self) -> bool:
-        return self.saved.isChecked()
-
-    def _document(self) -> QTextDocument:
-        doc = QTextDocument()
-        doc.setDefaultFont(QGuiApplication.font())
-        code = escape(self.code.text())
-        school = str(self._wizard.field("school"))
-        doc.setHtml(
-            f"<h2>{escape(strings.SETUP_PRINT_HEADING)}</h2>"
-            f"<p>{escape(strings.SETUP_PRINT_SCHOOL.format(school=school))}</p>"
-            f"<p style='font-family:\"{MONO_FAMILY}\"; font-size:20pt'><b>{code}</b></p>"
-            f"<p>{escape(strings.SETUP_PRINT_BODY)}</p><p>{date.today().isoformat()}</p>")
-        return doc
-
-    def print_code(self) -> None:
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._document().print_(printer)
-
-    def save_pdf(self) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(self, strings.SETUP_SAVE_PDF,
-                                              "恢复码.pdf", "PDF (*.pdf)")
-        if not name:
-            return None
-        return self.write_pdf(Path(name))
-
-    def write_pdf(self, path: Path) -> Path:
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(path))
-        self._document().print_(printer)
-        self.note.setText(strings.SETUP_PDF_WARNING)
-        return path
-
-    def copy_code(self) -> None:
-        QGuiApplication.clipboard().setText(self.code.text())
-        self.note.setText(strings.SETUP_COPIED)
+        return self.panel.saved.isChecked()
 
 
 class SetupWizard(QWizard):

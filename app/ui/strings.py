@@ -55,6 +55,11 @@ SETUP_RECOVERY_HINT = (
     "所有密码都遗忘时，只有这个恢复码能打开数据库。它只显示这一次，"
     "请打印出来交校长保管，不要保存在这台电脑上。"
 )
+NEW_RECOVERY_TITLE = "新的恢复码（只显示这一次）"
+NEW_RECOVERY_HINT = (
+    "原恢复码已经用过，现已作废。下面是新的恢复码：它只显示这一次，"
+    "请打印出来交校长保管（替换原来那张），不要保存在这台电脑上。"
+)
 SETUP_PRINT = "打印…"
 SETUP_SAVE_PDF = "另存为 PDF…"
 SETUP_COPY = "复制"
@@ -188,6 +193,11 @@ USER_ENABLE_HINT = (
     "该账户已停用，原密码已作废。启用前须为它设一个新密码（至少 {n} 个字符），"
     "请当面告知本人。"
 )
+USER_REKEYING = "正在停用账户并重新加密数据库…"
+USER_REKEYED = "账户已停用，数据库已换用新密钥：该账户旧的密钥文件副本不再能打开数据库。"
+USER_LOST_ACCESS_TITLE = "需要重设密码"
+USER_LOST_ACCESS = ("以下账户自升级以来还没有登录过，它们的旧式密钥槽无法接收新密钥，"
+                    "已被移除：{users}。请在“用户”页为他们“重设密码”。")
 USER_RESET_DONE = "已为 {username} 重设密码。"
 USER_ENABLE_DONE = "已启用 {username}，请把新密码当面告知本人。"
 USER_EMPTY_CLASS = "{name}（暂无学生）"

@@ -33,8 +33,9 @@ from app.services.accounts import (
 )
 from app.services.classes import ClassRow, list_classes
 from app.services.passwords import MIN_LENGTH
+from app.services.rekey import RekeyResult
 from app.store.handle import Store
-from app.ui import strings
+from app.ui import messages, strings
 from app.ui.form_widgets import (
     data_table,
     error_label,
@@ -43,6 +44,7 @@ from app.ui.form_widgets import (
     lay_out_form_dialog,
     password_edit,
 )
+from app.ui.recovery_code import NewRecoveryCodeDialog
 from app.ui.store_context import StoreContext
 from app.ui.table_models import Column, RowTableModel, local_time_text
 
@@ -256,10 +258,22 @@ class UsersPage(QWidget):
         return dialog
 
     def deactivate_selected(self) -> None:
-        """Deactivating drops the user's key slot; 启用 later asks for a new password."""
+        """Deactivating drops the user's key slot and re-keys the database (a progress
+        dialog: every page is re-encrypted); 启用 later asks for a new password."""
         user = self.selected()
         if user is None or not user.active:
             return
         username = user.username
-        self.ctx.mutate(self, lambda store, _p: set_user_active(store, username, False),
-                        lambda _none: self.reload(), label=strings.SAVING)
+        self.ctx.mutate(self, lambda store, p: set_user_active(store, username, False, p),
+                        self._rekeyed, label=strings.USER_REKEYING)
+
+    def _rekeyed(self, result: RekeyResult | None) -> None:
+        self.reload(strings.USER_REKEYED)
+        if result is None:
+            return
+        if result.lost_access:
+            messages.inform(self, strings.USER_LOST_ACCESS_TITLE, strings.USER_LOST_ACCESS
+                            .format(users="、".join(result.lost_access)))
+        if result.recovery_code:
+            self.new_code = NewRecoveryCodeDialog(result.recovery_code, "", self)
+            self.new_code.open()

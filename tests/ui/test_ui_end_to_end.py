@@ -111,14 +111,14 @@ def test_setup_login_import_search_lock_unlock(qtbot, db_path: Path, tmp_path: P
     page.password_again.setText(PASSWORD)
     create.click()
     qtbot.waitUntil(lambda: wizard.currentId() == PAGE_RECOVERY, timeout=10_000)
-    code = wizard.recovery_page.code.text()
+    code = wizard.recovery_page.panel.code.text()
     assert re.fullmatch(r"[0-9A-Z]{5}(-[0-9A-Z]{5}){5}", code), code
     assert db_path.exists()
     finish = wizard.button(QWizard.WizardButton.FinishButton)
     assert not finish.isEnabled()
-    pdf = wizard.recovery_page.write_pdf(tmp_path / "恢复码.pdf")
+    pdf = wizard.recovery_page.panel.write_pdf(tmp_path / "恢复码.pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
-    wizard.recovery_page.saved.setChecked(True)
+    wizard.recovery_page.panel.saved.setChecked(True)
     assert finish.isEnabled()
     finish.click()
 
@@ -206,6 +206,15 @@ def test_recovery_code_resets_the_password(qtbot, db_path: Path):
     recovery.password.setText("brand-new-pass")
     recovery.password_again.setText("brand-new-pass")
     recovery.submit.click()
+    qtbot.waitUntil(lambda: hasattr(recovery, "new_code"), timeout=10_000)
+    shown = recovery.new_code
+    new_code = shown.panel.code.text()
+    assert new_code and new_code != code
+    assert not shown.ok.isEnabled()  # the code must be saved before the window closes
+    shown.reject()
+    assert shown.isVisible() and not shell.window.isVisible()
+    shown.panel.saved.setChecked(True)
+    shown.ok.click()
     qtbot.waitUntil(lambda: shell.window.isVisible(), timeout=10_000)
     idle(qtbot)
     shell.window.lock()
