@@ -32,7 +32,7 @@ from bench.jobs_foundation import app_start, filter_keystroke, roster_import, un
 from bench.jobs_gui import gui
 from bench.jobs_reports import group_report, individual_reports
 from bench.jobs_screening import screening
-from bench.jobs_store import backup, database_size
+from bench.jobs_store import backup, database_size, rekey
 from bench.school import School, SchoolSpec, school_for
 from bench.table import Row, markdown, text_table
 
@@ -41,7 +41,7 @@ JOBS: dict[str, Callable[[Bench], list[Row]]] = {
     "roster": roster_import, "screening": screening, "filter": filter_keystroke,
     "file": student_file, "home": home, "group": group_report,
     "individual": individual_reports, "export": district_export, "seal": seal_50mb,
-    "backup": backup, "memory": gui,
+    "backup": backup, "rekey": rekey, "memory": gui,
 }
 #: Jobs that do not open the database; every other job gets its own fresh copy, so what
 #: one job writes (a campaign imported, audit events) never changes another's figure.

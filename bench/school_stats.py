@@ -3,10 +3,11 @@ the student with the most records and the size of the files on disk."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from sqlalchemy import func, select, text, union_all
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -45,21 +46,19 @@ def counts(session: Session) -> dict[str, int]:
 
 def rates(session: Session) -> dict[str, dict[str, float]]:
     """Per instrument, the share (%) of sheets in each total band, at each suggested
-    level, invalid, and with a critical item answered."""
-    rows = session.execute(select(
-        ScreeningResult.instrument_code, func.json_extract(ScreeningResult.scores,
-                                                           "$.bands.total"),
-        ScreeningResult.suggested_level, ScreeningResult.valid,
-        ScreeningResult.critical_items != "", func.count())
-        .group_by(text("1, 2, 3, 4, 5")))
+    level, invalid, and with a critical item answered. Scores and critical items are
+    sealed columns (app/models/sealed.py), so the tally is made here, not in SQL."""
     tally: dict[str, Counter[str]] = defaultdict(Counter)
-    for code, band, level, valid, critical, n in rows:
+    for code, scores, level, valid, critical in session.execute(select(
+            ScreeningResult.instrument_code, ScreeningResult.scores,
+            ScreeningResult.suggested_level, ScreeningResult.valid,
+            ScreeningResult.critical_items)):
         c = tally[code]
-        c["sheets"] += n
-        c[f"band {band}"] += n
-        c[f"level {level}"] += n
-        c["invalid"] += 0 if valid else n
-        c["critical"] += n if critical else 0
+        c["sheets"] += 1
+        c[f"band {json.loads(scores).get('bands', {}).get('total')}"] += 1
+        c[f"level {level}"] += 1
+        c["invalid"] += 0 if valid else 1
+        c["critical"] += 1 if critical else 0
     return {code: {k: round(100 * v / c["sheets"], 1) if k != "sheets" else v
                    for k, v in sorted(c.items())} for code, c in sorted(tally.items())}
 

@@ -1,4 +1,5 @@
-"""SQLAlchemy 2.x models. Importing this package registers every table on Base."""
+"""SQLAlchemy 2.x models. Importing this package registers every table on Base (and
+labels the sealed columns, app/models/sealed.py)."""
 
 from app.models.audit import AuditEvent
 from app.models.base import Base, utcnow
@@ -7,11 +8,14 @@ from app.models.plan import CarePlan, Pairing, PlanReview
 from app.models.referral import Referral, ReferralStep
 from app.models.school import School, SchoolClass, SchoolYear
 from app.models.screening import Campaign, Participation, ScreeningResult, campaign_class
+from app.models.sealed import label_sealed_columns
 from app.models.secret import SchoolSecret
 from app.models.student import ClassMove, Guardian, Student
 from app.models.user import User
 from app.models.versioned import Versioned
 from app.models.warning import FollowUp, LevelDecision
+
+label_sealed_columns(Base.metadata)
 
 __all__ = [
     "AuditEvent",

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base
+from app.models.sealed import SealedString, SealedText
 from app.models.versioned import Versioned
 
 
@@ -30,8 +31,8 @@ class RiskFactor(Versioned, Base):
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id"), index=True)
     code: Mapped[str] = mapped_column(String(24))
     noted_on: Mapped[date]
-    source: Mapped[str] = mapped_column(String(60), default="")
-    note: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(SealedString(60), default="")
+    note: Mapped[str] = mapped_column(SealedText, default="")
     resolved_on: Mapped[date | None]
 
 
@@ -44,9 +45,9 @@ class CounsellingRecord(Versioned, Base):
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id"), index=True)
     held_on: Mapped[date]
     kind: Mapped[str] = mapped_column(String(16))
-    participants: Mapped[str] = mapped_column(String(200), default="")
-    content: Mapped[str] = mapped_column(Text, default="")
-    next_step: Mapped[str] = mapped_column(Text, default="")
+    participants: Mapped[str] = mapped_column(SealedString(200), default="")
+    content: Mapped[str] = mapped_column(SealedText, default="")
+    next_step: Mapped[str] = mapped_column(SealedText, default="")
     confidential: Mapped[bool] = mapped_column(default=False)
 
 
@@ -62,7 +63,7 @@ class ReportedSignal(Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id"), index=True)
     source: Mapped[str] = mapped_column(String(16))
-    reporter: Mapped[str] = mapped_column(String(60), default="")
+    reporter: Mapped[str] = mapped_column(SealedString(60), default="")
     reported_on: Mapped[date]
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(SealedText, default="")
     severity: Mapped[str] = mapped_column(String(16), default="ordinary")

@@ -14,6 +14,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base
+from app.models.sealed import SealedString, SealedText
 from app.models.versioned import Versioned
 
 
@@ -37,7 +38,7 @@ class PlanReview(Versioned, Base):
     plan_id: Mapped[int] = mapped_column(ForeignKey("care_plan.id"), index=True)
     reviewed_on: Mapped[date]
     outcome: Mapped[str] = mapped_column(String(16))
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(SealedText, default="")
     next_review_on: Mapped[date | None]
 
 
@@ -52,4 +53,4 @@ class Pairing(Versioned, Base):
     person: Mapped[str] = mapped_column(String(60))
     started_on: Mapped[date]
     ended_on: Mapped[date | None]
-    note: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(SealedString(200), default="")

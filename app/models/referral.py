@@ -14,6 +14,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, utcnow
+from app.models.sealed import SealedString, SealedText
 from app.models.versioned import Versioned
 
 
@@ -24,10 +25,10 @@ class Referral(Base):
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id"), index=True)
     opened_on: Mapped[date]
     opened_by: Mapped[str] = mapped_column(String(40))
-    indications: Mapped[str] = mapped_column(Text, default="[]")  # JSON [[code, label]]
+    indications: Mapped[str] = mapped_column(SealedText, default="[]")  # JSON [[code, label]]
     recommendation: Mapped[str] = mapped_column(String(16))
-    reasons: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of sentences
-    note: Mapped[str] = mapped_column(Text, default="")
+    reasons: Mapped[str] = mapped_column(SealedText, default="[]")  # JSON list of sentences
+    note: Mapped[str] = mapped_column(SealedText, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -47,9 +48,9 @@ class ReferralStep(Versioned, Base):
     due_on: Mapped[date | None]
     done_on: Mapped[date]
     done_by: Mapped[str] = mapped_column(String(60), default="")
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(SealedText, default="")
     skipped: Mapped[bool] = mapped_column(default=False)
-    skip_reason: Mapped[str] = mapped_column(String(200), default="")
+    skip_reason: Mapped[str] = mapped_column(SealedString(200), default="")
     receipt: Mapped[str] = mapped_column(String(16), default="")
     hospital: Mapped[str] = mapped_column(String(100), default="")
     certificate_seen: Mapped[bool] = mapped_column(default=False)

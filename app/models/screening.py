@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, utcnow
 from app.models.school import SchoolClass
+from app.models.sealed import SealedFloat, SealedString, SealedText
 
 campaign_class = Table(
     "campaign_class",
@@ -68,12 +69,12 @@ class ScreeningResult(Base):
     taken_at: Mapped[datetime | None]
     taken_at_source: Mapped[str] = mapped_column(String(16), default="unknown")
     source: Mapped[str] = mapped_column(String(16))  # "import", "entry", "kiosk", "summary"
-    answers: Mapped[str] = mapped_column(Text, default="")  # JSON list; "" for summary scores
-    scores: Mapped[str] = mapped_column(Text)  # JSON: scales, total, bands, missing
-    total: Mapped[float | None]
+    answers: Mapped[str] = mapped_column(SealedText, default="")  # JSON list; "" for summary scores
+    scores: Mapped[str] = mapped_column(SealedText)  # JSON: scales, total, bands, missing
+    total: Mapped[float | None] = mapped_column(SealedFloat)
     valid: Mapped[bool]
-    validity_note: Mapped[str] = mapped_column(String(200), default="")
-    critical_items: Mapped[str] = mapped_column(String(200), default="")  # "9" or "9,12"
+    validity_note: Mapped[str] = mapped_column(SealedString(200), default="")
+    critical_items: Mapped[str] = mapped_column(SealedString(200), default="")  # "9" or "9,12"
     suggested_level: Mapped[str] = mapped_column(String(16), default="none")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str] = mapped_column(String(40), default="")

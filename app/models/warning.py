@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, utcnow
+from app.models.sealed import SealedText
 from app.models.versioned import Versioned
 
 
@@ -23,9 +24,9 @@ class LevelDecision(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id"), index=True)
     level: Mapped[str] = mapped_column(String(16))
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(SealedText)
     suggested_level: Mapped[str] = mapped_column(String(16))
-    suggested_reasons: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
+    suggested_reasons: Mapped[str] = mapped_column(SealedText, default="[]")  # JSON list
     decided_on: Mapped[date]
     decided_by: Mapped[str] = mapped_column(String(40))
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"))
@@ -43,5 +44,5 @@ class FollowUp(Versioned, Base):
     due_on: Mapped[date]
     done_on: Mapped[date | None]
     done_by: Mapped[str] = mapped_column(String(60), default="")
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(SealedText, default="")
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"))

@@ -11,7 +11,6 @@ replaced by one for a new code, which the caller shows once, as setup did.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
@@ -20,7 +19,7 @@ from app.errors import WrongPasswordError
 from app.instruments.school import use_school_folder
 from app.models import School
 from app.paths import keyslot_path, school_instruments_dir
-from app.services import audit, rekey
+from app.services import audit, rekey, staff_key
 from app.services.keyring import slot_keys
 from app.services.passwords import check_new_password
 from app.store import keyslots, throttle
@@ -28,15 +27,6 @@ from app.store.handle import Store
 from app.store.opening import open_store
 
 RECOVERY_WHO = "#recovery"
-
-
-@dataclass(frozen=True)
-class RecoveryLogin:
-    store: Store
-    recovery_code: str
-    """The new recovery code, replacing the one just used: show it once."""
-    school_name: str
-    """For the printed sheet that replaces the old one in the principal's safe."""
 
 
 def unlock(db_path: Path, username: str, password: str) -> Store:
@@ -57,6 +47,7 @@ def unlock(db_path: Path, username: str, password: str) -> Store:
     store = open_store(db_path, keys, username)
     if keyslots.upgrade_slot(slot_file, slot, password, keys):
         keyslots.write_slot_file(slot_path, slot_file)
+    store.new_recovery_code = staff_key.settle(store)
     use_school_folder(school_instruments_dir(db_path))
     throttle.record_success(db_path, username)
     audit.record_for(store, "login", "user", username,
@@ -65,9 +56,9 @@ def unlock(db_path: Path, username: str, password: str) -> Store:
 
 
 def unlock_with_recovery(db_path: Path, recovery_code: str, username: str,
-                         new_password: str) -> RecoveryLogin:
+                         new_password: str) -> Store:
     """The principal's printed code resets one user's password and logs them in; the
-    code is then replaced by a new one."""
+    code is then replaced by a new one (`store.new_recovery_code`, to show once)."""
     check_new_password(new_password)
     throttle.check(db_path, RECOVERY_WHO)
     rekey.finish_interrupted(db_path)
@@ -90,12 +81,18 @@ def unlock_with_recovery(db_path: Path, recovery_code: str, username: str,
         slot_file.db_id, slot_keys(store.user.role, keys), new_password, "password",
         store.user.username))
     keyslots.write_slot_file(slot_path, slot_file)
+    staff_key.settle(store)
+    store.new_recovery_code = new_code
     throttle.record_success(db_path, store.user.username)
     audit.record_for(store, "recovery_used", "user", store.user.username,
                      "用恢复码重设密码；旧恢复码已作废，已换发新恢复码")
+    return store
+
+
+def school_name(store: Store) -> str:
+    """For the printed recovery-code sheet."""
     with store.read() as session:
-        school = session.scalar(select(School.name).order_by(School.id)) or ""
-    return RecoveryLogin(store, new_code, school)
+        return session.scalar(select(School.name).order_by(School.id)) or ""
 
 
 def replace_recovery_slot(slot_file: keyslots.SlotFile, keys: dict[str, bytes]) -> str:

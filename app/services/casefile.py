@@ -7,18 +7,19 @@ same transaction. Lists are oldest first, so a trend reads left to right.
 
 A 班主任 gets the summary of a student in their own class: the level, the plan, the
 pairings, follow-up dates and contacts, but no confidential record, no counselling
-content, no screening scores and no notes.
+content, no screening scores and no notes. Those are sealed columns
+(app/models/sealed.py) that a class teacher's session cannot open, so the summary never
+loads them (`_entities` defers them) rather than loading and blanking them.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, defer
 
 from app.errors import BadInputError
 from app.models import (
@@ -38,6 +39,7 @@ from app.models import (
     ScreeningResult,
     Student,
 )
+from app.models.sealed import sealed_names
 from app.services import audit
 from app.services.casefile_rows import (
     CounsellingRow,
@@ -88,11 +90,12 @@ def build_file(session: Session, student: Student, full: bool, today: date) -> S
     sid = student.id
     school_class = session.get(SchoolClass, student.class_id)
     assert school_class is not None
-    decisions = list(session.scalars(select(LevelDecision).where(
+    decisions = list(session.scalars(_entities(LevelDecision, full).where(
         LevelDecision.student_id == sid).order_by(LevelDecision.id)))
     history = tuple(_decision(d, full) for d in decisions)
     plan, reviews = _plan(session, sid, full)
-    pairings = tuple(_pairing(p, full) for p in _current(session, Pairing, sid, "started_on"))
+    pairings = tuple(_pairing(p, full)
+                     for p in _current(session, Pairing, sid, full, "started_on"))
     level = history[-1] if history else None
     return StudentFile(
         full=full,
@@ -106,25 +109,38 @@ def build_file(session: Session, student: Student, full: bool, today: date) -> S
         level_since=level_since(decisions),
         warning_history=history,
         risk_factors=tuple(_risk(r, full)
-                           for r in _current(session, RiskFactor, sid, "noted_on")),
+                           for r in _current(session, RiskFactor, sid, full, "noted_on")),
         screening=screening_rows(session, sid) if full else (),
         counselling=tuple(_counselling(c, full)
-                          for c in _current(session, CounsellingRecord, sid, "held_on")
+                          for c in _current(session, CounsellingRecord, sid, full, "held_on")
                           if full or not c.confidential),
         plan=plan,
         plan_reviews=reviews,
         pairings=pairings,
         pairing_gap=pairing_gap(level.level if level else "none", pairings, today),
         signals=tuple(_signal(s, full)
-                      for s in _current(session, ReportedSignal, sid, "reported_on")),
-        followups=tuple(_followup(f, full) for f in _current(session, FollowUp, sid, "due_on")),
+                      for s in _current(session, ReportedSignal, sid, full, "reported_on")),
+        followups=tuple(_followup(f, full)
+                        for f in _current(session, FollowUp, sid, full, "due_on")),
         referrals=_referrals(session, sid, full),
     )
 
 
-def _current(session: Session, model: type, student_id: int, by: str = "id") -> list:
+def _entities(model: type, full: bool) -> Select:
+    """`select(model)`, without its sealed columns for a summary (deferred: reading one
+    would fail, loudly, for a session without the staff key)."""
+    query = select(model)
+    if full:
+        return query
+    return query.options(*(defer(getattr(model, name))
+                           for name in sealed_names(model.__table__)))
+
+
+def _current(session: Session, model: type, student_id: int, full: bool,
+             by: str = "id") -> list:
     """Current versions of one student's entries, in order of their date (then id)."""
-    rows = current(session.scalars(select(model).where(model.student_id == student_id)))
+    rows = current(session.scalars(_entities(model, full)
+                                   .where(model.student_id == student_id)))
     return sorted(rows, key=lambda r: (getattr(r, by), r.id))
 
 
@@ -140,9 +156,9 @@ def _risk(r: RiskFactor, full: bool) -> RiskFactorRow:
 
 
 def _counselling(c: CounsellingRecord, full: bool) -> CounsellingRow:
-    row = CounsellingRow(c.id, c.held_on, c.kind, c.participants, c.content, c.next_step,
-                         c.confidential, c.created_by, c.supersedes_id is not None)
-    return row if full else replace(row, participants="", content="", next_step="")
+    return CounsellingRow(c.id, c.held_on, c.kind, c.participants if full else "",
+                          c.content if full else "", c.next_step if full else "",
+                          c.confidential, c.created_by, c.supersedes_id is not None)
 
 
 def _signal(s: ReportedSignal, full: bool) -> SignalRow:
@@ -161,8 +177,8 @@ def _pairing(p: Pairing, full: bool) -> PairingRow:
 
 def _plan(session: Session, sid: int, full: bool,
           ) -> tuple[PlanRow | None, tuple[PlanReviewRow, ...]]:
-    plans = _current(session, CarePlan, sid)
-    reviews = _current(session, PlanReview, sid, "reviewed_on")
+    plans = _current(session, CarePlan, sid, full)
+    reviews = _current(session, PlanReview, sid, full, "reviewed_on")
     rows = tuple(PlanReviewRow(r.id, r.plan_id, r.reviewed_on, r.outcome,
                                r.note if full else "", r.next_review_on) for r in reviews)
     if not plans:
@@ -195,11 +211,11 @@ def screening_rows(session: Session, sid: int) -> tuple[ScreeningRow, ...]:
 
 
 def _referrals(session: Session, sid: int, full: bool) -> tuple[ReferralRow, ...]:
-    referrals = list(session.scalars(select(Referral).where(Referral.student_id == sid)
-                                     .order_by(Referral.id)))
+    referrals = list(session.scalars(_entities(Referral, full)
+                                     .where(Referral.student_id == sid).order_by(Referral.id)))
     steps: dict[int, list[ReferralStep]] = {r.id: [] for r in referrals}
     if referrals:
-        for step in session.scalars(select(ReferralStep).where(
+        for step in session.scalars(_entities(ReferralStep, full).where(
                 ReferralStep.referral_id.in_(list(steps))).order_by(ReferralStep.id)):
             steps[step.referral_id].append(step)
     return tuple(referral_row(r, steps[r.id], full) for r in referrals)

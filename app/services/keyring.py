@@ -2,7 +2,7 @@
 
 Every slot holds the database key. Staff slots (roles that may read confidential
 content) also hold the staff key, under which confidential columns are sealed
-(app/store/sealed.py); a class teacher's slot does not, so that password, even with a
+(app/models/sealed.py); a class teacher's slot does not, so that password, even with a
 copy of the database and the key file, cannot read them. The recovery slot holds every
 key: it can reset anyone's password, an admin's included.
 """
@@ -10,9 +10,7 @@ key: it can reset anyone's password, an admin's included.
 from __future__ import annotations
 
 from app.services.permissions import STAFF
-from app.store.keyslots import DATABASE, Slot
-
-STAFF_KEY = "staff"
+from app.store.keyslots import DATABASE, STAFF_KEY, Slot
 
 
 def key_names(role: str) -> set[str]:

@@ -6,16 +6,19 @@ one's password is needed. The database is re-encrypted into a new file, never in
 and the pair (database, key file) is swapped so that a crash at any point leaves a pair
 the next unlock can open:
 
-1. A new key; the new slot file in memory: every version-2 slot gets the new key under
-   each name it keeps (`keep(slot)`; none = the slot goes). Version-1 slots cannot
+1. New keys; the new slot file in memory: every version-2 slot gets the new keys under
+   each name it keeps (`keep(slot)`; none = the slot goes). The database key is always
+   replaced; so is any other key a slot gives up (the staff key, when a staff account
+   is removed or lowered: its holder may have kept a copy). Version-1 slots cannot
    receive it and are dropped (their owners are named for the admin to set a password);
    a version-1 recovery slot is replaced by a slot for a new recovery code, shown once.
 2. The pages are copied into `<db>.rekey-partial`, decrypted with the old key and
    encrypted with the new one inside SQLCipher (SQLite's backup API, with progress),
    then read back in full.
 3. In that copy, in one transaction: the change that called for the re-key (e.g. the
-   account deactivated), the school secrets rewrapped (school_keys.rewrap_secrets) and
-   the "rekey" audit event.
+   account deactivated), the school secrets rewrapped (school_keys.rewrap_secrets), the
+   sealed columns re-sealed under a new staff key if it was replaced
+   (staff_key.reseal), and the "rekey" audit event.
 4. The new slot file is written as `<db>.keys.rekey-partial`.
 5. Swap: the engine is closed, `-wal`/`-shm` removed (a stale WAL must never be replayed
    into the other file), the copy renamed over the database, then the key file over the
@@ -37,6 +40,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from app.errors import StoreError
+from app.models.sealed import attach_staff_key
 from app.paths import keyslot_path
 from app.services import audit
 from app.services.backup import database_size
@@ -49,12 +53,14 @@ from app.services.backup_faults import (
     fsync_file,
     remove_quietly,
 )
+from app.services.keyring import held
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.school_keys import rewrap_secrets
+from app.services.staff_key import reseal
 from app.store import keyslots
 from app.store.engine import IMMEDIATE, create_encrypted_engine
 from app.store.handle import Store
-from app.store.keyslots import DATABASE, Slot, SlotFile
+from app.store.keyslots import DATABASE, STAFF_KEY, Slot, SlotFile
 
 PARTIAL = ".rekey-partial"
 
@@ -89,20 +95,25 @@ def rekey(store: Store, keep: Callable[[Slot], set[str]],
     """Re-encrypt `store`'s database under a new key, apply `change` to it, and give the
     new key to the slots `keep` names (see the module doc). The caller checks rights."""
     db_path = store.path
-    old_key = store.db_key
-    new_keys = {**store.keys, DATABASE: keyslots.new_database_key()}
+    old_keys = store.keys
     slot_file = keyslots.read_slot_file(keyslot_path(db_path))
+    given_up = {name for slot in slot_file.slots for name in held(slot) - keep(slot)}
+    if STAFF_KEY in given_up and STAFF_KEY not in old_keys:
+        raise StoreError("本账户没有保密密钥，无法更换它。请由持有保密密钥的管理员执行此操作。")
+    new_keys = {**old_keys, **{name: keyslots.new_database_key()
+                               for name in given_up | {DATABASE}}}
     new_file, result = _reseal(slot_file, new_keys, keep)
     db_partial, keys_partial = partials(db_path)
     finish_interrupted(db_path)
     check_folder(db_path.parent, database_size(db_path) + 64 * 1024)
     store.engine.dispose()
-    _checkpoint(db_path, old_key)
+    _checkpoint(db_path, old_keys[DATABASE])
     try:
-        copy_pages(db_path, old_key, db_partial, progress, target_key=new_keys[DATABASE])
+        copy_pages(db_path, old_keys[DATABASE], db_partial, progress,
+                   target_key=new_keys[DATABASE])
         if not check_copy(db_partial, new_keys[DATABASE]).ok:
             raise damaged("重新加密后的数据库读回校验失败，原数据库未改变。请检查磁盘后再试。")
-        _apply(db_partial, old_key, new_keys[DATABASE], store.user.username, change)
+        _apply(db_partial, old_keys, new_keys, store.user.username, change, progress)
         fsync_file(db_partial)
         keyslots.write_slot_file(keys_partial, new_file)
     except BaseException as err:
@@ -139,16 +150,22 @@ def _reseal(slot_file: SlotFile, keys: dict[str, bytes], keep: Callable[[Slot], 
     return SlotFile(db_id=slot_file.db_id, slots=slots), RekeyResult(recovery_code, lost)
 
 
-def _apply(db_partial: Path, old_key: bytes, new_key: bytes, username: str,
-           change: Callable[[Session], None]) -> None:
+def _apply(db_partial: Path, old_keys: dict[str, bytes], new_keys: dict[str, bytes],
+           username: str, change: Callable[[Session], None], progress: Progress) -> None:
+    new_key = new_keys[DATABASE]
     engine = create_encrypted_engine(db_partial, new_key)
+    attach_staff_key(engine, new_keys.get(STAFF_KEY))
+    staff_rotated = old_keys.get(STAFF_KEY) != new_keys.get(STAFF_KEY)
     try:
         with Session(engine) as session:
             session.connection(execution_options={IMMEDIATE: True})
             change(session)
-            rewrap_secrets(session, old_key, new_key)
+            rewrap_secrets(session, old_keys[DATABASE], new_key)
+            if staff_rotated:
+                reseal(session, old_keys[STAFF_KEY], new_keys[STAFF_KEY], progress)
             audit.record(session, username, "rekey", "database", "",
-                         "数据库密钥已更换；旧密钥文件不再能打开")
+                         "数据库密钥已更换" + ("，保密密钥已更换" if staff_rotated else "")
+                         + "；旧密钥文件不再能打开")
             session.commit()
     finally:
         engine.dispose()

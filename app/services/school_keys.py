@@ -71,7 +71,8 @@ def _create(session: Session, db_key: bytes, username: str, kind: str, secret: b
 def rewrap_secrets(session: Session, old_key: bytes, new_key: bytes) -> None:
     """Wrap every school secret under `new_key` (same secrets: the district keeps the
     school's registered public key; pseudonyms stay stable)."""
-    for row in session.scalars(select(SchoolSecret)):
+    for row in session.scalars(select(SchoolSecret)
+                               .where(SchoolSecret.kind.in_((SIGNING, PSEUDONYM)))):
         raw = _load(session, old_key, row.kind)
         assert raw is not None  # the row was just read
         row.nonce = secrets.token_bytes(12)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from app.instruments import ScoreResult
 from app.instruments.model import TOTAL
 from app.models import ScreeningResult, utcnow
+from app.models.sealed import is_sealed_column
 from app.services.progress import NO_PROGRESS, Progress
 
 BATCH = 500
@@ -124,7 +125,11 @@ def _insert(session: Session, columns: Columns, n: int) -> None:
     for name in compiled.positiontup:
         column = columns[name]
         convert = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        if isinstance(column, list):
+        if convert is not None and is_sealed_column(table.c[name]):
+            # A fresh nonce for every value: equal answers must not look equal.
+            cells = column if isinstance(column, list) else repeat(column, n)
+            values.append(list(map(convert, cells)))
+        elif isinstance(column, list):
             if convert is not None:  # once per distinct value: `valid` has two
                 converted = {value: convert(value) for value in set(column)}
                 column = list(map(converted.__getitem__, column))

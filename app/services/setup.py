@@ -1,6 +1,7 @@
 """First-run setup: a new encrypted database for one school.
 
-Creates the database key, the admin's key slot and the recovery slot, the schema (via
+Creates the database key and the staff key (app/models/sealed.py), the admin's key slot
+and the recovery slot (both hold both keys), the schema (via
 the migrations, so a new database and a migrated one are the same), the school, the
 current school year and the admin account. The recovery code is returned once and
 never stored in the clear.
@@ -19,6 +20,7 @@ from app.models import School, SchoolYear, User
 from app.paths import keyslot_path
 from app.services import audit
 from app.services.passwords import check_new_password
+from app.services.staff_key import reseal
 from app.store import keyslots
 from app.store.engine import create_encrypted_engine
 from app.store.migrate import upgrade
@@ -53,7 +55,8 @@ def create_school(db_path: Path, school_name: str, admin_username: str, admin_pa
     db_key = keyslots.new_database_key()
     recovery_code = keyslots.new_recovery_code()
     slot_file = keyslots.new_slot_file()
-    keys = {keyslots.DATABASE: db_key}
+    staff_key = keyslots.new_database_key()
+    keys = {keyslots.DATABASE: db_key, keyslots.STAFF_KEY: staff_key}
     slot_file.slots.append(keyslots.make_slot(slot_file.db_id, keys, admin_password,
                                               "password", admin_username))
     slot_file.slots.append(keyslots.make_slot(slot_file.db_id, keys, recovery_code,
@@ -61,7 +64,7 @@ def create_school(db_path: Path, school_name: str, admin_username: str, admin_pa
     keyslots.write_slot_file(slot_path, slot_file)
     db_path.touch()
     try:
-        _seed(db_path, db_key, school_name, school_code, top_grade, admin_username,
+        _seed(db_path, db_key, staff_key, school_name, school_code, top_grade, admin_username,
               admin_display_name or admin_username, today or date.today())
     except BaseException:
         for leftover in (db_path, slot_path, db_path.with_name(db_path.name + "-wal"),
@@ -71,8 +74,9 @@ def create_school(db_path: Path, school_name: str, admin_username: str, admin_pa
     return SetupResult(db_path, recovery_code)
 
 
-def _seed(db_path: Path, db_key: bytes, school_name: str, school_code: str, top_grade: int,
-          admin_username: str, admin_display_name: str, today: date) -> None:
+def _seed(db_path: Path, db_key: bytes, staff_key: bytes, school_name: str,
+          school_code: str, top_grade: int, admin_username: str, admin_display_name: str,
+          today: date) -> None:
     """The admin row must exist before open_store can log anyone in, so the first rows
     go in directly on the engine, right after the schema is made."""
     engine = create_encrypted_engine(db_path, db_key)
@@ -87,5 +91,6 @@ def _seed(db_path: Path, db_key: bytes, school_name: str, school_code: str, top_
                              role="admin"))
             session.flush()
             audit.record(session, admin_username, "school_created", "school", 1)
+            reseal(session, None, staff_key)  # nothing to seal yet: writes the check value
     finally:
         engine.dispose()

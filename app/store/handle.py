@@ -6,7 +6,8 @@ and never keeps one open across dialogs. `close()` (logout, auto-lock) disposes 
 engine and forgets the keys, so nothing stays decrypted in memory longer than needed.
 
 `keys` are the named keys the user's slot opened (app/store/keyslots.py): always the
-database key, under "database".
+database key, under "database"; for staff also the staff key, under "staff", which the
+engine carries for the sealed columns (app/models/sealed.py).
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from app.errors import StoreError
+from app.models.sealed import attach_staff_key
 from app.store.engine import IMMEDIATE
 from app.store.instance_lock import InstanceLock
-from app.store.keyslots import DATABASE
+from app.store.keyslots import DATABASE, STAFF_KEY
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,9 @@ class Store:
         self._engine: Engine | None = engine
         self._keys: dict[str, bytes] | None = dict(keys)
         self._lock = lock
+        self.new_recovery_code: str | None = None
+        """A recovery code issued during this sign-in (the used one replaced, or a
+        version-1 recovery slot upgraded): the GUI or CLI shows it once, then clears it."""
 
     @property
     def is_open(self) -> bool:
@@ -63,11 +68,17 @@ class Store:
     def db_key(self) -> bytes:
         return self.keys[DATABASE]
 
+    def take_keys(self, keys: dict[str, bytes]) -> None:
+        """Hold more keys from now on (the staff key made or granted at sign-in)."""
+        self._keys = {**self.keys, **keys}
+        attach_staff_key(self.engine, self._keys.get(STAFF_KEY))
+
     def rekeyed(self, engine: Engine, keys: dict[str, bytes]) -> None:
         """Carry on with the re-keyed database (app/services/rekey.py swapped the files
         and opened `engine` on them); the old engine is gone already."""
         if self._engine is not None:
             self._engine.dispose()
+        attach_staff_key(engine, keys.get(STAFF_KEY))
         self._engine = engine
         self._keys = dict(keys)
 

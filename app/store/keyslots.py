@@ -45,6 +45,8 @@ VERSION = 2
 READABLE_VERSIONS = (1, 2)
 DATABASE = "database"
 """The name under which a slot holds the database key."""
+STAFF_KEY = "staff"
+"""The name under which a staff slot holds the staff key (app/models/sealed.py)."""
 _SUITE = hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
 RECOVERY_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read off paper
 RECOVERY_GROUPS = 6
@@ -94,6 +96,7 @@ class SlotFile:
 
 
 def new_database_key() -> bytes:
+    """A random 256-bit key (the database key, or the staff key)."""
     return secrets.token_bytes(32)
 
 

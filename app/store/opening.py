@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import StoreError, WrongPasswordError
 from app.models import User
+from app.models.sealed import attach_staff_key
 from app.paths import backup_dir
 from app.store import migrate
 from app.store.backup import encrypted_copy, timestamped_name
@@ -22,7 +23,7 @@ from app.store.engine import create_encrypted_engine
 from app.store.folder_access import check_writable
 from app.store.handle import CurrentUser, Store
 from app.store.instance_lock import InstanceLock
-from app.store.keyslots import DATABASE
+from app.store.keyslots import DATABASE, STAFF_KEY
 
 
 def open_store(db_path: Path, keys: dict[str, bytes], username: str) -> Store:
@@ -35,6 +36,7 @@ def open_store(db_path: Path, keys: dict[str, bytes], username: str) -> Store:
     try:
         key = keys[DATABASE]
         engine = create_encrypted_engine(db_path, key)
+        attach_staff_key(engine, keys.get(STAFF_KEY))
         migrate.upgrade(engine, before=lambda rev: _backup_before_migration(db_path, key, rev))
         with Session(engine) as session:
             user = session.scalar(select(User).where(User.username == username))

@@ -85,7 +85,7 @@ class _UnlockDialog(QDialog):
         """A problem found before any work is done, or ''."""
         return ""
 
-    def _unlock_call(self) -> Callable[[], object]:
+    def _unlock_call(self) -> Callable[[], Store]:
         """The service call, with the field values read now, on the GUI thread."""
         raise NotImplementedError
 
@@ -98,7 +98,18 @@ class _UnlockDialog(QDialog):
         """Subclasses clear the secret field and put the cursor back in it."""
 
     def _done(self, store: Store) -> None:
+        """Signed in. A recovery code issued by this sign-in (the used one replaced, or
+        an old recovery slot upgraded) is shown once first; the window carries on after."""
         self.error.clear()
+        code, store.new_recovery_code = store.new_recovery_code, None
+        if code is None:
+            self._signed_in(store)
+            return
+        self.new_code = NewRecoveryCodeDialog(code, auth.school_name(store), self)
+        self.new_code.accepted.connect(lambda: self._signed_in(store))
+        self.new_code.open()
+
+    def _signed_in(self, store: Store) -> None:
         self.unlocked.emit(store)
         self.accept()
 
@@ -171,17 +182,10 @@ class RecoveryDialog(_UnlockDialog):
             return strings.PASSWORD_MISMATCH
         return ""
 
-    def _unlock_call(self) -> Callable[[], auth.RecoveryLogin]:
+    def _unlock_call(self) -> Callable[[], Store]:
         db_path, code = self.db_path, self.code.text()
         username, password = self.username.text(), self.password.text()
         return lambda: auth.unlock_with_recovery(db_path, code, username, password)
-
-    def _done(self, login: auth.RecoveryLogin) -> None:  # type: ignore[override]
-        """The used code is spent: show its replacement once, then carry on signed in."""
-        self.error.clear()
-        self.new_code = NewRecoveryCodeDialog(login.recovery_code, login.school_name, self)
-        self.new_code.accepted.connect(lambda: super(RecoveryDialog, self)._done(login.store))
-        self.new_code.open()
 
     def _after_failure(self) -> None:
         self.code.setFocus()

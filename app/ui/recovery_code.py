@@ -117,7 +117,7 @@ class NewRecoveryCodeDialog(QDialog):
     def __init__(self, code: str, school: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(strings.NEW_RECOVERY_TITLE)
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(680)
         self.panel = RecoveryCodePanel(strings.NEW_RECOVERY_HINT, lambda: school, self)
         self.panel.code.setText(code)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)

@@ -24,6 +24,7 @@ from app.services.school_keys import (
     school_public_key,
     school_signing_key,
 )
+from app.services.staff_key import CHECK
 from tests.export.export_helpers import CREATED, SCHOOL_CODE, deployment
 from tests.reports.report_helpers import audit_count, needs_poppler, pdf_text
 
@@ -197,6 +198,6 @@ def test_school_secrets_are_wrapped_in_the_database(store, school, district_key)
     preview_export(store, school.period, deployment(district_key), created=CREATED)
     with store.read() as session:
         rows = {r.kind: r for r in session.scalars(select(SchoolSecret))}
-    assert set(rows) == {"signing_key", "pseudonym_key"}
+    assert set(rows) == {"signing_key", "pseudonym_key", CHECK}
     assert key.private_bytes_raw() not in rows["signing_key"].wrapped
     assert school_signing_key(store).private_bytes_raw() == key.private_bytes_raw()

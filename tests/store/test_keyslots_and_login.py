@@ -52,15 +52,16 @@ def test_delay_expires_and_success_resets_the_count(db_path, new_school, monkeyp
 def test_recovery_code_resets_the_password_and_is_replaced(db_path, new_school):
     typed = new_school.recovery_code.lower().replace("-", " ")
     login = unlock_with_recovery(db_path, typed, "admin", "brand-new-pass")
-    login.store.close()
+    new_code = login.new_recovery_code
+    login.close()
     with pytest.raises(WrongPasswordError):
         unlock(db_path, "admin", TEST_PASSWORD)
     unlock(db_path, "admin", "brand-new-pass").close()
     # The used code is spent; the new one (shown once) works, once.
-    assert login.recovery_code != new_school.recovery_code
+    assert new_code and new_code != new_school.recovery_code
     with pytest.raises(WrongPasswordError):
         unlock_with_recovery(db_path, new_school.recovery_code, "admin", "another-pass-1")
-    unlock_with_recovery(db_path, login.recovery_code, "admin", "another-pass-1").store.close()
+    unlock_with_recovery(db_path, new_code, "admin", "another-pass-1").close()
     with unlock(db_path, "admin", "another-pass-1") as store:
         events = [e.detail for e in audit.list_events(store) if e.action == "recovery_used"]
     assert len(events) == 2 and "已换发新恢复码" in events[0]

@@ -56,6 +56,7 @@ def test_removed_users_old_key_file_no_longer_opens_the_live_database(
     stolen = tmp_path / "stolen.keys"
     shutil.copyfile(keyslot_path(db_path), stolen)
     old_key = key_from(stolen, "liu", COUNSELLOR_PW)
+    old_staff = store.keys[keyslots.STAFF_KEY]
     assert opens(db_path, old_key)
 
     steps: list[tuple[int, int]] = []
@@ -66,6 +67,8 @@ def test_removed_users_old_key_file_no_longer_opens_the_live_database(
     assert steps and steps[-1][0] == steps[-1][1]  # the copy reported its pages
     assert not opens(db_path, old_key)
     assert opens(db_path, store.db_key) and store.db_key != old_key
+    new_staff = store.keys[keyslots.STAFF_KEY]
+    assert new_staff != old_staff  # a counsellor left: the staff key is replaced too
     # The admin's session carries on under the new key, with nothing lost.
     assert audit.count_events(store) == events_before + 2  # 停用 + rekey
     assert audit.verify_chain(store).ok
@@ -83,7 +86,8 @@ def test_removed_users_old_key_file_no_longer_opens_the_live_database(
     with pytest.raises(WrongPasswordError):
         unlock(db_path, "liu", COUNSELLOR_PW)
     # Everyone else signs in as before: their slots received the new key.
-    unlock(db_path, "wang", "other-pass-12").close()
+    with unlock(db_path, "wang", "other-pass-12") as wang:
+        assert wang.keys[keyslots.STAFF_KEY] == new_staff
     unlock(db_path, "admin", TEST_PASSWORD).close()
     assert not list(db_path.parent.glob("*.rekey-partial*"))
 
@@ -93,7 +97,7 @@ def test_recovery_code_opens_the_rekeyed_database(db_path, new_school, store):
     accounts.set_user_active(store, "liu", False)
     store.close()
     login = unlock_with_recovery(db_path, new_school.recovery_code, "admin", "reset-pass-1")
-    with login.store as s:
+    with login as s:
         assert s.user.username == "admin"
 
 
@@ -140,7 +144,7 @@ def test_version_1_key_file_upgrades_at_sign_in_and_rekey_names_who_must_reset(
     assert result.recovery_code and result.recovery_code != new_school.recovery_code
     with pytest.raises(WrongPasswordError):
         unlock_with_recovery(db_path, new_school.recovery_code, "admin", "reset-pass-1")
-    unlock_with_recovery(db_path, result.recovery_code, "admin", "reset-pass-1").store.close()
+    unlock_with_recovery(db_path, result.recovery_code, "admin", "reset-pass-1").close()
     with pytest.raises(WrongPasswordError):
         unlock(db_path, "wang", "other-pass-12")
 
