@@ -56,7 +56,19 @@ def read_password(prompt: str = "密码：", confirm: bool = False) -> str:
 
 
 def open_db(args: argparse.Namespace) -> Store:
-    return unlock(db_path(args), args.user, read_password())
+    store = unlock(db_path(args), args.user, read_password())
+    show_new_recovery_code(store.new_recovery_code)
+    store.new_recovery_code = None
+    return store
+
+
+def show_new_recovery_code(code: str | None) -> None:
+    """A recovery code issued by this command (the first staff sign-in after updating
+    from a version without keys per role, or a re-key): the only time it is shown. On
+    stderr, so it is seen even when the command's output goes to a file."""
+    if code:
+        print("原恢复码已作废。新的恢复码（只显示这一次，请打印后交校长保管）：\n"
+              f"  {code}", file=sys.stderr)
 
 
 def write_text_output(text: str, out: Path | None) -> None:

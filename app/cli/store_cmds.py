@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 
-from app.cli.common import add_db_args, db_path, open_db, read_password
+from app.cli.common import (
+    add_db_args,
+    db_path,
+    open_db,
+    read_password,
+    show_new_recovery_code,
+)
 from app.labels import AUDIT_ACTIONS, ROLES, label
 from app.services import accounts, audit
 from app.services.rekey import RekeyResult
@@ -118,9 +124,7 @@ def _report_rekey(result: RekeyResult | None) -> None:
     if result.lost_access:
         print("以下账户的旧式密钥槽无法接收新密钥，已移除，请为他们重设密码："
               + "、".join(result.lost_access))
-    if result.recovery_code:
-        print("新的恢复码（原恢复码已作废；只显示这一次，请打印后交校长保管）：")
-        print(f"  {result.recovery_code}")
+    show_new_recovery_code(result.recovery_code)
 
 
 def _audit_verify(args: argparse.Namespace) -> int:

@@ -194,7 +194,13 @@ USER_ENABLE_HINT = (
     "请当面告知本人。"
 )
 USER_REKEYING = "正在停用账户并重新加密数据库…"
-USER_REKEYED = "账户已停用，数据库已换用新密钥：该账户旧的密钥文件副本不再能打开数据库。"
+USER_REKEYED = "已保存。数据库已换用新密钥：该账户旧的密钥文件副本不再能打开数据库。"
+USER_SAVED = "已保存。"
+USER_CHANGE_ROLE = "修改角色…"
+USER_ROLE_TITLE = "修改角色：{username}"
+USER_ROLE_HINT = ("从心理教师或管理员改为班主任时，青心会给数据库换一把新钥匙（有进度条，"
+                  "时间和做一次备份差不多），此人旧的密钥文件副本从此打不开数据库。")
+USER_ROLE_SAVING = "正在保存角色…"
 USER_LOST_ACCESS_TITLE = "需要重设密码"
 USER_LOST_ACCESS = ("以下账户自升级以来还没有登录过，它们的旧式密钥槽无法接收新密钥，"
                     "已被移除：{users}。请在“用户”页为他们“重设密码”。")

@@ -30,6 +30,7 @@ from app.services.accounts import (
     list_users,
     reset_user_password,
     set_user_active,
+    set_user_role,
 )
 from app.services.classes import ClassRow, list_classes
 from app.services.passwords import MIN_LENGTH
@@ -52,6 +53,30 @@ ClassList = Callable[[], list[tuple[int, str, int]]]
 ROLE_ORDER = {code: i for i, code in enumerate(ROLES)}
 
 
+def role_and_class(classes: list[ClassRow], role: str,
+                   class_id: int | None = None) -> tuple[QComboBox, QComboBox]:
+    """The role box and the class box, which only a 班主任 needs."""
+    role_box = QComboBox()
+    for code, text in ROLES.items():
+        role_box.addItem(text, code)
+    role_box.setCurrentIndex(role_box.findData(role))
+    class_box = QComboBox()
+    for row in classes:
+        text = row.name if row.students else strings.USER_EMPTY_CLASS.format(name=row.name)
+        class_box.addItem(text, row.id)
+    if not classes:
+        class_box.addItem(strings.USER_NO_CLASSES, None)
+    if class_id is not None:
+        class_box.setCurrentIndex(max(0, class_box.findData(class_id)))
+
+    def role_changed() -> None:
+        class_box.setEnabled(role_box.currentData() == "class_teacher")
+
+    role_box.currentIndexChanged.connect(role_changed)
+    role_changed()
+    return role_box, class_box
+
+
 class AddUserDialog(QDialog):
     def __init__(self, ctx: StoreContext, classes: list[ClassRow],
                  parent: QWidget | None = None) -> None:
@@ -62,16 +87,7 @@ class AddUserDialog(QDialog):
         self.setMinimumWidth(420)
         self.username = QLineEdit()
         self.display_name = QLineEdit()
-        self.role = QComboBox()
-        for code, text in ROLES.items():
-            self.role.addItem(text, code)
-        self.role.setCurrentIndex(self.role.findData("counselor"))
-        self.school_class = QComboBox()
-        for row in classes:
-            text = row.name if row.students else strings.USER_EMPTY_CLASS.format(name=row.name)
-            self.school_class.addItem(text, row.id)
-        if not classes:
-            self.school_class.addItem(strings.USER_NO_CLASSES, None)
+        self.role, self.school_class = role_and_class(classes, "counselor")
         self.password = password_edit()
         self.password_again = password_edit()
         self.error = error_label()
@@ -83,11 +99,6 @@ class AddUserDialog(QDialog):
         form.addRow(strings.SETUP_PASSWORD, self.password)
         form.addRow(strings.SETUP_PASSWORD_AGAIN, self.password_again)
         lay_out_form_dialog(self, form, self.error, self.submit)
-        self.role.currentIndexChanged.connect(self._role_changed)
-        self._role_changed()
-
-    def _role_changed(self) -> None:
-        self.school_class.setEnabled(self.role.currentData() == "class_teacher")
 
     def submit(self) -> None:
         if self.password.text() != self.password_again.text():
@@ -143,6 +154,45 @@ class PasswordResetDialog(QDialog):
         self.error.setText(exc.message)
 
 
+class RoleDialog(QDialog):
+    """Another role for an account. Lowering it (心理教师 → 班主任) takes keys away, so
+    the service re-keys the database: a progress window, then `on_rekeyed` shows what
+    the admin must know (a new recovery code, accounts that need a password)."""
+
+    def __init__(self, ctx: StoreContext, user: UserRow, classes: list[ClassRow],
+                 on_rekeyed: Callable[[RekeyResult | None], None],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.username = user.username
+        self._on_rekeyed = on_rekeyed
+        self.setWindowTitle(strings.USER_ROLE_TITLE.format(username=user.username))
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setMinimumWidth(420)
+        self.role, self.school_class = role_and_class(classes, user.role, user.class_id)
+        self.error = error_label()
+        form = QFormLayout()
+        form.addRow(strings.USER_ROLE, self.role)
+        form.addRow(strings.USER_CLASS, self.school_class)
+        lay_out_form_dialog(self, form, self.error, self.submit, strings.USER_ROLE_HINT)
+
+    def submit(self) -> None:
+        role = self.role.currentData()
+        class_id = self.school_class.currentData() if role == "class_teacher" else None
+        username = self.username
+        self.error.clear()
+        self.ctx.mutate(self, lambda store, p: set_user_role(store, username, role, class_id,
+                                                             p),
+                        self._done, label=strings.USER_ROLE_SAVING, on_failure=self._failed)
+
+    def _done(self, result: RekeyResult | None) -> None:
+        self.accept()
+        self._on_rekeyed(result)
+
+    def _failed(self, exc: QingxinError) -> None:
+        self.error.setText(exc.message)
+
+
 def _users_and_classes(store: Store) -> tuple[list[UserRow], list[ClassRow]]:
     return list_users(store), list_classes(store)
 
@@ -175,8 +225,11 @@ class UsersPage(QWidget):
         self.deactivate_button = QPushButton(strings.USER_DEACTIVATE)
         self.reset_button = QPushButton(strings.USER_RESET_PASSWORD)
         self.enable_button = QPushButton(strings.USER_ENABLE)
-        for button in (self.deactivate_button, self.reset_button, self.enable_button):
+        self.role_button = QPushButton(strings.USER_CHANGE_ROLE)
+        for button in (self.deactivate_button, self.reset_button, self.enable_button,
+                       self.role_button):
             button.setEnabled(False)
+        self.role_button.clicked.connect(self.change_role)
         self.add_button.clicked.connect(self.add_user)
         self.deactivate_button.clicked.connect(self.deactivate_selected)
         self.reset_button.clicked.connect(self.reset_selected)
@@ -186,6 +239,7 @@ class UsersPage(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.reset_button)
+        buttons.addWidget(self.role_button)
         buttons.addWidget(self.deactivate_button)
         buttons.addWidget(self.enable_button)
         buttons.addStretch(1)
@@ -238,6 +292,8 @@ class UsersPage(QWidget):
         active = user is not None and user.active
         self.deactivate_button.setEnabled(active)
         self.reset_button.setEnabled(active)
+        me = self.ctx.store.user.username if self.ctx.store is not None else ""
+        self.role_button.setEnabled(active and user is not None and user.username != me)
         self.enable_button.setEnabled(user is not None and not user.active)
 
     def add_user(self) -> AddUserDialog:
@@ -257,6 +313,14 @@ class UsersPage(QWidget):
         dialog.open()
         return dialog
 
+    def change_role(self) -> RoleDialog | None:
+        user = self.selected()
+        if user is None or not user.active:
+            return None
+        dialog = RoleDialog(self.ctx, user, self._class_rows, self._rekeyed, self)
+        dialog.open()
+        return dialog
+
     def deactivate_selected(self) -> None:
         """Deactivating drops the user's key slot and re-keys the database (a progress
         dialog: every page is re-encrypted); 启用 later asks for a new password."""
@@ -268,7 +332,7 @@ class UsersPage(QWidget):
                         self._rekeyed, label=strings.USER_REKEYING)
 
     def _rekeyed(self, result: RekeyResult | None) -> None:
-        self.reload(strings.USER_REKEYED)
+        self.reload(strings.USER_SAVED if result is None else strings.USER_REKEYED)
         if result is None:
             return
         if result.lost_access:

@@ -12,6 +12,7 @@ import sys
 import pytest
 
 from app.cli import main
+from app.paths import keyslot_path
 from tests.conftest import TEST_PASSWORD
 
 
@@ -114,3 +115,19 @@ def test_database_errors_do_not_quote_parameters(store):
                                  "VALUES (:y, :d, 0)"), {"y": 2030, "d": "2030-09-01"})
     assert "2030" not in str(info.value)
     assert "hidden due to hide_parameters" in str(info.value)
+
+
+def test_user_disable_and_role_rekey_from_the_command_line(db, monkeypatch, capsys):
+    monkeypatch.setenv("QINGXIN_NEW_PASSWORD", "counselor-pass-1")
+    assert main(["user", "add", "--db", str(db), "liu", "--role", "counselor"]) == 0
+    assert main(["user", "add", "--db", str(db), "wang", "--role", "counselor"]) == 0
+    before = keyslot_path(db).read_text()
+    assert main(["user", "role", "--db", str(db), "wang", "admin"]) == 0
+    assert "换用新密钥" not in capsys.readouterr().out  # raising a role: no re-key
+    assert main(["user", "disable", "--db", str(db), "liu"]) == 0
+    out = capsys.readouterr().out
+    assert "数据库已换用新密钥" in out and "已停用账户 liu" in out
+    assert keyslot_path(db).read_text() != before
+    monkeypatch.setenv("QINGXIN_PASSWORD", "counselor-pass-1")
+    assert main(["roster", "list", "--db", str(db), "--user", "liu"]) == 3
+    assert main(["roster", "list", "--db", str(db), "--user", "wang"]) == 0

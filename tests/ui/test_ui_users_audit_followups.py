@@ -197,3 +197,27 @@ def test_users_page_screenshot(qtbot, admin_store: Store, tmp_path: Path):
     path = folder / "users-followup.png"
     assert page.grab().save(str(path))
     assert QImage(str(path)).width() >= 900
+
+
+def test_lowering_a_role_rekeys_with_progress(qtbot, admin_store: Store, db_path: Path):
+    add_empty_class(admin_store, 7, 1)
+    key = admin_store.db_key
+    page = users_page(qtbot, admin_store)
+    select(page, "admin")
+    assert not page.role_button.isEnabled()  # not one's own role
+    select(page, "wang")
+    dialog = page.change_role()
+    assert dialog is not None and dialog.role.currentData() == "counselor"
+    assert not dialog.school_class.isEnabled()
+    dialog.role.setCurrentIndex(dialog.role.findData("class_teacher"))
+    assert dialog.school_class.isEnabled()
+    dialog.submit()
+    idle(qtbot)
+    assert closed(dialog)
+    assert page.status.text() == strings.USER_REKEYED
+    assert admin_store.db_key != key
+    [wang] = [u for u in page.model.rows if u.username == "wang"]
+    assert wang.role == "class_teacher" and wang.class_id is not None
+    admin_store.close()
+    with unlock(db_path, "wang", TEACHER_OLD) as store:
+        assert store.user.role == "class_teacher" and "staff" not in store.keys
