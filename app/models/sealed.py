@@ -18,10 +18,14 @@ sealed needs no schema change; existing values are sealed at the first staff sig
 the database sees only ciphertext. Keep what SQL must see (codes, dates, ids, levels)
 in clear columns.
 
-Each value is `qs1:` + base64(nonce ‖ ciphertext ‖ tag); the associated data names the
-table and column (set by `label_sealed_columns` when the models are imported), so a value
-copied into another column does not open. A value without the prefix is one written
-before sealing existed and is read as it is, until the sealing pass rewrites it.
+Each value is stored as a BLOB (SQLite keeps a BLOB as it is in a TEXT or REAL column):
+`qs\x01` ‖ nonce ‖ AES-256-GCM(raw DEFLATE of the UTF-8 text) ‖ tag. Compressing first
+keeps the database from growing (the screening answers and score documents are most of
+its size, and JSON compresses to a third); base64 text would have grown it by a third.
+The associated data names the table and column (set by `label_sealed_columns` when the
+models are imported), so a value copied into another column does not open. A value that
+is not such a BLOB was written before sealing existed and is read as it is, until the
+sealing pass rewrites it.
 
 The staff key travels on the engine's dialect (`attach_staff_key`): a session without
 it can write nothing sealed and reads of sealed values raise PermissionDeniedError.
@@ -29,8 +33,8 @@ it can write nothing sealed and reads of sealed values raise PermissionDeniedErr
 
 from __future__ import annotations
 
-import base64
 import secrets
+import zlib
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -41,8 +45,9 @@ from sqlalchemy.types import TypeDecorator
 
 from app.errors import PermissionDeniedError, StoreError
 
-PREFIX = "qs1:"
+PREFIX = b"qs\x01"
 _ATTRIBUTE = "qingxin_staff_key"
+_AEAD = "qingxin_staff_aead"
 NO_STAFF_KEY = ("保密内容只有心理教师和管理员可以查看。若您是心理教师或管理员，您的账户还没有"
                 "收到保密密钥：请管理员登录一次（青心会自动授予），然后重新登录。")
 
@@ -50,41 +55,44 @@ NO_STAFF_KEY = ("保密内容只有心理教师和管理员可以查看。若您
 def attach_staff_key(engine: Engine, key: bytes | None) -> None:
     """Let sessions on `engine` seal and open with `key` (None: they cannot)."""
     setattr(engine.dialect, _ATTRIBUTE, key)
+    setattr(engine.dialect, _AEAD, AESGCM(key) if key is not None else None)
 
 
 def staff_key_of(dialect: Dialect) -> bytes | None:
     return getattr(dialect, _ATTRIBUTE, None)
 
 
-def _key(dialect: Dialect) -> AESGCM:
-    key = staff_key_of(dialect)
-    if key is None:
+def _aead(dialect: Dialect) -> AESGCM:
+    aead = getattr(dialect, _AEAD, None)
+    if aead is None:
         raise PermissionDeniedError(NO_STAFF_KEY)
-    return AESGCM(key)
+    return aead
 
 
-def seal(key: bytes, label: str, text: str) -> str:
+def seal(aead: AESGCM, label: str, text: str) -> bytes:
+    deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
+    packed = deflate.compress(text.encode("utf-8")) + deflate.flush()
     nonce = secrets.token_bytes(12)
-    body = AESGCM(key).encrypt(nonce, text.encode("utf-8"), label.encode("ascii"))
-    return PREFIX + base64.b64encode(nonce + body).decode("ascii")
+    return PREFIX + nonce + aead.encrypt(nonce, packed, label.encode("ascii"))
 
 
-def is_sealed(stored: str) -> bool:
-    return stored.startswith(PREFIX)
+def is_sealed(stored: object) -> bool:
+    return isinstance(stored, bytes) and stored.startswith(PREFIX)
 
 
-def unseal(aead: AESGCM, label: str, stored: str) -> str:
-    raw = base64.b64decode(stored[len(PREFIX):])
+def unseal(aead: AESGCM, label: str, stored: bytes) -> str:
+    body = stored[len(PREFIX):]
     try:
-        return aead.decrypt(raw[:12], raw[12:], label.encode("ascii")).decode("utf-8")
+        packed = aead.decrypt(body[:12], body[12:], label.encode("ascii"))
     except InvalidTag:
         raise StoreError("保密内容无法解开：数据已被改动，或不是用本校的保密密钥写入的。"
                          "请从备份恢复。", detail=f"sealed value in {label} fails its tag"
                          ) from None
+    return zlib.decompress(packed, -15).decode("utf-8")
 
 
 class _Sealed(TypeDecorator[Any]):
-    """Shared by the three column types: text in, `qs1:` ciphertext stored."""
+    """Shared by the three column types: text in, a sealed BLOB stored."""
 
     cache_ok = True
     label = ""
@@ -97,21 +105,18 @@ class _Sealed(TypeDecorator[Any]):
     def _value(self, text: str) -> Any:
         return text
 
-    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+    def process_bind_param(self, value: Any, dialect: Dialect) -> bytes | None:
         if value is None:
             return None
-        key = staff_key_of(dialect)
-        if key is None:
-            raise PermissionDeniedError(NO_STAFF_KEY)
         assert self.label, "sealed column without a label: import app.models"
-        return seal(key, self.label, self.plain_text(value))
+        return seal(_aead(dialect), self.label, self.plain_text(value))
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Any:
         if value is None:
             return None
-        if not isinstance(value, str) or not is_sealed(value):
+        if not is_sealed(value):
             return value  # written before sealing existed; the sealing pass rewrites it
-        return self._value(unseal(_key(dialect), self.label, value))
+        return self._value(unseal(_aead(dialect), self.label, value))
 
 
 class SealedText(_Sealed):
@@ -120,16 +125,15 @@ class SealedText(_Sealed):
 
 
 class SealedString(_Sealed):
-    """A sealed VARCHAR(n) column. SQLite ignores the length, so the longer ciphertext
-    fits; the declared length still bounds what the program accepts."""
+    """A sealed VARCHAR(n) column. SQLite ignores the length, so the ciphertext fits;
+    the declared length still bounds what the program accepts."""
 
     impl = String
     cache_ok = True
 
 
 class SealedFloat(_Sealed):
-    """A sealed number (a score). Stored as text in a DOUBLE (REAL) column: SQLite keeps text
-    that is not a number as text."""
+    """A sealed number (a score), as a BLOB in a DOUBLE (REAL) column."""
 
     impl = Double
     cache_ok = True

@@ -100,9 +100,9 @@ def rekey(store: Store, keep: Callable[[Slot], set[str]],
     given_up = {name for slot in slot_file.slots for name in held(slot) - keep(slot)}
     if STAFF_KEY in given_up and STAFF_KEY not in old_keys:
         raise StoreError("本账户没有保密密钥，无法更换它。请由持有保密密钥的管理员执行此操作。")
-    new_keys = {**old_keys, **{name: keyslots.new_database_key()
-                               for name in given_up | {DATABASE}}}
-    new_file, result = _reseal(slot_file, new_keys, keep)
+    rotated = given_up | {DATABASE}
+    new_keys = {**old_keys, **{name: keyslots.new_database_key() for name in rotated}}
+    new_file, result = _reseal(slot_file, new_keys, rotated, keep)
     db_partial, keys_partial = partials(db_path)
     finish_interrupted(db_path)
     check_folder(db_path.parent, database_size(db_path) + 64 * 1024)
@@ -126,8 +126,11 @@ def rekey(store: Store, keep: Callable[[Slot], set[str]],
     return result
 
 
-def _reseal(slot_file: SlotFile, keys: dict[str, bytes], keep: Callable[[Slot], set[str]]
-            ) -> tuple[SlotFile, RekeyResult]:
+def _reseal(slot_file: SlotFile, keys: dict[str, bytes], rotated: set[str],
+            keep: Callable[[Slot], set[str]]) -> tuple[SlotFile, RekeyResult]:
+    """The slots after the re-key: replaced keys sealed anew to each slot that keeps
+    them; a key that did not change stays as it was sealed (it may be one this session
+    does not hold, e.g. an admin still waiting for the staff key)."""
     slots: list[Slot] = []
     lost: list[str] = []
     recovery_code = None
@@ -145,7 +148,10 @@ def _reseal(slot_file: SlotFile, keys: dict[str, bytes], keep: Callable[[Slot], 
             continue
         fresh = Slot(**{**slot.__dict__, "sealed": {}})
         for name in sorted(names):
-            keyslots.seal_to_slot(slot_file.db_id, fresh, name, keys[name])
+            if name in rotated:
+                keyslots.seal_to_slot(slot_file.db_id, fresh, name, keys[name])
+            elif name in slot.sealed:
+                fresh.sealed[name] = slot.sealed[name]
         slots.append(fresh)
     return SlotFile(db_id=slot_file.db_id, slots=slots), RekeyResult(recovery_code, lost)
 

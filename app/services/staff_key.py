@@ -27,16 +27,17 @@ must not be able to make or see.
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import ColumnElement, Table, bindparam, func, or_, select, type_coerce, update
 from sqlalchemy.orm import Session
-from sqlalchemy.types import Text
+from sqlalchemy.types import LargeBinary, TypeDecorator
 
 from app.errors import StoreError
 from app.models import Base, SchoolSecret, User
-from app.models.sealed import PREFIX, is_sealed, seal, sealed_columns, unseal
+from app.models.sealed import is_sealed, seal, sealed_columns, unseal
 from app.paths import keyslot_path
 from app.services.keyring import key_names
 from app.services.permissions import STAFF
@@ -142,11 +143,12 @@ def reseal(session: Session, old: bytes | None, new: bytes,
 
 def _reseal_table(session: Session, table: Table, columns: list[str], old: bytes | None,
                   new: bytes) -> int:
-    raw = [type_coerce(table.c[name], Text).label(name) for name in columns]
+    raw = [type_coerce(table.c[name], _Raw()).label(name) for name in columns]
     query = select(table.c.id, *raw)
     if old is None:  # the first pass reads only what is still clear
         query = query.where(_any_clear(table, columns))
     opener = AESGCM(old) if old is not None else None
+    sealer = AESGCM(new)
     rows = []
     for row in session.execute(query):
         values = {}
@@ -156,22 +158,33 @@ def _reseal_table(session: Session, table: Table, columns: list[str], old: bytes
                 values[f"v_{name}"] = None
                 continue
             label = f"{table.name}.{name}"
-            if isinstance(stored, str) and is_sealed(stored):
+            if is_sealed(stored):
                 if opener is None:
                     values[f"v_{name}"] = stored
                     continue
                 text = unseal(opener, label, stored)
             else:
                 text = table.c[name].type.plain_text(stored)
-            values[f"v_{name}"] = seal(new, label, text)
+            values[f"v_{name}"] = seal(sealer, label, text)
         rows.append({"row_id": row.id, **values})
     statement = (update(table).where(table.c.id == bindparam("row_id"))
-                 .values({name: type_coerce(bindparam(f"v_{name}"), Text) for name in columns}))
+                 .values({name: type_coerce(bindparam(f"v_{name}"), LargeBinary)
+                          for name in columns}))
     for start in range(0, len(rows), BATCH):
         session.execute(statement, rows[start:start + BATCH])
     return len(rows)
 
 
 def _any_clear(table: Table, columns: list[str]) -> ColumnElement[bool]:
-    return or_(*(func.substr(type_coerce(table.c[name], Text), 1, len(PREFIX)) != PREFIX
-                 for name in columns))
+    """Rows with a value that is not a sealed BLOB (NULL needs no sealing)."""
+    return or_(*(func.typeof(table.c[name]).not_in(("blob", "null")) for name in columns))
+
+
+class _Raw(TypeDecorator[Any]):
+    """What the driver stored, untouched: text, a number, or a sealed BLOB."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def result_processor(self, dialect: Any, coltype: Any) -> Any:
+        return None

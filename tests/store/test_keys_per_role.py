@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from app.errors import PermissionDeniedError, StoreError
 from app.models import Base, CounsellingRecord, ScreeningResult, Student
-from app.models.sealed import PREFIX, sealed_columns, unseal
+from app.models.sealed import is_sealed, sealed_columns, unseal
 from app.paths import keyslot_path
 from app.services import accounts
 from app.services.auth import unlock
@@ -102,8 +102,7 @@ def test_class_teacher_copy_opens_the_summary_but_no_sealed_column(demo, tmp_pat
                    "screening_result.scores", "screening_result.total",
                    "referral.indications", "level_decision.reason"):
         assert values[column], f"the demo school has no {column} to test"
-    assert all(isinstance(v, str) and v.startswith(PREFIX)
-               for column in values.values() for v in column)
+    assert all(is_sealed(v) for column in values.values() for v in column)
     dump = everything(conn)
     conn.close()
     assert content not in dump and scores not in dump
@@ -218,7 +217,7 @@ def test_a_school_from_the_previous_release_is_sealed_at_the_first_staff_sign_in
     conn = raw(db, slot_keys(db, "chen", TEACHER_PW)[DATABASE])
     clear = sealed_values(conn)["counselling_record.content"]
     conn.close()
-    assert clear and not any(v.startswith(PREFIX) for v in clear)
+    assert clear and not any(is_sealed(v) for v in clear)
 
     # The class teacher signs in first: their slot is upgraded, nothing is sealed.
     with unlock(db, "chen", TEACHER_PW) as chen:
@@ -237,7 +236,7 @@ def test_a_school_from_the_previous_release_is_sealed_at_the_first_staff_sign_in
     conn = raw(db, slot_keys(db, "chen", TEACHER_PW)[DATABASE])
     values = sealed_values(conn)
     conn.close()
-    assert all(v.startswith(PREFIX) for column in values.values() for v in column)
+    assert all(is_sealed(v) for column in values.values() for v in column)
     assert set(slot_keys(db, "chen", TEACHER_PW)) == {DATABASE}
     slot_file = keyslots.read_slot_file(keyslot_path(db))
     assert STAFF_KEY in slot_file.find("recovery").sealed
