@@ -189,3 +189,20 @@ def test_a_rekey_that_never_reached_the_swap_changes_nothing(db_path, store):
         leftover.write_bytes(b"half")
     unlock(db_path, "liu", COUNSELLOR_PW).close()
     assert not any(p.exists() for p in rekey.partials(db_path))
+
+
+def test_a_backup_made_before_a_rekey_restores_with_its_own_key_file(db_path, store, tmp_path):
+    from app.services.backup import make_backup
+    from app.services.restore import Secret, restore_backup
+
+    accounts.create_user(store, "liu", "刘老师", "counselor", COUNSELLOR_PW)
+    (tmp_path / "usb").mkdir()
+    backup = make_backup(store, tmp_path / "usb")
+    accounts.set_user_active(store, "liu", False)
+    store.close()
+    restore_backup(db_path, backup.path, Secret("admin", TEST_PASSWORD))
+    # The backup's pair is back, as it was: liu's slot with it (deactivate again).
+    with unlock(db_path, "liu", COUNSELLOR_PW) as liu:
+        assert liu.keys[keyslots.STAFF_KEY]
+    with unlock(db_path, "admin", TEST_PASSWORD) as admin:
+        assert [u.active for u in accounts.list_users(admin) if u.username == "liu"] == [True]
