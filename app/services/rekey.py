@@ -32,7 +32,6 @@ open as they always did (restore one, and re-key again if someone was removed si
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +60,7 @@ from app.store import keyslots
 from app.store.engine import IMMEDIATE, create_encrypted_engine
 from app.store.handle import Store
 from app.store.keyslots import DATABASE, STAFF_KEY, Slot, SlotFile
+from app.winfaults import FileFault, remove_retrying, replace_retrying
 
 PARTIAL = ".rekey-partial"
 
@@ -86,7 +86,7 @@ def finish_interrupted(db_path: Path) -> None:
         remove_quietly(db_partial, keys_partial, _side(db_partial, "-wal"),
                        _side(db_partial, "-shm"), _side(db_partial, "-journal"))
     elif keys_partial.exists():
-        os.replace(keys_partial, keyslot_path(db_path))
+        replace_retrying(keys_partial, keyslot_path(db_path))
 
 
 def rekey(store: Store, keep: Callable[[Slot], set[str]],
@@ -186,15 +186,15 @@ def _apply(db_partial: Path, old_keys: dict[str, bytes], new_keys: dict[str, byt
 def _swap(db_path: Path, db_partial: Path, keys_partial: Path) -> None:
     try:
         for stale in (_side(db_path, "-wal"), _side(db_path, "-shm")):
-            stale.unlink(missing_ok=True)
-        os.replace(db_partial, db_path)
-    except OSError as err:
+            remove_retrying(stale)
+        replace_retrying(db_partial, db_path)
+    except (OSError, FileFault) as err:
         remove_quietly(db_partial, keys_partial)
         raise classify(err, db_path.parent) from None
     try:
-        os.replace(keys_partial, keyslot_path(db_path))
+        replace_retrying(keys_partial, keyslot_path(db_path))
         fsync_dir(db_path.parent)
-    except OSError:
+    except (OSError, FileFault):
         raise StoreError("数据库已重新加密，但新的密钥文件未能就位。请关闭青心后重新登录："
                          "登录时会自动完成这一步。") from None
 
