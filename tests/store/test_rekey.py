@@ -49,7 +49,7 @@ def test_removed_users_old_key_file_no_longer_opens_the_live_database(
         db_path, store, tmp_path):
     accounts.create_user(store, "liu", "刘老师", "counselor", COUNSELLOR_PW)
     accounts.create_user(store, "wang", "王老师", "counselor", "other-pass-12")
-    fingerprint = school_keys.export_school_key(store, tmp_path / "school.pub")
+    fingerprint = school_keys.export_school_key(store, tmp_path / "school.pub", "4131011234")
     with store.write() as session:
         pseudonym_key = school_keys.pseudonym_key_in(session, store)
     events_before = audit.count_events(store)
