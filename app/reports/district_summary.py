@@ -24,7 +24,7 @@ from app.reports.layout import (
 from app.reports.wrap import wrap_text
 from app.services.export_tables import ExportTable, Value
 
-CODE_KEYS = {"instrument", "instrument_name", "group_kind", "group_value", "unit", "band",
+CODE_KEYS = {"instrument", "campaigns", "group_kind", "group_value", "unit", "band",
              "warning", "level", "measure"}
 MAX_COLUMNS = 9
 
@@ -47,12 +47,12 @@ def _generic(t: ExportTable, st: Styles) -> list[Flowable]:
 
 
 def _bands(t: ExportTable, st: Styles) -> list[Flowable]:
-    """Back to groups × bands, one table per campaign and scale."""
+    """Back to groups × bands, one table per instrument and scale."""
     k = {key: i for i, key in enumerate(t.keys)}
     blocks: dict[tuple, dict[str, list]] = {}
     order: dict[tuple, list[str]] = {}
     for r in t.rows:
-        block = (r[k["campaign"]], r[k["instrument_name"]], r[k["unit_name"]])
+        block = (r[k["instrument_name"]], r[k["unit_name"]])
         groups = blocks.setdefault(block, {})
         labels = order.setdefault(block, [])
         if r[k["band_label"]] not in labels:
@@ -62,10 +62,10 @@ def _bands(t: ExportTable, st: Styles) -> list[Flowable]:
             cell += f"（{r[k['share_pct']]:.1f}%）"
         groups.setdefault(r[k["group"]], [_text(r[k["scored"]])]).append(cell)
     out: list[Flowable] = []
-    for (campaign, _instrument, unit), groups in blocks.items():
-        head = ["", *order[(campaign, _instrument, unit)], "计分人数"]
+    for (instrument, unit), groups in blocks.items():
+        head = ["", *order[(instrument, unit)], "计分人数"]
         rows = [head] + [[g, *cells[1:], cells[0]] for g, cells in groups.items()]
-        out.append(KeepTogether([Paragraph(f"{campaign} · {unit}", st.cell),
+        out.append(KeepTogether([Paragraph(f"{instrument} · {unit}", st.cell),
                                  data_grid(rows, even_widths(len(head), 0.12), size=7.5)]))
     return out
 

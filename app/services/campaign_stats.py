@@ -204,7 +204,6 @@ def in_scope(query: Select, scope: Scope) -> Select:
 def campaign_stats(session: Session, campaign_id: int, scope: Scope = SCHOOL,
                    with_previous: bool = True) -> CampaignStats:
     info = campaign_info(session, campaign_id)
-    instrument = instrument_for(info.instrument_code)
     attend_rows = session.execute(in_scope(
         select(Participation.student_id, Participation.status, SchoolClass.grade,
                SchoolClass.number, ScreeningResult.id)
@@ -213,17 +212,8 @@ def campaign_stats(session: Session, campaign_id: int, scope: Scope = SCHOOL,
         .outerjoin(ScreeningResult, (ScreeningResult.student_id == Participation.student_id)
                    & (ScreeningResult.campaign_id == campaign_id))
         .where(Participation.campaign_id == campaign_id), scope)).all()
-    per_class: dict[tuple[int, int], Counter[str]] = {}
-    for _, status, grade, number, result_id in attend_rows:
-        counter = per_class.setdefault((grade, number), Counter())
-        counter[status] += 1
-        counter["done"] += int(status == "due" and result_id is not None)
-    by_class = tuple((class_display_name(g, n), _attendance(c))
-                     for (g, n), c in sorted(per_class.items()))
-    by_grade: dict[int, Attendance] = {}
-    for (g, _n), c in per_class.items():
-        by_grade[g] = by_grade.get(g, Attendance()) + _attendance(c)
-    attendance = sum((a for _, a in by_class), Attendance())
+    people = [(sid, status, grade, number, status == "due" and result_id is not None)
+              for sid, status, grade, number, result_id in attend_rows]
     result_rows = session.execute(in_scope(
         select(ScreeningResult.scores, ScreeningResult.valid, ScreeningResult.suggested_level,
                Student.gender, SchoolClass.grade)
@@ -232,28 +222,53 @@ def campaign_stats(session: Session, campaign_id: int, scope: Scope = SCHOOL,
         .where(ScreeningResult.campaign_id == campaign_id), scope)).all()
     sheets = [(json.loads(scores), valid, level, gender, grade)
               for scores, valid, level, gender, grade in result_rows]
-    grades = tuple(sorted({s[4] for s in sheets}))
-    listed = {r[0] for r in attend_rows}
-    levels = current_levels(session)
-    decided = Counter(levels[sid].level if sid in levels else NONE for sid in listed)
-    suggested = Counter(s[2] for s in sheets)
-    stats = CampaignStats(
-        campaign=info, scope=scope, attendance=attendance,
-        by_class=by_class if scope.kind != "class" else (),
-        by_grade=tuple((grade_display_name(g), a) for g, a in sorted(by_grade.items())),
-        results=len(sheets),
-        invalid=sum(1 for s in sheets if not s[1]),
-        units=tuple(_unit_stats(instrument, unit_code, sheets, grades)
-                    for unit_code in _banded_units(instrument)),
-        suggested={code: suggested.get(code, 0) for code in WARNING_LABELS},
-        decided={code: decided.get(code, 0) for code in WARNING_LABELS},
-        grades=grades)
+    stats = counted_stats(session, info, scope, people, sheets,
+                          sum(1 for s in sheets if not s[1]))
     if with_previous:
         prev_id = previous_campaign(session, info)
         if prev_id is not None:
             prev = campaign_stats(session, prev_id, scope, with_previous=False)
             return replace(stats, previous=prev)
     return stats
+
+
+
+Person = tuple[int, str, int, int, bool]
+"""(student id, status, grade, class number, done) — one listed student."""
+
+
+def counted_stats(session: Session, info: CampaignInfo, scope: Scope, people: list[Person],
+                  sheets: list[tuple], invalid: int) -> CampaignStats:
+    """Count listed students and their sheets ((scores, valid, suggested level, gender,
+    grade)) into a CampaignStats. A campaign counts its own listing and sheets; a term
+    (term_stats.py) first reduces its campaigns to one listing and one sheet per student,
+    so both are counted by this one function."""
+    per_class: dict[tuple[int, int], Counter[str]] = {}
+    for _, status, grade, number, done in people:
+        counter = per_class.setdefault((grade, number), Counter())
+        counter[status] += 1
+        counter["done"] += int(done)
+    by_class = tuple((class_display_name(g, n), _attendance(c))
+                     for (g, n), c in sorted(per_class.items()))
+    by_grade: dict[int, Attendance] = {}
+    for (g, _n), c in per_class.items():
+        by_grade[g] = by_grade.get(g, Attendance()) + _attendance(c)
+    attendance = sum((a for _, a in by_class), Attendance())
+    instrument = instrument_for(info.instrument_code)
+    grades = tuple(sorted({s[4] for s in sheets}))
+    levels = current_levels(session)
+    decided = Counter(levels[p[0]].level if p[0] in levels else NONE for p in people)
+    suggested = Counter(s[2] for s in sheets)
+    return CampaignStats(
+        campaign=info, scope=scope, attendance=attendance,
+        by_class=by_class if scope.kind != "class" else (),
+        by_grade=tuple((grade_display_name(g), a) for g, a in sorted(by_grade.items())),
+        results=len(sheets), invalid=invalid,
+        units=tuple(_unit_stats(instrument, unit_code, sheets, grades)
+                    for unit_code in _banded_units(instrument)),
+        suggested={code: suggested.get(code, 0) for code in WARNING_LABELS},
+        decided={code: decided.get(code, 0) for code in WARNING_LABELS},
+        grades=grades)
 
 
 def _attendance(c: Counter[str]) -> Attendance:

@@ -42,7 +42,7 @@ from app.seal import (
 )
 from app.seal.layout import MAX_FILE_LEN
 from app.seal.manifest import check_period
-from app.services.export_files import DATA_FORMAT, DATA_VERSION
+from app.services.export_files import DATA_FORMAT, READABLE_VERSIONS
 
 DATA_SUFFIX = "_统计数据.json"
 LIST_SUFFIX = "_重点学生名单.xlsx"
@@ -78,6 +78,8 @@ class Submission:
     """The signed manifest (school, period, sequence), for the register."""
     sha256: str = ""
     """Of the whole sealed file, as the register records it."""
+    version: int = 2
+    """Of the data file: 2 counts each instrument once per term, 1 campaign by campaign."""
 
     @property
     def sequence(self) -> int:
@@ -89,7 +91,15 @@ class Submission:
         table = self.tables.get(code)
         if table is None:
             return []
-        return [dict(zip(table["columns"], row, strict=True)) for row in table["rows"]]
+        rows = [dict(zip(table["columns"], row, strict=True)) for row in table["rows"]]
+        for r in rows:
+            # Version 2 counts a term per instrument over "campaigns"; version 1 counted
+            # one "campaign". The workbook labels a row by either under one key.
+            if "campaigns" in r:
+                r.setdefault("campaign", r["campaigns"])
+            if "previous_campaigns" in r:
+                r.setdefault("previous_campaign", r["previous_campaigns"])
+        return rows
 
 
 @dataclass(frozen=True)
@@ -139,7 +149,7 @@ def _open_one(path: Path, district_key: DistrictPrivateKey, register: DistrictRe
         raise _Refused("文件中没有统计数据（…_统计数据.json），可能不是青心生成的学期报送。", code)
     try:
         doc = json.loads(files[names[0]].decode("utf-8"))
-        if doc.get("format") != DATA_FORMAT or doc.get("version") != DATA_VERSION:
+        if doc.get("format") != DATA_FORMAT or doc.get("version") not in READABLE_VERSIONS:
             raise ValueError("format")
         if doc["school_code"] != manifest.school_code or doc["period"] != manifest.period:
             raise _Refused("统计数据中的学校代码或学期与签名清单不一致。", code)
@@ -147,7 +157,8 @@ def _open_one(path: Path, district_key: DistrictPrivateKey, register: DistrictRe
         sub = Submission(path, manifest.school_code, opened.contents.school_name,
                          manifest.period, opened.contents.created,
                          manifest.school_key_fingerprint, int(doc["min_cell"]), mode,
-                         dict(doc["tables"]), manifest=manifest, sha256=sha256)
+                         dict(doc["tables"]), manifest=manifest, sha256=sha256,
+                         version=int(doc["version"]))
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         raise _Refused("统计数据的格式本程序不认识（版本不同？请升级青心）。", code) from None
     if mode == "counts":

@@ -40,16 +40,20 @@ from app.reports.district_summary import render_summary
 from app.seal import DistrictPublicKey, SealMeta, school_key_fingerprint, seal
 from app.seal.manifest import check_period
 from app.services import audit, export_tables
-from app.services.campaign_stats import CampaignStats, campaign_stats
+from app.services.campaign_stats import CampaignStats
 from app.services.export_files import data_json, tables_xlsx, utc_text
 from app.services.export_tables import ExportTable
 from app.services.permissions import STAFF, require
 from app.services.referral import referral_rows
 from app.services.school_keys import pseudonym_key_in, signing_key_in
 from app.services.suppression import legend
+from app.services.term_stats import term_stats
 from app.services.warnings import key_list
 from app.store.handle import Store
 from app.winfaults import classify_os_error
+
+COUNTING_RULE = ("每个量表在本学期每名学生只计一次：取其本学期各批次中最后一次有效答卷；"
+                 "参测、分级和筛查建议都按此计数，可以相加。")
 
 
 @dataclass(frozen=True)
@@ -150,9 +154,9 @@ def preview_export(store: Store, period: str, deployment: Deployment | None = No
                 and school.code != deployment.school_code:
             notes.append(f"部署文件的学校代码 {deployment.school_code} 与本数据库建立时填写的 "
                          f"{school.code} 不同，报送以部署文件为准。")
-        ids = session.scalars(select(Campaign.id).where(
+        campaigns = session.scalars(select(Campaign.name).where(
             Campaign.school_year == year, Campaign.term == term).order_by(Campaign.id)).all()
-        stats = [campaign_stats(session, cid) for cid in ids]
+        stats = term_stats(session, year, term)
         if not stats:
             notes.append(f"学期 {period} 没有测评批次：只报送预警与转介情况。")
         key = deployment.district_key
@@ -166,7 +170,8 @@ def preview_export(store: Store, period: str, deployment: Deployment | None = No
         open_referrals = {r.student_id for r in referral_rows(session, today)}
     about = [("学校", f"{name}（代码 {code}）"), ("学期", period),
              ("生成时间（UTC）", utc_text(created)),
-             ("测评批次", "、".join(s.campaign.name for s in stats) or "无"),
+             ("测评批次", "、".join(campaigns) or "无"),
+             ("计数规则", COUNTING_RULE),
              ("包含的统计", "、".join(AGGREGATES[a] for a in policy.aggregates)),
              ("重点学生", KEY_STUDENT_MODES[policy.key_students]),
              ("小单元格", legend(policy.min_cell))]
@@ -196,7 +201,7 @@ def preview_export(store: Store, period: str, deployment: Deployment | None = No
                                                        f"{name} {period} 重点学生名单")))
         student_ids = tuple(sorted(r.student_id for r in rows))
     return ExportPreview(code, name, period, created, policy.key_students, policy.min_cell,
-                         tuple(s.campaign.name for s in stats), tuple(files), student_ids,
+                         tuple(campaigns), tuple(files), student_ids,
                          deployment.district_key, deployment.accepted_suites, tuple(notes))
 
 

@@ -150,7 +150,9 @@ def _participation(ws: Worksheet, subs: Sequence[Submission]) -> None:
 
 
 def _band_sheets(wb: Workbook, subs: Sequence[Submission]) -> None:
-    """One sheet per instrument; one block per scale."""
+    """One sheet per instrument; one block per scale. A school's row is keyed by school,
+    counted campaigns and group: a version-1 file sends one row per campaign, and each
+    keeps its own bands beside its own 计分人数 (a version-2 file sends one per term)."""
     blocks: dict[str, dict[tuple[str, str], list[tuple[Submission, dict]]]] = {}
     for s in subs:
         for r in s.rows("bands"):
@@ -165,27 +167,29 @@ def _band_sheets(wb: Workbook, subs: Sequence[Submission]) -> None:
                     bands.append((r["band"], r["band_label"]))
             _row(ws, [unit_name], text=())
             ws[ws.max_row][0].font = Font(bold=True, size=12)
-            _header(ws, ["学校代码", "学校名称", "分组", *(label for _, label in bands),
-                         "计分人数"])
+            _header(ws, ["学校代码", "学校名称", "测评批次", "分组",
+                         *(label for _, label in bands), "计分人数"])
             names = {sub.school_code: sub.school_name for sub, _ in rows}
-            table: dict[tuple[str, str], dict[str, object]] = {}
+            table: dict[tuple[str, str, str], dict[str, object]] = {}
             groups: dict[str, str] = {}
             for sub, r in rows:
-                key = (sub.school_code, f"{r['group_kind']}:{r['group_value'] or ''}")
-                groups.setdefault(key[1], r["group"])
+                group = f"{r['group_kind']}:{r['group_value'] or ''}"
+                groups.setdefault(group, r["group"])
+                key = (sub.school_code, r["campaign"], group)
                 table.setdefault(key, {"scored": r["scored"]})[r["band"]] = r["count"]
-            for (code, group), cell in table.items():
+            for (code, campaign, group), cell in table.items():
                 if group == "all:":
-                    _row(ws, [code, names[code], "全校", *(cell.get(b) for b, _ in bands),
-                              cell["scored"]])
+                    _row(ws, [code, names[code], campaign, "全校",
+                              *(cell.get(b) for b, _ in bands), cell["scored"]])
             for group, label in groups.items():
-                members = [cell for (_, g), cell in table.items() if g == group]
+                members = [cell for (_, _, g), cell in table.items() if g == group]
+                schools = len({code for code, _, g in table if g == group})
                 sums = [_sum(m.get(b) for m in members) for b, _ in bands]
                 scored = _sum(m["scored"] for m in members)
-                _total_row(ws, ["全区", f"{len(members)} 所学校", "全区合计" if group == "all:"
+                _total_row(ws, ["全区", f"{schools} 所学校", "", "全区合计" if group == "all:"
                                 else f"全区·{label}", *(x.value() for x in sums), scored.value()])
             ws.append([])
-        _widths(ws, [14, 24, 14] + [12] * 8)
+        _widths(ws, [14, 24, 26, 14] + [12] * 8)
         print_setup(ws, header_row=None, columns=ws.max_column)
 
 

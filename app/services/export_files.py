@@ -29,7 +29,11 @@ from app.services.sheet_output import (
 )
 
 DATA_FORMAT = "qingxin-district-data"
-DATA_VERSION = 1
+DATA_VERSION = 2
+"""2: tables count each instrument once per term (term_stats.py), with the columns
+"instrument", "instrument_name", "campaigns" in front; 1 counted campaign by campaign
+("campaign" in front). The district reads both (district_aggregate.py)."""
+READABLE_VERSIONS = (1, 2)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 

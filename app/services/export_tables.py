@@ -1,6 +1,7 @@
-"""The tables of a district export, built from the campaign statistics.
+"""The tables of a district export, built from the term's statistics (term_stats.py:
+per instrument, each student once).
 
-Tables are "long": one row per campaign × scale × group × band, with stable codes
+Tables are "long": one row per instrument × scale × group × band, with stable codes
 beside the Chinese labels, so the district can pivot them and `district aggregate` can
 add up 500 schools without knowing any instrument. Suppressed cells keep their mark
 ("<5", "*") as text. The school-wide counts of key students by level and of referrals
@@ -62,12 +63,13 @@ def _share(cell: Cell, total: Cell) -> float | None:
     return round(100 * cell.value / total.value, 2)
 
 
-_CAMPAIGN_KEYS = ("campaign", "instrument", "instrument_name")
-_CAMPAIGN_COLS = ("测评批次", "量表代码", "量表")
+_CAMPAIGN_KEYS = ("instrument", "instrument_name", "campaigns")
+_CAMPAIGN_COLS = ("量表代码", "量表", "计入的测评批次")
 
 
 def _campaign_cols(s: CampaignStats) -> tuple[Value, ...]:
-    return (s.campaign.name, s.campaign.instrument_code, s.campaign.instrument_label)
+    """A term's count of one instrument (term_stats.py): the campaigns it took in."""
+    return (s.campaign.instrument_code, s.campaign.instrument_label, s.campaign.name)
 
 
 def participation(stats: Sequence[CampaignStats], min_cell: int) -> ExportTable:
@@ -150,12 +152,12 @@ def change(stats: Sequence[CampaignStats], min_cell: int) -> ExportTable:
                          round(ns - ps, 2) if ns is not None and ps is not None else None))
     return ExportTable(
         "change", "与上次比较",
-        (*_CAMPAIGN_KEYS, "previous_campaign", "unit", "unit_name", "concern", "scored",
+        (*_CAMPAIGN_KEYS, "previous_campaigns", "unit", "unit_name", "concern", "scored",
          "share_pct", "previous_concern", "previous_scored", "previous_share_pct",
          "change_points"),
-        (*_CAMPAIGN_COLS, "上次批次", "分量表代码", "分量表", "本次需关注", "本次计分人数",
+        (*_CAMPAIGN_COLS, "上学期计入的批次", "分量表代码", "分量表", "本次需关注", "本次计分人数",
          "本次占比%", "上次需关注", "上次计分人数", "上次占比%", "变化（百分点）"),
-        tuple(rows), "同一量表上一次测评（按学生现在所在年级与班级统计）。")
+        tuple(rows), "同一量表上一学期的计数（每名学生计一次，按学生现在所在年级与班级统计）。")
 
 
 def key_student_counts(session: Session, min_cell: int) -> ExportTable:

@@ -91,16 +91,15 @@ def test_tampered_file_is_refused_and_the_others_are_added_up(sent):
     listed = {r[5]: (r[6], r[7]) for r in sheets["学校清单"][1:]}
     assert listed["tampered.qxseal"][0] == "已拒绝" and listed["a.qxseal"] == ("已汇总", None)
     rows = sheets["参测情况"]
-    phq = [r for r in rows[1:] if r[2] == "十一月 PHQ-9"]
-    assert len(phq) == 2
     total = next(r for r in rows if r[0] == "全区合计" and "PHQ-9" in r[3])
     schools = [r for r in rows[1:] if r[0] in CODES and "PHQ-9" in r[3]]
-    assert len(schools) == 4  # two PHQ-9 campaigns in each school
-    assert total[4] == sum(r[4] for r in schools) == 120 + 118 + 90 + 88  # 应测: exact
-    assert total[5] == sum(r[5] for r in schools)  # 完成
-    assert total[8] == 0  # 已排除: nobody
-    # November: one on leave, one exempt in each school — hidden, so the total is a bound.
-    assert {r[6] for r in phq} == {"<5"} and total[6] == "≥2"
+    # One row per school for the term's PHQ-9, both campaigns counted, each student once.
+    assert [r[2] for r in schools] == ["九月 PHQ-9、十一月 PHQ-9"] * 2
+    assert total[4] == sum(r[4] for r in schools) == 120 + 90  # 应测: exact
+    # The last four students of each school answered neither campaign.
+    assert total[5] == sum(r[5] for r in schools) == 116 + 86  # 完成
+    # November's student on leave and the exempt one were due in September: due, once.
+    assert total[6] == total[7] == total[8] == 0
     levels = sheets["预警等级人数"]
     assert levels[-1][:3] == ("全区合计", "2 所学校", 2)
 
@@ -110,11 +109,11 @@ def test_band_sheets_keep_suppression_and_mark_inexact_totals(sent):
                      sent.period)
     sheets = _sheets(district_workbook(result, CREATED))
     phq = next(v for k, v in sheets.items() if k.startswith("分级-") and "PHQ" in k)
-    values = [v for row in phq for v in row[3:] if v is not None]
+    values = [v for row in phq for v in row[4:] if v is not None]
     assert "<5" in values
     assert any(isinstance(v, str) and v.startswith("≥") for v in values)
     assert all(not isinstance(v, int) or v == 0 or v >= 5 for v in values)
-    labels = [row[2] for row in phq if row and row[0] == "全区"]
+    labels = [row[3] for row in phq if row and row[0] == "全区"]
     assert {"全区合计", "全区·男", "全区·女", "全区·初一"} <= set(labels)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import openpyxl
 import pytest
@@ -18,6 +18,7 @@ from app.models import SchoolSecret
 from app.seal import SealError, open_sealed, verify
 from app.seal.errors import SuiteNotAcceptedError
 from app.seal.manifest import check_period
+from app.services.campaigns import create_campaign
 from app.services.district_export import period_dates, preview_export, seal_export
 from app.services.school_keys import (
     school_key_fingerprint,
@@ -26,7 +27,7 @@ from app.services.school_keys import (
 )
 from app.services.staff_key import CHECK
 from tests.export.export_helpers import CREATED, SCHOOL_CODE, deployment
-from tests.reports.report_helpers import audit_count, needs_poppler, pdf_text
+from tests.reports.report_helpers import _import, audit_count, needs_poppler, pdf_text
 
 
 def _cells(data: bytes) -> dict[str, list[tuple]]:
@@ -139,11 +140,19 @@ def test_policy_chooses_the_tables(store, school, district_key):
     assert doc["min_cell"] == 10 and doc["format"] == "qingxin-district-data"
 
 
-def test_change_table_compares_with_the_previous_campaign(store, school, district_key):
+def test_change_table_compares_with_the_previous_term(store, school, district_key):
     preview = preview_export(store, school.period, deployment(district_key), created=CREATED)
     change = next(t for t in preview.files[0].tables if t.code == "change")
-    assert [r[0] for r in change.rows] == ["十一月 PHQ-9"]
-    assert change.rows[0][3] == "九月 PHQ-9"
+    assert change.rows == ()  # the first term screened: nothing to compare with
+    spring = create_campaign(store, "三月 PHQ-9", "phq9", term=2)
+    _import(store, spring.id, "phq9", school.students[:100], 9, date.today())
+    period = f"{school.school_year}-{school.school_year + 1}-2"
+    preview = preview_export(store, period, deployment(district_key), created=CREATED)
+    change = next(t for t in preview.files[0].tables if t.code == "change")
+    row = dict(zip(change.keys, change.rows[0], strict=True))
+    assert (row["campaigns"], row["previous_campaigns"]) == ("三月 PHQ-9",
+                                                             "九月 PHQ-9、十一月 PHQ-9")
+    assert row["scored"] == 100 and row["previous_scored"] == 146
 
 
 def test_bands_table_suppresses_small_cells(store, school, district_key):
