@@ -146,10 +146,12 @@ def test_school_workbook_cells_types_filter_and_print_setup():
 
 
 def _submission(code: str, name: str, instrument: str, key_list=()) -> Submission:
-    bands = {"columns": ["instrument_name", "unit", "unit_name", "band", "band_label",
-                         "group_kind", "group_value", "group", "count", "scored"],
-             "rows": [[instrument, "total", "总分", "b1", "低", "all", None, "全校", 30, 40],
-                      [instrument, "total", "总分", "b2", "高", "all", None, "全校", "<5", 40]]}
+    bands = {"columns": ["instrument_name", "campaigns", "unit", "unit_name", "band",
+                         "band_label", "group_kind", "group_value", "group", "count", "scored"],
+             "rows": [[instrument, "=秋季", "total", "总分", "b1", "低", "all", None, "全校", 30,
+                       40],
+                      [instrument, "=秋季", "total", "总分", "b2", "高", "all", None, "全校", "<5",
+                       40]]}
     key = {"columns": ["level", "count", "group_kind"],
            "rows": [["key", 2, "all"], ["none", 38, "all"]]}
     return Submission(Path(f"{code}.qxseal"), code, name, "2026-2027-1",
