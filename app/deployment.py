@@ -55,6 +55,9 @@ KEY_STUDENT_MODES: dict[str, str] = {
 }
 DEFAULT_BACKUP_REMINDER_DAYS = 7
 """Remind the school to back up when the last backup is older than this many days."""
+DEFAULT_FOLLOWUP_DAYS: dict[str, int] = {"crisis": 7, "key": 14, "general": 90}
+"""Days between routine follow-ups per warning level: 危机 weekly, 重点关注 fortnightly,
+一般关注 each 90 days. `[followup]` in deploy.toml may change each (1–365)."""
 _SCHOOL_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,31}")  # as the sealed format's
 
 
@@ -95,6 +98,8 @@ class Deployment:
     data_dir: Path | None = None
     auto_lock_minutes: int = 10
     backup_reminder_days: int = DEFAULT_BACKUP_REMINDER_DAYS
+    followup_days: tuple[tuple[str, int], ...] = tuple(DEFAULT_FOLLOWUP_DAYS.items())
+    """(level, days) pairs; a tuple so the deployment stays hashable and frozen."""
     source: Path | None = None
     """The file read, or None when the defaults are in use."""
 
@@ -153,11 +158,12 @@ def parse_deployment(text: str, path: Path) -> Deployment:
         raise BadInputError(f"部署文件 {path} 格式有误（TOML）：{err}"
                             + _backslash_advice(text, str(err))) from None
     r = _Reader(path)
-    r.unknown(raw, {"school", "district", "hospitals", "report_policy", "app"}, "")
+    r.unknown(raw, {"school", "district", "hospitals", "report_policy", "app", "followup"}, "")
     school = r.table(raw, "school")
     district = r.table(raw, "district")
     policy = r.table(raw, "report_policy")
     app = r.table(raw, "app")
+    followup = r.table(raw, "followup")
     r.unknown(school, {"code", "name"}, "school")
     r.unknown(district, {"name", "public_key", "public_key_file", "accepted_suites"},
               "district")
@@ -184,6 +190,7 @@ def parse_deployment(text: str, path: Path) -> Deployment:
         auto_lock_minutes=r.integer(app, "auto_lock_minutes", "app", 10, 1, 240),
         backup_reminder_days=r.integer(app, "backup_reminder_days", "app",
                                        DEFAULT_BACKUP_REMINDER_DAYS, 1, 90),
+        followup_days=_followup_days(r, followup),
         source=path,
     )
 
@@ -227,6 +234,23 @@ def _hospitals(r: _Reader, value: Any) -> tuple[Hospital, ...]:
                                   r.text(entry, "phone", where, limit=40),
                                   r.text(entry, "address", where, limit=200)))
     return tuple(hospitals)
+
+
+def _followup_days(r: _Reader, table: dict) -> tuple[tuple[str, int], ...]:
+    """`crisis_days`, `key_days`, `general_days`. Intervals were months before release
+    2026-12 (never a deploy.toml key, only the program's default); a `*_months` key is
+    refused with the days to write instead, so no district gets a silent conversion."""
+    for key in sorted(table):
+        level = key.removesuffix("_months")
+        if key.endswith("_months") and level in DEFAULT_FOLLOWUP_DAYS:
+            value = table[key]
+            hint = (f"，如 {level}_days = {value * 30}" if isinstance(value, int)
+                    and not isinstance(value, bool) else "")
+            r.fail(f"[followup].{key}", f"随访间隔按天设置，请改用 {level}_days"
+                                        f"（1 个月按 30 天计{hint}）")
+    r.unknown(table, {f"{level}_days" for level in DEFAULT_FOLLOWUP_DAYS}, "followup")
+    return tuple((level, r.integer(table, f"{level}_days", "followup", default, 1, 365))
+                 for level, default in DEFAULT_FOLLOWUP_DAYS.items())
 
 
 def _aggregates(r: _Reader, policy: dict) -> tuple[str, ...]:

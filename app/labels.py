@@ -81,6 +81,7 @@ RISK_FACTORS: dict[str, str] = {
 COUNSELLING_KINDS: dict[str, str] = {
     "individual": "个体辅导",
     "group": "团体辅导",
+    "assessment": "面谈评估",
     "crisis": "危机干预",
     "home_visit": "家访",
     "phone": "电话联系",
@@ -117,11 +118,25 @@ SIGNAL_SOURCES: dict[str, str] = {
 SIGNAL_SEVERITIES: dict[str, str] = {
     "suicide": "涉及自杀言行",
     "self_harm": "涉及自伤行为",
+    "violence": "涉及伤人毁物",
     "serious": "明显异常",
     "ordinary": "一般情况",
 }
 
-FOLLOWUP_KINDS: dict[str, str] = {"routine": "定期随访", "interview": "筛查后约谈"}
+#: Counselling kinds that count as a face-to-face risk assessment (面谈评估): writing one
+#: clears the same-day task of a critical answer and the crisis checklist's first item.
+ASSESSMENT_KINDS: tuple[str, ...] = ("assessment", "crisis")
+
+#: The crisis checklist (危机处置清单) a 危机 decision opens, in the order it is worked.
+CRISIS_ITEMS: dict[str, str] = {
+    "crisis_assess": "危机：面谈评估",
+    "crisis_guardian": "危机：通知监护人",
+    "crisis_safety": "危机：安全计划",
+    "crisis_referral": "危机：转介决定",
+}
+
+FOLLOWUP_KINDS: dict[str, str] = {"routine": "定期随访", "interview": "筛查后约谈",
+                                  **CRISIS_ITEMS}
 
 REVIEW_ACTIONS: dict[str, str] = {
     "accept": "接受建议等级",
@@ -134,6 +149,7 @@ REFERRAL_INDICATIONS: dict[str, str] = {
     "suicide_plan": "有自杀计划",
     "suicidal_ideation": "有自杀意念",
     "self_harm": "有自伤行为",
+    "violence": "有伤人毁物行为",
     "psychosis": "有精神病性症状（幻觉、妄想、言行紊乱等）",
     "severe_depression": "抑郁症状严重或持续两周以上",
     "critical_item": "测评关键题提示风险",

@@ -207,7 +207,7 @@ class Casework:
                             "severe_depression", "loss_of_function"), 2))))
 
     def _plan_followup(self, rows: Rows, case: Case, sid: int, level: str, day: date) -> None:
-        if level not in DEFAULT_POLICY.months:
+        if level not in DEFAULT_POLICY.days:
             if case.followup is not None:
                 rows.version(FollowUp, case.followup, "解除关注，撤销随访", withdrawn=True)
                 case.followup, case.followup_due, case.followup_waiting = None, FAR, False
@@ -343,7 +343,7 @@ class Casework:
         rows.version(FollowUp, case.followup, "完成随访", done_on=done, done_by="心理教师",
                      note=rng.choice(notes.FOLLOWUP_NOTES))
         case.followup, case.followup_due = None, FAR
-        if case.level in DEFAULT_POLICY.months:
+        if case.level in DEFAULT_POLICY.days:
             due = due_after(done, case.level)
             case.followup, case.followup_due = rows.add(FollowUp, sid, due_on=due), due
 

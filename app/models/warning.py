@@ -34,7 +34,12 @@ class LevelDecision(Base):
 
 
 class FollowUp(Versioned, Base):
-    """A planned contact: routine (定期随访) or an interview after a screening (约谈)."""
+    """A planned contact: routine (定期随访), an interview after a screening (约谈), or
+    an item of the crisis checklist (`crisis_*`, app/services/crisis.py).
+
+    `done_at` is when the guardian was told (crisis_guardian: the hour matters);
+    `referral_id` the referral a crisis_referral item was decided by, when one was opened.
+    """
 
     __tablename__ = "follow_up"
 
@@ -46,3 +51,5 @@ class FollowUp(Versioned, Base):
     done_by: Mapped[str] = mapped_column(String(60), default="")
     note: Mapped[str] = mapped_column(SealedText, default="")
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"))
+    done_at: Mapped[datetime | None]
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referral.id"))

@@ -1,14 +1,12 @@
 """Follow-ups of students on the warning list, and the school calendar their dates obey.
 
 Deciding a level schedules the first follow-up; completing one schedules the next, an
-interval after the day it was done (default monthly for 重点关注 and 危机, every three
-months for 一般关注; the deployment can change both). Due dates are stored already moved
-onto a school day, so "due" and "overdue" are plain date comparisons everywhere.
+interval after the day it was done. Intervals are whole days per level — 危机 7 (weekly:
+a crisis cannot wait a month), 重点关注 14, 一般关注 90 — and deploy.toml's `[followup]`
+may change each (app/deployment.py). Due dates are stored already moved onto a school
+day, so "due" and "overdue" are plain date comparisons everywhere.
 
 Calendar rules (a choice, documented here and in the user guide):
-- Adding months keeps the day of the month where it exists and otherwise takes the
-  month's last day: Jan 31 + 1 month is Feb 28 (Feb 29 in a leap year), Aug 31 + 1 month
-  is Sep 30. It never spills into the next month.
 - A due date that falls on a day without school moves forward to the first school day
   after it, never backwards (a follow-up cannot be due before its interval has passed).
   Days without school are the holiday ranges of the settings (start and end inclusive)
@@ -19,14 +17,15 @@ Calendar rules (a choice, documented here and in the user guide):
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.deployment import DEFAULT_FOLLOWUP_DAYS, Deployment
 from app.errors import BadInputError
+from app.labels import CRISIS_ITEMS
 from app.models import FollowUp
 from app.services.entries import insert_entry, load_entry, revise_entry
 from app.services.file_access import check_past
@@ -41,8 +40,7 @@ MAX_DAYS_WITHOUT_SCHOOL = 120
 
 @dataclass(frozen=True)
 class FollowupPolicy:
-    months: dict[str, int] = field(default_factory=lambda: {"crisis": 1, "key": 1,
-                                                            "general": 3})
+    days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_FOLLOWUP_DAYS))
     holidays: tuple[tuple[date, date], ...] = ()
     weekends_off: bool = True
     workdays: tuple[date, ...] = ()
@@ -53,18 +51,16 @@ class FollowupPolicy:
             if end < start:
                 raise BadInputError(f"假期设置有误：{start:%Y-%m-%d} 至 {end:%Y-%m-%d}"
                                     "的结束日期早于开始日期。")
-        if any(months < 1 for months in self.months.values()):
-            raise BadInputError("随访间隔至少为 1 个月。")
+        if any(days < 1 for days in self.days.values()):
+            raise BadInputError("随访间隔至少为 1 天。")
 
 
 DEFAULT_POLICY = FollowupPolicy()
 
 
-def add_months(day: date, months: int) -> date:
-    """`day` plus whole months, clamped to the end of a shorter month."""
-    years, month0 = divmod(day.month - 1 + months, 12)
-    year, month = day.year + years, month0 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+def policy_for(deployment: Deployment) -> FollowupPolicy:
+    """The intervals the district's deploy.toml set (the defaults without one)."""
+    return FollowupPolicy(days=dict(deployment.followup_days))
 
 
 def is_school_day(day: date, policy: FollowupPolicy = DEFAULT_POLICY) -> bool:
@@ -87,7 +83,7 @@ def next_school_day(day: date, policy: FollowupPolicy = DEFAULT_POLICY) -> date:
 
 def due_after(start: date, level: str, policy: FollowupPolicy = DEFAULT_POLICY) -> date:
     """When the next routine follow-up of a student at `level` falls due."""
-    return next_school_day(add_months(start, policy.months[level]), policy)
+    return next_school_day(start + timedelta(days=policy.days[level]), policy)
 
 
 def open_followups(session: Session, student_id: int) -> list[FollowUp]:
@@ -103,7 +99,7 @@ def plan_routine(session: Session, username: str, student_id: int, level: str,
     than that (the level went up) is brought forward. Level "none" schedules nothing and
     leaves open follow-ups for the teacher to complete or withdraw. Returns the due date.
     """
-    if level not in policy.months:
+    if level not in policy.days:
         return None
     due = due_after(since, level, policy)
     routine = [f for f in open_followups(session, student_id) if f.kind == "routine"]
@@ -137,12 +133,16 @@ class FollowupDone:
 def complete_followup(store: Store, followup_id: int, done_on: date, note: str,
                       done_by: str = "", policy: FollowupPolicy = DEFAULT_POLICY,
                       schedule_next: bool = True) -> FollowupDone:
-    """Record a follow-up as done and, while the student is on the list, plan the next."""
+    """Record a follow-up as done and, while the student is on the list, plan the next.
+    Crisis checklist items are done through app/services/crisis.py, which asks for what
+    each must record."""
     require(store, *STAFF)
     done_on = check_past(done_on, "随访日期")
     with store.write() as session:
         old = load_entry(session, "follow_up", followup_id)
         assert isinstance(old, FollowUp)
+        if old.kind in CRISIS_ITEMS:
+            raise BadInputError("这是危机处置清单中的事项，请在“危机处置清单”中登记。")
         if old.done_on is not None:
             raise BadInputError(f"这次随访已于 {old.done_on:%Y-%m-%d} 完成，不能重复登记。")
         username = store.user.username
@@ -151,7 +151,7 @@ def complete_followup(store: Store, followup_id: int, done_on: date, note: str,
                             note=note.strip())
         level = current_level(session, old.student_id)
         others = [f for f in open_followups(session, old.student_id) if f.kind == "routine"]
-        if not schedule_next or level not in policy.months or others:
+        if not schedule_next or level not in policy.days or others:
             return FollowupDone(done.id, None, None)
         nxt = insert_entry(session, username, "follow_up", old.student_id, kind="routine",
                            due_on=due_after(done_on, level, policy), done_on=None,

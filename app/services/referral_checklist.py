@@ -1,6 +1,7 @@
 """The referral checklist: indications observed → a recommendation with printed reasons.
 
-Two tiers. Any one of the first (suicide attempt or plan, self-harm, psychotic signs) is
+Two tiers. Any one of the first (suicide attempt or plan, self-harm, harm to others or
+property (伤人毁物), psychotic signs) is
 enough to recommend referral now. The second (suicidal thoughts, severe or lasting
 depressive symptoms, a critical screening item, loss of function at school) each call
 for a professional's assessment; two or more of them together recommend referral now.
@@ -19,7 +20,7 @@ from app.labels import REFERRAL_INDICATIONS, REFERRAL_RECOMMENDATIONS
 
 #: Consider-tier indications that, together, make referral urgent.
 CONSIDER_TO_REFER = 2
-_REFER_NOW = ("suicide_attempt", "suicide_plan", "self_harm", "psychosis")
+_REFER_NOW = ("suicide_attempt", "suicide_plan", "self_harm", "violence", "psychosis")
 
 
 @dataclass(frozen=True)

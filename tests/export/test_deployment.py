@@ -12,6 +12,7 @@ from app import deployment as deploy_module
 from app.deployment import Deployment, Hospital, load_deployment
 from app.errors import BadInputError
 from app.paths import resources_dir
+from app.services.followup import policy_for
 from app.seal import dump_key, new_district_key
 
 EXAMPLE = resources_dir() / "deploy.example.toml"
@@ -132,3 +133,25 @@ def test_file_that_is_not_utf8(folder):
     path.write_bytes('[school]\nname = "一中"\n'.encode("gbk"))
     with pytest.raises(BadInputError, match="UTF-8"):
         load_deployment(path)
+
+
+def test_followup_days_default_and_from_the_file(folder):
+    assert dict(Deployment().followup_days) == {"crisis": 7, "key": 14, "general": 90}
+    d = load_deployment(_write(folder, "[followup]\ncrisis_days = 3\ngeneral_days = 60\n"))
+    assert dict(d.followup_days) == {"crisis": 3, "key": 14, "general": 60}
+    assert policy_for(d).days == {"crisis": 3, "key": 14, "general": 60}
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[followup]\ncrisis_days = 0\n", r"\[followup\].crisis_days 有误：应为 1–365 的整数"),
+    ("[followup]\nkey_days = \"14\"\n", r"\[followup\].key_days 有误"),
+    ("[followup]\nweekly = 7\n", r"\[followup\].weekly 有误：不认识这个键"),
+    ("[followup]\ncrisis_months = 1\n",
+     r"\[followup\].crisis_months 有误：随访间隔按天设置，请改用 crisis_days"
+     r"（1 个月按 30 天计，如 crisis_days = 30）"),
+])
+def test_followup_mistakes_name_the_key(folder, text, message):
+    path = _write(folder, text)
+    with pytest.raises(BadInputError, match=message) as err:
+        load_deployment(path)
+    assert str(path) in err.value.message
