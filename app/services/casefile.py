@@ -168,7 +168,7 @@ def _signal(s: ReportedSignal, full: bool) -> SignalRow:
 
 def _followup(f: FollowUp, full: bool) -> FollowUpRow:
     return FollowUpRow(f.id, f.kind, f.due_on, f.done_on, f.done_by, f.note if full else "",
-                       f.campaign_id)
+                       f.campaign_id, f.done_at, f.referral_id)
 
 
 def _pairing(p: Pairing, full: bool) -> PairingRow:
@@ -201,13 +201,23 @@ def screening_rows(session: Session, sid: int) -> tuple[ScreeningRow, ...]:
     rows = []
     for r, name, starts_on, ends_on in session.execute(query):
         taken = r.taken_at.date() if r.taken_at else (starts_on or ends_on)
-        bands = json.loads(r.scores).get("bands", {}) if r.scores else {}
+        doc = json.loads(r.scores) if r.scores else {}
         rows.append(ScreeningRow(
             r.id, r.campaign_id, name, r.instrument_code, taken, r.taken_at is None, r.total,
-            r.valid, r.suggested_level,
-            tuple(int(i) for i in r.critical_items.split(",") if i.strip()),
-            tuple(bands.items())))
+            r.valid, r.suggested_level, critical_list(r.critical_items),
+            tuple(doc.get("bands", {}).items()), critical_answers(doc)))
     return tuple(sorted(rows, key=lambda s: (s.taken_on or date.min, s.result_id)))
+
+
+def critical_list(text: str) -> tuple[int, ...]:
+    """ScreeningResult.critical_items ("9" or "85,97") as item numbers."""
+    return tuple(int(i) for i in text.split(",") if i.strip())
+
+
+def critical_answers(doc: dict) -> dict[int, str]:
+    """The stored document's "critical_answers" ({"9": "几乎每天"}) by item number;
+    documents stored before they were kept have none."""
+    return {int(item): str(answer) for item, answer in doc.get("critical_answers", {}).items()}
 
 
 def _referrals(session: Session, sid: int, full: bool) -> tuple[ReferralRow, ...]:

@@ -8,7 +8,7 @@ earlier versions exist (entries.entry_history shows them). In a class teacher's 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 HOME_CONTACT_KINDS = ("home_visit", "phone", "three_way")
@@ -63,6 +63,8 @@ class ScreeningRow:
     suggested_level: str
     critical_items: tuple[int, ...]
     bands: tuple[tuple[str, str | None], ...]
+    critical_answers: dict[int, str] = field(default_factory=dict)
+    """Item → the option label answered (documents stored before issue 11 lack it)."""
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,8 @@ class FollowUpRow:
     done_by: str
     note: str
     campaign_id: int | None
+    done_at: datetime | None = None
+    referral_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import BadInputError
 from app.labels import (
+    ASSESSMENT_KINDS,
     COUNSELLING_KINDS,
     FOLLOWUP_KINDS,
     PAIRING_ROLES,
@@ -43,7 +45,7 @@ from app.services import audit
 from app.services.file_access import check_code, check_past, check_text, load_student
 from app.services.permissions import STAFF, require
 from app.services.referral_steps import check_last_step
-from app.services.versions import chain, content_fields, new_version
+from app.services.versions import chain, content_fields, is_current, new_version
 from app.store.handle import Store
 
 
@@ -108,7 +110,7 @@ KINDS: dict[str, EntryKind] = {
         PlanReview, frozenset({"reviewed_on", "outcome", "note", "next_review_on"}),
         codes={"outcome": (PLAN_OUTCOMES, "评估结论")}, past_dates={"reviewed_on": "评估日期"}),
     "follow_up": EntryKind(
-        FollowUp, frozenset({"due_on", "done_on", "done_by", "note"}),
+        FollowUp, frozenset({"due_on", "done_on", "done_by", "note", "done_at", "referral_id"}),
         codes={"kind": (FOLLOWUP_KINDS, "随访类型")},
         optional_past_dates={"done_on": "随访日期"}),
     "referral_step": EntryKind(
@@ -155,6 +157,19 @@ def revise_entry(session: Session, username: str, entry_kind: str, old: Versione
     return row
 
 
+def complete_open(session: Session, username: str, student_id: int, kind: str,
+                  done_on: date, note: str, **details: Any) -> list[Versioned]:
+    """Complete every open follow-up of `kind` of a student (a crisis checklist item
+    that another record settles: an assessment written, a referral opened)."""
+    done = []
+    for row in session.scalars(select(FollowUp).where(
+            FollowUp.student_id == student_id, FollowUp.kind == kind,
+            FollowUp.done_on.is_(None), is_current(FollowUp))):
+        done.append(revise_entry(session, username, "follow_up", row, "完成", done_on=done_on,
+                                 done_by=username, note=note, **details))
+    return done
+
+
 def load_entry(session: Session, kind: str, record_id: int) -> Versioned:
     if kind not in KINDS:
         raise BadInputError(f"未知的记录类型：{kind}")
@@ -186,13 +201,19 @@ def resolve_risk_factor(store: Store, risk_factor_id: int, resolved_on: date) ->
 def add_counselling(store: Store, student_id: int, held_on: date, kind: str, content: str,
                     participants: str = "", next_step: str = "",
                     confidential: bool = False) -> int:
-    """Home–school contacts are the kinds home_visit, phone and three_way."""
+    """Home–school contacts are the kinds home_visit, phone and three_way. An assessment
+    (ASSESSMENT_KINDS) also completes the crisis checklist's 面谈评估 if one is open; the
+    same-day task of a critical answer reads the record itself (today.py)."""
     require(store, *STAFF)
     with store.write() as session:
-        return insert_entry(session, store.user.username, "counselling", student_id,
-                            held_on=held_on, kind=kind, content=content,
-                            participants=participants, next_step=next_step,
-                            confidential=confidential).id
+        username = store.user.username
+        row = insert_entry(session, username, "counselling", student_id, held_on=held_on,
+                           kind=kind, content=content, participants=participants,
+                           next_step=next_step, confidential=confidential)
+        if kind in ASSESSMENT_KINDS:
+            complete_open(session, username, student_id, "crisis_assess", held_on,
+                          f"见 {held_on:%Y-%m-%d} 的{COUNSELLING_KINDS[kind]}记录")
+        return row.id
 
 
 def add_signal(store: Store, student_id: int, source: str, reported_on: date,

@@ -1,7 +1,8 @@
 """The referral workflow (转介, 绿色通道): open, record each step, list.
 
 A referral is opened from the checklist (referral_checklist.py), whose recommendation
-and reasons are kept as assessed. Its steps are then recorded strictly in order; a step
+and reasons are kept as assessed; opening one settles an open 转介决定 of the crisis
+checklist (crisis.py). Its steps are then recorded strictly in order; a step
 can be skipped only with a reason (e.g. the student never left school, so there is no
 return-to-school assessment). What each step must record:
 - 告知家长: the parents' answer on the 告知书 receipt slip (signed, or refused to sign);
@@ -28,6 +29,7 @@ from app.models import Referral, ReferralStep, SchoolClass, Student
 from app.services import audit
 from app.services.casefile import referral_row
 from app.services.casefile_rows import ReferralRow, StepRow
+from app.services.entries import complete_open
 from app.services.file_access import check_code, check_past, check_text, load_student
 from app.services.permissions import STAFF, require
 from app.services.referral_checklist import Indication, assess_indications
@@ -61,6 +63,8 @@ def open_referral(store: Store, student_id: int, indications: set[str],
         session.flush()
         audit.record(session, store.user.username, "referral_opened", "student", student_id,
                      f"referral {referral.id} {recommendation.level}")
+        complete_open(session, store.user.username, student_id, "crisis_referral", opened_on,
+                      f"已开启转介（{recommendation.label}）", referral_id=referral.id)
         return referral.id
 
 

@@ -1,44 +1,59 @@
 """The home screen's work list (今日工作): what is due today and what is overdue.
 
-Follow-ups (定期随访, 筛查后约谈), the next step of each open referral, plan reviews
+At the top, what cannot wait (`urgent`): the same-day face-to-face assessment
+(当天面谈评估) of every critical answer (PHQ-9 item 9, MHT 85/97 …, on a valid or an
+invalid sheet) stored in the last year, due the day the result was stored and listed
+until an assessment record (ASSESSMENT_KINDS) held on or after the day of the answer is
+written for that student; then the open items of crisis checklists (crisis.py). Below:
+follow-ups (定期随访, 筛查后约谈), the next step of each open referral, plan reviews
 (一生一策评估), and the screening review queues of this school year's campaigns. A class
 teacher gets nothing here: the list names students across the school.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
-from app.labels import FOLLOWUP_KINDS, REFERRAL_STEPS
+from app.labels import ASSESSMENT_KINDS, CRISIS_ITEMS, FOLLOWUP_KINDS, REFERRAL_STEPS
 from app.models import (
     Campaign,
     CarePlan,
+    CounsellingRecord,
     FollowUp,
     PlanReview,
     SchoolClass,
     SchoolYear,
+    ScreeningResult,
     Student,
 )
 from app.services import audit
+from app.services.casefile import critical_answers, critical_list
 from app.services.levels import current_levels
 from app.services.permissions import STAFF, require
 from app.services.referral import referral_rows
 from app.services.roster_file import class_display_name
 from app.services.screening_review import review_items
 from app.services.versions import is_current
+from app.services.warning_rules import critical_answers_text
 from app.services.warnings import IN_SCHOOL
 from app.store.handle import Store
+
+#: How far back a critical answer without an assessment stays on the list.
+ASSESSMENT_WINDOW_DAYS = 365
+#: Kinds of work listed at the top, in this order.
+URGENT_KINDS = ("assessment", "crisis_item")
 
 
 @dataclass(frozen=True)
 class WorkItem:
-    kind: str  # "follow_up", "referral_step" or "plan_review"
-    ref_id: int  # follow-up id, referral id or plan id
+    kind: str  # "assessment", "crisis_item", "follow_up", "referral_step", "plan_review"
+    ref_id: int  # result id, follow-up id, referral id or plan id
     student_id: int
     student_no: str
     name: str
@@ -57,6 +72,7 @@ class QueueSummary:
 
 @dataclass(frozen=True)
 class TodayWork:
+    urgent: tuple[WorkItem, ...]
     due_today: tuple[WorkItem, ...]
     overdue_followups: tuple[WorkItem, ...]
     overdue_steps: tuple[WorkItem, ...]
@@ -65,8 +81,16 @@ class TodayWork:
 
     @property
     def empty(self) -> bool:
-        return not (self.due_today or self.overdue_followups or self.overdue_steps
-                    or self.overdue_plan_reviews or self.review_queues)
+        return not (self.items or self.review_queues)
+
+    @property
+    def items(self) -> tuple[WorkItem, ...]:
+        """Everything in the order a teacher works it: urgent first, then the most
+        overdue (the order of the screen and of `qingxin today`)."""
+        rest = sorted((*self.overdue_steps, *self.overdue_followups,
+                       *self.overdue_plan_reviews, *self.due_today),
+                      key=lambda i: (-i.overdue_days, i.due_on, i.student_no))
+        return (*self.urgent, *rest)
 
 
 def today_work(store: Store, today: date | None = None) -> TodayWork:
@@ -75,8 +99,7 @@ def today_work(store: Store, today: date | None = None) -> TodayWork:
     today = today or date.today()
     with store.write() as session:
         work = _work(session, today)
-        count = (len(work.due_today) + len(work.overdue_followups) + len(work.overdue_steps)
-                 + len(work.overdue_plan_reviews))
+        count = len(work.items)
         audit.record(session, store.user.username, "warning_list", "student", "",
                      f"today {count} 项")
     return work
@@ -95,11 +118,12 @@ def _work(session: Session, today: date) -> TodayWork:
         return WorkItem(kind, ref_id, sid, no, name, class_name, what, due,
                         max(0, (today - due).days))
 
-    items: list[WorkItem | None] = []
+    items: list[WorkItem | None] = list(_assessments(session, today, item))
     for fid, sid, kind, due in session.execute(
             select(FollowUp.id, FollowUp.student_id, FollowUp.kind, FollowUp.due_on)
             .where(FollowUp.done_on.is_(None), FollowUp.due_on <= today, is_current(FollowUp))):
-        items.append(item("follow_up", fid, sid, FOLLOWUP_KINDS[kind], due))
+        items.append(item("crisis_item" if kind in CRISIS_ITEMS else "follow_up", fid, sid,
+                          FOLLOWUP_KINDS[kind], due))
     for r in referral_rows(session, today):
         step = r.next_step
         if step is not None and step.due_on is not None and step.due_on <= today:
@@ -108,13 +132,49 @@ def _work(session: Session, today: date) -> TodayWork:
     items.extend(_plan_reviews(session, today, item))
     found = sorted((i for i in items if i is not None),
                    key=lambda i: (-i.overdue_days, i.student_no))
+    urgent = sorted((i for i in found if i.kind in URGENT_KINDS),
+                    key=lambda i: (URGENT_KINDS.index(i.kind), -i.overdue_days, i.student_no,
+                                   i.ref_id))
+    found = [i for i in found if i.kind not in URGENT_KINDS]
     return TodayWork(
+        urgent=tuple(urgent),
         due_today=tuple(i for i in found if i.overdue_days == 0),
         overdue_followups=tuple(i for i in found if i.overdue_days and i.kind == "follow_up"),
         overdue_steps=tuple(i for i in found if i.overdue_days and i.kind == "referral_step"),
         overdue_plan_reviews=tuple(i for i in found
                                    if i.overdue_days and i.kind == "plan_review"),
         review_queues=_queues(session, today))
+
+
+def _assessments(session: Session, today: date,
+                 item: Callable[[str, int, int, str, date], WorkItem | None],
+                 ) -> list[WorkItem | None]:
+    """Critical answers stored in the window without an assessment since the answer."""
+    assessed: dict[int, date] = dict(session.execute(
+        select(CounsellingRecord.student_id, func.max(CounsellingRecord.held_on))
+        .where(CounsellingRecord.kind.in_(ASSESSMENT_KINDS), is_current(CounsellingRecord))
+        .group_by(CounsellingRecord.student_id)).all())
+    since = datetime.combine(today - timedelta(days=ASSESSMENT_WINDOW_DAYS), time())
+    r = ScreeningResult
+    out = []
+    for rid, sid, critical, taken_at, stored_at, scores, campaign in session.execute(
+            select(r.id, r.student_id, r.critical_items, r.taken_at, r.created_at, r.scores,
+                   Campaign.name).join(Campaign, Campaign.id == r.campaign_id)
+            .where(r.critical_items != "", r.created_at >= since)):
+        stored_on = local_date(stored_at)
+        answered_on = min(taken_at.date(), stored_on) if taken_at else stored_on
+        if sid in assessed and assessed[sid] >= answered_on:
+            continue
+        answers = critical_answers(json.loads(scores)) if scores else {}
+        what = (f"当天面谈评估：「{campaign}」关键题"
+                f"{critical_answers_text(critical_list(critical), answers)}")
+        out.append(item("assessment", rid, sid, what, stored_on))
+    return out
+
+
+def local_date(utc: datetime) -> date:
+    """The day on the school's clock of a timestamp stored as naive UTC."""
+    return utc.replace(tzinfo=UTC).astimezone().date()
 
 
 def _plan_reviews(session: Session, today: date,
@@ -149,7 +209,7 @@ def _queues(session: Session, today: date) -> tuple[QueueSummary, ...]:
     levels = current_levels(session)
     out = []
     for cid, name in campaigns:
-        pending = len(review_items(session, cid, today, levels=levels))
+        pending = len(review_items(session, cid, today, levels=levels, with_evidence=False))
         if pending:
             out.append(QueueSummary(cid, name, pending))
     return tuple(out)

@@ -4,7 +4,8 @@ The rules only suggest (warning_rules.py); a teacher decides, always with a reas
 the suggestion in force at that moment is stored beside the decision, so a later reader
 sees both what the rules said and what the teacher concluded. Decisions are never
 changed: a new one is added. Deciding a level other than "none" makes sure a routine
-follow-up is scheduled (followup.py).
+follow-up is scheduled (followup.py); deciding 危机 for a student not at 危机 opens the
+same-day crisis checklist (crisis.py).
 """
 
 from __future__ import annotations
@@ -30,9 +31,10 @@ from app.models import (
 from app.services import audit
 from app.services.casefile import screening_rows
 from app.services.casefile_rows import StudentFile
+from app.services.crisis import open_checklist
 from app.services.file_access import check_code, check_past, check_text, load_student
 from app.services.followup import DEFAULT_POLICY, FollowupPolicy, plan_routine
-from app.services.levels import level_since
+from app.services.levels import current_level, level_since
 from app.services.permissions import STAFF, require
 from app.services.plans import pairing_gap
 from app.services.roster_file import class_display_name
@@ -87,6 +89,7 @@ def record_decision(session: Session, username: str, student_id: int, level: str
     load_student(session, student_id)
     if suggested is None:
         suggested = suggestion_for(session, student_id, decided_on)
+    before = current_level(session, student_id)
     decision = LevelDecision(student_id=student_id, level=level, reason=reason,
                              suggested_level=suggested.level,
                              suggested_reasons=json.dumps(list(suggested.reasons),
@@ -98,6 +101,8 @@ def record_decision(session: Session, username: str, student_id: int, level: str
     audit.record(session, username, "warning_decided", "student", student_id,
                  f"decision {decision.id} {level}")
     due = plan_routine(session, username, student_id, level, decided_on, policy)
+    if level == "crisis" and before != "crisis":
+        open_checklist(session, username, student_id, decided_on)
     return Decision(decision.id, level, suggested, due)
 
 

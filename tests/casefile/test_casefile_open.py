@@ -51,7 +51,8 @@ def test_full_file_holds_every_part_in_date_order(store, school):
     assert f.plan is not None and f.plan.next_review_on == date(2025, 12, 1)
     assert f.signals[0].description == "最近常独自哭泣"
     assert f.risk_factors[0].note == "父母在外务工"
-    assert f.open_followups and f.open_followups[0].due_on == date(2025, 11, 10)
+    # 重点关注: the first routine follow-up 14 days after the decision (a Thursday).
+    assert f.open_followups and f.open_followups[0].due_on == date(2025, 10, 23)
     assert "双结对" in f.pairing_gap and "目前 1 名" in f.pairing_gap
 
 

@@ -23,7 +23,8 @@ def campaign(store, school) -> int:
     decide_level(store, s[3], "key", "去年已是重点关注", decided_on=date(2025, 10, 8))
     add_risk_factor(store, s[4], "bullying", date(2026, 1, 5))
     cid = add_result(store, s[0], "2026春PHQ-9", "key", taken_at=TAKEN)
-    add_result(store, s[1], "2026春PHQ-9", "none", critical="9", taken_at=TAKEN)
+    add_result(store, s[1], "2026春PHQ-9", "none", critical="9", taken_at=TAKEN,
+               answers={"9": "好几天"})
     add_result(store, s[2], "2026春PHQ-9", "none", taken_at=TAKEN)
     add_result(store, s[3], "2026春PHQ-9", "none", taken_at=TAKEN)
     add_result(store, s[4], "2026春PHQ-9", "none", taken_at=TAKEN)
@@ -33,8 +34,9 @@ def campaign(store, school) -> int:
 def test_queue_lists_students_whose_suggestion_differs(store, school, campaign):
     s = school.students
     queue = campaign_review_queue(store, campaign, TODAY)
+    # A critical answer suggests 重点关注 (not 危机); ties in order of 学籍号.
     assert [(i.student_id, i.current_level, i.suggested.level) for i in queue] == [
-        (s[1], "none", "crisis"), (s[0], "none", "key"), (s[4], "none", "general"),
+        (s[0], "none", "key"), (s[1], "none", "key"), (s[4], "none", "general"),
         (s[3], "key", "none")]
     assert "校园欺凌" in queue[2].suggested.reasons[0]
     assert audit_count(store, "warning_list", campaign) == 1
@@ -45,9 +47,9 @@ def test_accept_change_and_interview(store, school, campaign):
     queue = {i.student_id: i for i in campaign_review_queue(store, campaign, TODAY)}
 
     out = resolve_review(store, queue[s[1]], "accept", today=TODAY)
-    assert out.decision is not None and out.decision.level == "crisis"
+    assert out.decision is not None and out.decision.level == "key"
     level = open_file(store, s[1]).level
-    assert level.reason.startswith("接受测评后的建议等级（危机）：")
+    assert level.reason.startswith("接受测评后的建议等级（重点关注）：")
     assert level.campaign_id == campaign
 
     with pytest.raises(BadInputError, match="请选择要确定的预警等级"):

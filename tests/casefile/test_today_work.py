@@ -22,7 +22,7 @@ TODAY = date(2026, 3, 10)
 def test_today_work_collects_everything_due(store, school):
     s = school.students
     decide_level(store, s[0], "key", "x", decided_on=date(2026, 1, 5),
-                 policy=FollowupPolicy(weekends_off=False))          # due 02-05: overdue
+                 policy=FollowupPolicy(weekends_off=False))          # due 01-19: overdue
     schedule_followup(store, s[1], TODAY, "约家长")                    # due today
     schedule_followup(store, s[2], date(2026, 4, 1))                  # not yet
     rid = open_referral(store, s[3], {"self_harm"}, date(2026, 3, 2))
@@ -37,7 +37,7 @@ def test_today_work_collects_everything_due(store, school):
     work = today_work(store, TODAY)
 
     assert [(i.student_id, i.kind) for i in work.due_today] == [(s[1], "follow_up")]
-    assert [(i.student_id, i.overdue_days) for i in work.overdue_followups] == [(s[0], 33)]
+    assert [(i.student_id, i.overdue_days) for i in work.overdue_followups] == [(s[0], 50)]
     assert [(i.ref_id, i.what) for i in work.overdue_steps] == [
         (rid, "转介：告知家长（告知书回执）")]
     assert [(i.student_id, i.overdue_days) for i in work.overdue_plan_reviews] == [(s[4], 9)]

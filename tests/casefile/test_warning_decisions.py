@@ -37,12 +37,13 @@ def test_rule_suggestion_is_kept_beside_the_teachers_decision(store, school):
                taken_at=datetime(2026, 3, 2, 9))
     d = decide_level(store, sid, "key", "当面访谈：否认自伤计划，情绪低落",
                      decided_on=date(2026, 3, 3))
-    assert d.suggested.level == "crisis" and "关键题第 9 题" in d.suggested.reasons[0]
+    # A critical answer suggests at least 重点关注, never 危机 by itself (issue 11, point 2).
+    assert d.suggested.level == "key" and "关键题第 9 题" in d.suggested.reasons[0]
     f = open_file(store, sid)
     assert f.level is not None and f.level.level == "key"
-    assert f.level.suggested_level == "crisis" and f.level.suggested_reasons
+    assert f.level.suggested_level == "key" and f.level.suggested_reasons
     assert f.level.decided_by == "admin"
-    assert suggest_from_file(f, date(2026, 3, 3)).level == "crisis"
+    assert suggest_from_file(f, date(2026, 3, 3)).level == "key"
 
 
 def test_given_suggestion_is_stored_as_shown(store, school):
@@ -69,15 +70,16 @@ def test_first_follow_up_is_scheduled_and_brought_forward_when_level_rises(store
     sid = school.students[3]
     d = decide_level(store, sid, "general", "两项不利因素", decided_on=date(2025, 11, 30),
                      policy=NO_WEEKENDS)
-    assert d.followup_due == date(2026, 2, 28)
+    assert d.followup_due == date(2026, 2, 28)  # 一般关注: 90 days
     d = decide_level(store, sid, "crisis", "自伤", decided_on=date(2026, 1, 15),
                      policy=NO_WEEKENDS)
-    assert d.followup_due == date(2026, 2, 15)
-    d = decide_level(store, sid, "crisis", "维持", decided_on=date(2026, 2, 2),
+    assert d.followup_due == date(2026, 1, 22)  # 危机: 7 days, brought forward
+    d = decide_level(store, sid, "crisis", "维持", decided_on=date(2026, 1, 20),
                      policy=NO_WEEKENDS)
-    assert d.followup_due == date(2026, 2, 15)  # an earlier one stays
+    assert d.followup_due == date(2026, 1, 22)  # an earlier one stays
     f = open_file(store, sid)
-    assert [x.due_on for x in f.open_followups] == [date(2026, 2, 15)]
+    routine = [x for x in f.open_followups if x.kind == "routine"]
+    assert [x.due_on for x in routine] == [date(2026, 1, 22)]
     assert decide_level(store, sid, "none", "已稳定", decided_on=date(2026, 2, 3)
                         ).followup_due is None
 
@@ -86,16 +88,16 @@ def test_completing_a_follow_up_schedules_the_next(store, school):
     sid = school.students[4]
     decide_level(store, sid, "key", "理由", decided_on=date(2025, 12, 1), policy=NO_WEEKENDS)
     due = open_file(store, sid).open_followups[0]
-    assert due.due_on == date(2026, 1, 1)
+    assert due.due_on == date(2025, 12, 15)  # 重点关注: 14 days
     done = complete_followup(store, due.id, date(2026, 1, 31), "情绪稳定", policy=NO_WEEKENDS)
-    assert done.next_due == date(2026, 2, 28)
+    assert done.next_due == date(2026, 2, 14)  # 14 days after the day it was done
     with pytest.raises(BadInputError, match="已于 2026-01-31 完成"):
         complete_followup(store, done.done_id, date(2026, 2, 1), "再记一次")
     with pytest.raises(BadInputError, match="已有更新的版本"):
         complete_followup(store, due.id, date(2026, 2, 1), "对旧版本")
     f = open_file(store, sid)
     assert [(x.done_on, x.due_on) for x in f.followups] == [
-        (date(2026, 1, 31), date(2026, 1, 1)), (None, date(2026, 2, 28))]
+        (date(2026, 1, 31), date(2025, 12, 15)), (None, date(2026, 2, 14))]
     assert f.followups[0].done_by and f.followups[0].note == "情绪稳定"
 
 
@@ -113,9 +115,10 @@ def test_key_list_shows_level_since_next_due_and_overdue(store, school):
 
     assert [(r.student_id, r.level) for r in rows] == [(a, "crisis"), (b, "key"),
                                                        (c, "general")]
-    assert rows[0].since == date(2026, 1, 5) and rows[0].next_due == date(2026, 2, 5)
-    assert rows[0].overdue and rows[0].overdue_days == 33 and "双结对" in rows[0].pairing_gap
-    assert rows[1].next_due == date(2026, 3, 20) and not rows[1].overdue
+    # 危机 on 01-05: the crisis checklist was due that day, the weekly follow-up 01-12.
+    assert rows[0].since == date(2026, 1, 5) and rows[0].next_due == date(2026, 1, 5)
+    assert rows[0].overdue and rows[0].overdue_days == 64 and "双结对" in rows[0].pairing_gap
+    assert rows[1].next_due == date(2026, 3, 6) and rows[1].overdue_days == 4
     assert rows[1].pairing_gap == ""
     assert rows[2].pairing_gap == "" and rows[2].next_due == date(2026, 4, 5)
     assert audit_count(store, "warning_list") == 1
@@ -143,10 +146,13 @@ def test_signals_and_risk_factors_feed_the_suggestion(store, school):
 
 
 def test_follow_up_interval_is_configurable(store, school):
-    policy = FollowupPolicy(months={"crisis": 1, "key": 2, "general": 6}, weekends_off=False)
+    policy = FollowupPolicy(days={"crisis": 3, "key": 30, "general": 60}, weekends_off=False)
     d = decide_level(store, school.students[7], "key", "x", decided_on=date(2025, 12, 31),
                      policy=policy)
-    assert d.followup_due == date(2026, 2, 28)
+    assert d.followup_due == date(2026, 1, 30)
     d = decide_level(store, school.students[8], "general", "x", decided_on=date(2025, 8, 31),
                      policy=policy)
-    assert d.followup_due == date(2026, 2, 28)
+    assert d.followup_due == date(2025, 10, 30)
+    d = decide_level(store, school.students[9], "crisis", "x", decided_on=date(2026, 2, 26),
+                     policy=policy)
+    assert d.followup_due == date(2026, 3, 1)
