@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.errors import BadInputError
 from app.deployment import DEFAULT_FOLLOWUP_DAYS
+from app.errors import BadInputError
 from app.services.followup import (
     FollowupPolicy,
     due_after,

@@ -58,8 +58,8 @@ def test_a_critical_answer_suggests_key_naming_item_and_answer_never_crisis_by_i
 
 
 def test_the_sheets_own_crisis_suggestion_stands_beside_the_critical_answer():
-    s = suggest_level([Result("P", "phq9", TODAY, "crisis", (9,), critical_answers={9: "几乎每天"})],
-                      [], [])
+    sheet = Result("P", "phq9", TODAY, "crisis", (9,), critical_answers={9: "几乎每天"})
+    s = suggest_level([sheet], [], [])
     assert s.level == "crisis" and s.reasons[0] == "「P」测评结果建议：危机"
     assert "第 9 题“几乎每天”" in s.reasons[1]
 
