@@ -1,7 +1,9 @@
 """The student list as plain rows for tables, exports and search.
 
 Rows are frozen dataclasses, never live ORM objects, so a Qt model can hold them after
-the session is closed. A 班主任 sees only their own class.
+the session is closed. A 班主任 sees only their own class. Each row carries the student's
+current warning level (预警等级): the class teacher's summary of a student shows it too,
+so their list may.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from sqlalchemy import select
 
 from app.models import SchoolClass, Student
 from app.services import audit
+from app.services.levels import current_levels
 from app.services.permissions import STAFF
 from app.services.roster_file import class_display_name
 from app.store.handle import Store
@@ -30,6 +33,7 @@ class StudentRow:
     class_id: int
     class_name: str
     status: str
+    level: str = "none"
 
 
 def list_students(store: Store, include_left: bool = False) -> list[StudentRow]:
@@ -49,8 +53,10 @@ def list_students(store: Store, include_left: bool = False) -> list[StudentRow]:
     if store.user.role not in STAFF:
         query = query.where(Student.class_id == (store.user.class_id or -1))
     with store.write() as session:
+        levels = current_levels(session)
         rows = [StudentRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7],
-                           class_display_name(r[5], r[6]), r[8])
+                           class_display_name(r[5], r[6]), r[8],
+                           levels[r[0]].level if r[0] in levels else "none")
                 for r in session.execute(query)]
         audit.record(session, store.user.username, "student_list", "student", "",
                      f"{len(rows)} 人")

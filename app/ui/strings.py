@@ -115,6 +115,10 @@ COL_GENDER = "性别"
 COL_BIRTH = "出生日期"
 COL_CLASS = "班级"
 COL_STATUS = "状态"
+COL_LEVEL = "预警等级"
+ALL_LEVELS = "全部预警等级"
+ANY_LEVEL = "有预警（任一等级）"
+NO_LEVEL = "无预警"
 
 # roster import
 ROSTER_PICK = "选择名册文件"

@@ -21,10 +21,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QColor
 
+from app.instruments.warning import WARNING_LABELS, WarningLevel
 from app.labels import GENDERS, STUDENT_STATUSES, label
 from app.services.students import StudentRow
 from app.ui import strings
+from app.ui.casefile.widgets import LEVEL_COLORS
 from app.ui.table_models import Column, RowTableModel
 
 os.environ["PYPINYIN_NO_PHRASES"] = "1"
@@ -42,7 +45,15 @@ STUDENT_COLUMNS = (
            sort_key=lambda r: (r.grade, r.class_number, r.student_no)),
     Column(strings.COL_STATUS, lambda r: label(STUDENT_STATUSES, r.status),
            sort_key=lambda r: STATUS_ORDER.get(r.status, len(STATUS_ORDER))),
+    Column(strings.COL_LEVEL, lambda r: "" if r.level == "none" else WARNING_LABELS[r.level],
+           sort_key=lambda r: -WarningLevel(r.level).severity),
 )
+LEVEL_COLUMN = len(STUDENT_COLUMNS) - 1
+#: The level filter's choices: None all, "any" every level above 无, or one level code.
+LEVEL_FILTERS: tuple[tuple[str | None, str], ...] = (
+    (None, strings.ALL_LEVELS), ("any", strings.ANY_LEVEL),
+    *((code, WARNING_LABELS[code]) for code in ("crisis", "key", "general")),
+    ("none", strings.NO_LEVEL))
 
 
 def search_key(row: StudentRow) -> str:
@@ -81,6 +92,13 @@ class StudentTableModel(RowTableModel):
         self._key_by_id = {}
         super().clear()
 
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if (role == Qt.ItemDataRole.ForegroundRole and index.isValid()
+                and index.column() == LEVEL_COLUMN):
+            return QColor(LEVEL_COLORS[self.rows[index.row()].level])
+        return super().data(index, role)
+
     def _rows_changed(self) -> None:
         self.keys = [self._key_by_id.get(row.id, "") for row in self.rows]
 
@@ -98,8 +116,9 @@ def normalize_query(text: str) -> str:
 
 
 class StudentFilterProxy(QSortFilterProxyModel):
-    """Filters by search text, grade and class; sorting is delegated to the source
-    model, which sorts in one Python pass (see RowTableModel.sort)."""
+    """Filters by search text, grade, class and warning level (LEVEL_FILTERS); sorting
+    is delegated to the source model, which sorts in one Python pass (see
+    RowTableModel.sort)."""
 
     def __init__(self, source: StudentTableModel) -> None:
         super().__init__()
@@ -108,15 +127,19 @@ class StudentFilterProxy(QSortFilterProxyModel):
         self._needle = ""
         self._grade: int | None = None
         self._class_id: int | None = None
+        self._level: str | None = None
         self._accepted: list[bool] | None = None  # None: every row passes
         self._basis: list[str] | None = None  # the source's keys list it was computed for
 
-    def set_filter(self, text: str, grade: int | None, class_id: int | None) -> None:
+    def set_filter(self, text: str, grade: int | None, class_id: int | None,
+                   level: str | None = None) -> None:
         needle = normalize_query(text)
-        if (needle, grade, class_id) == (self._needle, self._grade, self._class_id):
+        if (needle, grade, class_id, level) == (self._needle, self._grade, self._class_id,
+                                                self._level):
             return
         self.beginFilterChange()
         self._needle, self._grade, self._class_id = needle, grade, class_id
+        self._level = level
         self._basis = None
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
@@ -129,13 +152,16 @@ class StudentFilterProxy(QSortFilterProxyModel):
         list that is not the one we computed for means the rows moved: compute again."""
         self._basis = keys
         rows = self._students.rows
-        if not (self._needle or self._grade is not None or self._class_id is not None):
+        if not (self._needle or self._grade is not None or self._class_id is not None
+                or self._level is not None):
             self._accepted = None
             return
-        needle, grade, class_id = self._needle, self._grade, self._class_id
+        needle, grade, class_id, level = self._needle, self._grade, self._class_id, self._level
         self._accepted = [
             (grade is None or row.grade == grade)
             and (class_id is None or row.class_id == class_id)
+            and (level is None or row.level == level
+                 or (level == "any" and row.level != "none"))
             and needle in key
             for row, key in zip(rows, keys, strict=True)
         ]

@@ -1,5 +1,5 @@
-"""学生档案: the student list with search, grade and class filters, roster import and
-the new-school-year promotion.
+"""学生档案: the student list with search, grade, class and warning-level (预警等级)
+filters, roster import and the new-school-year promotion.
 
 The list loads on a worker (query plus pinyin indexing) and reloads only when a
 broadcast change says students changed (RosterChanges, PromotionPreview). A 班主任 sees
@@ -25,11 +25,13 @@ from app.services.roster import PromotionPreview, RosterChanges
 from app.services.roster_file import grade_display_name
 from app.services.students import list_students
 from app.ui import strings
+from app.ui.casefile.changes import FileChanged, ReviewDone
 from app.ui.casefile.file_window import StudentFileWindow, open_student_file
 from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.roster_dialog import start_promotion, start_roster_import
 from app.ui.store_context import StoreContext
 from app.ui.student_model import (
+    LEVEL_FILTERS,
     IndexedStudents,
     StudentFilterProxy,
     StudentTableModel,
@@ -54,6 +56,9 @@ class StudentsPage(QWidget):
         self.search.setClearButtonEnabled(True)
         self.grade = QComboBox()
         self.school_class = QComboBox()
+        self.level = QComboBox()
+        for code, text in LEVEL_FILTERS:
+            self.level.addItem(text, code)
         self.grade.setMinimumContentsLength(6)
         self.school_class.setMinimumContentsLength(10)
         self.count = QLabel()
@@ -71,6 +76,7 @@ class StudentsPage(QWidget):
         filters.addWidget(self.search, 3)
         filters.addWidget(self.grade)
         filters.addWidget(self.school_class)
+        filters.addWidget(self.level)
         filters.addStretch(1)
         if can_manage:
             filters.addWidget(self.import_button)
@@ -86,6 +92,7 @@ class StudentsPage(QWidget):
         self.search.textChanged.connect(self._apply_filter)
         self.grade.currentIndexChanged.connect(self._grade_changed)
         self.school_class.currentIndexChanged.connect(self._apply_filter)
+        self.level.currentIndexChanged.connect(self._apply_filter)
         self.proxy.rowsInserted.connect(self._show_count)
         self.proxy.rowsRemoved.connect(self._show_count)
         self.proxy.modelReset.connect(self._show_count)
@@ -119,7 +126,9 @@ class StudentsPage(QWidget):
         self.count.clear()
 
     def on_changed(self, change: object) -> None:
-        if isinstance(change, STUDENT_CHANGES):
+        """Reload when students changed, or a level did (the 预警等级 column)."""
+        if (isinstance(change, (*STUDENT_CHANGES, ReviewDone))
+                or (isinstance(change, FileChanged) and change.what == "level")):
             self.reload()
 
     def _fill_grades(self, keep_grade: int | None = None, keep_class: int | None = None) -> None:
@@ -152,7 +161,7 @@ class StudentsPage(QWidget):
 
     def _apply_filter(self) -> None:
         self.proxy.set_filter(self.search.text(), self.grade.currentData(),
-                              self.school_class.currentData())
+                              self.school_class.currentData(), self.level.currentData())
         self._show_count()
 
     def _show_count(self) -> None:

@@ -272,8 +272,8 @@ PAGE_REFERRALS = "转介跟踪"
 REFRESH = "刷新"
 OPEN_FILE = "打开档案"
 LOADING = "正在载入…"
-TODAY_SUMMARY = ("今天到期 {today} 项　逾期随访 {followups} 项　逾期转介步骤 {steps} 项　"
-                 "逾期计划评估 {reviews} 项")
+TODAY_SUMMARY = ("当天必须处理 {urgent} 项　今天到期 {today} 项　逾期随访 {followups} 项　"
+                 "逾期转介步骤 {steps} 项　逾期计划评估 {reviews} 项")
 TODAY_EMPTY = "今天没有到期或逾期的工作。"
 TODAY_QUEUES = "待复核的筛查批次（双击前往复核）"
 COL_WHEN = "时限"
@@ -312,3 +312,53 @@ COL_OPENED_ON = "开启日期"
 COL_RECOMMENDATION = "评估建议"
 COL_CURRENT_STEP = "当前步骤"
 REF_LIST_COUNT = "共 {n} 条，逾期 {overdue} 条"
+
+# the crisis checklist (危机处置清单) on the 预警 tab
+CRISIS_BOX = "危机处置清单（确定为危机当天完成）"
+CRISIS_OPEN = "还有 {n} 项未完成，均应于 {due} 完成。"
+CRISIS_ALL_DONE = "四项均已完成。"
+CRISIS_DO = "登记完成…"
+CRISIS_REFER = "开启转介…"
+CRISIS_NOT_REFER = "不转介，写明理由…"
+CRISIS_PICK = "请先选中一项未完成的事项。"
+CRISIS_DONE_TEXT = "已完成"
+CRISIS_TODO_TEXT = "未完成"
+COL_CRISIS_ITEM = "事项"
+COL_CRISIS_RECORD = "记录"
+F_NOTIFIED_AT = "通知时间："
+F_CRISIS_NOTE = {
+    "crisis_assess": "评估要点：",
+    "crisis_guardian": "通知情况：",
+    "crisis_safety": "安全计划：",
+    "crisis_referral": "不转介的理由：",
+}
+CRISIS_HINT = {
+    "crisis_assess": "写下面谈评估的要点：风险程度、有无计划和手段、保护因素。保存后作为一条"
+                     "“面谈评估”辅导记录（保密）存入档案。",
+    "crisis_guardian": "通知了哪位监护人、怎样通知（电话、当面）、监护人的反应。"
+                       "通知时间精确到分钟。",
+    "crisis_safety": "与学生约定的事项、身边的支持者、谁在什么时候关注什么、危险物品如何处理。",
+    "crisis_referral": "决定转介请点“开启转介…”。暂不转介时，在这里写明理由"
+                       "（例如已在医院就诊、家长陪同就医中）。",
+}
+
+# the review queue's evidence, filters and the re-test list
+COL_SCORE_BAND = "总分（分级）"
+COL_ELEVATED = "超出界限的分量表"
+COL_CRITICAL_ANSWERS = "关键题作答"
+COL_VALIDITY = "效度"
+COL_LAST_LEVEL = "当前等级（确定日期）"
+COL_VALIDITY_REASON = "疑似无效原因"
+REVIEW_ALL_CAMPAIGNS = "本学年全部批次"
+REVIEW_TAB_QUEUE = "待复核"
+REVIEW_TAB_RETEST = "重测/面谈（疑似无效答卷）"
+REVIEW_ALL_GRADES = "全部年级"
+REVIEW_ALL_CLASSES = "全部班级"
+REVIEW_ALL_INSTRUMENTS = "全部量表"
+REVIEW_ALL_SUGGESTIONS = "全部建议等级"
+REVIEW_SHOWN = "显示 {shown} 人，共 {total} 人"
+REVIEW_CONFIRM_TITLE = "确认批量处理"
+REVIEW_RETEST_HINT = ("这些答卷疑似无效（测谎分超界、作答过快或全部选同一选项），不作为预警依据："
+                      "请安排重测或面谈。其中有关键题作答的，今日工作中已列出当天面谈评估。")
+REVIEW_RETEST_EMPTY = "该批次没有疑似无效的答卷。"
+VALID_TEXT = "有效"

@@ -1,10 +1,12 @@
 """今日工作: what is due today and what is late, across the school, in one list.
 
-Follow-ups, the next step of each open referral and plan reviews (today.today_work),
-the most overdue first; double-clicking an item opens the student's file at the tab
-where it is done. Below, the campaigns whose screening still has students to review;
-double-clicking one goes to the review queue. This is the first tab of 预警与转介, so
-the counselling room's day starts here.
+At the top, in red, what cannot wait: 当天面谈评估 for every critical answer without an
+assessment yet, and the open items of crisis checklists. Then follow-ups, the next step
+of each open referral and plan reviews (today.today_work), the most overdue first;
+double-clicking an item opens the student's file at the tab where it is done (辅导记录
+for an assessment, 预警 for the crisis checklist). Below, the campaigns whose screening
+still has students to review; double-clicking one goes to the review queue. This is the
+first tab of 预警与转介, so the counselling room's day starts here.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from app.services.today import QueueSummary, TodayWork, WorkItem
+from app.services.today import URGENT_KINDS, QueueSummary, TodayWork, WorkItem
 from app.ui.casefile import texts
 from app.ui.casefile.widgets import OVERDUE_BACKGROUND, OVERDUE_TEXT, button_row, day, fill, table
 from app.ui.table_models import Column
 
 #: Which tab of the file a kind of work is done on.
-TAB_FOR = {"follow_up": "warning", "referral_step": "referral", "plan_review": "plan"}
+TAB_FOR = {"assessment": "counselling", "crisis_item": "warning", "follow_up": "warning",
+           "referral_step": "referral", "plan_review": "plan"}
+URGENT_BACKGROUND = QColor("#f9d6d2")
 
 
 def _when(item: WorkItem) -> str:
@@ -28,7 +32,8 @@ def _when(item: WorkItem) -> str:
 
 
 WORK_COLUMNS = (
-    Column(texts.COL_WHEN, _when, sort_key=lambda i: -i.overdue_days),
+    Column(texts.COL_WHEN, _when, sort_key=lambda i: (i.kind not in URGENT_KINDS,
+                                                      -i.overdue_days)),
     Column(texts.COL_WHAT, lambda i: i.what),
     Column(texts.COL_STUDENT_NO, lambda i: i.student_no),
     Column(texts.COL_NAME, lambda i: i.name),
@@ -42,17 +47,20 @@ QUEUE_COLUMNS = (
 
 
 def _background(item: WorkItem) -> QColor | None:
+    if item.kind in URGENT_KINDS:
+        return URGENT_BACKGROUND
     return OVERDUE_BACKGROUND if item.overdue_days else None
 
 
 def _foreground(item: WorkItem, column: int) -> QColor | None:
+    if item.kind in URGENT_KINDS and column in (0, 1):
+        return OVERDUE_TEXT
     return OVERDUE_TEXT if item.overdue_days and column == 0 else None
 
 
 def work_items(work: TodayWork) -> list[WorkItem]:
-    items = [*work.overdue_steps, *work.overdue_followups, *work.overdue_plan_reviews,
-             *work.due_today]
-    return sorted(items, key=lambda i: (-i.overdue_days, i.due_on, i.student_no))
+    """Urgent work first, then the most overdue (TodayWork.items)."""
+    return list(work.items)
 
 
 class TodayView(QWidget):
@@ -93,7 +101,8 @@ class TodayView(QWidget):
             self.summary.setText(texts.TODAY_EMPTY)
         else:
             self.summary.setText(texts.TODAY_SUMMARY.format(
-                today=len(work.due_today), followups=len(work.overdue_followups),
+                urgent=len(work.urgent), today=len(work.due_today),
+                followups=len(work.overdue_followups),
                 steps=len(work.overdue_steps), reviews=len(work.overdue_plan_reviews)))
 
     def clear(self) -> None:

@@ -1,4 +1,5 @@
-"""The forms of the 预警 tab: deciding a level, recording a follow-up and a signal.
+"""The forms of the 预警 tab: deciding a level, recording a follow-up, a signal and an
+item of the crisis checklist (危机处置清单).
 
 `LevelDialog` shows what the rules suggest and why, preselects that level, and sends
 the very suggestion the teacher saw with the decision, so the record keeps both what
@@ -9,17 +10,19 @@ the rules said and what the teacher concluded. The reason is required; the refus
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from html import escape
 from typing import Any
 
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtCore import QDateTime
+from PySide6.QtWidgets import QDateTimeEdit, QLineEdit, QWidget
 
 from app.instruments.warning import WARNING_LABELS
 from app.labels import FOLLOWUP_KINDS, SIGNAL_SEVERITIES, SIGNAL_SOURCES, label
 from app.services.casefile_rows import FollowUpRow
+from app.services.crisis import complete_item
 from app.services.entries import add_signal
-from app.services.followup import complete_followup
+from app.services.followup import complete_followup, policy_for
 from app.services.warning_rules import Suggestion
 from app.services.warnings import decide_level
 from app.store.handle import Store
@@ -70,8 +73,9 @@ class LevelDialog(FormDialog):
     def build(self) -> Callable[[Store], Any]:
         sid, level, reason = self.student_id, self.level.currentData(), self.reason.toPlainText()
         suggestion, on = self.suggestion, date_of(self.decided_on)
+        policy = policy_for(self.ctx.deployment)
         return lambda store: decide_level(store, sid, level, reason, suggested=suggestion,
-                                          decided_on=on)
+                                          decided_on=on, policy=policy)
 
 
 class FollowupDialog(FormDialog):
@@ -91,7 +95,8 @@ class FollowupDialog(FormDialog):
     def build(self) -> Callable[[Store], Any]:
         fid, on = self.followup.id, date_of(self.done_on)
         note, by = self.note.toPlainText(), self.done_by.text()
-        return lambda store: complete_followup(store, fid, on, note, by)
+        policy = policy_for(self.ctx.deployment)
+        return lambda store: complete_followup(store, fid, on, note, by, policy=policy)
 
 
 class SignalDialog(FormDialog):
@@ -116,3 +121,36 @@ class SignalDialog(FormDialog):
         text, severity = self.description.toPlainText(), self.severity.currentData()
         reporter = self.reporter.text().strip()
         return lambda store: add_signal(store, sid, source, on, text, severity, reporter)
+
+
+class CrisisItemDialog(FormDialog):
+    """One item of the crisis checklist: what it must record (crisis.py). 通知监护人
+    asks for the hour; 面谈评估 saves its text as an assessment record."""
+
+    def __init__(self, ctx: StoreContext, student_id: int, item: FollowUpRow, today: date,
+                 parent: QWidget | None) -> None:
+        super().__init__(ctx, student_id, "follow_up", label(FOLLOWUP_KINDS, item.kind),
+                         parent, width=560)
+        self.item = item
+        self.set_intro(texts.CRISIS_HINT[item.kind])
+        self.notified_at: QDateTimeEdit | None = None
+        self.done_on = date_edit(today, latest=today)
+        if item.kind == "crisis_guardian":
+            self.notified_at = QDateTimeEdit(QDateTime.currentDateTime())
+            self.notified_at.setDisplayFormat("yyyy-MM-dd HH:mm")
+            self.notified_at.setCalendarPopup(True)
+            self.notified_at.setMaximumDateTime(QDateTime.currentDateTime())
+            self.form.addRow(texts.F_NOTIFIED_AT, self.notified_at)
+        else:
+            self.form.addRow(texts.F_DONE_ON, self.done_on)
+        self.note = text_edit(rows=5)
+        self.form.addRow(texts.F_CRISIS_NOTE[item.kind], self.note)
+
+    def build(self) -> Callable[[Store], Any]:
+        fid, note, on = self.item.id, self.note.toPlainText(), date_of(self.done_on)
+        at: datetime | None = None
+        if self.notified_at is not None:
+            value = self.notified_at.dateTime().toPython()
+            assert isinstance(value, datetime)
+            at = value.replace(second=0, microsecond=0)
+        return lambda store: complete_item(store, fid, note, done_on=on, notified_at=at)

@@ -1,6 +1,11 @@
-"""预警: the current level and what the rules suggest now, side by side; the history of
-decisions, the follow-ups the level schedules, and the signals reported about the
+"""预警: the current level and what the rules suggest now, side by side; the crisis
+checklist (危机处置清单) while a 危机 decision has items open, or was decided; the history
+of decisions, the follow-ups the level schedules, and the signals reported about the
 student by the 四级预警 network (班主任, 心理委员, 家长, the student).
+
+Deciding 危机 here reloads the file, and the checklist appears at the top of this tab:
+the four same-day items, each done from here (转介决定 by opening the referral
+checklist, or by writing why not).
 """
 
 from __future__ import annotations
@@ -14,9 +19,12 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout,
 
 from app.labels import FOLLOWUP_KINDS, SIGNAL_SEVERITIES, SIGNAL_SOURCES, label
 from app.services.casefile_rows import FollowUpRow
+from app.services.crisis import ChecklistItem, checklist
 from app.ui.casefile import texts
 from app.ui.casefile.loading import FileView
+from app.ui.casefile.referral_dialogs import ChecklistDialog
 from app.ui.casefile.warning_dialogs import (
+    CrisisItemDialog,
     FollowupDialog,
     LevelDialog,
     SignalDialog,
@@ -53,6 +61,16 @@ FOLLOWUP_COLUMNS = (
     Column(texts.COL_DONE_BY, lambda r: r.done_by),
     Column(texts.COL_NOTE, lambda r: r.note),
 )
+CRISIS_COLUMNS = (
+    Column(texts.COL_CRISIS_ITEM, lambda i: i.label),
+    Column(texts.COL_DUE, lambda i: day(i.row.due_on)),
+    Column(texts.COL_STATE, lambda i: texts.CRISIS_DONE_TEXT if i.done
+           else texts.CRISIS_TODO_TEXT),
+    Column(texts.COL_DONE_ON, lambda i: (f"{i.row.done_at:%Y-%m-%d %H:%M}" if i.row.done_at
+                                         else day(i.row.done_on))),
+    Column(texts.COL_DONE_BY, lambda i: i.row.done_by),
+    Column(texts.COL_CRISIS_RECORD, lambda i: i.row.note),
+)
 SIGNAL_COLUMNS = (
     Column(texts.COL_DATE, lambda r: day(r.reported_on), sort_key=lambda r: r.reported_on),
     Column(texts.COL_SOURCE, lambda r: label(SIGNAL_SOURCES, r.source)),
@@ -76,6 +94,24 @@ class WarningTab(QWidget):
         boxes = QHBoxLayout()
         boxes.addWidget(group(texts.WARN_CURRENT_BOX, self.current), 1)
         boxes.addWidget(self.suggest_box, 1)
+        self.crisis, self.crisis_model = table(CRISIS_COLUMNS, self,
+                                               foreground=self._crisis_colour)
+        self.crisis_state = rich_label()
+        self.crisis_do = QPushButton(texts.CRISIS_DO)
+        self.crisis_refer = QPushButton(texts.CRISIS_REFER)
+        self.crisis_do.clicked.connect(lambda: self.complete_crisis_item())
+        self.crisis_refer.clicked.connect(lambda: self.open_referral())
+        self.crisis.selectionModel().selectionChanged.connect(self._crisis_selected)
+        crisis = QWidget()
+        crisis_layout = QVBoxLayout(crisis)
+        crisis_layout.setContentsMargins(0, 0, 0, 0)
+        crisis_row = button_row(self.crisis_state, self.crisis_do, self.crisis_refer,
+                                stretch_first=False)
+        crisis_row.insertStretch(1, 1)
+        crisis_layout.addLayout(crisis_row)
+        crisis_layout.addWidget(self.crisis)
+        self.crisis_box = group(texts.CRISIS_BOX, crisis)
+        self.crisis_box.setVisible(False)
         self.history, self.history_model = table(
             HISTORY_COLUMNS, self, foreground=self._level_colour)
         self.followups, self.followup_model = table(
@@ -92,6 +128,7 @@ class WarningTab(QWidget):
         self.tabs.addTab(_with_buttons(self.signals, self.signal_button), texts.WARN_SIGNALS)
         layout = QVBoxLayout(self)
         layout.addLayout(boxes)
+        layout.addWidget(self.crisis_box)
         layout.addLayout(button_row(self.decide_button))
         layout.addWidget(self.tabs, 1)
 
@@ -99,6 +136,10 @@ class WarningTab(QWidget):
     def _level_colour(row: Any, column: int) -> QColor | None:
         code = row.level if column == 1 else row.suggested_level if column == 2 else None
         return QColor(LEVEL_COLORS[code]) if code in LEVEL_COLORS else None
+
+    @staticmethod
+    def _crisis_colour(item: ChecklistItem, column: int) -> QColor | None:
+        return QColor(LEVEL_COLORS["crisis"]) if column == 2 and not item.done else None
 
     def _overdue(self, row: FollowUpRow) -> Any:
         return OVERDUE_BACKGROUND if row.done_on is None and row.due_on < self.today else None
@@ -120,9 +161,52 @@ class WarningTab(QWidget):
         fill(self.followups, self.followup_model,
              sorted(f.followups, key=lambda r: (r.done_on is not None, r.due_on)))
         fill(self.signals, self.signal_model, list(reversed(f.signals)))
-        for button in (self.decide_button, self.followup_button, self.signal_button):
+        self._show_crisis(checklist(f.followups))
+        for button in (self.decide_button, self.followup_button, self.signal_button,
+                       self.crisis_do, self.crisis_refer):
             button.setVisible(view.can_edit)
         self._followup_selected()
+
+    def _show_crisis(self, items: tuple[ChecklistItem, ...]) -> None:
+        self.crisis_box.setVisible(bool(items))
+        fill(self.crisis, self.crisis_model, list(items))
+        todo = [i for i in items if not i.done]
+        self.crisis_state.setText(
+            texts.CRISIS_OPEN.format(n=len(todo), due=day(min(i.row.due_on for i in todo)))
+            if todo else texts.CRISIS_ALL_DONE)
+        first = next((n for n, i in enumerate(items) if not i.done), None)
+        if first is not None:
+            self.crisis.selectRow(first)
+        self._crisis_selected()
+
+    def _crisis_selected(self, *_args: object) -> None:
+        item: ChecklistItem | None = selected(self.crisis, self.crisis_model)
+        open_item = item is not None and not item.done
+        self.crisis_do.setEnabled(open_item)
+        self.crisis_do.setText(texts.CRISIS_NOT_REFER if open_item and item is not None
+                               and item.kind == "crisis_referral" else texts.CRISIS_DO)
+        self.crisis_refer.setVisible(bool(self.view_ and self.view_.can_edit) and open_item
+                                     and item is not None and item.kind == "crisis_referral")
+
+    def complete_crisis_item(self, kind: str | None = None) -> CrisisItemDialog | None:
+        """Record the selected checklist item (or the open one of `kind`)."""
+        items = self.crisis_model.rows
+        item = (next((i for i in items if i.kind == kind), None) if kind
+                else selected(self.crisis, self.crisis_model))
+        if self.view_ is None or item is None or item.done:
+            return None
+        dialog = CrisisItemDialog(self.ctx, self.view_.file.profile.id, item.row,
+                                  self.view_.today, self)
+        dialog.open()
+        return dialog
+
+    def open_referral(self) -> ChecklistDialog | None:
+        """转介决定 by opening a referral: the referral checklist, as on the 转介 tab."""
+        if self.view_ is None:
+            return None
+        dialog = ChecklistDialog(self.ctx, self.view_.file.profile.id, self.view_.today, self)
+        dialog.open()
+        return dialog
 
     def _followup_selected(self, *_args: object) -> None:
         row = selected(self.followups, self.followup_model)

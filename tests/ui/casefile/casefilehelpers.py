@@ -96,8 +96,11 @@ def add_result(store: Store, student_id: int, campaign: str, total: float, band:
         session.add(ScreeningResult(
             campaign_id=camp.id, student_id=student_id, instrument_code=instrument,
             instrument_version="1", taken_at=taken_at, source="import",
-            scores=json.dumps({"total": total, "bands": {"total": band}}), total=total,
-            valid=True, critical_items=critical, suggested_level=level))
+            scores=json.dumps({"valid": True, "total": total, "bands": {"total": band},
+                               "critical": [int(i) for i in critical.split(",") if i],
+                               "critical_answers": {i: "几乎每天" for i in critical.split(",")
+                                                    if i}}, ensure_ascii=False),
+            total=total, valid=True, critical_items=critical, suggested_level=level))
         return camp.id
 
 

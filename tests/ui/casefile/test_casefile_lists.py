@@ -83,11 +83,14 @@ def test_review_queue_accept_change_and_interview(qtbot, school: School):
     page = warnings_page(qtbot, school)
     review = page.review
     assert review.campaign.currentText() == "2025秋季 PHQ-9（待复核 3 人）"
-    assert column(review.model, NAME) == ["刘雨桐", "王思琪", "陈浩然"]
-    assert column(review.model, 4) == ["危机", "重点关注", "一般关注"]
-    assert "关键题第 9 题" in review.model.index(0, 6).data()
+    # A critical answer suggests 重点关注 (危机 is decided after the same-day assessment).
+    assert column(review.model, NAME) == ["王思琪", "刘雨桐", "陈浩然"]
+    assert column(review.model, 9) == ["重点关注", "重点关注", "一般关注"]
+    assert review.model.index(1, 6).data() == "第 9 题：几乎每天"
+    assert "关键题第 9 题“几乎每天”" in review.model.index(1, 11).data()
+    assert column(review.model, 4) == ["12（中度）", "16（中重度）", "7（轻度）"]
 
-    review.table.selectRow(1)
+    review.table.selectRow(0)
     review.resolve_selected("accept")
     idle(qtbot)
     assert column(review.model, NAME) == ["刘雨桐", "陈浩然"]
@@ -109,7 +112,7 @@ def test_review_queue_accept_change_and_interview(qtbot, school: School):
     review.resolve_selected("interview")
     idle(qtbot)
     assert column(review.model, NAME) == ["刘雨桐"]  # stays until a level is decided
-    assert review.model.index(0, 5).data() != ""  # the interview's due date
+    assert review.model.index(0, 10).data() != ""  # the interview's due date
     assert [q.pending for q in page.loaded.today.review_queues] == [1]  # type: ignore[union-attr]
 
 
@@ -124,7 +127,10 @@ def test_today_lists_overdue_work_and_opens_the_file(qtbot, school: School):
             for r in range(today.work_model.rowCount())]
     assert ("定期随访", "张小雨") in rows
     assert ("转介：危机评估", "赵子涵") in rows
-    assert today.summary.text().startswith("今天到期")
+    # 张小雨's 危机 decision opened the crisis checklist: its four items come first.
+    assert rows[:4] == [("危机：面谈评估", "张小雨"), ("危机：通知监护人", "张小雨"),
+                        ("危机：安全计划", "张小雨"), ("危机：转介决定", "张小雨")]
+    assert today.summary.text().startswith("当天必须处理 4 项")
 
     [row] = [r for r in range(today.work_model.rowCount())
              if today.work_model.index(r, 3).data() == "赵子涵"]
