@@ -1,16 +1,21 @@
 """A term's work in the demo school, made through the real services: two screening
-campaigns with synthetic answers, the review of their warnings, a few key students'
-files (risk factors, counselling, plan, pairings) and one referral under way — so a
-newcomer sees every page with something in it."""
+campaigns with synthetic answers; the same-day assessment of the critical answers
+(PHQ-9 item 9 …) — most assessed, a few still waiting today; crisis decisions with
+their checklists (every crisis student has a referral or a written reason not to
+refer, and the newest still has items due today); the review of the rest; a few key
+students' files (risk factors, counselling, plan, pairings) and a referral under way —
+so a newcomer sees every page with something in it."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import numpy as np
 
 from app.instruments import load_instrument, score
 from app.services.campaigns import create_campaign
+from app.services.casefile import open_file
+from app.services.crisis import checklist, complete_item
 from app.services.entries import add_counselling, add_risk_factor, add_signal
 from app.services.plans import add_pairing, save_plan
 from app.services.referral import StepDetails, complete_step, open_referral
@@ -19,6 +24,7 @@ from app.services.screening_import import (
     SheetMatch,
     apply_screening_import,
 )
+from app.services.screening_results import campaign_results
 from app.services.screening_review import campaign_review_queue, resolve_review
 from app.services.students import StudentRow, list_students
 from app.services.synthetic import calibrated_answers
@@ -26,6 +32,10 @@ from app.services.warnings import decide_level
 from app.store.handle import Store
 
 DEMO_HOSPITAL = "市第六人民医院 心理科"
+#: Critical answers left without an assessment: the same-day tasks a newcomer sees.
+WAITING_TODAY = 4
+#: Assessed critical answers decided 危机 (the rest 重点关注 or 一般关注).
+CRISIS_AFTER_ASSESSMENT = 3
 
 
 def add_demo_term(store: Store, today: date, seed: int = 7) -> None:
@@ -35,12 +45,65 @@ def add_demo_term(store: Store, today: date, seed: int = 7) -> None:
     grade7 = [s for s in students if s.grade == 7]
     _campaign(store, f"{start.year}秋季 MHT 初一", "mht", grade7, start, seed + 1,
               class_ids=sorted({s.class_id for s in grade7}))
-    queue = campaign_review_queue(store, phq, today=today)
+    flagged = _critical_answers(store, phq, start + timedelta(days=6), today)
+    queue = [i for i in campaign_review_queue(store, phq, today=today)
+             if not (i.evidence and i.evidence.critical)]
     for item in queue[:12]:
         resolve_review(store, item, "accept", today=today)
     for item in queue[12:20]:
         resolve_review(store, item, "interview", today=today)
-    _key_students(store, students[5:8], start)
+    _key_students(store, [s for s in students if s.id not in flagged][5:8], start)
+
+
+def _critical_answers(store: Store, campaign_id: int, assessed_on: date,
+                      today: date) -> set[int]:
+    """Assess every critical answer but the last WAITING_TODAY (left on 今日工作); the
+    first few assessed are 危机 with their checklist done — a referral for some, a
+    reason for another — and the newest one is decided today, its checklist still open
+    but for the referral."""
+    flagged = [r for r in campaign_results(store, campaign_id) if r.critical]
+    assessed, waiting = flagged[:-WAITING_TODAY - 1], flagged[-WAITING_TODAY - 1:-1]
+    newest = flagged[-1:] if len(flagged) > WAITING_TODAY else []
+    del waiting  # left as they are: their same-day tasks show on 今日工作
+    for n, row in enumerate(assessed):
+        add_counselling(store, row.student_id, assessed_on, "assessment",
+                        "面谈评估：承认近两周有消极念头；询问自杀计划、手段和既往行为；"
+                        "评估保护因素（家人、同伴、学习目标）。", "心理教师", confidential=True)
+        if n < CRISIS_AFTER_ASSESSMENT:
+            _crisis(store, row.student_id, assessed_on, refer=n < CRISIS_AFTER_ASSESSMENT - 1)
+        elif n % 3 == 0:
+            decide_level(store, row.student_id, "general", "面谈评估：偶有消极念头，无计划，"
+                         "情绪已好转，保持关注", decided_on=assessed_on)
+        else:
+            decide_level(store, row.student_id, "key", "面谈评估：有消极念头，无计划和手段，"
+                         "纳入重点关注，两周随访", decided_on=assessed_on)
+    for row in newest:
+        add_counselling(store, row.student_id, today, "assessment",
+                        "面谈评估：有具体的自杀想法和时间，已告知不能保密的理由。", "心理教师",
+                        confidential=True)
+        decide_level(store, row.student_id, "crisis", "面谈评估：有自杀计划，立即启动危机处置",
+                     decided_on=today)
+        open_referral(store, row.student_id, {"suicide_plan", "critical_item"}, today)
+    return {r.student_id for r in flagged}
+
+
+def _crisis(store: Store, student_id: int, on: date, refer: bool) -> None:
+    """危机 after the assessment, and its checklist worked through the same day."""
+    decide_level(store, student_id, "crisis", "面谈评估：有自杀计划，启动危机处置",
+                 decided_on=on)
+    items = {i.kind: i.row for i in checklist(open_file(store, student_id).followups)}
+    complete_item(store, items["crisis_guardian"].id, "电话通知母亲，母亲当天下午到校面谈",
+                  notified_at=datetime.combine(on, time(16, 30)), done_by="心理教师")
+    complete_item(store, items["crisis_safety"].id, "约定难受时找班主任或心理老师；"
+                  "家长收好药品和刀具；班主任每天课间关注", done_on=on, done_by="心理教师")
+    if refer:
+        referral = open_referral(store, student_id, {"suicide_plan", "critical_item"}, on)
+        complete_step(store, referral, "crisis_assessment", on, "见当天面谈评估记录",
+                      done_by="心理教师")
+    else:
+        complete_item(store, items["crisis_referral"].id, "家长已带孩子在市精神卫生中心就诊，"
+                      "医生每周复诊，暂不另行转介；复诊情况由家长告知", done_on=on,
+                      done_by="心理教师")
 
 
 def _campaign(store: Store, name: str, code: str, students: list[StudentRow], on: date,
@@ -84,10 +147,18 @@ def _key_students(store: Store, picked: list[StudentRow], start: date) -> None:
                  decided_on=start + timedelta(days=8))
     add_signal(store, third.id, "peer_monitor", start + timedelta(days=10),
                "同学反映其手臂有划痕", severity="self_harm", reporter="心理委员")
-    decide_level(store, third.id, "crisis", "心理委员报告自伤痕迹，当面评估确认",
-                 decided_on=start + timedelta(days=10))
+    add_counselling(store, third.id, start + timedelta(days=10), "assessment",
+                    "面谈评估：近一月多次自伤，无自杀计划", "心理教师", confidential=True)
     referral = open_referral(store, third.id, {"self_harm", "severe_depression"},
                              opened_on=start + timedelta(days=10))
+    decide_level(store, third.id, "crisis", "心理委员报告自伤痕迹，当面评估确认",
+                 decided_on=start + timedelta(days=10))
+    items = {i.kind: i.row for i in checklist(open_file(store, third.id).followups)}
+    complete_item(store, items["crisis_guardian"].id, "约家长到校面谈",
+                  notified_at=datetime.combine(start + timedelta(days=10), time(15, 0)),
+                  done_by="心理教师")
+    complete_item(store, items["crisis_safety"].id, "约定自伤冲动时的替代做法和求助对象",
+                  done_on=start + timedelta(days=10), done_by="心理教师")
     complete_step(store, referral, "crisis_assessment", start + timedelta(days=10),
                   "当面评估：近一月多次自伤，无自杀计划", done_by="心理教师")
     complete_step(store, referral, "parents_informed", start + timedelta(days=11),

@@ -152,7 +152,7 @@ def review_items(session: Session, campaign_id: int, today: date,
                                                     is_current(FollowUp))):
         interviews[f.student_id] = f.due_on
     levels = current_levels(session) if levels is None else levels
-    show = _Shower(with_evidence)
+    show = EvidenceReader(with_evidence)
     items = []
     for row in _results(session, campaign_id, valid=True):
         (rid, sid, stored_at, taken_at, code, level_code, critical, scores, answers, no,
@@ -188,10 +188,11 @@ def _results(session: Session, campaign_id: int, valid: bool) -> Iterable[tuple]
                Student.status.in_(IN_SCHOOL))).all()
 
 
-class _Shower:
-    """Evidence of stored documents with each instrument loaded once."""
+class EvidenceReader:
+    """Evidence of stored documents (app/instruments/evidence.py) with each instrument
+    loaded once; `enabled` False skips the work for callers that only count."""
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool = True) -> None:
         self.enabled = enabled
         self.instruments: dict[str, Instrument | None] = {}
 
@@ -281,7 +282,7 @@ def retest_items(session: Session, campaign_id: int) -> list[RetestItem]:
     notes = dict(session.execute(select(ScreeningResult.id, ScreeningResult.validity_note)
                                  .where(ScreeningResult.campaign_id == campaign_id,
                                         ScreeningResult.valid.is_(False))).all())
-    show = _Shower(True)
+    show = EvidenceReader()
     items = []
     for (rid, sid, _stored, _taken, code, _level, critical, scores, answers, no, name, grade,
          number) in _results(session, campaign_id, valid=False):

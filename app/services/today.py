@@ -33,12 +33,12 @@ from app.models import (
     Student,
 )
 from app.services import audit
-from app.services.casefile import critical_answers, critical_list
+from app.services.casefile import critical_list
 from app.services.levels import current_levels
 from app.services.permissions import STAFF, require
 from app.services.referral import referral_rows
 from app.services.roster_file import class_display_name
-from app.services.screening_review import review_items
+from app.services.screening_review import EvidenceReader, review_items
 from app.services.versions import is_current
 from app.services.warning_rules import critical_answers_text
 from app.services.warnings import IN_SCHOOL
@@ -156,18 +156,21 @@ def _assessments(session: Session, today: date,
         .group_by(CounsellingRecord.student_id)).all())
     since = datetime.combine(today - timedelta(days=ASSESSMENT_WINDOW_DAYS), time())
     r = ScreeningResult
+    read = EvidenceReader()
     out = []
-    for rid, sid, critical, taken_at, stored_at, scores, campaign in session.execute(
-            select(r.id, r.student_id, r.critical_items, r.taken_at, r.created_at, r.scores,
-                   Campaign.name).join(Campaign, Campaign.id == r.campaign_id)
-            .where(r.critical_items != "", r.created_at >= since)):
+    for rid, sid, code, critical, taken_at, stored_at, scores, answers, campaign in (
+            session.execute(select(r.id, r.student_id, r.instrument_code, r.critical_items,
+                                   r.taken_at, r.created_at, r.scores, r.answers, Campaign.name)
+                            .join(Campaign, Campaign.id == r.campaign_id)
+                            .where(r.critical_items != "", r.created_at >= since))):
         stored_on = local_date(stored_at)
         answered_on = min(taken_at.date(), stored_on) if taken_at else stored_on
         if sid in assessed and assessed[sid] >= answered_on:
             continue
-        answers = critical_answers(json.loads(scores)) if scores else {}
+        _, shown = read(code, json.loads(scores) if scores else {}, answers)
+        given = {c.item: c.answer for c in shown.critical} if shown else {}
         what = (f"当天面谈评估：「{campaign}」关键题"
-                f"{critical_answers_text(critical_list(critical), answers)}")
+                f"{critical_answers_text(critical_list(critical), given)}")
         out.append(item("assessment", rid, sid, what, stored_on))
     return out
 
