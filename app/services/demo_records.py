@@ -100,6 +100,13 @@ def _crisis(store: Store, student_id: int, on: date, refer: bool) -> None:
         referral = open_referral(store, student_id, {"suicide_plan", "critical_item"}, on)
         complete_step(store, referral, "crisis_assessment", on, "见当天面谈评估记录",
                       done_by="心理教师")
+        complete_step(store, referral, "parents_informed", on, "母亲到校，告知书回执已签",
+                      done_by="心理教师", details=StepDetails(receipt="signed"))
+        complete_step(store, referral, "hospital_contacted", on + timedelta(days=1),
+                      "绿色通道预约次日上午", done_by="心理教师",
+                      details=StepDetails(hospital=DEMO_HOSPITAL), hospitals=(DEMO_HOSPITAL,))
+        complete_step(store, referral, "referral_form", on + timedelta(days=1), "转介单已交家长",
+                      done_by="心理教师")
     else:
         complete_item(store, items["crisis_referral"].id, "家长已带孩子在市精神卫生中心就诊，"
                       "医生每周复诊，暂不另行转介；复诊情况由家长告知", done_on=on,

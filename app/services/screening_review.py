@@ -161,13 +161,15 @@ def review_items(session: Session, campaign_id: int, today: date,
         if decision is not None and decision.created_at >= stored_at:
             continue
         doc = json.loads(scores) if scores else {}
+        label, shown = show(code, doc, answers)
+        given = ({c.item: c.answer for c in shown.critical if c.answer} if shown
+                 else critical_answers(doc))
         rule_row = _Evidence(campaign.name, code, taken_at.date() if taken_at else None,
-                             level_code, critical_list(critical), True, critical_answers(doc))
+                             level_code, critical_list(critical), True, given)
         _, recent = choose_evidence([], signals[sid], today, rules)
         suggested = suggest_level([rule_row], factors[sid], recent, rules)
         level = decision.level if decision else "none"
         if suggested.level != level:
-            label, shown = show(code, doc, answers)
             items.append(ReviewItem(
                 campaign_id, rid, stored_at, sid, no, name, class_display_name(grade, number),
                 level, suggested, interviews.get(sid), grade, label, code,

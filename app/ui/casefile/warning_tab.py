@@ -105,10 +105,10 @@ class WarningTab(QWidget):
         crisis = QWidget()
         crisis_layout = QVBoxLayout(crisis)
         crisis_layout.setContentsMargins(0, 0, 0, 0)
-        crisis_row = button_row(self.crisis_state, self.crisis_do, self.crisis_refer,
-                                stretch_first=False)
-        crisis_row.insertStretch(1, 1)
+        crisis_row = button_row(self.crisis_do, self.crisis_refer)
+        crisis_row.insertWidget(0, self.crisis_state, 1)
         crisis_layout.addLayout(crisis_row)
+        self.crisis.setMaximumHeight(170)  # four items: the lists below keep their room
         crisis_layout.addWidget(self.crisis)
         self.crisis_box = group(texts.CRISIS_BOX, crisis)
         self.crisis_box.setVisible(False)
@@ -163,8 +163,9 @@ class WarningTab(QWidget):
         fill(self.signals, self.signal_model, list(reversed(f.signals)))
         self._show_crisis(checklist(f.followups))
         for button in (self.decide_button, self.followup_button, self.signal_button,
-                       self.crisis_do, self.crisis_refer):
+                       self.crisis_do):
             button.setVisible(view.can_edit)
+        self._crisis_selected()
         self._followup_selected()
 
     def _show_crisis(self, items: tuple[ChecklistItem, ...]) -> None:
