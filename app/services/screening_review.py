@@ -160,7 +160,8 @@ def review_items(session: Session, campaign_id: int, today: date,
         decision = levels.get(sid)
         if decision is not None and decision.created_at >= stored_at:
             continue
-        doc = json.loads(scores) if scores else {}
+        # Counting (今日工作) reads a document only for the answer named in a reason.
+        doc = json.loads(scores) if scores and (show.enabled or critical) else {}
         label, shown = show(code, doc, answers)
         given = ({c.item: c.answer for c in shown.critical if c.answer} if shown
                  else critical_answers(doc))
