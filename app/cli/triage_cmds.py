@@ -9,7 +9,6 @@ refused (exit code 5): these lists name students across the school.
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import unicodedata
 from datetime import date
@@ -21,6 +20,7 @@ from app.services import audit
 from app.services.campaigns import find_campaign
 from app.services.permissions import STAFF, require
 from app.services.screening_review import ReviewItem, campaign_review_queue, retest_list
+from app.services.sheet_output import csv_text, write_csv
 from app.services.today import today_work
 
 TODAY_HEADER = ["学籍号", "姓名", "班级", "事项", "应完成", "逾期天数"]
@@ -58,8 +58,8 @@ def _args(p: argparse.ArgumentParser, formats: tuple[str, ...], default: str) ->
 def _today(args: argparse.Namespace) -> int:
     with open_db(args) as store:
         work = today_work(store, args.today)
-        rows = [[i.student_no, i.name, i.class_name, i.what, i.due_on.isoformat(),
-                 str(i.overdue_days)] for i in work.items]
+        rows: list[list[object]] = [[i.student_no, i.name, i.class_name, i.what, i.due_on,
+                                     i.overdue_days] for i in work.items]
         if args.format == "csv":
             audit.record_for(store, "student_export", "student", "",
                              f"今日工作 CSV {len(rows)} 项")
@@ -80,20 +80,19 @@ def _review(args: argparse.Namespace) -> int:
     return 0
 
 
-def _review_row(item: ReviewItem, campaign: str) -> list[str]:
+def _review_row(item: ReviewItem, campaign: str) -> list[object]:
     ev = item.evidence
     total = ev.total if ev else None
     return [
         item.student_no, item.name, item.class_name, campaign, item.instrument,
-        "" if total is None or total.score is None else _number(total.score),
+        None if total is None or total.score is None else _whole(total.score),
         total.band_label if total else "",
         "；".join(e.text for e in ev.elevated if e.code != "total") if ev else "",
         "；".join(c.text for c in ev.critical) if ev else "",
         "；".join(ev.validity) if ev and ev.validity else "有效",
-        WARNING_LABELS[item.current_level],
-        item.level_decided_on.isoformat() if item.level_decided_on else "",
+        WARNING_LABELS[item.current_level], item.level_decided_on,
         WARNING_LABELS[item.suggested.level], "；".join(item.suggested.reasons),
-        item.interview_due.isoformat() if item.interview_due else ""]
+        item.interview_due]
 
 
 def _retest(args: argparse.Namespace) -> int:
@@ -101,7 +100,7 @@ def _retest(args: argparse.Namespace) -> int:
         require(store, *STAFF)
         campaign = find_campaign(store, args.campaign)
         items = retest_list(store, campaign.id)
-        rows = [[i.student_no, i.name, i.class_name, i.instrument,
+        rows: list[list[object]] = [[i.student_no, i.name, i.class_name, i.instrument,
                  "；".join(i.evidence.validity) if i.evidence and i.evidence.validity
                  else i.validity_note,
                  "；".join(c.text for c in i.evidence.critical) if i.evidence else ""]
@@ -113,23 +112,33 @@ def _retest(args: argparse.Namespace) -> int:
     return 0
 
 
-def _number(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:.2f}".rstrip("0")
-
-
-def _write(args: argparse.Namespace, header: list[str], rows: list[list[str]]) -> None:
-    buf = io.StringIO()
+def _write(args: argparse.Namespace, header: list[str], rows: list[list[object]]) -> None:
+    """CSV through the shared writer (formula-safe text, numbers and dates typed, a BOM
+    for Excel); the table aligns columns for a terminal."""
     if args.format == "csv":
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
-    else:
-        widths = [max(_width(r[k]) for r in [header, *rows]) for k in range(len(header))]
-        for row in [header, *rows]:
-            buf.write("  ".join(cell + " " * (w - _width(cell))
-                                for cell, w in zip(row, widths, strict=True)).rstrip() + "\n")
-        buf.write(f"共 {len(rows)} 项。\n")
+        write_csv(csv_text(header, rows), args.out)
+        return
+    cells = [header, *([_text(v) for v in row] for row in rows)]
+    widths = [max(_width(r[k]) for r in cells) for k in range(len(header))]
+    buf = io.StringIO()
+    for row in cells:
+        buf.write("  ".join(cell + " " * (w - _width(cell))
+                            for cell, w in zip(row, widths, strict=True)).rstrip() + "\n")
+    buf.write(f"共 {len(rows)} 项。\n")
     write_text_output(buf.getvalue(), args.out)
+
+
+def _whole(score: float) -> float | int:
+    """16.0 is written 16: sums are whole numbers, means keep their decimals."""
+    return int(score) if float(score).is_integer() else score
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:.2f}".rstrip("0")
+    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 def _width(text: str) -> int:

@@ -18,6 +18,7 @@ from tests.casefile.conftest import CT_PASSWORD
 from tests.conftest import TEST_PASSWORD
 
 CAMPAIGN = "2026春PHQ-9"
+BOM = "\ufeff"  # CSV to anything but a terminal starts with one (sheet_output)
 
 
 @pytest.fixture
@@ -47,7 +48,7 @@ def _audit(db, action: str) -> int:
 def test_today_lists_the_same_day_task_first_with_a_number_of_overdue_days(db, capsys):
     today = date.today().isoformat()
     assert main(["today", "--db", str(db), "--format", "csv", "--today", today]) == 0
-    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out.lstrip(BOM))))
     assert rows[0] == ["学籍号", "姓名", "班级", "事项", "应完成", "逾期天数"]
     assert rows[1][:4] == ["S20260000", "测试学生0", "初一(1)班",
                            "当天面谈评估：「2026春PHQ-9」关键题第 9 题“几乎每天”"]
@@ -72,7 +73,7 @@ def test_today_as_a_table_aligns_chinese_columns(db, capsys):
 def test_review_list_has_the_evidence(db, capsys):
     assert main(["review", "list", "--db", str(db), "--campaign", CAMPAIGN,
                  "--today", "2026-03-10"]) == 0
-    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out.lstrip(BOM))))
     assert [r["学籍号"] for r in rows] == ["S20260000", "S20260001"]  # not the invalid one
     critical, severe = rows
     assert critical["关键题作答"] == "第 9 题：几乎每天" and critical["建议等级"] == "重点关注"
@@ -84,7 +85,7 @@ def test_review_list_has_the_evidence(db, capsys):
 
 def test_review_retest_lists_the_invalid_sheet(db, capsys):
     assert main(["review", "retest", "--db", str(db), "--campaign", CAMPAIGN]) == 0
-    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out.lstrip(BOM))))
     assert [(r["学籍号"], r["疑似无效原因"]) for r in rows] == [("S20260002", "全部选同一选项")]
 
 
