@@ -43,9 +43,9 @@ def add_demo_term(store: Store, today: date, seed: int = 7) -> None:
     start = today - timedelta(days=40)
     phq = _campaign(store, f"{start.year}秋季 PHQ-9 全校筛查", "phq9", students, start, seed)
     grade7 = [s for s in students if s.grade == 7]
-    _campaign(store, f"{start.year}秋季 MHT 初一", "mht", grade7, start, seed + 1,
-              class_ids=sorted({s.class_id for s in grade7}))
-    flagged = _critical_answers(store, phq, start + timedelta(days=6), today)
+    mht = _campaign(store, f"{start.year}秋季 MHT 初一", "mht", grade7, start, seed + 1,
+                    class_ids=sorted({s.class_id for s in grade7}))
+    flagged = _critical_answers(store, (phq, mht), start + timedelta(days=6), today)
     queue = [i for i in campaign_review_queue(store, phq, today=today)
              if not (i.evidence and i.evidence.critical)]
     for item in queue[:12]:
@@ -55,13 +55,15 @@ def add_demo_term(store: Store, today: date, seed: int = 7) -> None:
     _key_students(store, [s for s in students if s.id not in flagged][5:8], start)
 
 
-def _critical_answers(store: Store, campaign_id: int, assessed_on: date,
+def _critical_answers(store: Store, campaign_ids: tuple[int, ...], assessed_on: date,
                       today: date) -> set[int]:
-    """Assess every critical answer but the last WAITING_TODAY (left on 今日工作); the
-    first few assessed are 危机 with their checklist done — a referral for some, a
-    reason for another — and the newest one is decided today, its checklist still open
-    but for the referral."""
-    flagged = [r for r in campaign_results(store, campaign_id) if r.critical]
+    """Assess every student with a critical answer but the last WAITING_TODAY (left on
+    今日工作); the first few assessed are 危机 with their checklist done — a referral for
+    some, a reason for another — and the newest one is decided today, its checklist
+    still open but for the referral."""
+    by_student = {r.student_id: r for cid in campaign_ids
+                  for r in campaign_results(store, cid) if r.critical}
+    flagged = sorted(by_student.values(), key=lambda r: (r.grade, r.class_name, r.student_no))
     assessed, waiting = flagged[:-WAITING_TODAY - 1], flagged[-WAITING_TODAY - 1:-1]
     newest = flagged[-1:] if len(flagged) > WAITING_TODAY else []
     del waiting  # left as they are: their same-day tasks show on 今日工作
