@@ -156,21 +156,28 @@ def _assessments(session: Session, today: date,
         .group_by(CounsellingRecord.student_id)).all())
     since = datetime.combine(today - timedelta(days=ASSESSMENT_WINDOW_DAYS), time())
     r = ScreeningResult
-    read = EvidenceReader()
-    out = []
-    for rid, sid, code, critical, taken_at, stored_at, scores, answers, campaign in (
-            session.execute(select(r.id, r.student_id, r.instrument_code, r.critical_items,
-                                   r.taken_at, r.created_at, r.scores, r.answers, Campaign.name)
-                            .join(Campaign, Campaign.id == r.campaign_id)
-                            .where(r.critical_items != "", r.created_at >= since))):
+    # critical_items is sealed (staff key): compared after reading, never in SQL.
+    open_ones = []
+    for rid, sid, critical, taken_at, stored_at, campaign in session.execute(
+            select(r.id, r.student_id, r.critical_items, r.taken_at, r.created_at,
+                   Campaign.name).join(Campaign, Campaign.id == r.campaign_id)
+            .where(r.created_at >= since)):
+        if not critical:
+            continue
         stored_on = local_date(stored_at)
         answered_on = min(taken_at.date(), stored_on) if taken_at else stored_on
-        if sid in assessed and assessed[sid] >= answered_on:
-            continue
+        if sid not in assessed or assessed[sid] < answered_on:
+            open_ones.append((rid, sid, critical_list(critical), stored_on, campaign))
+    documents = {rid: (code, scores, answers) for rid, code, scores, answers in session.execute(
+        select(r.id, r.instrument_code, r.scores, r.answers)
+        .where(r.id.in_([o[0] for o in open_ones])))}
+    read = EvidenceReader()
+    out = []
+    for rid, sid, items, stored_on, campaign in open_ones:
+        code, scores, answers = documents[rid]
         _, shown = read(code, json.loads(scores) if scores else {}, answers)
         given = {c.item: c.answer for c in shown.critical} if shown else {}
-        what = (f"当天面谈评估：「{campaign}」关键题"
-                f"{critical_answers_text(critical_list(critical), given)}")
+        what = f"当天面谈评估：「{campaign}」关键题{critical_answers_text(items, given)}"
         out.append(item("assessment", rid, sid, what, stored_on))
     return out
 
