@@ -53,6 +53,10 @@ KEY_STUDENT_MODES: dict[str, str] = {
     "pseudonymous": "逐人报送，以编码代替姓名",
     "named": "逐人报送，含姓名和学籍号",
 }
+CELL_MODES: dict[str, str] = {
+    "suppressed": "小格隐去（经区间审核）",
+    "exact": "实数，不隐去（区教育局自用统计）",
+}
 DEFAULT_BACKUP_REMINDER_DAYS = 7
 """Remind the school to back up when the last backup is older than this many days."""
 DEFAULT_FOLLOWUP_DAYS: dict[str, int] = {"crisis": 7, "key": 14, "general": 90}
@@ -82,6 +86,12 @@ class ReportPolicy:
     min_cell: int = 5
     """Counts from 1 to min_cell − 1 are shown as "<5" (and one more cell hidden where a
     total would give them away)."""
+    min_interval: int = 1
+    """How wide the range a "<5" cell could take, given everything the export publishes,
+    must stay (disclosure_audit.py): 1 = it can never be worked out exactly."""
+    cells: str = "suppressed"
+    """"suppressed" (small cells hidden, audited) or "exact": the bureau's own statistics,
+    sealed to it, with every count as it is (docs/DISTRICT_EXPORT.md §2)."""
 
 
 @dataclass(frozen=True)
@@ -167,7 +177,8 @@ def parse_deployment(text: str, path: Path) -> Deployment:
     r.unknown(school, {"code", "name"}, "school")
     r.unknown(district, {"name", "public_key", "public_key_file", "accepted_suites"},
               "district")
-    r.unknown(policy, {"aggregates", "key_students", "min_cell"}, "report_policy")
+    r.unknown(policy, {"aggregates", "key_students", "min_cell", "min_interval",
+                       "cells"}, "report_policy")
     r.unknown(app, {"data_dir", "auto_lock_minutes", "backup_reminder_days"}, "app")
     code = r.text(school, "code", "school")
     if code and not _SCHOOL_CODE.fullmatch(code):
@@ -185,7 +196,9 @@ def parse_deployment(text: str, path: Path) -> Deployment:
             aggregates=_aggregates(r, policy),
             key_students=r.choice(policy, "key_students", "report_policy", KEY_STUDENT_MODES,
                                   "counts"),
-            min_cell=r.integer(policy, "min_cell", "report_policy", 5, 1, 100)),
+            min_cell=r.integer(policy, "min_cell", "report_policy", 5, 1, 100),
+            min_interval=r.integer(policy, "min_interval", "report_policy", 1, 1, 98),
+            cells=r.choice(policy, "cells", "report_policy", CELL_MODES, "suppressed")),
         data_dir=(path.parent / Path(data_dir).expanduser()) if data_dir else None,
         auto_lock_minutes=r.integer(app, "auto_lock_minutes", "app", 10, 1, 240),
         backup_reminder_days=r.integer(app, "backup_reminder_days", "app",

@@ -41,6 +41,7 @@ from app.seal import DistrictPublicKey, SealMeta, school_key_fingerprint, seal
 from app.seal.manifest import check_period
 from app.services import audit, export_tables
 from app.services.campaign_stats import CampaignStats
+from app.services.export_cells import export_cells
 from app.services.export_files import data_json, tables_xlsx, utc_text
 from app.services.export_tables import ExportTable
 from app.services.permissions import STAFF, require
@@ -174,7 +175,8 @@ def preview_export(store: Store, period: str, deployment: Deployment | None = No
              ("计数规则", COUNTING_RULE),
              ("包含的统计", "、".join(AGGREGATES[a] for a in policy.aggregates)),
              ("重点学生", KEY_STUDENT_MODES[policy.key_students]),
-             ("小单元格", legend(policy.min_cell))]
+             ("小单元格", legend(policy.min_cell) if policy.cells == "suppressed"
+              else "按区里规定报送实数，不隐去小单元格（仅供区教育局统计使用）。")]
     stem = f"{code}_{period}"
     files = [
         ExportFile(f"{stem}_统计表.xlsx", "各项统计（Excel，每项一个工作表）", tuple(tables),
@@ -186,7 +188,7 @@ def preview_export(store: Store, period: str, deployment: Deployment | None = No
                    tuple(tables), data_json({
                        "school_code": code, "school_name": name, "period": period,
                        "created": utc_text(created), "min_cell": policy.min_cell,
-                       "key_students": policy.key_students,
+                       "key_students": policy.key_students, "cells": policy.cells,
                        "aggregates": list(policy.aggregates)}, tables)),
     ]
     student_ids: tuple[int, ...] = ()
@@ -207,17 +209,21 @@ def preview_export(store: Store, period: str, deployment: Deployment | None = No
 
 def _aggregate_tables(session: Session, stats: list[CampaignStats], policy: ReportPolicy,
                       start: date, end: date, today: date) -> list[ExportTable]:
+    """The tables the policy asks for, all written from one set of cells suppressed and
+    audited together (export_cells.py)."""
     chosen = set(policy.aggregates)
+    key_counts, grades = export_tables.key_student_counts(session)
+    cells = export_cells(stats, key_counts, grades, policy)
     tables: list[ExportTable] = []
     if "participation" in chosen:
-        tables.append(export_tables.participation(stats, policy.min_cell))
+        tables.append(export_tables.participation(stats, cells))
     if chosen & {"bands", "gender", "grade"}:
-        tables.append(export_tables.bands(stats, policy))
+        tables.append(export_tables.bands(stats, cells))
     if "warnings" in chosen:
-        tables.append(export_tables.warnings(stats, policy.min_cell))
+        tables.append(export_tables.warnings(stats, cells))
     if "change" in chosen:
-        tables.append(export_tables.change(stats, policy.min_cell))
-    tables.append(export_tables.key_student_counts(session, policy.min_cell))
+        tables.append(export_tables.change(stats, cells))
+    tables.append(export_tables.key_students(cells))
     if "referrals" in chosen:
         tables.append(export_tables.referrals(session, start, end, today))
     return tables

@@ -11,30 +11,24 @@ while every breakdown of them (by grade) is suppressed like the rest.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.deployment import ReportPolicy
 from app.instruments.warning import WARNING_LABELS
 from app.labels import GENDERS, label
 from app.models import Referral, SchoolClass, Student
 from app.services.campaign_stats import CampaignStats
+from app.services.export_cells import ExportCells
 from app.services.levels import NONE, current_levels
 from app.services.referral import referral_rows
 from app.services.roster_normalize import grade_display_name
 from app.services.school_keys import pseudonym
-from app.services.stat_tables import (
-    ATTENDANCE_FIELDS,
-    LEVEL_ORDER,
-    attendance_table,
-    level_table,
-    unit_table,
-)
-from app.services.suppression import Cell, suppress
+from app.services.stat_tables import ATTENDANCE_FIELDS, LEVEL_ORDER
+from app.services.suppression import Cell
 from app.services.warnings import KeyStudentRow
 
 Value = str | int | float | date | None
@@ -72,16 +66,15 @@ def _campaign_cols(s: CampaignStats) -> tuple[Value, ...]:
     return (s.campaign.instrument_code, s.campaign.instrument_label, s.campaign.name)
 
 
-def participation(stats: Sequence[CampaignStats], min_cell: int) -> ExportTable:
+def participation(stats: Sequence[CampaignStats], cells: ExportCells) -> ExportTable:
     fields = tuple(ATTENDANCE_FIELDS)
     rows = []
-    for s in stats:
-        table = attendance_table(_by_grade(s), min_cell)
-        for name in table.rows:
+    for i, s in enumerate(stats):
+        for name in ["全体", *(g for g, _ in s.by_grade)]:
             kind = "all" if name == "全体" else "grade"
             rows.append((*_campaign_cols(s), kind, "全校" if kind == "all" else name,
-                         *(_v(table.cells[(name, f)]) for f in fields),
-                         _share(table.cells[(name, "done")], table.cells[(name, "due")])))
+                         *(_v(cells[("att", i, name, f)]) for f in fields),
+                         _share(cells[("att", i, name, "done")], cells[("att", i, name, "due")])))
     return ExportTable(
         "participation", "参测情况",
         (*_CAMPAIGN_KEYS, "group_kind", "group", *fields, "completion_pct"),
@@ -91,21 +84,16 @@ def participation(stats: Sequence[CampaignStats], min_cell: int) -> ExportTable:
         "请假、免测、已排除按小格规则隐去。")
 
 
-def _by_grade(s: CampaignStats) -> CampaignStats:
-    return replace(s, by_class=s.by_grade)
-
-
-def bands(stats: Sequence[CampaignStats], policy: ReportPolicy) -> ExportTable:
-    kinds = ("all", *(k for k in ("gender", "grade") if k in policy.aggregates))
+def bands(stats: Sequence[CampaignStats], cells: ExportCells) -> ExportTable:
     rows = []
-    for s in stats:
+    for i, s in enumerate(stats):
         for unit in s.units:
-            t = unit_table(unit, policy.min_cell, kinds)
-            for g, group in enumerate(t.groups):
-                scored = t.cells[(g, "scored")]
-                entries = [(b.code, b.label, b.warning, t.band(g, b.code))
+            for g, group in enumerate(cells.groups.get((i, unit.code), ())):
+                key = ("band", i, unit.code, g)
+                scored = cells[(*key, "scored")]
+                entries = [(b.code, b.label, b.warning, cells[(*key, b.code)])
                            for b in unit.bands]
-                entries.append(("_concern", "需关注（合计）", "", t.cells[(g, "concern")]))
+                entries.append(("_concern", "需关注（合计）", "", cells[(*key, "concern")]))
                 for code, band_label, warning, cell in entries:
                     rows.append((*_campaign_cols(s), unit.code, unit.name, group.kind,
                                  group.value, "全校" if group.kind == "all" else group.label,
@@ -120,32 +108,33 @@ def bands(stats: Sequence[CampaignStats], policy: ReportPolicy) -> ExportTable:
         "“需关注（合计）”为建议预警在“无”以上的各区间人数之和。")
 
 
-def warnings(stats: Sequence[CampaignStats], min_cell: int) -> ExportTable:
+def warnings(stats: Sequence[CampaignStats], cells: ExportCells) -> ExportTable:
     rows = []
-    for s in stats:
-        t = level_table(s, min_cell)
+    for i, s in enumerate(stats):
+        total = cells[("sugg", i, "total")]
         for code in LEVEL_ORDER:
-            rows.append((*_campaign_cols(s), code, WARNING_LABELS[code], _v(t.suggested[code]),
-                         _v(t.suggested_total), _share(t.suggested[code], t.suggested_total)))
+            cell = cells[("sugg", i, code)]
+            rows.append((*_campaign_cols(s), code, WARNING_LABELS[code], _v(cell), _v(total),
+                         _share(cell, total)))
     return ExportTable(
         "warnings", "筛查建议预警",
         (*_CAMPAIGN_KEYS, "level", "level_label", "count", "sheets", "share_pct"),
         (*_CAMPAIGN_COLS, "等级代码", "建议预警等级", "人数", "答卷数", "占比%"), tuple(rows),
-        "系统按分界值和关键题对本次答卷给出的建议，不是教师确定的等级。")
+        "系统按分界值和关键题对本学期每名学生最后一次有效答卷给出的建议，不是教师确定的等级。")
 
 
-def change(stats: Sequence[CampaignStats], min_cell: int) -> ExportTable:
+def change(stats: Sequence[CampaignStats], cells: ExportCells) -> ExportTable:
     rows = []
-    for s in stats:
+    for i, s in enumerate(stats):
         if s.previous is None:
             continue
-        before = {u.code: unit_table(u, min_cell, ("all",)) for u in s.previous.units}
         for unit in s.units:
-            now, prev = unit_table(unit, min_cell, ("all",)), before.get(unit.code)
-            if prev is None:
+            if ("prev", i, unit.code, "scored") not in cells.cells:
                 continue
-            nc, nt = now.cells[(0, "concern")], now.cells[(0, "scored")]
-            pc, pt = prev.cells[(0, "concern")], prev.cells[(0, "scored")]
+            nc, nt = cells[("band", i, unit.code, 0, "concern")], \
+                cells[("band", i, unit.code, 0, "scored")]
+            pc, pt = cells[("prev", i, unit.code, "concern")], \
+                cells[("prev", i, unit.code, "scored")]
             ns, ps = _share(nc, nt), _share(pc, pt)
             rows.append((*_campaign_cols(s), s.previous.campaign.name, unit.code, unit.name,
                          _v(nc), _v(nt), ns, _v(pc), _v(pt), ps,
@@ -160,24 +149,27 @@ def change(stats: Sequence[CampaignStats], min_cell: int) -> ExportTable:
         tuple(rows), "同一量表上一学期的计数（每名学生计一次，按学生现在所在年级与班级统计）。")
 
 
-def key_student_counts(session: Session, min_cell: int) -> ExportTable:
-    """Current decided levels of students in school: exact school-wide, suppressed by
-    grade."""
+def key_student_counts(session: Session) -> tuple[dict[tuple[str, object], int], list[int]]:
+    """Current decided levels of students in school, by level × (grade | "all"), and the
+    grades: the cells of 预警等级人数 (exact school-wide, suppressed by grade)."""
     levels = current_levels(session)
     students = session.execute(
         select(Student.id, SchoolClass.grade).join(SchoolClass, SchoolClass.id == Student.class_id)
         .where(Student.status.in_(("enrolled", "suspended")))).all()
     grades = sorted({g for _, g in students})
-    counts: dict[Hashable, int] = {(lv, g): 0 for lv in LEVEL_ORDER for g in ["all", *grades]}
+    counts: dict[tuple[str, object], int] = {(lv, g): 0 for lv in LEVEL_ORDER
+                                             for g in ["all", *grades]}
     for sid, grade in students:
         level = levels[sid].level if sid in levels else NONE
         counts[(level, "all")] += 1
         counts[(level, grade)] += 1
-    relations = [((lv, "all"), [(lv, g) for g in grades]) for lv in LEVEL_ORDER]
-    cells = suppress(counts, relations, min_cell, [(lv, "all") for lv in LEVEL_ORDER])
+    return counts, grades
+
+
+def key_students(cells: ExportCells) -> ExportTable:
     rows = [(lv, WARNING_LABELS[lv], "all" if g == "all" else "grade",
-             "全校" if g == "all" else grade_display_name(g), _v(cells[(lv, g)]))
-            for lv in LEVEL_ORDER for g in ["all", *grades]]
+             "全校" if g == "all" else grade_display_name(g), _v(cells[("lvl", lv, g)]))
+            for lv in LEVEL_ORDER for g in ["all", *cells.key_grades]]
     return ExportTable("key_students", "预警等级人数",
                        ("level", "level_label", "group_kind", "group", "count"),
                        ("等级代码", "预警等级", "分组类型", "分组", "人数"), tuple(rows),

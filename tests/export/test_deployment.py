@@ -41,6 +41,7 @@ def test_the_shipped_example_loads(folder):
                                       "示例市示例路 1 号")
     assert d.hospital_labels[1] == "市精神卫生中心 青少年门诊"
     assert d.policy.key_students == "pseudonymous" and d.policy.min_cell == 5
+    assert (d.policy.min_interval, d.policy.cells) == (1, "suppressed")
     assert "participation" in d.policy.aggregates and d.auto_lock_minutes == 10
     assert d.backup_reminder_days == 7
     assert d.source == path and d.data_dir is None
@@ -93,6 +94,9 @@ def test_backup_reminder_days(folder):
     ('[school]\nname = 7\n', r"\[school\]\.name 有误：应为文本"),
     ('[report_policy]\nmin_cell = 0\n', r"\[report_policy\]\.min_cell 有误：应为 1–100 的整数"),
     ('[report_policy]\nmin_cell = "5"\n', r"min_cell 有误"),
+    ('[report_policy]\ncells = "none"\n',
+     r"\[report_policy\]\.cells 有误：应为以下之一：suppressed"),
+    ('[report_policy]\nmin_interval = 0\n', r"\[report_policy\]\.min_interval 有误"),
     ('[report_policy]\nkey_students = "all"\n',
      r"\[report_policy\]\.key_students 有误：应为以下之一：counts（只报人数）"),
     ('[report_policy]\naggregates = ["bands", "iq"]\n',
