@@ -1,15 +1,32 @@
 """The district export of the current term from the ten-year school (preview, then
-seal: sign, encrypt, write, audit), and sealing a 50 MiB export, the size the sealing
+seal: sign, encrypt, write, audit), the district's aggregate of 400 such exports, and
+sealing a 50 MiB export, the size the sealing
 target names, to an X25519 and to an X-Wing (ML-KEM-768 + X25519) district key."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 from app.deployment import Deployment, ReportPolicy
-from app.seal import SealMeta, new_district_key, new_school_key, open_sealed, seal, verify
+from app.seal import (
+    DistrictRegister,
+    SchoolPublicKey,
+    SealMeta,
+    new_district_key,
+    new_school_key,
+    open_sealed,
+    save_key,
+    seal,
+    verify,
+)
+from app.seal.register import register_beside
 from app.services.district_export import preview_export, seal_export
 from bench.context import Bench
 from bench.school import SCHOOL_CODE
@@ -63,3 +80,77 @@ def _export_files(total_mb: int) -> dict[str, bytes]:
     return {"summary.xlsx": os.urandom(xlsx_mb * mb),
             "summary.pdf": os.urandom((total_mb - csv_mb - xlsx_mb) * mb),
             "key_students.csv": os.urandom(csv_mb * mb)}
+
+
+def district_aggregate(bench: Bench) -> list[Row]:
+    """The district's aggregate of 400 schools' sealed exports (10 in the smoke run): the
+    bench school's export, with its key-student list, re-sealed under 400 school codes,
+    each with its own signing key registered. `qingxin district aggregate` runs as the
+    district would run it — a folder, the register, the summary workbook and the merged
+    key-student list — in a child process, whose wall time and peak memory are read."""
+    schools = bench.size(400, 10)
+    period = bench.school.period
+    district = new_district_key("mlkem768x25519")
+    deployment = Deployment(school_code=SCHOOL_CODE, district_key=district.public_key(),
+                            policy=ReportPolicy(key_students="pseudonymous"))
+    with bench.store() as store:
+        preview = preview_export(store, period, deployment)
+    with tempfile.TemporaryDirectory(dir=bench.work) as tmp:
+        root = Path(tmp)
+        inbox = root / "in"
+        inbox.mkdir()
+        key_file = root / "district_private_key.json"
+        save_key(district, key_file)
+        register = DistrictRegister.create(register_beside(key_file))
+        for n in range(schools):
+            code = f"41310{n:05d}"
+            signing = new_school_key()
+            register.register_school(SchoolPublicKey(signing.public_key(), code))
+            files = {name.replace(SCHOOL_CODE, code, 1): _recoded(name, f.data, code)
+                     for name, f in ((f.name, f) for f in preview.files)}
+            meta = SealMeta(code, f"基准学校{n}", period, 1)
+            (inbox / f"{code}.qxseal").write_bytes(seal(files, meta, district.public_key(),
+                                                        signing))
+        register.save()
+        runs = [_aggregate_once(inbox, key_file, period, root) for _ in range(bench.runs)]
+    size = f"{schools} schools, {len(preview.student_ids)} listed students each"
+    return [Row("aggregate", f"district aggregate: {size} (verify, open, add up, write the "
+                             "summary and the merged list)", tuple(r[0] for r in runs),
+                target=Target(10.0)),
+            Row("aggregate", "district aggregate: peak memory (RSS)",
+                tuple(r[1] for r in runs), "MB", Target(1024.0))]
+
+
+def _recoded(name: str, data: bytes, code: str) -> bytes:
+    """The data file names its school: re-sealed under another code, it must name that."""
+    if not name.endswith("_统计数据.json"):
+        return data
+    doc = json.loads(data)
+    doc["school_code"] = code
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":")).encode("utf-8")
+
+
+def _aggregate_once(inbox: Path, key_file: Path, period: str, root: Path
+                    ) -> tuple[float, float]:
+    """One `district aggregate` in a child process: (seconds, peak RSS in MB). Each run
+    gets a fresh copy of the register, so every file is new to it."""
+    register = root / "run_register.json"
+    shutil.copyfile(register_beside(key_file), register)
+    out, listed = root / "汇总.xlsx", root / "名单.xlsx"
+    out.unlink(missing_ok=True)
+    listed.unlink(missing_ok=True)
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "app", "district", "aggregate", str(inbox), "--key",
+         str(key_file), "--register", str(register), "--period", period, "--out", str(out),
+         "--key-list-out", str(listed)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise RuntimeError(f"district aggregate exited {child.returncode}: "
+                           f"{child.stderr.read().decode(errors='replace')[-500:]}")
+    child.stderr.close()
+    return seconds, usage.ru_maxrss / 1024  # KiB on Linux

@@ -27,7 +27,7 @@ from app.paths import keyslot_path
 from bench import machine
 from bench.context import ROOT, Bench
 from bench.jobs_casefile import home, student_file
-from bench.jobs_export import district_export, seal_50mb
+from bench.jobs_export import district_aggregate, district_export, seal_50mb
 from bench.jobs_foundation import app_start, filter_keystroke, roster_import, unlock_time
 from bench.jobs_gui import gui
 from bench.jobs_reports import group_report, individual_reports
@@ -40,7 +40,8 @@ JOBS: dict[str, Callable[[Bench], list[Row]]] = {
     "size": database_size, "start": app_start, "unlock": unlock_time,
     "roster": roster_import, "screening": screening, "filter": filter_keystroke,
     "file": student_file, "home": home, "group": group_report,
-    "individual": individual_reports, "export": district_export, "seal": seal_50mb,
+    "individual": individual_reports, "export": district_export,
+    "aggregate": district_aggregate, "seal": seal_50mb,
     "backup": backup, "rekey": rekey, "memory": gui,
 }
 #: Jobs that do not open the database; every other job gets its own fresh copy, so what
