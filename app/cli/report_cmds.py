@@ -182,6 +182,8 @@ def _aggregate(args: argparse.Namespace) -> int:
     district_key = load_district_key(args.key, args.passphrase_env)
     files = expand_file_arguments(args.files, SEALED_SUFFIX)
     collected = collect(files, district_key, register, args.period)
+    for sub in collected.accepted:
+        print(f"已汇总 {sub.file}：学校 {sub.school_code} {sub.school_name}，序号 {sub.sequence}")
     for refusal in collected.refused:
         print(f"已拒绝 {refusal.file}：{refusal.reason}", file=sys.stderr)
     if not collected.accepted:

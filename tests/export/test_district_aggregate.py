@@ -220,7 +220,12 @@ def test_windows_wildcards_and_folders_are_expanded_by_the_program(sent, tmp_pat
         out = tmp_path / "汇总.xlsx"
         out.unlink(missing_ok=True)
         assert main([*args, given, "--out", str(out)]) == 0
-        assert "已汇总 2 所学校" in capsys.readouterr().out and out.exists()
+        printed = capsys.readouterr().out
+        assert "已汇总 2 所学校" in printed and out.exists()
+        for name, code in (("a", CODES[0]), ("b", CODES[1])):  # each file, on its own line
+            assert f"已汇总 {inbox / f'{name}.qxseal'}：学校 {code} 青心实验中学，序号" in printed
+        listed = _sheets(out.read_bytes())["学校清单"]  # and written, with every file
+        assert [(r[0], r[6]) for r in listed[1:]] == [(CODES[0], "已汇总"), (CODES[1], "已汇总")]
 
 
 def test_nothing_accepted_writes_no_summary(sent, tmp_path, capsys):
