@@ -181,9 +181,12 @@ def _band_sheets(wb: Workbook, subs: Sequence[Submission]) -> None:
                 if group == "all:":
                     _row(ws, [code, names[code], campaign, "全校",
                               *(cell.get(b) for b, _ in bands), cell["scored"]])
+            by_group: dict[str, list[tuple[str, dict[str, object]]]] = {}
+            for (code, _, group), cell in table.items():
+                by_group.setdefault(group, []).append((code, cell))
             for group, label in groups.items():
-                members = [cell for (_, _, g), cell in table.items() if g == group]
-                schools = len({code for code, _, g in table if g == group})
+                members = [cell for _, cell in by_group[group]]
+                schools = len({code for code, _ in by_group[group]})
                 sums = [_sum(m.get(b) for m in members) for b, _ in bands]
                 scored = _sum(m["scored"] for m in members)
                 _total_row(ws, ["全区", f"{schools} 所学校", "", "全区合计" if group == "all:"
@@ -354,6 +357,18 @@ def key_list_workbook(c: Collected, created: datetime) -> bytes:
     return _saved(wb)
 
 
+def _exact_note(subs: Sequence[Submission]) -> list[list[str]]:
+    """Schools that sent exact counts (policy cells = "exact"): their rows here show
+    small cells as they are, so the workbook must then stay with the bureau. The
+    district's own suppression of what it publishes is not built yet (issue 19)."""
+    exact = [s.school_code for s in subs if s.cells == "exact"]
+    if not exact:
+        return []
+    return [["实数报送", f"{len(exact)} 所学校按区里规定报送实数、未隐去小单元格（"
+                        f"{'、'.join(exact)}）：本表含这些学校的小单元格实数，"
+                        "只供区教育局内部统计，不要外发。"]]
+
+
 def _saved(wb: Workbook) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -377,7 +392,8 @@ def district_workbook(c: Collected, created: datetime) -> bytes:
                 ["合计", "含隐去格的合计写作“≥N”：N 为已知人数加上每个“<5”格至少 1 人；"
                         "全部为数字时为实数。"],
                 ["重点学生", "本表只含各校的报送方式和人数；各校逐人报送的名单另存"
-                            "（district aggregate --key-list-out），按重点学生名单的规定保管。"]):
+                            "（district aggregate --key-list-out），按重点学生名单的规定保管。"],
+                *_exact_note(c.accepted)):
         _row(about, row, text=())
     about["A1"].font = Font(bold=True, size=14)
     _widths(about, [16, 100])

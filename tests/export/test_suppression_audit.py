@@ -93,7 +93,9 @@ def test_no_hidden_cell_of_200_generated_schools_can_be_worked_out():
         assert all(c.hidden for k, c in out.cells.items() if 0 < c.value < policy.min_cell
                    and not (k[0] == "lvl" and k[2] == "all")
                    and not (k[0] == "att" and k[3] in ("due", "done")))
-        # The relation-by-relation rule alone, for comparison.
+        if seed >= 40:
+            continue
+        # The relation-by-relation rule alone, for comparison (on the first 40 schools).
         shown = [k for k in counts if (k[0] == "att" and k[3] in ("due", "done"))
                  or (k[0] == "lvl" and k[2] == "all")]
         old = suppress(counts, out.relations, policy.min_cell, shown)

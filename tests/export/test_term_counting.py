@@ -98,7 +98,7 @@ def _rows(table) -> list[dict]:  # type: ignore[no-untyped-def]
 
 def test_every_table_counts_each_student_once_per_instrument(store, district_key):
     school = _school(store)
-    dep = deployment(district_key, "counts", min_cell=1)  # exact: nothing hidden
+    dep = deployment(district_key, "counts", cells="exact")  # the bureau's exact counts
     preview = preview_export(store, school.period, dep, created=CREATED)
     tables = {t.code: t for t in preview.files[0].tables}
     with store.read() as session:
@@ -140,10 +140,13 @@ def test_every_table_counts_each_student_once_per_instrument(store, district_key
     assert phq["status"]["due"] == 150 and phq["sheets"] <= phq["done"] <= 150
     # The district workbook made from this export reports the same truth.
     doc = json.loads(preview.files[2].data)
+    assert doc["cells"] == "exact"
     sub = Submission(Path("x.qxseal"), "X1", "学校", school.period, "2027-01-10T08:00:00Z",
-                     "", 1, "counts", doc["tables"])
+                     "", 5, "counts", doc["tables"], cells=doc["cells"])
     book = openpyxl.load_workbook(io.BytesIO(district_workbook(
         Collected(school.period, (sub,), ()), CREATED)))
+    about = {r[0]: r[1] for r in book["说明"].iter_rows(values_only=True)}
+    assert "X1" in about["实数报送"] and "不要外发" in about["实数报送"]
     for code, label in (("phq9", "PHQ"), ("gad7", "GAD")):
         ws = next(book[n] for n in book.sheetnames if n.startswith("分级-") and label in n)
         rows = list(ws.iter_rows(values_only=True))
