@@ -111,6 +111,7 @@ class DistrictRegister:
                     for k in obj["schools"]]
             for k in keys:
                 check_school_public_key(k.public_raw, f"登记簿中学校 {k.school_code} 的公钥")
+            _check_bindings(path, keys)
             accepted = [Accepted(str(a["school_code"]), str(a["period"]), int(a["sequence"]),
                                  str(a["sha256"]), str(a["file"]), str(a["accepted"]))
                         for a in obj["accepted"]]
@@ -249,6 +250,26 @@ class DistrictRegister:
         if not self.check_new(manifest, sha256):
             self.accepted.append(Accepted(manifest.school_code, manifest.period,
                                           manifest.sequence, sha256, file_name, _utc(now)))
+
+
+def _check_bindings(path: Path, keys: list[RegisteredKey]) -> None:
+    """One key, one school; one active key per school — as `register_school` keeps them.
+    A register edited by hand (or merged from two) that breaks either would let one
+    school's key sign for two codes, so it is refused by name, not used."""
+    owner: dict[bytes, str] = {}
+    active: dict[str, int] = {}
+    for k in keys:
+        other = owner.setdefault(k.public_raw, k.school_code)
+        if other != k.school_code:
+            raise RegisterError(f"区级登记簿 {path} 中同一把公钥（指纹 {k.fingerprint}）登记给了"
+                                f"学校 {other} 和 {k.school_code}：一把密钥只能属于一所学校，"
+                                "请核对后用 register-school 重新登记。")
+        if k.retired is None:
+            active[k.school_code] = active.get(k.school_code, 0) + 1
+            if active[k.school_code] > 1:
+                raise RegisterError(f"区级登记簿 {path} 中学校 {k.school_code} 有两把在用的公钥："
+                                    "换密钥时旧密钥应停用（register-school --replace），"
+                                    "请核对后重新登记。")
 
 
 def register_beside(key_path: Path) -> Path:

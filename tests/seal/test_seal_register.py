@@ -3,6 +3,7 @@ the suites the district accepts, and version 1 files still read."""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import hashlib
 from pathlib import Path
@@ -177,3 +178,25 @@ def test_period_must_be_a_term(district_key, school_key, meta, files):
     data = seal(files, meta, district_key.public_key(), school_key)
     with pytest.raises(SealInputError, match="学年止 = 学年起 \\+ 1"):
         verify(data, school_key.public_key(), expected_period="2026-2028-1")
+
+
+def test_a_register_binding_one_key_to_two_schools_is_refused(tmp_path, school_key):
+    """Two school codes with one key, or one code with two keys in use, in a register
+    edited by hand: refused when read, naming what is wrong."""
+    import json
+
+    register = DistrictRegister.create(tmp_path / "r.json")
+    register.register_school(SchoolPublicKey(school_key.public_key(), SCHOOL_CODE))
+    register.save()
+    good = json.loads(register.path.read_text(encoding="utf-8"))
+    entry = good["schools"][0]
+    for schools, message in (
+            ([entry, {**entry, "school_code": "4131019999"}], "同一把公钥.*登记给了学校"),
+            ([entry, {**entry, "public_key": base64.b64encode(
+                new_school_key().public_key().public_bytes_raw()).decode()}],
+             "有两把在用的公钥")):
+        path = tmp_path / "edited.json"
+        path.write_text(json.dumps({**good, "schools": schools}), encoding="utf-8")
+        with pytest.raises(RegisterError, match=message):
+            DistrictRegister.load(path)
+    assert DistrictRegister.load(register.path).keys == register.keys
