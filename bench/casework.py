@@ -69,6 +69,8 @@ class Evidence:
     taken_on: date | None
     suggested_level: str
     critical_items: tuple[int, ...]
+    valid: bool
+    critical_answers: dict[int, str]
 
 
 @dataclass(frozen=True)
@@ -142,12 +144,13 @@ class Casework:
                 self.cases[sid].factors.append((code, noted, until))
 
     def review(self, rows: Rows, campaign_id: int, name: str, code: str, ends_on: date,
-               sheets: list[tuple[int, str, tuple[int, ...], date]]) -> None:
+               sheets: list[tuple[int, str, tuple[int, ...], date, bool, dict[int, str]]],
+               ) -> None:
         """The review queue of one campaign, worked through."""
         rng = self.rng
-        for sid, warning, critical, taken_on in sheets:
+        for sid, warning, critical, taken_on, valid, answers in sheets:
             case = self.cases[sid]
-            case.evidence = Evidence(name, code, taken_on, warning, critical)
+            case.evidence = Evidence(name, code, taken_on, warning, critical, valid, answers)
             suggestion = suggest_level([case.evidence], case.factor_codes(ends_on), [])
             if suggestion.level == case.level:
                 continue

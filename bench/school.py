@@ -275,7 +275,7 @@ class Strain:
 
 
 def _screen(store: Store, plan: Screening, strain: Strain, seed: int
-            ) -> tuple[int, list[tuple[int, str, tuple[int, ...], date]]]:
+            ) -> tuple[int, list[tuple[int, str, tuple[int, ...], date, bool, dict[int, str]]]]:
     """One whole-school screening through create_campaign and apply_screening_import."""
     rng = random.Random(seed * 7919 + plan.starts_on.toordinal())
     students = list_students(store)
@@ -296,6 +296,7 @@ def _screen(store: Store, plan: Screening, strain: Strain, seed: int
                                for i, s in enumerate(taking)],
         result=result, answers=values, taken_at=list(taken),
         date_source=["submitted"] * len(taking)))
-    sheets = [(s.id, r["warning"], tuple(r["critical"]), taken[i].date())
+    sheets = [(s.id, r["warning"], tuple(r["critical"]), taken[i].date(), r["valid"],
+               {int(k): v for k, v in r.get("critical_answers", {}).items()})
               for i, (s, r) in enumerate(zip(taking, result.records(), strict=True))]
     return campaign.id, sheets
