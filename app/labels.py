@@ -211,6 +211,25 @@ AUDIT_ACTIONS: dict[str, str] = {
 }
 
 
+ENTRY_KINDS: dict[str, str] = {
+    "risk_factor": "处境不利因素",
+    "counselling": "辅导记录",
+    "signal": "信息反映",
+    "pairing": "双结对",
+    "plan": "辅导计划",
+    "plan_review": "计划评估",
+    "follow_up": "随访",
+    "referral_step": "转介步骤",
+}
+
+CAMPAIGN_FIELDS: dict[str, str] = {
+    "name": "名称",
+    "term": "学期",
+    "starts_on": "开始日期",
+    "ends_on": "结束日期",
+}
+
+
 AUDIT_TARGETS: dict[str, str] = {
     "student": "学生",
     "user": "账户",

@@ -233,6 +233,6 @@ def print_group_report(store: Store, campaign_id: int, scope: str, out: Path,
     pdf = render_group(stats, print_context(store, now), min_cell)
     progress.step(2, 3)
     write_audited(store, out, pdf, [("student_print", "campaign", campaign_id,
-                                     f"group report {parsed.code}")])
+                                     f"团体报告（{parsed.label}）")])
     progress.step(3, 3)
     return PrintedGroupReport(out, parsed.code, stats.results)

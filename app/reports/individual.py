@@ -284,8 +284,8 @@ def print_individual_reports(store: Store, campaign_id: int, out: Path,
     require(store, *STAFF)
     info, sheets = load_sheets(store, campaign_id, student_ids, scope)
     pdf = render_individual(info, sheets, print_context(store, now), progress)
-    detail = f"individual report campaign {campaign_id}" + (
-        f" {scope}" if scope != "school" else "")
+    detail = f"个人报告，测评批次 编号 {campaign_id}" + (
+        f"（{scope}）" if scope != "school" else "")
     write_audited(store, out, pdf, [("student_print", "student", s.student_id, detail)
                                     for s in sheets])
     return PrintedReports(out, len(sheets))

@@ -227,5 +227,5 @@ def print_letter(store: Store, student_id: int, kind: str, out: Path,
                             store.user.display_name)
         out.write_bytes(render_letter(kind, ctx))
         audit.record(session, store.user.username, "student_print", "student", student_id,
-                     f"letter {kind}" + (f" referral {referral.id}" if referral else ""))
+                     LETTERS[kind][0] + (f"（转介 编号 {referral.id}）" if referral else ""))
     return out

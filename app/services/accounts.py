@@ -73,7 +73,8 @@ def create_user(store: Store, username: str, display_name: str, role: str, passw
         user = User(username=username, display_name=display_name.strip() or username,
                     role=role, class_id=class_id if role == "class_teacher" else None)
         session.add(user)
-        audit.record(session, store.user.username, "user_created", "user", username, role)
+        audit.record(session, store.user.username, "user_created", "user", username,
+                     f"角色 {ROLES[role]}")
         slot_file = keyslots.read_slot_file(slot_path)
         keyslots.replace_slot(slot_file, keyslots.make_slot(
             slot_file.db_id, slot_keys(role, store.keys), password, "password", username))

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import BadInputError
 from app.instruments import load_instrument
-from app.labels import CONSENT, PARTICIPATION
+from app.labels import CAMPAIGN_FIELDS, CONSENT, PARTICIPATION, label
 from app.models import (
     Campaign,
     FollowUp,
@@ -114,7 +114,7 @@ def create_campaign(store: Store, name: str, instrument_code: str,
         session.flush()
         _add_participation(session, campaign.id, [c.id for c in classes])
         audit.record(session, store.user.username, "campaign_created", "campaign", campaign.id,
-                     instrument.code)
+                     f"量表 {instrument.code}")
         campaign_id = campaign.id
     return get_campaign(store, campaign_id)
 
@@ -167,9 +167,9 @@ def update_campaign(store: Store, campaign_id: int, *, name: str, class_ids: lis
         campaign.name, campaign.term = name, term
         campaign.starts_on, campaign.ends_on = starts_on, ends_on
         audit.record(session, store.user.username, "campaign_updated", "campaign", campaign_id,
-                     f"fields {','.join(fields) or '-'}; classes "
-                     f"+{sorted(c.id for c in new)} -{sorted(c.id for c in gone)}; "
-                     f"participation +{added} -{removed}")
+                     f"修改 {'、'.join(CAMPAIGN_FIELDS[f] for f in fields) or '无'}；"
+                     f"班级 增 {_class_names(new)} 减 {_class_names(gone)}；"
+                     f"参测 增 {added} 人 减 {removed} 人")
     return CampaignChanged(get_campaign(store, campaign_id), added, removed)
 
 
@@ -196,8 +196,13 @@ def delete_campaign(store: Store, campaign_id: int) -> CampaignDeleted:
         instrument = campaign.instrument_code
         session.delete(campaign)
         audit.record(session, store.user.username, "campaign_deleted", "campaign", campaign_id,
-                     f"{instrument}; participation {participants}")
+                     f"量表 {instrument}，参测 {participants} 人")
     return CampaignDeleted(campaign_id)
+
+
+def _class_names(classes: list[SchoolClass]) -> str:
+    return "、".join(class_display_name(c.grade, c.number)
+                    for c in sorted(classes, key=lambda c: (c.grade, c.number))) or "无"
 
 
 def _checked_name(name: str) -> str:
@@ -322,7 +327,7 @@ def set_participation(store: Store, campaign_id: int, student_id: int, status: s
             part.consent = consent
         part.note = note
         audit.record(session, store.user.username, "student_edit", "participation",
-                     student_id, f"campaign {campaign_id}: {status}")
+                     student_id, f"测评批次 编号 {campaign_id}：{label(PARTICIPATION, status)}")
 
 
 def class_completion(store: Store, campaign_id: int) -> list[ClassCompletion]:

@@ -72,7 +72,7 @@ def open_file(store: Store, student_id: int, today: date | None = None) -> Stude
         full = check_can_read(store, student)
         snapshot = build_file(session, student, full, today or date.today())
         audit.record(session, store.user.username, "student_open", "student", student_id,
-                     "" if full else "summary")
+                     "完整档案" if full else "摘要（班主任可见部分）")
     return snapshot
 
 

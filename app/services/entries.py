@@ -21,6 +21,7 @@ from app.errors import BadInputError
 from app.labels import (
     ASSESSMENT_KINDS,
     COUNSELLING_KINDS,
+    ENTRY_KINDS,
     FOLLOWUP_KINDS,
     PAIRING_ROLES,
     PLAN_CATEGORIES,
@@ -136,7 +137,7 @@ def insert_entry(session: Session, username: str, entry_kind: str, student_id: i
     session.add(row)
     session.flush()
     audit.record(session, username, "student_edit", "student", student_id,
-                 f"{entry_kind} {row.id}")
+                 f"新增{ENTRY_KINDS[entry_kind]}（记录 编号 {row.id}）")
     return row
 
 
@@ -153,7 +154,7 @@ def revise_entry(session: Session, username: str, entry_kind: str, old: Versione
                       **{name: merged[name] for name in changes})
     verb = "撤回" if withdrawn else "更正"
     audit.record(session, username, "student_edit", "student", student_of(session, row),
-                 f"{entry_kind} {row.id} {verb} {old.id}")
+                 f"{verb}{ENTRY_KINDS[entry_kind]}（记录 编号 {old.id} → {row.id}）")
     return row
 
 
@@ -275,7 +276,8 @@ def entry_history(store: Store, kind: str, record_id: int) -> list[EntryVersion]
         versions = chain(session, KINDS[kind].model, record_id)
         names = content_fields(KINDS[kind].model)
         audit.record(session, store.user.username, "student_open", "student",
-                     student_of(session, versions[0]), f"history {kind} {record_id}")
+                     student_of(session, versions[0]),
+                     f"查看{ENTRY_KINDS[kind]}的修改历史（记录 编号 {record_id}）")
         return [EntryVersion(v.id, v.supersedes_id, v.created_at, v.created_by,
                              v.change_reason, v.withdrawn,
                              {name: getattr(v, name) for name in names}) for v in versions]

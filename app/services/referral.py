@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import BadInputError
-from app.labels import RECEIPTS, REFERRAL_STEPS
+from app.labels import RECEIPTS, REFERRAL_RECOMMENDATIONS, REFERRAL_STEPS
 from app.models import Referral, ReferralStep, SchoolClass, Student
 from app.services import audit
 from app.services.casefile import referral_row
@@ -62,7 +62,8 @@ def open_referral(store: Store, student_id: int, indications: set[str],
         session.add(referral)
         session.flush()
         audit.record(session, store.user.username, "referral_opened", "student", student_id,
-                     f"referral {referral.id} {recommendation.level}")
+                     f"转介 编号 {referral.id}："
+                     f"{REFERRAL_RECOMMENDATIONS[recommendation.level]}")
         complete_open(session, store.user.username, student_id, "crisis_referral", opened_on,
                       f"已开启转介（{recommendation.label}）", referral_id=referral.id)
         return referral.id
@@ -185,7 +186,8 @@ def _add_step(session: Session, store: Store, referral: Referral, step: str,
     session.add(row)
     session.flush()
     audit.record(session, username, "referral_step", "student", referral.student_id,
-                 f"referral {referral.id} {step} {'skipped' if skip_reason else 'done'}")
+                 f"转介 编号 {referral.id}：{REFERRAL_STEPS[step]}"
+                 f"{'（跳过）' if skip_reason else '（完成）'}")
     return row
 
 

@@ -271,7 +271,7 @@ def _migrate_and_record(db_path: Path, key: bytes, secret: Secret, backup_name: 
         who = secret.username.strip() if not secret.recovery_code else RECOVERY_WHO
         with Session(engine) as session, session.begin():
             audit.record(session, who, "restore", "database", backup_name,
-                         f"from schema {before}" + ("; migrated" if ran else ""))
+                         f"备份的数据库版本 {before}" + ("，已升级到当前版本" if ran else ""))
         return before if ran else None
     finally:
         engine.dispose()

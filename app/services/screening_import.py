@@ -28,7 +28,7 @@ from app.gc_pause import gc_paused
 from app.instruments import ScoreResult, load_instrument, parse_answer_strings, read_answers, score
 from app.instruments.identity import ID_COLUMNS as IDENTITY_ID_COLUMNS
 from app.instruments.identity import Identity
-from app.labels import SHEET_STATUSES
+from app.labels import RESULT_SOURCES, SHEET_STATUSES
 from app.models import Campaign, Participation, SchoolClass, ScreeningResult, Student
 from app.services import audit
 from app.services.permissions import STAFF, require
@@ -318,7 +318,7 @@ def save_answers(store: Store, campaign_id: int, student_id: int, values: list[f
             ScreeningResult.campaign_id == campaign_id, ScreeningResult.student_id == student_id))
         write_results(session, columns, {} if existing is None else {student_id: existing})
         audit.record(session, store.user.username, "student_edit", "screening_result",
-                     student_id, f"campaign {campaign_id}: {source}")
+                     student_id, f"测评批次 编号 {campaign_id}：{RESULT_SOURCES[source]}")
     return result.records()[0]
 
 

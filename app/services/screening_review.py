@@ -110,7 +110,7 @@ def campaign_review_queue(store: Store, campaign_id: int | None,
         items.sort(key=_order)
         audit.record(session, store.user.username, "warning_list", "campaign",
                      campaign_id if campaign_id is not None else "",
-                     f"review {len(items)} 人")
+                     f"复核名单 {len(items)} 人")
     return items
 
 

@@ -101,7 +101,7 @@ def today_work(store: Store, today: date | None = None) -> TodayWork:
         work = _work(session, today)
         count = len(work.items)
         audit.record(session, store.user.username, "warning_list", "student", "",
-                     f"today {count} 项")
+                     f"今日工作 {count} 项")
     return work
 
 

@@ -99,7 +99,7 @@ def record_decision(session: Session, username: str, student_id: int, level: str
     session.add(decision)
     session.flush()
     audit.record(session, username, "warning_decided", "student", student_id,
-                 f"decision {decision.id} {level}")
+                 f"定为{WARNING_LABELS[level]}（决定 编号 {decision.id}）")
     due = plan_routine(session, username, student_id, level, decided_on, policy)
     if level == "crisis" and before != "crisis":
         open_checklist(session, username, student_id, decided_on)

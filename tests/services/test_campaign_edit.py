@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.errors import BadInputError, PermissionDeniedError
-from app.models import AuditEvent, Campaign, Participation, campaign_class
+from app.models import AuditEvent, Campaign, Participation, SchoolClass, campaign_class
 from app.services.accounts import create_user
 from app.services.auth import unlock
 from app.services.campaigns import (
@@ -23,6 +23,7 @@ from app.services.campaigns import (
     update_campaign,
 )
 from app.services.roster import RosterPreview, apply_roster_import
+from app.services.roster_file import class_display_name
 from app.services.screening_import import save_answer_string
 from app.services.students import list_students
 from app.services.synthetic import synthetic_roster
@@ -74,7 +75,7 @@ def test_rename_term_and_dates_are_saved_and_audited(school):
     assert row.due == 30 and (changed.students_added, changed.students_removed) == (0, 0)
     [(target, detail)] = _audit(store, "campaign_updated")
     assert target == str(campaign.id)
-    assert detail == "fields name,term,starts_on,ends_on; classes +[] -[]; participation +0 -0"
+    assert detail == "修改 名称、学期、开始日期、结束日期；班级 增 无 减 无；参测 增 0 人 减 0 人"
     assert "PHQ" not in detail  # never the name a teacher typed
 
 
@@ -116,7 +117,10 @@ def test_adding_a_class_adds_its_students_and_removing_one_takes_them_away(schoo
     assert changed.campaign.due == 30
     assert {r.id for r in campaign_setup(store, campaign.id).classes} == {a, c}
     [(_, detail)] = _audit(store, "campaign_updated")
-    assert detail == f"fields -; classes +[{c}] -[{b}]; participation +15 -15"
+    with store.read() as session:
+        name = {k.id: class_display_name(k.grade, k.number)
+                for k in session.scalars(select(SchoolClass))}
+    assert detail == f"修改 无；班级 增 {name[c]} 减 {name[b]}；参测 增 15 人 减 15 人"
 
 
 def test_a_class_with_results_cannot_be_removed(school):
@@ -149,7 +153,7 @@ def test_an_empty_campaign_is_deleted_with_its_list(school):
                               .where(Participation.campaign_id == mistake.id)) == 0
         assert session.scalar(select(func.count()).select_from(campaign_class)
                               .where(campaign_class.c.campaign_id == mistake.id)) == 0
-    assert _audit(store, "campaign_deleted") == [(str(mistake.id), "gad7; participation 30")]
+    assert _audit(store, "campaign_deleted") == [(str(mistake.id), "量表 gad7，参测 30 人")]
     with pytest.raises(BadInputError, match="找不到该测评批次"):
         delete_campaign(store, mistake.id)
 

@@ -21,7 +21,7 @@ from app.services.setup import create_school
 from app.services.synthetic import synthetic_roster
 from app.store.handle import Store
 from app.ui import strings, workers
-from app.ui.audit_page import AuditPage
+from app.ui.audit_page import CODES_COLUMN, AuditPage
 from app.ui.store_context import StoreContext
 from app.ui.users_page import UsersPage
 
@@ -180,7 +180,8 @@ def test_audit_targets_show_in_chinese(qtbot, admin_store: Store):
     page.reload()
     qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=10_000)
     targets = [page.model.index(r, 3).data() for r in range(page.model.rowCount())]
-    assert "账户 wang" in targets and "账户 admin" in targets
+    assert "账户 王老师（wang）" in targets
+    assert any(t.startswith("账户 ") and "admin" in t for t in targets)
     assert not any(t.startswith(("user ", "school ")) for t in targets)
 
 
@@ -221,3 +222,26 @@ def test_lowering_a_role_rekeys_with_progress(qtbot, admin_store: Store, db_path
     admin_store.close()
     with unlock(db_path, "wang", TEACHER_OLD) as store:
         assert store.user.role == "class_teacher" and "staff" not in store.keys
+
+
+def test_audit_page_filters_by_action_and_hides_the_codes(qtbot, admin_store: Store,
+                                                           tmp_path: Path):
+    create_user(admin_store, "zhao", "赵老师", "counselor", TEACHER_OLD)
+    page = AuditPage(StoreContext(admin_store))
+    qtbot.addWidget(page)
+    page.resize(1100, 500)
+    page.show()
+    qtbot.waitUntil(lambda: page.model.rowCount() > 2, timeout=10_000)
+    assert page.view.isColumnHidden(CODES_COLUMN)
+    assert page.user_combo.findData("admin") > 0
+    page.action_combo.setCurrentIndex(page.action_combo.findData("user_created"))
+    page.apply_filter()
+    qtbot.waitUntil(lambda: {page.model.index(r, 2).data()
+                             for r in range(page.model.rowCount())} == {"新建用户"},
+                    timeout=10_000)
+    targets = {page.model.index(r, 3).data() for r in range(page.model.rowCount())}
+    assert "账户 赵老师（zhao）" in targets
+    assert page.model.index(0, CODES_COLUMN).data().startswith("user_created user:")
+    folder = Path(os.environ.get("QINGXIN_SCREENS_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    assert page.grab().save(str(folder / "audit-filtered.png"))
