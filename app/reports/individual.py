@@ -3,13 +3,21 @@
 Each scale is drawn against its cut-offs, then read out in the definition's own words
 (band wording and suggestion), with the validity verdict, unanswered items and critical
 items spelt out, and the suggested warning level — marked as a suggestion a teacher
-decides. A whole campaign (3,000 students) prints as one PDF, one report per page
-group, for the counselling room's files; every student printed gets a "student_print"
-audit entry, written in the same transaction as the file lands on disk.
+decides. Short instruments (PHQ-9, GAD-7) list every item's answer, so a critical
+item's answer is on the page. A whole campaign (3,000 students) prints as one PDF for
+the counselling room's files; every student printed gets a "student_print" audit entry,
+written in the same transaction as the file lands on disk.
+
+Each student's report is one A4 page for the shipped instruments: a report that runs a
+little long is shrunk to the page rather than spilling a disclaimer onto a page of its
+own. A school's own instrument whose report cannot fit flows on, and then every page
+names the student and is numbered within the student (layout.PersonStart), the
+findings and disclaimer kept together.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import math
 from collections.abc import Sequence
@@ -19,7 +27,17 @@ from pathlib import Path
 
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable,
+    KeepInFrame,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 from sqlalchemy import select
 
 from app.errors import BadInputError
@@ -30,7 +48,15 @@ from app.labels import GENDERS, RESULT_SOURCES, label
 from app.models import SchoolClass, ScreeningResult, Student
 from app.reports.charts import Track, TrackChart, track_background, track_marks
 from app.reports.fonts import register_cjk_font
-from app.reports.layout import CONTENT_WIDTH, Styles, build_pdf, compact_styles
+from app.reports.layout import (
+    CONTENT_WIDTH,
+    PersonEnd,
+    PersonStart,
+    Styles,
+    build_pdf,
+    compact_styles,
+    frame_height,
+)
 from app.reports.output import write_audited
 from app.reports.stamp import PrintContext, print_context
 from app.reports.wrap import wrap_text
@@ -64,7 +90,9 @@ class Sheet:
     taken_at: datetime | None
     source: str
     valid: bool
+    validity_note: str
     record: dict
+    answers: list[float | None]
 
 
 @dataclass(frozen=True)
@@ -80,7 +108,8 @@ def load_sheets(store: Store, campaign_id: int, student_ids: Sequence[int] | Non
     query = (select(ScreeningResult.student_id, Student.student_no, Student.name,
                     Student.gender, SchoolClass.grade, SchoolClass.number,
                     ScreeningResult.taken_at, ScreeningResult.source, ScreeningResult.valid,
-                    ScreeningResult.scores)
+                    ScreeningResult.validity_note, ScreeningResult.scores,
+                    ScreeningResult.answers)
              .join(Student, Student.id == ScreeningResult.student_id)
              .join(SchoolClass, SchoolClass.id == Student.class_id)
              .where(ScreeningResult.campaign_id == campaign_id)
@@ -92,9 +121,10 @@ def load_sheets(store: Store, campaign_id: int, student_ids: Sequence[int] | Non
         query = in_scope(query, parsed)
         info = campaign_info(session, campaign_id)
         sheets = [Sheet(sid, no, name, gender, class_display_name(grade, number), taken,
-                        source, valid, json.loads(scores))
-                  for sid, no, name, gender, grade, number, taken, source, valid, scores
-                  in session.execute(query)]
+                        source, valid, note, json.loads(scores),
+                        json.loads(answers) if answers else [])
+                  for sid, no, name, gender, grade, number, taken, source, valid, note, scores,
+                  answers in session.execute(query)]
     if student_ids is not None and len(sheets) < len(set(student_ids)):
         raise BadInputError("所选学生在该测评批次中没有测评结果，无法打印个人报告。")
     if not sheets and parsed.kind != "school":
@@ -140,8 +170,20 @@ def _num(x: float | None) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:.2f}"
 
 
-def _reading_rows(instrument: Instrument, record: dict) -> list[list[str]]:
-    rows = [["量表", "得分", "等级", "解读与建议"]]
+@dataclass(frozen=True)
+class Reading:
+    """One unit's line in the score table; its wording is printed once per distinct
+    text (eight scales at 轻度 share one paragraph, not eight rows)."""
+
+    name: str
+    score: str
+    level: str
+    text: str
+
+
+def _readings(instrument: Instrument, sheet: Sheet) -> list[Reading]:
+    record = sheet.record
+    out = []
     for u in instrument.units:
         raw = record.get("total") if u.code == TOTAL else record.get("scales", {}).get(u.code)
         score = _num(raw)
@@ -151,32 +193,51 @@ def _reading_rows(instrument: Instrument, record: dict) -> list[list[str]]:
         code = record.get("bands", {}).get(u.code)
         band = next((b for b in u.bands if b.code == code), None)
         if u.kind == "validity":
-            text, level = u.note, "效度"
+            level = "有效" if sheet.valid else "疑似无效"
+            text = u.note if sheet.valid else (sheet.validity_note or u.note)
         elif band is None:
             text, level = ("未计分（未答题目过多）" if raw is None else u.note), "—"
         else:
-            text = band.wording + (f"\n建议：{band.suggestion}" if band.suggestion else "")
+            text = band.wording + (f"建议：{band.suggestion}" if band.suggestion else "")
             level = band.label
-        rows.append([u.name, score, level, wrap_text(text, _READING_TEXT_W, 8.5)])
-    return rows
+        out.append(Reading(u.name, score, level, text))
+    return out
 
 
-_READING_WIDTHS = tuple(f * CONTENT_WIDTH for f in (0.17, 0.15, 0.12, 0.56))
-_READING_TEXT_W = _READING_WIDTHS[3] - 8
+_SCORE_WIDTHS = tuple(f * CONTENT_WIDTH for f in (0.2, 0.13, 0.14) * 2)
 
 
-def _reading_table(rows: list[list[str]]) -> Table:
-    table = Table(rows, colWidths=list(_READING_WIDTHS), repeatRows=1)
+def _score_table(readings: list[Reading]) -> Table:
+    """量表 | 得分 | 等级, two units to a row: eleven MHT units take six lines."""
+    pairs = len(readings) > 2
+    widths = _SCORE_WIDTHS if pairs else _SCORE_WIDTHS[:3]
+    half = (len(readings) + 1) // 2 if pairs else len(readings)
+    rows = [["量表", "得分", "等级"] * (2 if pairs else 1)]
+    for left, right in zip(readings[:half], [*readings[half:], None], strict=False):
+        cells = [left.name, left.score, left.level]
+        if pairs:
+            cells += [right.name, right.score, right.level] if right else ["", "", ""]
+        rows.append([wrap_text(c, w - 6, 8.5) for c, w in zip(cells, widths, strict=True)])
+    table = Table(rows, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), register_cjk_font(), 8.5, 11),
-        ("FONTSIZE", (0, 0), (-1, 0), 9),
+        ("FONT", (0, 0), (-1, -1), register_cjk_font(), 8.5, 10.5),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EFEFEF")),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#888888")),
+        ("LINEAFTER", (2, 0), (2, -1), 1.2, colors.HexColor("#555555")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
     ]))
     return table
+
+
+def _reading_paragraphs(readings: list[Reading], st: Styles) -> list[Flowable]:
+    """Each distinct wording once, after the units it applies to."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for r in readings:
+        grouped.setdefault((r.level, r.text), []).append(r.name)
+    return [Paragraph(f"<b>{'、'.join(names)}</b>（{level}）：{text}", st.cell)
+            for (level, text), names in grouped.items() if text]
 
 
 def _header_table(sheet: Sheet, info: CampaignInfo) -> Table:
@@ -202,13 +263,19 @@ def _header_table(sheet: Sheet, info: CampaignInfo) -> Table:
 LEVEL_COLOURS = {"crisis": "#B00020", "key": "#C25E00", "general": "#8A6D00", "none": "#2E6B30"}
 
 
-def _findings(instrument: Instrument, record: dict, valid: bool, st: Styles) -> list[Flowable]:
+def _findings(instrument: Instrument, sheet: Sheet, st: Styles) -> list[Flowable]:
     """Validity, the notes scoring wrote (missing items, prorating), critical items in
-    red — each said once — and the suggested level."""
+    red — each said once (a validity reason already in the 效度 row is not repeated) —
+    and the suggested level."""
+    record = sheet.record
     critical = [c for c in instrument.critical if c.item in record.get("critical", [])]
-    said = {c.message for c in critical}
-    lines = ["答卷有效。" if valid else
-             "<font color='#B00020'>答卷无效</font>：以上分数仅供参考，建议择期重测。"]
+    reasons = sheet.validity_note.split("；") if sheet.validity_note else []
+    in_row = _has_validity_row(instrument)
+    said = {c.message for c in critical} | set(reasons)
+    lines = ["答卷有效。" if sheet.valid else
+             "<font color='#B00020'>答卷疑似无效</font>"
+             + ("（原因见上文效度一项）" if in_row else f"（{'；'.join(reasons) or '—'}）")
+             + "：以上分数仅供参考，建议择期重测。"]
     lines += [f"· {note}" for note in record.get("notes", []) if note not in said]
     lines += [f"<font color='#B00020'>关键题提示：{c.message}。</font>" for c in critical]
     level = record.get("warning", "none")
@@ -220,36 +287,101 @@ def _findings(instrument: Instrument, record: dict, valid: bool, st: Styles) -> 
     return [Paragraph(line, st.cell) for line in lines]
 
 
-class StudentMark(Flowable):
-    """An invisible flowable after each student's pages, so the layout pass can report
-    progress (and honour cancel) student by student."""
+class StudentMark(PersonEnd):
+    """The end of a student's pages, numbered, so the layout pass can report progress
+    (and honour cancel) student by student."""
 
     def __init__(self, index: int) -> None:
         super().__init__()
         self.index = index
-        self.width = self.height = 0
 
-    def draw(self) -> None:
-        return None
+
+def _has_validity_row(instrument: Instrument) -> bool:
+    return any(u.kind == "validity" for u in instrument.units)
+
+
+ITEM_TABLE_MAX = 20
+"""Instruments with at most this many items (with their wording) list every answer."""
+
+
+def _answers_table(instrument: Instrument, sheet: Sheet) -> Table:
+    """题号 | 题目 | 作答, a critical item's row in red: item 9 of PHQ-9 is read, not
+    inferred from a total."""
+    critical = {c.item for c in instrument.critical}
+    rows = [["题号", "题目", "作答"]]
+    for item in instrument.items:
+        k = item.number - 1
+        value = sheet.answers[k] if k < len(sheet.answers) else None
+        answer = "未作答" if value is None else \
+            f"{instrument.option_label(value) or _num(value)}（{_num(value)}）"
+        rows.append([str(item.number), wrap_text(item.text, _ITEM_TEXT_W, 8.5), answer])
+    table = Table(rows, colWidths=list(_ITEM_WIDTHS), repeatRows=1)
+    commands: list[tuple] = [
+        ("FONT", (0, 0), (-1, -1), register_cjk_font(), 8.5, 10.5),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EFEFEF")),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#888888")),
+        ("ALIGN", (0, 0), (0, -1), "CENTER"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+    ]
+    commands += [("TEXTCOLOR", (0, row), (-1, row), colors.HexColor(LEVEL_COLOURS["crisis"]))
+                 for row, item in enumerate(instrument.items, start=1) if item.number in critical]
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+_ITEM_WIDTHS = tuple(f * CONTENT_WIDTH for f in (0.08, 0.64, 0.28))
+_ITEM_TEXT_W = _ITEM_WIDTHS[1] - 8
+
+
+def _shows_items(instrument: Instrument) -> bool:
+    return instrument.item_count <= ITEM_TABLE_MAX and instrument.has_item_texts
+
+
+SHRINK_LIMIT = 0.75
+"""A report up to 1/0.75 of a page (the fullest sheet of a shipped instrument) is shrunk
+onto one page, its smallest text still 6 pt; a longer one flows on."""
 
 
 def student_story(sheet: Sheet, instrument: Instrument, info: CampaignInfo, st: Styles,
-                  background: Drawing) -> list[Flowable]:
+                  background: Drawing, end: PersonEnd) -> list[Flowable]:
+    """One student's report between a PersonStart mark and `end`."""
     w = CONTENT_WIDTH
-    return [
+    numbered = iter("一二三四")
+    readings = _readings(instrument, sheet)
+    body: list[Flowable] = [
         Paragraph("学生心理测评个人报告", st.title),
         _header_table(sheet, info),
-        Paragraph("一、各量表得分与分界", st.heading),
+        Paragraph(f"{next(numbered)}、各量表得分与分界", st.heading),
         TrackChart(f"{instrument.code}-{instrument.version}", background,
                    track_marks(_tracks(instrument, sheet.record), w)),
         Paragraph(CHART_NOTE, st.small),
-        Paragraph("二、结果解读", st.heading),
-        _reading_table(_reading_rows(instrument, sheet.record)),
-        Paragraph("三、效度、关键题与建议预警", st.heading),
-        *_findings(instrument, sheet.record, sheet.valid, st),
-        Spacer(1, 3),
-        Paragraph(DISCLAIMER, st.small),
     ]
+    if _shows_items(instrument):
+        body += [Paragraph(f"{next(numbered)}、各题作答", st.heading),
+                 _answers_table(instrument, sheet)]
+    body += [
+        Paragraph(f"{next(numbered)}、结果解读", st.heading),
+        _score_table(readings),
+        *_reading_paragraphs(readings, st),
+    ]
+    tail = [Paragraph(f"{next(numbered)}、效度、关键题与建议预警", st.heading),
+            *_findings(instrument, sheet, st), Spacer(1, 3), Paragraph(DISCLAIMER, st.small)]
+    page = frame_height(stamp=True)
+    if _height(body + tail) <= page / SHRINK_LIMIT:
+        body = [KeepInFrame(w, page, body + tail, mode="shrink")]
+    else:
+        body.append(KeepTogether(tail))
+    label = f"{sheet.name}　{sheet.class_name}　学籍号 {sheet.student_no}"
+    return [PersonStart(label), *body, end]
+
+
+def _height(flowables: list[Flowable]) -> float:
+    """The story's height laid out at full width on an endless page."""
+    canvas = Canvas(io.BytesIO())
+    return sum(f.wrapOn(canvas, CONTENT_WIDTH, 1e6)[1] + f.getSpaceBefore()
+               + f.getSpaceAfter() for f in flowables)
 
 
 def render_individual(info: CampaignInfo, sheets: Sequence[Sheet], ctx: PrintContext,
@@ -261,8 +393,7 @@ def render_individual(info: CampaignInfo, sheets: Sequence[Sheet], ctx: PrintCon
     for i, sheet in enumerate(sheets):
         if i:
             story.append(PageBreak())
-        story += student_story(sheet, instrument, info, st, background)
-        story.append(StudentMark(i + 1))
+        story += student_story(sheet, instrument, info, st, background, StudentMark(i + 1))
     total = len(sheets)
 
     def after(flowable: Flowable) -> None:

@@ -1,10 +1,14 @@
-"""Page layout shared by letters and forms.
+"""Page layout shared by letters, forms and reports.
 
-A4 with the school's name and a red 机密 mark at the top of every page and a
-confidentiality note with the page number at the foot, so any loose page says whose it
-is and how to treat it. Paragraphs wrap Chinese text anywhere (reportlab's CJK wrap);
-forms are boxed tables a teacher can fill in by hand. The PDF's metadata names the
-form and the school, never the student.
+A4 with the school's name at the top of every page and, by the document's audience, a
+confidentiality level (`LEVELS`): 机密 for named documents kept by staff, 内部 for group
+reports without names, none for what goes home to a family; the foot repeats how to
+treat the page and numbers it. A document made of one section per student (individual
+reports) names the student in every page's header and numbers pages within the student
+(第 1/2 页), so a stack printed for a whole grade can be split per student without a
+page getting lost or mixed. Paragraphs wrap Chinese text anywhere (reportlab's CJK
+wrap); forms are boxed tables a teacher can fill in by hand. The PDF's metadata names
+the form and the school, never the student.
 """
 
 from __future__ import annotations
@@ -27,7 +31,27 @@ from app.reports.fonts import register_cjk_font
 
 MARGIN = 18 * mm
 CONTENT_WIDTH = A4[0] - 2 * MARGIN
-FOOTER = "本材料含学生个人敏感信息，仅限学生心理健康工作使用，请妥善保管，不得复印外传。"
+TOP_MARGIN = MARGIN + 12 * mm
+FRAME_PADDING = 6  # reportlab's Frame default, on each side
+
+
+def frame_height(stamp: bool) -> float:
+    """The height the story has on one page (less with the printed-by stamp)."""
+    return A4[1] - TOP_MARGIN - _bottom_margin(stamp) - 2 * FRAME_PADDING
+
+
+def _bottom_margin(stamp: bool) -> float:
+    return MARGIN + (10 if stamp else 6) * mm
+
+
+SECRET, INTERNAL = "机密", "内部"
+#: Confidentiality level → the note at every page's foot ("" for a document going home,
+#: which carries no level: a parent's letter is theirs).
+LEVELS: dict[str, str] = {
+    SECRET: "本材料含学生个人敏感信息，仅限学生心理健康工作使用，请妥善保管，不得复印外传。",
+    INTERNAL: "本材料为不含学生姓名的汇总，限校内教育教学工作使用，不对外发布。",
+    "": "",
+}
 CHECKED, UNCHECKED = "■", "□"
 #: Paragraphs collapse runs of spaces (the ideographic one too): spacing is explicit.
 GAP = "&nbsp;" * 4
@@ -148,18 +172,46 @@ def columns(texts: Sequence[str], n: int, st: Styles) -> Table:
     return table
 
 
+class PersonStart(Flowable):
+    """An invisible mark: the pages from here to the next PersonEnd belong to one
+    student, named (`label`: name, class, 学籍号) in each page's header and numbered
+    within the student."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self.label = label
+        self.width = self.height = 0
+
+    def draw(self) -> None:
+        return None
+
+
+class PersonEnd(Flowable):
+    """An invisible mark after a student's last flowable (see PersonStart)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.width = self.height = 0
+
+    def draw(self) -> None:
+        return None
+
+
 def build_pdf(story: list[Flowable], school_name: str, title: str, stamp: str = "",
               invariant: bool = False,
-              after_flowable: Callable[[Flowable], None] | None = None) -> bytes:
+              after_flowable: Callable[[Flowable], None] | None = None,
+              level: str = SECRET) -> bytes:
     """The finished PDF. `stamp` is printed on every page above the foot (who printed it,
     when, the school key's fingerprint); `invariant` makes the bytes depend only on the
     content (fixed dates and document id), for exports that must be reproducible;
-    `after_flowable` sees each flowable once laid out (progress for long reports)."""
+    `after_flowable` sees each flowable once laid out (progress for long reports);
+    `level` is the confidentiality printed in the header (a key of LEVELS)."""
     buffer = io.BytesIO()
+    per_person = any(isinstance(f, PersonStart) for f in story)
     doc = _Document(buffer, after_flowable, pagesize=A4, leftMargin=MARGIN,
-                    rightMargin=MARGIN, topMargin=MARGIN + 12 * mm,
-                    bottomMargin=MARGIN + (10 if stamp else 6) * mm,
-                    title=title, author=school_name, subject="机密",
+                    rightMargin=MARGIN, topMargin=TOP_MARGIN,
+                    bottomMargin=_bottom_margin(bool(stamp)),
+                    title=title, author=school_name, subject=level,
                     creator="青心 心理辅导室学生心理档案", invariant=invariant,
                     # Every page starts in our font, so the PDF names no other.
                     initialFontName=register_cjk_font())
@@ -171,19 +223,22 @@ def build_pdf(story: list[Flowable], school_name: str, title: str, stamp: str = 
         canvas.saveState()
         canvas.setFont(font, 10)
         canvas.drawString(MARGIN, top - 4 * mm, school_name)
-        canvas.setStrokeColor(CONFIDENTIAL_RED)
-        canvas.setFillColor(CONFIDENTIAL_RED)
-        canvas.setLineWidth(1.2)
-        canvas.rect(width - MARGIN - 16 * mm, top - 6.5 * mm, 16 * mm, 8 * mm)
-        canvas.setFont(font, 12)
-        canvas.drawCentredString(width - MARGIN - 8 * mm, top - 4.5 * mm, "机 密")
+        if level:
+            canvas.setStrokeColor(CONFIDENTIAL_RED if level == SECRET else colors.black)
+            canvas.setFillColor(CONFIDENTIAL_RED if level == SECRET else colors.black)
+            canvas.setLineWidth(1.2)
+            canvas.rect(width - MARGIN - 16 * mm, top - 6.5 * mm, 16 * mm, 8 * mm)
+            canvas.setFont(font, 12)
+            canvas.drawCentredString(width - MARGIN - 8 * mm, top - 4.5 * mm, " ".join(level))
         canvas.setStrokeColor(colors.black)
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN, top - 8.5 * mm, width - MARGIN, top - 8.5 * mm)
         canvas.setFillColor(colors.HexColor("#444444"))
         canvas.setFont(font, 8.5)
-        canvas.drawString(MARGIN, MARGIN - 2 * mm, FOOTER)
-        canvas.drawRightString(width - MARGIN, MARGIN - 2 * mm, f"第 {canvas.getPageNumber()} 页")
+        canvas.drawString(MARGIN, MARGIN - 2 * mm, LEVELS[level])
+        if not per_person:
+            canvas.drawRightString(width - MARGIN, MARGIN - 2 * mm,
+                                   f"第 {canvas.getPageNumber()} 页")
         if stamp:
             canvas.setFont(font, 8)
             canvas.drawString(MARGIN, MARGIN + 2.5 * mm, stamp)
@@ -208,11 +263,53 @@ def _binary_streams() -> Iterator[None]:
 
 
 class _Document(SimpleDocTemplate):
+    """Follows PersonStart/PersonEnd marks: each page of a student names the student at
+    its top and says 第 k/N 页, N being a PDF form filled in once the student's last page
+    is known (one layout pass, not two)."""
+
     def __init__(self, buffer: io.BytesIO, after: Callable[[Flowable], None] | None,
                  **kw: object) -> None:
         super().__init__(buffer, **kw)
         self._after = after
+        self._person = ""
+        self._person_pages = 0
+        self._person_count = 0
+        self._person_ends = False
 
     def afterFlowable(self, flowable: Flowable) -> None:
+        if isinstance(flowable, PersonStart):
+            self._person, self._person_pages = flowable.label, 0
+            self._person_count += 1
+        elif isinstance(flowable, PersonEnd):
+            self._person_ends = True
         if self._after is not None:
             self._after(flowable)
+
+    def handle_pageEnd(self) -> None:
+        if self._person:
+            self._person_pages += 1
+            self._person_foot()
+        super().handle_pageEnd()
+
+    def _person_foot(self) -> None:
+        canvas, font = self.canv, register_cjk_font()
+        width, _ = A4
+        total = f"person-pages-{self._person_count}"
+        numbered = f"第 {self._person_pages}/"
+        canvas.saveState()
+        canvas.setFont(font, 10)
+        canvas.drawRightString(width - MARGIN - 20 * mm, A4[1] - MARGIN - 4 * mm, self._person)
+        canvas.setFont(font, 8.5)
+        canvas.setFillColor(colors.HexColor("#444444"))
+        x = width - MARGIN - 16 * mm
+        canvas.drawString(x, MARGIN - 2 * mm, numbered)
+        canvas.translate(x + canvas.stringWidth(numbered, font, 8.5), MARGIN - 2 * mm)
+        canvas.doForm(total)
+        canvas.restoreState()
+        if self._person_ends:
+            canvas.beginForm(total)
+            canvas.setFont(font, 8.5)
+            canvas.setFillColor(colors.HexColor("#444444"))
+            canvas.drawString(0, 0, f"{self._person_pages} 页")
+            canvas.endForm()
+            self._person, self._person_ends = "", False

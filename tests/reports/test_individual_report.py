@@ -55,7 +55,7 @@ def test_invalid_sheet_is_marked(store, school, tmp_path):
     out = tmp_path / "invalid.pdf"
     print_individual_reports(store, school.phq, out, [school.invalid_student], now=NOW)
     text = pdf_text(out)
-    assert "答卷无效" in text and "未计分" in text
+    assert "答卷疑似无效" in text and "未计分" in text
 
 
 @needs_poppler
