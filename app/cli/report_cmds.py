@@ -42,17 +42,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--student", help="学籍号")
     who.add_argument("--all", action="store_true", help="本批次所有有结果的学生")
-    p.add_argument("--scope", default="school",
-                   help="与 --all 一起用：school（全校）、grade:7（年级）或 class:班级编号")
+    p.add_argument("--scope", default="全校",
+                   help="与 --all 一起用：全校、年级（初一 或 七年级）或班级（初一(3)班）；"
+                        "也可写 school、grade:7、class:7-3")
     p.add_argument("--out", type=Path, required=True, help="输出的 PDF 文件")
     p.set_defaults(handler=_individual)
 
     p = report.add_parser("group", help="团体报告：班级、年级或全校")
     add_db_args(p)
     p.add_argument("--campaign", required=True, help="测评批次名称")
-    p.add_argument("--scope", default="school",
-                   help="school（全校）、grade:7（年级）或 class:班级编号"
-                        "（如 class:12 或 class:7-3）")
+    p.add_argument("--scope", default="全校",
+                   help="全校、年级（初一 或 七年级）或班级（初一(3)班）；"
+                        "也可写 school、grade:7、class:12（班级编号）或 class:7-3")
     p.add_argument("--min-cell", type=int, default=None,
                    help="小单元格阈值（默认按部署文件，未设为 5）")
     p.add_argument("--out", type=Path, required=True, help="输出的 PDF 文件")
@@ -103,7 +104,7 @@ def _progress() -> Progress:
 def _individual(args: argparse.Namespace) -> int:
     with open_db(args) as store:
         campaign = find_campaign(store, args.campaign)
-        if args.student and args.scope != "school":
+        if args.student and args.scope not in ("school", "全校"):
             raise BadInputError("--scope 只能与 --all 一起使用。")
         ids = None if args.all else [find_student(store, args.student)]
         done = print_individual_reports(store, campaign.id, args.out, ids, _progress(),

@@ -235,4 +235,4 @@ def print_group_report(store: Store, campaign_id: int, scope: str, out: Path,
     write_audited(store, out, pdf, [("student_print", "campaign", campaign_id,
                                      f"团体报告（{parsed.label}）")])
     progress.step(3, 3)
-    return PrintedGroupReport(out, parsed.code, stats.results)
+    return PrintedGroupReport(out, parsed.label, stats.results)

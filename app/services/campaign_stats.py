@@ -26,7 +26,12 @@ from app.instruments import Instrument, load_instrument
 from app.instruments.warning import WARNING_LABELS
 from app.models import Campaign, Participation, SchoolClass, ScreeningResult, Student
 from app.services.levels import NONE, current_levels
-from app.services.roster_normalize import class_display_name, grade_display_name
+from app.services.roster_normalize import (
+    class_display_name,
+    grade_display_name,
+    parse_class,
+    parse_grade,
+)
 
 GENDER_ROWS = (("M", "男"), ("F", "女"))
 
@@ -48,13 +53,15 @@ SCHOOL = Scope("school", "全校")
 
 
 def parse_scope(session: Session, text: str) -> Scope:
-    """"school", "grade:7", "class:12" (a class id) or "class:7-3" (grade 7, class 3)."""
-    kind, _, value = text.strip().partition(":")
-    if kind == "school" and not value:
+    """A scope as a teacher writes it — "全校", "初一" / "七年级" / "高一" / "一年级",
+    "初一(3)班" / "七年级3班" — or in the older coded forms, which keep working:
+    "school", "grade:7", "class:12" (a class id) or "class:7-3" (grade 7, class 3)."""
+    written = text.strip()
+    kind, _, value = written.partition(":")
+    if written in ("school", "全校"):
         return SCHOOL
     if kind == "grade" and value.isdigit():
-        return Scope("grade", f"{grade_display_name(int(value))}年级"
-                     if int(value) > 6 else grade_display_name(int(value)), grade=int(value))
+        return _grade_scope(int(value))
     if kind == "class" and value:
         query = select(SchoolClass).where(SchoolClass.archived_year == 0)
         if value.isdigit():
@@ -64,13 +71,30 @@ def parse_scope(session: Session, text: str) -> Scope:
             query = query.where(SchoolClass.grade == grade, SchoolClass.number == number)
         else:
             query = None
-        found = session.scalar(query) if query is not None else None
-        if found is None:
-            raise BadInputError(f"找不到班级 {value}。")
-        return Scope("class", class_display_name(found.grade, found.number),
-                     class_id=found.id, grade=found.grade)
-    raise BadInputError(f"范围 {text!r} 无法识别：应为 school、grade:年级（如 grade:7）"
-                        "或 class:班级编号（如 class:12 或 class:7-3）。")
+        return _class_scope(session, query, value)
+    grade = parse_grade(written) if "班" not in written else None
+    if grade is not None:
+        return _grade_scope(grade)
+    parts = parse_class(written) if not written.isdigit() else None
+    if parts is not None and parts[0] is not None:
+        return _class_scope(session, select(SchoolClass).where(
+            SchoolClass.archived_year == 0, SchoolClass.grade == parts[0],
+            SchoolClass.number == parts[1]), written)
+    raise BadInputError(f"范围“{text}”无法识别：请写 全校、年级（如 初一、七年级、高一）或班级"
+                        "（如 初一(3)班），也可用 school、grade:7、class:7-3。")
+
+
+def _grade_scope(grade: int) -> Scope:
+    return Scope("grade", f"{grade_display_name(grade)}年级" if grade > 6
+                 else grade_display_name(grade), grade=grade)
+
+
+def _class_scope(session: Session, query: Select | None, written: str) -> Scope:
+    found = session.scalar(query) if query is not None else None
+    if found is None:
+        raise BadInputError(f"找不到班级 {written}（已毕业的班级不能选）。")
+    return Scope("class", class_display_name(found.grade, found.number),
+                 class_id=found.id, grade=found.grade)
 
 
 @dataclass(frozen=True)

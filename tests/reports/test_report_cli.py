@@ -37,7 +37,7 @@ def test_group_report(closed, tmp_path, capsys):
     out = tmp_path / "g.pdf"
     assert main(["report", "group", "--db", str(db), "--campaign", "十一月 PHQ-9", "--scope",
                  "grade:7", "--out", str(out)]) == 0
-    assert "grade:7" in capsys.readouterr().out and out.exists()
+    assert "初一年级" in capsys.readouterr().out and out.exists()
     assert main(["report", "group", "--db", str(db), "--campaign", "十一月 PHQ-9", "--scope",
                  "room:1", "--out", str(out)]) == 2
 

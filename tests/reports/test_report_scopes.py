@@ -4,6 +4,7 @@ the term picker's periods, and the sealed file's SHA-256 the page shows."""
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date
 
 import pytest
@@ -85,3 +86,38 @@ def test_sealed_export_reports_its_sha256(store, school, tmp_path):
     out = tmp_path / "x.qxseal"
     done = seal_export(store, preview, out)
     assert done.sha256 == hashlib.sha256(out.read_bytes()).hexdigest()
+
+
+def test_scopes_as_a_teacher_writes_them(store, school):
+    """全校, 初一 / 七年级, 初一(3)班 (and the older coded forms) name the same scopes."""
+    from app.services.campaign_stats import parse_scope
+
+    first = next(s for s in school.students if s.grade == 8)
+    with store.read() as session:
+        def key(text):  # type: ignore[no-untyped-def]
+            scope = parse_scope(session, text)
+            return scope.kind, scope.grade, scope.class_id, scope.label
+
+        assert key("全校") == key("school")
+        assert key("初二") == key("八年级") == key("grade:8") == key(" 初二 ")
+        assert key("初二")[3] == "初二年级"
+        name = first.class_name
+        assert key(name) == key(f"class:{first.class_id}") == key(f"class:8-{first.class_number}")
+        assert key(f"八年级{first.class_number}班") == key(name)
+        assert key("一年级")[1] == 1 and key("高一")[1] == 10
+        for wrong, message in [("初一(9)班", "找不到班级 初一(9)班"), ("火星", "无法识别"),
+                               ("class:99-1", "找不到班级")]:
+            with pytest.raises(BadInputError, match=re.escape(message)):
+                parse_scope(session, wrong)
+
+
+def test_cli_takes_chinese_scopes(store, school, db_path, tmp_path, monkeypatch, capsys):
+    store.close()
+    monkeypatch.setenv("QINGXIN_PASSWORD", TEST_PASSWORD)
+    base = ["report", "group", "--db", str(db_path), "--campaign", "十一月 PHQ-9"]
+    assert main([*base, "--scope", "初二", "--out", str(tmp_path / "g.pdf")]) == 0
+    assert "初二年级" in capsys.readouterr().out
+    assert main([*base, "--scope", "初一(1)班", "--out", str(tmp_path / "c.pdf")]) == 0
+    assert "初一(1)班" in capsys.readouterr().out
+    assert main([*base, "--out", str(tmp_path / "s.pdf")]) == 0
+    assert "全校" in capsys.readouterr().out
