@@ -224,6 +224,7 @@ ENTRY_KINDS: dict[str, str] = {
 
 CAMPAIGN_FIELDS: dict[str, str] = {
     "name": "名称",
+    "school_year": "学年",
     "term": "学期",
     "starts_on": "开始日期",
     "ends_on": "结束日期",

@@ -13,7 +13,7 @@ class ids, never the campaign's name (a teacher may have typed a student's name 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -50,6 +50,10 @@ class CampaignRow:
     ends_on: date | None
     due: int
     done: int
+    first_taken: datetime | None = None
+    """The earliest and latest answer sheet's time: the dates a campaign without planned
+    dates (made from the command line, or imported late) was actually taken on."""
+    last_taken: datetime | None = None
 
     @property
     def completion(self) -> float:
@@ -93,14 +97,18 @@ class CampaignDeleted:
 
 def create_campaign(store: Store, name: str, instrument_code: str,
                     class_ids: list[int] | None = None, term: int = 1,
-                    starts_on: date | None = None, ends_on: date | None = None) -> CampaignRow:
+                    starts_on: date | None = None, ends_on: date | None = None,
+                    school_year: int | None = None) -> CampaignRow:
+    """A campaign of the current school year unless `school_year` (its first calendar
+    year) says otherwise."""
     require(store, *STAFF)
     name = _checked_name(name)
     instrument = load_instrument(instrument_code)
     with store.write() as session:
         if session.scalar(select(Campaign.id).where(Campaign.name == name)) is not None:
             raise BadInputError(f"测评批次“{name}”已存在。")
-        year = session.scalar(select(SchoolYear.start_year).where(SchoolYear.is_current))
+        year = school_year or session.scalar(
+            select(SchoolYear.start_year).where(SchoolYear.is_current))
         query = select(SchoolClass).where(SchoolClass.archived_year == 0)
         if class_ids is not None:
             query = query.where(SchoolClass.id.in_(class_ids))
@@ -137,7 +145,7 @@ def campaign_setup(store: Store, campaign_id: int) -> CampaignSetup:
 
 def update_campaign(store: Store, campaign_id: int, *, name: str, class_ids: list[int],
                     term: int, starts_on: date | None,
-                    ends_on: date | None) -> CampaignChanged:
+                    ends_on: date | None, school_year: int | None = None) -> CampaignChanged:
     """Replace the campaign's name, term, dates and classes. A class added brings its
     enrolled students in as 应测; a class removed takes its students' participation
     with it, and is refused while any of its students has a result in this campaign."""
@@ -160,11 +168,14 @@ def update_campaign(store: Store, campaign_id: int, *, name: str, class_ids: lis
         campaign.classes = [c for c in campaign.classes if c.id in wanted] + new
         added = _add_participation(session, campaign_id, [c.id for c in new])
         fields = [f for f, old, value in (("name", campaign.name, name),
+                                          ("school_year", campaign.school_year,
+                                           school_year or campaign.school_year),
                                           ("term", campaign.term, term),
                                           ("starts_on", campaign.starts_on, starts_on),
                                           ("ends_on", campaign.ends_on, ends_on))
                   if old != value]
         campaign.name, campaign.term = name, term
+        campaign.school_year = school_year or campaign.school_year
         campaign.starts_on, campaign.ends_on = starts_on, ends_on
         audit.record(session, store.user.username, "campaign_updated", "campaign", campaign_id,
                      f"修改 {'、'.join(CAMPAIGN_FIELDS[f] for f in fields) or '无'}；"
@@ -283,8 +294,11 @@ def _rows(store: Store, where=None) -> list[CampaignRow]:  # type: ignore[no-unt
            .scalar_subquery())
     done = (select(func.count(ScreeningResult.id))
             .where(ScreeningResult.campaign_id == Campaign.id).scalar_subquery())
+    taken = [select(agg(ScreeningResult.taken_at))
+             .where(ScreeningResult.campaign_id == Campaign.id).scalar_subquery()
+             for agg in (func.min, func.max)]
     query = select(Campaign.id, Campaign.name, Campaign.instrument_code, Campaign.school_year,
-                   Campaign.term, Campaign.starts_on, Campaign.ends_on, due, done)
+                   Campaign.term, Campaign.starts_on, Campaign.ends_on, due, done, *taken)
     if where is not None:
         query = query.where(where)
     with store.read() as session:

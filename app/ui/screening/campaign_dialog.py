@@ -42,6 +42,7 @@ from app.services.campaigns import (
 )
 from app.services.classes import ClassRow, list_classes
 from app.services.roster_file import grade_display_name
+from app.terms import TERM_WORDS, current_term, school_year_text, term_text
 from app.ui import messages, strings
 from app.ui.form_widgets import error_label, hint_label
 from app.ui.screening import strings as s
@@ -63,11 +64,6 @@ def _pydate(value: QDate) -> date:
 
 def _qdate(value: date) -> QDate:
     return QDate(value.year, value.month, value.day)
-
-
-def default_term(today: date) -> tuple[int, int]:
-    """(school year start, term): autumn term from August, spring term before it."""
-    return (today.year, 1) if today.month >= 8 else (today.year - 1, 2)
 
 
 class CampaignDialog(QDialog):
@@ -93,9 +89,10 @@ class CampaignDialog(QDialog):
         for instrument in self.instruments:
             self.instrument.addItem(instrument.label, instrument.code)
         self.instrument_hint = hint_label()
+        self.year = QComboBox()
         self.term = QComboBox()
-        for term, word in s.TERMS.items():
-            self.term.addItem(f"第{word}学期", term)
+        for term in TERM_WORDS:
+            self.term.addItem(term_text(0, term), term)
         self.starts = QDateEdit(_today())
         self.ends = QDateEdit(_today().addDays(DEFAULT_DAYS))
         for edit in (self.starts, self.ends):
@@ -116,9 +113,9 @@ class CampaignDialog(QDialog):
         self.buttons.addButton(self.create_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
 
-        year, term = default_term(date.today())
+        year, term = current_term(date.today())
+        self._fill_years(year)
         self.term.setCurrentIndex(max(0, self.term.findData(term)))
-        self._year = year
         picks = QHBoxLayout()
         picks.addWidget(self.all_button)
         picks.addWidget(self.none_button)
@@ -129,6 +126,7 @@ class CampaignDialog(QDialog):
         form.addRow(s.NEW_INSTRUMENT, self.instrument)
         form.addRow("", self.instrument_hint)
         form.addRow(s.NEW_NAME, self.name)
+        form.addRow(s.NEW_YEAR, self.year)
         form.addRow(s.NEW_TERM, self.term)
         form.addRow(s.NEW_STARTS, self.starts)
         form.addRow(s.NEW_ENDS, self.ends)
@@ -145,6 +143,7 @@ class CampaignDialog(QDialog):
 
         self.instrument.currentIndexChanged.connect(self._instrument_changed)
         self.term.currentIndexChanged.connect(self._suggest_name)
+        self.year.currentIndexChanged.connect(self._suggest_name)
         self.all_button.clicked.connect(lambda: self._check_all(True))
         self.none_button.clicked.connect(lambda: self._check_all(False))
         self.grade.activated.connect(self._check_grade)
@@ -163,11 +162,24 @@ class CampaignDialog(QDialog):
         self.instrument.setEnabled(False)
         self.name.setText(campaign.name)
         self.term.setCurrentIndex(max(0, self.term.findData(campaign.term)))
-        self._year = campaign.school_year
+        if campaign.school_year:
+            self._fill_years(campaign.school_year)
         for edit, value in ((self.starts, campaign.starts_on), (self.ends, campaign.ends_on)):
             edit.setMinimumDate(NO_DATE)
             edit.setSpecialValueText(s.EDIT_NO_DATE)
             edit.setDate(_qdate(value) if value is not None else NO_DATE)
+
+    def _fill_years(self, chosen: int) -> None:
+        """The chosen school year with the one before and after (a campaign entered
+        late, or planned ahead)."""
+        self.year.clear()
+        for year in (chosen - 1, chosen, chosen + 1):
+            self.year.addItem(school_year_text(year), year)
+        self.year.setCurrentIndex(1)
+
+    @property
+    def _year(self) -> int:
+        return int(self.year.currentData())
 
     @property
     def current_instrument(self) -> Instrument:
@@ -277,16 +289,18 @@ class CampaignDialog(QDialog):
             return
         self.error.clear()
         name, code, term = self.name.text(), self.current_instrument.code, self.term.currentData()
+        year = self._year
         self.create_button.setEnabled(False)
         if self.setup is not None:
             campaign_id = self.setup.campaign.id
             self.ctx.mutate(self, lambda store, _p: update_campaign(
                 store, campaign_id, name=name, class_ids=class_ids, term=term,
-                starts_on=starts, ends_on=ends), self._saved, label=s.EDIT_SAVING,
+                starts_on=starts, ends_on=ends, school_year=year), self._saved, label=s.EDIT_SAVING,
                 on_failure=self._failed)
             return
         self.ctx.mutate(self, lambda store, _p: create_campaign(
-            store, name, code, class_ids, term=term, starts_on=starts, ends_on=ends),
+            store, name, code, class_ids, term=term, starts_on=starts, ends_on=ends,
+            school_year=year),
             self._created, label=s.NEW_CREATING, on_failure=self._failed)
 
     def _saved(self, changed: CampaignChanged) -> None:

@@ -19,6 +19,7 @@ from app.labels import CONSENT, PARTICIPATION, RESULT_SOURCES, SHEET_STATUSES, l
 from app.services.campaigns import CampaignRow, ClassCompletion
 from app.services.screening_entry import ParticipantRow
 from app.services.screening_import import CHOICE, SheetMatch
+from app.terms import term_text
 from app.ui.screening import strings as s
 from app.ui.table_models import Column, Index, RowTableModel
 
@@ -141,15 +142,18 @@ class RowFilterProxy(QSortFilterProxyModel):
 
 
 def _term(row: CampaignRow) -> str:
-    if not row.school_year:
-        return ""
-    return s.TERM_TEXT.format(year=row.school_year, next=row.school_year + 1,
-                              term=s.TERMS.get(row.term, str(row.term)))
+    return term_text(row.school_year, row.term) if row.school_year else ""
 
 
 def _dates(row: CampaignRow) -> str:
+    """The planned dates; without them, the days the sheets were answered on."""
     if row.starts_on is None and row.ends_on is None:
-        return ""
+        if row.first_taken is None or row.last_taken is None:
+            return ""
+        first, last = row.first_taken.date(), row.last_taken.date()
+        days = first.isoformat() if first == last else s.DATES_TEXT.format(
+            start=first.isoformat(), end=last.isoformat())
+        return s.DATES_TAKEN.format(days=days)
     start = row.starts_on.isoformat() if row.starts_on else "…"
     end = row.ends_on.isoformat() if row.ends_on else "…"
     return s.DATES_TEXT.format(start=start, end=end)

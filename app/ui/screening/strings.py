@@ -33,14 +33,14 @@ COL_CLASS = "班级"
 COL_LEAVE = "请假"
 COL_EXEMPT = "免测"
 COL_EXCLUDED = "已排除"
-TERM_TEXT = "{year}–{next} 学年第{term}学期"
-TERMS = {1: "一", 2: "二"}
 DATES_TEXT = "{start} 至 {end}"
+DATES_TAKEN = "{days}（按答卷）"
 
 # new campaign
 NEW_TITLE = "新建测评批次"
 NEW_NAME = "批次名称："
 NEW_INSTRUMENT = "量表："
+NEW_YEAR = "学年："
 NEW_TERM = "学期："
 NEW_STARTS = "开始日期："
 NEW_ENDS = "结束日期："

@@ -137,3 +137,29 @@ def test_delete_of_a_campaign_with_results_explains_instead_of_asking(qtbot, sch
     assert s.DELETE_BUTTON not in [b.text() for b in box.buttons()]
     close_boxes()
     assert get_campaign(school.store, campaign.id).done == 1
+
+
+def test_school_year_is_chosen_and_the_list_shows_when_sheets_were_answered(
+        qtbot, school: School, screens_dir: Path):
+    c1 = _classes(school)[0]
+    campaign = create_campaign(school.store, "补录 PHQ9", "phq9", [c1], term=1)
+    st = _members(school, c1)[0]
+    save_answer_string(school.store, campaign.id, st.id, "110000000")
+    page = make_page(qtbot, school)
+    row = page.campaigns.rows[0]
+    headers = [page.campaigns.headerData(c, Qt.Orientation.Horizontal)
+               for c in range(page.campaigns.columnCount())]
+    dates = page.campaigns.index(0, headers.index(s.COL_DATES)).data()
+    assert dates == f"{row.first_taken.date().isoformat()}（按答卷）"
+    term = page.campaigns.index(0, headers.index(s.COL_TERM)).data()
+    assert term == f"{row.school_year}-{row.school_year + 1}学年第一学期"
+
+    dialog = _open_editor(qtbot, page, campaign.id)
+    assert dialog.year.currentData() == row.school_year
+    assert dialog.year.currentText() == f"{row.school_year}-{row.school_year + 1}学年"
+    dialog.year.setCurrentIndex(dialog.year.findData(row.school_year + 1))
+    save_screen(dialog, screens_dir, "campaign-year")
+    dialog.submit()
+    idle(qtbot)
+    close_boxes()
+    assert get_campaign(school.store, campaign.id).school_year == row.school_year + 1

@@ -1,0 +1,33 @@
+"""How a school term is written: one helper for every screen and report.
+
+A term is (school year's first calendar year, 1 or 2). Teachers read
+"2026-2027学年第一学期"; files and command lines use the short "2026-2027-1" (the form
+the district period already uses).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+TERM_WORDS: dict[int, str] = {1: "一", 2: "二"}
+
+
+def term_text(year: int, term: int) -> str:
+    """(2026, 1) → "2026-2027学年第一学期"; without a year, just "第一学期"."""
+    words = f"第{TERM_WORDS.get(term, str(term))}学期"
+    return f"{year}-{year + 1}学年{words}" if year else words
+
+
+def term_code(year: int, term: int) -> str:
+    """(2026, 1) → "2026-2027-1"."""
+    return f"{year}-{year + 1}-{term}"
+
+
+def school_year_text(year: int) -> str:
+    """2026 → "2026-2027学年"."""
+    return f"{year}-{year + 1}学年"
+
+
+def current_term(today: date) -> tuple[int, int]:
+    """(school year start, term): the autumn term from August, the spring term before."""
+    return (today.year, 1) if today.month >= 8 else (today.year - 1, 2)
