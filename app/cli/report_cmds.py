@@ -22,7 +22,7 @@ from app.cli.seal_cmds import (
 )
 from app.deployment import KEY_STUDENT_MODES, load_deployment
 from app.errors import BadInputError
-from app.reports.group import print_group_report
+from app.reports.group import outside_min_cell, print_group_report
 from app.reports.individual import print_individual_reports
 from app.services.campaigns import find_campaign
 from app.services.casefile import find_student
@@ -54,8 +54,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--scope", default="全校",
                    help="全校、年级（初一 或 七年级）或班级（初一(3)班）；"
                         "也可写 school、grade:7、class:12（班级编号）或 class:7-3")
-    p.add_argument("--min-cell", type=int, default=None,
-                   help="小单元格阈值（默认按部署文件，未设为 5）")
+    hide = p.add_mutually_exclusive_group()
+    hide.add_argument("--outside", action="store_true",
+                      help="给校外的版本：按部署文件的阈值（未设为 5）隐去小单元格；"
+                           "不加时为学校自用版本，人数均为实数")
+    hide.add_argument("--min-cell", type=int, default=None,
+                      help="给校外的版本，并指定小单元格阈值")
     p.add_argument("--out", type=Path, required=True, help="输出的 PDF 文件")
     p.set_defaults(handler=_group_report)
 
@@ -118,7 +122,8 @@ def _individual(args: argparse.Namespace) -> int:
 def _group_report(args: argparse.Namespace) -> int:
     with open_db(args) as store:
         campaign = find_campaign(store, args.campaign)
-        done = print_group_report(store, campaign.id, args.scope, args.out, args.min_cell)
+        min_cell = outside_min_cell() if args.outside else args.min_cell
+        done = print_group_report(store, campaign.id, args.scope, args.out, min_cell)
     print(f"已生成团体报告（{done.scope}，{done.students} 份答卷）：{done.path}")
     return 0
 

@@ -21,13 +21,18 @@ from reportlab.platypus import Flowable
 
 from app.reports.fonts import register_cjk_font
 
+# Okabe & Ito's colour-blind-safe palette (2008): bluish green, yellow, orange and
+# vermillion stay apart for every common colour-vision deficiency; a second band of the
+# same warning is a lighter tint of its hue, never a neighbouring orange.
 WARNING_COLOURS: dict[str, tuple[str, ...]] = {
-    "none": ("#D7EBD3", "#B5DBAE", "#93C98B"),
-    "general": ("#F7DC7C", "#F3CF55"),
-    "key": ("#F3AE6B", "#EE9448"),
-    "crisis": ("#E27272", "#D65151"),
+    "none": ("#B3E2D5", "#66C5AB", "#009E73"),
+    "general": ("#F0E442", "#F7EF8E"),
+    "key": ("#E69F00", "#F0C566"),
+    "crisis": ("#D55E00", "#E68E4D"),
 }
 HIDDEN = colors.HexColor("#BBBBBB")
+#: This screening and the one before, completion and flagged counts: Okabe-Ito blues.
+NOW_COLOUR, BEFORE_COLOUR = colors.HexColor("#0072B2"), colors.HexColor("#56B4E9")
 INK = colors.HexColor("#1F2A44")
 GRID = colors.HexColor("#999999")
 

@@ -2,11 +2,17 @@
 
 Participation (应测/完成/请假/免测) with completion by class, each scale's bands with
 numbers and shares for all students, by gender and by grade, the suggested and decided
-warning levels, and the change since the previous campaign of the same instrument —
-with charts. Small cells are hidden as "<5" (and "*" where a total would give them
-away), so a page can go to a class teacher or a school meeting without naming anyone.
-Printing is audited ("student_print" on the campaign): the numbers come from students'
-results even though none is shown.
+warning levels, where the flagged students are (by class and grade), and the change
+since the previous campaign of the same instrument. It names no student, so it is
+marked 内部 (for use inside the school), not 机密.
+
+The school's own copy shows its real counts: a counsellor planning for 13 crisis
+students must see 13. A copy that leaves the school (`min_cell`, the district's policy)
+hides small cells as "<5" (and "*" where a total would give them away), and every
+chart's legend names the grey 隐去 segment. One "需关注" is used throughout and defined
+under the first table. A chart is drawn only when it answers something: completion by
+class only when some class is incomplete. Printing is audited ("student_print" on the
+campaign): the numbers come from students' results even though none is shown.
 """
 
 from __future__ import annotations
@@ -24,7 +30,9 @@ from app.deployment import load_deployment
 from app.errors import BadInputError
 from app.instruments.warning import WARNING_LABELS
 from app.reports.charts import (
+    BEFORE_COLOUR,
     HIDDEN,
+    NOW_COLOUR,
     Segment,
     band_colours,
     paired_bars,
@@ -32,6 +40,7 @@ from app.reports.charts import (
 )
 from app.reports.layout import (
     CONTENT_WIDTH,
+    INTERNAL,
     Styles,
     build_pdf,
     compact_styles,
@@ -57,7 +66,10 @@ from app.services.suppression import Cell, legend, suppress_row
 from app.store.handle import Store
 
 MAX_BARS = 14
-NOW_COLOUR, BEFORE_COLOUR = colors.HexColor("#3B6EA8"), colors.HexColor("#B8C7DA")
+OWN_COPY = 1
+"""`min_cell` of the school's own copy: no count is below 1, so nothing is hidden."""
+CONCERN = ("“需关注”：得分落在建议预警区间（一般关注、重点关注或危机）的人数，按量表分界值计，"
+           "本报告各处同此；关键题另见“三、预警等级”。")
 
 
 @dataclass(frozen=True)
@@ -81,7 +93,7 @@ def _participation(stats: CampaignStats, min_cell: int, st: Styles) -> list[Flow
                            data_grid(rows, even_widths(len(head), 0.18)),
                            Paragraph("请假、免测、已排除的学生不计入应测，完成率 = 完成 ÷ 应测。",
                                      st.small)]
-    if len(table.rows) > 2:
+    if len(table.rows) > 2 and any(a.done < a.due for _, a in stats.by_class):
         chart = table
         if len(table.rows) > MAX_BARS + 1:  # a school's 30 classes: chart the grades instead
             chart = attendance_table(replace(stats, by_class=stats.by_grade), min_cell)
@@ -121,7 +133,28 @@ def _overview(tables: Sequence[UnitTable]) -> Flowable:
         for band, colour in zip(t.unit.bands, band_colours([b.warning for b in t.unit.bands]),
                                 strict=True):
             legend_items.setdefault(band.label, colour)
+    if any(seg.colour == HIDDEN for _, segments in rows for seg in segments):
+        legend_items["隐去"] = HIDDEN
     return share_bars(rows, list(legend_items.items()), CONTENT_WIDTH)
+
+
+def _flagged(stats: CampaignStats, min_cell: int, st: Styles) -> list[Flowable]:
+    """Where the flagged sheets are: share of each class's (and grade's) sheets with a
+    suggested level above 无. A copy leaving the school leaves out a group whose count
+    is small."""
+    out: list[Flowable] = []
+    for title, groups in (("按班级", stats.flagged_by_class), ("按年级", stats.flagged_by_grade)):
+        if len(groups) < 2 or len(groups) > MAX_BARS * 2:
+            continue
+        shares = [None if 0 < g.flagged < min_cell else g.share for g in groups]
+        top = max([v for v in shares if v is not None] + [10.0])
+        out += [Paragraph(f"筛查提示需关注的学生占答卷的比例（{title}）：", st.cell),
+                paired_bars([g.label for g in groups], [("提示比例 %", shares, NOW_COLOUR)],
+                            CONTENT_WIDTH, top=min(100.0, math.ceil(top * 1.2 / 10) * 10))]
+    if out:
+        out.append(Paragraph("“提示”指系统按分界值和关键题给出的建议等级在一般关注及以上"
+                             "（与“三、预警等级”中“本次筛查建议”一致）。", st.small))
+    return out
 
 
 def _unit_block(t: UnitTable, st: Styles) -> Flowable:
@@ -142,7 +175,8 @@ def _levels(stats: CampaignStats, min_cell: int, st: Styles) -> list[Flowable]:
                             for c in LEVEL_ORDER), table.suggested_total.text()],
             ["当前确定等级", *(count_text(table.decided[c], table.decided_total)
                             for c in LEVEL_ORDER), table.decided_total.text()]]
-    return [Paragraph("三、预警等级", st.heading), data_grid(rows, even_widths(6, 0.2)),
+    return [CondPageBreak(90), Paragraph("三、预警等级", st.heading),
+            data_grid(rows, even_widths(6, 0.2)),
             Paragraph("“本次筛查建议”是系统按分界值和关键题对本次答卷给出的建议；“当前确定等级”是"
                       "心理教师对本次名单内学生目前确定的等级（含其他来源的信息）。", st.small)]
 
@@ -199,11 +233,19 @@ def group_story(stats: CampaignStats, min_cell: int, st: Styles) -> list[Flowabl
     if tables:
         story += [Paragraph("全体学生各等级占比：", st.cell), _overview(tables)]
     story += [_unit_block(t, st) for t in tables]
+    if tables:
+        story.append(Paragraph(CONCERN, st.small))
     story += _levels(stats, min_cell, st)
+    story += _flagged(stats, min_cell, st)
     story += _change(stats, tables, min_cell, st)
-    story.append(Paragraph("说明：" + legend(min_cell) + "筛查结果不是诊断，"
-                           "“需关注”指处在建议预警等级的区间内的人数。", st.small))
+    hidden = legend(min_cell) if min_cell > OWN_COPY else "本报告为学校自用，人数均为实数，不外传。"
+    story.append(Paragraph("说明：" + hidden + "筛查结果不是诊断。", st.small))
     return story
+
+
+def outside_min_cell() -> int:
+    """The district's small-cell threshold, for a copy that leaves the school."""
+    return load_deployment().policy.min_cell
 
 
 def _cell(n: int, min_cell: int) -> Cell:
@@ -212,17 +254,18 @@ def _cell(n: int, min_cell: int) -> Cell:
 
 def render_group(stats: CampaignStats, ctx: PrintContext, min_cell: int) -> bytes:
     return build_pdf(group_story(stats, min_cell, compact_styles()), ctx.school_name,
-                     "心理测评团体报告", stamp=ctx.stamp)
+                     "心理测评团体报告", stamp=ctx.stamp, level=INTERNAL)
 
 
 def print_group_report(store: Store, campaign_id: int, scope: str, out: Path,
                        min_cell: int | None = None, progress: Progress = NO_PROGRESS,
                        now: datetime | None = None) -> PrintedGroupReport:
-    """`scope`: "school", "grade:7" or "class:<id>". `min_cell` defaults to the
-    deployment policy's (5 without a deployment file)."""
+    """`scope` as parse_scope reads it ("全校", "初一", "初一(3)班", "grade:7" …).
+    Without `min_cell` this is the school's own copy, real counts; a copy that leaves the
+    school passes the deployment policy's (`outside_min_cell`)."""
     require(store, *STAFF)
     if min_cell is None:
-        min_cell = load_deployment().policy.min_cell
+        min_cell = OWN_COPY
     progress.step(0, 3)
     with store.read() as session:
         parsed = parse_scope(session, scope)

@@ -28,6 +28,7 @@ from app.models import School
 from app.reports.layout import (
     CONTENT_WIDTH,
     GAP,
+    SECRET,
     Styles,
     box,
     build_pdf,
@@ -204,11 +205,16 @@ LETTERS: dict[str, tuple[str, Callable[[LetterContext, Styles], list[Flowable]]]
 }
 
 
+GOES_HOME = frozenset({"notice"})
+"""Letters handed to the family: theirs to keep, so no confidentiality stamp."""
+
+
 def render_letter(kind: str, ctx: LetterContext) -> bytes:
     if kind not in LETTERS:
         raise BadInputError(f"未知的文书类型：{kind}。可选：notice、referral、return。")
     title, build = LETTERS[kind]
-    return build_pdf(build(ctx, styles()), ctx.school_name, title)
+    return build_pdf(build(ctx, styles()), ctx.school_name, title,
+                     level="" if kind in GOES_HOME else SECRET)
 
 
 def print_letter(store: Store, student_id: int, kind: str, out: Path,

@@ -185,6 +185,21 @@ class CampaignStats:
     """Levels teachers have decided, now, for the students listed in the campaign."""
     grades: tuple[int, ...]
     previous: CampaignStats | None = None
+    flagged_by_class: tuple[Flagged, ...] = ()
+    """Per class (a school or grade scope), then per grade (a school scope): how many
+    sheets the rules flagged (any suggested level above 无) of how many."""
+    flagged_by_grade: tuple[Flagged, ...] = ()
+
+
+@dataclass(frozen=True)
+class Flagged:
+    label: str
+    flagged: int
+    sheets: int
+
+    @property
+    def share(self) -> float:
+        return 100 * self.flagged / self.sheets if self.sheets else 0.0
 
 
 def instrument_for(code: str) -> Instrument:
@@ -240,14 +255,19 @@ def campaign_stats(session: Session, campaign_id: int, scope: Scope = SCHOOL,
               for sid, status, grade, number, result_id in attend_rows]
     result_rows = session.execute(in_scope(
         select(ScreeningResult.scores, ScreeningResult.valid, ScreeningResult.suggested_level,
-               Student.gender, SchoolClass.grade)
+               Student.gender, SchoolClass.grade, SchoolClass.number)
         .join(Student, Student.id == ScreeningResult.student_id)
         .join(SchoolClass, SchoolClass.id == Student.class_id)
         .where(ScreeningResult.campaign_id == campaign_id), scope)).all()
-    sheets = [(json.loads(scores), valid, level, gender, grade)
-              for scores, valid, level, gender, grade in result_rows]
-    stats = counted_stats(session, info, scope, people, sheets,
-                          sum(1 for s in sheets if not s[1]))
+    sheets = [(json.loads(scores), valid, level, gender, grade, number)
+              for scores, valid, level, gender, grade, number in result_rows]
+    stats = replace(
+        counted_stats(session, info, scope, people, sheets, sum(1 for s in sheets if not s[1])),
+        flagged_by_class=_flagged(sheets, lambda s: (s[4], s[5]),
+                                  lambda k: class_display_name(*k))
+        if scope.kind != "class" else (),
+        flagged_by_grade=_flagged(sheets, lambda s: s[4], grade_display_name)
+        if scope.kind == "school" else ())
     if with_previous:
         prev_id = previous_campaign(session, info)
         if prev_id is not None:
@@ -293,6 +313,16 @@ def counted_stats(session: Session, info: CampaignInfo, scope: Scope, people: li
         suggested={code: suggested.get(code, 0) for code in WARNING_LABELS},
         decided={code: decided.get(code, 0) for code in WARNING_LABELS},
         grades=grades)
+
+
+def _flagged(sheets: list[tuple], key, name) -> tuple[Flagged, ...]:  # type: ignore[no-untyped-def]
+    """Sheets the rules flagged (suggested level above 无) per group, of all sheets."""
+    flagged: Counter = Counter()
+    total: Counter = Counter()
+    for s in sheets:
+        total[key(s)] += 1
+        flagged[key(s)] += int(s[2] != NONE)
+    return tuple(Flagged(name(k), flagged[k], total[k]) for k in sorted(total))
 
 
 def _attendance(c: Counter[str]) -> Attendance:

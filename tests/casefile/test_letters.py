@@ -68,9 +68,12 @@ def test_font_is_embedded_as_a_subset_and_chinese_extracts(store, referred, tmp_
         assert (emb, sub) == ("yes", "yes"), line
     text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
                           text=True, check=True).stdout
-    for word in [*words, "机", "青心实验中学", "测试学生0"]:
+    for word in [*words, "青心实验中学", "测试学生0"]:
         assert word in text, word
     assert "保密内容" not in text
+    # The notice goes home with the family: no confidentiality mark; the forms are 机密.
+    marked = "机密" in text.replace(" ", "") and "不得复印外传" in text
+    assert marked == (kind != "notice")
 
 
 def test_referral_form_needs_a_referral_and_staff(store, school, tmp_path, class_teacher):

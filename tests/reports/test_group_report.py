@@ -4,8 +4,10 @@ count under the minimum cell size anywhere."""
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -35,22 +37,62 @@ def test_every_scope_renders_with_the_font_embedded(store, school, tmp_path):
         print_group_report(store, school.phq, scope, out, now=NOW)
         assert_cjk_embedded_subset(out)
         text = pdf_text(out)
-        for words in ["心理测评团体报告", "机", "参测情况", "各量表分级人数与占比", "预警等级",
+        for words in ["心理测评团体报告", "内部", "参测情况", "各量表分级人数与占比", "预警等级",
                       "与上次测评比较", "上次：九月 PHQ-9", "打印：", "2026-11-20 14:30"]:
             assert words in text, (scope, words)
     assert audit_count(store, "student_print", "campaign", school.phq) == 4
 
 
 @needs_poppler
-def test_school_report_shows_groups_and_hides_small_cells(store, school, tmp_path):
+def test_a_copy_leaving_the_school_hides_small_cells(store, school, tmp_path):
     out = tmp_path / "school.pdf"
-    print_group_report(store, school.phq, "school", out, now=NOW)
+    print_group_report(store, school.phq, "school", out, min_cell=5, now=NOW)
     text = pdf_text(out)
     for words in ["全体", "男", "女", "初一", "初二", "初三", "请假", "免测", "完成率",
-                  "需关注", "<5", "“<5”表示人数在 1 至 4 之间"]:
+                  "需关注", "<5", "“<5”表示人数在 1 至 4 之间", "隐去", "内部"]:
         assert words in text, words
     # No count 1-4 printed as a number in a band cell ("3（2.0%）").
     assert not re.search(r"(?<![\d.])[1-4]（\d", text)
+
+
+@needs_poppler
+def test_the_schools_own_copy_shows_real_counts_marked_internal(store, school, tmp_path):
+    out = tmp_path / "own.pdf"
+    print_group_report(store, school.phq, "school", out, now=NOW)
+    _keep(out, "group-school.pdf")
+    text = pdf_text(out)
+    assert "<5" not in text and "*" not in text and "隐去" not in text
+    assert "内部" in text and "机密" not in text.replace(" ", "") and "不对外发布" in text
+    assert "学校自用" in text
+    assert re.search(r"(?<![\d.])[1-4]（\d", text)  # a small count, shown as it is
+    # One definition of 需关注, stated once, under the band tables.
+    assert text.count("“需关注”：") == 1
+    # Where the flagged sheets are: by class and by grade.
+    assert "筛查提示需关注的学生占答卷的比例（按班级）" in text
+    assert "筛查提示需关注的学生占答卷的比例（按年级）" in text
+
+
+def test_the_completion_chart_only_when_a_class_is_incomplete(store, school):
+    from app.reports.charts import NOW_COLOUR
+    from app.reports.group import _participation
+    from app.reports.layout import compact_styles
+
+    with store.read() as session:
+        stats = campaign_stats(session, school.phq, SCHOOL)
+        mht = campaign_stats(session, school.mht, parse_scope(session, "初一"))
+    assert any(a.done < a.due for _, a in stats.by_class)
+    charts = [f for f in _participation(stats, 1, compact_styles()) if hasattr(f, "contents")]
+    assert charts and any(getattr(s, "fillColor", None) == NOW_COLOUR
+                          for s in charts[0].contents)
+    assert all(a.done == a.due for _, a in mht.by_class)
+    assert not [f for f in _participation(mht, 1, compact_styles()) if hasattr(f, "contents")]
+
+
+def _keep(path: Path, name: str) -> None:
+    folder = os.environ.get("QINGXIN_REPORTS_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        (Path(folder) / name).write_bytes(path.read_bytes())
 
 
 def test_cell_tables_never_show_a_count_under_five(store, school):

@@ -17,6 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -126,6 +127,8 @@ class ReportTab(QWidget):
         self.klass = QComboBox()
         for combo in (self.campaign, self.grade, self.klass):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.outside = QCheckBox(texts.GROUP_OUTSIDE)
+        self.outside.toggled.connect(lambda _on: self._update())
         self.hint = hint_label()
         self.generate_button = QPushButton(texts.GENERATE)
         self.last = QLabel()
@@ -155,6 +158,7 @@ class ReportTab(QWidget):
         form.addRow(self.status)
         form.addRow(texts.KIND, kinds)
         form.addRow(texts.SCOPE, scopes)
+        form.addRow("", self.outside)
         actions = QHBoxLayout()
         actions.addWidget(self.generate_button)
         actions.addStretch(1)
@@ -250,8 +254,10 @@ class ReportTab(QWidget):
     def _update(self) -> None:
         group = self.group_radio.isChecked()
         n = self.ctx.deployment.policy.min_cell
-        self.hint.setText(texts.GROUP_HINT.format(n=n, cut=n - 1) if group
-                          else texts.INDIVIDUAL_HINT)
+        self.outside.setVisible(group)
+        hidden = texts.GROUP_HINT_OUTSIDE.format(n=n, cut=n - 1) if self.outside.isChecked() \
+            else texts.GROUP_HINT_OWN
+        self.hint.setText(texts.GROUP_HINT + hidden if group else texts.INDIVIDUAL_HINT)
         self.hint.setStyleSheet("" if group else "color: #8a4b00;")
         has_campaign = self.campaign.currentData() is not None
         for widget in (self.group_radio, self.individual_radio, self.school_radio):
@@ -299,7 +305,7 @@ class ReportTab(QWidget):
     def print_to(self, request: ReportRequest, path: Path) -> Op | None:
         cid, scope = request.campaign_id, request.scope
         if request.kind == "group":
-            min_cell = self.ctx.deployment.policy.min_cell
+            min_cell = self.ctx.deployment.policy.min_cell if self.outside.isChecked() else None
             return self.ctx.mutate(
                 self, lambda store, progress: print_group_report(
                     store, cid, scope, path, min_cell, progress),

@@ -81,6 +81,8 @@ def test_group_report_for_a_class(qtbot, screened: Screened, store, tmp_path, mo
     class_id = school.students[0].class_id
     pick(tab.klass, class_id)
     tab.class_radio.setChecked(True)
+    assert "实际人数" in tab.hint.text() and "<10" not in tab.hint.text()
+    tab.outside.setChecked(True)
     assert "<10" in tab.hint.text()
     out = tmp_path / "out" / "group.pdf"
     out.parent.mkdir()
