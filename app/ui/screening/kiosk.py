@@ -267,7 +267,9 @@ class KioskDialog(QDialog):
         item = self.instrument.items[position]
         count = self.instrument.item_count
         self.progress_label.setText(s.KIOSK_PROGRESS.format(n=item.number, items=count))
-        self.progress_bar.setValue(sum(a is not None for a in self.answers))
+        # The bar and the words count the same thing: the item on screen (a student who
+        # went back to item 2 sees "第 2 题" and a bar at 2, not at the answers given).
+        self.progress_bar.setValue(position + 1)
         self.item_text.setText(item.text or s.KIOSK_PAPER_ITEM.format(n=item.number))
         self.paper_hint.setText("" if item.text else s.KIOSK_PAPER_HINT.format(n=item.number))
         self.paper_hint.setVisible(not item.text)

@@ -123,8 +123,11 @@ def test_kiosk_answers_every_item_and_exit_needs_the_password(qtbot, school: Sch
     assert not kiosk.paper_hint.isVisible()
     kiosk.options.button(1).click()  # 好几天
     assert kiosk.position == 1
+    assert kiosk.progress_bar.value() == 2 and "第 2 题" in kiosk.progress_label.text()
     qtbot.keyClick(kiosk, Qt.Key.Key_Left)
     assert kiosk.position == 0 and kiosk.options.button(1).isChecked()
+    # Back at item 1 with one answer given: words and bar both say item 1.
+    assert kiosk.progress_bar.value() == 1 and "第 1 题" in kiosk.progress_label.text()
     qtbot.keyClick(kiosk, Qt.Key.Key_2)  # digits choose by position: 好几天 again
     for _ in range(7):
         kiosk.options.button(0).click()
