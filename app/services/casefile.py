@@ -61,6 +61,7 @@ from app.services.levels import level_since
 from app.services.plans import pairing_gap
 from app.services.referral_steps import step_rows
 from app.services.roster_file import class_display_name
+from app.services.user_names import display_names
 from app.services.versions import current
 from app.store.handle import Store
 
@@ -97,6 +98,7 @@ def build_file(session: Session, student: Student, full: bool, today: date) -> S
     pairings = tuple(_pairing(p, full)
                      for p in _current(session, Pairing, sid, full, "started_on"))
     level = history[-1] if history else None
+    names = display_names(session)
     return StudentFile(
         full=full,
         profile=Profile(sid, student.student_no, student.name, student.gender,
@@ -111,7 +113,7 @@ def build_file(session: Session, student: Student, full: bool, today: date) -> S
         risk_factors=tuple(_risk(r, full)
                            for r in _current(session, RiskFactor, sid, full, "noted_on")),
         screening=screening_rows(session, sid) if full else (),
-        counselling=tuple(_counselling(c, full)
+        counselling=tuple(_counselling(c, full, names)
                           for c in _current(session, CounsellingRecord, sid, full, "held_on")
                           if full or not c.confidential),
         plan=plan,
@@ -155,10 +157,11 @@ def _risk(r: RiskFactor, full: bool) -> RiskFactorRow:
                          r.note if full else "", r.resolved_on, r.supersedes_id is not None)
 
 
-def _counselling(c: CounsellingRecord, full: bool) -> CounsellingRow:
+def _counselling(c: CounsellingRecord, full: bool, names: dict[str, str]) -> CounsellingRow:
     return CounsellingRow(c.id, c.held_on, c.kind, c.participants if full else "",
                           c.content if full else "", c.next_step if full else "",
-                          c.confidential, c.created_by, c.supersedes_id is not None)
+                          c.confidential, names.get(c.created_by, c.created_by),
+                          c.supersedes_id is not None)
 
 
 def _signal(s: ReportedSignal, full: bool) -> SignalRow:

@@ -46,6 +46,7 @@ from app.services import audit
 from app.services.file_access import check_code, check_past, check_text, load_student
 from app.services.permissions import STAFF, require
 from app.services.referral_steps import check_last_step
+from app.services.user_names import display_names
 from app.services.versions import chain, content_fields, is_current, new_version
 from app.store.handle import Store
 
@@ -278,6 +279,8 @@ def entry_history(store: Store, kind: str, record_id: int) -> list[EntryVersion]
         audit.record(session, store.user.username, "student_open", "student",
                      student_of(session, versions[0]),
                      f"查看{ENTRY_KINDS[kind]}的修改历史（记录 编号 {record_id}）")
-        return [EntryVersion(v.id, v.supersedes_id, v.created_at, v.created_by,
+        who = display_names(session)
+        return [EntryVersion(v.id, v.supersedes_id, v.created_at,
+                             who.get(v.created_by, v.created_by),
                              v.change_reason, v.withdrawn,
                              {name: getattr(v, name) for name in names}) for v in versions]

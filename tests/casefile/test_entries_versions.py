@@ -149,3 +149,20 @@ def test_every_write_is_audited_on_the_student(store, school):
     assert audit_count(store, "student_edit", sid) == 5
     entry_history(store, "counselling", rid)
     assert audit_count(store, "student_open", sid) == 1
+
+
+def test_the_recorder_shows_as_the_teachers_name(store, school, db_path):
+    """记录人 reads 刘老师, not the login name; the stored record keeps the username."""
+    from app.services.accounts import create_user
+    from app.services.auth import unlock
+
+    create_user(store, "liu", "刘老师", "counselor", "pass-word-9")
+    store.close()
+    with unlock(db_path, "liu", "pass-word-9") as liu:
+        sid = school.students[0]
+        rid = add_counselling(liu, sid, DAY, "individual", "谈话记录")
+        [row] = open_file(liu, sid).counselling
+        assert row.created_by == "刘老师"
+        assert [v.created_by for v in entry_history(liu, "counselling", rid)] == ["刘老师"]
+        with liu.read() as session:
+            assert session.get(CounsellingRecord, rid).created_by == "liu"
