@@ -65,6 +65,10 @@ from app.services.user_names import display_names
 from app.services.versions import current
 from app.store.handle import Store
 
+WITHHELD = "（保密）"
+"""What a summary shows in place of a text the class teacher may not read: an empty cell
+would read as "nothing was written"."""
+
 
 def open_file(store: Store, student_id: int, today: date | None = None) -> StudentFile:
     """The student's file (full for staff, a summary for their class teacher), audited."""
@@ -147,35 +151,36 @@ def _current(session: Session, model: type, student_id: int, full: bool,
 
 
 def _decision(d: LevelDecision, full: bool) -> DecisionRow:
-    return DecisionRow(d.id, d.level, d.reason if full else "", d.suggested_level,
+    return DecisionRow(d.id, d.level, d.reason if full else WITHHELD, d.suggested_level,
                        tuple(json.loads(d.suggested_reasons)) if full else (), d.decided_on,
                        d.decided_by, d.campaign_id)
 
 
 def _risk(r: RiskFactor, full: bool) -> RiskFactorRow:
-    return RiskFactorRow(r.id, r.code, r.noted_on, r.source if full else "",
-                         r.note if full else "", r.resolved_on, r.supersedes_id is not None)
+    return RiskFactorRow(r.id, r.code, r.noted_on, r.source if full else WITHHELD,
+                         r.note if full else WITHHELD, r.resolved_on, r.supersedes_id is not None)
 
 
 def _counselling(c: CounsellingRecord, full: bool, names: dict[str, str]) -> CounsellingRow:
-    return CounsellingRow(c.id, c.held_on, c.kind, c.participants if full else "",
-                          c.content if full else "", c.next_step if full else "",
+    return CounsellingRow(c.id, c.held_on, c.kind, c.participants if full else WITHHELD,
+                          c.content if full else WITHHELD, c.next_step if full else WITHHELD,
                           c.confidential, names.get(c.created_by, c.created_by),
                           c.supersedes_id is not None)
 
 
 def _signal(s: ReportedSignal, full: bool) -> SignalRow:
-    return SignalRow(s.id, s.source, s.reporter if full else "", s.reported_on,
-                     s.description if full else "", s.severity, s.supersedes_id is not None)
+    return SignalRow(s.id, s.source, s.reporter if full else WITHHELD, s.reported_on,
+                     s.description if full else WITHHELD, s.severity, s.supersedes_id is not None)
 
 
 def _followup(f: FollowUp, full: bool) -> FollowUpRow:
-    return FollowUpRow(f.id, f.kind, f.due_on, f.done_on, f.done_by, f.note if full else "",
-                       f.campaign_id, f.done_at, f.referral_id)
+    return FollowUpRow(f.id, f.kind, f.due_on, f.done_on, f.done_by,
+                       f.note if full else WITHHELD, f.campaign_id, f.done_at, f.referral_id)
 
 
 def _pairing(p: Pairing, full: bool) -> PairingRow:
-    return PairingRow(p.id, p.role, p.person, p.started_on, p.ended_on, p.note if full else "")
+    return PairingRow(p.id, p.role, p.person, p.started_on, p.ended_on,
+                      p.note if full else WITHHELD)
 
 
 def _plan(session: Session, sid: int, full: bool,
@@ -183,7 +188,7 @@ def _plan(session: Session, sid: int, full: bool,
     plans = _current(session, CarePlan, sid, full)
     reviews = _current(session, PlanReview, sid, full, "reviewed_on")
     rows = tuple(PlanReviewRow(r.id, r.plan_id, r.reviewed_on, r.outcome,
-                               r.note if full else "", r.next_review_on) for r in reviews)
+                               r.note if full else WITHHELD, r.next_review_on) for r in reviews)
     if not plans:
         return None, rows
     plan = plans[-1]
@@ -239,4 +244,4 @@ def referral_row(r: Referral, steps: Sequence[ReferralStep], full: bool = True) 
         r.id, r.opened_on, r.opened_by,
         tuple((code, text) for code, text in json.loads(r.indications)) if full else (),
         r.recommendation, tuple(json.loads(r.reasons)) if full else (),
-        r.note if full else "", step_rows(r.opened_on, steps, full))
+        r.note if full else WITHHELD, step_rows(r.opened_on, steps, full))

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 
 from app.errors import PermissionDeniedError
-from app.services.casefile import open_file
+from app.services.casefile import WITHHELD, open_file
 from app.services.entries import add_counselling, add_risk_factor, add_signal, entry_history
 from app.services.plans import add_pairing, save_plan
 from app.services.warnings import decide_level
@@ -73,10 +73,11 @@ def test_class_teacher_gets_a_summary_without_confidential_notes(store, school,
     f = open_file(ct, sid, today=date(2025, 11, 10))
     assert not f.full
     assert len(f.counselling) == 2  # the confidential record is left out
-    assert all(c.content == "" and c.next_step == "" for c in f.counselling)
+    assert all(c.content == WITHHELD and c.next_step == WITHHELD for c in f.counselling)
     assert f.screening == ()
-    assert f.signals[0].description == "" and f.risk_factors[0].note == ""
-    assert f.warning_history[-1].reason == "" and f.level_code == "key"
+    assert f.signals[0].description == WITHHELD and f.risk_factors[0].note == WITHHELD
+    assert f.warning_history[-1].reason == WITHHELD and f.level_code == "key"
+    assert WITHHELD == "（保密）"
     assert f.plan is not None and "班主任每日关注" in f.plan.measures
     assert audit_count(ct, "student_open", sid) == 1
     with pytest.raises(PermissionDeniedError, match="本班"):
