@@ -81,6 +81,10 @@ class RowProblem:
     row_number: int
     column: str  # the header text as the file shows it, "" for the whole row
     message: str
+    # As the row wrote them, so the teacher can find the student; not part of what the
+    # problem is (two reports of one problem are equal whatever the row held).
+    student_no: str = field(default="", compare=False)
+    name: str = field(default="", compare=False)
 
 
 @dataclass
@@ -195,7 +199,8 @@ class _RowReader:
         found: list[RowProblem] = []
 
         def problem(name: str, message: str) -> None:
-            found.append(RowProblem(row_number, self.columns.header(name), message))
+            found.append(RowProblem(row_number, self.columns.header(name), message,
+                                    texts.get("student_no", ""), texts.get("name", "")))
 
         student_no = student_no_cell(cells["student_no"], problem)
         name = person_name(texts["name"], "姓名", "name", problem, required=True)
@@ -293,13 +298,14 @@ class _RowReader:
                     refused.add(c.row_number)
                     self.problems.append(RowProblem(
                         c.row_number, header, f"与第 {first.row_number} 行完全相同（重复录入），"
-                        f"只导入第 {first.row_number} 行"))
+                        f"只导入第 {first.row_number} 行", no, c.row.name if c.row else ""))
                 continue
             for c in group:
                 others = "、".join(str(o.row_number) for o in group if o is not c)
                 refused.add(c.row_number)
                 self.problems.append(RowProblem(c.row_number, header,
-                                                f"学籍号「{no}」与第 {others} 行重复"))
+                                                f"学籍号「{no}」与第 {others} 行重复", no,
+                                                c.row.name if c.row else ""))
         self.problems.sort(key=lambda p: p.row_number)
         rows = [c.row for c in self.candidates
                 if c.row is not None and c.row_number not in refused]

@@ -29,8 +29,10 @@ from app.services.roster import (
     preview_promotion,
     preview_roster_import,
 )
+from app.services.roster_rejected import export_rejected
 from app.ui import messages, strings
 from app.ui.form_widgets import data_table, fit_columns, hint_label
+from app.ui.reports.saving import ask_save_path
 from app.ui.store_context import StoreContext
 from app.ui.table_models import Column, RowTableModel
 
@@ -48,6 +50,8 @@ CHANGE_COLUMNS = (
 )
 REJECTED_COLUMNS = (
     Column(strings.COL_ROW, lambda p: str(p.row_number), sort_key=lambda p: p.row_number),
+    Column(strings.COL_STUDENT_NO, lambda p: p.student_no),
+    Column(strings.COL_NAME, lambda p: p.name),
     Column(strings.COL_COLUMN, lambda p: p.column or ""),
     Column(strings.COL_REASON, lambda p: p.message),
 )
@@ -110,6 +114,11 @@ class RosterImportDialog(_PreviewDialog):
                          strings.ROSTER_TAB_REJECTED.format(n=len(preview.rejected)))
         if preview.rejected and not preview.has_changes:
             self.tabs.setCurrentIndex(3)
+        self.export_button = QPushButton(strings.ROSTER_EXPORT_REJECTED)
+        self.export_button.setAutoDefault(False)
+        self.export_button.clicked.connect(self.export_rejected)
+        self.export_button.setVisible(bool(preview.rejected))
+        self.buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.ActionRole)
         if preview.rejected:
             self.confirm.setText(strings.ROSTER_CONFIRM_SKIPPING.format(n=len(preview.rejected)))
         if not preview.has_changes:
@@ -118,6 +127,21 @@ class RosterImportDialog(_PreviewDialog):
         self.layout_.addWidget(self.summary)
         self.layout_.addWidget(self.tabs, 1)
         self.layout_.addWidget(self.buttons)
+
+    def export_rejected(self) -> None:
+        """The refused rows as a workbook to send back to whoever keeps the list."""
+        suggested = Path(Path(self.preview.file_name).stem + strings.ROSTER_REJECTED_SUFFIX)
+        path = ask_save_path(self, strings.ROSTER_EXPORT_REJECTED, suggested,
+                             strings.XLSX_FILTER, ".xlsx")
+        if path is not None:
+            self.save_rejected(path)
+
+    def save_rejected(self, path: Path) -> None:
+        rows = list(self.preview.rejected)
+        self.ctx.mutate(self, lambda store, _p: export_rejected(store, rows, path),
+                        lambda done: messages.inform(self, strings.APP_TITLE,
+                                                     strings.ROSTER_REJECTED_SAVED.format(
+                                                         path=done)))
 
     def apply(self) -> None:
         preview = self.preview

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from PySide6.QtWidgets import QMessageBox, QWizard
 from uihelpers import close_boxes, closed, message_boxes, visible
 
@@ -140,8 +140,18 @@ def test_setup_login_import_search_lock_unlock(qtbot, db_path: Path, tmp_path: P
     assert preview.tabs.tabText(0) == strings.ROSTER_TAB_ADDED.format(n=5)
     assert preview.tabs.tabText(3) == strings.ROSTER_TAB_REJECTED.format(n=1)
     rejected = preview.tabs.widget(3).model()
-    assert [rejected.index(0, c).data() for c in range(2)] == ["8", "性别"]
-    assert "性别「未知」无法识别" in rejected.index(0, 2).data()
+    # The row as the teacher will look for it: its 学籍号 and name beside the reason.
+    assert [rejected.index(0, c).data() for c in range(4)] == [
+        "8", "G201301019900", "坏行0", "性别"]
+    assert "性别「未知」无法识别" in rejected.index(0, 4).data()
+    assert preview.export_button.isVisible()
+    out = tmp_path / "无法导入.xlsx"
+    preview.save_rejected(out)
+    idle(qtbot)
+    close_boxes()
+    cells = [[c.value for c in row] for row in load_workbook(out).active.iter_rows()]
+    assert cells[0] == ["行号", "学籍号", "姓名", "列", "无法导入的原因"]
+    assert cells[1][:4] == [8, "G201301019900", "坏行0", "性别"]
     assert shown_names(window) == []  # nothing written before confirming
     preview.confirm.click()
     idle(qtbot)
