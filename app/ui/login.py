@@ -7,6 +7,7 @@ and the dialog shows "正在验证…". A wrong password, the throttle's "请 N 
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from pathlib import Path
 
@@ -115,11 +116,19 @@ class _UnlockDialog(QDialog):
 
 
 class LoginDialog(_UnlockDialog):
+    """Names the program and, when the district's deployment file gives it, the school —
+    the database itself cannot be read before the password opens it."""
+
     def __init__(self, db_path: Path, username: str = "", locked: bool = False,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, school_name: str = "") -> None:
         super().__init__(strings.LOCKED_TITLE if locked else strings.LOGIN_TITLE,
                          strings.LOCKED_HINT if locked else strings.LOGIN_HINT,
                          strings.LOGIN_BUTTON, parent)
+        school = strings.LOGIN_BANNER_SCHOOL.format(school=html.escape(school_name))
+        self.banner = QLabel(strings.LOGIN_BANNER + (school if school_name else ""))
+        self.banner.setTextFormat(Qt.TextFormat.RichText)
+        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.layout_.insertWidget(0, self.banner)
         self.db_path = db_path
         self.username = QLineEdit(username)
         self.password = password_edit()
@@ -130,7 +139,7 @@ class LoginDialog(_UnlockDialog):
             Qt.TextInteractionFlag.LinksAccessibleByMouse
             | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
         self.recovery_link.linkActivated.connect(self.open_recovery)
-        self.layout_.insertWidget(2, self.recovery_link)
+        self.layout_.insertWidget(3, self.recovery_link)  # after banner, hint and form
         (self.password if username else self.username).setFocus()
 
     def _check(self) -> str:

@@ -75,7 +75,8 @@ class Shell(QObject):
         return wizard
 
     def show_login(self, username: str = "", locked: bool = False) -> LoginDialog:
-        dialog = LoginDialog(self.db_path, username, locked)
+        dialog = LoginDialog(self.db_path, username, locked,
+                             school_name=self.ctx.deployment.school_name)
         dialog.unlocked.connect(self.window.attach)
         dialog.rejected.connect(QApplication.quit)
         self._front(dialog)

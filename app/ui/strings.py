@@ -77,6 +77,10 @@ LOGIN_TITLE = "青心 · 登录"
 LOCKED_TITLE = "青心 · 已锁定"
 LOCKED_HINT = "青心已锁定，屏幕上的学生信息已清除。请重新登录以继续。"
 LOGIN_HINT = "请输入用户名和密码。"
+LOGIN_BANNER = ('<div style="font-size:20pt; font-weight:bold; color:#2f6d62">青心</div>'
+                '<div style="color:#555">学生心理档案</div>')
+LOGIN_BANNER_SCHOOL = '<div style="font-size:12pt; margin-top:4px">{school}</div>'
+
 LOGIN_USERNAME = "用户名："
 LOGIN_PASSWORD = "密码："
 LOGIN_BUTTON = "登录"

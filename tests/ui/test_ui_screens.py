@@ -109,3 +109,22 @@ def test_screenshots(qtbot, db_path: Path, tmp_path: Path, screens_dir: Path):
     save(lock_screen, screens_dir, "12-lock-screen")
     login(qtbot, lock_screen, "chen", PASSWORD)
     save(window, screens_dir, "13-class-teacher")
+
+
+def test_login_names_the_program_and_the_school(qtbot, db_path: Path, screens_dir: Path):
+    from app.deployment import Deployment
+
+    create_school(db_path, "青心实验中学", "admin", PASSWORD)
+    shell = Shell(db_path, deployment=Deployment(school_name="示范区第一中学<初中部>"))
+    dialog = front_login_of_shell(shell)
+    text = dialog.banner.text()
+    assert "青心" in text and "示范区第一中学&lt;初中部&gt;" in text
+    save(dialog, screens_dir, "04b-login-school")
+    bare = Shell(db_path)
+    assert "青心" in front_login_of_shell(bare).banner.text()
+
+
+def front_login_of_shell(shell: Shell):  # type: ignore[no-untyped-def]
+    dialog = shell.start()
+    dialog.resize(460, 320)
+    return front_login(shell)
