@@ -275,7 +275,7 @@ def retest_list(store: Store, campaign_id: int) -> list[RetestItem]:
     with store.write() as session:
         items = retest_items(session, campaign_id)
         audit.record(session, store.user.username, "warning_list", "campaign", campaign_id,
-                     f"retest {len(items)} 人")
+                     f"重测名单 {len(items)} 人")
     return items
 
 
