@@ -23,7 +23,7 @@ from app.models.sealed import is_sealed, sealed_columns, unseal
 from app.paths import keyslot_path
 from app.services import accounts
 from app.services.auth import unlock
-from app.services.casefile import open_file
+from app.services.casefile import WITHHELD, open_file
 from app.services.demo import DEMO_PASSWORD, create_demo
 from app.services.staff_key import CHECK
 from app.store import keyslots
@@ -116,7 +116,7 @@ def test_class_teacher_copy_opens_the_summary_but_no_sealed_column(demo, tmp_pat
     with unlock(db, "chen", TEACHER_PW) as teacher:
         summary = open_file(teacher, student)
         assert not summary.full and summary.counselling
-        assert all(c.content == "" for c in summary.counselling)
+        assert all(c.content == WITHHELD for c in summary.counselling)
         with teacher.read() as session, pytest.raises(PermissionDeniedError):
             session.scalars(select(CounsellingRecord.content)).first()
         with teacher.read() as session, pytest.raises(PermissionDeniedError):
