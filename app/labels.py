@@ -7,6 +7,8 @@ order, not alphabetical).
 
 from __future__ import annotations
 
+from app.services.capabilities import ROLE_TABLE
+
 GENDERS: dict[str, str] = {"M": "男", "F": "女"}
 
 STUDENT_STATUSES: dict[str, str] = {
@@ -16,11 +18,8 @@ STUDENT_STATUSES: dict[str, str] = {
     "graduated": "毕业",
 }
 
-ROLES: dict[str, str] = {
-    "admin": "管理员",
-    "counselor": "心理教师",
-    "class_teacher": "班主任",
-}
+ROLES: dict[str, str] = {code: row.label for code, row in ROLE_TABLE.items()}
+"""Derived from the capability table, where a role is one row."""
 
 CLASS_MOVE_REASONS: dict[str, str] = {
     "import": "名册导入",

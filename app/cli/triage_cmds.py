@@ -18,7 +18,7 @@ from app.cli.common import add_db_args, open_db, write_text_output
 from app.instruments.warning import WARNING_LABELS
 from app.services import audit
 from app.services.campaigns import find_campaign
-from app.services.permissions import STAFF, require
+from app.services.capabilities import READ_CONFIDENTIAL, require
 from app.services.screening_review import ReviewItem, campaign_review_queue, retest_list
 from app.services.sheet_output import csv_text, write_csv
 from app.services.today import today_work
@@ -69,7 +69,7 @@ def _today(args: argparse.Namespace) -> int:
 
 def _review(args: argparse.Namespace) -> int:
     with open_db(args) as store:
-        require(store, *STAFF)
+        require(store, READ_CONFIDENTIAL)
         campaign = find_campaign(store, args.campaign)
         items = campaign_review_queue(store, campaign.id, args.today)
         rows = [_review_row(i, campaign.name) for i in items]
@@ -97,7 +97,7 @@ def _review_row(item: ReviewItem, campaign: str) -> list[object]:
 
 def _retest(args: argparse.Namespace) -> int:
     with open_db(args) as store:
-        require(store, *STAFF)
+        require(store, READ_CONFIDENTIAL)
         campaign = find_campaign(store, args.campaign)
         items = retest_list(store, campaign.id)
         rows: list[list[object]] = [[i.student_no, i.name, i.class_name, i.instrument,

@@ -50,7 +50,7 @@ from app.reports.layout import (
 from app.reports.output import write_audited
 from app.reports.stamp import PrintContext, print_context
 from app.services.campaign_stats import CampaignStats, campaign_stats, parse_scope
-from app.services.permissions import STAFF, require
+from app.services.capabilities import PRINT_REPORTS, require
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.stat_tables import (
     ATTENDANCE_FIELDS,
@@ -263,7 +263,7 @@ def print_group_report(store: Store, campaign_id: int, scope: str, out: Path,
     """`scope` as parse_scope reads it ("全校", "初一", "初一(3)班", "grade:7" …).
     Without `min_cell` this is the school's own copy, real counts; a copy that leaves the
     school passes the deployment policy's (`outside_min_cell`)."""
-    require(store, *STAFF)
+    require(store, PRINT_REPORTS)
     if min_cell is None:
         min_cell = OWN_COPY
     progress.step(0, 3)

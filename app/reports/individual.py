@@ -67,7 +67,7 @@ from app.services.campaign_stats import (
     instrument_for,
     parse_scope,
 )
-from app.services.permissions import STAFF, require
+from app.services.capabilities import PRINT_REPORTS, require
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.roster_normalize import class_display_name
 from app.store.handle import Store
@@ -412,7 +412,7 @@ def print_individual_reports(store: Store, campaign_id: int, out: Path,
     """Print the named students' reports (every student with a result in `scope` when
     None) into one PDF at `out`, with one "student_print" audit entry per student
     (output.py). A class's reports go to its teacher's folder without the whole school's."""
-    require(store, *STAFF)
+    require(store, PRINT_REPORTS)
     info, sheets = load_sheets(store, campaign_id, student_ids, scope)
     pdf = render_individual(info, sheets, print_context(store, now), progress)
     detail = f"个人报告，测评批次 编号 {campaign_id}" + (

@@ -38,10 +38,10 @@ from app.reports.layout import (
     styles,
 )
 from app.services import audit
+from app.services.capabilities import PRINT_REPORTS, require
 from app.services.casefile import build_file
 from app.services.casefile_rows import ReferralRow, StudentFile
 from app.services.file_access import load_student
-from app.services.permissions import STAFF, require
 from app.store.handle import Store
 
 BLANK = "_" * 14
@@ -220,7 +220,7 @@ def render_letter(kind: str, ctx: LetterContext) -> bytes:
 def print_letter(store: Store, student_id: int, kind: str, out: Path,
                  today: date | None = None, referral_id: int | None = None) -> Path:
     """Write the letter to `out` (the student's newest referral unless one is named)."""
-    require(store, *STAFF)
+    require(store, PRINT_REPORTS)
     today = today or date.today()
     with store.write() as session:
         file = build_file(session, load_student(session, student_id), True, today)

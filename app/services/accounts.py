@@ -19,13 +19,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import BadInputError
-from app.labels import ROLES
 from app.models import SchoolClass, User
 from app.paths import keyslot_path
 from app.services import audit
+from app.services.capabilities import MANAGE_USERS, ROLE_TABLE, Role, require
 from app.services.keyring import held, key_names, slot_keys
 from app.services.passwords import check_new_password
-from app.services.permissions import require
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.rekey import RekeyResult, rekey
 from app.store import keyslots
@@ -46,23 +45,30 @@ class UserRow:
 
 
 def list_users(store: Store) -> list[UserRow]:
-    require(store, "admin")
+    require(store, MANAGE_USERS)
     with store.read() as session:
         users = session.scalars(select(User).order_by(User.id)).all()
         return [UserRow(u.username, u.display_name, u.role, u.class_id, u.active, u.created_at)
                 for u in users]
 
 
+def _role(role: str, class_id: int | None) -> Role:
+    """The role's row in the capability table; a class-bound role needs its class."""
+    row = ROLE_TABLE.get(role)
+    if row is None:
+        raise BadInputError(f"未知角色：{role}")
+    if row.needs_class and class_id is None:
+        raise BadInputError(f"{row.label}账户必须指定所带班级。")
+    return row
+
+
 def create_user(store: Store, username: str, display_name: str, role: str, password: str,
                 class_id: int | None = None) -> UserRow:
-    require(store, "admin")
+    require(store, MANAGE_USERS)
     username = username.strip()
     if not USERNAME.match(username):
         raise BadInputError("用户名须为 2-40 个字母、数字、汉字或 _ . - 。")
-    if role not in ROLES:
-        raise BadInputError(f"未知角色：{role}")
-    if role == "class_teacher" and class_id is None:
-        raise BadInputError("班主任账户必须指定所带班级。")
+    row = _role(role, class_id)
     check_new_password(password)
     slot_path = keyslot_path(store.path)
     with store.write() as session:
@@ -71,7 +77,7 @@ def create_user(store: Store, username: str, display_name: str, role: str, passw
         if class_id is not None and session.get(SchoolClass, class_id) is None:
             raise BadInputError("指定的班级不存在。")
         user = User(username=username, display_name=display_name.strip() or username,
-                    role=role, class_id=class_id if role == "class_teacher" else None)
+                    role=role, class_id=class_id if row.needs_class else None)
         session.add(user)
         audit.record(session, store.user.username, "user_created", "user", username,
                      f"角色 {ROLES[role]}")
@@ -86,7 +92,7 @@ def create_user(store: Store, username: str, display_name: str, role: str, passw
 def reset_user_password(store: Store, username: str, new_password: str) -> None:
     """An admin sets a new password for another account (a forgotten password, or an
     account being re-enabled, which has no key slot left). Activates the account."""
-    require(store, "admin")
+    require(store, MANAGE_USERS)
     check_new_password(new_password)
     slot_path = keyslot_path(store.path)
     with store.write() as session:
@@ -108,7 +114,7 @@ def set_user_active(store: Store, username: str, active: bool,
     """Deactivating keeps the row (the audit log names it), drops the key slot and
     re-keys the database, so the user's old copy of the key file no longer opens it; to
     enable an account again, give it a password with `reset_user_password`."""
-    require(store, "admin")
+    require(store, MANAGE_USERS)
     if username == store.user.username and not active:
         raise BadInputError("不能停用当前登录的账户。")
     with store.read() as session:
@@ -136,14 +142,11 @@ def set_user_role(store: Store, username: str, role: str, class_id: int | None =
     class teacher), the database is re-keyed and the slot keeps only the new role's
     keys; if more, the extra keys are sealed to the user's slot (no password needed).
     Returns the re-key's result, or None when no re-key was needed."""
-    require(store, "admin")
-    if role not in ROLES:
-        raise BadInputError(f"未知角色：{role}")
-    if role == "class_teacher" and class_id is None:
-        raise BadInputError("班主任账户必须指定所带班级。")
+    require(store, MANAGE_USERS)
+    row = _role(role, class_id)
     if username == store.user.username:
         raise BadInputError("不能修改当前登录账户的角色。")
-    class_id = class_id if role == "class_teacher" else None
+    class_id = class_id if row.needs_class else None
     with store.read() as session:
         user = session.scalar(select(User).where(User.username == username))
         if user is None:

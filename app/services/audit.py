@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.labels import AUDIT_ACTIONS
 from app.models import AuditEvent, utcnow
+from app.services.capabilities import READ_AUDIT, require
 from app.store.handle import Store
 
 GENESIS = "0" * 64
@@ -67,12 +68,14 @@ class AuditRow:
 
 
 def count_events(store: Store) -> int:
+    require(store, READ_AUDIT)
     with store.read() as session:
         return session.scalar(select(func.count(AuditEvent.id))) or 0
 
 
 def list_events(store: Store, limit: int = 200, offset: int = 0) -> list[AuditRow]:
     """Newest first."""
+    require(store, READ_AUDIT)
     with store.read() as session:
         rows = session.execute(
             select(AuditEvent.id, AuditEvent.at, AuditEvent.username, AuditEvent.action,
@@ -91,6 +94,7 @@ class ChainReport:
 
 
 def verify_chain(store: Store) -> ChainReport:
+    require(store, READ_AUDIT)
     prev = GENESIS
     checked = 0
     with store.read() as session:

@@ -40,7 +40,7 @@ from app.services.backup_faults import (
     fsync_file,
     remove_quietly,
 )
-from app.services.permissions import STAFF, require
+from app.services.capabilities import BACKUP, require
 from app.services.progress import NO_PROGRESS, Cancelled, Progress
 from app.store.damage import DAMAGED_MESSAGE, is_damage
 from app.store.handle import Store
@@ -73,7 +73,7 @@ def database_size(db_path: Path) -> int:
 def make_backup(store: Store, folder: Path, progress: Progress = NO_PROGRESS,
                 now: datetime | None = None) -> BackupResult:
     """Write a checked, encrypted backup and its key slots into `folder`."""
-    require(store, *STAFF)
+    require(store, BACKUP)
     folder = Path(folder)
     check_folder(folder, int(database_size(store.path) * _MARGIN) + _KEYS_ALLOWANCE)
     dest = _free_name(folder, now or datetime.now(UTC))
@@ -173,7 +173,8 @@ def backup_status(store: Store, every_days: int = DEFAULT_BACKUP_REMINDER_DAYS,
                   now: datetime | None = None) -> BackupStatus:
     """For the home screen's reminder: the last backup, how many days ago, and whether
     one is due. A restore counts as a backup at that moment (the data then is the
-    backup's, which exists). Any logged-in user may ask."""
+    backup's, which exists). For those who may make one (the reminder is theirs)."""
+    require(store, BACKUP)
     with store.read() as session:
         row = session.execute(
             select(AuditEvent.at, AuditEvent.action, AuditEvent.target_id,
@@ -201,7 +202,7 @@ def _written(detail: str) -> tuple[str, int | None]:
 def check_database(store: Store) -> str:
     """Read every page of the open database (HMAC and structure): the answer to "is
     my file sound?" before a term's export or after a power cut. Raises if damaged."""
-    require(store, *STAFF)
+    require(store, BACKUP)
     check = check_copy(store.path, store.db_key)
     if not check.ok:
         raise damaged(DAMAGED_MESSAGE, check.detail)

@@ -33,6 +33,14 @@ def keyed(path: Path, key: bytes) -> sqlcipher3.Connection:
     return conn
 
 
+def keyed_read_only(path: Path, key: bytes) -> sqlcipher3.Connection:
+    """`keyed`, read-only: a look into a backup on a stick must not write beside it."""
+    conn = sqlcipher3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True,
+                              isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    return conn
+
+
 def copy_pages(source_path: Path, key: bytes, target_path: Path,
                progress: Progress = NO_PROGRESS, target_key: bytes | None = None) -> None:
     """Copy the live database into a new file. The copy ends in rollback-journal mode,

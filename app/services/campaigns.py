@@ -33,8 +33,8 @@ from app.models import (
     campaign_class,
 )
 from app.services import audit
+from app.services.capabilities import RUN_SCREENING, require
 from app.services.classes import ClassRow, student_counts
-from app.services.permissions import STAFF, require
 from app.services.roster_file import class_display_name
 from app.store.handle import Store
 
@@ -101,7 +101,7 @@ def create_campaign(store: Store, name: str, instrument_code: str,
                     school_year: int | None = None) -> CampaignRow:
     """A campaign of the current school year unless `school_year` (its first calendar
     year) says otherwise."""
-    require(store, *STAFF)
+    require(store, RUN_SCREENING)
     name = _checked_name(name)
     instrument = load_instrument(instrument_code)
     with store.write() as session:
@@ -128,7 +128,7 @@ def create_campaign(store: Store, name: str, instrument_code: str,
 
 
 def campaign_setup(store: Store, campaign_id: int) -> CampaignSetup:
-    require(store, *STAFF)
+    require(store, RUN_SCREENING)
     campaign = get_campaign(store, campaign_id)
     counts = student_counts()
     with store.read() as session:
@@ -149,7 +149,7 @@ def update_campaign(store: Store, campaign_id: int, *, name: str, class_ids: lis
     """Replace the campaign's name, term, dates and classes. A class added brings its
     enrolled students in as 应测; a class removed takes its students' participation
     with it, and is refused while any of its students has a result in this campaign."""
-    require(store, *STAFF)
+    require(store, RUN_SCREENING)
     name = _check_fields(name, class_ids, term, starts_on, ends_on)
     with store.write() as session:
         campaign = _campaign(session, campaign_id)
@@ -188,7 +188,7 @@ def delete_campaign(store: Store, campaign_id: int) -> CampaignDeleted:
     """Delete a campaign made by mistake, with its participation list. Refused once it
     holds any result, or is named by a warning decision or follow-up: those are records
     of what happened and keep their campaign."""
-    require(store, *STAFF)
+    require(store, RUN_SCREENING)
     with store.write() as session:
         campaign = _campaign(session, campaign_id)
         results = session.scalar(select(func.count(ScreeningResult.id))
@@ -306,7 +306,7 @@ def _rows(store: Store, where=None) -> list[CampaignRow]:  # type: ignore[no-unt
 
 
 def list_campaigns(store: Store) -> list[CampaignRow]:
-    require(store, *STAFF)
+    require(store, RUN_SCREENING)
     return _rows(store)
 
 
@@ -326,7 +326,7 @@ def find_campaign(store: Store, name: str) -> CampaignRow:
 
 def set_participation(store: Store, campaign_id: int, student_id: int, status: str,
                       consent: str | None = None, note: str = "") -> None:
-    require(store, *STAFF)
+    require(store, RUN_SCREENING)
     if status not in PARTICIPATION:
         raise BadInputError(f"未知的参测状态：{status}")
     if consent is not None and consent not in CONSENT:
@@ -346,7 +346,7 @@ def set_participation(store: Store, campaign_id: int, student_id: int, status: s
 
 def class_completion(store: Store, campaign_id: int) -> list[ClassCompletion]:
     """Per class: 应测 (due) and how many of them have a result, plus the excused."""
-    require(store, *STAFF)
+    require(store, RUN_SCREENING)
     with store.read() as session:
         rows = session.execute(
             select(SchoolClass.id, SchoolClass.grade, SchoolClass.number,

@@ -25,11 +25,11 @@ from sqlalchemy.orm import Session
 from app.errors import BadInputError
 from app.labels import ASSESSMENT_KINDS, COUNSELLING_KINDS, CRISIS_ITEMS
 from app.models import CounsellingRecord, FollowUp, Referral
+from app.services.capabilities import WRITE_CASEFILE, require
 from app.services.casefile import referral_row
 from app.services.casefile_rows import FollowUpRow
 from app.services.entries import insert_entry, load_entry, revise_entry
 from app.services.file_access import check_past, check_text
-from app.services.permissions import STAFF, require
 from app.services.referral_steps import load_steps
 from app.services.versions import is_current
 from app.store.handle import Store
@@ -79,7 +79,7 @@ def complete_item(store: Store, followup_id: int, note: str, done_on: date | Non
     面谈评估 writes the assessment record (`note` is its content) and so completes
     itself; 通知监护人 takes its day from `notified_at`. Returns the item's new id.
     """
-    require(store, *STAFF)
+    require(store, WRITE_CASEFILE)
     username = store.user.username
     done_by = done_by.strip() or store.user.display_name or username
     with store.write() as session:

@@ -41,10 +41,10 @@ from app.seal import DistrictPublicKey, SealMeta, school_key_fingerprint, seal
 from app.seal.manifest import check_period
 from app.services import audit, export_tables
 from app.services.campaign_stats import CampaignStats
+from app.services.capabilities import EXPORT_DISTRICT, require
 from app.services.export_cells import export_cells
 from app.services.export_files import data_json, tables_xlsx, utc_text
 from app.services.export_tables import ExportTable
-from app.services.permissions import STAFF, require
 from app.services.referral import referral_rows
 from app.services.school_keys import pseudonym_key_in, signing_key_in
 from app.services.suppression import legend
@@ -138,7 +138,7 @@ def preview_export(store: Store, period: str, deployment: Deployment | None = No
                    created: datetime | None = None) -> ExportPreview:
     """Build the export for `period`. `created` (default now) is the one timestamp in it:
     the same data and `created` give byte-identical files."""
-    require(store, *STAFF)
+    require(store, EXPORT_DISTRICT)
     deployment = deployment or load_deployment()
     policy = deployment.policy
     year, term, start, end = period_dates(period)
@@ -235,7 +235,7 @@ def seal_export(store: Store, preview: ExportPreview, out_path: Path,
     """Seal the previewed files to `district_key` (default: the preview's deployment's) and
     sign with `school_signing_key` (default: the school's own, made now if it has none).
     The file is written inside the audit transaction, and removed if that fails."""
-    require(store, *STAFF)
+    require(store, EXPORT_DISTRICT)
     district_key = district_key or preview.district_key
     if district_key is None:
         raise BadInputError("部署文件中没有区级公钥，无法密封。请让区里在部署文件 [district] 中"

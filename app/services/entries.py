@@ -43,8 +43,8 @@ from app.models import (
     Versioned,
 )
 from app.services import audit
+from app.services.capabilities import READ_CONFIDENTIAL, WRITE_CASEFILE, require
 from app.services.file_access import check_code, check_past, check_text, load_student
-from app.services.permissions import STAFF, require
 from app.services.referral_steps import check_last_step
 from app.services.user_names import display_names
 from app.services.versions import chain, content_fields, is_current, new_version
@@ -183,14 +183,14 @@ def load_entry(session: Session, kind: str, record_id: int) -> Versioned:
 
 def add_risk_factor(store: Store, student_id: int, code: str, noted_on: date,
                     source: str = "", note: str = "") -> int:
-    require(store, *STAFF)
+    require(store, WRITE_CASEFILE)
     with store.write() as session:
         return insert_entry(session, store.user.username, "risk_factor", student_id,
                             code=code, noted_on=noted_on, source=source, note=note).id
 
 
 def resolve_risk_factor(store: Store, risk_factor_id: int, resolved_on: date) -> int:
-    require(store, *STAFF)
+    require(store, WRITE_CASEFILE)
     with store.write() as session:
         old = load_entry(session, "risk_factor", risk_factor_id)
         assert isinstance(old, RiskFactor)
@@ -206,7 +206,7 @@ def add_counselling(store: Store, student_id: int, held_on: date, kind: str, con
     """Home–school contacts are the kinds home_visit, phone and three_way. An assessment
     (ASSESSMENT_KINDS) also completes the crisis checklist's 面谈评估 if one is open; the
     same-day task of a critical answer reads the record itself (today.py)."""
-    require(store, *STAFF)
+    require(store, WRITE_CASEFILE)
     with store.write() as session:
         username = store.user.username
         row = insert_entry(session, username, "counselling", student_id, held_on=held_on,
@@ -220,7 +220,7 @@ def add_counselling(store: Store, student_id: int, held_on: date, kind: str, con
 
 def add_signal(store: Store, student_id: int, source: str, reported_on: date,
                description: str, severity: str = "ordinary", reporter: str = "") -> int:
-    require(store, *STAFF)
+    require(store, WRITE_CASEFILE)
     with store.write() as session:
         return insert_entry(session, store.user.username, "signal", student_id,
                             source=source, reported_on=reported_on, description=description,
@@ -230,7 +230,7 @@ def add_signal(store: Store, student_id: int, source: str, reported_on: date,
 def correct_entry(store: Store, entry_kind: str, record_id: int, reason: str,
                   **changes: Any) -> int:
     """A new version of the entry with `changes`; the version corrected stays visible."""
-    require(store, *STAFF)
+    require(store, WRITE_CASEFILE)
     reason = check_text(reason, "更正记录时请说明原因。")
     if not changes:
         raise BadInputError("没有要更正的内容。")
@@ -246,7 +246,7 @@ def withdraw_entry(store: Store, kind: str, record_id: int, reason: str) -> int:
     A referral step can be withdrawn only while it is the referral's last one, so the
     workflow never has a hole in it.
     """
-    require(store, *STAFF)
+    require(store, WRITE_CASEFILE)
     reason = check_text(reason, "撤回记录时请说明原因。")
     with store.write() as session:
         old = load_entry(session, kind, record_id)
@@ -271,7 +271,7 @@ class EntryVersion:
 
 def entry_history(store: Store, kind: str, record_id: int) -> list[EntryVersion]:
     """Every version of one entry, original first (the auditor's view)."""
-    require(store, *STAFF)
+    require(store, READ_CONFIDENTIAL)
     with store.write() as session:
         load_entry(session, kind, record_id)
         versions = chain(session, KINDS[kind].model, record_id)

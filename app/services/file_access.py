@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import BadInputError, PermissionDeniedError
 from app.models import Student
-from app.services.permissions import STAFF
+from app.services.capabilities import READ_CLASS_SUMMARY, READ_CONFIDENTIAL, WHOLE_SCHOOL, may
 from app.store.handle import Store
 
 
@@ -27,9 +27,11 @@ def load_student(session: Session, student_id: int) -> Student:
 
 def check_can_read(store: Store, student: Student) -> bool:
     """True for the full file, False for the class teacher's summary; else refuse."""
-    if store.user.role in STAFF:
+    role = store.user.role
+    in_scope = may(role, WHOLE_SCHOOL) or student.class_id == store.user.class_id
+    if in_scope and may(role, READ_CONFIDENTIAL):
         return True
-    if store.user.role == "class_teacher" and student.class_id == store.user.class_id:
+    if in_scope and may(role, READ_CLASS_SUMMARY):
         return False
     raise PermissionDeniedError("您只能查看本班学生的档案摘要。")
 

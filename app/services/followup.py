@@ -27,10 +27,10 @@ from app.deployment import DEFAULT_FOLLOWUP_DAYS, Deployment
 from app.errors import BadInputError
 from app.labels import CRISIS_ITEMS
 from app.models import FollowUp
+from app.services.capabilities import WRITE_CASEFILE, require
 from app.services.entries import insert_entry, load_entry, revise_entry
 from app.services.file_access import check_past
 from app.services.levels import current_level
-from app.services.permissions import STAFF, require
 from app.services.versions import current
 from app.store.handle import Store
 
@@ -116,7 +116,7 @@ def plan_routine(session: Session, username: str, student_id: int, level: str,
 
 def schedule_followup(store: Store, student_id: int, due_on: date, note: str = "",
                       kind: str = "routine") -> int:
-    require(store, *STAFF)
+    require(store, WRITE_CASEFILE)
     with store.write() as session:
         return insert_entry(session, store.user.username, "follow_up", student_id,
                             kind=kind, due_on=due_on, done_on=None, done_by="", note=note,
@@ -136,7 +136,7 @@ def complete_followup(store: Store, followup_id: int, done_on: date, note: str,
     """Record a follow-up as done and, while the student is on the list, plan the next.
     Crisis checklist items are done through app/services/crisis.py, which asks for what
     each must record."""
-    require(store, *STAFF)
+    require(store, WRITE_CASEFILE)
     done_on = check_past(done_on, "随访日期")
     with store.write() as session:
         old = load_entry(session, "follow_up", followup_id)

@@ -9,12 +9,12 @@ key: it can reset anyone's password, an admin's included.
 
 from __future__ import annotations
 
-from app.services.permissions import STAFF
+from app.services.capabilities import READ_CONFIDENTIAL, may
 from app.store.keyslots import DATABASE, STAFF_KEY, Slot
 
 
 def key_names(role: str) -> set[str]:
-    return {DATABASE, STAFF_KEY} if role in STAFF else {DATABASE}
+    return {DATABASE, STAFF_KEY} if may(role, READ_CONFIDENTIAL) else {DATABASE}
 
 
 def slot_keys(role: str, keys: dict[str, bytes]) -> dict[str, bytes]:

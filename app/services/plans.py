@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from app.errors import BadInputError
 from app.models import CarePlan, Pairing
+from app.services.capabilities import WRITE_CASEFILE, require
 from app.services.entries import insert_entry, load_entry, revise_entry
-from app.services.permissions import STAFF, require
 from app.services.versions import current
 from app.store.handle import Store
 
@@ -32,7 +32,7 @@ PAIRS_NEEDED = 2
 def save_plan(store: Store, student_id: int, category: str, goals: str, measures: str,
               responsible: str, next_review_on: date | None, reason: str = "") -> int:
     """Create the student's plan, or revise it (a new version) if one exists."""
-    require(store, *STAFF)
+    require(store, WRITE_CASEFILE)
     if next_review_on is None:
         raise BadInputError("请填写下次评估日期。")
     values = {"category": category, "goals": goals, "measures": measures,
@@ -50,7 +50,7 @@ def save_plan(store: Store, student_id: int, category: str, goals: str, measures
 def review_plan(store: Store, student_id: int, reviewed_on: date, outcome: str,
                 note: str = "", next_review_on: date | None = None) -> int:
     """Record a review of the current plan; "close" ends it, the others need a next date."""
-    require(store, *STAFF)
+    require(store, WRITE_CASEFILE)
     if outcome != "close" and next_review_on is None:
         raise BadInputError("请填写下次评估日期（结案除外）。")
     if outcome == "close":
@@ -69,7 +69,7 @@ def review_plan(store: Store, student_id: int, reviewed_on: date, outcome: str,
 
 def add_pairing(store: Store, student_id: int, role: str, person: str, started_on: date,
                 note: str = "") -> int:
-    require(store, *STAFF)
+    require(store, WRITE_CASEFILE)
     with store.write() as session:
         return insert_entry(session, store.user.username, "pairing", student_id, role=role,
                             person=person, started_on=started_on, ended_on=None,
@@ -77,7 +77,7 @@ def add_pairing(store: Store, student_id: int, role: str, person: str, started_o
 
 
 def end_pairing(store: Store, pairing_id: int, ended_on: date) -> int:
-    require(store, *STAFF)
+    require(store, WRITE_CASEFILE)
     with store.write() as session:
         old = load_entry(session, "pairing", pairing_id)
         assert isinstance(old, Pairing)

@@ -27,11 +27,11 @@ from app.errors import BadInputError
 from app.labels import RECEIPTS, REFERRAL_RECOMMENDATIONS, REFERRAL_STEPS
 from app.models import Referral, ReferralStep, SchoolClass, Student
 from app.services import audit
+from app.services.capabilities import READ_CONFIDENTIAL, WRITE_CASEFILE, require
 from app.services.casefile import referral_row
 from app.services.casefile_rows import ReferralRow, StepRow
 from app.services.entries import complete_open
 from app.services.file_access import check_code, check_past, check_text, load_student
-from app.services.permissions import STAFF, require
 from app.services.referral_checklist import Indication, assess_indications
 from app.services.referral_steps import load_steps, step_rows
 from app.services.roster_file import class_display_name
@@ -42,7 +42,7 @@ def open_referral(store: Store, student_id: int, indications: set[str],
                   opened_on: date | None = None, note: str = "",
                   extra: Iterable[Indication] = ()) -> int:
     """Open a referral; without any indication ticked, the note must say why."""
-    require(store, *STAFF)
+    require(store, WRITE_CASEFILE)
     opened_on = check_past(opened_on or date.today(), "转介开启日期")
     recommendation = assess_indications(indications, extra)
     if recommendation.level == "school_support" and not note.strip():
@@ -84,14 +84,14 @@ def complete_step(store: Store, referral_id: int, step: str, done_on: date,
                   note: str = "", done_by: str = "", details: StepDetails = StepDetails(),
                   hospitals: Sequence[str] = ()) -> int:
     """Record the next step as done; `hospitals` is the green-channel list."""
-    require(store, *STAFF)
+    require(store, WRITE_CASEFILE)
     details = _check_details(step, note, details, hospitals)
     return _record(store, referral_id, step, done_on, note, done_by, details, skip_reason="")
 
 
 def skip_step(store: Store, referral_id: int, step: str, reason: str,
               done_on: date | None = None) -> int:
-    require(store, *STAFF)
+    require(store, WRITE_CASEFILE)
     reason = check_text(reason, "跳过转介步骤时必须说明理由。")
     return _record(store, referral_id, step, done_on or date.today(), "", "", StepDetails(),
                    skip_reason=reason)
@@ -101,7 +101,7 @@ def cancel_referral(store: Store, referral_id: int, reason: str,
                     on: date | None = None) -> int:
     """End a referral early (e.g. the parents decline): every step left is skipped with
     the reason. Returns how many steps were skipped."""
-    require(store, *STAFF)
+    require(store, WRITE_CASEFILE)
     reason = "终止转介：" + check_text(reason, "终止转介时必须说明理由。")
     on = check_past(on or date.today(), "终止日期")
     with store.write() as session:
@@ -205,7 +205,7 @@ class ReferralListRow:
 def list_referrals(store: Store, today: date | None = None,
                    include_closed: bool = False) -> list[ReferralListRow]:
     """Open referrals (and, on request, closed ones), most overdue first; audited."""
-    require(store, *STAFF)
+    require(store, READ_CONFIDENTIAL)
     today = today or date.today()
     with store.write() as session:
         rows = referral_rows(session, today, include_closed)

@@ -2,7 +2,8 @@
 
 Order, so that a fault at any step leaves the previous state in place:
 1. The backup's own key slots must open with the password (valid when the backup was
-   made) or the recovery code: a wrong one is refused before anything is copied.
+   made) or the recovery code: a wrong one is refused before anything is copied; so is
+   an account whose role (in the backup) may not restore.
 2. The single-instance lock: nobody may have the database open while it is replaced.
 3. The backup is copied next to the database as `.restore-partial` and read back in
    full with its key: every page's HMAC, the structure, and the schema revision. A
@@ -23,13 +24,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlcipher3
 from sqlalchemy.orm import Session
 
-from app.errors import BadInputError, StoreError, WrongPasswordError
+from app.errors import BadInputError, PermissionDeniedError, StoreError, WrongPasswordError
 from app.paths import backup_dir, keyslot_path
 from app.services import audit
 from app.services.backup import database_size, write_backup
-from app.services.backup_copy import CopyCheck, check_copy, copy_file
+from app.services.backup_copy import CopyCheck, check_copy, copy_file, keyed_read_only
 from app.services.backup_faults import (
     BackupError,
     check_folder,
@@ -39,6 +41,7 @@ from app.services.backup_faults import (
     remove_quietly,
     target_gone,
 )
+from app.services.capabilities import RECOVERY_ROLE, RESTORE, require_role
 from app.services.progress import NO_PROGRESS, Cancelled, Progress
 from app.store import keyslots, migrate
 from app.store.backup import timestamped_name
@@ -103,6 +106,28 @@ def open_backup_key(backup: Path, secret: Secret) -> tuple[bytes, str]:
                                  "（之后改过的新密码不行），或用恢复码。") from None
 
 
+def check_may_restore(backup: Path, key: bytes, secret: Secret) -> None:
+    """Only a role with the RESTORE capability may put a backup back: restoring rolls
+    the whole school back and revives accounts deactivated since. The role is the one
+    the account had in the backup (the password that opened it is from then too); the
+    recovery code is the principal's and counts as an admin."""
+    if secret.recovery_code:
+        require_role(RECOVERY_ROLE, RESTORE)
+        return
+    try:
+        conn = keyed_read_only(backup, key)
+        try:
+            row = conn.execute("SELECT role, active FROM app_user WHERE username = ?",
+                               (secret.username.strip(),)).fetchone()
+        finally:
+            conn.close()
+    except sqlcipher3.DatabaseError:
+        return  # unreadable with its own key: the copy's full check refuses it (step 3)
+    if row is None or not row[1]:
+        raise PermissionDeniedError("该账户在这份备份中不存在或已停用，不能用它恢复。")
+    require_role(row[0], RESTORE)
+
+
 def check_revision(check: CopyCheck, name: str) -> None:
     """Refuse what this program cannot read: damage, a wrong key, a newer schema."""
     if check.problem == "damaged":
@@ -132,8 +157,9 @@ def check_backup(db_path: Path, backup: Path, secret: Secret,
     """Step 1 and the same-database check alone, without the lock: the GUI asks this
     while the database is still open, so a wrong password or another school's backup
     is refused before it closes the database and signs everyone out."""
-    _key, backup_db_id = open_backup_key(Path(backup), secret)
+    key, backup_db_id = open_backup_key(Path(backup), secret)
     _same_database(Path(db_path), backup_db_id, allow_other_database)
+    check_may_restore(Path(backup), key, secret)
 
 
 def restore_backup(db_path: Path, backup: Path, secret: Secret,
@@ -143,6 +169,7 @@ def restore_backup(db_path: Path, backup: Path, secret: Secret,
     db_path, backup = Path(db_path), Path(backup)
     key, backup_db_id = open_backup_key(backup, secret)
     _same_database(db_path, backup_db_id, allow_other_database)
+    check_may_restore(backup, key, secret)
     folder = db_path.parent
     folder.mkdir(parents=True, exist_ok=True)
     lock = InstanceLock(db_path)

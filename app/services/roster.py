@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.errors import BadInputError
 from app.models import ClassMove, Guardian, School, SchoolClass, SchoolYear, Student, utcnow
 from app.services import audit
-from app.services.permissions import STAFF, require
+from app.services.capabilities import MANAGE_ROSTER, require
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.roster_file import (
     RosterFile,
@@ -67,7 +67,7 @@ class RosterChanges:
 
 
 def preview_roster_import(store: Store, path: Path) -> RosterPreview:
-    require(store, *STAFF)
+    require(store, MANAGE_ROSTER)
     roster = read_roster(path)
     with store.read() as session:
         return _diff(session, roster, path.name)
@@ -77,7 +77,7 @@ def apply_roster_import(store: Store, preview: RosterPreview,
                         progress: Progress = NO_PROGRESS) -> RosterChanges:
     """New students go in as bulk inserts (a school's roster is thousands of rows);
     the few updates and moves go through the ORM."""
-    require(store, *STAFF)
+    require(store, MANAGE_ROSTER)
     with store.write() as session:
         fresh = _diff(session, RosterFile(rows=preview.rows), preview.file_name)
         added = {c.student_no for c in fresh.added}
@@ -204,7 +204,7 @@ class PromotionPreview:
 
 def preview_promotion(store: Store) -> PromotionPreview:
     """Every class moves up one grade; the top grade graduates."""
-    require(store, "admin", "counselor")
+    require(store, MANAGE_ROSTER)
     with store.read() as session:
         return _promotion_plan(session)
 
@@ -229,7 +229,7 @@ def _promotion_plan(session: Session) -> PromotionPreview:
 
 def apply_promotion(store: Store, preview: PromotionPreview) -> PromotionPreview:
     """Top grade first, so a class never lands on a grade/number still taken."""
-    require(store, "admin", "counselor")
+    require(store, MANAGE_ROSTER)
     with store.write() as session:
         plan = _promotion_plan(session)
         if plan.from_year != preview.from_year:

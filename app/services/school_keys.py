@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from app.errors import BadInputError, StoreError
 from app.models import School, SchoolSecret
 from app.seal import fingerprint, new_school_key, save_key
-from app.services.permissions import STAFF, require
+from app.services.capabilities import EXPORT_DISTRICT, require
 from app.store.handle import Store
 
 SIGNING = "signing_key"
@@ -95,7 +95,7 @@ def signing_key_in(session: Session, store: Store) -> tuple[Ed25519PrivateKey, b
 
 def school_signing_key(store: Store) -> Ed25519PrivateKey:
     """The signing key, made now if this school has none yet (staff only)."""
-    require(store, *STAFF)
+    require(store, EXPORT_DISTRICT)
     with store.write() as session:
         return signing_key_in(session, store)[0]
 

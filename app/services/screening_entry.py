@@ -20,7 +20,7 @@ from app.instruments import Instrument, load_instrument
 from app.models import Campaign, Participation, SchoolClass, ScreeningResult, Student
 from app.services import audit
 from app.services.campaigns import set_participation
-from app.services.permissions import STAFF, require
+from app.services.capabilities import RUN_SCREENING, require
 from app.services.roster_file import class_display_name
 from app.services.screening_import import save_answer_string, save_answers
 from app.store.handle import Store
@@ -79,7 +79,7 @@ def campaign_students(store: Store, campaign_id: int,
 
     Audited as a view of results, since rows carry totals and suggested levels.
     """
-    require(store, *STAFF)
+    require(store, RUN_SCREENING)
     query = (select(Student.id, Student.student_no, Student.name, Student.gender,
                     SchoolClass.id, SchoolClass.grade, SchoolClass.number,
                     Participation.status, Participation.consent, Participation.note,

@@ -24,7 +24,7 @@ from app.instruments.model import TOTAL
 from app.labels import GENDERS, RESULT_SOURCES, label
 from app.services import audit
 from app.services.campaigns import get_campaign
-from app.services.permissions import STAFF, require
+from app.services.capabilities import PRINT_REPORTS, require
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.screening_results import ResultRow, campaign_results
 from app.services.sheet_output import (
@@ -49,7 +49,7 @@ class ResultsExported:
 
 def export_results_xlsx(store: Store, campaign_id: int, path: Path,
                         progress: Progress = NO_PROGRESS) -> ResultsExported:
-    require(store, *STAFF)
+    require(store, PRINT_REPORTS)
     path = Path(path)
     campaign = get_campaign(store, campaign_id)
     instrument = load_instrument(campaign.instrument_code)

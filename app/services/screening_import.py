@@ -31,7 +31,7 @@ from app.instruments.identity import Identity
 from app.labels import RESULT_SOURCES, SHEET_STATUSES
 from app.models import Campaign, Participation, SchoolClass, ScreeningResult, Student
 from app.services import audit
-from app.services.permissions import STAFF, require
+from app.services.capabilities import RUN_SCREENING, require
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.roster_file import normalize_name, normalize_text, parse_class, parse_grade
 from app.services.screening_rows import result_columns, write_results
@@ -121,7 +121,7 @@ class ScreeningChanges:
 def preview_screening_import(store: Store, campaign_id: int, path: Path,
                              numbers: str = "values", item_offset: int = 0) -> ScreeningPreview:
     """Read and score a file and match its sheets to the roster; nothing is written."""
-    require(store, *STAFF)
+    require(store, RUN_SCREENING)
     with gc_paused():
         return _preview(store, campaign_id, path, numbers, item_offset)
 
@@ -270,7 +270,7 @@ def apply_screening_import(store: Store, preview: ScreeningPreview,
                            progress: Progress = NO_PROGRESS) -> ScreeningChanges:
     """Write the matched sheets in one transaction, with one audit entry for the import
     (see screening_rows.py for how 3,000 results are written fast)."""
-    require(store, *STAFF)
+    require(store, RUN_SCREENING)
     with gc_paused():
         return _apply(store, preview, progress)
 
@@ -299,7 +299,7 @@ def save_answers(store: Store, campaign_id: int, student_id: int, values: list[f
                  seconds: float | None = None) -> dict:
     """One student's sheet typed in (答题卡录入) or answered on screen (本机作答, which
     knows how long it took: `seconds`, for the too-fast check)."""
-    require(store, *STAFF)
+    require(store, RUN_SCREENING)
     with store.read() as session:
         instrument = load_instrument(_campaign(session, campaign_id).instrument_code)
     answers = np.array([[np.nan if v is None else float(v) for v in values]])

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.models import SchoolClass, ScreeningResult, Student
 from app.services import audit
-from app.services.permissions import STAFF, require
+from app.services.capabilities import READ_CONFIDENTIAL, require
 from app.services.roster_file import class_display_name
 from app.store.handle import Store
 
@@ -36,7 +36,7 @@ class ResultRow:
 
 
 def campaign_results(store: Store, campaign_id: int) -> list[ResultRow]:
-    require(store, *STAFF)
+    require(store, READ_CONFIDENTIAL)
     query = (select(ScreeningResult, Student.student_no, Student.name, Student.gender,
                     SchoolClass.grade, SchoolClass.number)
              .join(Student, Student.id == ScreeningResult.student_id)

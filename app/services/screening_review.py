@@ -43,12 +43,12 @@ from app.models import (
 )
 from app.services import audit
 from app.services.campaign_stats import instrument_for
+from app.services.capabilities import READ_CONFIDENTIAL, WRITE_CASEFILE, require
 from app.services.casefile import critical_answers, critical_list
 from app.services.entries import insert_entry
 from app.services.file_access import check_code
 from app.services.followup import DEFAULT_POLICY, FollowupPolicy, next_school_day
 from app.services.levels import LevelNow, current_levels
-from app.services.permissions import STAFF, require
 from app.services.roster_file import class_display_name
 from app.services.versions import is_current
 from app.services.warning_rules import (
@@ -101,7 +101,7 @@ def campaign_review_queue(store: Store, campaign_id: int | None,
                           rules: RulePolicy = DEFAULT_RULES) -> list[ReviewItem]:
     """Most severe suggestion first; `campaign_id` None: every campaign of the current
     school year. Listing is audited once ("warning_list")."""
-    require(store, *STAFF)
+    require(store, READ_CONFIDENTIAL)
     today = today or date.today()
     with store.write() as session:
         ids = [campaign_id] if campaign_id is not None else year_campaigns(session)
@@ -271,7 +271,7 @@ class RetestItem:
 def retest_list(store: Store, campaign_id: int) -> list[RetestItem]:
     """The campaign's 重测/面谈 list: invalid sheets, those with a critical answer first.
     Audited as a listing ("warning_list")."""
-    require(store, *STAFF)
+    require(store, WRITE_CASEFILE)
     with store.write() as session:
         items = retest_items(session, campaign_id)
         audit.record(session, store.user.username, "warning_list", "campaign", campaign_id,
@@ -308,7 +308,7 @@ def resolve_review(store: Store, item: ReviewItem, action: str, level: str | Non
                    policy: FollowupPolicy = DEFAULT_POLICY) -> ReviewOutcome:
     """accept: decide the suggested level; change: decide `level` (reason required);
     interview: schedule a 约谈 and decide later."""
-    require(store, *STAFF)
+    require(store, WRITE_CASEFILE)
     check_code(REVIEW_ACTIONS, action, "处理方式")
     today = today or date.today()
     username = store.user.username

@@ -39,8 +39,8 @@ from app.errors import StoreError
 from app.models import Base, SchoolSecret, User
 from app.models.sealed import is_sealed, seal, sealed_columns, unseal
 from app.paths import keyslot_path
+from app.services.capabilities import READ_CONFIDENTIAL, user_may
 from app.services.keyring import key_names
-from app.services.permissions import STAFF
 from app.services.progress import NO_PROGRESS, Progress
 from app.store import keyslots
 from app.store.handle import Store
@@ -55,7 +55,7 @@ def settle(store: Store) -> str | None:
     """After a staff sign-in: make the staff key if the school has none, finish an
     interrupted sealing pass, grant the key to staff slots that lack it. Returns a new
     recovery code when the old (version 1) recovery slot had to be replaced."""
-    if store.user.role not in STAFF:
+    if not user_may(store.user, READ_CONFIDENTIAL):
         return None
     slot_path = keyslot_path(store.path)
     slot_file = keyslots.read_slot_file(slot_path)

@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from app.models import SchoolClass, Student
 from app.services import audit
+from app.services.capabilities import LIST_STUDENTS, WHOLE_SCHOOL, may, require
 from app.services.levels import current_levels
-from app.services.permissions import STAFF
 from app.services.roster_file import class_display_name
 from app.store.handle import Store
 
@@ -41,6 +41,7 @@ def list_students(store: Store, include_left: bool = False) -> list[StudentRow]:
 
     Listing is audited once per call: it shows names, not files.
     """
+    require(store, LIST_STUDENTS)
     query = (
         select(Student.id, Student.student_no, Student.name, Student.gender,
                Student.birth_date, SchoolClass.grade, SchoolClass.number, SchoolClass.id,
@@ -50,7 +51,7 @@ def list_students(store: Store, include_left: bool = False) -> list[StudentRow]:
     )
     if not include_left:
         query = query.where(Student.status.in_(("enrolled", "suspended")))
-    if store.user.role not in STAFF:
+    if not may(store.user.role, WHOLE_SCHOOL):
         query = query.where(Student.class_id == (store.user.class_id or -1))
     with store.write() as session:
         levels = current_levels(session)

@@ -33,9 +33,9 @@ from app.models import (
     Student,
 )
 from app.services import audit
+from app.services.capabilities import READ_CONFIDENTIAL, require
 from app.services.casefile import critical_list
 from app.services.levels import current_levels
-from app.services.permissions import STAFF, require
 from app.services.referral import referral_rows
 from app.services.roster_file import class_display_name
 from app.services.screening_review import EvidenceReader, review_items
@@ -95,7 +95,7 @@ class TodayWork:
 
 def today_work(store: Store, today: date | None = None) -> TodayWork:
     """Audited once as a listing ("warning_list"): it names students."""
-    require(store, *STAFF)
+    require(store, READ_CONFIDENTIAL)
     today = today or date.today()
     with store.write() as session:
         work = _work(session, today)

@@ -29,13 +29,19 @@ from app.models import (
     Student,
 )
 from app.services import audit
+from app.services.capabilities import (
+    READ_CLASS_SUMMARY,
+    WHOLE_SCHOOL,
+    WRITE_CASEFILE,
+    may,
+    require,
+)
 from app.services.casefile import screening_rows
 from app.services.casefile_rows import StudentFile
 from app.services.crisis import open_checklist
 from app.services.file_access import check_code, check_past, check_text, load_student
 from app.services.followup import DEFAULT_POLICY, FollowupPolicy, plan_routine
 from app.services.levels import current_level, level_since
-from app.services.permissions import STAFF, require
 from app.services.plans import pairing_gap
 from app.services.roster_file import class_display_name
 from app.services.versions import current, is_current
@@ -111,7 +117,7 @@ def decide_level(store: Store, student_id: int, level: str, reason: str,
                  campaign_id: int | None = None,
                  policy: FollowupPolicy = DEFAULT_POLICY) -> Decision:
     """A teacher's decision, with reason; without `suggested`, the rules run now."""
-    require(store, *STAFF)
+    require(store, WRITE_CASEFILE)
     with store.write() as session:
         return record_decision(session, store.user.username, student_id, level, reason,
                                suggested, decided_on or date.today(), campaign_id, policy)
@@ -141,6 +147,7 @@ def key_list(store: Store, today: date | None = None) -> list[KeyStudentRow]:
     Staff see the whole school, a class teacher their own class. Most severe first,
     then the most overdue. Listing is audited once ("warning_list").
     """
+    require(store, READ_CLASS_SUMMARY)
     today = today or date.today()
     with store.write() as session:
         rows = _key_rows(session, store, today)
@@ -158,7 +165,7 @@ def _key_rows(session: Session, store: Store, today: date) -> list[KeyStudentRow
              .join(LevelDecision, LevelDecision.student_id == Student.id)
              .where(LevelDecision.id.in_(newest), LevelDecision.level != "none",
                     Student.status.in_(IN_SCHOOL)))
-    if store.user.role not in STAFF:
+    if not may(store.user.role, WHOLE_SCHOOL):
         query = query.where(Student.class_id == (store.user.class_id or -1))
     students = {r[0]: r for r in session.execute(query)}
     # The listed students as a subquery, not a parameter list thousands long.

@@ -1,7 +1,8 @@
 """The main window: navigation on the left, one page per area, the idle lock.
 
 Staff land on 预警与转介, whose first tab is today's due and overdue work (the home
-screen the warning network asks for). Which pages exist depends on the signed-in role:
+screen the warning network asks for). Which pages exist depends on the signed-in role's
+capabilities (app/services/capabilities.py, one table for the GUI and the services):
 a 班主任 gets the student list (the service restricts it to their class) and their own
 account; user management and the audit log are the admin's; staff also get 备份与恢复
 and 部署与密钥 under 设置, and a yellow bar above the pages after login when a backup is
@@ -34,7 +35,19 @@ from PySide6.QtWidgets import (
 
 from app.labels import ROLES, label
 from app.services import auth
-from app.services.permissions import STAFF
+from app.services.capabilities import (
+    BACKUP,
+    EXPORT_DISTRICT,
+    MANAGE_ROSTER,
+    MANAGE_USERS,
+    PRINT_REPORTS,
+    READ_AUDIT,
+    READ_CONFIDENTIAL,
+    RESTORE,
+    RUN_SCREENING,
+    WHOLE_SCHOOL,
+    user_may,
+)
 from app.store.handle import CurrentUser, Store
 from app.ui import strings, workers
 from app.ui.account_page import AccountPage
@@ -146,7 +159,7 @@ class MainWindow(QMainWindow):
             name=store.user.display_name, role=label(ROLES, store.user.role)))
         for page in self.pages:
             page.reload()
-        if store.user.role in STAFF:
+        if user_may(store.user, BACKUP):
             self.reminder.check()
         self.idle.start()
         self.show()
@@ -159,39 +172,44 @@ class MainWindow(QMainWindow):
             old = self.stack.widget(0)
             self.stack.removeWidget(old)
             old.deleteLater()
-        staff = user.role in STAFF
-        self.students_page = StudentsPage(self.ctx, can_manage=staff,
-                                          own_class_only=not staff)
+        def can(capability: str) -> bool:
+            return user_may(user, capability)
+
+        self.students_page = StudentsPage(self.ctx, can_manage=can(MANAGE_ROSTER),
+                                          own_class_only=not can(WHOLE_SCHOOL))
         idle_minutes = max(1, self.idle.timeout_ms // 60_000)
         account = AccountPage(self.ctx, idle_minutes)
         account.lock_requested.connect(self.lock)
         settings_tabs: list[tuple[str, QWidget]] = [(strings.SETTINGS_ACCOUNT_TAB, account)]
         self.backup_tab = None
-        if staff:
-            self.backup_tab = BackupTab(self.ctx, can_restore=user.role == "admin")
+        if can(BACKUP):
+            self.backup_tab = BackupTab(self.ctx, can_restore=can(RESTORE))
             self.backup_tab.restore_requested.connect(self.restore_requested)
             settings_tabs.append((settings_texts.BACKUP_TAB, self.backup_tab))
-        if user.role == "admin":
+        if can(MANAGE_USERS):
             users = UsersPage(self.ctx, self.students_page.model.classes)
             self.students_page.model.modelReset.connect(users.refresh_class_names)
-            settings_tabs += [(strings.SETTINGS_USERS_TAB, users),
-                              (strings.SETTINGS_AUDIT_TAB, AuditPage(self.ctx))]
-        if staff:
+            settings_tabs.append((strings.SETTINGS_USERS_TAB, users))
+        if can(READ_AUDIT):
+            settings_tabs.append((strings.SETTINGS_AUDIT_TAB, AuditPage(self.ctx)))
+        if can(EXPORT_DISTRICT):
             settings_tabs.append((settings_texts.DEPLOYMENT_TAB,
                                   DeploymentTab(self.ctx, idle_minutes)))
         self.settings_page = SettingsPage(settings_tabs)
         entries: list[tuple[str, QWidget]] = [(strings.NAV_STUDENTS, self.students_page)]
-        if staff:
-            entries += [(strings.NAV_SCREENING, ScreeningPage(self.ctx)),
-                        (strings.NAV_WARNINGS, WarningsPage(self.ctx)),
-                        (strings.NAV_REPORTS, ReportsPage(self.ctx))]
+        if can(RUN_SCREENING):
+            entries.append((strings.NAV_SCREENING, ScreeningPage(self.ctx)))
+        if can(READ_CONFIDENTIAL):
+            entries.append((strings.NAV_WARNINGS, WarningsPage(self.ctx)))
+        if can(PRINT_REPORTS):
+            entries.append((strings.NAV_REPORTS, ReportsPage(self.ctx)))
         entries.append((strings.NAV_SETTINGS, self.settings_page))
         self.pages = [page for _title, page in entries if isinstance(page, Page)]
         for title, page in entries:
             self.nav.addItem(title)
             self.stack.addWidget(page)
         titles = [title for title, _page in entries]
-        home = strings.NAV_WARNINGS if staff else strings.NAV_STUDENTS
+        home = strings.NAV_WARNINGS if strings.NAV_WARNINGS in titles else strings.NAV_STUDENTS
         self.nav.setCurrentRow(titles.index(current if current in titles else home))
 
     def show_area(self, title: str) -> None:

@@ -32,6 +32,7 @@ from app.services.accounts import (
     set_user_active,
     set_user_role,
 )
+from app.services.capabilities import ROLE_TABLE
 from app.services.classes import ClassRow, list_classes
 from app.services.passwords import MIN_LENGTH
 from app.services.rekey import RekeyResult
@@ -70,7 +71,7 @@ def role_and_class(classes: list[ClassRow], role: str,
         class_box.setCurrentIndex(max(0, class_box.findData(class_id)))
 
     def role_changed() -> None:
-        class_box.setEnabled(role_box.currentData() == "class_teacher")
+        class_box.setEnabled(ROLE_TABLE[role_box.currentData()].needs_class)
 
     role_box.currentIndexChanged.connect(role_changed)
     role_changed()
@@ -105,7 +106,7 @@ class AddUserDialog(QDialog):
             self.error.setText(strings.PASSWORD_MISMATCH)
             return
         role = self.role.currentData()
-        class_id = self.school_class.currentData() if role == "class_teacher" else None
+        class_id = self.school_class.currentData() if ROLE_TABLE[role].needs_class else None
         args = (self.username.text(), self.display_name.text(), role, self.password.text(),
                 class_id)
         self.error.clear()
@@ -178,7 +179,7 @@ class RoleDialog(QDialog):
 
     def submit(self) -> None:
         role = self.role.currentData()
-        class_id = self.school_class.currentData() if role == "class_teacher" else None
+        class_id = self.school_class.currentData() if ROLE_TABLE[role].needs_class else None
         username = self.username
         self.error.clear()
         self.ctx.mutate(self, lambda store, p: set_user_role(store, username, role, class_id,
