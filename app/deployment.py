@@ -32,6 +32,7 @@ from app import APP_NAME
 from app.errors import BadInputError
 from app.seal import DistrictPublicKey, SealError, load_district_public_key
 from app.seal.suites import KEMS
+from app.sheet_limits import DEFAULT_LIMITS, SheetLimits
 from app.winacl import admin_owned
 
 DEPLOY_ENV = "QINGXIN_DEPLOY"
@@ -110,6 +111,8 @@ class Deployment:
     backup_reminder_days: int = DEFAULT_BACKUP_REMINDER_DAYS
     followup_days: tuple[tuple[str, int], ...] = tuple(DEFAULT_FOLLOWUP_DAYS.items())
     """(level, days) pairs; a tuple so the deployment stays hashable and frozen."""
+    sheet_limits: SheetLimits = DEFAULT_LIMITS
+    """The most rows, columns and MB of content an imported file may have."""
     source: Path | None = None
     """The file read, or None when the defaults are in use."""
 
@@ -168,18 +171,21 @@ def parse_deployment(text: str, path: Path) -> Deployment:
         raise BadInputError(f"部署文件 {path} 格式有误（TOML）：{err}"
                             + _backslash_advice(text, str(err))) from None
     r = _Reader(path)
-    r.unknown(raw, {"school", "district", "hospitals", "report_policy", "app", "followup"}, "")
+    r.unknown(raw, {"school", "district", "hospitals", "report_policy", "app", "followup",
+                    "import"}, "")
     school = r.table(raw, "school")
     district = r.table(raw, "district")
     policy = r.table(raw, "report_policy")
     app = r.table(raw, "app")
     followup = r.table(raw, "followup")
+    limits = r.table(raw, "import")
     r.unknown(school, {"code", "name"}, "school")
     r.unknown(district, {"name", "public_key", "public_key_file", "accepted_suites"},
               "district")
     r.unknown(policy, {"aggregates", "key_students", "min_cell", "min_interval",
                        "cells"}, "report_policy")
     r.unknown(app, {"data_dir", "auto_lock_minutes", "backup_reminder_days"}, "app")
+    r.unknown(limits, {"max_rows", "max_columns", "max_megabytes"}, "import")
     code = r.text(school, "code", "school")
     if code and not _SCHOOL_CODE.fullmatch(code):
         r.fail("[school].code", "只能由字母、数字、下划线和连字符组成，最多 32 个字符"
@@ -204,6 +210,12 @@ def parse_deployment(text: str, path: Path) -> Deployment:
         backup_reminder_days=r.integer(app, "backup_reminder_days", "app",
                                        DEFAULT_BACKUP_REMINDER_DAYS, 1, 90),
         followup_days=_followup_days(r, followup),
+        sheet_limits=SheetLimits(
+            rows=r.integer(limits, "max_rows", "import", DEFAULT_LIMITS.rows, 10, 1_048_576),
+            columns=r.integer(limits, "max_columns", "import", DEFAULT_LIMITS.columns, 10,
+                              16_384),
+            megabytes=r.integer(limits, "max_megabytes", "import", DEFAULT_LIMITS.megabytes,
+                                1, 4096)),
         source=path,
     )
 

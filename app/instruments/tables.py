@@ -4,7 +4,8 @@ Row i of the grid is spreadsheet row i + 1 (leading empty rows are kept), so eve
 message can name the row a teacher sees. Excel files go through python-calamine (Rust;
 reads .xlsx, .xlsm, .xlsb, .xls and .ods several times faster than openpyxl). CSV files
 from Chinese Windows are often GBK: UTF-8 (with or without BOM) is tried first, then
-GB18030, GBK's superset.
+GB18030, GBK's superset. Every file passes `app.sheet_limits` first: a hostile sheet
+would otherwise make calamine allocate its whole declared range and abort the process.
 """
 
 from __future__ import annotations
@@ -16,27 +17,37 @@ from pathlib import Path
 import python_calamine
 
 from app.errors import BadInputError
+from app.sheet_limits import (
+    SheetLimits,
+    check_file_size,
+    check_workbook,
+    current_limits,
+    limited_rows,
+)
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
 
 
-def read_grid(path: Path | str) -> list[list[object]]:
+def read_grid(path: Path | str, limits: SheetLimits | None = None) -> list[list[object]]:
     """Rows of cells of the first worksheet (or the CSV); empty cells are "" or None."""
     path = Path(path)
     suffix = path.suffix.lower()
     if not path.is_file():
         raise BadInputError(f"找不到文件：{path}")
+    limits = limits or current_limits()
     if suffix in EXCEL_SUFFIXES:
-        return _read_excel(path)
+        return _read_excel(path, limits)
     if suffix in CSV_SUFFIXES:
-        return _read_csv(path)
+        return _read_csv(path, limits)
     raise BadInputError(f"不支持的文件类型「{path.suffix}」：请用 .xlsx、.xls 或 .csv")
 
 
-def _read_excel(path: Path) -> list[list[object]]:
+def _read_excel(path: Path, limits: SheetLimits) -> list[list[object]]:
+    data = _read_bytes(path, limits)
+    check_workbook(data, path.name, limits)
     try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = [m.name for m in workbook.sheets_metadata
                   if m.typ == python_calamine.SheetTypeEnum.WorkSheet
                   and m.visible == python_calamine.SheetVisibleEnum.Visible]
@@ -50,8 +61,17 @@ def _read_excel(path: Path) -> list[list[object]]:
                             detail=type(err).__name__) from None
 
 
-def _read_csv(path: Path) -> list[list[object]]:
-    data = path.read_bytes()
+def _read_bytes(path: Path, limits: SheetLimits) -> bytes:
+    try:
+        check_file_size(path.stat().st_size, path.name, limits)
+        return path.read_bytes()
+    except OSError as err:
+        raise BadInputError(f"无法读取文件 {path}：文件可能正被其他程序占用或没有读取权限。",
+                            detail=type(err).__name__) from None
+
+
+def _read_csv(path: Path, limits: SheetLimits) -> list[list[object]]:
+    data = _read_bytes(path, limits)
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -62,4 +82,5 @@ def _read_csv(path: Path) -> list[list[object]]:
         raise BadInputError(f"无法识别文件 {path.name} 的编码：请另存为 UTF-8 或 GBK 编码的 CSV")
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    return limited_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
+                        path.name, limits)

@@ -8,7 +8,7 @@ students, a title merged across the top) shows its value in every cell it covers
 Excel files go through python-calamine (Rust, several times faster than openpyxl, and it
 reports merged ranges for both .xlsx and .xls). Every reader failure becomes a
 BadInputError with a Chinese message: the teacher needs to know what to do, not which
-library complained.
+library complained. Every file passes `app.sheet_limits` before a reader allocates.
 """
 
 from __future__ import annotations
@@ -21,6 +21,13 @@ from pathlib import Path
 import python_calamine
 
 from app.errors import BadInputError
+from app.sheet_limits import (
+    SheetLimits,
+    check_file_size,
+    check_workbook,
+    current_limits,
+    limited_rows,
+)
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".txt")
 _TEXT_SUFFIXES = (".csv", ".txt")
@@ -43,7 +50,8 @@ class Grid:
         return line[column] if column < len(line) else None
 
 
-def read_grids(path: Path) -> tuple[list[Grid], list[str]]:
+def read_grids(path: Path, limits: SheetLimits | None = None
+               ) -> tuple[list[Grid], list[str]]:
     """Every visible worksheet that holds something, in workbook order (one grid for a
     text file), and notes on how the file was read."""
     path = Path(path)
@@ -51,7 +59,9 @@ def read_grids(path: Path) -> tuple[list[Grid], list[str]]:
     if suffix not in SUFFIXES:
         raise BadInputError(f"不支持的文件类型「{path.suffix or '无扩展名'}」："
                             "名册请用 .xlsx、.xls 或 .csv 文件")
+    limits = limits or current_limits()
     try:
+        check_file_size(path.stat().st_size, path.name, limits)
         data = path.read_bytes()
     except FileNotFoundError:
         raise BadInputError(f"找不到文件：{path.name}") from None
@@ -66,9 +76,10 @@ def read_grids(path: Path) -> tuple[list[Grid], list[str]]:
     if data.startswith((_ZIP, _OLE)):
         notes = ([f"文件扩展名是 {suffix}，但内容是 Excel 工作簿，已按 Excel 读取。"]
                  if suffix in _TEXT_SUFFIXES else [])
+        check_workbook(data, path.name, limits)
         return _read_excel(data, path.name), notes
     _refuse_markup(data, path.name)
-    grid, notes = _read_text(data, path.name)
+    grid, notes = _read_text(data, path.name, limits)
     if suffix not in _TEXT_SUFFIXES:
         notes.append(f"文件扩展名是 {suffix}，但内容其实是文本表格（CSV），已按文本读取。")
     return [grid], notes
@@ -120,15 +131,15 @@ def _refuse_markup(data: bytes, file_name: str) -> None:
         raise BadInputError(f"文件 {file_name} 是 XML 格式（如 Excel 2003 XML 表格）：{_SAVE_AS}")
 
 
-def _read_text(data: bytes, file_name: str) -> tuple[Grid, list[str]]:
+def _read_text(data: bytes, file_name: str, limits: SheetLimits) -> tuple[Grid, list[str]]:
     text, encoding = _decode(data, file_name)
     if "\x00" in text:
         raise BadInputError(f"文件 {file_name} 不是文本表格（CSV），也不是 Excel 文件：{_SAVE_AS}")
     lines = text.splitlines()[:30]
     delimiter = max(",\t;", key=lambda d: sum(line.count(d) for line in lines))
     try:
-        cells: list[list[object]] = [list(row) for row in csv.reader(
-            io.StringIO(text, newline=""), delimiter=delimiter)]
+        cells = limited_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
+                             file_name, limits)
     except csv.Error as err:
         raise BadInputError(f"CSV 文件 {file_name} 的格式有误（引号不配对或单元格过长）："
                             f"{_SAVE_AS}", detail=str(err)) from None
