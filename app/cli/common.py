@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from app.atomic import write_atomic
 from app.deployment import load_deployment
 from app.errors import BadInputError
 from app.logfile import start_logging
@@ -75,4 +76,4 @@ def write_text_output(text: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text)
     else:
-        out.write_text(text, encoding="utf-8-sig")
+        write_atomic(out, text.encode("utf-8-sig"), private=True)

@@ -12,6 +12,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.atomic import write_atomic
 from app.cli.arguments import SEALED_SUFFIX, expand_file_arguments
 from app.cli.common import add_db_args, open_db
 from app.cli.seal_cmds import (
@@ -176,13 +177,6 @@ def _school_key(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write(path: Path, data: bytes) -> None:
-    try:
-        path.write_bytes(data)
-    except OSError as err:
-        raise BadInputError(f"无法写入 {path}。", detail=type(err).__name__) from None
-
-
 def _aggregate(args: argparse.Namespace) -> int:
     register = register_for(args)
     district_key = load_district_key(args.key, args.passphrase_env)
@@ -195,7 +189,7 @@ def _aggregate(args: argparse.Namespace) -> int:
     if not collected.accepted:
         print(f"{len(files)} 个文件都未通过核验，没有写出汇总表。", file=sys.stderr)
         return 1
-    _write(args.out, district_workbook(collected, datetime.now(UTC)))
+    write_atomic(args.out, district_workbook(collected, datetime.now(UTC)))
     new = record_accepted(register, collected)
     print(f"已汇总 {len(collected.accepted)} 所学校（学期 {collected.period}），"
           f"拒绝 {len(collected.refused)} 个文件：{args.out}")
@@ -203,7 +197,8 @@ def _aggregate(args: argparse.Namespace) -> int:
     listed = [s for s in collected.accepted if s.key_list]
     students = sum(len(s.key_list) for s in listed)
     if args.key_list_out is not None:
-        _write(args.key_list_out, key_list_workbook(collected, datetime.now(UTC)))
+        write_atomic(args.key_list_out, key_list_workbook(collected, datetime.now(UTC)),
+                     private=True)
         named = sum(len(s.key_list) for s in listed if s.key_students == "named")
         print(f"重点学生名单：{len(listed)} 所学校 {students} 名学生的逐人记录"
               f"（其中实名 {named} 人）：{args.key_list_out}，请按区里对重点学生名单的规定保管。")

@@ -16,6 +16,7 @@ import math
 import sys
 from pathlib import Path
 
+from app.atomic import write_atomic
 from app.instruments.answers import read_answers
 from app.instruments.definition import load_instrument
 from app.instruments.scoring import score
@@ -57,7 +58,7 @@ def _score(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(text)
     else:
-        args.out.write_text(text, encoding="utf-8")
+        write_atomic(args.out, text.encode("utf-8"), private=True)
     return 0
 
 

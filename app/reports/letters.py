@@ -21,6 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 from sqlalchemy import select
 
+from app.atomic import write_atomic
 from app.errors import BadInputError
 from app.instruments.warning import WARNING_LABELS
 from app.labels import GENDERS, REFERRAL_INDICATIONS, REFERRAL_RECOMMENDATIONS, label
@@ -231,7 +232,7 @@ def print_letter(store: Store, student_id: int, kind: str, out: Path,
         school = session.scalar(select(School).limit(1))
         ctx = LetterContext(school.name if school else "", file, referral, today,
                             store.user.display_name)
-        out.write_bytes(render_letter(kind, ctx))
+        write_atomic(out, render_letter(kind, ctx), private=True)
         audit.record(session, store.user.username, "student_print", "student", student_id,
                      LETTERS[kind][0] + (f"（转介 编号 {referral.id}）" if referral else ""))
     return out

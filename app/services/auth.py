@@ -23,6 +23,7 @@ from app.services import audit, rekey, staff_key
 from app.services.keyring import slot_keys
 from app.services.passwords import check_new_password
 from app.store import keyslots, throttle
+from app.store.faults import check_database_path
 from app.store.handle import Store
 from app.store.opening import open_store
 
@@ -31,6 +32,7 @@ RECOVERY_WHO = "#recovery"
 
 def unlock(db_path: Path, username: str, password: str) -> Store:
     username = username.strip()
+    check_database_path(db_path)
     throttle.check(db_path, username)
     rekey.finish_interrupted(db_path)
     slot_path = keyslot_path(db_path)

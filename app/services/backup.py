@@ -26,17 +26,17 @@ from pathlib import Path
 import sqlcipher3
 from sqlalchemy import select
 
+from app.atomic import fsync_dir, remove_stale_partials
 from app.deployment import DEFAULT_BACKUP_REMINDER_DAYS
 from app.models import AuditEvent
 from app.paths import keyslot_path
 from app.services import audit
-from app.services.backup_copy import check_copy, copy_pages
+from app.services.backup_copy import check_copy, copy_file, copy_pages
 from app.services.backup_faults import (
     BackupError,
     check_folder,
     classify,
     damaged,
-    fsync_dir,
     fsync_file,
     remove_quietly,
 )
@@ -76,6 +76,7 @@ def make_backup(store: Store, folder: Path, progress: Progress = NO_PROGRESS,
     require(store, BACKUP)
     folder = Path(folder)
     check_folder(folder, int(database_size(store.path) * _MARGIN) + _KEYS_ALLOWANCE)
+    remove_stale_partials(folder)  # left by a backup cut off by a power cut or kill
     dest = _free_name(folder, now or datetime.now(UTC))
     result = write_backup(store.path, store.db_key, dest, progress)
     audit.record_for(store, "backup", TARGET_KIND, dest.name,
@@ -107,8 +108,7 @@ def write_backup(db_path: Path, key: bytes, dest: Path,
                           "没有完成的文件已删除，原有数据未受影响。请换一个 U 盘再试。",
                           check.detail)
         fsync_file(partial)
-        keys_partial.write_bytes(keyslot_path(db_path).read_bytes())
-        fsync_file(keys_partial)
+        copy_file(keyslot_path(db_path), keys_partial)
         replace_retrying(keys_partial, keys_dest)
         renamed.append(keys_dest)
         replace_retrying(partial, dest)

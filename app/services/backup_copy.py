@@ -17,6 +17,7 @@ from pathlib import Path
 import sqlcipher3
 
 import app.store.engine  # noqa: F401  (silences SQLCipher's own log before any connection)
+from app.atomic import PRIVATE_MODE, create_private
 from app.services.progress import NO_PROGRESS, Progress
 
 PAGES_PER_STEP = 256
@@ -46,6 +47,7 @@ def copy_pages(source_path: Path, key: bytes, target_path: Path,
     """Copy the live database into a new file. The copy ends in rollback-journal mode,
     so a backup is one self-contained file (no -wal beside it to lose). With
     `target_key` the copy is encrypted under that key instead (re-keying)."""
+    create_private(target_path)
     source = keyed(source_path, key)
     try:
         target = keyed(target_path, target_key or key)
@@ -127,8 +129,10 @@ def _scalar(conn: sqlcipher3.Connection, sql: str) -> str | None:
 
 def copy_file(source: Path, target: Path, progress: Progress = NO_PROGRESS) -> None:
     """A byte copy of an already encrypted file into a new file, flushed to the disk.
-    `target` must not exist (`xb`): nothing is ever overwritten by a copy."""
-    with open(source, "rb") as fin, open(target, "xb") as fout:
+    `target` must not exist: nothing is ever overwritten by a copy. Owner-only, as the
+    copies are of the database and its key slots."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    with open(source, "rb") as fin, os.fdopen(os.open(target, flags, PRIVATE_MODE), "wb") as fout:
         total = os.fstat(fin.fileno()).st_size
         done = 0
         while block := fin.read(CHUNK):

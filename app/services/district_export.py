@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.atomic import write_atomic
 from app.deployment import (
     AGGREGATES,
     KEY_STUDENT_MODES,
@@ -51,7 +52,6 @@ from app.services.suppression import legend
 from app.services.term_stats import term_stats
 from app.services.warnings import key_list
 from app.store.handle import Store
-from app.winfaults import classify_os_error
 
 COUNTING_RULE = ("每个量表在本学期每名学生只计一次：取其本学期各批次中最后一次有效答卷；"
                  "参测、分级和筛查建议都按此计数，可以相加。")
@@ -252,12 +252,7 @@ def seal_export(store: Store, preview: ExportPreview, out_path: Path,
                             created=preview.created)
             data = seal(files, meta, district_key, school_signing_key,
                         accepted_suites=preview.accepted_suites)
-            try:
-                out_path.write_bytes(data)
-            except OSError as err:
-                raise classify_os_error(err, out_path) or BadInputError(
-                    f"无法写入 {out_path}（目录不存在、只读或磁盘已满？）。",
-                    detail=f"{type(err).__name__}: {err.errno}") from None
+            write_atomic(out_path, data, private=True)
             written = True
             fp = school_key_fingerprint(school_signing_key)
             user = store.user.username

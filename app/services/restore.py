@@ -27,6 +27,7 @@ from pathlib import Path
 import sqlcipher3
 from sqlalchemy.orm import Session
 
+from app.atomic import fsync_dir
 from app.errors import BadInputError, PermissionDeniedError, StoreError, WrongPasswordError
 from app.paths import backup_dir, keyslot_path
 from app.services import audit
@@ -37,7 +38,6 @@ from app.services.backup_faults import (
     check_folder,
     classify,
     damaged,
-    fsync_dir,
     remove_quietly,
     target_gone,
 )

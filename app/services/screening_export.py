@@ -3,22 +3,22 @@ school office: every export of students' scores is audited as `student_export`.
 Cells go through app/services/sheet_output.py: 学籍号 as text, scores as numbers, the
 answer time as a date, names that look like formulas kept as text.
 
-The file is written beside its destination under a temporary name and renamed only
-when complete, so a cancelled or failed export leaves no half-written workbook of
-students' scores behind. The audit entry is written once the file is in place (a
-workbook of the same name open in Excel or WPS makes the rename fail, after retries:
-the log must not then say it was exported), and a file whose export could not be
-recorded is removed.
+The file is written by app/atomic.py (a temporary name beside the destination, renamed
+only when complete), so a cancelled or failed export leaves no half-written workbook of
+students' scores behind. The audit entry is recorded in the transaction that commits
+only once the file is in place (a workbook of the same name open in Excel or WPS makes
+the rename fail, after retries: the log must not then say it was exported).
 """
 
 from __future__ import annotations
 
-import contextlib
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
 
+from app.atomic import write_atomic
 from app.instruments import WARNING_LABELS, load_instrument
 from app.instruments.model import TOTAL
 from app.labels import GENDERS, RESULT_SOURCES, label
@@ -35,7 +35,6 @@ from app.services.sheet_output import (
     sheet_title,
 )
 from app.store.handle import Store
-from app.winfaults import FileFault, classify_os_error, remove_retrying, replace_retrying
 
 PROGRESS_EVERY = 500
 
@@ -75,23 +74,13 @@ def export_results_xlsx(store: Store, campaign_id: int, path: Path,
         if k % PROGRESS_EVERY == 0:
             progress.step(k, len(rows))
         append_row(sheet, values, text_columns=(0,))
-    temporary = path.with_name(f".{path.stem}.part{path.suffix}")
-    try:
-        progress.step(len(rows), len(rows))
-        book.save(temporary)
-        replace_retrying(temporary, path)
-    except OSError as err:
-        raise classify_os_error(err, path) or err from None
-    finally:
-        with contextlib.suppress(OSError, FileFault):
-            remove_retrying(temporary)
-    try:
-        audit.record_for(store, "student_export", "campaign", campaign_id,
-                         f"测评结果 xlsx，{len(rows)} 份")
-    except BaseException:
-        with contextlib.suppress(OSError, FileFault):
-            remove_retrying(path)
-        raise
+    progress.step(len(rows), len(rows))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with store.write() as session:  # no audit entry for a file that was not written
+        audit.record(session, store.user.username, "student_export", "campaign", campaign_id,
+                     f"测评结果 xlsx，{len(rows)} 份")
+        write_atomic(path, buffer.getvalue(), private=True)
     return ResultsExported(campaign_id, path, len(rows))
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from app.atomic import create_private
 from app.errors import BadInputError, StoreError
 from app.models import School, SchoolYear, User
 from app.paths import keyslot_path
@@ -62,7 +63,7 @@ def create_school(db_path: Path, school_name: str, admin_username: str, admin_pa
     slot_file.slots.append(keyslots.make_slot(slot_file.db_id, keys, recovery_code,
                                               "recovery"))
     keyslots.write_slot_file(slot_path, slot_file)
-    db_path.touch()
+    create_private(db_path)  # SQLite gives -wal and -shm the same owner-only mode
     try:
         _seed(db_path, db_key, staff_key, school_name, school_code, top_grade, admin_username,
               admin_display_name or admin_username, today or date.today())

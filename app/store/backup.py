@@ -7,12 +7,12 @@ file travels with it: without it the copy cannot be opened.
 
 from __future__ import annotations
 
-import shutil
 from datetime import datetime
 from pathlib import Path
 
 import sqlcipher3
 
+from app.atomic import create_private, write_atomic
 from app.errors import StoreError
 from app.paths import keyslot_path
 from app.winfaults import FileFault, replace_retrying
@@ -26,6 +26,7 @@ def encrypted_copy(db_path: Path, key: bytes, dest: Path) -> None:
     tmp = dest.with_name(dest.name + ".partial")
     src = sqlcipher3.connect(str(db_path))
     try:
+        create_private(tmp)
         src.execute(pragma)
         out = sqlcipher3.connect(str(tmp))
         try:
@@ -33,9 +34,10 @@ def encrypted_copy(db_path: Path, key: bytes, dest: Path) -> None:
             src.backup(out)
         finally:
             out.close()
-        shutil.copyfile(keyslot_path(db_path), keyslot_path(dest))
+        write_atomic(keyslot_path(dest), keyslot_path(db_path).read_bytes(), private=True,
+                     error=StoreError)
         replace_retrying(tmp, dest)
-    except (OSError, sqlcipher3.Error, FileFault) as err:
+    except (OSError, sqlcipher3.Error, StoreError) as err:
         tmp.unlink(missing_ok=True)
         keyslot_path(dest).unlink(missing_ok=True)
         if isinstance(err, FileFault):

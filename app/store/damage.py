@@ -11,10 +11,13 @@ its transaction rolls back.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlcipher3
 from sqlalchemy import Engine, event
 
 from app.errors import StoreError
+from app.store.faults import database_fault
 
 DAMAGED_MESSAGE = ("数据库文件已损坏（有数据页校验失败），不能继续使用。请不要再录入；"
                    "请用最近一次的备份恢复（界面中的“从备份恢复”，"
@@ -31,9 +34,13 @@ def is_damage(err: BaseException | None) -> bool:
         text in str(err) for text in ("disk image is malformed", "file is not a database"))
 
 
-def watch_for_damage(engine: Engine) -> None:
+def watch_for_damage(engine: Engine, db_path: Path) -> None:
+    """Damage, and the file-system faults of app/store/faults.py, as one StoreError."""
     @event.listens_for(engine, "handle_error")
     def _damaged(context) -> None:  # type: ignore[no-untyped-def]
         if is_damage(context.original_exception):
             raise StoreError(DAMAGED_MESSAGE,
                              detail=str(context.original_exception)[:120]) from None
+        fault = database_fault(context.original_exception, db_path)
+        if fault is not None:
+            raise fault from None

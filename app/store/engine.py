@@ -20,6 +20,7 @@ from sqlalchemy.pool import QueuePool
 
 from app.errors import StoreError
 from app.store.damage import watch_for_damage
+from app.store.faults import database_fault
 
 IMMEDIATE = "qingxin_immediate"
 
@@ -57,7 +58,10 @@ def create_encrypted_engine(db_path: Path, key: bytes) -> Engine:
         cur = dbapi_conn.cursor()
         try:
             cur.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlcipher3.DatabaseError:
+        except sqlcipher3.DatabaseError as err:
+            fault = database_fault(err, Path(db_path))
+            if fault is not None:  # a full disk or a read-only folder, not a wrong key
+                raise fault from None
             raise StoreError(
                 "数据库文件无法解密：它已损坏，或与密钥文件不是同一套。请从备份恢复。",
                 detail="sqlite_master unreadable with the unwrapped key",
@@ -73,5 +77,5 @@ def create_encrypted_engine(db_path: Path, key: bytes) -> Engine:
         immediate = conn.get_execution_options().get(IMMEDIATE, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
-    watch_for_damage(engine)
+    watch_for_damage(engine, Path(db_path))
     return engine

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from app.errors import StoreError
 from app.paths import lock_path
+from app.store.faults import os_fault
 
 LOCK_OFFSET = 0x4000_0000
 """1 GiB, SQLite's PENDING_BYTE: a byte of the lock file that no reader ever reaches."""
@@ -33,11 +34,15 @@ LOCK_OFFSET = 0x4000_0000
 
 class InstanceLock:
     def __init__(self, db_path: Path) -> None:
+        self._db_path = Path(db_path)
         self._path = lock_path(db_path)
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        fd = _open(self._path)
+        try:
+            fd = _open(self._path)
+        except OSError as err:  # a read-only medium, a folder gone (not_writable: ACLs)
+            raise os_fault(err, self._db_path) from None
         try:
             _lock(fd)
         except OSError:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import secrets
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -37,8 +36,8 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
+from app.atomic import write_atomic
 from app.errors import StoreError, WrongPasswordError
-from app.winfaults import FileFault, replace_retrying
 
 FORMAT = "qingxin-keyslots"
 VERSION = 2
@@ -225,20 +224,9 @@ def write_slot_file(path: Path, slot_file: SlotFile) -> None:
     """Atomic replace: a crash or a full disk leaves the previous file intact."""
     payload = {"format": FORMAT, "version": VERSION, "db_id": slot_file.db_id,
                "slots": [asdict(s) for s in slot_file.slots]}
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh, indent=1)
-            fh.flush()
-            os.fsync(fh.fileno())
-        replace_retrying(tmp, path)
-    except FileFault:
-        tmp.unlink(missing_ok=True)
-        raise
-    except OSError as err:
-        tmp.unlink(missing_ok=True)
-        raise StoreError("无法写入密钥文件（磁盘已满或只读？），原有密钥未改变。",
-                         detail=f"{type(err).__name__}: {err.errno}") from None
+    data = json.dumps(payload, indent=1).encode("utf-8")
+    write_atomic(path, data, private=True, error=lambda message, detail: StoreError(
+        f"无法写入密钥文件：{message}原有密钥未改变。", detail))
 
 
 def replace_slot(slot_file: SlotFile, new: Slot) -> None:

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
+import sqlcipher3
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from app.errors import StoreError, WrongPasswordError
+from app.errors import WrongPasswordError
 from app.models import User
 from app.models.sealed import attach_staff_key
 from app.paths import backup_dir
 from app.store import migrate
 from app.store.backup import encrypted_copy, timestamped_name
 from app.store.engine import create_encrypted_engine
+from app.store.faults import check_database_path, database_fault, os_fault
 from app.store.folder_access import check_writable
 from app.store.handle import CurrentUser, Store
 from app.store.instance_lock import InstanceLock
@@ -27,9 +29,11 @@ from app.store.keyslots import DATABASE, STAFF_KEY
 
 
 def open_store(db_path: Path, keys: dict[str, bytes], username: str) -> Store:
-    if not db_path.exists():
-        raise StoreError(f"找不到数据库文件 {db_path.name}。")
-    check_writable(db_path)
+    check_database_path(db_path)
+    try:
+        check_writable(db_path)
+    except OSError as err:  # a read-only medium (EROFS); ACL refusals say not_writable
+        raise os_fault(err, db_path) from None
     lock = InstanceLock(db_path)
     lock.acquire()
     engine = None
@@ -46,11 +50,21 @@ def open_store(db_path: Path, keys: dict[str, bytes], username: str) -> Store:
                 raise WrongPasswordError("该账户已停用，请联系管理员。")
             current = CurrentUser(user.username, user.display_name, user.role, user.class_id)
         return Store(db_path, engine, keys, current, lock)
+    except (OSError, sqlcipher3.Error) as err:
+        _undo(engine, lock)
+        fault = database_fault(err, db_path)
+        if fault is None:
+            raise
+        raise fault from None
     except BaseException:
-        if engine is not None:
-            engine.dispose()
-        lock.release()
+        _undo(engine, lock)
         raise
+
+
+def _undo(engine: Engine | None, lock: InstanceLock) -> None:
+    if engine is not None:
+        engine.dispose()
+    lock.release()
 
 
 def _backup_before_migration(db_path: Path, key: bytes, revision: str | None) -> None:
