@@ -56,12 +56,14 @@ def describe(err: OSError, path: Path) -> str:
 
 
 def write_atomic(path: Path, data: bytes | Callable[[Callable[[bytes], None]], None], *,
-                 private: bool = False,
-                 error: Callable[[str, str], QingxinError] = BadInputError) -> None:
+                 private: bool = False, durable: bool = True,
+                 error: Callable[..., QingxinError] = BadInputError) -> None:
     """Write `data` (bytes, or a function that calls `write(chunk)` for each part) to
     `path` atomically; see the module doc. `private` creates the file owner-only.
     `error(message, detail)` builds the exception raised on failure: `BadInputError`
-    (exit 2) for a file the user asked for, `StoreError` (4) for the store's own files."""
+    (exit 2) for a file the user asked for, `StoreError` (4) for the store's own files.
+    `durable=False` skips the fsyncs (still whole or nothing, but a power cut may bring
+    back the previous version): for a file rewritten at every audit event."""
     path = Path(path)
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}{PARTIAL_SUFFIX}")
     fd = -1
@@ -80,11 +82,13 @@ def write_atomic(path: Path, data: bytes | Callable[[Callable[[bytes], None]], N
             data(write)
         else:
             write(data)
-        os.fsync(fd)
+        if durable:
+            os.fsync(fd)
         os.close(fd)
         fd = -1
         os.replace(temporary, path)
-        fsync_dir(path.parent)
+        if durable:
+            fsync_dir(path.parent)
     except OSError as err:
         raise error(describe(err, path), detail=f"{type(err).__name__} errno={err.errno}") from None
     finally:

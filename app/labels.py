@@ -191,6 +191,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "promotion": "学年升级",
     "student_list": "查看学生名单",
     "student_open": "查看学生档案",
+    "student_open_denied": "查看学生档案被拒绝",
     "student_edit": "修改学生档案",
     "student_export": "导出学生数据",
     "student_print": "打印学生资料",

@@ -55,6 +55,11 @@ def attempts_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".attempts")
 
 
+def audit_anchor_path(db_path: Path) -> Path:
+    """The audit chain's newest event (id and hash), kept outside the database."""
+    return db_path.with_name(db_path.name + ".audit")
+
+
 def lock_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".lock")
 

@@ -2,8 +2,9 @@
 scripts, tests and benchmarks.
 
 Each area registers its sub-commands from its own module (see COMMAND_MODULES);
-a handler returns an exit code. Errors the user can cause (`QingxinError`) are
-printed in Chinese with their row report and mapped to their exit code. Anything else
+a handler returns an exit code (README.md lists them all). Errors the user can cause
+(`QingxinError`) are printed in Chinese with their row report and mapped to their exit
+code; a closed output pipe (`| head`) ends quietly with 141. Anything else
 is a bug: it is reported as the exception type and the code locations only (exit 70),
 because an exception's message can quote student data; QINGXIN_DEBUG=1 shows it whole.
 """
@@ -59,7 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        return int(handler(args) or 0)
+        code = int(handler(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+        return code
     except QingxinError as err:
         log.info("user-facing error %s: %s", type(err).__name__, err.detail)
         print(f"错误：{err.message}", file=sys.stderr)
@@ -70,6 +73,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `qingxin roster list | head`: the reader has all it wanted. End quietly with
+        # the shell's code for SIGPIPE, as other command-line tools do.
+        _detach_stdout()
+        return EXIT_PIPE
     except Exception as err:
         if os.environ.get("QINGXIN_DEBUG"):
             raise
@@ -79,6 +87,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 EXIT_BUG = 70
 log = logging.getLogger("qingxin.cli")
+EXIT_PIPE = 128 + 13
+
+
+def _detach_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's final flush does not
+    report the closed pipe a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _report_bug(err: Exception) -> None:

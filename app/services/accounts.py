@@ -80,7 +80,7 @@ def create_user(store: Store, username: str, display_name: str, role: str, passw
                     role=role, class_id=class_id if row.needs_class else None)
         session.add(user)
         audit.record(session, store.user.username, "user_created", "user", username,
-                     f"角色 {ROLES[role]}")
+                     f"角色 {row.label}")
         slot_file = keyslots.read_slot_file(slot_path)
         keyslots.replace_slot(slot_file, keyslots.make_slot(
             slot_file.db_id, slot_keys(role, store.keys), password, "password", username))

@@ -3,7 +3,9 @@
 `record` is called inside the same transaction as the change it describes, so an
 import and its audit entry commit together or not at all. Each entry's hash covers its
 fields and the previous entry's hash; `verify_chain` recomputes them all and reports
-the first entry that does not fit (edited, deleted or inserted out of order).
+the first entry that does not fit (edited, deleted or inserted out of order), and
+compares the newest with the anchor kept outside the database (audit_anchor.py), which
+is how removing the newest entries shows.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.labels import AUDIT_ACTIONS
 from app.models import AuditEvent, utcnow
+from app.services.audit_anchor import check_anchor, note_head
 from app.services.capabilities import READ_AUDIT, require
 from app.store.handle import Store
 
@@ -46,6 +49,7 @@ def record(session: Session, username: str, action: str, target_kind: str = "",
     )
     session.add(event)
     session.flush()
+    note_head(session, event.id, event.hash)
     return event
 
 
@@ -107,4 +111,8 @@ def verify_chain(store: Store) -> ChainReport:
                                    f"审计日志在第 {ev.id} 条处校验失败：{why}。")
             prev = ev.hash
             checked += 1
-    return ChainReport(True, checked, None, f"审计日志完整：共 {checked} 条记录，哈希链无断裂。")
+        problem = check_anchor(session, store.path, checked)
+    if problem is not None:
+        return ChainReport(False, checked, None, problem)
+    return ChainReport(True, checked, None, f"审计日志完整：共 {checked} 条记录，哈希链无断裂，"
+                                            "与日志外保存的锚点一致。")

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.labels import AUDIT_ACTIONS, AUDIT_TARGETS, label
 from app.models import AuditEvent, Campaign, Student, User
-from app.services.permissions import STAFF, require
+from app.services.capabilities import READ_AUDIT, require
 from app.store.handle import Store
 
 STUDENT_KINDS = ("student", "participation", "screening_result")
@@ -86,8 +86,8 @@ def count_lines(store: Store, f: AuditFilter = AuditFilter()) -> int:
 def list_lines(store: Store, f: AuditFilter = AuditFilter(), limit: int = 200,
                offset: int = 0) -> list[AuditLine]:
     """Newest first, `limit` events from `offset`, each described in words (names are
-    resolved here, so only staff may read them)."""
-    require(store, *STAFF)
+    resolved here; the audit log is the admin's: READ_AUDIT)."""
+    require(store, READ_AUDIT)
     with store.read() as session:
         events = session.scalars(_filtered(session, select(AuditEvent), f)
                                  .order_by(AuditEvent.id.desc()).limit(limit)

@@ -33,25 +33,20 @@ RECOVERY_WHO = "#recovery"
 def unlock(db_path: Path, username: str, password: str) -> Store:
     username = username.strip()
     check_database_path(db_path)
-    throttle.check(db_path, username)
     rekey.finish_interrupted(db_path)
     slot_path = keyslot_path(db_path)
     slot_file = keyslots.read_slot_file(slot_path)
+    failures = throttle.begin_attempt(db_path, username)
     slot = slot_file.find("password", username)
-    try:
-        if slot is None:
-            raise WrongPasswordError("用户名或密码不正确。")
-        keys = keyslots.unlock_slot(slot_file, slot, password)
-    except WrongPasswordError:
-        throttle.record_failure(db_path, username)
-        raise
-    failures = throttle.failures(db_path, username)
+    if slot is None:
+        raise WrongPasswordError("用户名或密码不正确。")
+    keys = keyslots.unlock_slot(slot_file, slot, password)
+    throttle.record_success(db_path, username)  # the password is right, whatever follows
     store = open_store(db_path, keys, username)
     if keyslots.upgrade_slot(slot_file, slot, password, keys):
         keyslots.write_slot_file(slot_path, slot_file)
     store.new_recovery_code = staff_key.settle(store)
     use_school_folder(school_instruments_dir(db_path))
-    throttle.record_success(db_path, username)
     audit.record_for(store, "login", "user", username,
                      f"此前连续失败 {failures} 次" if failures else "")
     return store
@@ -62,22 +57,21 @@ def unlock_with_recovery(db_path: Path, recovery_code: str, username: str,
     """The principal's printed code resets one user's password and logs them in; the
     code is then replaced by a new one (`store.new_recovery_code`, to show once)."""
     check_new_password(new_password)
-    throttle.check(db_path, RECOVERY_WHO)
     rekey.finish_interrupted(db_path)
     slot_path = keyslot_path(db_path)
     slot_file = keyslots.read_slot_file(slot_path)
     slot = slot_file.find("recovery")
     if slot is None:
         raise WrongPasswordError("此数据库没有恢复码。")
+    throttle.begin_attempt(db_path, RECOVERY_WHO)
     try:
         keys = keyslots.unlock_slot(slot_file, slot,
                                     keyslots.normalize_recovery_code(recovery_code))
     except WrongPasswordError:
-        throttle.record_failure(db_path, RECOVERY_WHO)
         raise WrongPasswordError("恢复码不正确。") from None
+    throttle.record_success(db_path, RECOVERY_WHO)
     store = open_store(db_path, keys, username.strip())
     use_school_folder(school_instruments_dir(db_path))
-    throttle.record_success(db_path, RECOVERY_WHO)
     new_code = replace_recovery_slot(slot_file, keys)
     keyslots.replace_slot(slot_file, keyslots.make_slot(
         slot_file.db_id, slot_keys(store.user.role, keys), new_password, "password",

@@ -21,15 +21,14 @@ def verify_password(store: Store, password: str) -> bool:
     make the user wait, like the login screen.
     """
     who = store.user.username
-    throttle.check(store.path, who)
     slot_file = keyslots.read_slot_file(keyslot_path(store.path))
     slot = slot_file.find("password", who)
     if slot is None:
         return False
+    throttle.begin_attempt(store.path, who)
     try:
         keyslots.open_slot(slot_file, slot, password)
     except WrongPasswordError:
-        throttle.record_failure(store.path, who)
         return False
     throttle.record_success(store.path, who)
     return True

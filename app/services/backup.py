@@ -26,13 +26,15 @@ from pathlib import Path
 import sqlcipher3
 from sqlalchemy import select
 
-from app.atomic import fsync_dir, remove_stale_partials
+from app.atomic import fsync_dir, remove_stale_partials, write_atomic
 from app.deployment import DEFAULT_BACKUP_REMINDER_DAYS
+from app.errors import BadInputError
 from app.models import AuditEvent
-from app.paths import keyslot_path
+from app.paths import audit_anchor_path, keyslot_path
 from app.services import audit
 from app.services.backup_copy import check_copy, copy_file, copy_pages
 from app.services.backup_faults import (
+    IO_ERROR,
     BackupError,
     check_folder,
     classify,
@@ -111,12 +113,19 @@ def write_backup(db_path: Path, key: bytes, dest: Path,
         copy_file(keyslot_path(db_path), keys_partial)
         replace_retrying(keys_partial, keys_dest)
         renamed.append(keys_dest)
+        if audit_anchor_path(db_path).exists():  # the audit chain's head travels along
+            renamed.append(audit_anchor_path(dest))
+            write_atomic(audit_anchor_path(dest), audit_anchor_path(db_path).read_bytes(),
+                         private=True)
         replace_retrying(partial, dest)
         renamed.append(dest)
         fsync_dir(folder)
     except (Cancelled, BackupError):
         remove_quietly(*leftovers, *renamed)
         raise
+    except BadInputError as err:  # from write_atomic: the message names the folder
+        remove_quietly(*leftovers, *renamed)
+        raise BackupError(IO_ERROR, err.message, err.detail) from None
     except Exception as err:
         remove_quietly(*leftovers, *renamed)
         if is_damage(err):

@@ -21,7 +21,7 @@ from datetime import date
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, defer
 
-from app.errors import BadInputError
+from app.errors import BadInputError, PermissionDeniedError
 from app.models import (
     Campaign,
     CarePlan,
@@ -71,13 +71,24 @@ would read as "nothing was written"."""
 
 
 def open_file(store: Store, student_id: int, today: date | None = None) -> StudentFile:
-    """The student's file (full for staff, a summary for their class teacher), audited."""
+    """The student's file (full for staff, a summary for their class teacher), audited;
+    so is a refusal (a class teacher trying another class's student), which commits
+    before the refusal is raised."""
     with store.write() as session:
         student = load_student(session, student_id)
-        full = check_can_read(store, student)
-        snapshot = build_file(session, student, full, today or date.today())
-        audit.record(session, store.user.username, "student_open", "student", student_id,
-                     "完整档案" if full else "摘要（班主任可见部分）")
+        try:
+            full = check_can_read(store, student)
+        except PermissionDeniedError as err:
+            audit.record(session, store.user.username, "student_open_denied", "student",
+                         student_id, store.user.role)
+            denied = err
+        else:
+            denied = None
+            snapshot = build_file(session, student, full, today or date.today())
+            audit.record(session, store.user.username, "student_open", "student", student_id,
+                         "完整档案" if full else "摘要（班主任可见部分）")
+    if denied is not None:
+        raise denied
     return snapshot
 
 

@@ -27,9 +27,9 @@ from pathlib import Path
 import sqlcipher3
 from sqlalchemy.orm import Session
 
-from app.atomic import fsync_dir
+from app.atomic import fsync_dir, write_atomic
 from app.errors import BadInputError, PermissionDeniedError, StoreError, WrongPasswordError
-from app.paths import backup_dir, keyslot_path
+from app.paths import audit_anchor_path, backup_dir, keyslot_path
 from app.services import audit
 from app.services.backup import database_size, write_backup
 from app.services.backup_copy import CopyCheck, check_copy, copy_file, keyed_read_only
@@ -179,6 +179,7 @@ def restore_backup(db_path: Path, backup: Path, secret: Secret,
         try:
             kept = _keep_current(db_path)
             _swap(incoming, db_path, kept)
+            _take_anchor(backup, db_path)
         except BaseException:
             remove_quietly(*incoming)
             raise
@@ -275,6 +276,16 @@ def _swap(incoming: tuple[Path, Path], db_path: Path, kept: Path | None) -> None
         fsync_dir(db_path.parent)
     except (OSError, FileFault) as err:
         raise classify(err, db_path.parent) from None
+
+
+def _take_anchor(backup: Path, db_path: Path) -> None:
+    """The restored log ends where the backup's did: so does its anchor (the current
+    one, further on, would call the restored log truncated)."""
+    source, target = audit_anchor_path(backup), audit_anchor_path(db_path)
+    try:
+        write_atomic(target, source.read_bytes(), private=True, error=StoreError)
+    except (OSError, StoreError):  # none in the backup, or unwritable: no stale anchor
+        remove_quietly(target)
 
 
 def _put_back(kept: Path, db_path: Path) -> None:

@@ -8,24 +8,26 @@ written under a temporary name and renamed when complete, as every export is.
 from __future__ import annotations
 
 import contextlib
+import io
 from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
 
+from app.atomic import write_atomic
 from app.services import audit
-from app.services.permissions import STAFF, require
+from app.services.capabilities import MANAGE_ROSTER, require
 from app.services.roster_file import RowProblem
 from app.services.sheet_output import append_row, fit_widths, header_filter, print_setup
 from app.store.handle import Store
-from app.winfaults import FileFault, classify_os_error, remove_retrying, replace_retrying
+from app.winfaults import FileFault, remove_retrying
 
 HEADER = ["行号", "学籍号", "姓名", "列", "无法导入的原因"]
 
 
 def export_rejected(store: Store, rows: Sequence[RowProblem],
                     path: Path) -> Path:
-    require(store, *STAFF)
+    require(store, MANAGE_ROSTER)
     path = Path(path)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title="无法导入")
@@ -36,15 +38,9 @@ def export_rejected(store: Store, rows: Sequence[RowProblem],
     append_row(sheet, HEADER, header=True)
     for values in body:
         append_row(sheet, values, text_columns=(1,))
-    temporary = path.with_name(f".{path.stem}.part{path.suffix}")
-    try:
-        book.save(temporary)
-        replace_retrying(temporary, path)
-    except OSError as err:
-        raise classify_os_error(err, path) or err from None
-    finally:
-        with contextlib.suppress(OSError, FileFault):
-            remove_retrying(temporary)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_atomic(path, buffer.getvalue(), private=True)
     try:
         audit.record_for(store, "student_export", "roster", "",
                          f"名册中无法导入的行 xlsx，{len(rows)} 行")

@@ -84,6 +84,24 @@ def _unlock_windows(fd: int) -> None:
     msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
 
 
+def _wait_windows(fd: int) -> None:
+    import msvcrt
+
+    os.lseek(fd, LOCK_OFFSET, os.SEEK_SET)
+    while True:  # LK_LOCK itself retries for 10 s before it gives up
+        try:
+            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+            return
+        except OSError:
+            continue
+
+
+def _wait_posix(fd: int) -> None:
+    import fcntl
+
+    fcntl.flock(fd, fcntl.LOCK_EX)
+
+
 def _lock_posix(fd: int) -> None:
     import fcntl
 
@@ -98,3 +116,7 @@ def _unlock_posix(fd: int) -> None:
 
 _lock, _unlock = ((_lock_windows, _unlock_windows) if sys.platform == "win32"
                   else (_lock_posix, _unlock_posix))
+
+wait_for_lock = _wait_windows if sys.platform == "win32" else _wait_posix
+"""Block until this process holds the lock on `fd` (the failed-login counters)."""
+release_lock = _unlock

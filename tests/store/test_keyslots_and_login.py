@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -36,8 +41,10 @@ def test_repeated_failures_impose_a_growing_delay(db_path, new_school):
         unlock(db_path, "admin", TEST_PASSWORD)
     assert "秒后再试" in info.value.message
     first = throttle.required_wait(db_path, "admin")
-    throttle.record_failure(db_path, "admin")
-    assert throttle.required_wait(db_path, "admin") > first
+    with pytest.raises(WrongPasswordError):
+        throttle.begin_attempt(db_path, "admin")  # still waiting: refused, not counted
+    assert throttle.failures(db_path, "admin") == throttle.FREE_ATTEMPTS
+    assert first > 0
 
 
 def test_delay_expires_and_success_resets_the_count(db_path, new_school, monkeypatch):
@@ -160,3 +167,32 @@ def test_list_classes_includes_empty_classes(store):
     with store.write() as session:
         session.add(SchoolClass(grade=7, number=9))
     assert [(c.name, c.students) for c in list_classes(store)] == [("初一(9)班", 0)]
+
+
+def test_parallel_wrong_passwords_get_no_more_free_tries(db_path, new_school, tmp_path):
+    """Eight processes guessing at once: only the free tries reach the key derivation,
+    the rest are told to wait (the counter is read and raised under one file lock)."""
+    go = tmp_path / "go"
+    code = ("import sys, time\n"
+            "from pathlib import Path\n"
+            "from app.errors import WrongPasswordError\n"
+            "from app.services.auth import unlock\n"
+            "from app.store import throttle\n"
+            # A slow machine may take the first 2-second wait between two processes;
+            # a longer wait keeps the test about the counting, not the schedule.
+            "plain = throttle.required_wait\n"
+            "throttle.required_wait = lambda *a, **k: 60 * plain(*a, **k)\n"
+            f"while not Path({str(go)!r}).exists():\n"
+            "    time.sleep(0.01)\n"
+            "try:\n"
+            f"    unlock(Path({str(db_path)!r}), 'admin', 'wrong-password')\n"
+            "except WrongPasswordError as err:\n"
+            "    print(err.message)\n")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    procs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=env) for _ in range(8)]
+    time.sleep(1.0)
+    go.touch()
+    answers = [p.communicate(timeout=120)[0].strip() for p in procs]
+    assert answers.count("用户名或密码不正确。") == throttle.FREE_ATTEMPTS, answers
+    assert sum("秒后再试" in a for a in answers) == 8 - throttle.FREE_ATTEMPTS
