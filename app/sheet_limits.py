@@ -318,6 +318,29 @@ def _workbook_stream(data: bytes) -> bytes | None:
 
 # ---------------------------------------------------------------- text (CSV)
 
+def text_lines(text: str) -> Iterator[str]:
+    """The lines of `text` with their endings, one at a time, for csv.reader: no
+    StringIO or splitlines copy of a file that may be refused after 20,001 rows."""
+    head = text[:65536]
+    newline = "\r" if "\n" not in head and "\r" in head else "\n"  # classic Mac CSV
+    start, end = 0, len(text)
+    while start < end:
+        stop = text.find(newline, start)
+        stop = end if stop == -1 else stop + 1
+        yield text[start:stop]
+        start = stop
+
+
+def head_lines(text: str, count: int = 30) -> list[str]:
+    """The first `count` lines (to guess the delimiter), without splitting the rest."""
+    lines = []
+    for line in text_lines(text):
+        lines.append(line)
+        if len(lines) == count:
+            break
+    return lines
+
+
 def limited_rows(rows: Iterable[list[str]], file_name: str, limits: SheetLimits
                  ) -> list[list[object]]:
     """The parsed rows of a text file, stopping at the first row past the limits (a

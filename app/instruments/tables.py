@@ -22,7 +22,9 @@ from app.sheet_limits import (
     check_file_size,
     check_workbook,
     current_limits,
+    head_lines,
     limited_rows,
+    text_lines,
 )
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
@@ -80,7 +82,6 @@ def _read_csv(path: Path, limits: SheetLimits) -> list[list[object]]:
             continue
     else:
         raise BadInputError(f"无法识别文件 {path.name} 的编码：请另存为 UTF-8 或 GBK 编码的 CSV")
-    first_line = text.split("\n", 1)[0]
+    first_line = head_lines(text, 1)[0] if text else ""
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    return limited_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
-                        path.name, limits)
+    return limited_rows(csv.reader(text_lines(text), delimiter=delimiter), path.name, limits)

@@ -26,7 +26,9 @@ from app.sheet_limits import (
     check_file_size,
     check_workbook,
     current_limits,
+    head_lines,
     limited_rows,
+    text_lines,
 )
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".txt")
@@ -135,11 +137,11 @@ def _read_text(data: bytes, file_name: str, limits: SheetLimits) -> tuple[Grid, 
     text, encoding = _decode(data, file_name)
     if "\x00" in text:
         raise BadInputError(f"文件 {file_name} 不是文本表格（CSV），也不是 Excel 文件：{_SAVE_AS}")
-    lines = text.splitlines()[:30]
+    lines = head_lines(text)
     delimiter = max(",\t;", key=lambda d: sum(line.count(d) for line in lines))
     try:
-        cells = limited_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
-                             file_name, limits)
+        cells = limited_rows(csv.reader(text_lines(text), delimiter=delimiter), file_name,
+                             limits)
     except csv.Error as err:
         raise BadInputError(f"CSV 文件 {file_name} 的格式有误（引号不配对或单元格过长）："
                             f"{_SAVE_AS}", detail=str(err)) from None

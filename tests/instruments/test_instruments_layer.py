@@ -28,7 +28,8 @@ def test_instruments_imports():
         for name in _imports(path):
             root = name.split(".")[0]
             if root == "app":
-                assert name.startswith(("app.instruments", "app.errors", "app.gc_pause")), (
+                assert name.startswith(("app.instruments", "app.errors", "app.gc_pause",
+                                        "app.sheet_limits")), (
                     path.name, name)
             elif (path.name, root) != SPREADSHEET_READER:
                 assert root in ALLOWED_THIRD_PARTY or root in sys.stdlib_module_names, (

@@ -84,7 +84,7 @@ def test_cancel_leaves_no_file_and_no_audit(store, school, tmp_path):
 
 
 def test_unwritable_output_is_a_clear_error_and_not_audited(store, school, tmp_path):
-    with pytest.raises(BadInputError, match="无法写入"):
+    with pytest.raises(BadInputError, match="missing 不存在"):
         print_individual_reports(store, school.phq, tmp_path / "missing" / "x.pdf",
                                  [school.critical_student])
     assert audit_count(store, "student_print") == 0
