@@ -12,7 +12,9 @@ Files that hold school data or keys are created readable by their owner only (mo
 folder, and the data folder under the user profile (%LOCALAPPDATA%) is readable by that
 user, SYSTEM and administrators only; see docs/DEPLOYMENT.md.
 
-Failures become a Chinese message naming the path and what to do (`describe`).
+Failures become a Chinese message naming the path and what to do: by the Windows error
+code where there is one (app/winfaults.py: a file open in Excel, a write-protected
+stick; the rename is retried while another program holds the file), else `describe`.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.errors import BadInputError, QingxinError
+from app.winfaults import classify_os_error, replace_retrying
 
 PARTIAL_SUFFIX = ".partial"
 PRIVATE_MODE = 0o600
@@ -86,10 +89,13 @@ def write_atomic(path: Path, data: bytes | Callable[[Callable[[bytes], None]], N
             os.fsync(fd)
         os.close(fd)
         fd = -1
-        os.replace(temporary, path)
+        replace_retrying(temporary, path)  # patient with a reader holding `path` (Windows)
         if durable:
             fsync_dir(path.parent)
     except OSError as err:
+        fault = classify_os_error(err, path)  # a Windows error code says more than errno
+        if fault is not None:
+            raise fault from None
         raise error(describe(err, path), detail=f"{type(err).__name__} errno={err.errno}") from None
     finally:
         if fd != -1:

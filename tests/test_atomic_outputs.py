@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 import app.atomic
+import app.winfaults
 from app.cli import main
 from app.errors import QingxinError
 from app.models import AuditEvent
@@ -60,7 +61,7 @@ FAULTS: dict[str, Callable[[pytest.MonkeyPatch], None] | None] = {
     "disk full on fsync": lambda mp: mp.setattr(
         app.atomic, "os", _FaultyOs("fsync", OSError(errno.ENOSPC, "No space left"))),
     "rename refused": lambda mp: mp.setattr(
-        app.atomic, "os", _FaultyOs("replace", PermissionError(errno.EACCES, "denied"))),
+        app.winfaults, "os", _FaultyOs("replace", PermissionError(errno.EACCES, "denied"))),
 }
 EXPECTED_WORDS = {"folder missing": "不存在", "disk full on write": "磁盘已满",
                   "disk full on fsync": "磁盘已满", "rename refused": "没有权限"}
@@ -209,10 +210,8 @@ def test_backup_rename_refused_leaves_nothing(store, tmp_path, monkeypatch):
     stick = tmp_path / "stick"
     stick.mkdir()
 
-    def refuse(*_args: object) -> None:
-        raise PermissionError(errno.EACCES, "denied")
-
-    monkeypatch.setattr("app.services.backup.os.replace", refuse)
+    monkeypatch.setattr(app.winfaults, "os",
+                        _FaultyOs("replace", PermissionError(errno.EACCES, "denied")))
     with pytest.raises(QingxinError) as info:
         make_backup(store, stick)
     assert info.value.exit_code == 4 and str(stick) in info.value.message

@@ -5,13 +5,15 @@ answer time as a date, names that look like formulas kept as text.
 
 The file is written by app/atomic.py (a temporary name beside the destination, renamed
 only when complete), so a cancelled or failed export leaves no half-written workbook of
-students' scores behind. The audit entry is recorded in the transaction that commits
-only once the file is in place (a workbook of the same name open in Excel or WPS makes
-the rename fail, after retries: the log must not then say it was exported).
+students' scores behind. The audit entry is written once the file is in place (a
+workbook of the same name open in Excel or WPS makes the rename fail, after retries:
+the log must not then say it was exported), and a file whose export could not be
+recorded is removed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +37,7 @@ from app.services.sheet_output import (
     sheet_title,
 )
 from app.store.handle import Store
+from app.winfaults import FileFault, remove_retrying
 
 PROGRESS_EVERY = 500
 
@@ -77,10 +80,14 @@ def export_results_xlsx(store: Store, campaign_id: int, path: Path,
     progress.step(len(rows), len(rows))
     buffer = io.BytesIO()
     book.save(buffer)
-    with store.write() as session:  # no audit entry for a file that was not written
-        audit.record(session, store.user.username, "student_export", "campaign", campaign_id,
-                     f"测评结果 xlsx，{len(rows)} 份")
-        write_atomic(path, buffer.getvalue(), private=True)
+    write_atomic(path, buffer.getvalue(), private=True)
+    try:
+        audit.record_for(store, "student_export", "campaign", campaign_id,
+                         f"测评结果 xlsx，{len(rows)} 份")
+    except BaseException:
+        with contextlib.suppress(OSError, FileFault):
+            remove_retrying(path)
+        raise
     return ResultsExported(campaign_id, path, len(rows))
 
 

@@ -34,6 +34,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from app.atomic import write_atomic
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """OWASP's list of characters a spreadsheet reads as the start of a formula."""
 BOM = "\ufeff"
@@ -98,7 +100,7 @@ def write_csv(text: str, out: Path | None = None) -> None:
     CRLF into CR CR LF, and encode in the console's code page under a UTF-8 BOM)."""
     data = (BOM + text).encode("utf-8")
     if out is not None:
-        Path(out).write_bytes(data)
+        write_atomic(Path(out), data, private=True)
         return
     if not needs_bom(sys.stdout):
         sys.stdout.write(text.replace("\r\n", "\n"))

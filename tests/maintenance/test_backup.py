@@ -40,7 +40,8 @@ def test_backup_is_an_encrypted_checked_copy_with_its_key_slots(db_path, store, 
     result = make_backup(store, usb)
     assert result.path.parent == usb and result.path.name.startswith("qingxin-backup-")
     assert result.keys_path == keyslot_path(result.path)
-    assert leftovers(usb) == sorted([result.path.name, result.keys_path.name])
+    assert leftovers(usb) == sorted([result.path.name, result.keys_path.name,
+                                     result.path.name + ".audit"])  # the audit anchor
     blob = result.path.read_bytes()
     assert not blob.startswith(b"SQLite format 3")
     for row in rows[:30]:

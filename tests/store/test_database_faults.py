@@ -96,12 +96,12 @@ def test_folder_without_write_permission(new_school, db_path, cli, monkeypatch):
     monkeypatch.setattr("app.store.instance_lock.os.open", deny_lock)
     code, err = cli("roster", "list", "--db", str(db_path))
     assert code == 4 and "内部错误" not in err
-    assert str(db_path) in err and "写入权限" in err
+    assert str(db_path.parent) in err and "写入" in err and "权限" in err
 
 
 def test_missing_database_folder_and_folder_as_database(tmp_path, cli):
     code, err = cli("roster", "list", "--db", str(tmp_path / "nope" / "q.db"))
-    assert code == 4 and f"找不到文件夹 {tmp_path / 'nope'}" in err
+    assert code == 4 and "找不到" in err and str(tmp_path / "nope") in err
     code, err = cli("roster", "list", "--db", str(tmp_path / "q.db"))
     assert code == 4 and f"找不到数据库文件 {tmp_path / 'q.db'}" in err
     code, err = cli("roster", "list", "--db", str(tmp_path))
