@@ -119,6 +119,10 @@ def save(widget: QWidget, folder: Path, name: str) -> None:
     assert widget.grab().save(str(folder / f"settings-{name}.png"))
 
 
+def nav_titles(window: MainWindow) -> list[str]:
+    return [window.nav.item(i).text() for i in range(window.nav.count())]
+
+
 def settings_titles(window: MainWindow) -> list[str]:
     page = window.settings_page
     assert page is not None
@@ -176,13 +180,17 @@ def test_who_sees_what(qtbot, school, deployment):
     shell = signed_in(qtbot, school, deployment, "chen")
     window = shell.window
     assert not window.reminder.isVisible() and window.backup_tab is None
-    assert texts.BACKUP_TAB not in settings_titles(window)
-    assert texts.DEPLOYMENT_TAB not in settings_titles(window)
+    # The pages follow the capability table: a class teacher has the list and settings.
+    assert nav_titles(window) == [strings.NAV_STUDENTS, strings.NAV_SETTINGS]
+    assert settings_titles(window) == [strings.SETTINGS_ACCOUNT_TAB]
     window.lock()
     login(qtbot, front_login(shell), "wang", PASSWORD)
     assert window.reminder.isVisible()
-    assert texts.BACKUP_TAB in settings_titles(window)
-    assert texts.DEPLOYMENT_TAB in settings_titles(window)
+    assert nav_titles(window) == [strings.NAV_STUDENTS, strings.NAV_SCREENING,
+                                  strings.NAV_WARNINGS, strings.NAV_REPORTS,
+                                  strings.NAV_SETTINGS]
+    assert settings_titles(window) == [strings.SETTINGS_ACCOUNT_TAB, texts.BACKUP_TAB,
+                                       texts.DEPLOYMENT_TAB]  # no users, no audit log
     tab = backup_tab(window)
     idle(qtbot)
     assert tab.summary.isVisible() and "还没有做过备份" in tab.summary.text()
