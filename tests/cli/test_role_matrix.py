@@ -81,7 +81,8 @@ COMMANDS: dict[tuple[str, ...], tuple[str, list[str]]] = {
     ("restore",): (RESTORE, ["--from", "{backup}"]),
 }
 NO_ACCOUNT = {("init",), ("demo",), ("gui",), ("self-test",), ("score",),
-              ("district", "keygen"), ("district", "aggregate"), ("school", "keygen"),
+              ("district", "keygen"), ("district", "aggregate"),
+              ("district", "register-school"), ("district", "suites"), ("school", "keygen"),
               ("seal", "verify"), ("seal", "open")}
 
 
