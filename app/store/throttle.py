@@ -26,6 +26,7 @@ from app.paths import attempts_path
 from app.store.instance_lock import release_lock, wait_for_lock
 
 FREE_ATTEMPTS = 3
+FIRST_DELAY_S = 2
 MAX_DELAY_S = 300
 
 
@@ -106,7 +107,7 @@ def required_wait(db_path: Path, who: str, now: float | None = None,
     failures = int(entry.get("failures", 0))
     if failures < FREE_ATTEMPTS:
         return 0
-    delay = min(2 ** (failures - FREE_ATTEMPTS + 1), MAX_DELAY_S)
+    delay = min(FIRST_DELAY_S * 2 ** (failures - FREE_ATTEMPTS), MAX_DELAY_S)
     remaining = entry.get("last", 0.0) + delay - (now if now is not None else time.time())
     return max(0, math.ceil(remaining))
 
