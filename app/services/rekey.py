@@ -38,6 +38,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from app.atomic import fsync_dir
 from app.errors import StoreError
 from app.models.sealed import attach_staff_key
 from app.paths import keyslot_path
@@ -48,7 +49,6 @@ from app.services.backup_faults import (
     check_folder,
     classify,
     damaged,
-    fsync_dir,
     fsync_file,
     remove_quietly,
 )

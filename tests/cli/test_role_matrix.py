@@ -56,6 +56,8 @@ CAMPAIGN = "2026秋 PHQ-9"
 COMMANDS: dict[tuple[str, ...], tuple[str, list[str]]] = {
     ("user", "add"): (MANAGE_USERS, ["newbie", "--role", "counselor"]),
     ("user", "list"): (MANAGE_USERS, []),
+    ("user", "disable"): (MANAGE_USERS, ["extra"]),
+    ("user", "role"): (MANAGE_USERS, ["extra", "class_teacher", "--class-id", "{class_id}"]),
     ("audit", "verify"): (READ_AUDIT, []),
     ("audit", "list"): (READ_AUDIT, []),
     ("roster", "import"): (MANAGE_ROSTER, ["{dir}/roster.csv", "--dry-run"]),
@@ -120,6 +122,7 @@ def school(tmp_path_factory) -> dict:
             accounts.create_user(store, USERS["counselor"], "", "counselor", TEST_PASSWORD)
             accounts.create_user(store, USERS["class_teacher"], "", "class_teacher",
                                  TEST_PASSWORD, own.class_id)
+            accounts.create_user(store, "extra", "", "counselor", TEST_PASSWORD)
             campaign = create_campaign(store, CAMPAIGN, "phq9")
             for student in students[:3]:
                 save_answer_string(store, campaign.id, student.id, "110000000")
@@ -134,7 +137,8 @@ def school(tmp_path_factory) -> dict:
         writer = csv.writer(fh)
         writer.writerow(["学籍号", "姓名", *[f"{i}." for i in range(1, 10)]])
         writer.writerow([own.student_no, own.name, *["1"] * 9])
-    return {"root": root, "student": own.student_no, "backup": backup}
+    return {"root": root, "student": own.student_no, "backup": backup,
+            "class_id": own.class_id}
 
 
 def _fingerprint(root: Path, db: Path) -> tuple:
@@ -159,7 +163,8 @@ def test_command_as_role(school, command, role, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("QINGXIN_PASSWORD", TEST_PASSWORD)
     monkeypatch.setenv("QINGXIN_NEW_PASSWORD", TEST_PASSWORD)
     args = [*command, "--db", str(db), "--user", USERS[role],
-            *[a.format(dir=tmp_path, student=school["student"], backup=backup) for a in extra]]
+            *[a.format(dir=tmp_path, student=school["student"], backup=backup,
+                       class_id=school["class_id"]) for a in extra]]
     before = _fingerprint(tmp_path, db)
     code = main(args)
     err = capsys.readouterr().err
