@@ -31,6 +31,7 @@ from pathlib import Path
 
 import python_calamine
 
+from app.errors import BadInputError
 from app.seal import (
     DistrictPrivateKey,
     DistrictRegister,
@@ -42,6 +43,7 @@ from app.seal import (
 from app.seal.layout import MAX_FILE_LEN
 from app.seal.manifest import check_period
 from app.services.export_files import DATA_FORMAT, READABLE_VERSIONS
+from app.sheet_limits import DEFAULT_LIMITS, check_workbook
 
 DATA_SUFFIX = "_统计数据.json"
 LIST_SUFFIX = "_重点学生名单.xlsx"
@@ -177,10 +179,15 @@ def _key_list(files: dict[str, bytes]) -> tuple[tuple[dict[str, object], ...], s
     if len(names) != 1:
         return (), "文件中没有重点学生名单。"
     try:
+        # Signed by the school, yet read as any teacher's file is: a sheet reaching
+        # XFD1048576 would make calamine abort the district's whole run.
+        check_workbook(files[names[0]], names[0], DEFAULT_LIMITS)
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(files[names[0]]))
         if LIST_SHEET not in book.sheet_names:
             return (), "重点学生名单无法读取。"
         lines = book.get_sheet_by_name(LIST_SHEET).to_python(skip_empty_area=False)
+    except BadInputError as err:
+        return (), err.message
     except (python_calamine.CalamineError, OSError, ValueError, IndexError):
         return (), "重点学生名单无法读取。"
     heading = {label: i for i, label in enumerate(lines[0] if lines else ())}
