@@ -64,6 +64,7 @@ from app.services.stat_tables import (
 )
 from app.services.suppression import Cell, legend, suppress_row
 from app.store.handle import Store
+from app.terms import term_text
 
 MAX_BARS = 14
 OWN_COPY = 1
@@ -221,7 +222,9 @@ def group_story(stats: CampaignStats, min_cell: int, st: Styles) -> list[Flowabl
     story: list[Flowable] = [
         Paragraph(f"心理测评团体报告（{stats.scope.label}）", st.title),
         data_grid([["测评批次", c.name, "量表", c.instrument_label],
-               ["范围", stats.scope.label, "测评时间", span],
+               ["学年学期", term_text(c.school_year, c.term) if c.school_year else "—",
+                "测评时间", span],
+               ["范围", stats.scope.label, "", ""],
                ["答卷", f"{stats.results} 份", "其中无效", count_text(
                    _cell(stats.invalid, min_cell))]],
               [0.14 * CONTENT_WIDTH, 0.36 * CONTENT_WIDTH, 0.14 * CONTENT_WIDTH,

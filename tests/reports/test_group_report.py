@@ -64,6 +64,7 @@ def test_the_schools_own_copy_shows_real_counts_marked_internal(store, school, t
     assert "<5" not in text and "*" not in text and "隐去" not in text
     assert "内部" in text and "机密" not in text.replace(" ", "") and "不对外发布" in text
     assert "学校自用" in text
+    assert f"{school.school_year}-{school.school_year + 1}学年第一学期" in text
     assert re.search(r"(?<![\d.])[1-4]（\d", text)  # a small count, shown as it is
     # One definition of 需关注, stated once, under the band tables.
     assert text.count("“需关注”：") == 1
