@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.errors import BadInputError, QingxinError
-from app.winfaults import classify_os_error, replace_retrying
+from app.winfaults import FileFault, classify_os_error, remove_retrying, replace_retrying
 
 PARTIAL_SUFFIX = ".partial"
 PRIVATE_MODE = 0o600
@@ -100,8 +100,8 @@ def write_atomic(path: Path, data: bytes | Callable[[Callable[[bytes], None]], N
     finally:
         if fd != -1:
             os.close(fd)
-        with contextlib.suppress(OSError):  # the stick may be gone: the error above counts
-            temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError, FileFault):  # the stick may be gone: the error
+            remove_retrying(temporary)  # above counts; an antivirus scan is waited out
 
 
 def fsync_dir(folder: Path) -> None:

@@ -224,3 +224,18 @@ def test_export_whose_audit_fails_leaves_no_file(store, campaign, tmp_path, monk
     with pytest.raises(RuntimeError):
         export_results_xlsx(store, campaign.id, out)
     assert list(out.parent.iterdir()) == []
+
+
+def test_write_atomic_over_a_file_open_in_excel_keeps_it_and_leaves_no_partial(tmp_path,
+                                                                              monkeypatch):
+    from app.atomic import write_atomic
+
+    out = tmp_path / "名单.csv"
+    out.write_bytes(b"open in Excel")
+    monkeypatch.setattr("app.winfaults.time.sleep", lambda _s: None)
+    monkeypatch.setattr(os, "replace", Blocker(32, times=1000).wrap(os.replace))
+    with pytest.raises(FileFault) as caught:
+        write_atomic(out, b"new")
+    assert IN_USE_TEXT in caught.value.message
+    assert out.read_bytes() == b"open in Excel" and [p.name for p in tmp_path.iterdir()] == [
+        "名单.csv"]
