@@ -81,8 +81,8 @@ SetupLogging=yes
 
 [Languages]
 ; The wizard speaks Chinese or setup.exe is not built: installer\ChineseSimplified.isl
-; (Inno Setup's Simplified Chinese translation, docs/DEPLOYMENT.md §2 says where to get
-; it), or the same file in the compiler's own Languages folder.
+; (Inno Setup's Simplified Chinese translation, shipped beside this script; see
+; docs/DEPLOYMENT.md §2), or the same file in the compiler's own Languages folder.
 #if FileExists(AddBackslash(SourcePath) + "ChineseSimplified.isl")
 Name: "chs"; MessagesFile: "ChineseSimplified.isl"
 #elif FileExists(AddBackslash(CompilerPath) + "Languages\ChineseSimplified.isl")

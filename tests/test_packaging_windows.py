@@ -46,6 +46,14 @@ def test_the_chinese_wizard_is_required():
     assert 'Name: "en"' not in ISS  # no silent fall-back to an English wizard
 
 
+def test_the_chinese_translation_ships_beside_the_script():
+    """Inno Setup's own file, kept with its header: Simplified Chinese, code page 936."""
+    isl = (Path(__file__).parents[1] / "installer" / "ChineseSimplified.isl").read_text(
+        encoding="utf-8")
+    assert "LanguageName=简体中文" in isl and "LanguageID=$0804" in isl
+    assert "LanguageCodePage=936" in isl and "Inno Setup" in isl.splitlines()[0]
+
+
 def test_double_clicked_console_companion_waits_with_a_message(monkeypatch, capsys):
     monkeypatch.setattr(launch.sys, "executable", r"C:\Program Files\Qingxin\Qingxin.com")
     monkeypatch.setattr(launch, "console_of_its_own", lambda: True)
