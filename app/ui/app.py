@@ -33,6 +33,7 @@ from app.logfile import start_logging
 from app.paths import default_db_path, keyslot_path
 from app.services.auth import unlock
 from app.ui import messages, screen_fit, strings, workers
+from app.ui.collector import collect_on_gui_thread
 from app.ui.fonts import install_chinese_translation, use_shipped_font
 from app.ui.palette import use_light_palette, use_window_icon
 from app.ui.shell import Shell, database_state
@@ -91,13 +92,15 @@ def freeze_startup_objects() -> None:
 
 
 def launch(argv: Sequence[str] | None = None) -> Shell | int:
-    """Everything before the event loop: the application, the deployment, the first
-    window. Returns the shell on screen, or the exit code when there is nothing to run
+    """Everything before the event loop: the application, garbage collection on the
+    GUI thread only (app.ui.collector), the deployment, the first window. Returns the
+    shell on screen, or the exit code when there is nothing to run
     (a broken deployment file, an incomplete database, a screenshot taken)."""
     args, qt_args = parse_args(sys.argv[1:] if argv is None else argv)
     app = QApplication.instance() or QApplication(["qingxin", *qt_args])
     assert isinstance(app, QApplication)
     prepare_application(app)
+    collect_on_gui_thread(app)
     app.setQuitOnLastWindowClosed(False)
     try:
         deployment = load_deployment()

@@ -6,8 +6,11 @@ capabilities (app/services/capabilities.py, one table for the GUI and the servic
 a 班主任 gets the student list (the service restricts it to their class) and their own
 account; user management and the audit log are the admin's; staff also get 备份与恢复
 and 部署与密钥 under 设置, and a yellow bar above the pages after login when a backup is
-due. Locking (idle timeout, the 锁定 button, Ctrl+L) waits for running background work,
-closes every open dialog, clears every model, hides the window and closes the Store;
+due. Locking (idle timeout, the 锁定 button, Ctrl+L) happens at once: it cancels running
+background work and drops what it would show (workers.cancel_all), closes every open
+dialog, clears every model, hides the window, and closes the Store as soon as the
+cancelled work has let go of it — waiting for the work first once postponed the lock
+for ever when an operation never ended;
 `attach` with a new Store restores the views, rebuilding them only if a different user
 signed in. A restore asked for on the backup tab goes up to the Shell
 (`restore_requested`), which releases the Store the same way before replacing the file.
@@ -17,7 +20,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -231,18 +234,16 @@ class MainWindow(QMainWindow):
     def lock(self) -> None:
         if self.ctx.store is None:
             return
-        if workers.busy():
-            self.statusBar().showMessage(strings.LOCKING_DEFERRED, BUSY_RETRY_MS)
-            QTimer.singleShot(BUSY_RETRY_MS, self, self.lock)
-            return
+        workers.cancel_all()
         username = self.release_store()
         if username is not None:
             self.locked.emit(username)
 
     def release_store(self) -> str | None:
         """What locking does, without asking for the login: stop the idle clock, close
-        every dialog, clear every view, hide, close the Store. Returns who was signed
-        in, or None if nobody was. The caller has made sure no work is running."""
+        every dialog, clear every view, hide, close the Store (once no work uses it:
+        cancelled work still running holds it for a moment). Returns who was signed
+        in, or None if nobody was."""
         if self.ctx.store is None:
             return None
         self.idle.stop()
@@ -253,7 +254,7 @@ class MainWindow(QMainWindow):
         self.hide()
         store, self.ctx.store = self.ctx.store, None
         username = store.user.username
-        auth.lock(store)
+        workers.when_idle(lambda: auth.lock(store))
         return username
 
     @staticmethod
@@ -265,9 +266,11 @@ class MainWindow(QMainWindow):
                 widget.reject()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if workers.busy():
+        if workers.busy():  # cancel the work, close once it has ended
             self.statusBar().showMessage(strings.CLOSE_WHILE_BUSY, BUSY_RETRY_MS)
             event.ignore()
+            workers.cancel_all()
+            workers.when_idle(self.close)
             return
         self.idle.stop()
         if self.ctx.store is not None:

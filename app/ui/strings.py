@@ -100,8 +100,7 @@ NAV_REPORTS = "报告与上报"
 NAV_SETTINGS = "设置"
 STATUS_USER = "当前用户：{name}（{role}）"
 LOCK_NOW = "锁定"
-LOCKING_DEFERRED = "后台任务完成后将自动锁定。"
-CLOSE_WHILE_BUSY = "后台任务仍在进行，请等它完成后再关闭。"
+CLOSE_WHILE_BUSY = "正在取消后台任务，结束后即关闭。"
 
 # students page
 STUDENTS_LOADING = "正在载入学生名单…"

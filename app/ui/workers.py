@@ -8,9 +8,23 @@ to the GUI thread through queued signals: the result goes to `on_done`, an error
 user can cause to `on_failure` (or to one Chinese warning box), anything else to the
 generic error box. Nothing raised in a worker can take the program down.
 
+An operation ends whatever happens: `_end()` (which takes it off the running list the
+lock, close and restore wait for) runs in a `finally` around everything the GUI thread
+does with its result, so a callback that fails, or a progress dialog deleted with the
+dialog that started the work, can never leave it registered for good (a soak test
+found both: double-clicking 确认导入, or Esc just after it, closed the dialog that owned
+the progress box, and the lock then waited for ever).
+
+While an operation with a progress dialog runs, the window that started it takes no
+input, from the first moment: the window-modal progress dialog only shows after
+SHOW_PROGRESS_AFTER_MS, and a double-click or an Esc in that gap submitted twice or
+closed the dialog under its own work.
+
 If the widget that started an operation has been destroyed by the time it finishes
 (the idle lock closes dialogs), its callbacks are skipped; `broadcast` still runs,
-because data that changed must be announced whoever asked for it.
+because data that changed must be announced whoever asked for it. `cancel_all` (the
+lock, closing the window) cancels every operation and detaches it: nothing of its
+result reaches the screen, it only ends.
 """
 
 from __future__ import annotations
@@ -20,8 +34,8 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from app.errors import QingxinError
 from app.services.progress import Progress
@@ -30,11 +44,65 @@ from app.ui import messages, strings
 SHOW_PROGRESS_AFTER_MS = 400
 
 _running: set[Op] = set()
+_when_idle: list[Callable[[], None]] = []
 
 
 def busy() -> bool:
     """Whether any operation is still running (the idle lock waits for it)."""
     return bool(_running)
+
+
+def cancel_all() -> None:
+    """Cancel every running operation and drop whatever it would show: for the lock
+    and for closing the program, which must not wait on work nobody will look at."""
+    for op in list(_running):
+        op.detach()
+
+
+def when_idle(callback: Callable[[], None]) -> None:
+    """Call `callback` on the GUI thread once no operation runs (at once if none does)."""
+    _when_idle.append(callback)
+    if not _running:
+        QTimer.singleShot(0, _call_idle_waiters)
+
+
+def _call_idle_waiters() -> None:
+    while _when_idle and not _running:
+        _when_idle.pop(0)()
+
+
+def alive(widget: QObject | None) -> bool:
+    return widget is not None and shiboken6.isValid(widget)
+
+
+class _InputGuard(QObject):
+    """Drops the user's input to one window until removed: what the window-modal
+    progress dialog does once it shows, from the moment the work starts."""
+
+    BLOCKED = frozenset({
+        QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease,
+        QEvent.Type.MouseButtonDblClick, QEvent.Type.KeyPress, QEvent.Type.KeyRelease,
+        QEvent.Type.Wheel, QEvent.Type.Shortcut,
+    })
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__()
+        self._window = window
+        QApplication.instance().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in self.BLOCKED and isinstance(watched, QWidget):
+            return alive(self._window) and watched.window() is self._window
+        if kind == QEvent.Type.Close and watched is self._window and event.spontaneous():
+            event.ignore()
+            return True
+        return False
+
+    def remove(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
 
 
 class Op(QObject):
@@ -55,6 +123,8 @@ class Op(QObject):
         self._broadcast = broadcast
         self._cancel = threading.Event()
         self._dialog: QProgressDialog | None = None
+        self._guard: _InputGuard | None = None
+        self._detached = False
         self.running = True
         self.succeeded.connect(self._succeed)
         self.failed.connect(self._fail)
@@ -71,8 +141,15 @@ class Op(QObject):
     def cancelled(self) -> bool:
         return self._cancel.is_set()
 
+    def detach(self) -> None:
+        """Cancel, take the progress dialog down, and show nothing of the result."""
+        self._detached = True
+        self.cancel()
+        self._release_window()
+
     def show_progress(self, label: str, cancellable: bool) -> None:
-        dialog = QProgressDialog(label, strings.CANCEL, 0, 0, self._live_parent())
+        parent = self._live_parent()
+        dialog = QProgressDialog(label, strings.CANCEL, 0, 0, parent)
         dialog.setWindowTitle(strings.APP_TITLE)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(SHOW_PROGRESS_AFTER_MS)
@@ -83,29 +160,41 @@ class Op(QObject):
         else:
             dialog.setCancelButton(None)
         self._dialog = dialog
+        if parent is not None:
+            self._guard = _InputGuard(parent.window())
 
     def _live_parent(self) -> QWidget | None:
         parent = self._parent_widget
-        return parent if parent is not None and shiboken6.isValid(parent) else None
+        return parent if alive(parent) else None
+
+    def _live_dialog(self) -> QProgressDialog | None:
+        """The progress dialog, unless it went with a parent that was deleted."""
+        return self._dialog if alive(self._dialog) else None
 
     def _progress(self, done: int, total: int) -> None:
-        if self._dialog is not None and total > 0:
-            self._dialog.setMaximum(total)
-            self._dialog.setValue(min(done, total))
+        dialog = self._live_dialog()
+        if dialog is not None and total > 0 and not self._detached:
+            dialog.setMaximum(total)
+            dialog.setValue(min(done, total))
 
-    def _close_dialog(self) -> None:
-        if self._dialog is not None:
-            self._dialog.hide()  # not close(): closing a QProgressDialog emits canceled
-            self._dialog.deleteLater()
-            self._dialog = None
+    def _release_window(self) -> None:
+        """Close the progress dialog and give the window its input back."""
+        if self._guard is not None:
+            self._guard.remove()
+            self._guard = None
+        dialog, self._dialog = self._live_dialog(), None
+        if dialog is not None:
+            dialog.hide()  # not close(): closing a QProgressDialog emits canceled
+            dialog.deleteLater()
 
     def _orphaned(self) -> bool:
-        return self._parent_widget is not None and not shiboken6.isValid(self._parent_widget)
+        return self._detached or (self._parent_widget is not None
+                                  and not alive(self._parent_widget))
 
     def _succeed(self, result: object) -> None:
-        self._close_dialog()
         try:
-            if self._broadcast is not None:
+            self._release_window()
+            if self._broadcast is not None and not self._detached:
                 self._broadcast(result)
             if not self._orphaned():
                 self._on_done(result)
@@ -115,21 +204,27 @@ class Op(QObject):
             self._end()
 
     def _fail(self, exc: BaseException) -> None:
-        self._close_dialog()
         try:
+            self._release_window()
             if self._orphaned():
                 return
             if isinstance(exc, QingxinError) and self._on_failure is not None:
                 self._on_failure(exc)
             else:
                 messages.show_error(self._live_parent(), exc)
+        except Exception as bug:  # a bug in on_failure: report it, keep running
+            messages.show_error(self._live_parent(), bug)
         finally:
             self._end()
 
     def _end(self) -> None:
         self.running = False
         _running.discard(self)
-        self.finished.emit()
+        try:
+            self.finished.emit()
+        finally:
+            if not _running and _when_idle:
+                QTimer.singleShot(0, _call_idle_waiters)
 
 
 class _Job(QRunnable):

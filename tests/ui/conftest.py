@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.ui import workers
 from app.ui.app import prepare_application
+from app.ui.collector import collect_on_gui_thread
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -30,9 +31,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _qt_app(qapp: QApplication) -> QApplication:
+def _qt_app(qapp: QApplication) -> Iterator[QApplication]:
+    """The application as the product prepares it, with garbage collection on the GUI
+    thread only (a collection on a worker once crashed this suite)."""
     prepare_application(qapp)
-    return qapp
+    collector = collect_on_gui_thread(qapp)
+    yield qapp
+    collector.deleteLater()
+    gc.enable()
 
 
 @pytest.fixture(autouse=True)
