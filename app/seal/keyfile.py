@@ -20,8 +20,8 @@ from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
+from app.seal import argon2
 from app.seal.errors import (
     KeyFileError,
     PassphraseRequiredError,
@@ -185,8 +185,8 @@ def _aad(type_tag: str, algorithm: str, public_raw: bytes) -> bytes:
 def _derive(passphrase: str, salt: bytes, kdf: KdfParams) -> bytes:
     """NFC first: the same passphrase typed through different input methods must match."""
     normalized = unicodedata.normalize("NFC", passphrase).encode("utf-8")
-    return Argon2id(salt=salt, length=32, iterations=kdf.iterations, lanes=kdf.lanes,
-                    memory_cost=kdf.memory_kib).derive(normalized)
+    return argon2.derive(normalized, salt, memory_kib=kdf.memory_kib,
+                         iterations=kdf.iterations, lanes=kdf.lanes)
 
 
 def _wrap(secret_raw: bytes, passphrase: str, aad: bytes) -> dict[str, object]:

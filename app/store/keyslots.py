@@ -34,10 +34,10 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hpke
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
 from app.atomic import write_atomic
 from app.errors import StoreError, WrongPasswordError
+from app.seal import argon2
 
 FORMAT = "qingxin-keyslots"
 VERSION = 2
@@ -115,10 +115,9 @@ def normalize_recovery_code(code: str) -> str:
 
 
 def _derive(secret: str, salt: bytes, kdf: KdfParams) -> bytes:
-    return Argon2id(
-        salt=salt, length=32, iterations=kdf.iterations, lanes=kdf.lanes,
-        memory_cost=kdf.memory_kib,
-    ).derive(secret.encode("utf-8"))
+    """Through the program's one Argon2id lock: two at once can hang (app.seal.argon2)."""
+    return argon2.derive(secret.encode("utf-8"), salt, memory_kib=kdf.memory_kib,
+                         iterations=kdf.iterations, lanes=kdf.lanes)
 
 
 def _aad(db_id: str, slot: Slot) -> bytes:
