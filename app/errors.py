@@ -46,3 +46,4 @@ class PermissionDeniedError(QingxinError):
     """The logged-in user's role does not allow this action."""
 
     exit_code = 5
+

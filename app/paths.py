@@ -64,6 +64,13 @@ def lock_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".lock")
 
 
+def scratch_dir(db_path: Path) -> Path:
+    """Where libraries may put temporary files while the program writes a workbook of
+    students' data (app/store/scratch.py): beside the encrypted database, never the
+    system TEMP folder."""
+    return db_path.with_name(db_path.name + ".tmp")
+
+
 def school_instruments_dir(db_path: Path) -> Path:
     """The school's own instrument definitions, settings and item texts
     (app/instruments/school.py)."""

@@ -8,7 +8,9 @@ only when complete), so a cancelled or failed export leaves no half-written work
 students' scores behind. The audit entry is written once the file is in place (a
 workbook of the same name open in Excel or WPS makes the rename fail, after retries:
 the log must not then say it was exported), and a file whose export could not be
-recorded is removed.
+recorded is removed. openpyxl's own temporary sheet files go to the private folder
+beside the database, never the system TEMP (app/store/scratch.py); workbook writes run
+one at a time there, so two exports of one file never race.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from app.atomic import write_atomic
+from app.atomic import describe, write_atomic
+from app.errors import BadInputError
 from app.instruments import WARNING_LABELS, load_instrument
 from app.instruments.model import TOTAL
 from app.labels import GENDERS, RESULT_SOURCES, label
+from app.paths import scratch_dir
 from app.services import audit
 from app.services.campaigns import get_campaign
 from app.services.capabilities import PRINT_REPORTS, require
@@ -37,6 +41,7 @@ from app.services.sheet_output import (
     sheet_title,
 )
 from app.store.handle import Store
+from app.store.scratch import private_temp
 from app.winfaults import FileFault, remove_retrying
 
 PROGRESS_EVERY = 500
@@ -65,22 +70,14 @@ def export_results_xlsx(store: Store, campaign_id: int, path: Path,
         header += [instrument.total.name, f"{instrument.total.name}等级"]
     header += ["关键题", "建议预警", "说明"]
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=sheet_title(campaign.name, fallback="结果"))
-    sheet.freeze_panes = "C2"
     body = [_row(r, scales, banded, band_labels, instrument.total is not None) for r in rows]
-    fit_widths(sheet, [header, *body[:200]], exact=[0])
-    print_setup(sheet, columns=len(header))
-    header_filter(sheet, 1, len(header), len(body) + 1)
-    append_row(sheet, header, header=True)
-    for k, values in enumerate(body):
-        if k % PROGRESS_EVERY == 0:
-            progress.step(k, len(rows))
-        append_row(sheet, values, text_columns=(0,))
-    progress.step(len(rows), len(rows))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    write_atomic(path, buffer.getvalue(), private=True)
+    try:
+        with private_temp(store.path):
+            data = _workbook(campaign.name, header, body, progress)
+    except OSError as err:  # openpyxl's temporary sheet, beside the database
+        raise BadInputError(describe(err, scratch_dir(store.path) / "sheet.xml"),
+                            detail=f"{type(err).__name__}: {err.errno}") from None
+    write_atomic(path, data, private=True)
     try:
         audit.record_for(store, "student_export", "campaign", campaign_id,
                          f"测评结果 xlsx，{len(rows)} 份")
@@ -89,6 +86,32 @@ def export_results_xlsx(store: Store, campaign_id: int, path: Path,
             remove_retrying(path)
         raise
     return ResultsExported(campaign_id, path, len(rows))
+
+
+def _workbook(title: str, header: list[str], body: list[list[object]],
+              progress: Progress) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=sheet_title(title, fallback="结果"))
+    sheet.freeze_panes = "C2"
+    fit_widths(sheet, [header, *body[:200]], exact=[0])
+    print_setup(sheet, columns=len(header))
+    header_filter(sheet, 1, len(header), len(body) + 1)
+    append_row(sheet, header, header=True)
+    try:
+        for k, values in enumerate(body):
+            if k % PROGRESS_EVERY == 0:
+                progress.step(k, len(body))
+            append_row(sheet, values, text_columns=(0,))
+        progress.step(len(body), len(body))
+    except BaseException:
+        # Close openpyxl's temporary sheet now, in order: left to the garbage collector,
+        # its writers are finalised in any order and one writes to the other's closed file.
+        with contextlib.suppress(Exception):
+            sheet.close()
+        raise
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def _row(r: ResultRow, scales: list, banded: list, band_labels: dict[str, dict[str, str]],

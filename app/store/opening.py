@@ -18,7 +18,7 @@ from app.errors import WrongPasswordError
 from app.models import User
 from app.models.sealed import attach_staff_key
 from app.paths import backup_dir
-from app.store import migrate
+from app.store import migrate, scratch
 from app.store.backup import encrypted_copy, timestamped_name
 from app.store.engine import create_encrypted_engine
 from app.store.faults import check_database_path, database_fault, os_fault
@@ -36,6 +36,7 @@ def open_store(db_path: Path, keys: dict[str, bytes], username: str) -> Store:
         raise os_fault(err, db_path) from None
     lock = InstanceLock(db_path)
     lock.acquire()
+    scratch.sweep(db_path)  # temporary files of a killed run: ours alone now
     engine = None
     try:
         key = keys[DATABASE]
