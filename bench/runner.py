@@ -5,6 +5,7 @@ table of target, median, spread, runs and pass/fail.
     python -m bench --students 10000 --only filter,size,memory
     python -m bench --markdown             # the table for docs/PERFORMANCE.md
     python -m bench --smoke                # tiny sizes, one run, no verdicts (CI)
+    python -m bench soak --minutes 10 --seed 3   # the soak test (bench/soak.py)
 
 The school is generated once into `--work` (default .bench/ in the repository, which git
 ignores) and reused while its parameters match; each job runs on a fresh copy of it. Figures
@@ -78,6 +79,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["soak"]:
+        from bench.soak import main as soak
+
+        return soak(argv[1:])
     args = parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # the filter job's models
     with tempfile.TemporaryDirectory(prefix="qingxin-bench-") as tmp:
