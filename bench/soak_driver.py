@@ -35,7 +35,15 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QEvent,
+    QModelIndex,
+    QPoint,
+    Qt,
+    QThreadPool,
+    QTimer,
+)
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -232,7 +240,8 @@ class Soak:
             self.sign_in(login)
             return
         if self.rng.random() < self.args.idle_chance:
-            wait = self.args.lock_seconds + 3
+            # The idle watcher looks every quarter of the timeout (at most 15 s).
+            wait = self.args.lock_seconds + min(15, self.args.lock_seconds / 4) + 3
             self.pause_until = now + wait
             self.lock_due = now + wait - 1 if self.shell.window.isVisible() else 0.0
             self.record("idle", "stay still", f"{wait} s")
@@ -403,6 +412,7 @@ def main(argv: list[str]) -> int:
     soak.patch_file_dialogs()
     soak.start(db)
     QApplication.exec()
+    QThreadPool.globalInstance().waitForDone(OP_TIMEOUT_S * 1000)
     soak.log.close()
     print(json.dumps({"seed": args.seed, "minutes": args.minutes, "actions": soak.step,
                       "unexpected": findings.unexpected, "stuck_ops": findings.stuck_ops,

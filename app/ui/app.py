@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QThread, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.deployment import Deployment, load_deployment
@@ -67,9 +67,15 @@ def prepare_application(app: QApplication) -> None:
 
 def _show_unexpected(kind: type[BaseException], exc: BaseException,
                      tb: TracebackType | None) -> None:
-    """A bug in a slot must not end the session: show the generic box, log the type."""
+    """A bug in a slot must not end the session: show the generic box, log the type.
+    Off the GUI thread (PySide reports a failing QRunnable.run here) only the log line:
+    a box made on a worker, or after the application is gone, aborts the process."""
     if issubclass(kind, KeyboardInterrupt):
         sys.__excepthook__(kind, exc, tb)
+        return
+    app = QApplication.instance()
+    if app is None or QThread.currentThread() is not app.thread():
+        messages.log_unexpected(exc.with_traceback(tb))
         return
     messages.show_error(None, exc.with_traceback(tb))
 
@@ -79,7 +85,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     if isinstance(shell, int):
         return shell
     freeze_startup_objects()
-    return QApplication.exec()
+    code = QApplication.exec()
+    workers.cancel_all()  # nothing may run on while Python tears the application down
+    QThreadPool.globalInstance().waitForDone()
+    return code
 
 
 def freeze_startup_objects() -> None:

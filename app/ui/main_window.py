@@ -8,9 +8,9 @@ account; user management and the audit log are the admin's; staff also get 备�
 and 部署与密钥 under 设置, and a yellow bar above the pages after login when a backup is
 due. Locking (idle timeout, the 锁定 button, Ctrl+L) happens at once: it cancels running
 background work and drops what it would show (workers.cancel_all), closes every open
-dialog, clears every model, hides the window, and closes the Store as soon as the
-cancelled work has let go of it — waiting for the work first once postponed the lock
-for ever when an operation never ended;
+dialog, clears every model, hides the window, and closes the Store and shows the
+lock screen as soon as the cancelled work has let go of it — waiting for the work
+before hiding anything once postponed the lock for ever when an operation never ended;
 `attach` with a new Store restores the views, rebuilding them only if a different user
 signed in. A restore asked for on the backup tab goes up to the Shell
 (`restore_requested`), which releases the Store the same way before replacing the file.
@@ -18,6 +18,7 @@ signed in. A restore asked for on the backup tab goes up to the Shell
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
 from PySide6.QtCore import Qt, Signal
@@ -235,15 +236,14 @@ class MainWindow(QMainWindow):
         if self.ctx.store is None:
             return
         workers.cancel_all()
-        username = self.release_store()
-        if username is not None:
-            self.locked.emit(username)
+        self.release_store(self.locked.emit)
 
-    def release_store(self) -> str | None:
+    def release_store(self, then: Callable[[str], object] | None = None) -> str | None:
         """What locking does, without asking for the login: stop the idle clock, close
-        every dialog, clear every view, hide, close the Store (once no work uses it:
-        cancelled work still running holds it for a moment). Returns who was signed
-        in, or None if nobody was."""
+        every dialog, clear every view and hide, at once; then close the Store and call
+        `then(username)` as soon as no work uses it (at once when none runs; cancelled
+        work still running holds it for a moment, and the login must not open the
+        database again before it is closed). Returns who was signed in, or None."""
         if self.ctx.store is None:
             return None
         self.idle.stop()
@@ -254,7 +254,13 @@ class MainWindow(QMainWindow):
         self.hide()
         store, self.ctx.store = self.ctx.store, None
         username = store.user.username
-        workers.when_idle(lambda: auth.lock(store))
+
+        def close() -> None:
+            auth.lock(store)
+            if then is not None and workers.alive(self):
+                then(username)
+
+        workers.when_idle(close)
         return username
 
     @staticmethod

@@ -65,8 +65,13 @@ def show_error(parent: QWidget | None, exc: BaseException) -> QMessageBox:
         log.info("user-facing error %s: %s", type(exc).__name__, exc.detail)
         problems = getattr(exc, "problems", None)
         return warn(parent, strings.PROBLEM_TITLE, exc.message, problems)
+    log_unexpected(exc)
+    return _box(parent, QMessageBox.Icon.Critical, strings.UNEXPECTED_TITLE,
+                strings.UNEXPECTED_TEXT)
+
+
+def log_unexpected(exc: BaseException) -> None:
+    """A bug, for the log: its type and the file, line and function of each frame."""
     frames = (f"  {frame.filename}:{frame.lineno} in {frame.name}"
               for frame in traceback.extract_tb(exc.__traceback__))
     log.error("unexpected %s\n%s", type(exc).__name__, "\n".join(frames))
-    return _box(parent, QMessageBox.Icon.Critical, strings.UNEXPECTED_TITLE,
-                strings.UNEXPECTED_TEXT)

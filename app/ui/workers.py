@@ -29,6 +29,7 @@ result reaches the screen, it only ends.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -60,10 +61,11 @@ def cancel_all() -> None:
 
 
 def when_idle(callback: Callable[[], None]) -> None:
-    """Call `callback` on the GUI thread once no operation runs (at once if none does)."""
-    _when_idle.append(callback)
+    """Call `callback` on the GUI thread once no operation runs: now, if none does."""
     if not _running:
-        QTimer.singleShot(0, _call_idle_waiters)
+        callback()
+        return
+    _when_idle.append(callback)
 
 
 def _call_idle_waiters() -> None:
@@ -237,9 +239,11 @@ class _Job(QRunnable):
         try:
             result = self._fn(self._op.progress)
         except BaseException as exc:  # delivered to the GUI thread, shown there
-            self._op.failed.emit(exc)
+            outcome, value = self._op.failed, exc
         else:
-            self._op.succeeded.emit(result)
+            outcome, value = self._op.succeeded, result
+        with contextlib.suppress(RuntimeError):  # the Op is gone: the program is closing
+            outcome.emit(value)
 
 
 def run_op(parent: QWidget | None, fn: Callable[[Progress], Any],

@@ -12,11 +12,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton, QVBoxLayout
 from test_ui_end_to_end import PASSWORD, front_login, front_login_of, login
-from uihelpers import close_boxes, closed, message_boxes
+from uihelpers import close_boxes, closed, message_boxes, visible
 
 from app.services.progress import Progress
 from app.services.setup import create_school
 from app.ui import strings, workers
+from app.ui.login import LoginDialog
 from app.ui.shell import Shell
 from app.ui.workers import SHOW_PROGRESS_AFTER_MS, run_op
 
@@ -127,8 +128,8 @@ def test_cancel_all_ends_work_and_shows_nothing_of_it(qtbot):
 
 
 def test_the_lock_does_not_wait_for_running_work(qtbot, db_path: Path):
-    """Locking with work running: the window locks at once, the work is cancelled, and
-    the Store is closed when the work has let go of it."""
+    """Locking with work running: the window hides at once, the work is cancelled, and
+    the Store is closed, and the lock screen shown, when the work has let go of it."""
     create_school(db_path, "青心实验中学", "admin", PASSWORD)
     shell = Shell(db_path, idle_ms=60_000)
     login(qtbot, front_login_of(shell), "admin", PASSWORD)
@@ -141,10 +142,11 @@ def test_the_lock_does_not_wait_for_running_work(qtbot, db_path: Path):
     assert op is not None and workers.busy()
     window.lock()
     assert not window.isVisible() and shell.ctx.store is None
-    assert front_login(shell).windowTitle() == strings.LOCKED_TITLE
     assert store is not None and store.is_open  # the running work still holds it
+    assert not visible(LoginDialog)  # which must not open the database meanwhile
     gate.set()
     qtbot.waitUntil(lambda: not store.is_open, timeout=GATE_S * 1000)
+    assert front_login(shell).windowTitle() == strings.LOCKED_TITLE
     assert seen == [] and not workers.busy()
     login(qtbot, front_login(shell), "admin", PASSWORD)
     assert window.isVisible()
@@ -162,3 +164,24 @@ def test_the_idle_lock_comes_while_work_runs(qtbot, db_path: Path):
         assert not shell.window.isVisible()
     finally:
         gate.set()
+    qtbot.waitUntil(lambda: visible(LoginDialog) != [], timeout=GATE_S * 1000)
+    assert front_login(shell).windowTitle() == strings.LOCKED_TITLE
+
+
+def test_an_error_reported_off_the_gui_thread_is_logged_not_boxed(qtbot, caplog):
+    """PySide hands a failing QRunnable.run to sys.excepthook on the worker: a message
+    box made there (or after the application is gone) aborts the whole program."""
+    from app.ui.app import _show_unexpected
+
+    def report() -> None:
+        try:
+            raise KeyError("张三")
+        except KeyError as exc:
+            _show_unexpected(KeyError, exc, exc.__traceback__)
+
+    thread = threading.Thread(target=report)
+    thread.start()
+    thread.join(5)
+    qtbot.wait(50)
+    assert message_boxes() == []
+    assert "unexpected KeyError" in caplog.text and "张三" not in caplog.text
