@@ -127,7 +127,8 @@ def report(args: argparse.Namespace, result: dict, problems: list[str], seconds:
     rss = [mb for _t, mb in samples]
     growth = memory_growth(samples, args.minutes)
     print(f"soak: seed {args.seed}: {result.get('actions', 0):,} actions in "
-          f"{args.minutes:g} min ({seconds:.0f} s with school and shutdown); memory "
+          f"{args.minutes:g} min ({result.get('ticks', 0):,} ticks; {seconds:.0f} s with "
+          "school and shutdown); memory "
           + (f"{min(rss):.0f}–{max(rss):.0f} MB, {growth:+.0f} MB after warm-up"
              if rss and growth is not None else "not measured"), flush=True)
     for problem in problems:

@@ -120,6 +120,7 @@ class Soak:
         self.inputs: list[Path] = []
         self.findings = Findings()
         self.step = 0
+        self.actions = 0
         self.started = time.monotonic()
         self.deadline = self.started + args.minutes * 60
         self.log = (args.log or folder / "actions.jsonl").open("w", encoding="utf-8")
@@ -176,6 +177,7 @@ class Soak:
 
     # --- the log --------------------------------------------------------------------
     def record(self, where: str, action: str, what: str = "") -> None:
+        self.actions += where != "check"
         self.log.write(json.dumps({"step": self.step, "seed": self.args.seed,
                                    "t": round(time.monotonic() - self.started, 3),
                                    "where": where, "action": action, "what": what},
@@ -414,7 +416,8 @@ def main(argv: list[str]) -> int:
     QApplication.exec()
     QThreadPool.globalInstance().waitForDone(OP_TIMEOUT_S * 1000)
     soak.log.close()
-    print(json.dumps({"seed": args.seed, "minutes": args.minutes, "actions": soak.step,
+    print(json.dumps({"seed": args.seed, "minutes": args.minutes, "actions": soak.actions,
+                      "ticks": soak.step,
                       "unexpected": findings.unexpected, "stuck_ops": findings.stuck_ops,
                       "lock_misses": findings.lock_misses,
                       "quit_early": findings.quit_early, "rss_mb": findings.rss_mb},
