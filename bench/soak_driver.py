@@ -266,7 +266,7 @@ class Soak:
         if not login.submit.isEnabled():
             return
         login.username.setText("admin")
-        wrong = self.rng.random() < 0.1
+        wrong = self.rng.random() < 0.05
         login.password.setText("wrong-password" if wrong else DEMO_PASSWORD)
         self.record("LoginDialog", "sign in", "wrong password" if wrong else "admin")
         QTest.mouseClick(login.submit, Qt.MouseButton.LeftButton)
@@ -327,7 +327,9 @@ class Soak:
                 QTest.mouseClick(w, Qt.MouseButton.LeftButton)
         elif isinstance(w, QLineEdit):
             secret = w.echoMode() != QLineEdit.EchoMode.Normal
-            text = DEMO_PASSWORD if secret and roll < 0.8 else self.rng.choice(TEXTS)
+            # Mostly the right password: wrong ones soon meet the throttle (2, 4 … 300 s),
+            # and the run would spend its minutes waiting at the kiosk's exit prompt.
+            text = DEMO_PASSWORD if secret and roll < 0.95 else self.rng.choice(TEXTS)
             self.record(where, "type", f"{what} {'<password>' if secret else text}")
             w.clear()
             type_text(w, text)
