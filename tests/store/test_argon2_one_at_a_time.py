@@ -38,7 +38,8 @@ def run_together(*calls) -> list[object]:
 def test_two_unlocks_at_once_both_finish_with_the_right_key():
     db_key = keyslots.new_database_key()
     file = keyslots.new_slot_file()
-    slot = keyslots.make_slot(file.db_id, db_key, "pw-one", "password", "admin", kdf=KDF)
+    slot = keyslots.make_slot(file.db_id, {keyslots.DATABASE: db_key}, "pw-one", "password",
+                              "admin", kdf=KDF)
     file.slots.append(slot)
     results = run_together(lambda: keyslots.open_slot(file, slot, "pw-one"),
                            lambda: keyslots.open_slot(file, slot, "pw-one"))
@@ -75,8 +76,8 @@ def overlap(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def test_key_slots_and_key_files_never_derive_at_the_same_time(overlap, tmp_path):
     light = keyslots.KdfParams(memory_kib=8 * 1024, iterations=1, lanes=4)
     file = keyslots.new_slot_file()
-    db_key = keyslots.new_database_key()
-    calls = [lambda: keyslots.make_slot(file.db_id, db_key, "pw", "password", "a", kdf=light)
+    keys = {keyslots.DATABASE: keyslots.new_database_key()}
+    calls = [lambda: keyslots.make_slot(file.db_id, keys, "pw", "password", "a", kdf=light)
              for _ in range(3)]
     calls.append(lambda: keyfile._derive("口令", b"s" * 16,
                                          keyfile.KdfParams(8 * 1024, 1, 4)))
