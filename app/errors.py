@@ -46,4 +46,3 @@ class PermissionDeniedError(QingxinError):
     """The logged-in user's role does not allow this action."""
 
     exit_code = 5
-
