@@ -138,12 +138,17 @@ def read_key_source(source: Path | bytes) -> tuple[bytes, str]:
 
 def write_new_file(path: Path, data: bytes, private: bool) -> None:
     """Never overwrites: replacing a district private key would lock every sealed file made
-    for it away for good. A private key file is created readable by its owner only."""
+    for it away for good. A private key file is created readable by its owner only.
+
+    Written whole or not at all: the bytes go to a temporary file in the same folder,
+    fsynced, which is then published under `path` by a hard link (refused when `path`
+    exists) — so a crash or a full disk leaves no truncated key file behind."""
+    if path.exists():
+        raise exists_error(path)
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     try:
-        fd = os.open(path, flags, 0o600 if private else 0o644)
-    except FileExistsError:
-        raise exists_error(path) from None
+        fd = os.open(temp, flags, 0o600 if private else 0o644)
     except OSError as err:
         raise KeyFileError(f"无法创建 {path}（目录不存在或只读？）。",
                            detail=f"{type(err).__name__}: {err.errno}") from None
@@ -152,10 +157,28 @@ def write_new_file(path: Path, data: bytes, private: bool) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        _publish(temp, path)
+    except FileExistsError:
+        raise exists_error(path) from None
     except OSError as err:
-        path.unlink(missing_ok=True)
         raise KeyFileError(f"写入 {path} 失败（磁盘已满？）。",
                            detail=f"{type(err).__name__}: {err.errno}") from None
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _publish(temp: Path, path: Path) -> None:
+    """`temp` becomes `path` unless `path` exists. A hard link never replaces a file; where
+    the folder cannot hold links (a FAT32 USB stick) a rename does the same on Windows, and
+    elsewhere the existence check just made is the guard."""
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        if os.name != "nt" and path.exists():
+            raise FileExistsError(path) from None
+        os.rename(temp, path)
 
 
 def _check_code(code: str) -> None:

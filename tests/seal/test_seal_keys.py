@@ -165,3 +165,25 @@ def test_a_school_key_file_with_a_bad_code_is_refused(school_key):
         load_school_key_file(json.dumps(obj).encode())
     with pytest.raises(SealError, match="学校代码"):
         generate_school_keypair(Path("/nonexistent"), school_code="../x")
+
+
+def test_a_key_file_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
+    """A disk that fills at fsync leaves neither the key file nor its temporary copy."""
+    from app.seal import keyfile
+
+    target = tmp_path / "district_private_key.json"
+
+    def full(_fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(keyfile.os, "fsync", full)
+    with pytest.raises(KeyFileError, match="磁盘已满"):
+        keyfile.write_new_file(target, b"{}", private=True)
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    keyfile.write_new_file(target, b"{}", private=True)
+    assert target.read_bytes() == b"{}" and [p.name for p in tmp_path.iterdir()] == [target.name]
+    assert target.stat().st_mode & 0o777 == 0o600
+    with pytest.raises(KeyFileError, match="已存在，不会覆盖"):
+        keyfile.write_new_file(target, b"[]", private=True)
+    assert target.read_bytes() == b"{}" and len(list(tmp_path.iterdir())) == 1
