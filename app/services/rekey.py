@@ -103,26 +103,27 @@ def rekey(store: Store, keep: Callable[[Slot], set[str]],
     rotated = given_up | {DATABASE}
     new_keys = {**old_keys, **{name: keyslots.new_database_key() for name in rotated}}
     new_file, result = _reseal(slot_file, new_keys, rotated, keep)
-    db_partial, keys_partial = partials(db_path)
-    finish_interrupted(db_path)
-    check_folder(db_path.parent, database_size(db_path) + 64 * 1024)
-    store.engine.dispose()
-    _checkpoint(db_path, old_keys[DATABASE])
-    try:
-        copy_pages(db_path, old_keys[DATABASE], db_partial, progress,
-                   target_key=new_keys[DATABASE])
-        if not check_copy(db_partial, new_keys[DATABASE]).ok:
-            raise damaged("重新加密后的数据库读回校验失败，原数据库未改变。请检查磁盘后再试。")
-        _apply(db_partial, old_keys, new_keys, store.user.username, change, progress)
-        fsync_file(db_partial)
-        keyslots.write_slot_file(keys_partial, new_file)
-    except BaseException as err:
-        remove_quietly(db_partial, keys_partial, _side(db_partial, "-journal"))
-        if isinstance(err, OSError):
-            raise classify(err, db_path.parent) from None
-        raise
-    _swap(db_path, db_partial, keys_partial)
-    store.rekeyed(create_encrypted_engine(db_path, new_keys[DATABASE]), new_keys)
+    with store.writes_held():  # other threads' writes wait for the new file
+        db_partial, keys_partial = partials(db_path)
+        finish_interrupted(db_path)
+        check_folder(db_path.parent, database_size(db_path) + 64 * 1024)
+        store.engine.dispose()
+        _checkpoint(db_path, old_keys[DATABASE])
+        try:
+            copy_pages(db_path, old_keys[DATABASE], db_partial, progress,
+                       target_key=new_keys[DATABASE])
+            if not check_copy(db_partial, new_keys[DATABASE]).ok:
+                raise damaged("重新加密后的数据库读回校验失败，原数据库未改变。请检查磁盘后再试。")
+            _apply(db_partial, old_keys, new_keys, store.user.username, change, progress)
+            fsync_file(db_partial)
+            keyslots.write_slot_file(keys_partial, new_file)
+        except BaseException as err:
+            remove_quietly(db_partial, keys_partial, _side(db_partial, "-journal"))
+            if isinstance(err, OSError):
+                raise classify(err, db_path.parent) from None
+            raise
+        _swap(db_path, db_partial, keys_partial)
+        store.rekeyed(create_encrypted_engine(db_path, new_keys[DATABASE]), new_keys)
     return result
 
 

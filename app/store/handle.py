@@ -13,7 +13,7 @@ engine carries for the sealed columns (app/models/sealed.py).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from app.models.sealed import attach_staff_key
 from app.store.engine import IMMEDIATE
 from app.store.instance_lock import InstanceLock
 from app.store.keyslots import DATABASE, STAFF_KEY
+from app.store.write_gate import WriteGate
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Store:
         self._engine: Engine | None = engine
         self._keys: dict[str, bytes] | None = dict(keys)
         self._lock = lock
+        self._gate = WriteGate()
         self.new_recovery_code: str | None = None
         """A recovery code issued during this sign-in (the used one replaced, or a
         version-1 recovery slot upgraded): the GUI or CLI shows it once, then clears it."""
@@ -87,10 +89,14 @@ class Store:
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
 
+    def writes_held(self) -> AbstractContextManager[None]:
+        """Other threads' writes wait until the block ends (a re-key's copy and swap)."""
+        return self._gate.held()
+
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One unit of work: all of it is committed, or none of it."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        with self._gate.write(), Session(self.engine, expire_on_commit=False) as session:
             # The first use of the session begins the transaction: make it BEGIN IMMEDIATE.
             session.connection(execution_options={IMMEDIATE: True})
             try:

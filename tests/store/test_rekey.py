@@ -8,6 +8,8 @@ import base64
 import json
 import os
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -206,3 +208,32 @@ def test_a_backup_made_before_a_rekey_restores_with_its_own_key_file(db_path, st
         assert liu.keys[keyslots.STAFF_KEY]
     with unlock(db_path, "admin", TEST_PASSWORD) as admin:
         assert [u.active for u in accounts.list_users(admin) if u.username == "liu"] == [True]
+
+
+def test_a_write_from_another_thread_during_a_rekey_lands_in_the_rekeyed_database(
+        store, monkeypatch):
+    """A GUI worker writing while an admin removes a user: its unit of work waits for the
+    swap instead of committing to the old file after the copy (and vanishing with it)."""
+    accounts.create_user(store, "liu", "刘老师", "counselor", COUNSELLOR_PW)
+    copied = threading.Event()
+    real_check = rekey.check_copy
+
+    def check_then_linger(*args, **kwargs):
+        copied.set()  # the copy is made; the swap is still to come
+        time.sleep(0.5)
+        return real_check(*args, **kwargs)
+
+    monkeypatch.setattr(rekey, "check_copy", check_then_linger)
+
+    def worker() -> None:
+        copied.wait(10)
+        audit.record_for(store, "login", "user", "admin", "worker")
+
+    other = threading.Thread(target=worker)
+    other.start()
+    before = audit.count_events(store)
+    accounts.set_user_active(store, "liu", False)
+    other.join(10)
+    assert not other.is_alive()
+    assert audit.count_events(store) == before + 3  # 停用, rekey and the worker's event
+    assert audit.verify_chain(store).ok
