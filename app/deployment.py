@@ -89,7 +89,7 @@ class ReportPolicy:
     total would give them away)."""
     min_interval: int = 1
     """How wide the range a "<5" cell could take, given everything the export publishes,
-    must stay (disclosure_audit.py): 1 = it can never be worked out exactly."""
+    must stay (statistics/disclosure_audit.py): 1 = it can never be worked out exactly."""
     cells: str = "suppressed"
     """"suppressed" (small cells hidden, audited) or "exact": the bureau's own statistics,
     sealed to it, with every count as it is (docs/DISTRICT_EXPORT.md §2)."""

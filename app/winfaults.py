@@ -49,7 +49,7 @@ TARGET_GONE = "target_gone"
 NO_SPACE = "no_space"
 PATH_TOO_LONG = "path_too_long"
 IO_ERROR = "io_error"
-"""Reason codes, the same words as app.services.backup_faults uses for its own."""
+"""Reason codes, the same words as app.services.maintenance.backup_faults uses for its own."""
 
 IN_USE_TEXT = "文件正被其他程序打开（如 Excel、WPS、PDF 阅读器或杀毒软件）"
 

@@ -46,8 +46,8 @@ from app.models import (
     ReportedSignal,
     RiskFactor,
 )
-from app.services.followup import DEFAULT_POLICY, due_after, next_school_day
-from app.services.warning_rules import Suggestion, suggest_level
+from app.services.casefile.followup import DEFAULT_POLICY, due_after, next_school_day
+from app.services.warning.rules import Suggestion, suggest_level
 from bench import notes
 from bench.rows import Rows
 

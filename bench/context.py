@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.services.auth import unlock
+from app.services.accounts.auth import unlock
 from app.store.handle import Store
 from bench.school import PASSWORD, School
 

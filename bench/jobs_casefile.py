@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.services.today import today_work
-from app.services.warnings import key_list
+from app.services.warning.decisions import key_list
 from app.ui.casefile.loading import load_file_view
 from bench.context import Bench
 from bench.table import Row, Target, timed

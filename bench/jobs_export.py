@@ -27,7 +27,7 @@ from app.seal import (
     verify,
 )
 from app.seal.register import register_beside
-from app.services.district_export import preview_export, seal_export
+from app.services.district.export import preview_export, seal_export
 from bench.context import Bench
 from bench.school import SCHOOL_CODE
 from bench.table import Row, Target, timed

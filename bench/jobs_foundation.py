@@ -11,11 +11,11 @@ import textwrap
 import time
 from pathlib import Path
 
-from app.services.auth import unlock
-from app.services.roster import apply_roster_import, preview_roster_import
+from app.services.accounts.auth import unlock
+from app.services.demo.synthetic import synthetic_name
+from app.services.roster.importing import apply_roster_import, preview_roster_import
 from app.services.setup import create_school
 from app.services.students import StudentRow, list_students
-from app.services.synthetic import synthetic_name
 from bench.context import ROOT, Bench
 from bench.make_roster import make_roster_xlsx
 from bench.school import PASSWORD

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from app.instruments import load_instrument, read_answers, score
 from app.instruments.tables import read_grid
-from app.services.campaigns import create_campaign
-from app.services.screening_import import apply_screening_import, preview_screening_import
+from app.services.screening.campaigns import create_campaign
+from app.services.screening.importing import apply_screening_import, preview_screening_import
 from app.services.students import list_students
 from bench.answer_files import write_mht_wjx
 from bench.context import Bench

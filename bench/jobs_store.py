@@ -12,10 +12,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from app.services.accounts import create_user, set_user_active
-from app.services.backup import check_database, make_backup
+from app.services.accounts.users import create_user, set_user_active
 from app.services.classes import list_classes
-from app.services.restore import Secret, restore_backup
+from app.services.maintenance.backup import check_database, make_backup
+from app.services.maintenance.restore import Secret, restore_backup
 from bench.context import Bench
 from bench.school import PASSWORD
 from bench.table import Row, Target, seconds, timed

@@ -27,8 +27,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app.instruments.identity import check_digit
-from app.services.roster_file import RosterRow, grade_display_name, read_roster
-from app.services.synthetic import GIVEN, SURNAMES, synthetic_name
+from app.services.demo.synthetic import GIVEN, SURNAMES, synthetic_name
+from app.services.roster.file import RosterRow, grade_display_name, read_roster
 
 HEADER = ["序号", "学籍号", "姓名", "性别", "年级", "班级", "出生日期", "家长姓名", "联系电话"]
 IdStyle = Literal["national", "numeric"]

@@ -13,7 +13,12 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from app.services.referral import StepDetails, cancel_referral, complete_step, open_referral
+from app.services.referral.workflow import (
+    StepDetails,
+    cancel_referral,
+    complete_step,
+    open_referral,
+)
 from app.store.handle import Store
 from bench.casework import ReferralJob
 from bench.notes import HOSPITAL

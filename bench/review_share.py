@@ -24,8 +24,8 @@ from app.instruments import load_instrument
 from app.instruments.model import Instrument
 from app.instruments.warning import CODES_BY_SEVERITY, WarningLevel
 from app.models import ScreeningResult
-from app.services.auth import unlock
-from app.services.demo import DEMO_PASSWORD, create_demo
+from app.services.accounts.auth import unlock
+from app.services.demo.school import DEMO_PASSWORD, create_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 

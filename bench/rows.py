@@ -4,7 +4,7 @@ write, with the same audit events.
 A counselling room's ten years are tens of thousands of entries; one service call each
 would take the generator far past a few minutes. Ids are given here, so a version can
 name the row it supersedes before either is written; `Rows.version` copies the content
-of the version it replaces exactly as `app.services.versions.new_version` does.
+of the version it replaces exactly as `app.services.casefile.versions.new_version` does.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from app.services import audit
 MODELS: tuple[type, ...] = (RiskFactor, ReportedSignal, CounsellingRecord, LevelDecision,
                             CarePlan, PlanReview, Pairing, FollowUp)
 
-#: The entry kind each table's audit detail names (as app.services.entries does).
+#: The entry kind each table's audit detail names (as app.services.casefile.entries does).
 KIND: dict[type, str] = {RiskFactor: "risk_factor", ReportedSignal: "signal",
                          CounsellingRecord: "counselling", CarePlan: "plan",
                          PlanReview: "plan_review", Pairing: "pairing", FollowUp: "follow_up"}

@@ -32,20 +32,20 @@ from pathlib import Path
 import numpy as np
 
 from app.instruments import load_instrument, score
-from app.services.accounts import create_user
-from app.services.auth import unlock
-from app.services.campaigns import create_campaign
-from app.services.roster import (
+from app.services.accounts.auth import unlock
+from app.services.accounts.users import create_user
+from app.services.demo.synthetic import calibrated_answers, synthetic_roster
+from app.services.roster.importing import (
     RosterPreview,
     apply_promotion,
     apply_roster_import,
     preview_promotion,
 )
-from app.services.screening_entry import mark_participation
-from app.services.screening_import import ScreeningPreview, SheetMatch, apply_screening_import
+from app.services.screening.campaigns import create_campaign
+from app.services.screening.entry import mark_participation
+from app.services.screening.importing import ScreeningPreview, SheetMatch, apply_screening_import
 from app.services.setup import create_school, school_year_start
 from app.services.students import StudentRow, list_students
-from app.services.synthetic import calibrated_answers, synthetic_roster
 from app.store.handle import Store
 from bench.casework import Casework
 from bench.long_file import plant_records, plant_referrals
@@ -114,8 +114,8 @@ class SchoolSpec:
 #: The code that decides what the database holds and how: a change here (a column, how
 #: a result is stored, the audit chain) makes the cached school stale.
 STORAGE_CODE = ("app/models", "app/store/migrations", "app/instruments",
-                "app/services/screening_import.py", "app/services/screening_rows.py",
-                "app/services/audit.py", "app/services/entries.py")
+                "app/services/screening/importing.py", "app/services/screening/rows.py",
+                "app/services/audit.py", "app/services/casefile/entries.py")
 
 
 def storage_fingerprint() -> str:

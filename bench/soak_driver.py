@@ -63,8 +63,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.demo import DEMO_PASSWORD, create_demo
-from app.services.selftest_files import write_files
+from app.services.demo.school import DEMO_PASSWORD, create_demo
+from app.services.maintenance.selftest_files import write_files
 from app.services.students import list_students
 from app.ui import workers
 from app.ui.app import freeze_startup_objects, launch
@@ -135,7 +135,7 @@ class Soak:
     def prepare(self) -> Path:
         db = self.folder / "school" / "qingxin.db"
         create_demo(db, students=self.args.students, seed=self.args.seed)
-        from app.services.auth import unlock
+        from app.services.accounts.auth import unlock
 
         with unlock(db, "admin", DEMO_PASSWORD) as store:
             students = list_students(store)

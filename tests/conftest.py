@@ -33,7 +33,7 @@ def new_school(db_path: Path):
 
 @pytest.fixture
 def store(db_path: Path, new_school) -> Iterator:
-    from app.services.auth import unlock
+    from app.services.accounts.auth import unlock
 
     s = unlock(db_path, "admin", TEST_PASSWORD)
     yield s

@@ -26,15 +26,15 @@ from app.paths import keyslot_path
 from app.reports.individual import print_individual_reports
 from app.reports.letters import print_letter
 from app.seal import new_district_key
-from app.services.auth import change_password
-from app.services.backup import make_backup
-from app.services.campaigns import create_campaign
-from app.services.district_export import preview_export, seal_export
-from app.services.roster import RosterPreview, apply_roster_import
-from app.services.screening_export import export_results_xlsx
-from app.services.screening_import import save_answer_string
+from app.services.accounts.auth import change_password
+from app.services.demo.synthetic import synthetic_roster
+from app.services.district.export import preview_export, seal_export
+from app.services.maintenance.backup import make_backup
+from app.services.roster.importing import RosterPreview, apply_roster_import
+from app.services.screening.campaigns import create_campaign
+from app.services.screening.export import export_results_xlsx
+from app.services.screening.importing import save_answer_string
 from app.services.students import list_students
-from app.services.synthetic import synthetic_roster
 from app.store.handle import Store
 from tests.conftest import TEST_PASSWORD
 from tests.export.export_helpers import deployment

@@ -20,7 +20,7 @@ import pytest
 from app.deployment import parse_deployment
 from app.errors import BadInputError
 from app.instruments.tables import read_grid
-from app.services.roster_grid import read_grids
+from app.services.roster.grid import read_grids
 from app.sheet_limits import DEFAULT_LIMITS, SheetLimits, check_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -204,7 +204,7 @@ def test_a_million_row_roster_is_refused_quickly_in_little_memory(tmp_path):
         fh.writelines(f"{i},学生{i},男,初一(1)班\n" for i in range(1_000_000))
     code = ("import resource, sys, time\n"
             "from app.errors import BadInputError\n"
-            "from app.services.roster_file import read_roster\n"
+            "from app.services.roster.file import read_roster\n"
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
             "t = time.perf_counter()\n"
             "try:\n"

@@ -13,14 +13,14 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import AuditEvent
-from app.services.backup import make_backup
-from app.services.backup_faults import BackupError
-from app.services.campaigns import create_campaign
-from app.services.restore import Secret, restore_backup
-from app.services.screening_entry import enter_answer_string
-from app.services.screening_export import export_results_xlsx
+from app.services.demo.synthetic import synthetic_roster
+from app.services.maintenance.backup import make_backup
+from app.services.maintenance.backup_faults import BackupError
+from app.services.maintenance.restore import Secret, restore_backup
+from app.services.screening.campaigns import create_campaign
+from app.services.screening.entry import enter_answer_string
+from app.services.screening.export import export_results_xlsx
 from app.services.students import list_students
-from app.services.synthetic import synthetic_roster
 from app.winfaults import (
     IN_USE,
     IN_USE_TEXT,
@@ -183,7 +183,7 @@ def test_restore_with_the_database_held_open_changes_nothing(db_path, store, tmp
 
 @pytest.fixture
 def campaign(store):
-    from app.services.roster import RosterPreview, apply_roster_import
+    from app.services.roster.importing import RosterPreview, apply_roster_import
 
     apply_roster_import(store, RosterPreview(file_name="t", rows=synthetic_roster(5, seed=3)))
     camp = create_campaign(store, "PHQ-9 测试", "phq9")
@@ -220,7 +220,7 @@ def test_export_whose_audit_fails_leaves_no_file(store, campaign, tmp_path, monk
         assert out.exists(), "the audit row is written only once the file is in place"
         raise RuntimeError("audit write failed")
 
-    monkeypatch.setattr("app.services.screening_export.audit.record_for", audit_fails)
+    monkeypatch.setattr("app.services.screening.export.audit.record_for", audit_fails)
     with pytest.raises(RuntimeError):
         export_results_xlsx(store, campaign.id, out)
     assert list(out.parent.iterdir()) == []

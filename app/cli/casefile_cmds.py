@@ -16,10 +16,10 @@ from app.instruments.warning import WARNING_LABELS
 from app.labels import REFERRAL_RECOMMENDATIONS, REFERRAL_STEPS
 from app.reports.letters import LETTERS, print_letter
 from app.services import audit
-from app.services.casefile import find_student
-from app.services.referral import list_referrals
+from app.services.casefile.snapshot import find_student
+from app.services.referral.workflow import list_referrals
 from app.services.sheet_output import csv_text, write_csv
-from app.services.warnings import key_list
+from app.services.warning.decisions import key_list
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -13,7 +13,7 @@ from app.deployment import load_deployment
 from app.errors import BadInputError
 from app.logfile import start_logging
 from app.paths import DATA_DIR_ENV, default_db_path
-from app.services.auth import unlock
+from app.services.accounts.auth import unlock
 from app.store.handle import Store
 
 PASSWORD_ENV = "QINGXIN_PASSWORD"

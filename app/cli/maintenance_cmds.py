@@ -50,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _backup(args: argparse.Namespace) -> int:
     from app.deployment import load_deployment
-    from app.services.backup import backup_status, make_backup
+    from app.services.maintenance.backup import backup_status, make_backup
 
     every = args.every_days or load_deployment().backup_reminder_days
     with open_db(args) as store:
@@ -63,7 +63,7 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from app.services.restore import Secret, restore_backup
+    from app.services.maintenance.restore import Secret, restore_backup
 
     if args.recovery:
         secret = Secret(recovery_code=_recovery_code())
@@ -91,7 +91,7 @@ def _recovery_code() -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from app.services.backup import check_database
+    from app.services.maintenance.backup import check_database
 
     with open_db(args) as store:
         print(check_database(store))
@@ -99,7 +99,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _self_test(args: argparse.Namespace) -> int:
-    from app.services.selftest import Step, run_self_test
+    from app.services.maintenance.selftest import Step, run_self_test
 
     extra = [Step("ST10", "图形界面（Qt）", _gui_step)] if args.gui else []
     print("青心自检 Qingxin self-test", flush=True)

@@ -25,13 +25,13 @@ from app.deployment import KEY_STUDENT_MODES, load_deployment
 from app.errors import BadInputError
 from app.reports.group import outside_min_cell, print_group_report
 from app.reports.individual import print_individual_reports
-from app.services.campaigns import find_campaign
-from app.services.casefile import find_student
-from app.services.district_aggregate import collect, record_accepted
-from app.services.district_export import ExportPreview, preview_export, seal_export
-from app.services.district_workbook import district_workbook, key_list_workbook
+from app.services.casefile.snapshot import find_student
+from app.services.district.aggregate import collect, record_accepted
+from app.services.district.export import ExportPreview, preview_export, seal_export
+from app.services.district.school_keys import export_school_key
+from app.services.district.workbook import district_workbook, key_list_workbook
 from app.services.progress import Progress
-from app.services.school_keys import export_school_key
+from app.services.screening.campaigns import find_campaign
 
 
 def register(sub: argparse._SubParsersAction) -> None:

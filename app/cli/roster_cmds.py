@@ -11,7 +11,7 @@ from app.cli.common import add_db_args, open_db, write_text_output
 from app.errors import BadInputError
 from app.labels import GENDERS, STUDENT_STATUSES, label
 from app.services import audit
-from app.services.roster import (
+from app.services.roster.importing import (
     RosterPreview,
     apply_promotion,
     apply_roster_import,

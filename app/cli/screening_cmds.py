@@ -12,18 +12,18 @@ from app.instruments import WARNING_LABELS, load_instrument
 from app.instruments.model import TOTAL
 from app.labels import GENDERS, SHEET_STATUSES, label
 from app.services import audit
-from app.services.campaigns import (
+from app.services.screening.campaigns import (
     create_campaign,
     delete_campaign,
     find_campaign,
     list_campaigns,
 )
-from app.services.screening_import import (
+from app.services.screening.importing import (
     ScreeningChanges,
     apply_screening_import,
     preview_screening_import,
 )
-from app.services.screening_results import campaign_results
+from app.services.screening.results import campaign_results
 from app.services.sheet_output import csv_text, write_csv
 from app.store.handle import Store
 

@@ -13,8 +13,9 @@ from app.cli.common import (
     show_new_recovery_code,
 )
 from app.labels import AUDIT_ACTIONS, ROLES, label
-from app.services import accounts, audit
-from app.services.rekey import RekeyResult
+from app.services import audit
+from app.services.accounts import users as accounts
+from app.services.accounts.rekey import RekeyResult
 from app.services.setup import create_school
 
 
@@ -77,7 +78,7 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from app.services.demo import DEMO_PASSWORD, create_demo
+    from app.services.demo.school import DEMO_PASSWORD, create_demo
 
     result = create_demo(db_path(args), students=args.students, seed=args.seed)
     print(f"已建立演示学校：{result.db_path}（{args.students} 名学生）")

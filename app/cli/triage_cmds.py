@@ -17,9 +17,9 @@ from pathlib import Path
 from app.cli.common import add_db_args, open_db, write_text_output
 from app.instruments.warning import WARNING_LABELS
 from app.services import audit
-from app.services.campaigns import find_campaign
 from app.services.capabilities import READ_CONFIDENTIAL, require
-from app.services.screening_review import ReviewItem, campaign_review_queue, retest_list
+from app.services.screening.campaigns import find_campaign
+from app.services.screening.review import ReviewItem, campaign_review_queue, retest_list
 from app.services.sheet_output import csv_text, write_csv
 from app.services.today import today_work
 

@@ -3,7 +3,7 @@
 SQLCipher encrypts the whole file under the database key, which every role's key slot
 holds. What a class teacher may not read — counselling content, screening answers and
 scores, notes, referral details — is sealed once more, per value, with AES-256-GCM under
-the staff key, which only staff slots hold (app/services/keyring.py). A class teacher's
+the staff key, which only staff slots hold (app/services/accounts/keyring.py). A class teacher's
 password with a copy of the files then opens the database but not these columns.
 
 To make a column confidential, give it one of these types (one line):
@@ -14,7 +14,7 @@ To make a column confidential, give it one of these types (one line):
 
 The stored type (TEXT, VARCHAR(n), DOUBLE) is unchanged, so making an existing column
 sealed needs no schema change; existing values are sealed at the first staff sign-in
-(app/services/staff_key.py). Never filter, sort or aggregate on a sealed column in SQL:
+(app/services/accounts/staff_key.py). Never filter, sort or aggregate on a sealed column in SQL:
 the database sees only ciphertext. Keep what SQL must see (codes, dates, ids, levels)
 in clear columns.
 

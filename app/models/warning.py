@@ -35,7 +35,7 @@ class LevelDecision(Base):
 
 class FollowUp(Versioned, Base):
     """A planned contact: routine (定期随访), an interview after a screening (约谈), or
-    an item of the crisis checklist (`crisis_*`, app/services/crisis.py).
+    an item of the crisis checklist (`crisis_*`, app/services/warning/crisis.py).
 
     `done_at` is when the guardian was told (crisis_guardian: the hour matters);
     `referral_id` the referral a crisis_referral item was decided by, when one was opened.

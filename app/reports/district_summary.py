@@ -22,7 +22,7 @@ from app.reports.layout import (
     even_widths,
 )
 from app.reports.wrap import wrap_text
-from app.services.export_tables import ExportTable, Value
+from app.services.district.tables import ExportTable, Value
 
 CODE_KEYS = {"instrument", "campaigns", "group_kind", "group_value", "unit", "band",
              "warning", "level", "measure"}

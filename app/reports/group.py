@@ -49,10 +49,11 @@ from app.reports.layout import (
 )
 from app.reports.output import write_audited
 from app.reports.stamp import PrintContext, print_context
-from app.services.campaign_stats import CampaignStats, campaign_stats, parse_scope
 from app.services.capabilities import PRINT_REPORTS, require
 from app.services.progress import NO_PROGRESS, Progress
-from app.services.stat_tables import (
+from app.services.statistics.campaign import CampaignStats, campaign_stats, parse_scope
+from app.services.statistics.suppression import Cell, legend, suppress_row
+from app.services.statistics.tables import (
     ATTENDANCE_FIELDS,
     LEVEL_ORDER,
     UnitTable,
@@ -62,7 +63,6 @@ from app.services.stat_tables import (
     level_table,
     unit_table,
 )
-from app.services.suppression import Cell, legend, suppress_row
 from app.store.handle import Store
 from app.terms import term_text
 

@@ -60,16 +60,16 @@ from app.reports.layout import (
 from app.reports.output import write_audited
 from app.reports.stamp import PrintContext, print_context
 from app.reports.wrap import wrap_text
-from app.services.campaign_stats import (
+from app.services.capabilities import PRINT_REPORTS, require
+from app.services.progress import NO_PROGRESS, Progress
+from app.services.roster.normalize import class_display_name
+from app.services.statistics.campaign import (
     CampaignInfo,
     campaign_info,
     in_scope,
     instrument_for,
     parse_scope,
 )
-from app.services.capabilities import PRINT_REPORTS, require
-from app.services.progress import NO_PROGRESS, Progress
-from app.services.roster_normalize import class_display_name
 from app.store.handle import Store
 
 CHART_NOTE = ("色块为各等级的分数区间（绿色无需预警，黄色一般关注，橙色重点关注），竖线处为分界值，"

@@ -40,9 +40,9 @@ from app.reports.layout import (
 )
 from app.services import audit
 from app.services.capabilities import PRINT_REPORTS, require
-from app.services.casefile import build_file
-from app.services.casefile_rows import ReferralRow, StudentFile
-from app.services.file_access import load_student
+from app.services.casefile.access import load_student
+from app.services.casefile.rows import ReferralRow, StudentFile
+from app.services.casefile.snapshot import build_file
 from app.store.handle import Store
 
 BLANK = "_" * 14

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.models import School
-from app.services.school_keys import school_key_fingerprint
+from app.services.district.school_keys import school_key_fingerprint
 from app.store.handle import Store
 
 

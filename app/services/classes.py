@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Subquery, func, select
 
 from app.models import SchoolClass, Student
-from app.services.roster_file import class_display_name
+from app.services.roster.file import class_display_name
 from app.store.handle import Store
 
 

@@ -20,8 +20,8 @@ from app.errors import BadInputError, StoreError
 from app.models import School, SchoolYear, User
 from app.paths import keyslot_path
 from app.services import audit
-from app.services.passwords import check_new_password
-from app.services.staff_key import reseal
+from app.services.accounts.passwords import check_new_password
+from app.services.accounts.staff_key import reseal
 from app.store import keyslots
 from app.store.engine import create_encrypted_engine
 from app.store.migrate import upgrade

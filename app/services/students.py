@@ -16,8 +16,8 @@ from sqlalchemy import select
 from app.models import SchoolClass, Student
 from app.services import audit
 from app.services.capabilities import LIST_STUDENTS, WHOLE_SCHOOL, may, require
-from app.services.levels import current_levels
-from app.services.roster_file import class_display_name
+from app.services.roster.file import class_display_name
+from app.services.warning.levels import current_levels
 from app.store.handle import Store
 
 

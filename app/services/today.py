@@ -4,7 +4,7 @@ At the top, what cannot wait (`urgent`): the same-day face-to-face assessment
 (当天面谈评估) of every critical answer (PHQ-9 item 9, MHT 85/97 …, on a valid or an
 invalid sheet) stored in the last year, due the day the result was stored and listed
 until an assessment record (ASSESSMENT_KINDS) held on or after the day of the answer is
-written for that student; then the open items of crisis checklists (crisis.py). Below:
+written for that student; then the open items of crisis checklists (warning/crisis.py). Below:
 follow-ups (定期随访, 筛查后约谈), the next step of each open referral, plan reviews
 (一生一策评估), and the screening review queues of this school year's campaigns. A class
 teacher gets nothing here: the list names students across the school.
@@ -34,14 +34,14 @@ from app.models import (
 )
 from app.services import audit
 from app.services.capabilities import READ_CONFIDENTIAL, require
-from app.services.casefile import critical_list
-from app.services.levels import current_levels
-from app.services.referral import referral_rows
-from app.services.roster_file import class_display_name
-from app.services.screening_review import EvidenceReader, review_items
-from app.services.versions import is_current
-from app.services.warning_rules import critical_answers_text
-from app.services.warnings import IN_SCHOOL
+from app.services.casefile.snapshot import critical_list
+from app.services.casefile.versions import is_current
+from app.services.referral.workflow import referral_rows
+from app.services.roster.file import class_display_name
+from app.services.screening.review import EvidenceReader, review_items
+from app.services.warning.decisions import IN_SCHOOL
+from app.services.warning.levels import current_levels
+from app.services.warning.rules import critical_answers_text
 from app.store.handle import Store
 
 #: How far back a critical answer without an assessment stays on the list.

@@ -76,7 +76,7 @@ class Store:
         attach_staff_key(self.engine, self._keys.get(STAFF_KEY))
 
     def rekeyed(self, engine: Engine, keys: dict[str, bytes]) -> None:
-        """Carry on with the re-keyed database (app/services/rekey.py swapped the files
+        """Carry on with the re-keyed database (app/services/accounts/rekey.py swapped the files
         and opened `engine` on them); the old engine is gone already."""
         if self._engine is not None:
             self._engine.dispose()

@@ -10,7 +10,7 @@ database. Changing a password rewrites one slot.
 
 Why a key pair per slot: sealing a key to a slot needs only its public half. An admin
 can therefore re-key the database (a user removed, a role lowered) and give the new key
-to every remaining slot without knowing anyone's password (app/services/rekey.py).
+to every remaining slot without knowing anyone's password (app/services/accounts/rekey.py).
 
 Version 1 slots (before re-keying existed) wrap the database key directly under the
 password key; they still open, have no public key, and are upgraded to version 2 the

@@ -1,6 +1,6 @@
 """Writes and the re-key that replaces the database file under them.
 
-A re-key copies the database into a new file and swaps it in (app/services/rekey.py). A
+A re-key copies the database into a new file and swaps it in (app/services/accounts/rekey.py). A
 unit of work committed to the old file after the copy would vanish with the swap, so
 the re-key holds the gate: new writes from other threads wait for it and then land in
 the re-keyed file, and the re-key starts copying only once the writes already under way

@@ -1,6 +1,6 @@
 """The signed-in user's own account: who am I, change my password, lock now.
 
-Changing a password rewraps one key slot (app.services.auth.change_password); it runs
+Changing a password rewraps one key slot (app.services.accounts.auth.change_password); it runs
 on a worker because the old and the new password each cost an Argon2id derivation.
 """
 
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import QingxinError
 from app.labels import ROLES, label
-from app.services.auth import change_password
+from app.services.accounts.auth import change_password
 from app.ui import messages, strings
 from app.ui.form_widgets import error_label, hint_label, lay_out_form_dialog, password_edit
 from app.ui.store_context import StoreContext

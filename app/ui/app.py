@@ -31,7 +31,7 @@ from app.deployment import Deployment, load_deployment
 from app.errors import QingxinError
 from app.logfile import start_logging
 from app.paths import default_db_path, keyslot_path
-from app.services.auth import unlock
+from app.services.accounts.auth import unlock
 from app.ui import messages, screen_fit, strings, workers
 from app.ui.collector import collect_on_gui_thread
 from app.ui.fonts import install_chinese_translation, use_shipped_font

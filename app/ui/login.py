@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import QingxinError
-from app.services import auth
+from app.services.accounts import auth
 from app.store.handle import Store
 from app.ui import strings
 from app.ui.form_widgets import error_label, hint_label, password_edit

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.labels import ROLES, label
-from app.services import auth
+from app.services.accounts import auth
 from app.services.capabilities import (
     BACKUP,
     EXPORT_DISTRICT,

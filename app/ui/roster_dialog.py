@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.roster import (
+from app.services.roster.importing import (
     PromotionPreview,
     RosterChanges,
     RosterPreview,
@@ -29,7 +29,7 @@ from app.services.roster import (
     preview_promotion,
     preview_roster_import,
 )
-from app.services.roster_rejected import export_rejected
+from app.services.roster.rejected import export_rejected
 from app.ui import messages, strings
 from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.reports.saving import ask_save_path

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import QingxinError
-from app.services.passwords import MIN_LENGTH
+from app.services.accounts.passwords import MIN_LENGTH
 from app.services.setup import SetupResult, create_school
 from app.ui import strings
 from app.ui.form_widgets import error_label, hint_label, password_edit

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.deployment import Deployment
 from app.paths import keyslot_path
-from app.services.restore import restore_backup
+from app.services.maintenance.restore import restore_backup
 from app.ui import messages, workers
 from app.ui.idle import DEFAULT_IDLE_MINUTES
 from app.ui.login import LoginDialog

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.roster import PromotionPreview, RosterChanges
-from app.services.roster_file import grade_display_name
+from app.services.roster.file import grade_display_name
+from app.services.roster.importing import PromotionPreview, RosterChanges
 from app.services.students import list_students
 from app.ui import strings
 from app.ui.casefile.changes import FileChanged, ReviewDone

@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
 
 from app.errors import QingxinError
 from app.labels import ROLES, label
-from app.services.accounts import (
+from app.services.accounts.passwords import MIN_LENGTH
+from app.services.accounts.rekey import RekeyResult
+from app.services.accounts.users import (
     UserRow,
     create_user,
     list_users,
@@ -34,8 +36,6 @@ from app.services.accounts import (
 )
 from app.services.capabilities import ROLE_TABLE
 from app.services.classes import ClassRow, list_classes
-from app.services.passwords import MIN_LENGTH
-from app.services.rekey import RekeyResult
 from app.store.handle import Store
 from app.ui import messages, strings
 from app.ui.form_widgets import (

@@ -10,8 +10,8 @@ from datetime import date
 import pytest
 
 from app.models import Guardian, SchoolClass, Student
-from app.services.accounts import create_user
-from app.services.auth import unlock
+from app.services.accounts.auth import unlock
+from app.services.accounts.users import create_user
 from app.store.handle import Store
 
 CT_PASSWORD = "pass-word-1"

@@ -13,11 +13,11 @@ from sqlalchemy import select
 import app
 from app.labels import AUDIT_ACTIONS, AUDIT_TARGETS
 from app.models import AuditEvent
-from app.services.accounts import create_user
+from app.services.accounts.users import create_user
 from app.services.audit_view import AuditFilter, audit_users, count_lines, list_lines
-from app.services.campaigns import create_campaign
-from app.services.casefile import open_file
-from app.services.warnings import decide_level
+from app.services.casefile.snapshot import open_file
+from app.services.screening.campaigns import create_campaign
+from app.services.warning.decisions import decide_level
 from app.store.handle import Store
 from tests.casefile.conftest import School
 

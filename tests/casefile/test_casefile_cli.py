@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from app.cli import main
-from app.services.auth import unlock
-from app.services.referral import complete_step, open_referral
-from app.services.warnings import decide_level
+from app.services.accounts.auth import unlock
+from app.services.referral.workflow import complete_step, open_referral
+from app.services.warning.decisions import decide_level
 from tests.casefile.casefile_helpers import audit_count
 from tests.conftest import TEST_PASSWORD
 

@@ -7,10 +7,15 @@ from datetime import date, datetime
 import pytest
 
 from app.errors import PermissionDeniedError
-from app.services.casefile import WITHHELD, open_file
-from app.services.entries import add_counselling, add_risk_factor, add_signal, entry_history
-from app.services.plans import add_pairing, save_plan
-from app.services.warnings import decide_level
+from app.services.casefile.entries import (
+    add_counselling,
+    add_risk_factor,
+    add_signal,
+    entry_history,
+)
+from app.services.casefile.plans import add_pairing, save_plan
+from app.services.casefile.snapshot import WITHHELD, open_file
+from app.services.warning.decisions import decide_level
 from tests.casefile.casefile_helpers import add_result, audit_count
 
 

@@ -9,8 +9,7 @@ from sqlalchemy import func, select
 
 from app.errors import BadInputError
 from app.models import CounsellingRecord, RiskFactor
-from app.services.casefile import open_file
-from app.services.entries import (
+from app.services.casefile.entries import (
     add_counselling,
     add_risk_factor,
     add_signal,
@@ -19,7 +18,8 @@ from app.services.entries import (
     resolve_risk_factor,
     withdraw_entry,
 )
-from app.services.plans import add_pairing, end_pairing, review_plan, save_plan
+from app.services.casefile.plans import add_pairing, end_pairing, review_plan, save_plan
+from app.services.casefile.snapshot import open_file
 from tests.casefile.casefile_helpers import audit_count
 
 DAY = date(2025, 10, 8)
@@ -153,8 +153,8 @@ def test_every_write_is_audited_on_the_student(store, school):
 
 def test_the_recorder_shows_as_the_teachers_name(store, school, db_path):
     """记录人 reads 刘老师, not the login name; the stored record keeps the username."""
-    from app.services.accounts import create_user
-    from app.services.auth import unlock
+    from app.services.accounts.auth import unlock
+    from app.services.accounts.users import create_user
 
     create_user(store, "liu", "刘老师", "counselor", "pass-word-9")
     store.close()

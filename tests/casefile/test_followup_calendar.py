@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from app.deployment import DEFAULT_FOLLOWUP_DAYS
 from app.errors import BadInputError
-from app.services.followup import (
+from app.services.casefile.followup import (
     FollowupPolicy,
     due_after,
     is_school_day,

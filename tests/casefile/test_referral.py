@@ -10,9 +10,11 @@ from hypothesis import strategies as st
 
 from app.errors import BadInputError
 from app.labels import REFERRAL_STEPS
-from app.services.casefile import open_file
-from app.services.entries import correct_entry, withdraw_entry
-from app.services.referral import (
+from app.services.casefile.entries import correct_entry, withdraw_entry
+from app.services.casefile.snapshot import open_file
+from app.services.referral.checklist import Indication, assess_indications
+from app.services.referral.steps import STEPS
+from app.services.referral.workflow import (
     StepDetails,
     cancel_referral,
     complete_step,
@@ -20,8 +22,6 @@ from app.services.referral import (
     open_referral,
     skip_step,
 )
-from app.services.referral_checklist import Indication, assess_indications
-from app.services.referral_steps import STEPS
 from tests.casefile.casefile_helpers import audit_count
 
 HOSPITALS = ["市第六医院", "省神经精神病医院"]

@@ -9,14 +9,14 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from app.errors import BadInputError
-from app.services.casefile import open_file
-from app.services.crisis import checklist, complete_item
-from app.services.entries import add_counselling, add_signal
-from app.services.followup import FollowupPolicy, complete_followup
-from app.services.referral import open_referral
-from app.services.referral_checklist import assess_indications
+from app.services.casefile.entries import add_counselling, add_signal
+from app.services.casefile.followup import FollowupPolicy, complete_followup
+from app.services.casefile.snapshot import open_file
+from app.services.referral.checklist import assess_indications
+from app.services.referral.workflow import open_referral
 from app.services.today import today_work
-from app.services.warnings import decide_level
+from app.services.warning.crisis import checklist, complete_item
+from app.services.warning.decisions import decide_level
 from tests.casefile.casefile_helpers import add_result
 
 TODAY = date.today()  # results are stored now: their task is due today

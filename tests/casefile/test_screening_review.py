@@ -7,9 +7,9 @@ from datetime import date, datetime
 import pytest
 
 from app.errors import BadInputError
-from app.services.casefile import open_file
-from app.services.entries import add_risk_factor
-from app.services.screening_review import (
+from app.services.casefile.entries import add_risk_factor
+from app.services.casefile.snapshot import open_file
+from app.services.screening.review import (
     ReviewFilter,
     campaign_review_queue,
     confirmation_text,
@@ -18,7 +18,7 @@ from app.services.screening_review import (
     retest_list,
 )
 from app.services.today import today_work
-from app.services.warnings import decide_level
+from app.services.warning.decisions import decide_level
 from tests.casefile.casefile_helpers import add_result, audit_count
 
 TODAY = date(2026, 3, 16)

@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from app.errors import PermissionDeniedError
 from app.models import SchoolYear
-from app.services.followup import FollowupPolicy, schedule_followup
-from app.services.plans import save_plan
-from app.services.referral import complete_step, open_referral
+from app.services.casefile.followup import FollowupPolicy, schedule_followup
+from app.services.casefile.plans import save_plan
+from app.services.referral.workflow import complete_step, open_referral
 from app.services.today import today_work
-from app.services.warnings import decide_level
+from app.services.warning.decisions import decide_level
 from tests.casefile.casefile_helpers import add_result, audit_count
 
 TODAY = date(2026, 3, 10)

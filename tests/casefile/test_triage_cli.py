@@ -10,9 +10,9 @@ from datetime import date, datetime
 import pytest
 
 from app.cli import main
-from app.services.accounts import create_user
-from app.services.auth import unlock
-from app.services.warnings import decide_level
+from app.services.accounts.auth import unlock
+from app.services.accounts.users import create_user
+from app.services.warning.decisions import decide_level
 from tests.casefile.casefile_helpers import add_result, audit_count
 from tests.casefile.conftest import CT_PASSWORD
 from tests.conftest import TEST_PASSWORD

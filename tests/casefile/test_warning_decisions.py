@@ -9,12 +9,12 @@ from sqlalchemy import select
 
 from app.errors import BadInputError, PermissionDeniedError
 from app.models import LevelDecision
-from app.services.casefile import open_file
-from app.services.entries import add_risk_factor, add_signal
-from app.services.followup import FollowupPolicy, complete_followup, schedule_followup
-from app.services.plans import add_pairing
-from app.services.warning_rules import Suggestion
-from app.services.warnings import decide_level, key_list, suggest_from_file
+from app.services.casefile.entries import add_risk_factor, add_signal
+from app.services.casefile.followup import FollowupPolicy, complete_followup, schedule_followup
+from app.services.casefile.plans import add_pairing
+from app.services.casefile.snapshot import open_file
+from app.services.warning.decisions import decide_level, key_list, suggest_from_file
+from app.services.warning.rules import Suggestion
 from tests.casefile.casefile_helpers import add_result, audit_count
 
 NO_WEEKENDS = FollowupPolicy(weekends_off=False)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from app.instruments.warning import WarningLevel
 from app.labels import RISK_FACTORS, SIGNAL_SEVERITIES
-from app.services.warning_rules import SIGNAL_LEVELS, choose_evidence, suggest_level
+from app.services.warning.rules import SIGNAL_LEVELS, choose_evidence, suggest_level
 
 TODAY = date(2026, 3, 10)
 

@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from app.services.roster import RosterPreview, apply_roster_import
-from app.services.synthetic import synthetic_roster
+from app.services.demo.synthetic import synthetic_roster
+from app.services.roster.importing import RosterPreview, apply_roster_import
 from tests.conftest import TEST_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]

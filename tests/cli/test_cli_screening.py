@@ -12,12 +12,12 @@ from sqlalchemy import select
 
 from app.cli import main
 from app.models import AuditEvent
-from app.services.auth import unlock
-from app.services.campaigns import create_campaign, list_campaigns
-from app.services.roster import RosterPreview, apply_roster_import
-from app.services.screening_import import save_answer_string
+from app.services.accounts.auth import unlock
+from app.services.demo.synthetic import synthetic_roster
+from app.services.roster.importing import RosterPreview, apply_roster_import
+from app.services.screening.campaigns import create_campaign, list_campaigns
+from app.services.screening.importing import save_answer_string
 from app.services.students import list_students
-from app.services.synthetic import synthetic_roster
 from tests.conftest import TEST_PASSWORD
 
 

@@ -21,10 +21,8 @@ from sqlalchemy import func, select
 from app.cli import build_parser, main
 from app.models import Campaign, ScreeningResult, Student, User
 from app.paths import keyslot_path
-from app.services import accounts
-from app.services.auth import unlock
-from app.services.backup import make_backup
-from app.services.campaigns import create_campaign
+from app.services.accounts import users as accounts
+from app.services.accounts.auth import unlock
 from app.services.capabilities import (
     BACKUP,
     EXPORT_DISTRICT,
@@ -40,11 +38,13 @@ from app.services.capabilities import (
     RUN_SCREENING,
     may,
 )
-from app.services.roster import RosterPreview, apply_roster_import
-from app.services.screening_import import save_answer_string
+from app.services.demo.synthetic import synthetic_roster
+from app.services.maintenance.backup import make_backup
+from app.services.roster.importing import RosterPreview, apply_roster_import
+from app.services.screening.campaigns import create_campaign
+from app.services.screening.importing import save_answer_string
 from app.services.setup import create_school
 from app.services.students import list_students
-from app.services.synthetic import synthetic_roster
 from app.store import keyslots
 from tests.conftest import TEST_PASSWORD
 

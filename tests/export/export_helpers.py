@@ -7,7 +7,7 @@ from pathlib import Path
 
 from app.deployment import Deployment, ReportPolicy
 from app.seal import REGISTER_FILE, DistrictPrivateKey, DistrictRegister, SchoolPublicKey
-from app.services.school_keys import school_public_key
+from app.services.district.school_keys import school_public_key
 from app.store.handle import Store
 
 CREATED = datetime(2027, 1, 10, 8, 0, tzinfo=UTC)

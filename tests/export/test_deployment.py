@@ -13,7 +13,7 @@ from app.deployment import Deployment, Hospital, load_deployment
 from app.errors import BadInputError
 from app.paths import resources_dir
 from app.seal import dump_key, new_district_key
-from app.services.followup import policy_for
+from app.services.casefile.followup import policy_for
 
 EXAMPLE = resources_dir() / "deploy.example.toml"
 

@@ -14,10 +14,10 @@ import pytest
 
 from app.cli import main
 from app.seal import REGISTER_FILE, DistrictRegister, new_district_key, save_key
-from app.services.auth import unlock
-from app.services.district_aggregate import collect, record_accepted
-from app.services.district_export import preview_export, seal_export
-from app.services.district_workbook import Sum, district_workbook
+from app.services.accounts.auth import unlock
+from app.services.district.aggregate import collect, record_accepted
+from app.services.district.export import preview_export, seal_export
+from app.services.district.workbook import Sum, district_workbook
 from app.services.setup import create_school
 from app.store import keyslots
 from tests.export.export_helpers import CREATED, deployment, register_school

@@ -18,14 +18,14 @@ from app.models import SchoolSecret
 from app.seal import SealError, open_sealed, verify
 from app.seal.errors import SuiteNotAcceptedError
 from app.seal.manifest import check_period
-from app.services.campaigns import create_campaign
-from app.services.district_export import period_dates, preview_export, seal_export
-from app.services.school_keys import (
+from app.services.accounts.staff_key import CHECK
+from app.services.district.export import period_dates, preview_export, seal_export
+from app.services.district.school_keys import (
     school_key_fingerprint,
     school_public_key,
     school_signing_key,
 )
-from app.services.staff_key import CHECK
+from app.services.screening.campaigns import create_campaign
 from tests.export.export_helpers import CREATED, SCHOOL_CODE, deployment
 from tests.reports.report_helpers import _import, audit_count, needs_poppler, pdf_text
 

@@ -24,10 +24,10 @@ from app.seal import (
     peek_manifest,
     save_key,
 )
-from app.services.auth import unlock
-from app.services.district_aggregate import KEY_LIST_COLUMNS, LIST_SUFFIX, collect
-from app.services.district_export import preview_export, seal_export
-from app.services.district_workbook import district_workbook, key_list_workbook
+from app.services.accounts.auth import unlock
+from app.services.district.aggregate import KEY_LIST_COLUMNS, LIST_SUFFIX, collect
+from app.services.district.export import preview_export, seal_export
+from app.services.district.workbook import district_workbook, key_list_workbook
 from app.services.setup import create_school
 from app.store import keyslots
 from tests.export.export_helpers import CREATED, deployment, register_school

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from app.instruments.identity import check_digit, read_id
 from app.instruments.tables import read_grid
-from app.services.district_aggregate import LIST_SUFFIX, _key_list
-from app.services.export_files import tables_xlsx
-from app.services.export_tables import ExportTable
-from app.services.roster_file import read_roster
+from app.services.district.aggregate import LIST_SUFFIX, _key_list
+from app.services.district.files import tables_xlsx
+from app.services.district.tables import ExportTable
+from app.services.roster.file import read_roster
 from app.services.sheet_output import csv_text, write_csv
 
 

@@ -15,10 +15,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from app.services.district_aggregate import Collected, Submission
-from app.services.district_workbook import district_workbook, key_list_workbook
-from app.services.export_files import tables_xlsx
-from app.services.export_tables import ExportTable
+from app.services.district.aggregate import Collected, Submission
+from app.services.district.files import tables_xlsx
+from app.services.district.tables import ExportTable
+from app.services.district.workbook import district_workbook, key_list_workbook
 from app.services.sheet_output import (
     BOM,
     csv_text,
@@ -220,5 +220,5 @@ def test_every_csv_and_xlsx_writer_goes_through_sheet_output():
         if name == "app/services/sheet_output.py":
             continue
         assert "csv.writer" not in text and "csv.DictWriter" not in text, name
-        if "Workbook(" in text and name != "app/services/selftest_files.py":
+        if "Workbook(" in text and name != "app/services/maintenance/selftest_files.py":
             assert "app.services.sheet_output import" in text, name

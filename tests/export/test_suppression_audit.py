@@ -13,7 +13,9 @@ import pytest
 from app.deployment import ReportPolicy
 from app.instruments import load_instrument
 from app.instruments.warning import WARNING_LABELS
-from app.services.campaign_stats import (
+from app.services.district.cells import export_cells
+from app.services.roster.normalize import grade_display_name
+from app.services.statistics.campaign import (
     SCHOOL,
     Attendance,
     CampaignInfo,
@@ -21,10 +23,8 @@ from app.services.campaign_stats import (
     _banded_units,
     _unit_stats,
 )
-from app.services.disclosure_audit import audit
-from app.services.export_cells import export_cells
-from app.services.roster_normalize import grade_display_name
-from app.services.suppression import SMALL, suppress
+from app.services.statistics.disclosure_audit import audit
+from app.services.statistics.suppression import SMALL, suppress
 
 SCHOOLS = 200
 

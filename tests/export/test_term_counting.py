@@ -16,10 +16,10 @@ import openpyxl
 from sqlalchemy import select
 
 from app.models import Campaign, Participation, SchoolClass, ScreeningResult, Student
-from app.services.campaigns import create_campaign
-from app.services.district_aggregate import Collected, Submission
-from app.services.district_export import preview_export
-from app.services.district_workbook import district_workbook
+from app.services.district.aggregate import Collected, Submission
+from app.services.district.export import preview_export
+from app.services.district.workbook import district_workbook
+from app.services.screening.campaigns import create_campaign
 from tests.export.export_helpers import CREATED, deployment
 from tests.reports.report_helpers import _import, screened_school
 

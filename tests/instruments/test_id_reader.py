@@ -12,7 +12,7 @@ import pytest
 
 from app.instruments import load_instrument, read_answers
 from app.instruments.identity import ID_FIX, check_digit, read_id, resident_id_problem
-from app.services.roster_file import read_roster
+from app.services.roster.file import read_roster
 from tests.data.answers.make_fixtures import (
     CLASSMATE_IDS,
     CLASSMATE_NAMES,

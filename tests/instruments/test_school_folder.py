@@ -15,7 +15,7 @@ from app.errors import BadInputError
 from app.instruments import list_instruments, load_instrument, score
 from app.instruments import school as school_module
 from app.paths import school_instruments_dir
-from app.services.auth import unlock
+from app.services.accounts.auth import unlock
 from app.services.setup import create_school
 from tests.instruments.test_definition_loading import MINIMAL
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from app.paths import keyslot_path
-from app.services.roster import RosterPreview, apply_roster_import
+from app.services.demo.synthetic import synthetic_roster
+from app.services.roster.importing import RosterPreview, apply_roster_import
 from app.services.students import list_students
-from app.services.synthetic import synthetic_roster
 from app.store import keyslots
 from app.store.handle import Store
 from tests.conftest import TEST_PASSWORD

@@ -11,14 +11,14 @@ import sqlcipher3
 from app.deployment import DEFAULT_BACKUP_REMINDER_DAYS
 from app.paths import keyslot_path
 from app.services import audit
-from app.services.backup import (
+from app.services.demo.synthetic import synthetic_roster
+from app.services.maintenance.backup import (
     backup_status,
     make_backup,
 )
-from app.services.backup_copy import check_copy
-from app.services.backup_faults import BackupError
+from app.services.maintenance.backup_copy import check_copy
+from app.services.maintenance.backup_faults import BackupError
 from app.services.progress import Progress
-from app.services.synthetic import synthetic_roster
 from tests.maintenance.maintenance_helpers import (
     add_students,
     db_key,
@@ -77,7 +77,7 @@ def test_two_backups_in_the_same_second_do_not_overwrite(store, usb):
 def test_backup_while_the_app_keeps_writing(store, usb, monkeypatch):
     """The page copy runs beside a live store: a write during the copy neither blocks
     nor breaks it, and the copy is a consistent database."""
-    from app.services import backup_copy
+    from app.services.maintenance import backup_copy
 
     add_students(store, 400)
     monkeypatch.setattr(backup_copy, "PAGES_PER_STEP", 4)
@@ -115,8 +115,8 @@ def test_backup_is_recorded_and_the_reminder_follows_it(store, usb):
 
 def test_a_class_teacher_cannot_take_the_school_home(store, usb):
     from app.errors import PermissionDeniedError
-    from app.services.accounts import create_user
-    from app.services.auth import unlock
+    from app.services.accounts.auth import unlock
+    from app.services.accounts.users import create_user
     from app.services.classes import list_classes
 
     add_students(store, 30)

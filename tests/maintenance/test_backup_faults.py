@@ -12,10 +12,10 @@ from sqlalchemy import text
 
 from app.errors import StoreError
 from app.models import Base
-from app.services import backup_copy, backup_faults
-from app.services.auth import unlock
-from app.services.backup import backup_status, check_database, make_backup
-from app.services.backup_faults import BackupError
+from app.services.accounts.auth import unlock
+from app.services.maintenance import backup_copy, backup_faults
+from app.services.maintenance.backup import backup_status, check_database, make_backup
+from app.services.maintenance.backup_faults import BackupError
 from app.services.progress import Progress
 from app.store.damage import DAMAGED_MESSAGE
 from tests.conftest import TEST_PASSWORD
@@ -93,7 +93,7 @@ def test_a_full_stick_is_refused_before_writing(school, tmp_path):
 def test_a_real_disk_full_during_the_copy(school, tmp_path, monkeypatch):
     """Past the free-space check (another program filled the stick meanwhile): SQLite's
     own "disk full" is caught and said the same way."""
-    monkeypatch.setattr("app.services.backup.check_folder", lambda folder, need: None)
+    monkeypatch.setattr("app.services.maintenance.backup.check_folder", lambda folder, need: None)
     with mounted_tmpfs(tmp_path / "usb", "size=256k") as usb:
         with pytest.raises(BackupError) as info:
             make_backup(school, usb)
@@ -230,8 +230,8 @@ def test_damage_further_in_is_said_whenever_it_is_met(damaged_copy, tmp_path):
 
 def test_a_stick_that_corrupts_what_is_written(school, tmp_path, monkeypatch):
     """The copy is read back before it counts: a stick with bad blocks is found now."""
-    from app.services import backup as backup_module
-    from app.services.backup_copy import CopyCheck, check_copy
+    from app.services.maintenance import backup as backup_module
+    from app.services.maintenance.backup_copy import CopyCheck, check_copy
 
     usb = tmp_path / "usb"
     usb.mkdir()

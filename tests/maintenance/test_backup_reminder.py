@@ -11,9 +11,9 @@ from app import deployment as deploy_module
 from app.cli import main
 from app.errors import BadInputError, WrongPasswordError
 from app.paths import keyslot_path
-from app.services.auth import unlock
-from app.services.backup import backup_status, make_backup
-from app.services.restore import Secret, check_backup, restore_backup
+from app.services.accounts.auth import unlock
+from app.services.maintenance.backup import backup_status, make_backup
+from app.services.maintenance.restore import Secret, check_backup, restore_backup
 from app.services.setup import create_school
 from tests.conftest import TEST_PASSWORD
 from tests.maintenance.maintenance_helpers import digest, leftovers
@@ -56,7 +56,7 @@ def test_cli_status_uses_the_deployments_period(db_path, store, tmp_path, monkey
     monkeypatch.setenv("QINGXIN_PASSWORD", TEST_PASSWORD)
     assert main(["backup", "--db", str(db_path), "--status"]) == 0
     assert "上次备份" in capsys.readouterr().out
-    monkeypatch.setattr("app.services.backup.datetime", _Later)
+    monkeypatch.setattr("app.services.maintenance.backup.datetime", _Later)
     assert main(["backup", "--db", str(db_path), "--status"]) == 0
     assert "上次备份" in capsys.readouterr().out  # 10 days: not due under a 30-day rule
     assert main(["backup", "--db", str(db_path), "--status", "--every-days", "7"]) == 0

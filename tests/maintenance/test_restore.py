@@ -14,11 +14,11 @@ from alembic.config import Config
 from app.errors import BadInputError, StoreError, WrongPasswordError
 from app.paths import backup_dir, keyslot_path
 from app.services import audit
-from app.services.auth import unlock
-from app.services.backup import backup_status, make_backup
-from app.services.backup_faults import BackupError
+from app.services.accounts.auth import unlock
+from app.services.maintenance.backup import backup_status, make_backup
+from app.services.maintenance.backup_faults import BackupError
+from app.services.maintenance.restore import Secret, restore_backup
 from app.services.progress import Progress
-from app.services.restore import Secret, restore_backup
 from app.services.setup import create_school
 from app.store.engine import create_encrypted_engine
 from app.store.migrate import MIGRATIONS_DIR, current_revision, head_revision
@@ -180,7 +180,7 @@ def test_restore_refused_while_the_database_is_open(db_path, backed_up):
 
 
 def test_disk_full_while_copying_the_backup_in(db_path, backed_up, monkeypatch):
-    from app.services import backup_copy
+    from app.services.maintenance import backup_copy
 
     monkeypatch.setattr(backup_copy, "CHUNK", 16 * 1024)
     before = _state(db_path)
@@ -199,7 +199,7 @@ def test_disk_full_while_copying_the_backup_in(db_path, backed_up, monkeypatch):
 
 
 def test_stick_pulled_out_while_restoring(db_path, backed_up, monkeypatch):
-    from app.services import backup_copy
+    from app.services.maintenance import backup_copy
 
     monkeypatch.setattr(backup_copy, "CHUNK", 16 * 1024)
     before = _state(db_path)

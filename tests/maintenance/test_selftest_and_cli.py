@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from app.services import selftest
-from app.services.selftest import STEPS, Step, run_self_test
+from app.services.maintenance import selftest
+from app.services.maintenance.selftest import STEPS, Step, run_self_test
 from tests.conftest import TEST_PASSWORD
 from tests.maintenance.maintenance_helpers import add_students
 

@@ -16,17 +16,17 @@ from sqlalchemy import func, select
 
 from app.instruments import load_instrument, score
 from app.models import AuditEvent
-from app.services.campaigns import create_campaign, set_participation
-from app.services.roster import RosterPreview, apply_roster_import
-from app.services.screening_import import (
+from app.services.demo.synthetic import synthetic_answers, synthetic_roster
+from app.services.roster.importing import RosterPreview, apply_roster_import
+from app.services.screening.campaigns import create_campaign, set_participation
+from app.services.screening.importing import (
     ScreeningPreview,
     SheetMatch,
     apply_screening_import,
     save_answers,
 )
 from app.services.students import StudentRow, list_students
-from app.services.synthetic import synthetic_answers, synthetic_roster
-from app.services.warnings import decide_level
+from app.services.warning.decisions import decide_level
 from app.store.handle import Store
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdffonts") is None,

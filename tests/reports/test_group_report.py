@@ -13,8 +13,8 @@ import pytest
 
 from app.errors import BadInputError
 from app.reports.group import print_group_report
-from app.services.campaign_stats import SCHOOL, campaign_stats, parse_scope, previous_campaign
-from app.services.stat_tables import EXCUSED, attendance_table, level_table, unit_table
+from app.services.statistics.campaign import SCHOOL, campaign_stats, parse_scope, previous_campaign
+from app.services.statistics.tables import EXCUSED, attendance_table, level_table, unit_table
 from tests.reports.report_helpers import (
     assert_cjk_embedded_subset,
     audit_count,

@@ -13,7 +13,7 @@ from app.cli import main
 from app.errors import BadInputError
 from app.reports.individual import load_sheets, print_individual_reports
 from app.seal import new_district_key
-from app.services.district_export import (
+from app.services.district.export import (
     period_dates,
     period_of,
     preview_export,
@@ -90,7 +90,7 @@ def test_sealed_export_reports_its_sha256(store, school, tmp_path):
 
 def test_scopes_as_a_teacher_writes_them(store, school):
     """全校, 初一 / 七年级, 初一(3)班 (and the older coded forms) name the same scopes."""
-    from app.services.campaign_stats import parse_scope
+    from app.services.statistics.campaign import parse_scope
 
     first = next(s for s in school.students if s.grade == 8)
     with store.read() as session:

@@ -9,7 +9,7 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.services.suppression import COVER, SMALL, legend, suppress, suppress_row
+from app.services.statistics.suppression import COVER, SMALL, legend, suppress, suppress_row
 
 
 def test_row_hides_small_and_covers_it():
@@ -87,8 +87,8 @@ def test_no_hidden_cell_can_be_worked_out(values, total_shown):
 def test_unit_tables_leave_no_single_hidden_cell_in_any_sum(cells):
     """Boys/girls × two grades × three bands: every row, and every column of all = boys +
     girls and all = grades, hides none or at least two of its members."""
-    from app.services.campaign_stats import BandInfo, GroupBands, UnitStats
-    from app.services.stat_tables import unit_table
+    from app.services.statistics.campaign import BandInfo, GroupBands, UnitStats
+    from app.services.statistics.tables import unit_table
 
     m7, m8, f7, f8 = cells
 

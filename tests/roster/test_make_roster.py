@@ -9,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-from app.services.roster_file import read_roster
+from app.services.roster.file import read_roster
 from bench import make_roster as make_roster_module
 
 

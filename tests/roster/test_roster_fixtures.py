@@ -10,7 +10,7 @@ import pytest
 
 from app.errors import BadInputError
 from app.instruments.identity import ID_FIX
-from app.services.roster_file import RosterFile, RosterRow, RowProblem, read_roster
+from app.services.roster.file import RosterFile, RosterRow, RowProblem, read_roster
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "roster"
 TODAY = date(2026, 9, 1)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.services.roster_file import (
+from app.services.roster.file import (
     class_display_name,
     grade_display_name,
     normalize_name,
@@ -18,7 +18,7 @@ from app.services.roster_file import (
     parse_gender,
     parse_grade,
 )
-from app.services.roster_normalize import class_parts, grade_number, parse_year_month
+from app.services.roster.normalize import class_parts, grade_number, parse_year_month
 
 
 @pytest.mark.parametrize(("value", "expected"), [

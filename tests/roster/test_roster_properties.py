@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.errors import BadInputError
-from app.services.roster_file import RosterFile, read_roster
+from app.services.roster.file import RosterFile, read_roster
 
 HEADERS = ["学籍号", "学生姓名", "性别", "年级", "班级", "出生日期", "家长姓名", "联系电话",
            "身份证号", "序号", "学号", "班别"]

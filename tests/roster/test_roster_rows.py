@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 
-from app.services.roster_file import RosterFile, RosterRow, RowProblem, read_roster
+from app.services.roster.file import RosterFile, RosterRow, RowProblem, read_roster
 
 HEADER = "学籍号,姓名,性别,班级,出生日期,家长姓名,家长电话"
 

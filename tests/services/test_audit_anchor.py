@@ -13,16 +13,16 @@ from app.cli import main
 from app.errors import PermissionDeniedError
 from app.models import AuditEvent
 from app.paths import audit_anchor_path
-from app.services import accounts
+from app.services.accounts import users as accounts
+from app.services.accounts.auth import unlock
 from app.services.audit import verify_chain
 from app.services.audit_anchor import manifest_anchor, read_anchor
-from app.services.auth import unlock
-from app.services.backup import make_backup
-from app.services.casefile import open_file
-from app.services.restore import Secret, restore_backup
-from app.services.roster import RosterPreview, apply_roster_import
+from app.services.casefile.snapshot import open_file
+from app.services.demo.synthetic import synthetic_roster
+from app.services.maintenance.backup import make_backup
+from app.services.maintenance.restore import Secret, restore_backup
+from app.services.roster.importing import RosterPreview, apply_roster_import
 from app.services.students import list_students
-from app.services.synthetic import synthetic_roster
 from app.store.handle import Store
 from tests.conftest import TEST_PASSWORD
 

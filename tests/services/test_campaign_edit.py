@@ -11,9 +11,12 @@ from sqlalchemy import func, select
 
 from app.errors import BadInputError, PermissionDeniedError
 from app.models import AuditEvent, Campaign, Participation, SchoolClass, campaign_class
-from app.services.accounts import create_user
-from app.services.auth import unlock
-from app.services.campaigns import (
+from app.services.accounts.auth import unlock
+from app.services.accounts.users import create_user
+from app.services.demo.synthetic import synthetic_roster
+from app.services.roster.file import class_display_name
+from app.services.roster.importing import RosterPreview, apply_roster_import
+from app.services.screening.campaigns import (
     campaign_setup,
     class_completion,
     create_campaign,
@@ -22,12 +25,9 @@ from app.services.campaigns import (
     list_campaigns,
     update_campaign,
 )
-from app.services.roster import RosterPreview, apply_roster_import
-from app.services.roster_file import class_display_name
-from app.services.screening_import import save_answer_string
+from app.services.screening.importing import save_answer_string
 from app.services.students import list_students
-from app.services.synthetic import synthetic_roster
-from app.services.warnings import decide_level
+from app.services.warning.decisions import decide_level
 from tests.conftest import TEST_PASSWORD
 
 

@@ -4,16 +4,16 @@ real services, and the audit chain is intact."""
 from __future__ import annotations
 
 from app.services import audit
-from app.services.auth import unlock
-from app.services.campaigns import list_campaigns
-from app.services.casefile import open_file
-from app.services.crisis import checklist
-from app.services.demo import DEMO_PASSWORD, create_demo
-from app.services.demo_records import WAITING_TODAY
-from app.services.referral import list_referrals
+from app.services.accounts.auth import unlock
+from app.services.casefile.snapshot import open_file
+from app.services.demo.records import WAITING_TODAY
+from app.services.demo.school import DEMO_PASSWORD, create_demo
+from app.services.referral.workflow import list_referrals
+from app.services.screening.campaigns import list_campaigns
 from app.services.students import list_students
 from app.services.today import today_work
-from app.services.warnings import key_list
+from app.services.warning.crisis import checklist
+from app.services.warning.decisions import key_list
 
 
 def test_demo_school_has_a_term_of_work(tmp_path):

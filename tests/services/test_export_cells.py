@@ -13,11 +13,11 @@ import openpyxl
 import pytest
 
 from app.cli import main
-from app.services.campaigns import create_campaign
-from app.services.roster import RosterPreview, apply_roster_import
-from app.services.roster_file import RosterRow
-from app.services.screening_export import export_results_xlsx
-from app.services.screening_import import save_answers
+from app.services.roster.file import RosterRow
+from app.services.roster.importing import RosterPreview, apply_roster_import
+from app.services.screening.campaigns import create_campaign
+from app.services.screening.export import export_results_xlsx
+from app.services.screening.importing import save_answers
 from app.services.students import list_students
 from tests.conftest import TEST_PASSWORD
 

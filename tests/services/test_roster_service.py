@@ -11,9 +11,10 @@ from sqlalchemy.exc import IntegrityError
 
 from app.errors import BadInputError, PermissionDeniedError
 from app.models import ClassMove, SchoolClass, SchoolYear, Student
-from app.services import accounts
-from app.services.auth import unlock
-from app.services.roster import (
+from app.services.accounts import users as accounts
+from app.services.accounts.auth import unlock
+from app.services.demo.synthetic import synthetic_roster
+from app.services.roster.importing import (
     RosterPreview,
     apply_promotion,
     apply_roster_import,
@@ -21,7 +22,6 @@ from app.services.roster import (
     preview_roster_import,
 )
 from app.services.students import list_students
-from app.services.synthetic import synthetic_roster
 
 HEADER = ["学籍号", "姓名", "性别", "年级", "班级", "出生日期"]
 

@@ -10,18 +10,18 @@ from sqlalchemy import select
 
 from app.errors import BadInputError, WrongPasswordError
 from app.models import AuditEvent
-from app.services.auth_check import verify_password
-from app.services.campaigns import class_completion, create_campaign
-from app.services.roster import RosterPreview, apply_roster_import
-from app.services.screening_entry import (
+from app.services.accounts.auth_check import verify_password
+from app.services.demo.synthetic import synthetic_roster
+from app.services.roster.importing import RosterPreview, apply_roster_import
+from app.services.screening.campaigns import class_completion, create_campaign
+from app.services.screening.entry import (
     campaign_students,
     enter_answer_string,
     mark_participation,
     save_kiosk_answers,
 )
-from app.services.screening_export import export_results_xlsx
+from app.services.screening.export import export_results_xlsx
 from app.services.students import list_students
-from app.services.synthetic import synthetic_roster
 from app.store import throttle
 from tests.conftest import TEST_PASSWORD
 

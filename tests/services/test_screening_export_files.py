@@ -18,15 +18,15 @@ from app.atomic import describe
 from app.errors import BadInputError
 from app.paths import scratch_dir
 from app.reports.output import write_audited
-from app.services import screening_export
-from app.services.auth import unlock
-from app.services.campaigns import create_campaign
+from app.services.accounts.auth import unlock
+from app.services.demo.synthetic import synthetic_roster
 from app.services.progress import Cancelled, Progress
-from app.services.roster import RosterPreview, apply_roster_import
-from app.services.screening_entry import enter_answer_string
-from app.services.screening_export import export_results_xlsx
+from app.services.roster.importing import RosterPreview, apply_roster_import
+from app.services.screening import export as screening_export
+from app.services.screening.campaigns import create_campaign
+from app.services.screening.entry import enter_answer_string
+from app.services.screening.export import export_results_xlsx
 from app.services.students import list_students
-from app.services.synthetic import synthetic_roster
 from tests.conftest import TEST_PASSWORD
 
 

@@ -13,13 +13,13 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AuditEvent, ScreeningResult
-from app.services.campaigns import create_campaign
+from app.services.demo.synthetic import synthetic_roster
 from app.services.progress import Cancelled, Progress
-from app.services.roster import RosterPreview, apply_roster_import
-from app.services.screening_import import apply_screening_import, preview_screening_import
-from app.services.screening_rows import BATCH, answers_json
+from app.services.roster.importing import RosterPreview, apply_roster_import
+from app.services.screening.campaigns import create_campaign
+from app.services.screening.importing import apply_screening_import, preview_screening_import
+from app.services.screening.rows import BATCH, answers_json
 from app.services.students import list_students
-from app.services.synthetic import synthetic_roster
 
 
 def _roster(store, n: int, same_name: str | None = None):

@@ -13,11 +13,11 @@ import pytest
 
 from app.cli import main
 from app.errors import BadInputError
-from app.services.campaigns import create_campaign
-from app.services.roster import RosterPreview, apply_roster_import
-from app.services.roster_file import RosterRow
-from app.services.screening_import import apply_screening_import, preview_screening_import
-from app.services.screening_results import campaign_results
+from app.services.roster.file import RosterRow
+from app.services.roster.importing import RosterPreview, apply_roster_import
+from app.services.screening.campaigns import create_campaign
+from app.services.screening.importing import apply_screening_import, preview_screening_import
+from app.services.screening.results import campaign_results
 from app.services.students import list_students
 from app.store.handle import Store
 from tests.conftest import TEST_PASSWORD
@@ -94,8 +94,8 @@ def _import(db_path: Path, path: Path, *flags: str) -> int:
 
 
 def _stored(db_path: Path) -> dict[str, tuple[int, ...]]:
-    from app.services.auth import unlock
-    from app.services.campaigns import find_campaign
+    from app.services.accounts.auth import unlock
+    from app.services.screening.campaigns import find_campaign
     with unlock(db_path, "admin", TEST_PASSWORD) as store:
         campaign = find_campaign(store, "2026秋 PHQ-9")
         return {r.student_no: r.critical for r in campaign_results(store, campaign.id)}

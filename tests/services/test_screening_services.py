@@ -11,16 +11,16 @@ from sqlalchemy import func, select
 from app.errors import BadInputError
 from app.models import ScreeningResult
 from app.services import audit
-from app.services.campaigns import class_completion, create_campaign, set_participation
-from app.services.roster import RosterPreview, apply_roster_import
-from app.services.screening_import import (
+from app.services.demo.synthetic import synthetic_roster
+from app.services.roster.importing import RosterPreview, apply_roster_import
+from app.services.screening.campaigns import class_completion, create_campaign, set_participation
+from app.services.screening.importing import (
     apply_screening_import,
     preview_screening_import,
     save_answer_string,
 )
-from app.services.screening_results import campaign_results
+from app.services.screening.results import campaign_results
 from app.services.students import list_students
-from app.services.synthetic import synthetic_roster
 
 
 @pytest.fixture

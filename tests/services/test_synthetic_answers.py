@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from app.instruments import load_instrument, score
-from app.services.synthetic import calibrated_answers
+from app.services.demo.synthetic import calibrated_answers
 
 N = 6000
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import textwrap
 
-from app.services.auth import unlock
+from app.services.accounts.auth import unlock
 from app.services.students import list_students
 from tests.conftest import TEST_PASSWORD
 
@@ -17,10 +17,10 @@ CHILD = textwrap.dedent("""
     from pathlib import Path
     from app.store import keyslots
     keyslots.DEFAULT_KDF = keyslots.KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)
-    from app.services.auth import unlock
+    from app.services.accounts.auth import unlock
     from app.services.progress import Progress
-    from app.services.roster import RosterPreview, apply_roster_import
-    from app.services.synthetic import synthetic_roster
+    from app.services.roster.importing import RosterPreview, apply_roster_import
+    from app.services.demo.synthetic import synthetic_roster
 
     def report(done, total):
         if done >= total // 2:

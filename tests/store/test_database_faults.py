@@ -16,8 +16,8 @@ from sqlalchemy import event
 
 import app.store.opening
 from app.cli import main
-from app.services.roster import RosterPreview, apply_roster_import
-from app.services.synthetic import synthetic_roster
+from app.services.demo.synthetic import synthetic_roster
+from app.services.roster.importing import RosterPreview, apply_roster_import
 from app.store.engine import create_encrypted_engine
 from tests.conftest import TEST_PASSWORD
 
@@ -72,7 +72,7 @@ def test_full_disk_keeps_the_data(store, db_path, monkeypatch):
     apply_roster_import(store, RosterPreview(file_name="t", rows=synthetic_roster(5, seed=1)))
     store.close()
     _with_pragma(monkeypatch, "PRAGMA max_page_count = {pages}")
-    from app.services.auth import unlock
+    from app.services.accounts.auth import unlock
     from app.services.students import list_students
 
     with unlock(db_path, "admin", TEST_PASSWORD) as s:

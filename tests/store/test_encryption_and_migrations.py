@@ -15,9 +15,9 @@ from app.errors import StoreError
 from app.models import Base
 from app.paths import backup_dir, keyslot_path
 from app.services import audit
-from app.services.auth import unlock
-from app.services.roster import RosterPreview, apply_roster_import
-from app.services.synthetic import synthetic_roster
+from app.services.accounts.auth import unlock
+from app.services.demo.synthetic import synthetic_roster
+from app.services.roster.importing import RosterPreview, apply_roster_import
 from app.store import keyslots
 from app.store.engine import create_encrypted_engine
 from app.store.migrate import MIGRATIONS_DIR, current_revision, head_revision, upgrade

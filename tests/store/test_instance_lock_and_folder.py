@@ -12,7 +12,7 @@ import pytest
 
 from app.errors import StoreError
 from app.paths import keyslot_path, lock_path
-from app.services.auth import unlock
+from app.services.accounts.auth import unlock
 from app.store import instance_lock
 from app.store.instance_lock import LOCK_OFFSET, InstanceLock
 from tests.conftest import TEST_PASSWORD

@@ -21,11 +21,11 @@ from app.errors import PermissionDeniedError, StoreError
 from app.models import Base, CounsellingRecord, ScreeningResult, Student
 from app.models.sealed import is_sealed, sealed_columns, unseal
 from app.paths import keyslot_path
-from app.services import accounts
-from app.services.auth import unlock
-from app.services.casefile import WITHHELD, open_file
-from app.services.demo import DEMO_PASSWORD, create_demo
-from app.services.staff_key import CHECK
+from app.services.accounts import users as accounts
+from app.services.accounts.auth import unlock
+from app.services.accounts.staff_key import CHECK
+from app.services.casefile.snapshot import WITHHELD, open_file
+from app.services.demo.school import DEMO_PASSWORD, create_demo
 from app.store import keyslots
 from app.store.keyslots import DATABASE, STAFF_KEY
 

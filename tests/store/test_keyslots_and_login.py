@@ -13,8 +13,9 @@ import pytest
 
 from app.errors import StoreError, WrongPasswordError
 from app.paths import keyslot_path
-from app.services import accounts, audit
-from app.services.auth import change_password, unlock, unlock_with_recovery
+from app.services import audit
+from app.services.accounts import users as accounts
+from app.services.accounts.auth import change_password, unlock, unlock_with_recovery
 from app.store import keyslots, throttle
 from tests.conftest import TEST_PASSWORD
 
@@ -176,7 +177,7 @@ def test_parallel_wrong_passwords_get_no_more_free_tries(db_path, new_school, tm
     code = ("import sys, time\n"
             "from pathlib import Path\n"
             "from app.errors import WrongPasswordError\n"
-            "from app.services.auth import unlock\n"
+            "from app.services.accounts.auth import unlock\n"
             "from app.store import throttle\n"
             # A slow machine may take the first 2-second wait between two processes;
             # a longer wait keeps the test about the counting, not the schedule.

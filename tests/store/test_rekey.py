@@ -18,10 +18,13 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from app.errors import StoreError, WrongPasswordError
 from app.paths import keyslot_path
-from app.services import accounts, audit, rekey, school_keys
-from app.services.auth import unlock, unlock_with_recovery
-from app.services.backup_copy import check_copy
-from app.services.backup_faults import BackupError
+from app.services import audit
+from app.services.accounts import rekey
+from app.services.accounts import users as accounts
+from app.services.accounts.auth import unlock, unlock_with_recovery
+from app.services.district import school_keys
+from app.services.maintenance.backup_copy import check_copy
+from app.services.maintenance.backup_faults import BackupError
 from app.services.progress import Progress
 from app.store import keyslots
 from tests.conftest import TEST_PASSWORD
@@ -194,8 +197,8 @@ def test_a_rekey_that_never_reached_the_swap_changes_nothing(db_path, store):
 
 
 def test_a_backup_made_before_a_rekey_restores_with_its_own_key_file(db_path, store, tmp_path):
-    from app.services.backup import make_backup
-    from app.services.restore import Secret, restore_backup
+    from app.services.maintenance.backup import make_backup
+    from app.services.maintenance.restore import Secret, restore_backup
 
     accounts.create_user(store, "liu", "刘老师", "counselor", COUNSELLOR_PW)
     (tmp_path / "usb").mkdir()

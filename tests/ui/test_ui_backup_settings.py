@@ -19,10 +19,10 @@ from app.deployment import AGGREGATES, KEY_STUDENT_MODES, Deployment, load_deplo
 from app.paths import backup_dir, keyslot_path
 from app.seal import dump_key, new_district_key
 from app.services import audit
-from app.services.accounts import create_user
-from app.services.auth import unlock
-from app.services.backup import make_backup
-from app.services.school_keys import school_key_fingerprint, school_signing_key
+from app.services.accounts.auth import unlock
+from app.services.accounts.users import create_user
+from app.services.district.school_keys import school_key_fingerprint, school_signing_key
+from app.services.maintenance.backup import make_backup
 from app.services.setup import create_school
 from app.services.students import list_students
 from app.ui import strings
@@ -164,7 +164,7 @@ def test_reminder_bar_until_a_backup_is_made(qtbot, school, deployment, tmp_path
 def test_reminder_follows_the_deployments_period(qtbot, school, monkeypatch, days, due):
     with unlock(school, "admin", PASSWORD) as store:
         make_backup(store, school.parent.parent)
-    monkeypatch.setattr("app.services.backup.datetime", TenDaysLater)
+    monkeypatch.setattr("app.services.maintenance.backup.datetime", TenDaysLater)
     shell = signed_in(qtbot, school, Deployment(backup_reminder_days=days))
     assert shell.window.reminder.isVisible() is due
     if due:

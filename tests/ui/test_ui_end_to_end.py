@@ -11,7 +11,7 @@ from openpyxl import Workbook, load_workbook
 from PySide6.QtWidgets import QMessageBox, QWizard
 from uihelpers import close_boxes, closed, message_boxes, visible
 
-from app.services.roster_file import class_display_name
+from app.services.roster.file import class_display_name
 from app.services.setup import create_school
 from app.ui import strings, workers
 from app.ui.account_page import ChangePasswordDialog

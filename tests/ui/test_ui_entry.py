@@ -9,7 +9,7 @@ from PySide6.QtGui import QImage
 
 from app.paths import keyslot_path
 from app.services import audit
-from app.services.auth import unlock
+from app.services.accounts.auth import unlock
 from app.services.setup import create_school
 from app.ui.app import run
 from app.ui.audit_page import PAGE_SIZE, AuditPage

@@ -16,12 +16,12 @@ from PySide6.QtWidgets import QWidget
 from test_ui_end_to_end import PASSWORD, front_login, idle, import_roster, login, write_roster
 from uihelpers import close_boxes
 
-from app.services.accounts import create_user
-from app.services.auth import unlock
-from app.services.roster import RosterPreview, apply_roster_import
+from app.services.accounts.auth import unlock
+from app.services.accounts.users import create_user
+from app.services.demo.synthetic import synthetic_roster
+from app.services.roster.importing import RosterPreview, apply_roster_import
 from app.services.setup import create_school
 from app.services.students import list_students
-from app.services.synthetic import synthetic_roster
 from app.ui import strings
 from app.ui.setup_wizard import SetupWizard
 from app.ui.shell import Shell

@@ -9,8 +9,8 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 
+from app.services.demo.synthetic import synthetic_name
 from app.services.students import StudentRow
-from app.services.synthetic import synthetic_name
 from app.ui.form_widgets import data_table
 from app.ui.student_model import (
     StudentFilterProxy,

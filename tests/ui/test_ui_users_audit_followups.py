@@ -13,12 +13,12 @@ from uihelpers import closed
 
 from app.errors import WrongPasswordError
 from app.models import SchoolClass
-from app.services.accounts import create_user, set_user_active
-from app.services.auth import unlock
+from app.services.accounts.auth import unlock
+from app.services.accounts.users import create_user, set_user_active
 from app.services.classes import list_classes
-from app.services.roster import RosterPreview, apply_roster_import
+from app.services.demo.synthetic import synthetic_roster
+from app.services.roster.importing import RosterPreview, apply_roster_import
 from app.services.setup import create_school
-from app.services.synthetic import synthetic_roster
 from app.store.handle import Store
 from app.ui import strings, workers
 from app.ui.audit_page import CODES_COLUMN, AuditPage

@@ -1,6 +1,6 @@
 """Every version of one entry, original first: what a correction left behind.
 
-Corrections never overwrite (app/services/versions.py); this dialog is where a teacher
+Corrections never overwrite (app/services/casefile/versions.py); this dialog is where a teacher
 or an auditor sees the original text beside each correction, who made it and why.
 Reading the history is audited by the service.
 """
@@ -25,7 +25,7 @@ from app.labels import (
     SIGNAL_SOURCES,
     label,
 )
-from app.services.entries import EntryVersion, entry_history
+from app.services.casefile.entries import EntryVersion, entry_history
 from app.ui.casefile import texts
 from app.ui.store_context import StoreContext
 from app.ui.table_models import local_time_text

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 
 from app.instruments.warning import WARNING_LABELS, WarningLevel
 from app.services.classes import ClassRow
-from app.services.roster_file import grade_display_name
-from app.services.warnings import KeyStudentRow
+from app.services.roster.file import grade_display_name
+from app.services.warning.decisions import KeyStudentRow
 from app.ui import strings
 from app.ui.casefile import texts
 from app.ui.casefile.widgets import (

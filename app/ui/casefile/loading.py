@@ -16,10 +16,10 @@ from datetime import date
 
 from app.errors import QingxinError
 from app.instruments import Instrument, load_instrument
-from app.services.casefile import open_file
-from app.services.casefile_rows import ScreeningRow, StudentFile
-from app.services.warning_rules import Suggestion
-from app.services.warnings import suggest_from_file
+from app.services.casefile.rows import ScreeningRow, StudentFile
+from app.services.casefile.snapshot import open_file
+from app.services.warning.decisions import suggest_from_file
+from app.services.warning.rules import Suggestion
 from app.store.handle import Store
 
 

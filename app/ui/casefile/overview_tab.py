@@ -26,8 +26,8 @@ from app.labels import (
     STUDENT_STATUSES,
     label,
 )
-from app.services.casefile_rows import StudentFile
-from app.services.plans import active_on
+from app.services.casefile.plans import active_on
+from app.services.casefile.rows import StudentFile
 from app.ui.casefile import texts
 from app.ui.casefile.loading import FileView
 from app.ui.casefile.widgets import day, fill, group, level_html, level_label, rich_label, table

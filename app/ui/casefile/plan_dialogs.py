@@ -1,6 +1,6 @@
 """The forms of the 一生一策 tab: the plan, its review, and 师生结对.
 
-Each form calls one service of app/services/plans.py; the rules (a review date after
+Each form calls one service of app/services/casefile/plans.py; the rules (a review date after
 the review, a plan before its review, a reason for a revision) are the service's, and
 its Chinese refusal appears in the form.
 """
@@ -14,8 +14,8 @@ from typing import Any
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from app.labels import PAIRING_ROLES, PLAN_CATEGORIES, PLAN_OUTCOMES, label
-from app.services.casefile_rows import PairingRow, PlanRow
-from app.services.plans import add_pairing, end_pairing, review_plan, save_plan
+from app.services.casefile.plans import add_pairing, end_pairing, review_plan, save_plan
+from app.services.casefile.rows import PairingRow, PlanRow
 from app.store.handle import Store
 from app.ui.casefile import texts
 from app.ui.casefile.widgets import (

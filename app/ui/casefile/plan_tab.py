@@ -14,8 +14,8 @@ from html import escape
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.labels import PAIRING_ROLES, PLAN_CATEGORIES, PLAN_OUTCOMES, label
-from app.services.casefile_rows import PairingRow
-from app.services.plans import PAIRED_LEVELS, active_on
+from app.services.casefile.plans import PAIRED_LEVELS, active_on
+from app.services.casefile.rows import PairingRow
 from app.ui.casefile import texts
 from app.ui.casefile.history_dialog import HistoryDialog
 from app.ui.casefile.loading import FileView

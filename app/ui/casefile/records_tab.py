@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 
 from app.errors import BadInputError
 from app.labels import COUNSELLING_KINDS, label
-from app.services.casefile_rows import HOME_CONTACT_KINDS, CounsellingRow
-from app.services.entries import add_counselling, correct_entry
+from app.services.casefile.entries import add_counselling, correct_entry
+from app.services.casefile.rows import HOME_CONTACT_KINDS, CounsellingRow
 from app.store.handle import Store
 from app.ui.casefile import texts
 from app.ui.casefile.history_dialog import HistoryDialog

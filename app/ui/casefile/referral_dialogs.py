@@ -16,15 +16,15 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.labels import RECEIPTS, REFERRAL_STEPS
-from app.services.casefile_rows import StepRow
-from app.services.referral import (
+from app.services.casefile.rows import StepRow
+from app.services.referral.checklist import assess_indications, checklist
+from app.services.referral.workflow import (
     StepDetails,
     cancel_referral,
     complete_step,
     open_referral,
     skip_step,
 )
-from app.services.referral_checklist import assess_indications, checklist
 from app.store.handle import Store
 from app.ui.casefile import texts
 from app.ui.casefile.widgets import (

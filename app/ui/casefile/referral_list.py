@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.labels import REFERRAL_RECOMMENDATIONS, REFERRAL_STEPS, label
-from app.services.referral import ReferralListRow
+from app.services.referral.workflow import ReferralListRow
 from app.ui.casefile import texts
 from app.ui.casefile.widgets import OVERDUE_BACKGROUND, OVERDUE_TEXT, day, fill, table
 from app.ui.table_models import Column

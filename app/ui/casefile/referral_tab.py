@@ -2,7 +2,7 @@
 timeline — due, done, who, what was recorded — with the next step highlighted (red
 when overdue), the buttons to complete or skip it, and the letters to print.
 
-Steps run strictly in order (referral.py), so only the next step can be completed or
+Steps run strictly in order (referral/workflow.py), so only the next step can be completed or
 skipped; ending a referral early skips every step left with one reason.
 """
 
@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.labels import RECEIPTS, REFERRAL_RECOMMENDATIONS, REFERRAL_STEPS, label
-from app.services.casefile_rows import ReferralRow, StepRow
+from app.services.casefile.rows import ReferralRow, StepRow
 from app.ui.casefile import texts
 from app.ui.casefile.letter_print import ask_and_print
 from app.ui.casefile.loading import FileView

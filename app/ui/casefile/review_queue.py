@@ -39,10 +39,10 @@ from PySide6.QtWidgets import (
 
 from app.errors import QingxinError
 from app.instruments.warning import WARNING_LABELS, WarningLevel
-from app.services.campaigns import CampaignRow
-from app.services.followup import policy_for
-from app.services.roster_file import grade_display_name
-from app.services.screening_review import (
+from app.services.casefile.followup import policy_for
+from app.services.roster.file import grade_display_name
+from app.services.screening.campaigns import CampaignRow
+from app.services.screening.review import (
     RetestItem,
     ReviewFilter,
     ReviewItem,

@@ -1,6 +1,6 @@
 """风险因素: the student's 处境不利因素 (留守, 单亲, 丧亲 …), noted and later resolved.
 
-Active factors feed the warning rules (warning_rules.py), so resolving one is recorded
+Active factors feed the warning rules (warning/rules.py), so resolving one is recorded
 as a new version with its date rather than deleting it: the history still shows that
 the factor existed and when it ended.
 """
@@ -14,8 +14,8 @@ from typing import Any
 from PySide6.QtWidgets import QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.labels import RISK_FACTORS, label
-from app.services.casefile_rows import RiskFactorRow
-from app.services.entries import add_risk_factor, resolve_risk_factor
+from app.services.casefile.entries import add_risk_factor, resolve_risk_factor
+from app.services.casefile.rows import RiskFactorRow
 from app.store.handle import Store
 from app.ui.casefile import texts
 from app.ui.casefile.history_dialog import HistoryDialog

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
-from app.services.casefile_rows import ScreeningRow
+from app.services.casefile.rows import ScreeningRow
 from app.ui.casefile import texts
 from app.ui.casefile.loading import FileView
 from app.ui.casefile.trend_chart import TrendChart

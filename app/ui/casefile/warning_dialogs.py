@@ -19,12 +19,12 @@ from PySide6.QtWidgets import QDateTimeEdit, QLineEdit, QWidget
 
 from app.instruments.warning import WARNING_LABELS
 from app.labels import FOLLOWUP_KINDS, SIGNAL_SEVERITIES, SIGNAL_SOURCES, label
-from app.services.casefile_rows import FollowUpRow
-from app.services.crisis import complete_item
-from app.services.entries import add_signal
-from app.services.followup import complete_followup, policy_for
-from app.services.warning_rules import Suggestion
-from app.services.warnings import decide_level
+from app.services.casefile.entries import add_signal
+from app.services.casefile.followup import complete_followup, policy_for
+from app.services.casefile.rows import FollowUpRow
+from app.services.warning.crisis import complete_item
+from app.services.warning.decisions import decide_level
+from app.services.warning.rules import Suggestion
 from app.store.handle import Store
 from app.ui.casefile import texts
 from app.ui.casefile.widgets import (
@@ -124,7 +124,7 @@ class SignalDialog(FormDialog):
 
 
 class CrisisItemDialog(FormDialog):
-    """One item of the crisis checklist: what it must record (crisis.py). 通知监护人
+    """One item of the crisis checklist: what it must record (warning/crisis.py). 通知监护人
     asks for the hour; 面谈评估 saves its text as an assessment record."""
 
     def __init__(self, ctx: StoreContext, student_id: int, item: FollowUpRow, today: date,

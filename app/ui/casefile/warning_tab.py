@@ -18,8 +18,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from app.labels import FOLLOWUP_KINDS, SIGNAL_SEVERITIES, SIGNAL_SOURCES, label
-from app.services.casefile_rows import FollowUpRow
-from app.services.crisis import ChecklistItem, checklist
+from app.services.casefile.rows import FollowUpRow
+from app.services.warning.crisis import ChecklistItem, checklist
 from app.ui.casefile import texts
 from app.ui.casefile.loading import FileView
 from app.ui.casefile.referral_dialogs import ChecklistDialog

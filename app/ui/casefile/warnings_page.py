@@ -15,11 +15,11 @@ from datetime import date
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from app.services.campaigns import CampaignRow, list_campaigns
 from app.services.classes import ClassRow, list_classes
-from app.services.referral import ReferralListRow, list_referrals
+from app.services.referral.workflow import ReferralListRow, list_referrals
+from app.services.screening.campaigns import CampaignRow, list_campaigns
 from app.services.today import TodayWork, today_work
-from app.services.warnings import KeyStudentRow, key_list
+from app.services.warning.decisions import KeyStudentRow, key_list
 from app.store.handle import Store
 from app.ui.casefile import texts
 from app.ui.casefile.file_window import StudentFileWindow, open_student_file

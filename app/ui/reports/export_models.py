@@ -13,8 +13,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from app.services.district_export import ExportPreview
-from app.services.export_tables import ExportTable, Value
+from app.services.district.export import ExportPreview
+from app.services.district.tables import ExportTable, Value
 from app.ui.reports import texts
 from app.ui.table_models import Column, Index, RowTableModel
 

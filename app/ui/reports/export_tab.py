@@ -30,14 +30,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.deployment import KEY_STUDENT_MODES
-from app.services.district_export import (
+from app.services.district.export import (
     ExportPreview,
     SealedExport,
     preview_export,
     recent_periods,
     seal_export,
 )
-from app.services.school_keys import school_key_fingerprint
+from app.services.district.school_keys import school_key_fingerprint
 from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.reports import texts
 from app.ui.reports.export_models import ExportTableModel, distinct_tables, files_model

@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 
 from app.reports.group import PrintedGroupReport, print_group_report
 from app.reports.individual import PrintedReports, print_individual_reports
-from app.services.campaigns import CampaignRow, class_completion, list_campaigns
 from app.services.classes import list_classes
-from app.services.roster_normalize import grade_display_name
+from app.services.roster.normalize import grade_display_name
+from app.services.screening.campaigns import CampaignRow, class_completion, list_campaigns
 from app.store.handle import Store
 from app.ui.form_widgets import hint_label
 from app.ui.reports import texts

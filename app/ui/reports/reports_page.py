@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QTabWidget
 
 from app.reports.group import PrintedGroupReport
 from app.reports.individual import PrintedReports
-from app.services.district_export import SealedExport
+from app.services.district.export import SealedExport
 from app.ui.reports import texts
 from app.ui.reports.export_tab import ExportTab
 from app.ui.reports.report_tab import ReportTab

@@ -33,15 +33,15 @@ from PySide6.QtWidgets import (
 
 from app.errors import QingxinError
 from app.instruments import Instrument, list_instruments
-from app.services.campaigns import (
+from app.services.classes import ClassRow, list_classes
+from app.services.roster.file import grade_display_name
+from app.services.screening.campaigns import (
     CampaignChanged,
     CampaignRow,
     CampaignSetup,
     create_campaign,
     update_campaign,
 )
-from app.services.classes import ClassRow, list_classes
-from app.services.roster_file import grade_display_name
 from app.terms import TERM_WORDS, current_term, school_year_text, term_text
 from app.ui import messages, strings
 from app.ui.form_widgets import error_label, hint_label

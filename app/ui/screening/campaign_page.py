@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.campaigns import (
+from app.services.screening.campaigns import (
     CampaignChanged,
     CampaignDeleted,
     CampaignRow,
@@ -39,8 +39,8 @@ from app.services.campaigns import (
     delete_campaign,
     list_campaigns,
 )
-from app.services.screening_entry import AnswersSaved, ParticipationChanged
-from app.services.screening_import import ScreeningChanges
+from app.services.screening.entry import AnswersSaved, ParticipationChanged
+from app.services.screening.importing import ScreeningChanges
 from app.ui import messages, strings
 from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.screening import strings as s

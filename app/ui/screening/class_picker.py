@@ -9,8 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox
 
-from app.services.campaigns import ClassCompletion, class_completion
-from app.services.screening_entry import campaign_students
+from app.services.screening.campaigns import ClassCompletion, class_completion
+from app.services.screening.entry import campaign_students
 from app.ui.store_context import StoreContext
 
 MIN_CONTENTS = 10

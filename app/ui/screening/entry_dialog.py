@@ -31,8 +31,8 @@ from app.errors import BadInputError, QingxinError
 from app.instruments import WARNING_LABELS, Instrument, parse_answer_strings
 from app.instruments.answer_strings import MISSING_MARK
 from app.labels import PARTICIPATION
-from app.services.campaigns import CampaignRow
-from app.services.screening_entry import (
+from app.services.screening.campaigns import CampaignRow
+from app.services.screening.entry import (
     AnswersSaved,
     ParticipantRow,
     enter_answer_string,

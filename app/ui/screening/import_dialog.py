@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
 from app.errors import QingxinError
 from app.instruments import WARNING_LABELS
 from app.labels import SHEET_STATUSES
-from app.services.campaigns import CampaignRow
-from app.services.screening_import import (
+from app.services.screening.campaigns import CampaignRow
+from app.services.screening.importing import (
     CHOICE,
     ScreeningChanges,
     ScreeningPreview,

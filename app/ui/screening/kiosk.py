@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import QingxinError
-from app.services.auth_check import verify_password
-from app.services.campaigns import CampaignRow
-from app.services.screening_entry import AnswersSaved, ParticipantRow, save_kiosk_answers
+from app.services.accounts.auth_check import verify_password
+from app.services.screening.campaigns import CampaignRow
+from app.services.screening.entry import AnswersSaved, ParticipantRow, save_kiosk_answers
 from app.ui import messages
 from app.ui.form_widgets import error_label, hint_label, password_edit
 from app.ui.screening import strings as s

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.campaigns import CampaignRow
-from app.services.screening_entry import (
+from app.services.screening.campaigns import CampaignRow
+from app.services.screening.entry import (
     AnswersSaved,
     ParticipantRow,
     ParticipationChanged,

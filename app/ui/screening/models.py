@@ -16,9 +16,9 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.instruments import WARNING_LABELS, Instrument, load_instrument
 from app.labels import CONSENT, PARTICIPATION, RESULT_SOURCES, SHEET_STATUSES, label
-from app.services.campaigns import CampaignRow, ClassCompletion
-from app.services.screening_entry import ParticipantRow
-from app.services.screening_import import CHOICE, SheetMatch
+from app.services.screening.campaigns import CampaignRow, ClassCompletion
+from app.services.screening.entry import ParticipantRow
+from app.services.screening.importing import CHOICE, SheetMatch
 from app.terms import term_text
 from app.ui.screening import strings as s
 from app.ui.table_models import Column, Index, RowTableModel

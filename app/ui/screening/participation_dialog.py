@@ -23,14 +23,14 @@ from PySide6.QtWidgets import (
 
 from app.errors import QingxinError
 from app.labels import CONSENT, PARTICIPATION
-from app.services.campaigns import CampaignRow, ClassCompletion
-from app.services.screening_entry import (
+from app.services.screening.campaigns import CampaignRow, ClassCompletion
+from app.services.screening.entry import (
     AnswersSaved,
     ParticipantRow,
     ParticipationChanged,
     mark_participation,
 )
-from app.services.screening_import import ScreeningChanges
+from app.services.screening.importing import ScreeningChanges
 from app.ui.form_widgets import data_table, error_label, fit_columns, hint_label
 from app.ui.screening import strings as s
 from app.ui.screening.class_picker import ClassPicker

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.instruments import Instrument
 from app.instruments.model import Scale
-from app.services.screening_results import ResultRow
+from app.services.screening.results import ResultRow
 from app.ui.screening import strings as s
 from app.ui.screening.models import number_text
 from app.ui.screening.results_model import band_of, unit_score

@@ -31,11 +31,11 @@ from PySide6.QtWidgets import (
 
 from app.instruments import WARNING_LABELS, Instrument
 from app.instruments.model import TOTAL
-from app.services.campaigns import CampaignRow
 from app.services.progress import Progress
-from app.services.screening_entry import AnswersSaved
-from app.services.screening_import import ScreeningChanges
-from app.services.screening_results import ResultRow, campaign_results
+from app.services.screening.campaigns import CampaignRow
+from app.services.screening.entry import AnswersSaved
+from app.services.screening.importing import ScreeningChanges
+from app.services.screening.results import ResultRow, campaign_results
 from app.store.handle import Store
 from app.ui import messages, strings
 from app.ui.form_widgets import data_table, fit_columns, hint_label
@@ -60,7 +60,7 @@ from app.ui.screening.results_model import (
 from app.ui.store_context import StoreContext
 
 if TYPE_CHECKING:
-    from app.services.screening_export import ResultsExported
+    from app.services.screening.export import ResultsExported
 
 RELOAD_ON = (ScreeningChanges, AnswersSaved)
 
@@ -282,7 +282,7 @@ class ResultsDialog(QDialog):
         def export(store: Store, progress: Progress) -> ResultsExported:
             # openpyxl takes ~0.1 s to import: load it with the first export, on the
             # worker, not while the program starts.
-            from app.services.screening_export import export_results_xlsx
+            from app.services.screening.export import export_results_xlsx
 
             return export_results_xlsx(store, campaign_id, chosen, progress)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from app.instruments import WARNING_LABELS, Instrument
 from app.instruments.model import TOTAL, Band, Scale
 from app.labels import GENDERS, RESULT_SOURCES, label
-from app.services.screening_results import ResultRow
+from app.services.screening.results import ResultRow
 from app.ui.screening import strings as s
 from app.ui.screening.models import (
     CRITICAL_TEXT_COLOR,

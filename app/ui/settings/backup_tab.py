@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import QingxinError
-from app.services.backup import (
+from app.services.maintenance.backup import (
     BackupResult,
     BackupStatus,
     backup_status,

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from app.deployment import AGGREGATES, KEY_STUDENT_MODES, Deployment
 from app.instruments.school import definition_files
 from app.paths import school_instruments_dir
-from app.services.school_keys import export_school_key, school_key_fingerprint
+from app.services.district.school_keys import export_school_key, school_key_fingerprint
 from app.ui.form_widgets import ERROR_STYLE, hint_label
 from app.ui.reports.saving import ask_save_path, documents_folder, show_saved
 from app.ui.settings import texts

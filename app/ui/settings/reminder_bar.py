@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
-from app.services.backup import BackupResult, BackupStatus, backup_status
+from app.services.maintenance.backup import BackupResult, BackupStatus, backup_status
 from app.ui.settings import texts
 from app.ui.store_context import StoreContext
 

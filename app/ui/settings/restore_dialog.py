@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import QingxinError
-from app.services.restore import RestoreResult, Secret, check_backup
+from app.services.maintenance.restore import RestoreResult, Secret, check_backup
 from app.ui import strings
 from app.ui.form_widgets import error_label, hint_label, password_edit
 from app.ui.settings import texts

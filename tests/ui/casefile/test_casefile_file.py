@@ -21,11 +21,11 @@ from casefilehelpers import (
 from PySide6.QtWidgets import QPushButton
 from uihelpers import close_boxes, closed, message_boxes, visible
 
-from app.services.accounts import create_user
-from app.services.auth import unlock
-from app.services.entries import add_counselling, add_risk_factor
-from app.services.plans import add_pairing, save_plan
-from app.services.warnings import decide_level
+from app.services.accounts.auth import unlock
+from app.services.accounts.users import create_user
+from app.services.casefile.entries import add_counselling, add_risk_factor
+from app.services.casefile.plans import add_pairing, save_plan
+from app.services.warning.decisions import decide_level
 from app.ui import strings
 from app.ui.casefile import texts
 from app.ui.casefile.file_window import StudentFileWindow, open_student_file

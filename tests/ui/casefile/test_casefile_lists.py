@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from casefilehelpers import School, add_result, column, current_tab_title, idle, submit
 from uihelpers import closed, visible
 
-from app.services.referral import open_referral
-from app.services.warnings import decide_level
+from app.services.referral.workflow import open_referral
+from app.services.warning.decisions import decide_level
 from app.ui.casefile import texts
 from app.ui.casefile.file_window import StudentFileWindow
 from app.ui.casefile.warnings_page import WarningsPage

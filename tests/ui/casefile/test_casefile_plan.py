@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from casefilehelpers import School, column, idle, open_file, submit
 from uihelpers import closed
 
-from app.services.warnings import decide_level
+from app.services.warning.decisions import decide_level
 from app.ui.casefile import texts
 from app.ui.casefile.plan_tab import PlanTab
 from app.ui.casefile.risk_tab import RiskTab

@@ -17,14 +17,14 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 from uihelpers import close_boxes
 
-from app.services.accounts import create_user
-from app.services.auth import unlock
-from app.services.demo_records import add_demo_term
-from app.services.entries import add_counselling, correct_entry
-from app.services.plans import review_plan
-from app.services.roster import RosterPreview, apply_roster_import
+from app.services.accounts.auth import unlock
+from app.services.accounts.users import create_user
+from app.services.casefile.entries import add_counselling, correct_entry
+from app.services.casefile.plans import review_plan
+from app.services.demo.records import add_demo_term
+from app.services.demo.synthetic import synthetic_roster
+from app.services.roster.importing import RosterPreview, apply_roster_import
 from app.services.students import list_students
-from app.services.synthetic import synthetic_roster
 from app.store.handle import Store
 from app.ui import strings
 from app.ui.casefile.warnings_page import WarningsPage

@@ -21,9 +21,9 @@ from PySide6.QtCore import Qt
 from uihelpers import closed, visible
 
 from app.models import ScreeningResult
-from app.services.accounts import create_user
-from app.services.auth import unlock
-from app.services.warnings import decide_level
+from app.services.accounts.auth import unlock
+from app.services.accounts.users import create_user
+from app.services.warning.decisions import decide_level
 from app.ui.casefile import texts
 from app.ui.casefile.file_window import StudentFileWindow
 from app.ui.casefile.referral_dialogs import ChecklistDialog

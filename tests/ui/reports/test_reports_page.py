@@ -17,8 +17,8 @@ from uihelpers import close_boxes, message_boxes
 
 from app.deployment import Deployment, ReportPolicy
 from app.seal import open_sealed, verify
-from app.services.district_export import recent_periods
-from app.services.school_keys import school_key_fingerprint, school_public_key
+from app.services.district.export import recent_periods
+from app.services.district.school_keys import school_key_fingerprint, school_public_key
 from app.ui.reports import saving, texts
 from app.ui.reports.reports_page import ReportsPage
 from tests.export.export_helpers import SCHOOL_CODE, deployment
@@ -43,7 +43,7 @@ def no_student_in(name: str, screened: Screened) -> None:
 
 
 def test_campaigns_with_results_and_their_scopes(qtbot, screened: Screened, store):
-    from app.services.campaigns import create_campaign
+    from app.services.screening.campaigns import create_campaign
 
     create_campaign(store, "还没有答卷的批次", "gad7")
     page = make_page(qtbot, store)

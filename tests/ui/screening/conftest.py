@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from screeninghelpers import School, idle
 
-from app.services.roster import RosterPreview, apply_roster_import
+from app.services.demo.synthetic import synthetic_roster
+from app.services.roster.importing import RosterPreview, apply_roster_import
 from app.services.students import list_students
-from app.services.synthetic import synthetic_roster
 from app.ui.store_context import StoreContext
 
 

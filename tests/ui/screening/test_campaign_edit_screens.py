@@ -12,8 +12,8 @@ from screeninghelpers import School, idle, make_page, save_screen
 from uihelpers import close_boxes, closed, message_boxes, visible
 
 from app.services import audit
-from app.services.campaigns import create_campaign, get_campaign, list_campaigns
-from app.services.screening_import import save_answer_string
+from app.services.screening.campaigns import create_campaign, get_campaign, list_campaigns
+from app.services.screening.importing import save_answer_string
 from app.ui.screening import strings as s
 from app.ui.screening.campaign_dialog import CampaignDialog
 

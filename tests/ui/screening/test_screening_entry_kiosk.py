@@ -9,9 +9,9 @@ from screeninghelpers import School, idle
 from uihelpers import closed
 
 from app.instruments import load_instrument
-from app.services.campaigns import create_campaign
-from app.services.screening_entry import AnswersSaved, campaign_students
-from app.services.screening_results import campaign_results
+from app.services.screening.campaigns import create_campaign
+from app.services.screening.entry import AnswersSaved, campaign_students
+from app.services.screening.results import campaign_results
 from app.ui import system_keys
 from app.ui.screening import strings as s
 from app.ui.screening.entry_dialog import (

@@ -19,8 +19,8 @@ from sqlalchemy import select
 from uihelpers import close_boxes, closed, message_boxes, visible
 
 from app.models import AuditEvent
-from app.services.campaigns import create_campaign, get_campaign
-from app.services.screening_results import campaign_results
+from app.services.screening.campaigns import create_campaign, get_campaign
+from app.services.screening.results import campaign_results
 from app.ui.screening import strings as s
 from app.ui.screening.campaign_page import ScreeningPage
 from app.ui.screening.import_dialog import ImportDialog
@@ -216,7 +216,7 @@ def test_profile_words_an_invalid_sheet_and_flagged_scales():
     import numpy as np
 
     from app.instruments import load_instrument, score
-    from app.services.screening_results import ResultRow
+    from app.services.screening.results import ResultRow
     from app.ui.screening.profile_chart import unit_range
     from app.ui.screening.results_dialog import profile_lines
 

@@ -13,9 +13,9 @@ from pathlib import Path
 from screeninghelpers import PHQ_LABELS, SURVEY_QUESTIONS, School, idle, save_screen, write_wjx
 from uihelpers import close_boxes
 
-from app.services.campaigns import create_campaign
-from app.services.screening_entry import campaign_students, mark_participation
-from app.services.screening_import import save_answer_string
+from app.services.screening.campaigns import create_campaign
+from app.services.screening.entry import campaign_students, mark_participation
+from app.services.screening.importing import save_answer_string
 from app.ui.screening.kiosk import KioskDialog
 
 

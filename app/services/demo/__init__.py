@@ -1,0 +1,1 @@
+"""The demo school and the synthetic students of the demo and the benchmarks."""

@@ -1,0 +1,259 @@
+"""The district's side: open many schools' sealed exports and add them up.
+
+Each file is checked on its own — signature by the key the district's register holds for
+the school code it claims, encryption to this district's key, a suite the district still
+accepts, the period being collected (always named by the caller, never taken from a
+file), its sequence number against the files already accepted, the data file inside in
+the expected format — and a file that fails any check is refused with its reason,
+without stopping the others. Only what the schools sent is used: suppressed cells stay
+suppressed, and a district total that includes one says so ("≥N").
+
+The register (app/seal/register.py) is the one place school keys come from: a key found
+only by the fingerprint a file claims would let one school sign for another, so the
+code decides which key is used. Of one school's files for the period the highest
+sequence number counts; a file older than one the register already accepted is a replay
+and is refused. `record_accepted` writes the accepted files into the register once the
+district's workbook is out.
+
+A school whose policy sends key students one by one ("pseudonymous" or "named") seals a
+`…_重点学生名单.xlsx` beside the data file; its rows are read by their column headings,
+so the district's list carries what each school sent and nothing a school left out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import python_calamine
+
+from app.errors import BadInputError
+from app.seal import (
+    DistrictPrivateKey,
+    DistrictRegister,
+    Manifest,
+    SealError,
+    open_sealed,
+    peek_manifest,
+)
+from app.seal.layout import MAX_FILE_LEN
+from app.seal.manifest import check_period
+from app.services.district.files import DATA_FORMAT, READABLE_VERSIONS
+from app.sheet_limits import DEFAULT_LIMITS, check_workbook
+
+DATA_SUFFIX = "_统计数据.json"
+LIST_SUFFIX = "_重点学生名单.xlsx"
+LIST_SHEET = "重点学生名单"
+KEY_LIST_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("code", "编码"), ("name", "姓名"), ("student_no", "学籍号"), ("class", "班级"),
+    ("grade", "年级"), ("gender", "性别"), ("level_label", "预警等级"), ("since", "起始日期"),
+    ("next_followup", "下次随访"), ("overdue_days", "逾期天数"), ("referral_open", "转介进行中"))
+"""Columns of a school's key-student list the district keeps, by the headings the school
+writes (export_tables.key_student_list); 姓名/学籍号/班级 only come from "named" schools.
+The level's code column is left out: its label says the same."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One school's accepted export: who, when, and its tables (code → columns, rows)."""
+
+    file: Path
+    school_code: str
+    school_name: str
+    period: str
+    created: str
+    key_fingerprint: str
+    min_cell: int
+    key_students: str
+    tables: dict[str, dict]
+    key_list: tuple[dict[str, object], ...] = ()
+    """The school's key students by column code, in the school's order; empty under
+    "counts"."""
+    key_list_problem: str = ""
+    """Why a listing school's list could not be read (the file still counts)."""
+    manifest: Manifest | None = None
+    """The signed manifest (school, period, sequence), for the register."""
+    sha256: str = ""
+    """Of the whole sealed file, as the register records it."""
+    version: int = 2
+    """Of the data file: 2 counts each instrument once per term, 1 campaign by campaign."""
+    cells: str = "suppressed"
+    """The school's policy for small cells: "suppressed", or "exact" counts (version 2)."""
+
+    @property
+    def sequence(self) -> int:
+        return self.manifest.sequence if self.manifest is not None else 0
+
+    def rows(self, code: str) -> list[dict]:
+        """A table's rows as dicts by column code ([] when the school's policy left the
+        table out)."""
+        table = self.tables.get(code)
+        if table is None:
+            return []
+        rows = [dict(zip(table["columns"], row, strict=True)) for row in table["rows"]]
+        for r in rows:
+            # Version 2 counts a term per instrument over "campaigns"; version 1 counted
+            # one "campaign". The workbook labels a row by either under one key.
+            if "campaigns" in r:
+                r.setdefault("campaign", r["campaigns"])
+            if "previous_campaigns" in r:
+                r.setdefault("previous_campaign", r["previous_campaigns"])
+        return rows
+
+
+@dataclass(frozen=True)
+class Refusal:
+    file: Path
+    reason: str
+    school_code: str = ""
+
+
+@dataclass(frozen=True)
+class Collected:
+    period: str
+    accepted: tuple[Submission, ...]
+    refused: tuple[Refusal, ...]
+
+
+class _Refused(Exception):
+    def __init__(self, reason: str, code: str = "") -> None:
+        super().__init__(reason)
+        self.reason, self.code = reason, code
+
+
+def _open_one(path: Path, district_key: DistrictPrivateKey, register: DistrictRegister,
+              period: str) -> Submission:
+    try:
+        if path.stat().st_size > MAX_FILE_LEN:
+            raise _Refused("文件太大，不是青心密封报送文件。")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise _Refused("找不到文件。") from None
+    except OSError as err:
+        raise _Refused(f"无法读取文件（{type(err).__name__}）。") from None
+    code = ""
+    try:
+        claimed = peek_manifest(data)
+        code = claimed.school_code
+        key = register.key_for(claimed)
+        opened = open_sealed(data, district_key, key, expected_school_code=code,
+                             expected_period=period)
+        sha256 = hashlib.sha256(data).hexdigest()
+        register.check_new(opened.manifest, sha256)
+    except SealError as err:
+        raise _Refused(err.message, code) from None
+    manifest, files = opened.manifest, opened.files
+    names = [n for n in files if n.endswith(DATA_SUFFIX)]
+    if len(names) != 1:
+        raise _Refused("文件中没有统计数据（…_统计数据.json），可能不是青心生成的学期报送。", code)
+    try:
+        doc = json.loads(files[names[0]].decode("utf-8"))
+        if doc.get("format") != DATA_FORMAT or doc.get("version") not in READABLE_VERSIONS:
+            raise ValueError("format")
+        if doc["school_code"] != manifest.school_code or doc["period"] != manifest.period:
+            raise _Refused("统计数据中的学校代码或学期与签名清单不一致。", code)
+        mode = str(doc["key_students"])
+        sub = Submission(path, manifest.school_code, opened.contents.school_name,
+                         manifest.period, opened.contents.created,
+                         manifest.school_key_fingerprint, int(doc["min_cell"]), mode,
+                         dict(doc["tables"]), manifest=manifest, sha256=sha256,
+                         version=int(doc["version"]), cells=str(doc.get("cells", "suppressed")))
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        raise _Refused("统计数据的格式本程序不认识（版本不同？请升级青心）。", code) from None
+    if mode == "counts":
+        return sub
+    rows, problem = _key_list(files)
+    return replace(sub, key_list=rows, key_list_problem=problem)
+
+
+def _key_list(files: dict[str, bytes]) -> tuple[tuple[dict[str, object], ...], str]:
+    """A listing school's key students, or no rows and why. Never a refusal: the file's
+    signature already holds, and its tables count whatever became of the list. Read with
+    python-calamine: openpyxl spent ≈ 50 ms on each school's small workbook, most of a
+    400-school aggregate."""
+    names = [n for n in files if n.endswith(LIST_SUFFIX)]
+    if len(names) != 1:
+        return (), "文件中没有重点学生名单。"
+    try:
+        # Signed by the school, yet read as any teacher's file is: a sheet reaching
+        # XFD1048576 would make calamine abort the district's whole run.
+        check_workbook(files[names[0]], names[0], DEFAULT_LIMITS)
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(files[names[0]]))
+        if LIST_SHEET not in book.sheet_names:
+            return (), "重点学生名单无法读取。"
+        lines = book.get_sheet_by_name(LIST_SHEET).to_python(skip_empty_area=False)
+    except BadInputError as err:
+        return (), err.message
+    except (python_calamine.CalamineError, OSError, ValueError, IndexError):
+        return (), "重点学生名单无法读取。"
+    heading = {label: i for i, label in enumerate(lines[0] if lines else ())}
+    if "编码" not in heading:
+        return (), "重点学生名单的格式本程序不认识（版本不同？请升级青心）。"
+    rows = []
+    for line in lines[1:]:
+        if not line or line[0] in (None, ""):
+            break  # a blank line, then the list's note
+        rows.append({key: _cell(line[heading[label]]) for key, label in KEY_LIST_COLUMNS
+                     if label in heading and heading[label] < len(line)})
+    return tuple(rows), ""
+
+
+def _cell(value: object) -> object:
+    """A list cell as openpyxl gave it: blank as None, a whole number as an int."""
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def collect(files: Sequence[Path], district_key: DistrictPrivateKey,
+            register: DistrictRegister, period: str) -> Collected:
+    """Open every file for `period` — which the caller names: a period taken from the
+    first file would let an old file switch the whole run to its term. Of one school's
+    files the one with the highest sequence number counts and the others are refused, so
+    no school is counted twice and a re-sent older file never wins. The register is only
+    read here; `record_accepted` writes to it."""
+    check_period(period)
+    accepted: dict[str, Submission] = {}
+    refused: list[Refusal] = []
+    for path in files:
+        try:
+            sub = _open_one(path, district_key, register, period)
+        except _Refused as r:
+            refused.append(Refusal(path, r.reason, r.code))
+            continue
+        old = accepted.get(sub.school_code)
+        if old is not None:
+            keep, drop = (sub, old) if sub.sequence > old.sequence else (old, sub)
+            if sub.sequence == old.sequence and sub.sha256 != old.sha256:
+                reason = (f"学校 {sub.school_code} 本学期有两份序号同为 {sub.sequence} 的不同文件"
+                          f"（另一份 {old.file.name}），此份未计入。")
+            elif sub.sha256 == old.sha256:
+                reason = f"与 {old.file.name} 是同一份文件，未重复计入。"
+            else:
+                reason = (f"学校 {sub.school_code} 本学期另有一份序号更高的报送"
+                          f"（{keep.file.name}，序号 {keep.sequence}），"
+                          f"此份（序号 {drop.sequence}）未计入。")
+            refused.append(Refusal(drop.file, reason, sub.school_code))
+            sub = keep
+        accepted[sub.school_code] = sub
+    return Collected(period, tuple(sorted(accepted.values(), key=lambda s: s.school_code)),
+                     tuple(refused))
+
+
+def record_accepted(register: DistrictRegister, collected: Collected) -> int:
+    """Write the run's accepted files into the register (school, period, sequence, hash)
+    and save it; returns how many were new to it."""
+    new = 0
+    for sub in collected.accepted:
+        assert sub.manifest is not None
+        if not register.check_new(sub.manifest, sub.sha256):
+            register.record(sub.manifest, sub.sha256, sub.file.name)
+            new += 1
+    register.save()
+    return new

@@ -1,0 +1,1 @@
+"""Backups, restore and the installation self-test."""

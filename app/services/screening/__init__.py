@@ -1,0 +1,1 @@
+"""Screening campaigns: creating them, getting answers in, results and the review after."""

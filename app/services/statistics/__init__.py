@@ -1,0 +1,1 @@
+"""Counting results for groups: campaign and term statistics, suppression and its audit."""

@@ -1,0 +1,1 @@
+"""Warning levels: the rules that suggest one, the decisions, the crisis checklist."""
