@@ -220,7 +220,7 @@ def test_export_whose_audit_fails_leaves_no_file(store, campaign, tmp_path, monk
         assert out.exists(), "the audit row is written only once the file is in place"
         raise RuntimeError("audit write failed")
 
-    monkeypatch.setattr("app.services.screening.export.audit.record_for", audit_fails)
+    monkeypatch.setattr("app.services.lists.workbook.audit.record_for", audit_fails)
     with pytest.raises(RuntimeError):
         export_results_xlsx(store, campaign.id, out)
     assert list(out.parent.iterdir()) == []

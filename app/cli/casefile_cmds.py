@@ -12,14 +12,11 @@ from datetime import date
 from pathlib import Path
 
 from app.cli.common import add_db_args, open_db, write_text_output
-from app.instruments.warning import WARNING_LABELS
-from app.labels import REFERRAL_RECOMMENDATIONS, REFERRAL_STEPS
 from app.reports.letters import LETTERS, print_letter
 from app.services import audit
 from app.services.casefile.snapshot import find_student
-from app.services.referral.workflow import list_referrals
+from app.services.lists.tables import ListTable, referral_table, warning_table
 from app.services.sheet_output import csv_text, write_csv
-from app.services.warning.decisions import key_list
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -53,16 +50,17 @@ def _list_args(p: argparse.ArgumentParser) -> None:
                    help="按哪一天计算逾期（YYYY-MM-DD，默认今天）")
 
 
-def _write(args: argparse.Namespace, header: list[str], rows: list[list[object]]) -> None:
+def _write(args: argparse.Namespace, table: ListTable) -> None:
     """CSV keeps numbers as numbers and dates as dates (sheet_output); the text list says
     the same in words for the terminal."""
     if args.format == "csv":
-        write_csv(csv_text(header, rows), args.out)
+        write_csv(csv_text(table.header, table.rows), args.out)
         return
     buf = io.StringIO()
-    for row in rows:
-        buf.write("\t".join(_words(header[i], v) for i, v in enumerate(row)).rstrip() + "\n")
-    buf.write(f"共 {len(rows)} 条。\n")
+    for row in table.rows:
+        buf.write("\t".join(_words(table.header[i], v)
+                            for i, v in enumerate(row)).rstrip() + "\n")
+    buf.write(f"共 {len(table.rows)} 条。\n")
     write_text_output(buf.getvalue(), args.out)
 
 
@@ -76,33 +74,21 @@ def _words(column: str, value: object) -> str:
 
 def _warnings(args: argparse.Namespace) -> int:
     with open_db(args) as store:
-        rows = key_list(store, args.today)
+        table = warning_table(store, args.today).table
         if args.format == "csv":
             audit.record_for(store, "student_export", "student", "",
-                             f"预警名单 CSV {len(rows)} 人")
-    _write(args, ["学籍号", "姓名", "班级", "预警等级", "起始日期", "下次随访", "逾期天数",
-                  "双结对"],
-           [[r.student_no, r.name, r.class_name, WARNING_LABELS[r.level], r.since,
-             r.next_due, r.overdue_days if r.overdue else None,
-             (r.pairing_gap or "已落实") if r.level in ("key", "crisis") else ""]
-            for r in rows])
+                             f"预警名单 CSV {len(table.rows)} 人")
+    _write(args, table)
     return 0
 
 
 def _referrals(args: argparse.Namespace) -> int:
     with open_db(args) as store:
-        rows = list_referrals(store, args.today, include_closed=args.all)
+        table = referral_table(store, args.today, include_closed=args.all)
         if args.format == "csv":
             audit.record_for(store, "student_export", "referral", "",
-                             f"转介名单 CSV {len(rows)} 条")
-    _write(args, ["学籍号", "姓名", "班级", "开启日期", "评估建议", "当前步骤", "应完成日期",
-                  "逾期天数", "状态"],
-           [[r.student_no, r.name, r.class_name, r.referral.opened_on,
-             REFERRAL_RECOMMENDATIONS[r.referral.recommendation],
-             REFERRAL_STEPS[r.next_step.step] if r.next_step else "",
-             r.next_step.due_on if r.next_step else "",
-             r.overdue_days or None,
-             "已完成" if r.referral.closed else "进行中"] for r in rows])
+                             f"转介名单 CSV {len(table.rows)} 条")
+    _write(args, table)
     return 0
 
 

@@ -3,33 +3,27 @@ school office: every export of students' scores is audited as `student_export`.
 Cells go through app/services/sheet_output.py: 学籍号 as text, scores as numbers, the
 answer time as a date, names that look like formulas kept as text.
 
-The file is written by app/atomic.py (a temporary name beside the destination, renamed
-only when complete), so a cancelled or failed export leaves no half-written workbook of
-students' scores behind. The audit entry is written once the file is in place (a
-workbook of the same name open in Excel or WPS makes the rename fail, after retries:
-the log must not then say it was exported), and a file whose export could not be
-recorded is removed. openpyxl's own temporary sheet files go to the private folder
-beside the database, never the system TEMP (app/store/scratch.py); workbook writes run
-one at a time there, so two exports of one file never race.
+Saving goes through `lists.workbook.save_workbook`, the one path for workbooks of
+students' names: built in the private folder beside the database, optionally protected
+with a password, written atomically (a cancelled or failed export leaves no half-written
+workbook behind) and audited once the file is in place.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
 
-from app.atomic import describe, write_atomic
-from app.errors import BadInputError
 from app.instruments import WARNING_LABELS, load_instrument
 from app.instruments.model import TOTAL
 from app.labels import GENDERS, RESULT_SOURCES, label
-from app.paths import scratch_dir
-from app.services import audit
 from app.services.capabilities import PRINT_REPORTS, require
+from app.services.lists.workbook import save_workbook
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.screening.campaigns import get_campaign
 from app.services.screening.results import ResultRow, campaign_results
@@ -41,8 +35,6 @@ from app.services.sheet_output import (
     sheet_title,
 )
 from app.store.handle import Store
-from app.store.scratch import private_temp
-from app.winfaults import FileFault, remove_retrying
 
 PROGRESS_EVERY = 500
 
@@ -55,12 +47,18 @@ class ResultsExported:
 
 
 def export_results_xlsx(store: Store, campaign_id: int, path: Path,
-                        progress: Progress = NO_PROGRESS) -> ResultsExported:
+                        progress: Progress = NO_PROGRESS, *,
+                        student_ids: Collection[int] | None = None,
+                        password: str | None = None) -> ResultsExported:
+    """The campaign's results, or only those of `student_ids` (what a filtered table
+    shows: one class, the critical answers …), optionally password-protected."""
     require(store, PRINT_REPORTS)
-    path = Path(path)
     campaign = get_campaign(store, campaign_id)
     instrument = load_instrument(campaign.instrument_code)
     rows = campaign_results(store, campaign_id)
+    if student_ids is not None:
+        keep = set(student_ids)
+        rows = [r for r in rows if r.student_id in keep]
     scales = [u for u in instrument.units if u.code != TOTAL]
     banded = [u for u in scales if u.bands]
     band_labels = {u.code: {b.code: b.label for b in u.bands} for u in instrument.units}
@@ -71,21 +69,14 @@ def export_results_xlsx(store: Store, campaign_id: int, path: Path,
     header += ["关键题", "建议预警", "说明"]
 
     body = [_row(r, scales, banded, band_labels, instrument.total is not None) for r in rows]
-    try:
-        with private_temp(store.path):
-            data = _workbook(campaign.name, header, body, progress)
-    except OSError as err:  # openpyxl's temporary sheet, beside the database
-        raise BadInputError(describe(err, scratch_dir(store.path) / "sheet.xml"),
-                            detail=f"{type(err).__name__}: {err.errno}") from None
-    write_atomic(path, data, private=True)
-    try:
-        audit.record_for(store, "student_export", "campaign", campaign_id,
-                         f"测评结果 xlsx，{len(rows)} 份")
-    except BaseException:
-        with contextlib.suppress(OSError, FileFault):
-            remove_retrying(path)
-        raise
-    return ResultsExported(campaign_id, path, len(rows))
+    classes = sorted({r.class_name for r in rows})
+    scope = "" if student_ids is None else \
+        f"（筛选后：{'、'.join(classes) if len(classes) <= 3 else f'{len(classes)} 个班'}）"
+    saved = save_workbook(store, Path(path),
+                          lambda: _workbook(campaign.name, header, body, progress),
+                          password=password, target_kind="campaign", target_id=campaign_id,
+                          detail=f"测评结果 xlsx，{len(rows)} 份{scope}")
+    return ResultsExported(campaign_id, saved, len(rows))
 
 
 def _workbook(title: str, header: list[str], body: list[list[object]],

@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -128,6 +130,8 @@ class KeyListView(QWidget):
 
     open_requested = Signal(int)
     refresh_requested = Signal()
+    export_requested = Signal(bool)
+    """True: the 重点名单 (危机 and 重点关注, whole list); False: the rows shown."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -147,6 +151,13 @@ class KeyListView(QWidget):
         self.count = QLabel()
         self.open_button = QPushButton(texts.OPEN_FILE)
         self.refresh_button = QPushButton(texts.REFRESH)
+        self.export_button = QToolButton()
+        self.export_button.setText(strings.EXPORT_MENU)
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.export_button)
+        menu.addAction(strings.EXPORT_SHOWN, lambda: self.export_requested.emit(False))
+        menu.addAction(strings.EXPORT_KEY_STUDENTS, lambda: self.export_requested.emit(True))
+        self.export_button.setMenu(menu)
         self.view = data_table()
         self.view.setModel(self.proxy)
         self.view.activated.connect(self._activated)
@@ -161,6 +172,7 @@ class KeyListView(QWidget):
             filters.addWidget(widget)
         filters.addStretch(1)
         filters.addWidget(self.open_button)
+        filters.addWidget(self.export_button)
         filters.addWidget(self.refresh_button)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
@@ -214,6 +226,11 @@ class KeyListView(QWidget):
         self.count.setText(texts.KEY_COUNT.format(shown=self.proxy.rowCount(),
                                                   total=self.model.rowCount(),
                                                   overdue=overdue))
+
+    def shown_student_ids(self) -> list[int]:
+        """The students the filters leave on screen, in the shown order."""
+        return [self.model.row_at(self.proxy.mapToSource(self.proxy.index(r, 0)).row())
+                .student_id for r in range(self.proxy.rowCount())]
 
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor
@@ -40,6 +40,8 @@ from PySide6.QtWidgets import (
 from app.errors import QingxinError
 from app.instruments.warning import WARNING_LABELS, WarningLevel
 from app.services.casefile.followup import policy_for
+from app.services.lists.tables import review_table
+from app.services.progress import Progress
 from app.services.roster.file import grade_display_name
 from app.services.screening.campaigns import CampaignRow
 from app.services.screening.review import (
@@ -52,7 +54,7 @@ from app.services.screening.review import (
     retest_list,
 )
 from app.store.handle import Store
-from app.ui import messages
+from app.ui import messages, strings
 from app.ui.casefile import texts
 from app.ui.casefile.changes import ReviewDone
 from app.ui.casefile.warning_dialogs import suggestion_html
@@ -68,9 +70,14 @@ from app.ui.casefile.widgets import (
     table,
     text_edit,
 )
+from app.ui.export_dialog import ExportChoice, export_list
 from app.ui.form_widgets import data_table, fit_columns, hint_label
+from app.ui.reports.saving import day_text
 from app.ui.store_context import StoreContext
 from app.ui.table_models import Column
+
+if TYPE_CHECKING:
+    from app.services.lists.workbook import ListExported
 
 SEVERITY = {w.value: w.severity for w in WarningLevel}
 YEAR = -1  # the campaign combo's "本学年全部批次"
@@ -233,6 +240,8 @@ class ReviewQueueView(QWidget):
         self.change_button = QPushButton(texts.REVIEW_CHANGE)
         self.interview_button = QPushButton(texts.REVIEW_INTERVIEW)
         self.open_button = QPushButton(texts.OPEN_FILE)
+        self.export_button = QPushButton(strings.EXPORT_MENU)
+        self.export_button.clicked.connect(self.export_shown)
         self.accept_button.clicked.connect(lambda: self.resolve_selected("accept"))
         self.interview_button.clicked.connect(lambda: self.resolve_selected("interview"))
         self.change_button.clicked.connect(lambda: self.change_selected())
@@ -253,6 +262,7 @@ class ReviewQueueView(QWidget):
             filters.addWidget(combo)
         filters.addStretch(1)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.export_button)
         buttons.addStretch(1)
         for button in (self.accept_button, self.change_button, self.interview_button,
                        self.open_button):
@@ -323,6 +333,26 @@ class ReviewQueueView(QWidget):
             return cid, items, ([] if wanted is None else retest_list(store, wanted))
 
         self.ctx.query(self, load, self._loaded)
+
+    def export_shown(self) -> None:
+        """The queue as filtered on screen, with each student's evidence, as a workbook."""
+        cid = self.campaign.currentData()
+        if cid is None:
+            return
+        wanted = None if cid == YEAR else cid
+        ids = [self._row(self.proxy.index(r, 0)).student_id
+               for r in range(self.proxy.rowCount())]
+
+        def save(store: Store, _progress: Progress, choice: ExportChoice) -> ListExported:
+            from app.services.lists.workbook import export_list_xlsx
+
+            table = review_table(store, wanted).only(ids)
+            return export_list_xlsx(store, table, choice.path, password=choice.password,
+                                    target_kind="campaign" if wanted else "",
+                                    target_id=wanted or "")
+
+        export_list(self.ctx, self, texts.PAGE_REVIEW, f"复核名单-{day_text()}.xlsx", save,
+                    lambda exported: exported.rows)
 
     def _loaded(self, loaded: tuple[int, list[ReviewItem], list[RetestItem]]) -> None:
         cid, items, retest = loaded

@@ -11,23 +11,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from app.services.classes import ClassRow, list_classes
+from app.services.lists.tables import KEY_LEVELS, warning_table
+from app.services.progress import Progress
 from app.services.referral.workflow import ReferralListRow, list_referrals
 from app.services.screening.campaigns import CampaignRow, list_campaigns
 from app.services.today import TodayWork, today_work
 from app.services.warning.decisions import KeyStudentRow, key_list
 from app.store.handle import Store
+from app.ui import strings
 from app.ui.casefile import texts
 from app.ui.casefile.file_window import StudentFileWindow, open_student_file
 from app.ui.casefile.key_list import KeyListView
 from app.ui.casefile.referral_list import ReferralListView
 from app.ui.casefile.review_queue import ReviewQueueView
 from app.ui.casefile.today_view import TodayView
+from app.ui.export_dialog import ExportChoice, export_list
+from app.ui.reports.saving import day_text
 from app.ui.store_context import StoreContext
+
+if TYPE_CHECKING:
+    from app.services.lists.workbook import ListExported
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,7 @@ class WarningsPage(QWidget):
         self.today.open_requested.connect(self.open_file)
         self.today.review_requested.connect(self.show_review)
         self.key_list.open_requested.connect(lambda sid: self.open_file(sid, "warning"))
+        self.key_list.export_requested.connect(self.export_key_list)
         self.review.open_requested.connect(self.open_file)
         self.referrals.open_requested.connect(self.open_file)
         for view in (self.today, self.key_list, self.referrals):
@@ -102,6 +112,22 @@ class WarningsPage(QWidget):
 
     def open_file(self, student_id: int, tab: str = "overview") -> StudentFileWindow:
         return open_student_file(self.ctx, self.window(), student_id, tab)
+
+    def export_key_list(self, key_only: bool) -> None:
+        """The rows shown (any filter), or the whole 重点名单, as a workbook."""
+        ids = None if key_only else self.key_list.shown_student_ids()
+        levels = KEY_LEVELS if key_only else None
+        title = strings.EXPORT_KEY_STUDENTS if key_only else strings.EXPORT_SHOWN
+
+        def save(store: Store, _progress: Progress, choice: ExportChoice) -> ListExported:
+            from app.services.lists.workbook import export_list_xlsx
+
+            table = warning_table(store, levels=levels).only(ids)
+            return export_list_xlsx(store, table, choice.path, password=choice.password)
+
+        name = "重点名单" if key_only else texts.PAGE_KEY_LIST
+        export_list(self.ctx, self, title.rstrip("…"), f"{name}-{day_text()}.xlsx", save,
+                    lambda exported: exported.rows)
 
     def show_review(self, campaign_id: int) -> None:
         self.tabs.setCurrentWidget(self.review)

@@ -9,7 +9,6 @@ sheet was stored, with the definition's bands and wording.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, Qt
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -37,7 +35,7 @@ from app.services.screening.entry import AnswersSaved
 from app.services.screening.importing import ScreeningChanges
 from app.services.screening.results import ResultRow, campaign_results
 from app.store.handle import Store
-from app.ui import messages, strings
+from app.ui.export_dialog import ExportChoice, export_list
 from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.screening import strings as s
 from app.ui.screening.models import (
@@ -203,7 +201,7 @@ class ResultsDialog(QDialog):
         self.unit_filter.currentIndexChanged.connect(self._fill_bands)
         for box in (self.critical_only, self.invalid_only):
             box.toggled.connect(self.apply_filter)
-        self.export_button.clicked.connect(lambda: self.export())
+        self.export_button.clicked.connect(self.export)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         for signal in (self.proxy.modelReset, self.proxy.layoutChanged,
                        self.proxy.rowsInserted, self.proxy.rowsRemoved):
@@ -267,31 +265,31 @@ class ResultsDialog(QDialog):
         source = self.proxy.mapToSource(rows[0])
         self.profile.show_row(self.instrument, self.model.row_at(source.row()))
 
-    def export(self, path: Path | None = None) -> None:
-        if path is None:
-            name, _ = QFileDialog.getSaveFileName(
-                self, s.RESULTS_EXPORT_TITLE, f"{self.campaign.name}-结果.xlsx",
-                s.RESULTS_EXPORT_FILTER)
-            if not name:
-                return
-            path = Path(name)
-        if path.suffix.lower() != ".xlsx":
-            path = path.with_name(path.name + ".xlsx")
-        chosen, campaign_id = path, self.campaign.id
+    def shown_student_ids(self) -> list[int] | None:
+        """The students the filters leave on screen; None when nothing is filtered out
+        (the whole campaign, named so in the audit entry)."""
+        if self.proxy.rowCount() == self.model.rowCount():
+            return None
+        return [self.model.row_at(self.proxy.mapToSource(self.proxy.index(r, 0)).row())
+                .student_id for r in range(self.proxy.rowCount())]
 
-        def export(store: Store, progress: Progress) -> ResultsExported:
+    def export(self) -> None:
+        """What the table shows (one class, the critical answers …) as a workbook, with
+        an opening password unless the teacher declines it."""
+        campaign_id, ids = self.campaign.id, self.shown_student_ids()
+        class_name = self.class_filter.currentData()
+        suggested = "-".join(p for p in (self.campaign.name, class_name, "结果") if p)
+
+        def save(store: Store, progress: Progress, choice: ExportChoice) -> ResultsExported:
             # openpyxl takes ~0.1 s to import: load it with the first export, on the
             # worker, not while the program starts.
             from app.services.screening.export import export_results_xlsx
 
-            return export_results_xlsx(store, campaign_id, chosen, progress)
+            return export_results_xlsx(store, campaign_id, choice.path, progress,
+                                       student_ids=ids, password=choice.password)
 
-        self.ctx.mutate(self, export, self._exported, label=s.RESULTS_EXPORTING,
-                        cancellable=True)
-
-    def _exported(self, exported: ResultsExported) -> None:
-        messages.inform(self, strings.APP_TITLE,
-                        s.RESULTS_EXPORTED.format(n=exported.rows, path=exported.path))
+        export_list(self.ctx, self, s.RESULTS_EXPORT_TITLE, f"{suggested}.xlsx", save,
+                    lambda exported: exported.rows)
 
     def _on_changed(self, change: object) -> None:
         if isinstance(change, RELOAD_ON) and change.campaign_id == self.campaign.id:

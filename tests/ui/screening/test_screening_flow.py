@@ -21,6 +21,7 @@ from uihelpers import close_boxes, closed, message_boxes, visible
 from app.models import AuditEvent
 from app.services.screening.campaigns import create_campaign, get_campaign
 from app.services.screening.results import campaign_results
+from app.ui.export_dialog import ExportChoice
 from app.ui.screening import strings as s
 from app.ui.screening.campaign_page import ScreeningPage
 from app.ui.screening.import_dialog import ImportDialog
@@ -32,7 +33,7 @@ def shown(model) -> list:
     return [model.index(r, 0).data() for r in range(model.rowCount())]
 
 
-def test_create_import_results_export(qtbot, school: School, tmp_path):
+def test_create_import_results_export(qtbot, school: School, tmp_path, monkeypatch):
     page = make_page(qtbot, school)
     assert page.count.text() == s.CAMPAIGNS_NONE
     assert not page.import_button.isEnabled()
@@ -145,12 +146,14 @@ def test_create_import_results_export(qtbot, school: School, tmp_path):
     assert results.profile.chart.row is not None
     assert results.profile.title.text().startswith(results.profile.chart.row.name)
 
-    out = tmp_path / "导出" / "结果"
+    out = tmp_path / "导出" / "结果.xlsx"
     out.parent.mkdir()
-    results.export(out)
+    monkeypatch.setattr("app.ui.export_dialog.ask_export",
+                        lambda *_args: ExportChoice(out, None))
+    results.export()
     idle(qtbot)
     close_boxes()
-    book = openpyxl.load_workbook(out.with_name("结果.xlsx"))
+    book = openpyxl.load_workbook(out)
     sheet = book.active
     assert sheet.max_row == 3
     assert [cell.value for cell in sheet[1]][:2] == ["学籍号", "姓名"]
