@@ -223,3 +223,10 @@ def _queues(session: Session, today: date) -> tuple[QueueSummary, ...]:
         if pending:
             out.append(QueueSummary(cid, name, pending))
     return tuple(out)
+
+
+def pending_work(session: Session, today: date) -> TodayWork:
+    """Today's work inside the caller's session, not audited: for figures that name no
+    student (the home overview's counts); a list that names students goes through
+    `today_work`."""
+    return _work(session, today)

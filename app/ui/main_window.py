@@ -57,6 +57,7 @@ from app.ui import strings, workers
 from app.ui.account_page import AccountPage
 from app.ui.audit_page import AuditPage
 from app.ui.casefile.warnings_page import WarningsPage
+from app.ui.home_page import HomePage
 from app.ui.idle import DEFAULT_IDLE_MINUTES, IdleWatcher
 from app.ui.reports.reports_page import ReportsPage
 from app.ui.screening.campaign_page import ScreeningPage
@@ -204,7 +205,10 @@ class MainWindow(QMainWindow):
         if can(RUN_SCREENING):
             entries.append((strings.NAV_SCREENING, ScreeningPage(self.ctx)))
         if can(READ_CONFIDENTIAL):
-            entries.append((strings.NAV_WARNINGS, WarningsPage(self.ctx)))
+            home, warnings = HomePage(self.ctx), WarningsPage(self.ctx)
+            home.open_list.connect(lambda *filters: self._open_list(warnings, *filters))
+            entries.insert(0, (strings.NAV_HOME, home))
+            entries.append((strings.NAV_WARNINGS, warnings))
         if can(PRINT_REPORTS):
             entries.append((strings.NAV_REPORTS, ReportsPage(self.ctx)))
         entries.append((strings.NAV_SETTINGS, self.settings_page))
@@ -213,8 +217,13 @@ class MainWindow(QMainWindow):
             self.nav.addItem(title)
             self.stack.addWidget(page)
         titles = [title for title, _page in entries]
-        home = strings.NAV_WARNINGS if strings.NAV_WARNINGS in titles else strings.NAV_STUDENTS
+        home = strings.NAV_HOME if strings.NAV_HOME in titles else strings.NAV_STUDENTS
         self.nav.setCurrentRow(titles.index(current if current in titles else home))
+
+    def _open_list(self, warnings: WarningsPage, target: str, level: str | None,
+                   grade: int | None, class_name: str | None) -> None:
+        self.show_area(strings.NAV_WARNINGS)
+        warnings.show_list(target, level, grade, class_name)
 
     def show_area(self, title: str) -> None:
         items = self.nav.findItems(title, Qt.MatchFlag.MatchExactly)

@@ -256,3 +256,22 @@ EXPORT_OPEN = "文件未设密码，含学生姓名，请妥善保管，用后�
 EXPORT_MENU = "导出 Excel…"
 EXPORT_SHOWN = "导出当前列表…"
 EXPORT_KEY_STUDENTS = "导出重点名单（危机、重点关注）…"
+
+# The home overview (app/ui/home_page.py)
+NAV_HOME = "首页"
+HOME_TITLE = "{term} · 全校概况"
+HOME_URGENT = "当天必须处理"
+HOME_DUE_TODAY = "今天到期"
+HOME_OVERDUE = "已逾期"
+HOME_REVIEW = "筛查后待复核"
+HOME_COUNT = "{n}"
+HOME_TABLE_HINT = ("双击或回车打开数字对应的名单：等级列打开动态信息库（按该班、该等级筛选），"
+                   "“测评提示”打开筛查后复核。测评提示：本学期该生某量表最新一次有效答卷"
+                   "给出了建议等级（一般关注及以上）。")
+HOME_COL_GROUP = "年级/班级"
+HOME_COL_ENROLLED = "在读"
+HOME_COL_SCREENED = "本学期已测"
+HOME_COL_FLAGGED = "测评提示"
+HOME_TREND = "近几个学期的筛查"
+HOME_COL_TERM = "学期"
+HOME_TREND_EMPTY = "还没有测评批次。"

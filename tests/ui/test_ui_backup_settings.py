@@ -186,7 +186,7 @@ def test_who_sees_what(qtbot, school, deployment):
     window.lock()
     login(qtbot, front_login(shell), "wang", PASSWORD)
     assert window.reminder.isVisible()
-    assert nav_titles(window) == [strings.NAV_STUDENTS, strings.NAV_SCREENING,
+    assert nav_titles(window) == [strings.NAV_HOME, strings.NAV_STUDENTS, strings.NAV_SCREENING,
                                   strings.NAV_WARNINGS, strings.NAV_REPORTS,
                                   strings.NAV_SETTINGS]
     assert settings_titles(window) == [strings.SETTINGS_ACCOUNT_TAB, texts.BACKUP_TAB,

@@ -132,7 +132,7 @@ def test_setup_login_import_search_lock_unlock(qtbot, db_path: Path, tmp_path: P
     window = shell.window
     assert window.isVisible() and not dialog.isVisible()
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
-        strings.NAV_STUDENTS, strings.NAV_SCREENING, strings.NAV_WARNINGS,
+        strings.NAV_HOME, strings.NAV_STUDENTS, strings.NAV_SCREENING, strings.NAV_WARNINGS,
         strings.NAV_REPORTS, strings.NAV_SETTINGS]
 
     preview = import_roster(qtbot, window, write_roster(tmp_path / "名册", ROSTER,

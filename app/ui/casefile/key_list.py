@@ -227,6 +227,15 @@ class KeyListView(QWidget):
                                                   total=self.model.rowCount(),
                                                   overdue=overdue))
 
+    def show_filtered(self, level: str | None, grade: int | None,
+                      class_name: str | None) -> None:
+        """Set the filters (a figure on 首页 opening its list); the overdue box clears."""
+        self.overdue.setChecked(False)
+        self.level.setCurrentIndex(max(0, self.level.findData(level)))
+        self.grade.setCurrentIndex(max(0, self.grade.findData(grade)))
+        self.school_class.setCurrentIndex(max(0, self.school_class.findData(class_name)))
+        self._apply()
+
     def shown_student_ids(self) -> list[int]:
         """The students the filters leave on screen, in the shown order."""
         return [self.model.row_at(self.proxy.mapToSource(self.proxy.index(r, 0)).row())

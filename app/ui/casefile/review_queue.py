@@ -214,6 +214,7 @@ class ReviewQueueView(QWidget):
     def __init__(self, ctx: StoreContext) -> None:
         super().__init__()
         self.ctx = ctx
+        self._wanted: tuple[int | None, str | None] | None = None
         self.confirm: Callable[[str], bool] = self._ask
         self.campaign = QComboBox()
         self.campaign.setMinimumContentsLength(24)
@@ -368,8 +369,21 @@ class ReviewQueueView(QWidget):
                              else texts.REVIEW_TAB_RETEST)
         self._selection_changed()
 
+    def show_filtered(self, grade: int | None, class_name: str | None) -> None:
+        """The whole year's queue for a grade or class (a figure on 首页): the filters
+        are applied once the queue has loaded."""
+        self._wanted = (grade, class_name)
+        index = self.campaign.findData(YEAR)
+        if index >= 0 and index != self.campaign.currentIndex():
+            self.campaign.setCurrentIndex(index)  # reloads, then fills the filters
+        else:
+            self.reload()
+
     def _fill_filters(self, items: Sequence[ReviewItem]) -> None:
         keep = [c.currentData() for c in (self.grade, self.school_class, self.instrument)]
+        if self._wanted is not None:
+            keep = [*self._wanted, None]
+            self._wanted = None
         choices = (
             (self.grade, texts.REVIEW_ALL_GRADES,
              sorted({(i.grade, grade_display_name(i.grade)) for i in items})),

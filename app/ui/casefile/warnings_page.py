@@ -129,6 +129,18 @@ class WarningsPage(QWidget):
         export_list(self.ctx, self, title.rstrip("…"), f"{name}-{day_text()}.xlsx", save,
                     lambda exported: exported.rows)
 
+    def show_list(self, target: str, level: str | None, grade: int | None,
+                  class_name: str | None) -> None:
+        """Open the list a 首页 figure counts: "today", "review" or "key_list"."""
+        if target == "today":
+            self.tabs.setCurrentWidget(self.today)
+        elif target == "review":
+            self.tabs.setCurrentWidget(self.review)
+            self.review.show_filtered(grade, class_name)
+        else:
+            self.tabs.setCurrentWidget(self.key_list)
+            self.key_list.show_filtered(level, grade, class_name)
+
     def show_review(self, campaign_id: int) -> None:
         self.tabs.setCurrentWidget(self.review)
         self.review.show_campaign(campaign_id)
