@@ -31,3 +31,11 @@ def school_year_text(year: int) -> str:
 def current_term(today: date) -> tuple[int, int]:
     """(school year start, term): the autumn term from August, the spring term before."""
     return (today.year, 1) if today.month >= 8 else (today.year - 1, 2)
+
+
+def term_dates(year: int, term: int) -> tuple[date, date]:
+    """The first and last day of a term, as `current_term` divides the year: the autumn
+    term from 1 August to 31 January, the spring term from 1 February to 31 July."""
+    if term == 1:
+        return date(year, 8, 1), date(year + 1, 1, 31)
+    return date(year + 1, 2, 1), date(year + 1, 7, 31)

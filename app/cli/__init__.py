@@ -31,6 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.score_cmds",
     "app.cli.seal_cmds",
     "app.cli.casefile_cmds",
+    "app.cli.family_cmds",
     "app.cli.triage_cmds",
     "app.cli.report_cmds",
     "app.cli.maintenance_cmds",

@@ -36,6 +36,7 @@ from app.services.capabilities import (
     RESTORE,
     ROLE_TABLE,
     RUN_SCREENING,
+    WRITE_CASEFILE,
     may,
 )
 from app.services.demo.synthetic import synthetic_roster
@@ -71,6 +72,10 @@ COMMANDS: dict[tuple[str, ...], tuple[str, list[str]]] = {
     ("screening", "delete"): (RUN_SCREENING, ["--campaign", "空批次"]),
     ("warnings", "list"): (READ_CLASS_SUMMARY, []),
     ("referral", "list"): (READ_CONFIDENTIAL, []),
+    ("guardian", "set"): (WRITE_CASEFILE, ["--student", "{student}", "--name", "王芳",
+                                           "--relation", "母亲", "--phone", "13800001234"]),
+    ("guardian", "list"): (WRITE_CASEFILE, ["--student", "{student}"]),
+    ("guardian", "coverage"): (READ_CONFIDENTIAL, []),
     ("today",): (READ_CONFIDENTIAL, []),
     ("review", "list"): (READ_CONFIDENTIAL, ["--campaign", CAMPAIGN]),
     ("review", "retest"): (READ_CONFIDENTIAL, ["--campaign", CAMPAIGN]),

@@ -32,6 +32,7 @@ class GuardianRow:
     name: str
     relation: str
     phone: str
+    note: str = ""
 
 
 @dataclass(frozen=True)

@@ -120,7 +120,7 @@ def build_file(session: Session, student: Student, full: bool, today: date) -> S
                         student.birth_date, school_class.grade, school_class.number,
                         school_class.id, student.status),
         class_name=class_display_name(school_class.grade, school_class.number),
-        guardians=tuple(GuardianRow(g.name, g.relation, g.phone) for g in session.scalars(
+        guardians=tuple(GuardianRow(g.name, g.relation, g.phone, g.note) for g in session.scalars(
             select(Guardian).where(Guardian.student_id == sid).order_by(Guardian.id))),
         level=level,
         level_since=level_since(decisions),

@@ -16,6 +16,7 @@ from datetime import date
 from app.instruments.warning import WARNING_LABELS
 from app.labels import REFERRAL_RECOMMENDATIONS, REFERRAL_STEPS
 from app.services.capabilities import READ_CONFIDENTIAL, require
+from app.services.casefile.family_contacts import family_contacts
 from app.services.referral.workflow import list_referrals
 from app.services.screening.campaigns import get_campaign
 from app.services.screening.review import ReviewItem, campaign_review_queue, retest_list
@@ -66,6 +67,8 @@ REVIEW_HEADER = ("学籍号", "姓名", "班级", "测评批次", "量表", "总
                  "超出界限的分量表", "关键题作答", "效度", "当前等级", "等级确定日期",
                  "建议等级", "建议依据", "约谈日期")
 RETEST_HEADER = ("学籍号", "姓名", "班级", "量表", "疑似无效原因", "关键题作答")
+FAMILY_HEADER = ("学籍号", "姓名", "班级", "预警等级", "家长联系方式", "本学期最近家校联系",
+                 "联系方式", "三方沟通")
 
 
 def warning_table(store: Store, today: date | None = None, *,
@@ -141,6 +144,16 @@ def retest_table(store: Store, campaign_id: int) -> ListTable:
          else i.validity_note,
          "；".join(c.text for c in i.evidence.critical) if i.evidence else "")
         for i in items))
+
+
+def family_table(store: Store, today: date | None = None) -> StudentTable:
+    """家校沟通: the key students' families, the ones not reached this term first."""
+    contacts = family_contacts(store, today)
+    return StudentTable(ListTable(f"家校沟通（{contacts.term_label}）", FAMILY_HEADER, tuple(
+        (r.student_no, r.name, r.class_name, WARNING_LABELS[r.level],
+         r.guardians or "未登记", r.last_contact or "本学期未联系", r.last_kind,
+         r.three_way_on or "未开展") for r in contacts.rows)),
+        tuple(r.student_id for r in contacts.rows))
 
 
 def whole(score: float) -> float | int:

@@ -93,7 +93,8 @@ class OverviewTab(QWidget):
             gender=label(GENDERS, p.gender), birth=day(p.birth_date, "—"),
             status=label(STUDENT_STATUSES, p.status)))
         self.guardians.setText("<br>".join(
-            escape(f"{g.name}（{g.relation}）{g.phone}") for g in f.guardians)
+            escape(f"{g.name}（{g.relation}）{g.phone}" + (f"　{g.note}" if g.note else ""))
+            for g in f.guardians)
             or texts.NONE_YET)
         self.level.setText("<br>".join(self._level_lines(view)))
         active = [r for r in f.risk_factors if r.active_on(view.today)]

@@ -27,6 +27,7 @@ from app.services.casefile.entries import add_counselling, correct_entry
 from app.services.casefile.rows import HOME_CONTACT_KINDS, CounsellingRow
 from app.store.handle import Store
 from app.ui.casefile import texts
+from app.ui.casefile.guardians_dialog import GuardiansDialog
 from app.ui.casefile.history_dialog import HistoryDialog
 from app.ui.casefile.loading import FileView
 from app.ui.casefile.widgets import (
@@ -126,6 +127,9 @@ class RecordsTab(QWidget):
         self.add_button = QPushButton(texts.ADD_RECORD)
         self.correct_button = QPushButton(texts.CORRECT_RECORD)
         self.history_button = QPushButton(texts.SHOW_HISTORY)
+        self.guardians_button = QPushButton(texts.EDIT_GUARDIANS)
+        self.guardians_button.setVisible(False)
+        self.guardians_button.clicked.connect(lambda: self.edit_guardians())
         self.add_button.clicked.connect(lambda: self.add())
         self.correct_button.clicked.connect(lambda: self.correct())
         self.history_button.clicked.connect(lambda: self.history())
@@ -136,7 +140,8 @@ class RecordsTab(QWidget):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
-        layout.addLayout(button_row(self.add_button, self.correct_button, self.history_button))
+        layout.addLayout(button_row(self.add_button, self.correct_button, self.history_button,
+                                    self.guardians_button))
         layout.addWidget(split, 1)
         self._selection_changed()
 
@@ -152,6 +157,7 @@ class RecordsTab(QWidget):
         for button in (self.add_button, self.correct_button):
             button.setVisible(view.can_edit)
         self.history_button.setVisible(view.can_edit)
+        self.guardians_button.setVisible(view.can_edit and self.home)
         self.detail.setVisible(view.can_edit)  # a summary has no content to show
         for col in SUMMARY_HIDDEN:
             self.table.setColumnHidden(col, not view.can_edit)
@@ -186,6 +192,13 @@ class RecordsTab(QWidget):
         title = texts.HOME_ADD_TITLE if self.home else texts.RECORD_ADD_TITLE
         dialog = RecordDialog(self.ctx, self.view_.file.profile.id, self.kinds, title, self,
                               self.view_.today)
+        dialog.open()
+        return dialog
+
+    def edit_guardians(self) -> GuardiansDialog | None:
+        if self.view_ is None:
+            return None
+        dialog = GuardiansDialog(self.ctx, self.view_.file.profile.id, self)
         dialog.open()
         return dialog
 

@@ -362,3 +362,29 @@ REVIEW_RETEST_HINT = ("这些答卷疑似无效（测谎分超界、作答过快
                       "请安排重测或面谈。其中有关键题作答的，今日工作中已列出当天面谈评估。")
 REVIEW_RETEST_EMPTY = "该批次没有疑似无效的答卷。"
 VALID_TEXT = "有效"
+
+# Guardians (guardians_dialog.py) and 家校沟通 (family_list.py)
+EDIT_GUARDIANS = "家长联系方式…"
+GUARDIANS_TITLE = "家长联系方式"
+GUARDIANS_HINT = ("告知书、转介单寄回家时使用这里的联系方式。留守、寄宿等情况写在备注里；"
+                  "第二联系人请另加一行。")
+COL_GUARDIAN_NAME = "姓名"
+COL_GUARDIAN_RELATION = "与学生关系"
+COL_GUARDIAN_PHONE = "联系电话"
+COL_GUARDIAN_NOTE = "备注"
+GUARDIAN_PHONE_HINT = "手机 11 位，座机带区号，如 010-62345678"
+GUARDIAN_NOTE_HINT = "如：留守，由祖母照看；寄宿，周末回家"
+GUARDIAN_NEW = "新增"
+GUARDIAN_SAVE = "保存"
+GUARDIAN_REMOVE = "删除"
+GUARDIAN_REMOVE_ASK = "删除家长「{name}」的联系方式？"
+PAGE_FAMILY = "家校沟通"
+FAMILY_SUMMARY = ("{term}：重点关注和危机学生 {n} 人，本学期家长尚未联系 {missing} 人，"
+                  "三方沟通尚未开展 {three_way} 人。双击打开学生档案的“家校联系”。")
+COL_GUARDIANS = "家长联系方式"
+COL_LAST_CONTACT = "本学期最近联系"
+COL_CONTACT_KIND = "方式"
+COL_THREE_WAY = "三方沟通"
+NOT_CONTACTED = "本学期未联系"
+THREE_WAY_NOT_YET = "未开展"
+GUARDIANS_NONE = "未登记"

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from app.services.casefile.family_contacts import FamilyContacts, family_contacts
 from app.services.classes import ClassRow, list_classes
-from app.services.lists.tables import KEY_LEVELS, warning_table
+from app.services.lists.tables import KEY_LEVELS, family_table, warning_table
 from app.services.progress import Progress
 from app.services.referral.workflow import ReferralListRow, list_referrals
 from app.services.screening.campaigns import CampaignRow, list_campaigns
@@ -26,6 +27,7 @@ from app.services.warning.decisions import KeyStudentRow, key_list
 from app.store.handle import Store
 from app.ui import strings
 from app.ui.casefile import texts
+from app.ui.casefile.family_list import FamilyListView
 from app.ui.casefile.file_window import StudentFileWindow, open_student_file
 from app.ui.casefile.key_list import KeyListView
 from app.ui.casefile.referral_list import ReferralListView
@@ -46,12 +48,14 @@ class PageData:
     classes: list[ClassRow]
     referrals: list[ReferralListRow]
     campaigns: list[CampaignRow]
+    families: FamilyContacts
 
 
 def load_page(store: Store, include_closed: bool, today: date | None = None) -> PageData:
     today = today or date.today()
     return PageData(today_work(store, today), key_list(store, today), list_classes(store),
-                    list_referrals(store, today, include_closed), list_campaigns(store))
+                    list_referrals(store, today, include_closed), list_campaigns(store),
+                    family_contacts(store, today))
 
 
 class WarningsPage(QWidget):
@@ -64,11 +68,13 @@ class WarningsPage(QWidget):
         self.key_list = KeyListView()
         self.review = ReviewQueueView(ctx)
         self.referrals = ReferralListView()
+        self.families = FamilyListView()
         self.tabs = QTabWidget()
         self.tabs.addTab(self.today, texts.PAGE_TODAY)
         self.tabs.addTab(self.key_list, texts.PAGE_KEY_LIST)
         self.tabs.addTab(self.review, texts.PAGE_REVIEW)
         self.tabs.addTab(self.referrals, texts.PAGE_REFERRALS)
+        self.tabs.addTab(self.families, texts.PAGE_FAMILY)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.tabs)
@@ -78,7 +84,9 @@ class WarningsPage(QWidget):
         self.key_list.export_requested.connect(self.export_key_list)
         self.review.open_requested.connect(self.open_file)
         self.referrals.open_requested.connect(self.open_file)
-        for view in (self.today, self.key_list, self.referrals):
+        self.families.open_requested.connect(self.open_file)
+        self.families.export_requested.connect(self.export_families)
+        for view in (self.today, self.key_list, self.referrals, self.families):
             view.refresh_requested.connect(self.reload)
 
     def reload(self) -> None:
@@ -91,12 +99,13 @@ class WarningsPage(QWidget):
         self.today.set_work(data.today)
         self.key_list.set_rows(data.key_rows, data.classes)
         self.referrals.set_rows(data.referrals)
+        self.families.set_contacts(data.families)
         self.review.set_campaigns(data.campaigns, {q.campaign_id: q.pending
                                                    for q in data.today.review_queues})
 
     def clear(self) -> None:
         self.loaded = None
-        for view in (self.today, self.key_list, self.review, self.referrals):
+        for view in (self.today, self.key_list, self.review, self.referrals, self.families):
             view.clear()
 
     def on_changed(self, change: object) -> None:
@@ -127,6 +136,18 @@ class WarningsPage(QWidget):
 
         name = "重点名单" if key_only else texts.PAGE_KEY_LIST
         export_list(self.ctx, self, title.rstrip("…"), f"{name}-{day_text()}.xlsx", save,
+                    lambda exported: exported.rows)
+
+    def export_families(self) -> None:
+        """家校沟通 as a workbook: key students' families and their phones."""
+
+        def save(store: Store, _progress: Progress, choice: ExportChoice) -> ListExported:
+            from app.services.lists.workbook import export_list_xlsx
+
+            return export_list_xlsx(store, family_table(store).table, choice.path,
+                                    password=choice.password)
+
+        export_list(self.ctx, self, texts.PAGE_FAMILY, f"家校沟通-{day_text()}.xlsx", save,
                     lambda exported: exported.rows)
 
     def show_list(self, target: str, level: str | None, grade: int | None,
