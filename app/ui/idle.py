@@ -25,14 +25,20 @@ class IdleWatcher(QObject):
 
     def __init__(self, timeout_ms: int, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.timeout_ms = timeout_ms
         self._clock = QElapsedTimer()
         self._check = QTimer(self)
-        self._check.setInterval(max(50, min(15_000, timeout_ms // 4)))
         self._check.timeout.connect(self._tick)
+        self.set_timeout(timeout_ms)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
+
+    def set_timeout(self, timeout_ms: int) -> None:
+        """A new timeout, counted from now if the watcher is running (checked four times
+        per timeout, at most every 15 s, so a lock is never much later than promised)."""
+        self.timeout_ms = timeout_ms
+        self._check.setInterval(max(50, min(15_000, timeout_ms // 4)))
+        self._clock.restart()
 
     def start(self) -> None:
         self._clock.start()

@@ -199,9 +199,12 @@ def test_setup_login_import_search_lock_unlock(qtbot, db_path: Path, tmp_path: P
 
 def test_idle_timeout_locks_and_closes_open_dialogs(qtbot, db_path: Path, tmp_path: Path):
     create_school(db_path, "青心实验中学", "admin", PASSWORD)
-    shell = Shell(db_path, idle_ms=600)
+    shell = Shell(db_path, idle_ms=600_000)
     login(qtbot, front_login_of(shell), "admin", PASSWORD)
     preview = import_roster(qtbot, shell.window, write_roster(tmp_path / "r", ROSTER))
+    # Short only once the dialog is open: a loaded machine may take longer than the
+    # timeout to sign in and read the roster, and the lock would come first.
+    shell.window.idle.set_timeout(600)
     qtbot.waitUntil(lambda: shell.ctx.store is None, timeout=5000)
     assert closed(preview) and not shell.window.isVisible()
     assert front_login(shell).windowTitle() == strings.LOCKED_TITLE
