@@ -161,22 +161,6 @@ REFERRAL_RECOMMENDATIONS: dict[str, str] = {
     "school_support": "暂在校内支持与跟踪",
 }
 
-REFERRAL_STEPS: dict[str, str] = {
-    "crisis_assessment": "危机评估",
-    "parents_informed": "告知家长（告知书回执）",
-    "hospital_contacted": "联系医院（绿色通道）",
-    "referral_form": "填写转介单",
-    "visit_feedback": "就诊反馈",
-    "follow_up": "就诊后跟踪",
-    "return_assessment": "复学评估",
-    "after_return": "复学后跟踪",
-}
-
-RECEIPTS: dict[str, str] = {
-    "signed": "家长已签收回执",
-    "refused": "家长拒绝签字（已留存告知记录）",
-}
-
 AUDIT_ACTIONS: dict[str, str] = {
     "login": "登录",
     "login_failed": "登录失败",

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
-from app.labels import ASSESSMENT_KINDS, CRISIS_ITEMS, FOLLOWUP_KINDS, REFERRAL_STEPS
+from app.labels import ASSESSMENT_KINDS, CRISIS_ITEMS, FOLLOWUP_KINDS
 from app.models import (
     Campaign,
     CarePlan,
@@ -36,6 +36,7 @@ from app.services import audit
 from app.services.capabilities import READ_CONFIDENTIAL, require
 from app.services.casefile.snapshot import critical_list
 from app.services.casefile.versions import is_current
+from app.services.referral.steps import STEP_LABELS
 from app.services.referral.workflow import referral_rows
 from app.services.roster.file import class_display_name
 from app.services.screening.review import EvidenceReader, review_items
@@ -128,7 +129,7 @@ def _work(session: Session, today: date) -> TodayWork:
         step = r.next_step
         if step is not None and step.due_on is not None and step.due_on <= today:
             items.append(item("referral_step", r.referral.id, r.student_id,
-                              f"转介：{REFERRAL_STEPS[step.step]}", step.due_on))
+                              f"转介：{STEP_LABELS[step.step]}", step.due_on))
     items.extend(_plan_reviews(session, today, item))
     found = sorted((i for i in items if i is not None),
                    key=lambda i: (-i.overdue_days, i.student_no))

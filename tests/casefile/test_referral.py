@@ -9,11 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.errors import BadInputError
-from app.labels import REFERRAL_STEPS
 from app.services.casefile.entries import correct_entry, withdraw_entry
 from app.services.casefile.snapshot import open_file
 from app.services.referral.checklist import Indication, assess_indications
-from app.services.referral.steps import STEPS
+from app.services.referral.steps import STEP_LABELS, STEPS
 from app.services.referral.workflow import (
     StepDetails,
     cancel_referral,
@@ -84,7 +83,7 @@ def test_full_referral_runs_in_order(store, school):
     referral = open_file(store, sid).referrals[0]
     assert referral.closed and referral.recommendation == "refer_now"
     assert referral.hospital == "市第六医院"
-    assert [s.step for s in referral.steps] == list(REFERRAL_STEPS)
+    assert [s.step for s in referral.steps] == list(STEP_LABELS)
     ret = referral.steps[STEPS.index("return_assessment")]
     assert ret.certificate_seen and ret.arrangements.startswith("前两周")
     assert audit_count(store, "referral_opened", sid) == 1

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.instruments.warning import WARNING_LABELS
-from app.labels import REFERRAL_RECOMMENDATIONS, REFERRAL_STEPS
+from app.labels import REFERRAL_RECOMMENDATIONS
 from app.services.capabilities import READ_CONFIDENTIAL, require
 from app.services.casefile.family_contacts import family_contacts
+from app.services.referral.steps import STEP_LABELS
 from app.services.referral.workflow import list_referrals
 from app.services.screening.campaigns import get_campaign
 from app.services.screening.review import ReviewItem, campaign_review_queue, retest_list
@@ -94,7 +95,7 @@ def referral_table(store: Store, today: date | None = None, *,
     return ListTable("转介名单", REFERRAL_HEADER, tuple(
         (r.student_no, r.name, r.class_name, r.referral.opened_on,
          REFERRAL_RECOMMENDATIONS[r.referral.recommendation],
-         REFERRAL_STEPS[r.next_step.step] if r.next_step else "",
+         STEP_LABELS[r.next_step.step] if r.next_step else "",
          r.next_step.due_on if r.next_step else "",
          r.overdue_days or None,
          "已完成" if r.referral.closed else "进行中") for r in rows), unit="条")

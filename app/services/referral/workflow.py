@@ -4,11 +4,9 @@ A referral is opened from the checklist (referral/checklist.py), whose recommend
 and reasons are kept as assessed; opening one settles an open 转介决定 of the crisis
 checklist (warning/crisis.py). Its steps are then recorded strictly in order; a step
 can be skipped only with a reason (e.g. the student never left school, so there is no
-return-to-school assessment). What each step must record:
-- 告知家长: the parents' answer on the 告知书 receipt slip (signed, or refused to sign);
-- 联系医院: a hospital from the deployment's green-channel list;
-- 就诊反馈: what the hospital said;
-- 复学评估: the medical certificate seen, the assessment meeting's date, arrangements.
+return-to-school assessment). What each step must record, and its check, is its row in
+referral/steps.py's STEP_TABLE (告知家长 the 告知书 receipt, 联系医院 a green-channel
+hospital, 就诊反馈 what the hospital said, 复学评估 certificate, meeting, arrangements).
 Refusals are BadInputError with the Chinese reason. Every write is audited on the
 student ("referral_opened", "referral_step").
 """
@@ -24,16 +22,24 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import BadInputError
-from app.labels import RECEIPTS, REFERRAL_RECOMMENDATIONS, REFERRAL_STEPS
+from app.labels import REFERRAL_RECOMMENDATIONS
 from app.models import Referral, ReferralStep, SchoolClass, Student
 from app.services import audit
 from app.services.capabilities import READ_CONFIDENTIAL, WRITE_CASEFILE, require
-from app.services.casefile.access import check_code, check_past, check_text, load_student
+from app.services.casefile.access import check_past, check_text, load_student
 from app.services.casefile.entries import complete_open
 from app.services.casefile.rows import ReferralRow, StepRow
 from app.services.casefile.snapshot import referral_row
 from app.services.referral.checklist import Indication, assess_indications
-from app.services.referral.steps import load_steps, step_rows
+from app.services.referral.steps import (
+    NO_DETAILS,
+    STEP_LABELS,
+    StepDetails,
+    check_details,
+    load_steps,
+    spec,
+    step_rows,
+)
 from app.services.roster.file import class_display_name
 from app.store.handle import Store
 
@@ -69,23 +75,12 @@ def open_referral(store: Store, student_id: int, indications: set[str],
         return referral.id
 
 
-@dataclass(frozen=True)
-class StepDetails:
-    """What particular steps record (see the module docstring); blank for the rest."""
-
-    receipt: str = ""
-    hospital: str = ""
-    certificate_seen: bool = False
-    meeting_on: date | None = None
-    arrangements: str = ""
-
-
 def complete_step(store: Store, referral_id: int, step: str, done_on: date,
-                  note: str = "", done_by: str = "", details: StepDetails = StepDetails(),
+                  note: str = "", done_by: str = "", details: StepDetails = NO_DETAILS,
                   hospitals: Sequence[str] = ()) -> int:
     """Record the next step as done; `hospitals` is the green-channel list."""
     require(store, WRITE_CASEFILE)
-    details = _check_details(step, note, details, hospitals)
+    details = check_details(step, note, details, hospitals)
     return _record(store, referral_id, step, done_on, note, done_by, details, skip_reason="")
 
 
@@ -93,7 +88,7 @@ def skip_step(store: Store, referral_id: int, step: str, reason: str,
               done_on: date | None = None) -> int:
     require(store, WRITE_CASEFILE)
     reason = check_text(reason, "跳过转介步骤时必须说明理由。")
-    return _record(store, referral_id, step, done_on or date.today(), "", "", StepDetails(),
+    return _record(store, referral_id, step, done_on or date.today(), "", "", NO_DETAILS,
                    skip_reason=reason)
 
 
@@ -111,35 +106,9 @@ def cancel_referral(store: Store, referral_id: int, reason: str,
         if not pending:
             raise BadInputError("该转介的各步骤均已登记，无需终止。")
         for s in pending:
-            _add_step(session, store, referral, s.step, s.due_on, on, "", "", StepDetails(),
+            _add_step(session, store, referral, s.step, s.due_on, on, "", "", NO_DETAILS,
                       reason)
         return len(pending)
-
-
-def _check_details(step: str, note: str, details: StepDetails,
-                   hospitals: Sequence[str]) -> StepDetails:
-    check_code(REFERRAL_STEPS, step, "转介步骤")
-    if step == "parents_informed":
-        if details.receipt not in RECEIPTS:
-            raise BadInputError("请登记告知书回执：家长已签收，或家长拒绝签字。")
-        return StepDetails(receipt=details.receipt)
-    if step == "hospital_contacted":
-        if not hospitals:
-            raise BadInputError("尚未配置绿色通道医院名单，请在部署文件中填写后再登记。")
-        if details.hospital not in hospitals:
-            raise BadInputError(f"“{details.hospital}”不在绿色通道医院名单中。"
-                                f"可选：{'、'.join(hospitals)}。")
-        return StepDetails(hospital=details.hospital)
-    if step == "visit_feedback":
-        check_text(note, "请填写就诊反馈（医院的意见或处理）。")
-    if step == "return_assessment":
-        if not details.certificate_seen:
-            raise BadInputError("复学评估须先查验医院出具的病历证明。")
-        meeting_on = check_past(details.meeting_on, "复学评估会议日期")
-        arrangements = check_text(details.arrangements, "请填写复学安排。")
-        return StepDetails(certificate_seen=True, meeting_on=meeting_on,
-                           arrangements=arrangements)
-    return StepDetails()
 
 
 def _load(session: Session, referral_id: int) -> Referral:
@@ -151,20 +120,19 @@ def _load(session: Session, referral_id: int) -> Referral:
 
 def _record(store: Store, referral_id: int, step: str, done_on: date, note: str,
             done_by: str, details: StepDetails, skip_reason: str) -> int:
-    check_code(REFERRAL_STEPS, step, "转介步骤")
+    name = spec(step).label
     done_on = check_past(done_on, "完成日期")
     with store.write() as session:
         referral = _load(session, referral_id)
         steps = step_rows(referral.opened_on, load_steps(session, referral_id))
         this = next(s for s in steps if s.step == step)
-        name = REFERRAL_STEPS[step]
         if not this.pending:
             verb = "跳过" if this.skipped else "登记完成"
             raise BadInputError(f"“{name}”已于 {this.done_on:%Y-%m-%d} {verb}，不能重复登记；"
                                 "如需更正，请使用“更正”。")
         nxt = next(s for s in steps if s.pending)
         if nxt.step != step:
-            raise BadInputError(f"请先完成“{REFERRAL_STEPS[nxt.step]}”（或说明理由后跳过），"
+            raise BadInputError(f"请先完成“{STEP_LABELS[nxt.step]}”（或说明理由后跳过），"
                                 f"再登记“{name}”。")
         before = max((s.done_on for s in steps if s.done_on), default=referral.opened_on)
         if done_on < before:
@@ -186,7 +154,7 @@ def _add_step(session: Session, store: Store, referral: Referral, step: str,
     session.add(row)
     session.flush()
     audit.record(session, username, "referral_step", "student", referral.student_id,
-                 f"转介 编号 {referral.id}：{REFERRAL_STEPS[step]}"
+                 f"转介 编号 {referral.id}：{STEP_LABELS[step]}"
                  f"{'（跳过）' if skip_reason else '（完成）'}")
     return row
 

@@ -19,7 +19,6 @@ from app.labels import (
     GENDERS,
     PAIRING_ROLES,
     PLAN_OUTCOMES,
-    REFERRAL_STEPS,
     RISK_FACTORS,
     SIGNAL_SEVERITIES,
     SIGNAL_SOURCES,
@@ -28,6 +27,7 @@ from app.labels import (
 )
 from app.services.casefile.plans import active_on
 from app.services.casefile.rows import StudentFile
+from app.services.referral.steps import STEP_LABELS
 from app.ui.casefile import texts
 from app.ui.casefile.loading import FileView
 from app.ui.casefile.widgets import day, fill, group, level_html, level_label, rich_label, table
@@ -60,7 +60,7 @@ def recent_activity(f: StudentFile, limit: int = RECENT) -> list[Activity]:
     found += [Activity(r.reviewed_on, f"计划评估：{label(PLAN_OUTCOMES, r.outcome)}", r.note)
               for r in f.plan_reviews]
     found += [Activity(fu.done_on, "完成随访", fu.note) for fu in f.followups if fu.done_on]
-    found += [Activity(s.done_on, f"转介：{REFERRAL_STEPS[s.step]}",
+    found += [Activity(s.done_on, f"转介：{STEP_LABELS[s.step]}",
                        f"跳过：{s.skip_reason}" if s.skipped else s.note)
               for r in f.referrals for s in r.steps if s.done_on]
     return sorted(found, key=lambda a: a.on, reverse=True)[:limit]
@@ -119,7 +119,7 @@ class OverviewTab(QWidget):
             lines.append(_due(texts.OV_NEXT_REVIEW, f.plan.next_review_on, view))
         if f.referrals:
             r = f.referrals[-1]
-            state = (texts.OV_REFERRAL_OPEN.format(step=REFERRAL_STEPS[r.next_step.step])
+            state = (texts.OV_REFERRAL_OPEN.format(step=STEP_LABELS[r.next_step.step])
                      if r.next_step else texts.OV_REFERRAL_CLOSED.format(opened=day(r.opened_on)))
             lines.append(texts.OV_REFERRAL.format(state=escape(state)))
         paired = [f"{label(PAIRING_ROLES, p.role)} {p.person}" for p in f.pairings

@@ -2,8 +2,9 @@
 
 The checklist recommends as the teacher ticks (assess_indications is pure and instant,
 so it runs on the GUI thread); opening the referral is the teacher's decision. A step
-form asks for what that step must record (the 告知书 receipt, the green-channel
-hospital, the certificate and arrangements of 复学评估); skipping asks for a reason.
+form asks for what that step must record, as its row in referral/steps.py's STEP_TABLE
+says (the 告知书 receipt, the green-channel hospital, the certificate and arrangements
+of 复学评估); skipping asks for a reason.
 """
 
 from __future__ import annotations
@@ -15,11 +16,10 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from app.labels import RECEIPTS, REFERRAL_STEPS
 from app.services.casefile.rows import StepRow
 from app.services.referral.checklist import assess_indications, checklist
+from app.services.referral.steps import RECEIPTS, STEP_LABELS, StepDetails, spec
 from app.services.referral.workflow import (
-    StepDetails,
     cancel_referral,
     complete_step,
     open_referral,
@@ -83,19 +83,21 @@ class ChecklistDialog(FormDialog):
 
 
 class StepDialog(FormDialog):
-    """Record the referral's next step as done, with what that step must record."""
+    """Record the referral's next step as done, with what that step must record: the
+    fields and hint of its row in STEP_TABLE, each asked for by the widget `fields`
+    names for it."""
 
     def __init__(self, ctx: StoreContext, student_id: int, referral_id: int, step: StepRow,
                  hospitals: Sequence[str], today: date, parent: QWidget | None) -> None:
-        name = REFERRAL_STEPS[step.step]
-        super().__init__(ctx, student_id, "referral_step", texts.STEP_TITLE.format(step=name),
-                         parent, width=560)
+        row = spec(step.step)
+        super().__init__(ctx, student_id, "referral_step",
+                         texts.STEP_TITLE.format(step=row.label), parent, width=560)
         self.referral_id = referral_id
         self.step = step
+        self.spec = row
         self.hospitals = tuple(hospitals)
-        hint = texts.STEP_HINTS.get(step.step, "")
-        self.set_intro(texts.STEP_INTRO.format(step=name, due=day(step.due_on, "—"))
-                       + (f"\n{hint}" if hint else ""))
+        self.set_intro(texts.STEP_INTRO.format(step=row.label, due=day(step.due_on, "—"))
+                       + (f"\n{row.hint}" if row.hint else ""))
         self.done_on = date_edit(today, latest=today)
         self.done_by = QLineEdit()
         self.done_by.setPlaceholderText(texts.F_STEP_DONE_BY_HINT)
@@ -106,34 +108,32 @@ class StepDialog(FormDialog):
         self.certificate = checkbox(texts.F_CERTIFICATE)
         self.meeting_on = date_edit(today, latest=today)
         self.arrangements = text_edit(rows=3)
+        self.fields = self._fields()
         self.form.addRow(texts.F_STEP_DONE_ON, self.done_on)
         self.form.addRow(texts.F_STEP_DONE_BY, self.done_by)
-        if step.step == "parents_informed":
-            self.form.addRow(texts.F_RECEIPT, self.receipt)
-        elif step.step == "hospital_contacted":
-            if self.hospitals:
-                self.form.addRow(texts.F_HOSPITAL, self.hospital)
-            else:
-                problem = QLabel(texts.NO_HOSPITALS)
-                problem.setWordWrap(True)
-                self.form.addRow(texts.F_HOSPITAL, problem)
-        elif step.step == "return_assessment":
-            self.form.addRow("", self.certificate)
-            self.form.addRow(texts.F_MEETING_ON, self.meeting_on)
-            self.form.addRow(texts.F_ARRANGEMENTS, self.arrangements)
+        for name in row.fields:
+            title, widget, _value = self.fields[name]
+            self.form.addRow(title, widget)
         self.form.addRow(texts.F_STEP_NOTE, self.note)
 
+    def _fields(self) -> dict[str, tuple[str, QWidget, Callable[[], Any]]]:
+        """Each StepDetails field (steps.FIELDS): its row title, widget and value."""
+        hospital: QWidget = self.hospital
+        if not self.hospitals:
+            hospital = QLabel(texts.NO_HOSPITALS)
+            hospital.setWordWrap(True)
+        return {
+            "receipt": (texts.F_RECEIPT, self.receipt, self.receipt.currentData),
+            "hospital": (texts.F_HOSPITAL, hospital, self.hospital.currentText),
+            "certificate_seen": ("", self.certificate, self.certificate.isChecked),
+            "meeting_on": (texts.F_MEETING_ON, self.meeting_on,
+                           lambda: date_of(self.meeting_on)),
+            "arrangements": (texts.F_ARRANGEMENTS, self.arrangements,
+                             self.arrangements.toPlainText),
+        }
+
     def details(self) -> StepDetails:
-        step = self.step.step
-        if step == "parents_informed":
-            return StepDetails(receipt=self.receipt.currentData())
-        if step == "hospital_contacted":
-            return StepDetails(hospital=self.hospital.currentText())
-        if step == "return_assessment":
-            return StepDetails(certificate_seen=self.certificate.isChecked(),
-                               meeting_on=date_of(self.meeting_on),
-                               arrangements=self.arrangements.toPlainText())
-        return StepDetails()
+        return StepDetails(**{name: self.fields[name][2]() for name in self.spec.fields})
 
     def build(self) -> Callable[[Store], Any]:
         rid, step, on = self.referral_id, self.step.step, date_of(self.done_on)
@@ -146,7 +146,7 @@ class SkipDialog(FormDialog):
     def __init__(self, ctx: StoreContext, student_id: int, referral_id: int, step: StepRow,
                  today: date, parent: QWidget | None) -> None:
         super().__init__(ctx, student_id, "referral_step",
-                         texts.SKIP_TITLE.format(step=REFERRAL_STEPS[step.step]), parent)
+                         texts.SKIP_TITLE.format(step=STEP_LABELS[step.step]), parent)
         self.referral_id = referral_id
         self.step = step
         self.reason = text_edit(rows=3)

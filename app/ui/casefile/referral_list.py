@@ -13,7 +13,8 @@ from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.labels import REFERRAL_RECOMMENDATIONS, REFERRAL_STEPS, label
+from app.labels import REFERRAL_RECOMMENDATIONS, label
+from app.services.referral.steps import STEP_LABELS
 from app.services.referral.workflow import ReferralListRow
 from app.ui.casefile import texts
 from app.ui.casefile.widgets import OVERDUE_BACKGROUND, OVERDUE_TEXT, day, fill, table
@@ -23,7 +24,7 @@ OVERDUE_COLUMN = 7
 
 
 def _step(row: ReferralListRow) -> str:
-    return REFERRAL_STEPS[row.next_step.step] if row.next_step else texts.REF_STATE_CLOSED
+    return STEP_LABELS[row.next_step.step] if row.next_step else texts.REF_STATE_CLOSED
 
 
 REFERRAL_COLUMNS = (

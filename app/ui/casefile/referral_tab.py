@@ -14,8 +14,9 @@ from typing import Any
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.labels import RECEIPTS, REFERRAL_RECOMMENDATIONS, REFERRAL_STEPS, label
+from app.labels import REFERRAL_RECOMMENDATIONS, label
 from app.services.casefile.rows import ReferralRow, StepRow
+from app.services.referral.steps import RECEIPTS, STEP_LABELS
 from app.ui.casefile import texts
 from app.ui.casefile.letter_print import ask_and_print
 from app.ui.casefile.loading import FileView
@@ -65,7 +66,7 @@ class ReferralTab(QWidget):
         self.pick_label = QLabel(texts.REF_PICK)
         self.summary = rich_label()
         columns = (
-            Column(texts.COL_STEP, lambda s: REFERRAL_STEPS[s.step]),
+            Column(texts.COL_STEP, lambda s: STEP_LABELS[s.step]),
             Column(texts.COL_DUE, lambda s: day(s.due_on)),
             Column(texts.COL_DONE_ON, lambda s: day(s.done_on)),
             Column(texts.COL_DONE_BY, lambda s: s.done_by),

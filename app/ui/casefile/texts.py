@@ -239,13 +239,6 @@ F_STEP_DONE_ON = "完成日期："
 F_STEP_DONE_BY = "经办人："
 F_STEP_DONE_BY_HINT = "留空则记为当前用户"
 STEP_INTRO = "步骤：{step}　应完成：{due}"
-STEP_HINTS = {
-    "parents_informed": "先打印告知书，约家长面谈；家长签收或拒绝签字后在此登记回执。",
-    "hospital_contacted": "从绿色通道医院名单中选择联系的医院。",
-    "referral_form": "打印转介单交家长带往医院；医生填写反馈后带回学校。",
-    "visit_feedback": "记录医院的诊断意见或处理建议。",
-    "return_assessment": "复学前须查验医院出具的病历证明，并召开复学评估会议。",
-}
 F_RECEIPT = "告知书回执："
 F_HOSPITAL = "绿色通道医院："
 F_CERTIFICATE = "已查验医院出具的病历证明"

@@ -4,14 +4,18 @@ a reason, ending a referral early, and a letter printed to PDF on a worker."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+import pytest
 from casefilehelpers import HOSPITAL, School, audit_count, column, idle, open_file, submit
 from uihelpers import close_boxes, closed, message_boxes
 
-from app.labels import REFERRAL_STEPS
+from app.services.casefile.rows import StepRow
+from app.services.referral.steps import FIELDS, NO_DETAILS, STEP_LABELS, STEP_TABLE
 from app.ui.casefile import texts
 from app.ui.casefile.letter_print import print_to, suggested_path
+from app.ui.casefile.referral_dialogs import StepDialog
 from app.ui.casefile.referral_tab import ReferralTab
 
 STEP = 4  # the 状态 column of the steps table
@@ -52,7 +56,7 @@ def test_checklist_recommends_as_the_teacher_ticks(qtbot, school: School):
     submit(qtbot, dialog)
     assert closed(dialog)
     assert "建议立即转介" in tab.summary.text() and "有自伤行为" in tab.summary.text()
-    assert column(tab.step_model, 0) == list(REFERRAL_STEPS.values())
+    assert column(tab.step_model, 0) == list(STEP_LABELS.values())
     assert column(tab.step_model, STEP)[:2] == [texts.STEP_NEXT, texts.STEP_LATER]
     assert not tab.open_button.isVisible()  # one referral at a time
 
@@ -124,3 +128,25 @@ def test_print_a_letter_on_a_worker(qtbot, school: School, tmp_path: Path):
     assert texts.OPEN_FOLDER in [b.text() for b in box.buttons()]
     close_boxes()
     assert audit_count(school.store, "student_print", school.students[0]) == 1
+
+
+@pytest.mark.parametrize("spec", STEP_TABLE, ids=lambda s: s.code)
+def test_the_step_form_asks_for_exactly_the_rows_fields(qtbot, school: School, spec):
+    """The form reads the step's row: its hint, a widget for each of its fields and none
+    for the others, and what it submits holds only those fields."""
+    step = StepRow(None, spec.code, date(2026, 3, 2), None, "", "", False, "",
+                   **vars(NO_DETAILS))
+    dialog = StepDialog(school.ctx, school.students[0], 1, step, [HOSPITAL],
+                        date(2026, 3, 2), None)
+    qtbot.addWidget(dialog)
+    assert set(dialog.fields) == set(FIELDS)
+    assert spec.hint in dialog.intro.text()
+    for name, (_title, widget, _value) in dialog.fields.items():
+        assert (dialog.form.indexOf(widget) >= 0) == (name in spec.fields), name
+    dialog.certificate.setChecked(True)
+    dialog.arrangements.setPlainText("分段复课")
+    details = dialog.details()
+    for name in FIELDS:
+        if name not in spec.fields:
+            assert getattr(details, name) == getattr(NO_DETAILS, name), name
+    assert spec.check("医院意见", details, [HOSPITAL]) is not None
