@@ -20,6 +20,7 @@ from app.errors import QingxinError
 from app.labels import ROLES, label
 from app.services.accounts.auth import change_password
 from app.ui import messages, strings
+from app.ui.changes import NOTHING
 from app.ui.form_widgets import error_label, hint_label, lay_out_form_dialog, password_edit
 from app.ui.store_context import StoreContext
 
@@ -48,7 +49,8 @@ class ChangePasswordDialog(QDialog):
         self.error.clear()
         old, new = self.old.text(), self.new.text()
         self.ctx.mutate(self, lambda store, _p: change_password(store, old, new),
-                        self._changed, label=strings.SAVING, on_failure=self._failed)
+                        self._changed, changes=NOTHING, label=strings.SAVING,
+                        on_failure=self._failed)
 
     def _changed(self, _none: None) -> None:
         messages.inform(self.parentWidget(), strings.CHANGE_PASSWORD_TITLE,

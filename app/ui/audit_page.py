@@ -32,6 +32,7 @@ from app.services.audit import ChainReport, verify_chain
 from app.services.audit_view import AuditFilter, AuditLine, audit_users, count_lines, list_lines
 from app.ui import messages, strings
 from app.ui.casefile.widgets import date_edit, date_of
+from app.ui.changes import Changes
 from app.ui.form_widgets import data_table, fit_columns
 from app.ui.store_context import StoreContext
 from app.ui.table_models import Column, RowTableModel, local_time_text
@@ -184,7 +185,7 @@ class AuditPage(QWidget):
     def clear(self) -> None:
         self.model.clear()
 
-    def on_changed(self, _change: object) -> None:
+    def on_changed(self, _change: Changes) -> None:
         """Every change writes an audit event; reload only if the page is on screen."""
         if self.isVisible():
             self.reload()

@@ -28,6 +28,7 @@ from app.errors import BadInputError
 from app.services.progress import Progress
 from app.store.handle import Store
 from app.ui import strings
+from app.ui.changes import NOTHING
 from app.ui.form_widgets import error_label, lay_out_form_dialog, password_edit
 from app.ui.reports.saving import (
     ask_save_path,
@@ -133,4 +134,4 @@ def export_list(ctx: StoreContext, parent: QWidget, title: str, suggested_name: 
                                                                locked=locked), choice.path)
 
     ctx.mutate(parent, lambda store, progress: save(store, progress, choice), done,
-               label=strings.EXPORT_WORKING, cancellable=True)
+               changes=NOTHING, label=strings.EXPORT_WORKING, cancellable=True)

@@ -23,6 +23,7 @@ from app.instruments.warning import WARNING_LABELS
 from app.services.overview import LEVELS, Figures, Overview, school_overview
 from app.ui import strings
 from app.ui.casefile.widgets import LEVEL_COLORS, StyledRowModel
+from app.ui.changes import Changes
 from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.store_context import StoreContext
 from app.ui.table_models import Column
@@ -163,7 +164,9 @@ class HomePage(QWidget):
         for figure in (self.urgent, self.due_today, self.overdue, self.review):
             figure.set_count(0)
 
-    def on_changed(self, change: object) -> None:
+    def on_changed(self, change: Changes) -> None:
+        if not change.records:
+            return
         if self.isVisible():
             self.reload()
         else:

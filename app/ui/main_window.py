@@ -57,6 +57,7 @@ from app.ui import strings, workers
 from app.ui.account_page import AccountPage
 from app.ui.audit_page import AuditPage
 from app.ui.casefile.warnings_page import WarningsPage
+from app.ui.changes import Changes
 from app.ui.home_page import HomePage
 from app.ui.idle import DEFAULT_IDLE_MINUTES, IdleWatcher
 from app.ui.reports.reports_page import ReportsPage
@@ -84,7 +85,7 @@ class Page(Protocol):
 
     def reload(self) -> None: ...
     def clear(self) -> None: ...
-    def on_changed(self, change: object) -> None: ...
+    def on_changed(self, change: Changes) -> None: ...
 
 
 class SettingsPage(QTabWidget):
@@ -104,7 +105,7 @@ class SettingsPage(QTabWidget):
         for page in self.pages:
             page.clear()
 
-    def on_changed(self, change: object) -> None:
+    def on_changed(self, change: Changes) -> None:
         for page in self.pages:
             page.on_changed(change)
 
@@ -237,7 +238,9 @@ class MainWindow(QMainWindow):
         self.show_area(strings.NAV_SETTINGS)
         self.settings_page.setCurrentWidget(self.backup_tab)
 
-    def _broadcast(self, change: object) -> None:
+    def _broadcast(self, change: Changes) -> None:
+        """The one broadcast: every page hears every write's Changes and reads the
+        fields it shows."""
         for page in self.pages:
             page.on_changed(change)
 

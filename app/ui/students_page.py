@@ -2,7 +2,7 @@
 filters, roster import and the new-school-year promotion.
 
 The list loads on a worker (query plus pinyin indexing) and reloads only when a
-broadcast change says students changed (RosterChanges, PromotionPreview). A 班主任 sees
+broadcast Changes says students or levels changed. A 班主任 sees
 the same page restricted by the service to their own class, with no import buttons.
 """
 
@@ -22,11 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.roster.file import grade_display_name
-from app.services.roster.importing import PromotionPreview, RosterChanges
 from app.services.students import list_students
 from app.ui import strings
-from app.ui.casefile.changes import FileChanged, ReviewDone
 from app.ui.casefile.file_window import StudentFileWindow, open_student_file
+from app.ui.changes import Changes
 from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.roster_dialog import start_promotion, start_roster_import
 from app.ui.store_context import StoreContext
@@ -37,8 +36,6 @@ from app.ui.student_model import (
     StudentTableModel,
     index_students,
 )
-
-STUDENT_CHANGES = (RosterChanges, PromotionPreview)
 
 
 class StudentsPage(QWidget):
@@ -125,10 +122,9 @@ class StudentsPage(QWidget):
         self._fill_grades()
         self.count.clear()
 
-    def on_changed(self, change: object) -> None:
+    def on_changed(self, change: Changes) -> None:
         """Reload when students changed, or a level did (the 预警等级 column)."""
-        if (isinstance(change, (*STUDENT_CHANGES, ReviewDone))
-                or (isinstance(change, FileChanged) and change.what == "level")):
+        if change.students or change.levels:
             self.reload()
 
     def _fill_grades(self, keep_grade: int | None = None, keep_class: int | None = None) -> None:

@@ -38,6 +38,7 @@ from app.services.capabilities import ROLE_TABLE
 from app.services.classes import ClassRow, list_classes
 from app.store.handle import Store
 from app.ui import messages, strings
+from app.ui.changes import Changes
 from app.ui.form_widgets import (
     data_table,
     error_label,
@@ -52,6 +53,7 @@ from app.ui.table_models import Column, RowTableModel, local_time_text
 
 ClassList = Callable[[], list[tuple[int, str, int]]]
 ROLE_ORDER = {code: i for i, code in enumerate(ROLES)}
+USERS = Changes(users=True)
 
 
 def role_and_class(classes: list[ClassRow], role: str,
@@ -111,7 +113,7 @@ class AddUserDialog(QDialog):
                 class_id)
         self.error.clear()
         self.ctx.mutate(self, lambda store, _p: create_user(store, *args),
-                        lambda _row: self.accept(), label=strings.SAVING,
+                        lambda _row: self.accept(), changes=USERS, label=strings.SAVING,
                         on_failure=self._failed)
 
     def _failed(self, exc: QingxinError) -> None:
@@ -148,7 +150,7 @@ class PasswordResetDialog(QDialog):
         username, password = self.username, self.password.text()
         self.error.clear()
         self.ctx.mutate(self, lambda store, _p: reset_user_password(store, username, password),
-                        lambda _none: self.accept(), label=strings.SAVING,
+                        lambda _none: self.accept(), changes=USERS, label=strings.SAVING,
                         on_failure=self._failed)
 
     def _failed(self, exc: QingxinError) -> None:
@@ -184,7 +186,8 @@ class RoleDialog(QDialog):
         self.error.clear()
         self.ctx.mutate(self, lambda store, p: set_user_role(store, username, role, class_id,
                                                              p),
-                        self._done, label=strings.USER_ROLE_SAVING, on_failure=self._failed)
+                        self._done, changes=USERS, label=strings.USER_ROLE_SAVING,
+                        on_failure=self._failed)
 
     def _done(self, result: RekeyResult | None) -> None:
         self.accept()
@@ -280,8 +283,8 @@ class UsersPage(QWidget):
         self.model.clear()
         self._set_classes([])
 
-    def on_changed(self, change: object) -> None:
-        if isinstance(change, UserRow):
+    def on_changed(self, change: Changes) -> None:
+        if change.users:
             self.reload()
 
     def selected(self) -> UserRow | None:
@@ -330,7 +333,7 @@ class UsersPage(QWidget):
             return
         username = user.username
         self.ctx.mutate(self, lambda store, p: set_user_active(store, username, False, p),
-                        self._rekeyed, label=strings.USER_REKEYING)
+                        self._rekeyed, changes=USERS, label=strings.USER_REKEYING)
 
     def _rekeyed(self, result: RekeyResult | None) -> None:
         self.reload(strings.USER_SAVED if result is None else strings.USER_REKEYED)

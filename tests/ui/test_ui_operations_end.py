@@ -17,6 +17,7 @@ from uihelpers import close_boxes, closed, message_boxes, visible
 from app.services.progress import Progress
 from app.services.setup import create_school
 from app.ui import strings, workers
+from app.ui.changes import NOTHING
 from app.ui.login import LoginDialog
 from app.ui.shell import Shell
 from app.ui.workers import SHOW_PROGRESS_AFTER_MS, run_op
@@ -138,7 +139,7 @@ def test_the_lock_does_not_wait_for_running_work(qtbot, db_path: Path):
     gate = threading.Event()
     seen: list[object] = []
     op = shell.ctx.mutate(window, lambda _store, _p: gate.wait(GATE_S) and "x", seen.append,
-                          label=None)
+                          changes=NOTHING, label=None)
     assert op is not None and workers.busy()
     window.lock()
     assert not window.isVisible() and shell.ctx.store is None
@@ -158,7 +159,7 @@ def test_the_idle_lock_comes_while_work_runs(qtbot, db_path: Path):
     login(qtbot, front_login_of(shell), "admin", PASSWORD)
     gate = threading.Event()
     shell.ctx.mutate(shell.window, lambda _store, p: gate.wait(GATE_S), lambda _r: None,
-                     label=None)
+                     changes=NOTHING, label=None)
     try:
         qtbot.waitUntil(lambda: shell.ctx.store is None, timeout=5_000)
         assert not shell.window.isVisible()

@@ -6,7 +6,7 @@ the warning list open beside it — and one window per student: opening the same
 again brings the open window forward. Opening goes through `casefile.open_file`, which
 checks the role and audits; a class teacher gets the summary, and the tabs holding
 confidential content (筛查记录, 辅导记录, 转介) are not even built for them. Every write
-from a tab broadcasts a FileChanged; the window reloads when it names this student.
+from a tab broadcasts its Changes; the window reloads when they name this student's file.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from app.errors import QingxinError
 from app.labels import GENDERS, label
 from app.ui import messages
 from app.ui.casefile import texts
-from app.ui.casefile.changes import touches
 from app.ui.casefile.loading import FileView, load_file_view
 from app.ui.casefile.overview_tab import OverviewTab
 from app.ui.casefile.plan_tab import PlanTab
@@ -32,6 +31,7 @@ from app.ui.casefile.risk_tab import RiskTab
 from app.ui.casefile.screening_tab import ScreeningTab
 from app.ui.casefile.warning_tab import WarningTab
 from app.ui.casefile.widgets import level_html
+from app.ui.changes import Changes
 from app.ui.form_widgets import hint_label
 from app.ui.store_context import StoreContext
 
@@ -114,8 +114,8 @@ class StudentFileWindow(QDialog):
         messages.show_error(self.parentWidget(), exc)
         self.close()
 
-    def _on_changed(self, change: object) -> None:
-        if touches(change, self.student_id):
+    def _on_changed(self, change: Changes) -> None:
+        if change.file(self.student_id):
             self.reload()
 
     def show_tab(self, key: str) -> None:

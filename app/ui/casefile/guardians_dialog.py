@@ -31,8 +31,8 @@ from app.services.casefile.guardians import (
     set_guardian,
 )
 from app.ui.casefile import texts
-from app.ui.casefile.changes import FileChanged
 from app.ui.casefile.widgets import button_row, fill, selected, table
+from app.ui.changes import file_changes
 from app.ui.form_widgets import error_label, hint_label
 from app.ui.store_context import StoreContext
 from app.ui.table_models import Column
@@ -125,12 +125,13 @@ class GuardiansDialog(QDialog):
         sid, gid = self.student_id, self.editing.id if self.editing else None
         name, relation = self.name.text(), self.relation.currentText()
         phone, note = self.phone.text(), self.note.text()
-        self.ctx.mutate(self, lambda store, _p: FileChanged(sid, "guardian", set_guardian(
+        self.ctx.mutate(self, lambda store, _p: set_guardian(
             store, sid, name=name, relation=relation, phone=phone, note=note,
-            guardian_id=gid)), self._saved, label=texts.SAVING, on_failure=self._refused)
+            guardian_id=gid), self._saved, changes=file_changes((sid,), "guardian"),
+            label=texts.SAVING, on_failure=self._refused)
 
-    def _saved(self, change: FileChanged) -> None:
-        self.editing = GuardianRow(change.result, "", "", "", "")
+    def _saved(self, guardian_id: int) -> None:
+        self.editing = GuardianRow(guardian_id, "", "", "", "")
         self.reload()
 
     def _refused(self, exc: QingxinError) -> None:
@@ -149,6 +150,6 @@ class GuardiansDialog(QDialog):
             return
         sid = self.student_id
         self.editing = None
-        self.ctx.mutate(self, lambda store, _p: FileChanged(
-            sid, "guardian", remove_guardian(store, sid, row.id)),
-            lambda _change: self.reload(), label=texts.SAVING, on_failure=self._refused)
+        self.ctx.mutate(self, lambda store, _p: remove_guardian(store, sid, row.id),
+                        lambda _removed: self.reload(), changes=file_changes((sid,), "guardian"),
+                        label=texts.SAVING, on_failure=self._refused)

@@ -56,7 +56,6 @@ from app.services.screening.review import (
 from app.store.handle import Store
 from app.ui import messages, strings
 from app.ui.casefile import texts
-from app.ui.casefile.changes import ReviewDone
 from app.ui.casefile.warning_dialogs import suggestion_html
 from app.ui.casefile.widgets import (
     LEVEL_COLORS,
@@ -70,6 +69,7 @@ from app.ui.casefile.widgets import (
     table,
     text_edit,
 )
+from app.ui.changes import Changes
 from app.ui.export_dialog import ExportChoice, export_list
 from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.reports.saving import day_text
@@ -174,6 +174,9 @@ class ChangeLevelDialog(FormDialog):
         self.form.addRow(texts.F_LEVEL, self.level)
         self.form.addRow(texts.F_LEVEL_REASON, self.reason)
         self._count()
+
+    def written(self) -> tuple[int, ...]:
+        return tuple(item.student_id for item in self.items)
 
     def _count(self) -> None:
         if len(self.items) > 1:
@@ -455,21 +458,16 @@ class ReviewQueueView(QWidget):
         if not items or (len(items) > 1
                          and not self.confirm(confirmation_text(items, action))):
             return
-        cid = items[0].campaign_id
         policy = policy_for(self.ctx.deployment)
 
-        def run(store: Store, _progress: object) -> ReviewDone:
-            done = []
+        def run(store: Store, _progress: object) -> None:
             for item in items:
                 resolve_review(store, item, action, policy=policy)
-                done.append(item.student_id)
-            return ReviewDone(cid, tuple(done), action)
 
-        self.ctx.mutate(self, run, self._resolved, label=texts.SAVING,
-                        on_failure=self._failed)
-
-    def _resolved(self, done: ReviewDone) -> None:
-        self.reload()
+        self.ctx.mutate(self, run, lambda _none: self.reload(),
+                        changes=Changes(casefile=(item.student_id for item in items),
+                                        levels=action != "interview"),
+                        label=texts.SAVING, on_failure=self._failed)
 
     def _failed(self, exc: QingxinError) -> None:
         messages.show_error(self, exc)

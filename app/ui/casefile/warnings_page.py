@@ -2,9 +2,10 @@
 referrals, as tabs of one page (a Page of the main window: reload, clear, on_changed).
 
 The four lists load in one worker call, one after another, so the page's audited reads
-never contend for the database. Any broadcast change reloads the page when it is on
-screen, or marks it stale for when it next appears: writes from a file window, a
-screening import or a roster import can all move students on or off these lists.
+never contend for the database. A broadcast that changes what the lists hold
+(`Changes.records`) reloads the page when it is on screen, or marks it stale for when
+it next appears: writes from a file window, a screening import or a roster import can
+all move students on or off these lists.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from app.ui.casefile.key_list import KeyListView
 from app.ui.casefile.referral_list import ReferralListView
 from app.ui.casefile.review_queue import ReviewQueueView
 from app.ui.casefile.today_view import TodayView
+from app.ui.changes import Changes
 from app.ui.export_dialog import ExportChoice, export_list
 from app.ui.reports.saving import day_text
 from app.ui.store_context import StoreContext
@@ -108,7 +110,9 @@ class WarningsPage(QWidget):
         for view in (self.today, self.key_list, self.review, self.referrals, self.families):
             view.clear()
 
-    def on_changed(self, change: object) -> None:
+    def on_changed(self, change: Changes) -> None:
+        if not change.records:
+            return
         if self.isVisible():
             self.reload()
         else:

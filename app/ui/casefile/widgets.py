@@ -2,8 +2,9 @@
 
 `FormDialog` is the one way a casefile form writes: its OK runs one service call on a
 worker (StoreContext.mutate), a refusal (our BadInputError with its Chinese message)
-stays inside the form next to the fields, and success broadcasts a `FileChanged` so the
-open file and the lists refresh themselves.
+stays inside the form next to the fields, and success broadcasts the `Changes` of the
+students' files it wrote (`file_changes`) so the open files and the lists refresh
+themselves.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from app.errors import QingxinError
 from app.instruments.warning import WARNING_LABELS
 from app.store.handle import Store
 from app.ui.casefile import texts
-from app.ui.casefile.changes import FileChanged
+from app.ui.changes import file_changes
 from app.ui.form_widgets import data_table, error_label, fit_columns, hint_label
 from app.ui.store_context import StoreContext
 from app.ui.table_models import Column, RowTableModel
@@ -223,15 +224,19 @@ class FormDialog(QDialog):
         except QingxinError as exc:
             self.error.setText(exc.message)
             return
-        sid, what = self.student_id, self.what
         self.ok.setEnabled(False)
-        op = self.ctx.mutate(self, lambda store, _progress: FileChanged(sid, what, call(store)),
-                             self._done, label=texts.SAVING, on_failure=self._failed)
+        op = self.ctx.mutate(self, lambda store, _progress: call(store), self._done,
+                             changes=file_changes(self.written(), self.what),
+                             label=texts.SAVING, on_failure=self._failed)
         if op is None:  # locked meanwhile: the context has said so
             self.ok.setEnabled(True)
 
-    def _done(self, change: FileChanged) -> None:
-        self.result_value = change.result
+    def written(self) -> tuple[int, ...]:
+        """The students whose files the form writes: its own student."""
+        return (self.student_id,)
+
+    def _done(self, result: Any) -> None:
+        self.result_value = result
         self.accept()
 
     def _failed(self, exc: QingxinError) -> None:

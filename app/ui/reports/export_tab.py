@@ -38,6 +38,7 @@ from app.services.district.export import (
     seal_export,
 )
 from app.services.district.school_keys import school_key_fingerprint
+from app.ui.changes import NOTHING
 from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.reports import texts
 from app.ui.reports.export_models import ExportTableModel, distinct_tables, files_model
@@ -314,7 +315,7 @@ class ExportTab(QWidget):
 
     def seal_to(self, preview: ExportPreview, path: Path) -> Op | None:
         return self.ctx.mutate(self, lambda store, _progress: seal_export(store, preview, path),
-                               self._sealed, label=texts.SEALING)
+                               self._sealed, changes=NOTHING, label=texts.SEALING)
 
     def _sealed(self, done: SealedExport) -> None:
         self.school_key.setText(done.school_key_fingerprint)

@@ -34,6 +34,7 @@ from app.services.classes import list_classes
 from app.services.roster.normalize import grade_display_name
 from app.services.screening.campaigns import CampaignRow, class_completion, list_campaigns
 from app.store.handle import Store
+from app.ui.changes import NOTHING
 from app.ui.form_widgets import hint_label
 from app.ui.reports import texts
 from app.ui.reports.saving import (
@@ -309,12 +310,14 @@ class ReportTab(QWidget):
             return self.ctx.mutate(
                 self, lambda store, progress: print_group_report(
                     store, cid, scope, path, min_cell, progress),
-                lambda done: self._printed(request, done), label=texts.PRINTING_GROUP,
+                lambda done: self._printed(request, done), changes=NOTHING,
+                label=texts.PRINTING_GROUP,
                 cancellable=True)
         return self.ctx.mutate(
             self, lambda store, progress: print_individual_reports(
                 store, cid, path, None, progress, scope=scope),
-            lambda done: self._printed(request, done), label=texts.PRINTING_INDIVIDUAL,
+            lambda done: self._printed(request, done), changes=NOTHING,
+            label=texts.PRINTING_INDIVIDUAL,
             cancellable=True)
 
     def _printed(self, request: ReportRequest,

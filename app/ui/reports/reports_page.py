@@ -1,11 +1,11 @@
 """报告与上报: a page of the main window (reload, clear, on_changed) with two tabs —
 测评报告 (group and individual PDFs) and 区级报送 (the term's sealed export).
 
-The page is built for staff only; the services check the role again. A broadcast from
-elsewhere (an import, a decided level, a roster change) reloads the campaign list when
-the page is on screen, or marks it stale for when it next appears, and voids the
-export preview at once. The page's own results — a report printed, an export sealed —
-change nothing either tab shows, so they are ignored.
+The page is built for staff only; the services check the role again. A broadcast that
+changes what the reports count (`Changes.records`: an import, a decided level, a roster
+change) reloads the campaign list when the page is on screen, or marks it stale for
+when it next appears, and voids the export preview at once. The page's own writes — a
+report printed, an export sealed — change nothing either tab shows (`NOTHING`).
 """
 
 from __future__ import annotations
@@ -13,15 +13,11 @@ from __future__ import annotations
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QTabWidget
 
-from app.reports.group import PrintedGroupReport
-from app.reports.individual import PrintedReports
-from app.services.district.export import SealedExport
+from app.ui.changes import Changes
 from app.ui.reports import texts
 from app.ui.reports.export_tab import ExportTab
 from app.ui.reports.report_tab import ReportTab
 from app.ui.store_context import StoreContext
-
-OWN_RESULTS = (PrintedGroupReport, PrintedReports, SealedExport)
 
 
 class ReportsPage(QTabWidget):
@@ -43,8 +39,8 @@ class ReportsPage(QTabWidget):
         self.reports.clear()
         self.export.clear()
 
-    def on_changed(self, change: object) -> None:
-        if isinstance(change, OWN_RESULTS):
+    def on_changed(self, change: Changes) -> None:
+        if not change.records:
             return
         self.export.drop_preview(stale=True)
         if self.isVisible():

@@ -44,6 +44,7 @@ from app.services.screening.campaigns import (
 )
 from app.terms import TERM_WORDS, current_term, school_year_text, term_text
 from app.ui import messages, strings
+from app.ui.changes import Changes
 from app.ui.form_widgets import error_label, hint_label
 from app.ui.screening import strings as s
 from app.ui.store_context import StoreContext
@@ -295,13 +296,15 @@ class CampaignDialog(QDialog):
             campaign_id = self.setup.campaign.id
             self.ctx.mutate(self, lambda store, _p: update_campaign(
                 store, campaign_id, name=name, class_ids=class_ids, term=term,
-                starts_on=starts, ends_on=ends, school_year=year), self._saved, label=s.EDIT_SAVING,
+                starts_on=starts, ends_on=ends, school_year=year), self._saved,
+                changes=Changes(campaigns=(campaign_id,)), label=s.EDIT_SAVING,
                 on_failure=self._failed)
             return
         self.ctx.mutate(self, lambda store, _p: create_campaign(
             store, name, code, class_ids, term=term, starts_on=starts, ends_on=ends,
             school_year=year),
-            self._created, label=s.NEW_CREATING, on_failure=self._failed)
+            self._created, changes=lambda row: Changes(campaigns=(row.id,)),
+            label=s.NEW_CREATING, on_failure=self._failed)
 
     def _saved(self, changed: CampaignChanged) -> None:
         self.saved = changed

@@ -29,8 +29,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.screening.campaigns import (
-    CampaignChanged,
-    CampaignDeleted,
     CampaignRow,
     CampaignSetup,
     ClassCompletion,
@@ -39,9 +37,8 @@ from app.services.screening.campaigns import (
     delete_campaign,
     list_campaigns,
 )
-from app.services.screening.entry import AnswersSaved, ParticipationChanged
-from app.services.screening.importing import ScreeningChanges
 from app.ui import messages, strings
+from app.ui.changes import Changes
 from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.screening import strings as s
 from app.ui.screening.campaign_dialog import CampaignDialog
@@ -59,9 +56,6 @@ from app.ui.screening.models import (
 from app.ui.screening.participation_dialog import ParticipationDialog
 from app.ui.screening.results_dialog import ResultsDialog
 from app.ui.store_context import StoreContext
-
-CAMPAIGN_CHANGES = (CampaignRow, CampaignChanged, CampaignDeleted, ScreeningChanges,
-                    AnswersSaved, ParticipationChanged)
 
 
 class ScreeningPage(QWidget):
@@ -158,8 +152,8 @@ class ScreeningPage(QWidget):
         self.completion_title.setText(s.PICK_CAMPAIGN)
         self._enable_buttons()
 
-    def on_changed(self, change: object) -> None:
-        if isinstance(change, CAMPAIGN_CHANGES):
+    def on_changed(self, change: Changes) -> None:
+        if change.campaigns:
             self.reload()
 
     # campaigns -----------------------------------------------------------------------
@@ -279,7 +273,8 @@ class ScreeningPage(QWidget):
 
     def _delete(self, campaign_id: int, name: str) -> None:
         self.ctx.mutate(self, lambda store, _p: delete_campaign(store, campaign_id),
-                        lambda _deleted: self._deleted(name), label=s.DELETING)
+                        lambda _deleted: self._deleted(name),
+                        changes=Changes(campaigns=(campaign_id,)), label=s.DELETING)
 
     def _deleted(self, name: str) -> None:
         self._selected_id = None

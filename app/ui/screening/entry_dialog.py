@@ -38,6 +38,7 @@ from app.services.screening.entry import (
     enter_answer_string,
 )
 from app.ui import messages
+from app.ui.changes import Changes
 from app.ui.fonts import MONO_FAMILY
 from app.ui.form_widgets import ERROR_STYLE, data_table, fit_columns, hint_label
 from app.ui.screening import strings as s
@@ -247,7 +248,7 @@ class AnswerEntryDialog(QDialog):
         self.ctx.mutate(self, lambda store, _p: enter_answer_string(
             store, campaign_id, student_id, text),
             lambda saved: self._saved(saved, text, number),
-            label=None,
+            changes=Changes(campaigns=(campaign_id,)), label=None,
             on_failure=lambda exc: self._failed(student_id, text, exc))
         self.next_student()
 

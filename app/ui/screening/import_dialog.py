@@ -43,6 +43,7 @@ from app.services.screening.importing import (
     preview_screening_import,
 )
 from app.ui import messages, strings
+from app.ui.changes import Changes
 from app.ui.form_widgets import data_table, error_label, fit_columns, hint_label
 from app.ui.screening import strings as s
 from app.ui.screening.models import (
@@ -268,7 +269,8 @@ class ImportDialog(QDialog):
             return
         self.confirm.setEnabled(False)
         self.ctx.mutate(self, lambda store, progress: apply_screening_import(
-            store, preview, progress), self._applied, label=s.IMPORT_APPLYING,
+            store, preview, progress), self._applied,
+            changes=Changes(campaigns=(preview.campaign_id,)), label=s.IMPORT_APPLYING,
             cancellable=True, on_failure=self._apply_failed)
 
     def _apply_failed(self, exc: QingxinError) -> None:

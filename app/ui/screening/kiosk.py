@@ -36,6 +36,7 @@ from app.services.accounts.auth_check import verify_password
 from app.services.screening.campaigns import CampaignRow
 from app.services.screening.entry import AnswersSaved, ParticipantRow, save_kiosk_answers
 from app.ui import messages
+from app.ui.changes import Changes
 from app.ui.form_widgets import error_label, hint_label, password_edit
 from app.ui.screening import strings as s
 from app.ui.screening.models import instrument_for
@@ -304,7 +305,8 @@ class KioskDialog(QDialog):
         student_id = self.student.student_id
         seconds = None if self.started is None else time.monotonic() - self.started
         self.ctx.mutate(self, lambda store, _p: save_kiosk_answers(
-            store, campaign_id, student_id, answers, seconds), self._submitted, label=None,
+            store, campaign_id, student_id, answers, seconds), self._submitted,
+            changes=Changes(campaigns=(campaign_id,)), label=None,
             on_failure=self._submit_failed)
 
     def _submitted(self, _saved: AnswersSaved) -> None:

@@ -19,10 +19,9 @@ from PySide6.QtWidgets import (
 
 from app.services.screening.campaigns import CampaignRow
 from app.services.screening.entry import (
-    AnswersSaved,
     ParticipantRow,
-    ParticipationChanged,
 )
+from app.ui.changes import Changes
 from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.screening import strings as s
 from app.ui.screening.class_picker import ClassPicker
@@ -103,7 +102,6 @@ class KioskLaunchDialog(QDialog):
         self.kiosk.showFullScreen()
         return self.kiosk
 
-    def _on_changed(self, change: object) -> None:
-        if isinstance(change, AnswersSaved | ParticipationChanged) \
-                and change.campaign_id == self.campaign.id:
+    def _on_changed(self, change: Changes) -> None:
+        if change.campaign(self.campaign.id):
             self.class_picker.load_students()

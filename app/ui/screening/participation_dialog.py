@@ -25,12 +25,11 @@ from app.errors import QingxinError
 from app.labels import CONSENT, PARTICIPATION
 from app.services.screening.campaigns import CampaignRow, ClassCompletion
 from app.services.screening.entry import (
-    AnswersSaved,
     ParticipantRow,
     ParticipationChanged,
     mark_participation,
 )
-from app.services.screening.importing import ScreeningChanges
+from app.ui.changes import Changes
 from app.ui.form_widgets import data_table, error_label, fit_columns, hint_label
 from app.ui.screening import strings as s
 from app.ui.screening.class_picker import ClassPicker
@@ -42,7 +41,6 @@ from app.ui.screening.models import (
 from app.ui.store_context import StoreContext
 
 NOTE_MAX = 200
-RELOAD_ON = (ParticipationChanged, AnswersSaved, ScreeningChanges)
 
 
 class ParticipationDialog(QDialog):
@@ -145,7 +143,8 @@ class ParticipationDialog(QDialog):
         self.apply_button.setEnabled(False)
         self.ctx.mutate(self, lambda store, _p: mark_participation(
             store, campaign_id, ids, status, consent, note),
-            self._applied, label=s.PART_SAVING, on_failure=self._failed)
+            self._applied, changes=Changes(campaigns=(campaign_id,)), label=s.PART_SAVING,
+            on_failure=self._failed)
 
     def _applied(self, _change: ParticipationChanged) -> None:
         self.apply_button.setEnabled(True)
@@ -155,6 +154,6 @@ class ParticipationDialog(QDialog):
         self.apply_button.setEnabled(True)
         self.error.setText(exc.message)
 
-    def _on_changed(self, change: object) -> None:
-        if isinstance(change, RELOAD_ON) and change.campaign_id == self.campaign.id:
+    def _on_changed(self, change: Changes) -> None:
+        if change.campaign(self.campaign.id):
             self.reload()

@@ -31,10 +31,9 @@ from app.instruments import WARNING_LABELS, Instrument
 from app.instruments.model import TOTAL
 from app.services.progress import Progress
 from app.services.screening.campaigns import CampaignRow
-from app.services.screening.entry import AnswersSaved
-from app.services.screening.importing import ScreeningChanges
 from app.services.screening.results import ResultRow, campaign_results
 from app.store.handle import Store
+from app.ui.changes import Changes
 from app.ui.export_dialog import ExportChoice, export_list
 from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.screening import strings as s
@@ -60,7 +59,6 @@ from app.ui.store_context import StoreContext
 if TYPE_CHECKING:
     from app.services.screening.export import ResultsExported
 
-RELOAD_ON = (ScreeningChanges, AnswersSaved)
 
 
 class ProfilePanel(QWidget):
@@ -291,6 +289,6 @@ class ResultsDialog(QDialog):
         export_list(self.ctx, self, s.RESULTS_EXPORT_TITLE, f"{suggested}.xlsx", save,
                     lambda exported: exported.rows)
 
-    def _on_changed(self, change: object) -> None:
-        if isinstance(change, RELOAD_ON) and change.campaign_id == self.campaign.id:
+    def _on_changed(self, change: Changes) -> None:
+        if change.campaign(self.campaign.id):
             self.reload()

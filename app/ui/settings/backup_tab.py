@@ -33,6 +33,7 @@ from app.services.maintenance.backup import (
     make_backup,
 )
 from app.ui import messages
+from app.ui.changes import Changes
 from app.ui.form_widgets import error_label, hint_label
 from app.ui.settings import texts
 from app.ui.settings.restore_dialog import RestoreDialog
@@ -111,8 +112,8 @@ class BackupTab(QWidget):
         self.result.clear()
         self.error.clear()
 
-    def on_changed(self, change: object) -> None:
-        if isinstance(change, BackupResult):
+    def on_changed(self, change: Changes) -> None:
+        if change.backups:
             self.reload()
 
     # what the status says ------------------------------------------------------------
@@ -149,7 +150,8 @@ class BackupTab(QWidget):
         self.error.clear()
         self._set_busy(True)
         op = self.ctx.mutate(self, lambda store, progress: make_backup(store, folder, progress),
-                             self._backed_up, label=texts.BACKING_UP.format(folder=folder),
+                             self._backed_up, changes=Changes(backups=True),
+                             label=texts.BACKING_UP.format(folder=folder),
                              cancellable=True, on_failure=self._backup_failed)
         if op is None:
             self._set_busy(False)

@@ -28,6 +28,7 @@ from app.deployment import AGGREGATES, KEY_STUDENT_MODES, Deployment
 from app.instruments.school import definition_files
 from app.paths import school_instruments_dir
 from app.services.district.school_keys import export_school_key, school_key_fingerprint
+from app.ui.changes import NOTHING, Changes
 from app.ui.form_widgets import ERROR_STYLE, hint_label
 from app.ui.reports.saving import ask_save_path, documents_folder, show_saved
 from app.ui.settings import texts
@@ -143,8 +144,8 @@ class DeploymentTab(QWidget):
         self.data_dir.clear()
         self.instruments.clear()
 
-    def on_changed(self, change: object) -> None:
-        return None
+    def on_changed(self, change: Changes) -> None:
+        """Nothing broadcast changes this tab: it reads the key files when shown."""
 
     def showEvent(self, event: QShowEvent) -> None:
         """A sealed export made meanwhile may have created the school's key."""
@@ -163,7 +164,7 @@ class DeploymentTab(QWidget):
         code_in_file = self.ctx.deployment.school_code or None
         self.ctx.mutate(self, lambda store, _p: export_school_key(store, path, code_in_file),
                         lambda key_print: self._exported(path, key_print),
-                        label=texts.EXPORTING_SCHOOL_KEY)
+                        changes=NOTHING, label=texts.EXPORTING_SCHOOL_KEY)
         return path
 
     def _exported(self, path: Path, key_print: str) -> None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
-from app.services.maintenance.backup import BackupResult, BackupStatus, backup_status
+from app.services.maintenance.backup import BackupStatus, backup_status
+from app.ui.changes import Changes
 from app.ui.settings import texts
 from app.ui.store_context import StoreContext
 
@@ -60,6 +61,6 @@ class BackupReminderBar(QFrame):
         self.text.setText(status.message)
         self.setVisible(status.due)
 
-    def _on_changed(self, change: object) -> None:
-        if isinstance(change, BackupResult) and self.status is not None:
+    def _on_changed(self, change: Changes) -> None:
+        if change.backups and self.status is not None:
             self.check()

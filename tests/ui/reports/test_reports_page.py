@@ -19,6 +19,7 @@ from app.deployment import Deployment, ReportPolicy
 from app.seal import open_sealed, verify
 from app.services.district.export import recent_periods
 from app.services.district.school_keys import school_key_fingerprint, school_public_key
+from app.ui.changes import Changes
 from app.ui.reports import saving, texts
 from app.ui.reports.reports_page import ReportsPage
 from tests.export.export_helpers import SCHOOL_CODE, deployment
@@ -63,7 +64,7 @@ def test_campaigns_with_results_and_their_scopes(qtbot, screened: Screened, stor
     tab.klass.setCurrentIndex(3)
     tab.class_radio.setChecked(True)
     chosen = tab.klass.currentData()
-    page.ctx.changed.emit(object())  # a change elsewhere reloads the lists …
+    page.ctx.changed.emit(Changes(students=True))  # a change elsewhere reloads the lists …
     idle(qtbot)
     assert tab.campaign.currentData() == school.phq  # … and keeps the teacher's choice
     assert tab.class_radio.isChecked() and tab.klass.currentData() == chosen
@@ -266,7 +267,7 @@ def test_clear_and_changes_drop_the_preview(qtbot, screened: Screened, store, di
     preview(qtbot, page, screened.school.period)
     tab = page.export
     models = list(tab.table_models)
-    page.ctx.changed.emit(object())  # e.g. a level decided in a file window
+    page.ctx.changed.emit(Changes(levels=True))  # e.g. a level decided in a file window
     assert tab.preview is None and tab.summary.text() == texts.PREVIEW_STALE
     assert tab.tables.count() == 0 and all(m.rowCount() == 0 for m in models)
     preview(qtbot, page, screened.school.period)
