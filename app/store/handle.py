@@ -32,7 +32,7 @@ from app.store.write_gate import WriteGate
 class CurrentUser:
     username: str
     display_name: str
-    role: str  # "admin", "counselor" or "class_teacher"
+    role: str  # a row of app/services/capabilities.py ROLE_TABLE
     class_id: int | None = None
 
 
