@@ -8,8 +8,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from app.reports.group import print_group_report
-from app.reports.individual import print_individual_reports
+from app.services.reports.group import print_group_report
+from app.services.reports.individual import print_individual_reports
 from bench.context import Bench
 from bench.table import Row, Target, timed
 

@@ -23,13 +23,13 @@ from app.cli import main
 from app.errors import QingxinError
 from app.models import AuditEvent
 from app.paths import keyslot_path
-from app.reports.individual import print_individual_reports
-from app.reports.letters import print_letter
 from app.seal import new_district_key
 from app.services.accounts.auth import change_password
 from app.services.demo.synthetic import synthetic_roster
 from app.services.district.export import preview_export, seal_export
 from app.services.maintenance.backup import make_backup
+from app.services.reports.individual import print_individual_reports
+from app.services.reports.letters import print_letter
 from app.services.roster.importing import RosterPreview, apply_roster_import
 from app.services.screening.campaigns import create_campaign
 from app.services.screening.export import export_results_xlsx

@@ -12,10 +12,11 @@ from datetime import date
 from pathlib import Path
 
 from app.cli.common import add_db_args, open_db, write_text_output
-from app.reports.letters import LETTERS, print_letter
 from app.services import audit
 from app.services.casefile.snapshot import find_student
 from app.services.lists.tables import ListTable, referral_table, warning_table
+from app.services.reports.kinds import letter_kinds
+from app.services.reports.letters import print_letter
 from app.services.sheet_output import csv_text, write_csv
 
 
@@ -36,8 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("letter", help="打印告知书、转介单或复学评估表（PDF）")
     add_db_args(p)
     p.add_argument("--student", required=True, help="学籍号")
-    p.add_argument("--kind", required=True, choices=list(LETTERS),
-                   help="notice 告知书，referral 转介单，return 复学评估表")
+    p.add_argument("--kind", required=True, choices=list(letter_kinds()),
+                   help="，".join(f"{code} {kind.label}" for code, kind in letter_kinds().items()))
     p.add_argument("--out", type=Path, required=True, help="输出的 PDF 文件")
     p.set_defaults(handler=_letter)
 

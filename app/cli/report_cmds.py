@@ -23,46 +23,49 @@ from app.cli.seal_cmds import (
 )
 from app.deployment import KEY_STUDENT_MODES, load_deployment
 from app.errors import BadInputError
-from app.reports.group import outside_min_cell, print_group_report
-from app.reports.individual import print_individual_reports
 from app.services.casefile.snapshot import find_student
 from app.services.district.aggregate import collect, record_accepted
 from app.services.district.export import ExportPreview, preview_export, seal_export
 from app.services.district.school_keys import export_school_key
 from app.services.district.workbook import district_workbook, key_list_workbook
 from app.services.progress import Progress
+from app.services.reports.group import outside_min_cell
+from app.services.reports.kinds import BY_CODE, CampaignPrint, for_campaigns
 from app.services.screening.campaigns import find_campaign
+
+#: What `report <kind> --help` and the finished command say, for each kind of
+#: services.reports.kinds.for_campaigns().
+HELP = {"group": "团体报告：班级、年级或全校",
+        "individual": "个人测评报告：一名学生，或整个批次合成一个 PDF"}
+DONE = {"group": "已生成团体报告（{scope}，{n} 份答卷）：{path}",
+        "individual": "已生成 {n} 名学生的个人报告：{path}"}
+SCOPE_HELP = ("全校、年级（初一 或 七年级）或班级（初一(3)班）；"
+              "也可写 school、grade:7、class:12（班级编号）或 class:7-3")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     report = sub.add_parser("report", help="测评报告（PDF）").add_subparsers(
         dest="report_cmd", metavar="ACTION")
-    p = report.add_parser("individual", help="个人测评报告：一名学生，或整个批次合成一个 PDF")
-    add_db_args(p)
-    p.add_argument("--campaign", required=True, help="测评批次名称")
-    who = p.add_mutually_exclusive_group(required=True)
-    who.add_argument("--student", help="学籍号")
-    who.add_argument("--all", action="store_true", help="本批次所有有结果的学生")
-    p.add_argument("--scope", default="全校",
-                   help="与 --all 一起用：全校、年级（初一 或 七年级）或班级（初一(3)班）；"
-                        "也可写 school、grade:7、class:7-3")
-    p.add_argument("--out", type=Path, required=True, help="输出的 PDF 文件")
-    p.set_defaults(handler=_individual)
-
-    p = report.add_parser("group", help="团体报告：班级、年级或全校")
-    add_db_args(p)
-    p.add_argument("--campaign", required=True, help="测评批次名称")
-    p.add_argument("--scope", default="全校",
-                   help="全校、年级（初一 或 七年级）或班级（初一(3)班）；"
-                        "也可写 school、grade:7、class:12（班级编号）或 class:7-3")
-    hide = p.add_mutually_exclusive_group()
-    hide.add_argument("--outside", action="store_true",
-                      help="给校外的版本：按部署文件的阈值（未设为 5）隐去小单元格；"
-                           "不加时为学校自用版本，人数均为实数")
-    hide.add_argument("--min-cell", type=int, default=None,
-                      help="给校外的版本，并指定小单元格阈值")
-    p.add_argument("--out", type=Path, required=True, help="输出的 PDF 文件")
-    p.set_defaults(handler=_group_report)
+    for kind in for_campaigns():
+        p = report.add_parser(kind.code, help=HELP[kind.code])
+        add_db_args(p)
+        p.add_argument("--campaign", required=True, help="测评批次名称")
+        named = "student" in kind.scopes
+        if named:
+            who = p.add_mutually_exclusive_group(required=True)
+            who.add_argument("--student", help="学籍号")
+            who.add_argument("--all", action="store_true", help="本批次所有有结果的学生")
+        p.add_argument("--scope", default="全校",
+                       help=("与 --all 一起用：" if named else "") + SCOPE_HELP)
+        if kind.hides_small_cells:
+            hide = p.add_mutually_exclusive_group()
+            hide.add_argument("--outside", action="store_true",
+                              help="给校外的版本：按部署文件的阈值（未设为 5）隐去小单元格；"
+                                   "不加时为学校自用版本，人数均为实数")
+            hide.add_argument("--min-cell", type=int, default=None,
+                              help="给校外的版本，并指定小单元格阈值")
+        p.add_argument("--out", type=Path, required=True, help="输出的 PDF 文件")
+        p.set_defaults(handler=_campaign_report)
 
     export = sub.add_parser("export", help="报送区里").add_subparsers(
         dest="export_cmd", metavar="ACTION")
@@ -106,26 +109,22 @@ def _progress() -> Progress:
     return Progress(report=report)
 
 
-def _individual(args: argparse.Namespace) -> int:
+def _campaign_report(args: argparse.Namespace) -> int:
+    kind = BY_CODE[args.report_cmd]
+    student = getattr(args, "student", None)
     with open_db(args) as store:
         campaign = find_campaign(store, args.campaign)
-        if args.student and args.scope not in ("school", "全校"):
+        min_cell = None
+        if kind.hides_small_cells:
+            min_cell = outside_min_cell() if args.outside else args.min_cell
+        if student and args.scope not in ("school", "全校"):
             raise BadInputError("--scope 只能与 --all 一起使用。")
-        ids = None if args.all else [find_student(store, args.student)]
-        done = print_individual_reports(store, campaign.id, args.out, ids, _progress(),
-                                        scope=args.scope)
+        ids = (find_student(store, student),) if student else None
+        done = kind.print_campaign(store, CampaignPrint(campaign.id, args.scope, args.out,
+                                                        min_cell, ids), _progress())
     if sys.stderr.isatty():
         print(file=sys.stderr)
-    print(f"已生成 {done.students} 名学生的个人报告：{done.path}")
-    return 0
-
-
-def _group_report(args: argparse.Namespace) -> int:
-    with open_db(args) as store:
-        campaign = find_campaign(store, args.campaign)
-        min_cell = outside_min_cell() if args.outside else args.min_cell
-        done = print_group_report(store, campaign.id, args.scope, args.out, min_cell)
-    print(f"已生成团体报告（{done.scope}，{done.students} 份答卷）：{done.path}")
+    print(DONE[kind.code].format(scope=done.scope, n=done.students, path=done.path))
     return 0
 
 

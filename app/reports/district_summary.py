@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
+from app.reports.data import SummaryTable, Value
 from app.reports.layout import (
     CONTENT_WIDTH,
     Styles,
@@ -22,7 +23,6 @@ from app.reports.layout import (
     even_widths,
 )
 from app.reports.wrap import wrap_text
-from app.services.district.tables import ExportTable, Value
 
 CODE_KEYS = {"instrument", "campaigns", "group_kind", "group_value", "unit", "band",
              "warning", "level", "measure"}
@@ -37,7 +37,7 @@ def _text(v: Value) -> str:
     return str(v)
 
 
-def _generic(t: ExportTable, st: Styles) -> list[Flowable]:
+def _generic(t: SummaryTable, st: Styles) -> list[Flowable]:
     keep = [i for i, k in enumerate(t.keys) if k not in CODE_KEYS][:MAX_COLUMNS]
     widths = even_widths(len(keep), min(0.3, 1.6 / len(keep)))
     rows = [[wrap_text(t.columns[i], w - 6, 7.5) for i, w in zip(keep, widths, strict=True)]]
@@ -46,7 +46,7 @@ def _generic(t: ExportTable, st: Styles) -> list[Flowable]:
     return [data_grid(rows, widths, size=7.5)]
 
 
-def _bands(t: ExportTable, st: Styles) -> list[Flowable]:
+def _bands(t: SummaryTable, st: Styles) -> list[Flowable]:
     """Back to groups × bands, one table per instrument and scale."""
     k = {key: i for i, key in enumerate(t.keys)}
     blocks: dict[tuple, dict[str, list]] = {}
@@ -71,7 +71,7 @@ def _bands(t: ExportTable, st: Styles) -> list[Flowable]:
 
 
 def render_summary(title: str, school_name: str, about: Sequence[tuple[str, str]],
-                   tables: Sequence[ExportTable], stamp: str) -> bytes:
+                   tables: Sequence[SummaryTable], stamp: str, level: str) -> bytes:
     st = compact_styles()
     story: list[Flowable] = [
         Paragraph(title, st.title),
@@ -86,4 +86,4 @@ def render_summary(title: str, school_name: str, about: Sequence[tuple[str, str]
         story += _bands(t, st) if t.code == "bands" else _generic(t, st)
         if t.note:
             story.append(Paragraph(t.note, st.small))
-    return build_pdf(story, school_name, title, stamp=stamp, invariant=True)
+    return build_pdf(story, school_name, title, stamp=stamp, invariant=True, level=level)

@@ -5,8 +5,8 @@ Each scale is drawn against its cut-offs, then read out in the definition's own 
 items spelt out, and the suggested warning level — marked as a suggestion a teacher
 decides. Short instruments (PHQ-9, GAD-7) list every item's answer, so a critical
 item's answer is on the page. A whole campaign (3,000 students) prints as one PDF for
-the counselling room's files; every student printed gets a "student_print" audit entry,
-written in the same transaction as the file lands on disk.
+the counselling room's files (app/services/reports/individual.py reads the sheets,
+checks the permission and writes the file with a "student_print" entry per student).
 
 Each student's report is one A4 page for the shipped instruments: a report that runs a
 little long is shrunk to the page rather than spilling a disclaimer onto a page of its
@@ -18,12 +18,9 @@ findings and disclaimer kept together.
 from __future__ import annotations
 
 import io
-import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
 
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
@@ -38,15 +35,13 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from sqlalchemy import select
 
-from app.errors import BadInputError
 from app.instruments import Instrument
 from app.instruments.model import TOTAL, Scale
 from app.instruments.warning import WARNING_LABELS
 from app.labels import GENDERS, RESULT_SOURCES, label
-from app.models import SchoolClass, ScreeningResult, Student
 from app.reports.charts import Track, TrackChart, track_background, track_marks
+from app.reports.data import IndividualReports, PrintContext, Sheet
 from app.reports.fonts import register_cjk_font
 from app.reports.layout import (
     CONTENT_WIDTH,
@@ -57,81 +52,12 @@ from app.reports.layout import (
     compact_styles,
     frame_height,
 )
-from app.reports.output import write_audited
-from app.reports.stamp import PrintContext, print_context
 from app.reports.wrap import wrap_text
-from app.services.capabilities import PRINT_REPORTS, require
-from app.services.progress import NO_PROGRESS, Progress
-from app.services.roster.normalize import class_display_name
-from app.services.statistics.campaign import (
-    CampaignInfo,
-    campaign_info,
-    in_scope,
-    instrument_for,
-    parse_scope,
-)
-from app.store.handle import Store
 
 CHART_NOTE = ("色块为各等级的分数区间（绿色无需预警，黄色一般关注，橙色重点关注），竖线处为分界值，"
               "深色条和右侧数字为本人得分。")
 DISCLAIMER = ("本报告是心理筛查的结果，不是诊断。得分反映学生作答时的自我感受，会受当时情绪和"
               "作答态度影响；请结合面谈和日常观察理解，不向无关人员出示。")
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """One student's stored result with what the page header needs."""
-
-    student_id: int
-    student_no: str
-    name: str
-    gender: str
-    class_name: str
-    taken_at: datetime | None
-    source: str
-    valid: bool
-    validity_note: str
-    record: dict
-    answers: list[float | None]
-
-
-@dataclass(frozen=True)
-class PrintedReports:
-    path: Path
-    students: int
-
-
-def load_sheets(store: Store, campaign_id: int, student_ids: Sequence[int] | None = None,
-                scope: str = "school") -> tuple[CampaignInfo, list[Sheet]]:
-    """The stored results of the named students, or of everyone in `scope` ("school",
-    "grade:7", "class:<id>", as the group report takes it, by current class)."""
-    query = (select(ScreeningResult.student_id, Student.student_no, Student.name,
-                    Student.gender, SchoolClass.grade, SchoolClass.number,
-                    ScreeningResult.taken_at, ScreeningResult.source, ScreeningResult.valid,
-                    ScreeningResult.validity_note, ScreeningResult.scores,
-                    ScreeningResult.answers)
-             .join(Student, Student.id == ScreeningResult.student_id)
-             .join(SchoolClass, SchoolClass.id == Student.class_id)
-             .where(ScreeningResult.campaign_id == campaign_id)
-             .order_by(SchoolClass.grade, SchoolClass.number, Student.student_no))
-    if student_ids is not None:
-        query = query.where(ScreeningResult.student_id.in_(list(student_ids)))
-    with store.read() as session:
-        parsed = parse_scope(session, scope)
-        query = in_scope(query, parsed)
-        info = campaign_info(session, campaign_id)
-        sheets = [Sheet(sid, no, name, gender, class_display_name(grade, number), taken,
-                        source, valid, note, json.loads(scores),
-                        json.loads(answers) if answers else [])
-                  for sid, no, name, gender, grade, number, taken, source, valid, note, scores,
-                  answers in session.execute(query)]
-    if student_ids is not None and len(sheets) < len(set(student_ids)):
-        raise BadInputError("所选学生在该测评批次中没有测评结果，无法打印个人报告。")
-    if not sheets and parsed.kind != "school":
-        raise BadInputError(f"{parsed.label}在该测评批次中还没有测评结果。")
-    if not sheets:
-        raise BadInputError("该测评批次还没有测评结果。")
-    return info, sheets
 
 
 def unit_range(instrument: Instrument, unit: Scale) -> tuple[float, float]:
@@ -240,14 +166,14 @@ def _reading_paragraphs(readings: list[Reading], st: Styles) -> list[Flowable]:
             for (level, text), names in grouped.items() if text]
 
 
-def _header_table(sheet: Sheet, info: CampaignInfo) -> Table:
+def _header_table(sheet: Sheet, campaign_name: str, instrument: Instrument) -> Table:
     w = CONTENT_WIDTH
     taken = f"{sheet.taken_at:%Y-%m-%d}" if sheet.taken_at else "—"
     table = Table([
         ["姓名", sheet.name, "性别", label(GENDERS, sheet.gender)],
         ["班级", sheet.class_name, "学籍号", sheet.student_no],
-        ["测评批次", wrap_text(info.name, 0.37 * w, 10), "测评日期", taken],
-        ["量表", wrap_text(info.instrument_label, 0.37 * w, 10), "作答方式",
+        ["测评批次", wrap_text(campaign_name, 0.37 * w, 10), "测评日期", taken],
+        ["量表", wrap_text(instrument.label, 0.37 * w, 10), "作答方式",
          label(RESULT_SOURCES, sheet.source)],
     ], colWidths=[0.15 * w, 0.38 * w, 0.15 * w, 0.32 * w])
     table.setStyle(TableStyle([
@@ -344,7 +270,7 @@ SHRINK_LIMIT = 0.75
 onto one page, its smallest text still 6 pt; a longer one flows on."""
 
 
-def student_story(sheet: Sheet, instrument: Instrument, info: CampaignInfo, st: Styles,
+def student_story(sheet: Sheet, instrument: Instrument, campaign_name: str, st: Styles,
                   background: Drawing, end: PersonEnd) -> list[Flowable]:
     """One student's report between a PersonStart mark and `end`."""
     w = CONTENT_WIDTH
@@ -352,7 +278,7 @@ def student_story(sheet: Sheet, instrument: Instrument, info: CampaignInfo, st: 
     readings = _readings(instrument, sheet)
     body: list[Flowable] = [
         Paragraph("学生心理测评个人报告", st.title),
-        _header_table(sheet, info),
+        _header_table(sheet, campaign_name, instrument),
         Paragraph(f"{next(numbered)}、各量表得分与分界", st.heading),
         TrackChart(f"{instrument.code}-{instrument.version}", background,
                    track_marks(_tracks(instrument, sheet.record), w)),
@@ -384,39 +310,28 @@ def _height(flowables: list[Flowable]) -> float:
                + f.getSpaceAfter() for f in flowables)
 
 
-def render_individual(info: CampaignInfo, sheets: Sequence[Sheet], ctx: PrintContext,
-                      progress: Progress = NO_PROGRESS) -> bytes:
-    instrument = instrument_for(info.instrument_code)
+def _ignore(_done: int, _total: int) -> None:
+    return None
+
+
+def render_individual(reports: IndividualReports, ctx: PrintContext, level: str,
+                      on_student: Callable[[int, int], None] = _ignore) -> bytes:
+    """Every sheet on its own page(s), in one PDF. `on_student(done, total)` is called as
+    each student's pages are laid out: the caller's progress, and its cancel by raising."""
+    instrument = reports.instrument
     st = compact_styles()
     background = track_background(_tracks(instrument, {}), CONTENT_WIDTH)
     story: list[Flowable] = []
-    for i, sheet in enumerate(sheets):
+    for i, sheet in enumerate(reports.sheets):
         if i:
             story.append(PageBreak())
-        story += student_story(sheet, instrument, info, st, background, StudentMark(i + 1))
-    total = len(sheets)
+        story += student_story(sheet, instrument, reports.campaign_name, st, background,
+                               StudentMark(i + 1))
+    total = len(reports.sheets)
 
     def after(flowable: Flowable) -> None:
         if isinstance(flowable, StudentMark):
-            progress.step(flowable.index, total)
+            on_student(flowable.index, total)
 
     return build_pdf(story, ctx.school_name, "学生心理测评个人报告", stamp=ctx.stamp,
-                     after_flowable=after)
-
-
-def print_individual_reports(store: Store, campaign_id: int, out: Path,
-                             student_ids: Sequence[int] | None = None,
-                             progress: Progress = NO_PROGRESS,
-                             now: datetime | None = None,
-                             scope: str = "school") -> PrintedReports:
-    """Print the named students' reports (every student with a result in `scope` when
-    None) into one PDF at `out`, with one "student_print" audit entry per student
-    (output.py). A class's reports go to its teacher's folder without the whole school's."""
-    require(store, PRINT_REPORTS)
-    info, sheets = load_sheets(store, campaign_id, student_ids, scope)
-    pdf = render_individual(info, sheets, print_context(store, now), progress)
-    detail = f"个人报告，测评批次 编号 {campaign_id}" + (
-        f"（{scope}）" if scope != "school" else "")
-    write_audited(store, out, pdf, [("student_print", "student", s.student_id, detail)
-                                    for s in sheets])
-    return PrintedReports(out, len(sheets))
+                     after_flowable=after, level=level)

@@ -27,6 +27,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from app.reports.data import INTERNAL, SECRET, UNMARKED
 from app.reports.fonts import register_cjk_font
 
 MARGIN = 18 * mm
@@ -44,13 +45,12 @@ def _bottom_margin(stamp: bool) -> float:
     return MARGIN + (10 if stamp else 6) * mm
 
 
-SECRET, INTERNAL = "机密", "内部"
 #: Confidentiality level → the note at every page's foot ("" for a document going home,
 #: which carries no level: a parent's letter is theirs).
 LEVELS: dict[str, str] = {
     SECRET: "本材料含学生个人敏感信息，仅限学生心理健康工作使用，请妥善保管，不得复印外传。",
     INTERNAL: "本材料为不含学生姓名的汇总，限校内教育教学工作使用，不对外发布。",
-    "": "",
+    UNMARKED: "",
 }
 CHECKED, UNCHECKED = "■", "□"
 #: Paragraphs collapse runs of spaces (the ideographic one too): spacing is explicit.

@@ -5,31 +5,25 @@
 - referral (心理危机学生转介单): for the green-channel hospital, with the checklist as
   assessed, the school's measures, and a part for the doctor's feedback;
 - return (学生复学评估表): the return-to-school assessment (病历证明, 评估会议, 复学安排).
-Printing reads the file in one transaction with its "student_print" audit event; the PDF
-is written before that transaction commits, so a failed write leaves no audit entry for
-a letter that was never made.
+They are laid out from `data.LetterContext`; app/services/reports/letters.py reads the
+student's file and writes the letter with its audit entry.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
-from sqlalchemy import select
 
-from app.atomic import write_atomic
 from app.errors import BadInputError
 from app.instruments.warning import WARNING_LABELS
 from app.labels import GENDERS, REFERRAL_INDICATIONS, REFERRAL_RECOMMENDATIONS, label
-from app.models import School
+from app.reports.data import LetterContext
 from app.reports.layout import (
     CONTENT_WIDTH,
     GAP,
-    SECRET,
     Styles,
     box,
     build_pdf,
@@ -38,23 +32,8 @@ from app.reports.layout import (
     form_table,
     styles,
 )
-from app.services import audit
-from app.services.capabilities import PRINT_REPORTS, require
-from app.services.casefile.access import load_student
-from app.services.casefile.rows import ReferralRow, StudentFile
-from app.services.casefile.snapshot import build_file
-from app.store.handle import Store
 
 BLANK = "_" * 14
-
-
-@dataclass(frozen=True)
-class LetterContext:
-    school_name: str
-    file: StudentFile
-    referral: ReferralRow | None
-    today: date
-    counselor: str
 
 
 def cn_date(day: date | None) -> str:
@@ -62,12 +41,12 @@ def cn_date(day: date | None) -> str:
 
 
 def _who(ctx: LetterContext) -> str:
-    return f"{ctx.file.profile.name}（{ctx.file.class_name}）"
+    return f"{ctx.student.name}（{ctx.student.class_name}）"
 
 
 def notice(ctx: LetterContext, st: Styles) -> list[Flowable]:
-    f, r = ctx.file, ctx.referral
-    parents = "、".join(g.name for g in f.guardians) or BLANK
+    r = ctx.referral
+    parents = "、".join(name for name, _relation, _phone in ctx.student.guardians) or BLANK
     story: list[Flowable] = [
         Paragraph("学生心理健康情况告知书", st.title),
         Paragraph(f"尊敬的{parents}家长：", st.heading),
@@ -117,13 +96,14 @@ def notice(ctx: LetterContext, st: Styles) -> list[Flowable]:
 
 
 def _student_table(ctx: LetterContext, st: Styles) -> Flowable:
-    p = ctx.file.profile
-    guardians = "；".join(f"{g.name}（{g.relation}）{g.phone}" for g in ctx.file.guardians)
+    p = ctx.student
+    guardians = "；".join(f"{name}（{relation}）{phone}"
+                         for name, relation, phone in p.guardians)
     w = CONTENT_WIDTH
     return form_table([
         ["姓名", p.name, "性别", label(GENDERS, p.gender)],
-        ["出生日期", cn_date(p.birth_date) if p.birth_date else "", "班级", ctx.file.class_name],
-        ["学籍号", p.student_no, "预警等级", WARNING_LABELS.get(ctx.file.level_code, "")],
+        ["出生日期", cn_date(p.birth_date) if p.birth_date else "", "班级", p.class_name],
+        ["学籍号", p.student_no, "预警等级", WARNING_LABELS.get(p.level_code, "")],
         ["监护人及电话", guardians, "转介医院", ctx.referral.hospital if ctx.referral else ""],
     ], [0.16 * w, 0.34 * w, 0.16 * w, 0.34 * w], st, label_columns=(0, 2))
 
@@ -134,7 +114,6 @@ def referral_form(ctx: LetterContext, st: Styles) -> list[Flowable]:
         raise BadInputError("该学生没有转介记录，无法打印转介单。")
     ticked = {code for code, _ in r.indications}
     listed = dict(REFERRAL_INDICATIONS) | dict(r.indications)
-    plan = ctx.file.plan
     w = CONTENT_WIDTH
     return [
         Paragraph("心理危机学生转介单", st.title),
@@ -147,7 +126,7 @@ def referral_form(ctx: LetterContext, st: Styles) -> list[Flowable]:
         box(f"{REFERRAL_RECOMMENDATIONS[r.recommendation]}。<br/>" + "<br/>".join(r.reasons),
             None, st),
         Paragraph("三、学校已采取的措施", st.heading),
-        box(plan.measures if plan else "", 16 * mm, st),
+        box(ctx.student.measures, 16 * mm, st),
         Spacer(1, 2 * mm),
         Paragraph(f"学校联系人：心理教师 {ctx.counselor or BLANK}{GAP}联系电话：{BLANK}", st.cell),
         KeepTogether([
@@ -165,9 +144,7 @@ def referral_form(ctx: LetterContext, st: Styles) -> list[Flowable]:
 
 def return_form(ctx: LetterContext, st: Styles) -> list[Flowable]:
     r = ctx.referral
-    steps = {s.step: s for s in r.steps} if r else {}
-    ret, feedback = steps.get("return_assessment"), steps.get("visit_feedback")
-    seen = bool(ret and ret.certificate_seen)
+    seen = bool(r and r.certificate_seen)
     w = CONTENT_WIDTH
     return [
         Paragraph("学生复学评估表", st.title),
@@ -175,18 +152,18 @@ def return_form(ctx: LetterContext, st: Styles) -> list[Flowable]:
         Paragraph("一、就诊情况", st.heading),
         form_table([
             ["转介日期", cn_date(r.opened_on) if r else ""],
-            ["就诊反馈", feedback.note if feedback and not feedback.pending else ""],
+            ["就诊反馈", r.visit_feedback if r else ""],
             ["病历证明", GAP.join((checkbox(seen, "已查验医院出具的病历证明"),
                                   checkbox(False, "未提供")))],
         ], [0.2 * w, 0.8 * w], st, heights=[None, 18 * mm, None]),
         Paragraph("二、复学评估会议", st.heading),
         form_table([
-            ["会议日期", cn_date(ret.meeting_on if ret else None)],
+            ["会议日期", cn_date(r.meeting_on if r else None)],
             ["参会人员", "心理教师、班主任、家长、学校负责人"],
             ["评估意见", ""],
         ], [0.2 * w, 0.8 * w], st, heights=[None, None, 18 * mm]),
         Paragraph("三、复学安排（课程、作息、考试、住宿、同伴支持等）", st.heading),
-        box(ret.arrangements if ret else "", 22 * mm, st),
+        box(r.arrangements if r else "", 22 * mm, st),
         Paragraph("四、复学后跟踪", st.heading),
         box("复学后由心理教师和班主任每月随访，情况变化时及时与家长沟通，必要时再次转介。",
             None, st),
@@ -199,40 +176,15 @@ def return_form(ctx: LetterContext, st: Styles) -> list[Flowable]:
     ]
 
 
-LETTERS: dict[str, tuple[str, Callable[[LetterContext, Styles], list[Flowable]]]] = {
-    "notice": ("学生心理健康情况告知书", notice),
-    "referral": ("心理危机学生转介单", referral_form),
-    "return": ("学生复学评估表", return_form),
+LETTERS: dict[str, Callable[[LetterContext, Styles], list[Flowable]]] = {
+    "notice": notice,
+    "referral": referral_form,
+    "return": return_form,
 }
+"""Each letter's story by its code in services.reports.kinds.REPORTS."""
 
 
-GOES_HOME = frozenset({"notice"})
-"""Letters handed to the family: theirs to keep, so no confidentiality stamp."""
-
-
-def render_letter(kind: str, ctx: LetterContext) -> bytes:
-    if kind not in LETTERS:
-        raise BadInputError(f"未知的文书类型：{kind}。可选：notice、referral、return。")
-    title, build = LETTERS[kind]
-    return build_pdf(build(ctx, styles()), ctx.school_name, title,
-                     level="" if kind in GOES_HOME else SECRET)
-
-
-def print_letter(store: Store, student_id: int, kind: str, out: Path,
-                 today: date | None = None, referral_id: int | None = None) -> Path:
-    """Write the letter to `out` (the student's newest referral unless one is named)."""
-    require(store, PRINT_REPORTS)
-    today = today or date.today()
-    with store.write() as session:
-        file = build_file(session, load_student(session, student_id), True, today)
-        referral = next((r for r in reversed(file.referrals)
-                         if referral_id is None or r.id == referral_id), None)
-        if referral_id is not None and referral is None:
-            raise BadInputError("找不到该学生的这条转介记录。")
-        school = session.scalar(select(School).limit(1))
-        ctx = LetterContext(school.name if school else "", file, referral, today,
-                            store.user.display_name)
-        write_atomic(out, render_letter(kind, ctx), private=True)
-        audit.record(session, store.user.username, "student_print", "student", student_id,
-                     LETTERS[kind][0] + (f"（转介 编号 {referral.id}）" if referral else ""))
-    return out
+def render_letter(kind: str, ctx: LetterContext, title: str, level: str) -> bytes:
+    """`title` (the PDF's metadata) and `level` as kinds.REPORTS has them: the notice goes
+    home to the family, theirs to keep, so it carries no level."""
+    return build_pdf(LETTERS[kind](ctx, styles()), ctx.school_name, title, level=level)

@@ -14,10 +14,10 @@ from datetime import date
 import pytest
 
 from app.errors import BadInputError, PermissionDeniedError
-from app.reports.letters import print_letter
 from app.services.casefile.entries import add_counselling
 from app.services.casefile.plans import save_plan
 from app.services.referral.workflow import StepDetails, complete_step, open_referral
+from app.services.reports.letters import print_letter
 from tests.casefile.casefile_helpers import audit_count
 
 HOSPITALS = ["市第六医院（心理科）"]

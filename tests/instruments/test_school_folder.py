@@ -116,7 +116,7 @@ def test_results_and_reports_say_which_settings_scored_them(store, tmp_path, mon
     from sqlalchemy import select
 
     from app.models import ScreeningResult
-    from app.reports.individual import print_individual_reports
+    from app.services.reports.individual import print_individual_reports
     from tests.reports.report_helpers import pdf_text, screened_school
 
     folder = tmp_path / "instruments"

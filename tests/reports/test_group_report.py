@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.errors import BadInputError
-from app.reports.group import print_group_report
+from app.services.reports.group import print_group_report
 from app.services.statistics.campaign import SCHOOL, campaign_stats, parse_scope, previous_campaign
 from app.services.statistics.tables import EXCUSED, attendance_table, level_table, unit_table
 from tests.reports.report_helpers import (
@@ -75,18 +75,22 @@ def test_the_schools_own_copy_shows_real_counts_marked_internal(store, school, t
 
 def test_the_completion_chart_only_when_a_class_is_incomplete(store, school):
     from app.reports.charts import NOW_COLOUR
-    from app.reports.group import _participation
+    from app.reports.group import participation
     from app.reports.layout import compact_styles
+    from app.services.reports.group import group_report
 
     with store.read() as session:
         stats = campaign_stats(session, school.phq, SCHOOL)
         mht = campaign_stats(session, school.mht, parse_scope(session, "初一"))
     assert any(a.done < a.due for _, a in stats.by_class)
-    charts = [f for f in _participation(stats, 1, compact_styles()) if hasattr(f, "contents")]
+    section = participation(group_report(stats, 1), compact_styles())
+    charts = [f for f in section if hasattr(f, "contents")]
     assert charts and any(getattr(s, "fillColor", None) == NOW_COLOUR
                           for s in charts[0].contents)
     assert all(a.done == a.due for _, a in mht.by_class)
-    assert not [f for f in _participation(mht, 1, compact_styles()) if hasattr(f, "contents")]
+    assert group_report(mht, 1).completion is None
+    assert not [f for f in participation(group_report(mht, 1), compact_styles())
+                if hasattr(f, "contents")]
 
 
 def _keep(path: Path, name: str) -> None:

@@ -16,8 +16,8 @@ import pytest
 from reportlab.platypus import PageBreak, Paragraph
 
 from app.instruments import load_instrument
-from app.reports.individual import print_individual_reports
 from app.reports.layout import PersonEnd, PersonStart, build_pdf, compact_styles
+from app.services.reports.individual import print_individual_reports
 from app.services.screening.campaigns import create_campaign
 from app.services.screening.importing import save_answers
 from app.services.students import list_students

@@ -9,11 +9,12 @@ from datetime import datetime
 import pytest
 
 from app.errors import BadInputError, PermissionDeniedError
-from app.reports.individual import load_sheets, print_individual_reports, unit_range
+from app.reports.individual import unit_range
 from app.services.accounts.auth import unlock
 from app.services.accounts.users import create_user
 from app.services.district.school_keys import school_key_fingerprint, school_signing_key
 from app.services.progress import Cancelled, Progress
+from app.services.reports.individual import load_sheets, print_individual_reports
 from app.services.statistics.campaign import instrument_for
 from tests.reports.report_helpers import (
     assert_cjk_embedded_subset,

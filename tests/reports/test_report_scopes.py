@@ -11,7 +11,6 @@ import pytest
 
 from app.cli import main
 from app.errors import BadInputError
-from app.reports.individual import load_sheets, print_individual_reports
 from app.seal import new_district_key
 from app.services.district.export import (
     period_dates,
@@ -20,6 +19,7 @@ from app.services.district.export import (
     recent_periods,
     seal_export,
 )
+from app.services.reports.individual import load_sheets, print_individual_reports
 from tests.conftest import TEST_PASSWORD
 from tests.export.export_helpers import CREATED, deployment
 from tests.reports.report_helpers import audit_count

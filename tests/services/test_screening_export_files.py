@@ -17,10 +17,10 @@ from openpyxl.worksheet import _writer as openpyxl_writer
 from app.atomic import describe
 from app.errors import BadInputError
 from app.paths import scratch_dir
-from app.reports.output import write_audited
 from app.services.accounts.auth import unlock
 from app.services.demo.synthetic import synthetic_roster
 from app.services.progress import Cancelled, Progress
+from app.services.reports.output import write_audited
 from app.services.roster.importing import RosterPreview, apply_roster_import
 from app.services.screening import export as screening_export
 from app.services.screening.campaigns import create_campaign

@@ -48,6 +48,7 @@ from app.services.district.files import data_json, tables_xlsx, utc_text
 from app.services.district.school_keys import pseudonym_key_in, signing_key_in
 from app.services.district.tables import ExportTable
 from app.services.referral.workflow import referral_rows
+from app.services.reports.kinds import BY_CODE
 from app.services.statistics.campaign import CampaignStats
 from app.services.statistics.suppression import legend
 from app.services.statistics.term import term_stats
@@ -184,7 +185,8 @@ def preview_export(store: Store, period: str, deployment: Deployment | None = No
                    tables_xlsx(about, tables, created, f"{name} {period} 心理健康工作统计")),
         ExportFile(f"{stem}_统计摘要.pdf", "统计摘要（PDF，内容同统计表）", tuple(tables),
                    render_summary(f"心理健康工作学期报送摘要（{period}）", name, about, tables,
-                                  f"报送文件　生成时间（UTC）{utc_text(created)}")),
+                                  f"报送文件　生成时间（UTC）{utc_text(created)}",
+                                  BY_CODE["district_summary"].level)),
         ExportFile(f"{stem}_统计数据.json", "统计数据（供区里汇总程序读取，内容同统计表）",
                    tuple(tables), data_json({
                        "school_code": code, "school_name": name, "period": period,

@@ -115,8 +115,8 @@ def score_campaign(run: SelfTestRun) -> str:
 
 def render_reports(run: SelfTestRun) -> str:
     from app.reports.fonts import CJK_FONT
-    from app.reports.group import print_group_report
-    from app.reports.individual import print_individual_reports
+    from app.services.progress import NO_PROGRESS
+    from app.services.reports.kinds import CampaignPrint, for_campaigns
     from app.services.screening.campaigns import CampaignRow
 
     store = run.open_store()
@@ -124,12 +124,14 @@ def render_reports(run: SelfTestRun) -> str:
     assert isinstance(campaign, CampaignRow)
     out = run.folder / "reports"
     out.mkdir(exist_ok=True)
-    group = out / "团体报告.pdf"
-    print_group_report(store, campaign.id, "school", group, min_cell=5)
-    individual = out / "个人报告.pdf"
-    print_individual_reports(store, campaign.id, individual)
+    pdfs = []
+    for kind in for_campaigns():
+        pdf = out / f"{kind.label}.pdf"
+        kind.print_campaign(store, CampaignPrint(
+            campaign.id, "school", pdf, 5 if kind.hides_small_cells else None), NO_PROGRESS)
+        pdfs.append(pdf)
     sizes = []
-    for pdf in (group, individual):
+    for pdf in pdfs:
         data = pdf.read_bytes()
         expect(data.startswith(b"%PDF-"), f"{pdf.name} 不是 PDF")
         expect(b"/FontFile2" in data and CJK_FONT.encode() in data,

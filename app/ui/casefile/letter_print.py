@@ -16,7 +16,8 @@ from PySide6.QtCore import QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from app.reports.letters import LETTERS, print_letter
+from app.services.reports.kinds import letter_kinds
+from app.services.reports.letters import print_letter
 from app.ui import messages
 from app.ui.casefile import texts
 from app.ui.store_context import StoreContext
@@ -24,7 +25,7 @@ from app.ui.workers import Op
 
 
 def letter_title(kind: str) -> str:
-    return LETTERS[kind][0]
+    return letter_kinds()[kind].label
 
 
 def suggested_path(kind: str, referral_id: int, today: date | None = None) -> Path:

@@ -1,5 +1,5 @@
-"""测评报告: a campaign's 团体报告 for the school, a grade or a class, or its 个人报告
-(everyone, a grade or a class) as one PDF.
+"""测评报告: a campaign's reports — the kinds services.reports.kinds.for_campaigns()
+lists (团体报告, 个人报告), for the school, a grade or a class, as one PDF.
 
 Only campaigns with results are offered. The grades and classes come from the
 campaign's participants as they are now (the reports count students by their current
@@ -28,9 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.reports.group import PrintedGroupReport, print_group_report
-from app.reports.individual import PrintedReports, print_individual_reports
+from app.reports.data import SECRET
 from app.services.classes import list_classes
+from app.services.reports.kinds import CampaignPrint, ReportKind, for_campaigns
+from app.services.reports.output import PrintedReport
 from app.services.roster.normalize import grade_display_name
 from app.services.screening.campaigns import CampaignRow, class_completion, list_campaigns
 from app.store.handle import Store
@@ -92,16 +93,17 @@ def load_scope_choices(store: Store, campaign_id: int) -> ScopeChoices:
 
 @dataclass(frozen=True)
 class ReportRequest:
-    kind: str  # "group" or "individual"
+    kind: ReportKind
     campaign_id: int
     campaign_name: str
     scope: str  # as the services take it: "school", "grade:7", "class:<id>"
     scope_label: str
+    min_cell: int | None = None  # a copy for outside the school (kind.hides_small_cells)
 
     def suggested_path(self) -> Path:
-        template = texts.GROUP_NAME if self.kind == "group" else texts.INDIVIDUAL_NAME
-        return documents_folder() / safe_file_name(template.format(
-            campaign=self.campaign_name, scope=self.scope_label, day=day_text()))
+        return documents_folder() / safe_file_name(texts.REPORT_NAME.format(
+            campaign=self.campaign_name, kind=self.kind.label, scope=self.scope_label,
+            day=day_text()))
 
 
 class ReportTab(QWidget):
@@ -111,12 +113,12 @@ class ReportTab(QWidget):
         self.campaign = QComboBox()
         self.campaign.setMinimumWidth(COMBO_WIDTH)
         self.status = hint_label()
-        self.group_radio = QRadioButton(texts.KIND_GROUP)
-        self.individual_radio = QRadioButton(texts.KIND_INDIVIDUAL)
-        self.group_radio.setChecked(True)
+        self._kinds = {kind.code: kind for kind in for_campaigns()}
+        self.kind_radios = {code: QRadioButton(kind.label) for code, kind in self._kinds.items()}
         self.kinds = QButtonGroup(self)
-        for button in (self.group_radio, self.individual_radio):
+        for button in self.kind_radios.values():
             self.kinds.addButton(button)
+        next(iter(self.kind_radios.values())).setChecked(True)
         self.school_radio = QRadioButton(texts.SCOPE_SCHOOL)
         self.grade_radio = QRadioButton(texts.SCOPE_GRADE)
         self.class_radio = QRadioButton(texts.SCOPE_CLASS)
@@ -141,8 +143,8 @@ class ReportTab(QWidget):
         self._choices: ScopeChoices | None = None
 
         kinds = QHBoxLayout()
-        kinds.addWidget(self.group_radio)
-        kinds.addWidget(self.individual_radio)
+        for button in self.kind_radios.values():
+            kinds.addWidget(button)
         kinds.addStretch(1)
         scopes = QHBoxLayout()
         scopes.addWidget(self.school_radio)
@@ -252,16 +254,23 @@ class ReportTab(QWidget):
             combo.blockSignals(False)
         self._update()
 
+    def chosen_kind(self) -> ReportKind:
+        return next(self._kinds[code] for code, button in self.kind_radios.items()
+                    if button.isChecked())
+
     def _update(self) -> None:
-        group = self.group_radio.isChecked()
+        kind = self.chosen_kind()
         n = self.ctx.deployment.policy.min_cell
-        self.outside.setVisible(group)
-        hidden = texts.GROUP_HINT_OUTSIDE.format(n=n, cut=n - 1) if self.outside.isChecked() \
-            else texts.GROUP_HINT_OWN
-        self.hint.setText(texts.GROUP_HINT + hidden if group else texts.INDIVIDUAL_HINT)
-        self.hint.setStyleSheet("" if group else "color: #8a4b00;")
+        self.outside.setVisible(kind.hides_small_cells)
+        hint = texts.HINTS[kind.code]
+        if kind.hides_small_cells:
+            hint += texts.GROUP_HINT_OUTSIDE.format(n=n, cut=n - 1) \
+                if self.outside.isChecked() else texts.GROUP_HINT_OWN
+        self.hint.setText(hint)
+        # A report naming students (机密) is handed out with care: its hint says so in amber.
+        self.hint.setStyleSheet("color: #8a4b00;" if kind.level == SECRET else "")
         has_campaign = self.campaign.currentData() is not None
-        for widget in (self.group_radio, self.individual_radio, self.school_radio):
+        for widget in (*self.kind_radios.values(), self.school_radio):
             widget.setEnabled(has_campaign)
         self.grade_radio.setEnabled(self.grade.count() > 0)
         self.class_radio.setEnabled(self.klass.count() > 0)
@@ -278,7 +287,7 @@ class ReportTab(QWidget):
         campaign_id = self.campaign.currentData()
         if campaign_id is None:
             return None
-        kind = "group" if self.group_radio.isChecked() else "individual"
+        kind = self.chosen_kind()
         name = self._campaigns[campaign_id].name
         if self.grade_radio.isChecked():
             grade = self.grade.currentData()
@@ -290,44 +299,30 @@ class ReportTab(QWidget):
             scope, label = f"class:{chosen.class_id}", chosen.name
         else:
             scope, label = "school", texts.SCOPE_SCHOOL
-        return ReportRequest(kind, campaign_id, name, scope, label)
+        outside = kind.hides_small_cells and self.outside.isChecked()
+        return ReportRequest(kind, campaign_id, name, scope, label,
+                             self.ctx.deployment.policy.min_cell if outside else None)
 
     def generate(self) -> Op | None:
         request = self.request()
         if request is None:
             return None
-        kind = texts.KIND_GROUP if request.kind == "group" else texts.KIND_INDIVIDUAL
-        path = ask_save_path(self, texts.SAVE_REPORT.format(kind=kind),
+        path = ask_save_path(self, texts.SAVE_REPORT.format(kind=request.kind.label),
                              request.suggested_path(), texts.PDF_FILTER, ".pdf")
         if path is None:
             return None
         return self.print_to(request, path)
 
     def print_to(self, request: ReportRequest, path: Path) -> Op | None:
-        cid, scope = request.campaign_id, request.scope
-        if request.kind == "group":
-            min_cell = self.ctx.deployment.policy.min_cell if self.outside.isChecked() else None
-            return self.ctx.mutate(
-                self, lambda store, progress: print_group_report(
-                    store, cid, scope, path, min_cell, progress),
-                lambda done: self._printed(request, done), changes=NOTHING,
-                label=texts.PRINTING_GROUP,
-                cancellable=True)
+        asked = CampaignPrint(request.campaign_id, request.scope, path, request.min_cell)
         return self.ctx.mutate(
-            self, lambda store, progress: print_individual_reports(
-                store, cid, path, None, progress, scope=scope),
+            self, lambda store, progress: request.kind.print_campaign(store, asked, progress),
             lambda done: self._printed(request, done), changes=NOTHING,
-            label=texts.PRINTING_INDIVIDUAL,
-            cancellable=True)
+            label=texts.PRINTING.format(kind=request.kind.label), cancellable=True)
 
-    def _printed(self, request: ReportRequest,
-                 done: PrintedGroupReport | PrintedReports) -> None:
-        if isinstance(done, PrintedGroupReport):
-            text = texts.GROUP_DONE.format(scope=request.scope_label, n=done.students,
-                                           path=done.path)
-        else:
-            text = texts.INDIVIDUAL_DONE.format(scope=request.scope_label, n=done.students,
-                                                path=done.path)
+    def _printed(self, request: ReportRequest, done: PrintedReport) -> None:
+        text = texts.DONE[request.kind.code].format(scope=request.scope_label,
+                                                    n=done.students, path=done.path)
         self._last_path = done.path
         self.last.setText(html.escape(texts.LAST_REPORT.format(path=done.path)) + "　"
                           + texts.OPEN_FOLDER_LINK)

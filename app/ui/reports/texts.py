@@ -19,8 +19,6 @@ CAMPAIGN_ITEM = "{name}（{instrument}，{done} 份答卷）"
 CAMPAIGNS_LOADING = "正在读取测评批次…"
 CAMPAIGNS_NONE = "还没有有测评结果的批次：请先在“筛查测评”中导入或录入答卷。"
 KIND = "报告类型："
-KIND_GROUP = "团体报告"
-KIND_INDIVIDUAL = "个人报告"
 SCOPE = "范围："
 SCOPE_SCHOOL = "全校"
 SCOPE_GRADE = "年级"
@@ -39,13 +37,14 @@ INDIVIDUAL_HINT = ("个人报告每名学生一页，含姓名、学籍号和各
                    "知道的老师，不向无关人员出示。打印的每名学生都会记入审计日志。")
 GENERATE = "生成报告…"
 SAVE_REPORT = "保存{kind}"
-GROUP_NAME = "{campaign}-团体报告-{scope}-{day}.pdf"
-INDIVIDUAL_NAME = "{campaign}-个人报告-{scope}-{day}.pdf"
-PRINTING_GROUP = "正在生成团体报告…"
-PRINTING_INDIVIDUAL = "正在生成个人报告…"
+REPORT_NAME = "{campaign}-{kind}-{scope}-{day}.pdf"
+PRINTING = "正在生成{kind}…"
 REPORT_DONE_TITLE = "报告已生成"
-GROUP_DONE = "已生成团体报告（{scope}，{n} 份答卷）：\n{path}"
-INDIVIDUAL_DONE = "已生成 {n} 名学生的个人报告（{scope}）：\n{path}"
+#: What each kind of services.reports.kinds.for_campaigns() says: its hint under the
+#: choices, and the message once it is written.
+HINTS = {"group": GROUP_HINT, "individual": INDIVIDUAL_HINT}
+DONE = {"group": "已生成团体报告（{scope}，{n} 份答卷）：\n{path}",
+        "individual": "已生成 {n} 名学生的个人报告（{scope}）：\n{path}"}
 LAST_REPORT = "上次生成：{path}"
 
 # 区级报送

@@ -115,7 +115,7 @@ def test_individual_reports_for_a_class(qtbot, screened: Screened, store, tmp_pa
     school = screened.school
     pick(tab.campaign, school.phq)
     idle(qtbot)
-    tab.individual_radio.setChecked(True)
+    tab.kind_radios["individual"].setChecked(True)
     assert tab.hint.text() == texts.INDIVIDUAL_HINT
     class_id = school.students[30].class_id
     pick(tab.klass, class_id)
@@ -143,7 +143,7 @@ def test_cancelled_individual_reports_write_nothing(qtbot, screened: Screened, s
     tab = page.reports
     pick(tab.campaign, screened.school.phq)
     idle(qtbot)
-    tab.individual_radio.setChecked(True)
+    tab.kind_radios["individual"].setChecked(True)
     out = tmp_path / "all.pdf"
     use_save_dialog(monkeypatch, out)
     op = tab.generate()

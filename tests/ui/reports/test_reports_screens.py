@@ -25,7 +25,7 @@ def test_reports_page_screenshots(qtbot, screened: Screened, store, district_key
     tab.select_campaign(school.phq)
     idle(qtbot)
     save_screen(page, screens_dir, "01-group")
-    tab.individual_radio.setChecked(True)
+    tab.kind_radios["individual"].setChecked(True)
     tab.klass.setCurrentIndex(1)
     tab.class_radio.setChecked(True)
     monkeypatch.setattr(saving, "QFileDialog", SaveDialog(tmp_path / "individual.pdf"))

@@ -9,6 +9,7 @@ one that did.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.atomic import write_atomic
@@ -17,6 +18,18 @@ from app.store.handle import Store
 
 AuditEntry = tuple[str, str, str | int, str]
 """(action, target kind, target id, detail) — detail holds ids and counts only."""
+
+
+@dataclass(frozen=True)
+class PrintedReport:
+    """A report written: `kind` is its code in kinds.REPORTS, `scope` what it covers as
+    a teacher reads it, `students` the students printed (individual reports) or the
+    sheets counted (a group report)."""
+
+    kind: str
+    path: Path
+    scope: str
+    students: int
 
 
 def write_audited(store: Store, out: Path, data: bytes, entries: Sequence[AuditEntry]) -> None:
