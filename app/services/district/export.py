@@ -37,7 +37,6 @@ from app.deployment import (
 )
 from app.errors import BadInputError
 from app.models import AuditEvent, Campaign, School
-from app.reports.district_summary import render_summary
 from app.seal import DistrictPublicKey, SealMeta, school_key_fingerprint, seal
 from app.seal.manifest import check_period
 from app.services import audit
@@ -140,6 +139,8 @@ def preview_export(store: Store, period: str, deployment: Deployment | None = No
                    created: datetime | None = None) -> ExportPreview:
     """Build the export for `period`. `created` (default now) is the one timestamp in it:
     the same data and `created` give byte-identical files."""
+    from app.reports.district_summary import render_summary  # reportlab: when first used
+
     require(store, EXPORT_DISTRICT)
     deployment = deployment or load_deployment()
     policy = deployment.policy
