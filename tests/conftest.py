@@ -1,5 +1,8 @@
-"""Shared fixtures. Argon2id runs at full cost in the product; tests use a light cost
-(the parameters are stored per slot, so this changes nothing but speed)."""
+"""Shared fixtures: a new school's database and its admin's store, the screened school
+the report, export and reports-page tests start from, and a district key. Argon2id
+runs at full cost in the product; tests use a light cost (the parameters are stored
+per slot, so this changes nothing but speed). Fixtures of one area live in that area's
+conftest; GUI ones (`screens_dir`) in tests/ui/conftest.py."""
 
 from __future__ import annotations
 
@@ -38,3 +41,19 @@ def store(db_path: Path, new_school) -> Iterator:
     s = unlock(db_path, "admin", TEST_PASSWORD)
     yield s
     s.close()
+
+
+@pytest.fixture
+def screened_school(store):
+    """150 students, PHQ-9 twice and MHT for grade 7, decided levels
+    (tests/reports/reports_helpers.py)."""
+    from tests.reports.reports_helpers import make_screened_school
+
+    return make_screened_school(store)
+
+
+@pytest.fixture(scope="session")
+def district_key():
+    from app.seal import new_district_key
+
+    return new_district_key("x25519")

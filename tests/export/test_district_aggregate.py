@@ -21,7 +21,7 @@ from app.services.district.workbook import Sum, district_workbook
 from app.services.setup import create_school
 from app.store import keyslots
 from tests.export.export_helpers import CREATED, deployment, register_school
-from tests.reports.report_helpers import screened_school
+from tests.reports.reports_helpers import make_screened_school
 
 CODES = ("4131010001", "4131010002")
 
@@ -49,15 +49,15 @@ def sent(tmp_path_factory: pytest.TempPathFactory) -> Submissions:
             db = root / name / "q.db"
             create_school(db, f"学校{name}", "admin", "pass-word-1")
             with unlock(db, "admin", "pass-word-1") as store:
-                school = screened_school(store, n, seed)
+                screened_school = make_screened_school(store, n, seed)
                 dep = deployment(district, "pseudonymous", code=code)
                 if name == "a":  # sealed first: a lower sequence number, a LATER clock
-                    older = preview_export(store, school.period, dep,
+                    older = preview_export(store, screened_school.period, dep,
                                            created=CREATED + timedelta(days=3))
                     files["a_old"] = seal_export(store, older, root / "a_old.qxseal").path
                     files["other_district"] = seal_export(
                         store, older, root / "x.qxseal", stranger.public_key()).path
-                preview = preview_export(store, school.period, dep, created=CREATED)
+                preview = preview_export(store, screened_school.period, dep, created=CREATED)
                 files[name] = seal_export(store, preview, root / f"{name}.qxseal").path
                 register_school(root, store, code)
     data = bytearray(files["a"].read_bytes())
@@ -66,7 +66,7 @@ def sent(tmp_path_factory: pytest.TempPathFactory) -> Submissions:
     files["tampered"].write_bytes(bytes(data))
     key_file = root / "district_private_key.json"
     save_key(district, key_file)
-    return Submissions(school.period, files, root, key_file)
+    return Submissions(screened_school.period, files, root, key_file)
 
 
 def _district_key(sent: Submissions):  # type: ignore[no-untyped-def]

@@ -31,7 +31,7 @@ from app.services.district.workbook import district_workbook, key_list_workbook
 from app.services.setup import create_school
 from app.store import keyslots
 from tests.export.export_helpers import CREATED, deployment, register_school
-from tests.reports.report_helpers import screened_school
+from tests.reports.reports_helpers import make_screened_school
 
 # Listed out of code order, so the sheet's order is the aggregate's doing.
 SCHOOLS = (("named", "4131010003"), ("pseudonymous", "4131010001"), ("counts", "4131010002"))
@@ -60,10 +60,10 @@ def sent(tmp_path_factory: pytest.TempPathFactory) -> Sent:
             db = root / mode / "q.db"
             create_school(db, f"{mode}中学", "admin", "pass-word-1")
             with unlock(db, "admin", "pass-word-1") as store:
-                school = screened_school(store, 45, seed)
-                names[mode] = tuple((s.name, s.student_no) for s in school.students[:6])
-                preview = preview_export(store, school.period, deployment(district, mode, code),
-                                         created=CREATED)
+                screened_school = make_screened_school(store, 45, seed)
+                names[mode] = tuple((s.name, s.student_no) for s in screened_school.students[:6])
+                preview = preview_export(store, screened_school.period,
+                                         deployment(district, mode, code), created=CREATED)
                 files[mode] = seal_export(store, preview, root / f"{mode}.qxseal").path
                 if mode == "pseudonymous":
                     # Signed by the school, yet without the list its policy promises.
@@ -73,7 +73,7 @@ def sent(tmp_path_factory: pytest.TempPathFactory) -> Sent:
                 register_school(root, store, code)
     key_file = root / "district_private_key.json"
     save_key(district, key_file)
-    return Sent(files, names, root, district, key_file, school.period)
+    return Sent(files, names, root, district, key_file, screened_school.period)
 
 
 def _sheet(data: bytes) -> list[tuple]:

@@ -21,14 +21,14 @@ from app.services.district.export import preview_export
 from app.services.district.workbook import district_workbook
 from app.services.screening.campaigns import create_campaign
 from tests.export.export_helpers import CREATED, deployment
-from tests.reports.report_helpers import _import, screened_school
+from tests.reports.reports_helpers import _import, make_screened_school
 
 
 def _school(store):  # type: ignore[no-untyped-def]
-    school = screened_school(store, 150, 5)
+    screened_school = make_screened_school(store, 150, 5)
     start = date.today() - timedelta(days=60)
     by_grade: dict[int, list] = {}
-    for s in school.students:
+    for s in screened_school.students:
         by_grade.setdefault(s.grade, []).append(s)
     for i, (grade, students) in enumerate(sorted(by_grade.items())):
         classes = sorted({s.class_id for s in students})
@@ -40,7 +40,7 @@ def _school(store):  # type: ignore[no-untyped-def]
                             class_ids=sorted({s.class_id for s in nine}),
                             starts_on=start + timedelta(days=50))
     _import(store, again.id, "phq9", nine[: len(nine) // 2], 77, start + timedelta(days=50))
-    return school
+    return screened_school
 
 
 def _truth(session, year: int, term: int) -> dict[str, dict]:  # type: ignore[no-untyped-def]
@@ -97,12 +97,12 @@ def _rows(table) -> list[dict]:  # type: ignore[no-untyped-def]
 
 
 def test_every_table_counts_each_student_once_per_instrument(store, district_key):
-    school = _school(store)
+    screened_school = _school(store)
     dep = deployment(district_key, "counts", cells="exact")  # the bureau's exact counts
-    preview = preview_export(store, school.period, dep, created=CREATED)
+    preview = preview_export(store, screened_school.period, dep, created=CREATED)
     tables = {t.code: t for t in preview.files[0].tables}
     with store.read() as session:
-        truth = _truth(session, school.school_year, 1)
+        truth = _truth(session, screened_school.school_year, 1)
     assert set(truth) == {"phq9", "gad7", "mht"}
     participation = [r for r in _rows(tables["participation"]) if r["group_kind"] == "all"]
     assert len(participation) == 3  # one row per instrument, not per campaign
@@ -141,10 +141,10 @@ def test_every_table_counts_each_student_once_per_instrument(store, district_key
     # The district workbook made from this export reports the same truth.
     doc = json.loads(preview.files[2].data)
     assert doc["cells"] == "exact"
-    sub = Submission(Path("x.qxseal"), "X1", "学校", school.period, "2027-01-10T08:00:00Z",
+    sub = Submission(Path("x.qxseal"), "X1", "学校", screened_school.period, "2027-01-10T08:00:00Z",
                      "", 5, "counts", doc["tables"], cells=doc["cells"])
     book = openpyxl.load_workbook(io.BytesIO(district_workbook(
-        Collected(school.period, (sub,), ()), CREATED)))
+        Collected(screened_school.period, (sub,), ()), CREATED)))
     about = {r[0]: r[1] for r in book["说明"].iter_rows(values_only=True)}
     assert "X1" in about["实数报送"] and "不要外发" in about["实数报送"]
     for code, label in (("phq9", "PHQ"), ("gad7", "GAD")):

@@ -117,7 +117,7 @@ def test_results_and_reports_say_which_settings_scored_them(store, tmp_path, mon
 
     from app.models import ScreeningResult
     from app.services.reports.individual import print_individual_reports
-    from tests.reports.report_helpers import pdf_text, screened_school
+    from tests.reports.reports_helpers import pdf_text, screened_school
 
     folder = tmp_path / "instruments"
     folder.mkdir()

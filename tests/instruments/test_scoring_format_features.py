@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from instrument_sheets import batch
 
 from app.instruments import score
+from tests.instruments.instrument_sheets import batch
 
 REVERSE = [2, 5, 6, 11, 12, 14, 16, 17, 18, 20]
 FORWARD = [n for n in range(1, 21) if n not in REVERSE]

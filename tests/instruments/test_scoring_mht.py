@@ -12,9 +12,9 @@ import math
 
 import numpy as np
 import pytest
-from instrument_sheets import batch, sheet
 
 from app.instruments import load_instrument, score
+from tests.instruments.instrument_sheets import batch, sheet
 
 LIE_ITEMS = [82, 84, 86, 88, 90, 92, 94, 96, 98, 100]
 CONTENT_ITEMS = [*range(1, 81), *range(81, 100, 2)]

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from instrument_sheets import batch, sheet
 
 from app.instruments import score
 from app.instruments.bands import band_index
+from tests.instruments.instrument_sheets import batch, sheet
 
 FACTORS = {
     "obsessive": [3, 10, 12, 22, 23, 48],

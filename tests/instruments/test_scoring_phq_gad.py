@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from instrument_sheets import batch, sheet, spread_total
 
 from app.instruments import score
+from tests.instruments.instrument_sheets import batch, sheet, spread_total
 
 
 def test_shipped_wording_and_source(phq9, gad7):

@@ -21,7 +21,7 @@ from app.services.reports.individual import print_individual_reports
 from app.services.screening.campaigns import create_campaign
 from app.services.screening.importing import save_answers
 from app.services.students import list_students
-from tests.reports.report_helpers import (
+from tests.reports.reports_helpers import (
     _import,
     needs_poppler,
     pdf_pages,
@@ -55,7 +55,7 @@ def _worst_answers(code: str) -> list[float | None]:
 
 @needs_poppler
 @pytest.mark.parametrize("code", ["mht", "mssmhs", "phq9", "gad7"])
-def test_each_shipped_instrument_fits_one_page_per_student(store, school, tmp_path, code):
+def test_each_shipped_instrument_fits_one_page_per_student(store, screened_school, tmp_path, code):
     students = [s for s in list_students(store) if s.grade == 7][:6]
     campaign = create_campaign(store, f"页面 {code}", code,
                                class_ids=sorted({s.class_id for s in students}),
@@ -77,9 +77,10 @@ def test_each_shipped_instrument_fits_one_page_per_student(store, school, tmp_pa
 
 
 @needs_poppler
-def test_phq9_lists_each_answer_and_item_9_is_visible(store, school, tmp_path):
+def test_phq9_lists_each_answer_and_item_9_is_visible(store, screened_school, tmp_path):
     out = tmp_path / "critical.pdf"
-    print_individual_reports(store, school.phq, out, [school.critical_student], now=NOW)
+    print_individual_reports(store, screened_school.phq, out,
+                             [screened_school.critical_student], now=NOW)
     text = pdf_text(out)
     assert "各题作答" in text
     # The sheet answered item 9 with 2 (一半以上的天数).
@@ -89,20 +90,20 @@ def test_phq9_lists_each_answer_and_item_9_is_visible(store, school, tmp_path):
 
 
 @needs_poppler
-def test_the_mht_validity_row_says_valid_or_names_the_reason(store, school, tmp_path):
+def test_the_mht_validity_row_says_valid_or_names_the_reason(store, screened_school, tmp_path):
     [student] = [s for s in list_students(store) if s.grade == 7][:1]
     answers: list[float | None] = [0] * 100
     for item in (82, 84, 86, 88, 90, 92, 94, 96, 98, 100):
         answers[item - 1] = 1  # every lie-scale item: the sheet is 疑似无效
-    save_answers(store, school.mht, student.id, answers, "entry")
+    save_answers(store, screened_school.mht, student.id, answers, "entry")
     out = tmp_path / "lie.pdf"
-    print_individual_reports(store, school.mht, out, [student.id], now=NOW)
+    print_individual_reports(store, screened_school.mht, out, [student.id], now=NOW)
     text = pdf_text(out)
     row = next(line for line in text.splitlines() if "效度（测谎）" in line)
     assert "疑似无效" in row and "效度" in row
     assert "测谎" in text and "偏高" in text
     other = next(s for s in list_students(store) if s.grade == 7 and s.id != student.id)
-    print_individual_reports(store, school.mht, out, [other.id], now=NOW)
+    print_individual_reports(store, screened_school.mht, out, [other.id], now=NOW)
     text = pdf_text(out)
     row = next(line for line in text.splitlines() if "效度（测谎）" in line)
     assert "有效" in row and "疑似无效" not in row

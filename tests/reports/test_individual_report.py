@@ -16,7 +16,7 @@ from app.services.district.school_keys import school_key_fingerprint, school_sig
 from app.services.progress import Cancelled, Progress
 from app.services.reports.individual import load_sheets, print_individual_reports
 from app.services.statistics.campaign import instrument_for
-from tests.reports.report_helpers import (
+from tests.reports.reports_helpers import (
     assert_cjk_embedded_subset,
     audit_count,
     needs_poppler,
@@ -27,23 +27,25 @@ from tests.reports.report_helpers import (
 NOW = datetime(2026, 11, 20, 14, 30)
 
 
-def test_one_students_report_is_written_and_audited(store, school, tmp_path):
+def test_one_students_report_is_written_and_audited(store, screened_school, tmp_path):
     out = tmp_path / "one.pdf"
-    done = print_individual_reports(store, school.phq, out, [school.critical_student], now=NOW)
+    done = print_individual_reports(store, screened_school.phq, out,
+                                    [screened_school.critical_student], now=NOW)
     assert done.students == 1 and out.read_bytes().startswith(b"%PDF")
     assert b"/FontFile2" in out.read_bytes()
-    assert audit_count(store, "student_print", "student", school.critical_student) == 1
+    assert audit_count(store, "student_print", "student", screened_school.critical_student) == 1
     assert audit_count(store, "student_print") == 1
 
 
 @needs_poppler
-def test_report_says_what_a_teacher_needs(store, school, tmp_path):
+def test_report_says_what_a_teacher_needs(store, screened_school, tmp_path):
     school_signing_key(store)
     out = tmp_path / "one.pdf"
-    print_individual_reports(store, school.phq, out, [school.critical_student], now=NOW)
+    print_individual_reports(store, screened_school.phq, out,
+                             [screened_school.critical_student], now=NOW)
     assert_cjk_embedded_subset(out)
     text = pdf_text(out)
-    student = school.students[0]
+    student = screened_school.students[0]
     for words in ["学生心理测评个人报告", "机", "密", student.name, student.student_no,
                   "十一月 PHQ-9", "各量表得分与分界", "中重度", "关键题提示：第 9 题",
                   "建议预警等级：重点关注", "打印：", "2026-11-20 14:30", "学校密钥指纹",
@@ -52,17 +54,18 @@ def test_report_says_what_a_teacher_needs(store, school, tmp_path):
 
 
 @needs_poppler
-def test_invalid_sheet_is_marked(store, school, tmp_path):
+def test_invalid_sheet_is_marked(store, screened_school, tmp_path):
     out = tmp_path / "invalid.pdf"
-    print_individual_reports(store, school.phq, out, [school.invalid_student], now=NOW)
+    print_individual_reports(store, screened_school.phq, out,
+                             [screened_school.invalid_student], now=NOW)
     text = pdf_text(out)
     assert "答卷疑似无效" in text and "未计分" in text
 
 
 @needs_poppler
 @pytest.mark.parametrize("which", ["phq", "mht"])
-def test_whole_campaign_is_one_pdf_one_page_each(store, school, tmp_path, which):
-    campaign = getattr(school, which)
+def test_whole_campaign_is_one_pdf_one_page_each(store, screened_school, tmp_path, which):
+    campaign = getattr(screened_school, which)
     _, sheets = load_sheets(store, campaign)
     seen: list[tuple[int, int]] = []
     out = tmp_path / "all.pdf"
@@ -76,33 +79,33 @@ def test_whole_campaign_is_one_pdf_one_page_each(store, school, tmp_path, which)
     assert pdf_text(out, 2, 2).count("学生心理测评个人报告") == 1
 
 
-def test_cancel_leaves_no_file_and_no_audit(store, school, tmp_path):
+def test_cancel_leaves_no_file_and_no_audit(store, screened_school, tmp_path):
     out = tmp_path / "x.pdf"
     with pytest.raises(Cancelled):
-        print_individual_reports(store, school.phq, out, progress=Progress(
+        print_individual_reports(store, screened_school.phq, out, progress=Progress(
             is_cancelled=lambda: True))
     assert not out.exists() and audit_count(store, "student_print") == 0
 
 
-def test_unwritable_output_is_a_clear_error_and_not_audited(store, school, tmp_path):
+def test_unwritable_output_is_a_clear_error_and_not_audited(store, screened_school, tmp_path):
     with pytest.raises(BadInputError, match="missing 不存在"):
-        print_individual_reports(store, school.phq, tmp_path / "missing" / "x.pdf",
-                                 [school.critical_student])
+        print_individual_reports(store, screened_school.phq, tmp_path / "missing" / "x.pdf",
+                                 [screened_school.critical_student])
     assert audit_count(store, "student_print") == 0
 
 
-def test_student_without_result_is_refused(store, school, tmp_path):
-    on_leave = school.students[-1].id
+def test_student_without_result_is_refused(store, screened_school, tmp_path):
+    on_leave = screened_school.students[-1].id
     with pytest.raises(BadInputError, match="没有测评结果"):
-        print_individual_reports(store, school.phq, tmp_path / "x.pdf", [on_leave])
+        print_individual_reports(store, screened_school.phq, tmp_path / "x.pdf", [on_leave])
 
 
-def test_class_teacher_may_not_print(store, school, db_path, tmp_path):
+def test_class_teacher_may_not_print(store, screened_school, db_path, tmp_path):
     create_user(store, "ct", "班主任", "class_teacher", "pass-word-1",
-                class_id=school.students[0].class_id)
+                class_id=screened_school.students[0].class_id)
     store.close()
     with unlock(db_path, "ct", "pass-word-1") as teacher, pytest.raises(PermissionDeniedError):
-        print_individual_reports(teacher, school.phq, tmp_path / "x.pdf")
+        print_individual_reports(teacher, screened_school.phq, tmp_path / "x.pdf")
 
 
 @pytest.mark.parametrize(("code", "unit", "expected"), [

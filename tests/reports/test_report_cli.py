@@ -10,18 +10,18 @@ from tests.conftest import TEST_PASSWORD
 
 
 @pytest.fixture
-def closed(store, school, db_path, monkeypatch):
+def closed(store, screened_school, db_path, monkeypatch):
     """The screened school's database, closed so the command can open it."""
     store.close()
     monkeypatch.setenv("QINGXIN_PASSWORD", TEST_PASSWORD)
-    return db_path, school
+    return db_path, screened_school
 
 
 def test_individual_reports(closed, tmp_path, capsys):
-    db, school = closed
+    db, screened_school = closed
     one = tmp_path / "one.pdf"
     assert main(["report", "individual", "--db", str(db), "--campaign", "十一月 PHQ-9",
-                 "--student", school.students[0].student_no, "--out", str(one)]) == 0
+                 "--student", screened_school.students[0].student_no, "--out", str(one)]) == 0
     assert "已生成 1 名学生的个人报告" in capsys.readouterr().out
     every = tmp_path / "all.pdf"
     assert main(["report", "individual", "--db", str(db), "--campaign", "初一 MHT", "--all",
@@ -43,7 +43,7 @@ def test_group_report(closed, tmp_path, capsys):
 
 
 def test_export_preview_then_seal(closed, tmp_path, capsys):
-    db, school = closed
+    db, screened_school = closed
     key = new_district_key()
     (tmp_path / "district.json").write_bytes(dump_key(key.public_key()))
     deploy = tmp_path / "deploy.toml"
@@ -51,7 +51,7 @@ def test_export_preview_then_seal(closed, tmp_path, capsys):
                       '[district]\npublic_key_file = "district.json"\n'
                       '[report_policy]\nkey_students = "counts"\n', encoding="utf-8")
     out = tmp_path / "x.qxseal"
-    base = ["export", "district", "--db", str(db), "--period", school.period,
+    base = ["export", "district", "--db", str(db), "--period", screened_school.period,
             "--deploy", str(deploy)]
     assert main([*base, "--preview"]) == 0
     printed = capsys.readouterr().out
@@ -64,7 +64,7 @@ def test_export_preview_then_seal(closed, tmp_path, capsys):
                  "--deploy", str(deploy)]) == 0
     key_file = load_school_key_file(pub)
     assert key_file.school_code == "4131011234"  # the district's register binds it
-    manifest = verify(out.read_bytes(), key_file.key, expected_period=school.period)
+    manifest = verify(out.read_bytes(), key_file.key, expected_period=screened_school.period)
     assert manifest.school_code == "4131011234" and manifest.sequence == 1
     assert main(["export", "school-key", "--db", str(db), "--out", str(pub),
                  "--deploy", str(deploy)]) == 2

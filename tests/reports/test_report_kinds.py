@@ -11,7 +11,7 @@ from app.reports.group import render_group
 from app.reports.layout import LEVELS
 from app.reports.letters import LETTERS
 from app.services.reports.kinds import REPORTS, for_campaigns, letter_kinds
-from tests.reports.report_helpers import needs_poppler, pdf_text
+from tests.reports.reports_helpers import needs_poppler, pdf_text
 
 
 def test_every_kind_names_a_renderer_a_service_and_a_level():

@@ -22,46 +22,46 @@ from app.services.district.export import (
 from app.services.reports.individual import load_sheets, print_individual_reports
 from tests.conftest import TEST_PASSWORD
 from tests.export.export_helpers import CREATED, deployment
-from tests.reports.report_helpers import audit_count
+from tests.reports.reports_helpers import audit_count
 
 
-def test_a_class_prints_only_its_students(store, school, tmp_path):
-    class_id = school.students[30].class_id
-    mine = {s.id for s in school.students if s.class_id == class_id}
-    _, sheets = load_sheets(store, school.phq, scope=f"class:{class_id}")
+def test_a_class_prints_only_its_students(store, screened_school, tmp_path):
+    class_id = screened_school.students[30].class_id
+    mine = {s.id for s in screened_school.students if s.class_id == class_id}
+    _, sheets = load_sheets(store, screened_school.phq, scope=f"class:{class_id}")
     assert {s.student_id for s in sheets} <= mine and len(sheets) >= 20
     out = tmp_path / "class.pdf"
-    done = print_individual_reports(store, school.phq, out, scope=f"class:{class_id}")
+    done = print_individual_reports(store, screened_school.phq, out, scope=f"class:{class_id}")
     assert done.students == len(sheets) and out.read_bytes().startswith(b"%PDF")
     assert audit_count(store, "student_print", "student") == len(sheets)
-    for s in school.students:
+    for s in screened_school.students:
         if s.id not in mine:
             assert audit_count(store, "student_print", "student", s.id) == 0
 
 
-def test_a_grade_prints_only_that_grade(store, school):
-    _, sheets = load_sheets(store, school.phq, scope="grade:8")
-    grade8 = {s.id for s in school.students if s.grade == 8}
+def test_a_grade_prints_only_that_grade(store, screened_school):
+    _, sheets = load_sheets(store, screened_school.phq, scope="grade:8")
+    grade8 = {s.id for s in screened_school.students if s.grade == 8}
     assert sheets and {s.student_id for s in sheets} <= grade8
-    _, everyone = load_sheets(store, school.phq)
+    _, everyone = load_sheets(store, screened_school.phq)
     assert len(everyone) > len(sheets)
 
 
-def test_a_scope_without_results_says_so(store, school, tmp_path):
+def test_a_scope_without_results_says_so(store, screened_school, tmp_path):
     with pytest.raises(BadInputError, match="初三年级在该测评批次中还没有测评结果"):
-        print_individual_reports(store, school.mht, tmp_path / "x.pdf", scope="grade:9")
+        print_individual_reports(store, screened_school.mht, tmp_path / "x.pdf", scope="grade:9")
     assert not (tmp_path / "x.pdf").exists()
 
 
-def test_cli_individual_scope(store, school, db_path, tmp_path, monkeypatch, capsys):
+def test_cli_individual_scope(store, screened_school, db_path, tmp_path, monkeypatch, capsys):
     store.close()
     monkeypatch.setenv("QINGXIN_PASSWORD", TEST_PASSWORD)
     out = tmp_path / "c.pdf"
-    class_id = school.students[0].class_id
+    class_id = screened_school.students[0].class_id
     base = ["report", "individual", "--db", str(db_path), "--campaign", "十一月 PHQ-9"]
     assert main([*base, "--all", "--scope", f"class:{class_id}", "--out", str(out)]) == 0
     assert "名学生的个人报告" in capsys.readouterr().out and out.exists()
-    assert main([*base, "--student", school.students[0].student_no, "--scope", "grade:7",
+    assert main([*base, "--student", screened_school.students[0].student_no, "--scope", "grade:7",
                  "--out", str(out)]) == 2
 
 
@@ -80,19 +80,20 @@ def test_recent_periods_go_back_term_by_term():
     assert recent_periods(date(2027, 3, 1), 3) == ["2026-2027-2", "2026-2027-1", "2025-2026-2"]
 
 
-def test_sealed_export_reports_its_sha256(store, school, tmp_path):
+def test_sealed_export_reports_its_sha256(store, screened_school, tmp_path):
     key = new_district_key("x25519")
-    preview = preview_export(store, school.period, deployment(key, "counts"), created=CREATED)
+    preview = preview_export(store, screened_school.period, deployment(key, "counts"),
+                             created=CREATED)
     out = tmp_path / "x.qxseal"
     done = seal_export(store, preview, out)
     assert done.sha256 == hashlib.sha256(out.read_bytes()).hexdigest()
 
 
-def test_scopes_as_a_teacher_writes_them(store, school):
+def test_scopes_as_a_teacher_writes_them(store, screened_school):
     """全校, 初一 / 七年级, 初一(3)班 (and the older coded forms) name the same scopes."""
     from app.services.statistics.campaign import parse_scope
 
-    first = next(s for s in school.students if s.grade == 8)
+    first = next(s for s in screened_school.students if s.grade == 8)
     with store.read() as session:
         def key(text):  # type: ignore[no-untyped-def]
             scope = parse_scope(session, text)
@@ -111,7 +112,7 @@ def test_scopes_as_a_teacher_writes_them(store, school):
                 parse_scope(session, wrong)
 
 
-def test_cli_takes_chinese_scopes(store, school, db_path, tmp_path, monkeypatch, capsys):
+def test_cli_takes_chinese_scopes(store, screened_school, db_path, tmp_path, monkeypatch, capsys):
     store.close()
     monkeypatch.setenv("QINGXIN_PASSWORD", TEST_PASSWORD)
     base = ["report", "group", "--db", str(db_path), "--campaign", "十一月 PHQ-9"]

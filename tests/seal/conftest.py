@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sealhelpers import CREATED, KEMS, PERIOD, SCHOOL_CODE
 
 from app.seal import DistrictPrivateKey, SealMeta, keyfile, new_district_key, new_school_key
+from tests.seal.seal_helpers import CREATED, KEMS, PERIOD, SCHOOL_CODE
 
 
 @pytest.fixture(autouse=True)

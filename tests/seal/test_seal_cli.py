@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 
 import pytest
-from sealhelpers import PERIOD, flip
 
 import app.cli as cli
 from app.cli import seal_cmds
@@ -24,6 +23,7 @@ from app.seal import (
     save_key,
     seal,
 )
+from tests.seal.seal_helpers import PERIOD, flip
 
 PASSPHRASE_VAR = "QX_TEST_DISTRICT_PASSPHRASE"
 

@@ -9,7 +9,6 @@ import json
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sealhelpers import PERIOD
 
 from app.seal import (
     DistrictRegister,
@@ -27,6 +26,7 @@ from app.seal.errors import SignatureError, WeakKeyError
 from app.seal.layout import signed_digest
 from app.seal.manifest import build, encode_contents, encode_manifest
 from app.seal.package import seal_parts
+from tests.seal.seal_helpers import PERIOD
 
 SMALL_ORDER = [  # the eight torsion points, canonically encoded
     "0100000000000000000000000000000000000000000000000000000000000000",

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from sealhelpers import KEMS
 
 from app.seal import (
     SealError,
@@ -28,6 +27,7 @@ from app.seal import (
 )
 from app.seal.errors import KeyFileError, PassphraseRequiredError, WrongPassphraseError
 from app.seal.keys import DISTRICT_PRIVATE_FILE, DISTRICT_PUBLIC_FILE, SCHOOL_PRIVATE_FILE
+from tests.seal.seal_helpers import KEMS
 
 PASSPHRASE = "区教育局-报送口令-2026"
 

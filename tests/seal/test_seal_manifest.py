@@ -9,7 +9,6 @@ import hashlib
 import json
 
 import pytest
-from sealhelpers import PERIOD
 
 from app.seal import seal, verify
 from app.seal.errors import MalformedError
@@ -23,6 +22,7 @@ from app.seal.manifest import (
     encode_contents,
     encode_manifest,
 )
+from tests.seal.seal_helpers import PERIOD
 
 
 @pytest.fixture

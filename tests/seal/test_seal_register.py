@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sealhelpers import PERIOD, SCHOOL_CODE
 
 from app.seal import (
     DistrictPrivateKey,
@@ -25,6 +24,7 @@ from app.seal import (
     verify,
 )
 from app.seal.errors import RegisterError, ReplayError, SealInputError, SuiteNotAcceptedError
+from tests.seal.seal_helpers import PERIOD, SCHOOL_CODE
 
 DATA = Path(__file__).parent / "data"
 V1_SCHOOL = Ed25519PrivateKey.from_private_bytes(

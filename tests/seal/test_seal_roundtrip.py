@@ -7,7 +7,6 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from sealhelpers import PERIOD, SCHOOL_CODE
 
 from app.seal import (
     SealError,
@@ -22,6 +21,7 @@ from app.seal import (
 from app.seal.errors import ReplayError, SealInputError
 from app.seal.layout import MAGIC, hpke_info, parse_layout
 from app.seal.suites import hpke_suite
+from tests.seal.seal_helpers import PERIOD, SCHOOL_CODE
 
 FINGERPRINT = re.compile(r"[0-9A-F]{4}(-[0-9A-F]{4}){9}")
 

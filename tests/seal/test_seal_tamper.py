@@ -12,7 +12,6 @@ import dataclasses
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sealhelpers import PERIOD, flip, resign
 
 from app.seal import (
     SealError,
@@ -42,6 +41,7 @@ from app.seal.layout import HEADER_LEN, MAX_CT_LEN, MAX_MANIFEST_LEN, parse_layo
 from app.seal.manifest import ManifestFile, build, encode_contents, encode_manifest
 from app.seal.package import seal_parts
 from app.seal.suites import KEMS
+from tests.seal.seal_helpers import PERIOD, flip, resign
 
 MESSAGES = {
     NotSealedError: "不是青心密封报送文件",

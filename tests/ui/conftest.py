@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -39,6 +40,15 @@ def _qt_app(qapp: QApplication) -> Iterator[QApplication]:
     yield qapp
     collector.deleteLater()
     gc.enable()
+
+
+@pytest.fixture
+def screens_dir(tmp_path: Path) -> Path:
+    """Where screenshots go: QINGXIN_SCREENS_DIR to keep them and look, else the test's
+    temporary folder."""
+    folder = Path(os.environ.get("QINGXIN_SCREENS_DIR") or tmp_path / "screens")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture(autouse=True)

@@ -6,14 +6,12 @@ tab shows the district's and the school's fingerprints."""
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
-from test_ui_end_to_end import PASSWORD, front_login, idle, login
-from uihelpers import close_boxes, closed, message_boxes
+from test_ui_end_to_end import PASSWORD, front_login, login
 
 from app.deployment import AGGREGATES, KEY_STUDENT_MODES, Deployment, load_deployment
 from app.paths import backup_dir, keyslot_path
@@ -35,6 +33,7 @@ from app.ui.settings.deployment_tab import DeploymentTab
 from app.ui.settings.restore_dialog import RestoreDialog
 from app.ui.shell import Shell
 from tests.maintenance.maintenance_helpers import add_students
+from tests.ui.ui_helpers import close_boxes, closed, idle, message_boxes
 
 DEPLOY = """[school]
 code = "4131011234"
@@ -73,12 +72,6 @@ class TenDaysLater(datetime):
     def now(cls, tz=None):  # type: ignore[no-untyped-def, override]
         return datetime.now(tz) + timedelta(days=10)
 
-
-@pytest.fixture
-def screens_dir(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("QINGXIN_SCREENS_DIR") or tmp_path / "screens")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture
@@ -322,7 +315,7 @@ def test_deployment_tab_exports_the_school_key_for_registration(qtbot, school, d
     and an existing file never replaced."""
     from app.seal import load_school_public_key
     from app.ui.reports import saving
-    from tests.ui.reports.reportspagehelpers import SaveDialog
+    from tests.ui.reports.reports_helpers import SaveDialog
 
     shell = signed_in(qtbot, school, deployment)
     [tab] = shell.window.findChildren(DeploymentTab)

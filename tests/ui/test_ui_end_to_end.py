@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 from PySide6.QtWidgets import QMessageBox, QWizard
-from uihelpers import close_boxes, closed, message_boxes, visible
 
 from app.services.roster.file import class_display_name
 from app.services.setup import create_school
-from app.ui import strings, workers
+from app.ui import strings
 from app.ui.account_page import ChangePasswordDialog
 from app.ui.login import LoginDialog
 from app.ui.main_window import MainWindow
@@ -21,6 +20,7 @@ from app.ui.roster_dialog import PromotionDialog, RosterImportDialog
 from app.ui.setup_wizard import PAGE_RECOVERY, SetupWizard
 from app.ui.shell import Shell
 from app.ui.users_page import AddUserDialog, UsersPage
+from tests.ui.ui_helpers import close_boxes, closed, idle, message_boxes, visible
 
 PASSWORD = "correct-horse-1"
 ROSTER = [
@@ -47,9 +47,6 @@ def write_roster(path: Path, rows: list[tuple[str, str, str, int, int]],
     book.save(path)
     return path
 
-
-def idle(qtbot) -> None:
-    qtbot.waitUntil(lambda: not workers.busy(), timeout=20_000)
 
 
 def login(qtbot, dialog: LoginDialog, username: str, password: str) -> None:

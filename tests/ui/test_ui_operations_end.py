@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton, QVBoxLayout
 from test_ui_end_to_end import PASSWORD, front_login, front_login_of, login
-from uihelpers import close_boxes, closed, message_boxes, visible
 
 from app.services.progress import Progress
 from app.services.setup import create_school
@@ -21,6 +20,7 @@ from app.ui.changes import NOTHING
 from app.ui.login import LoginDialog
 from app.ui.shell import Shell
 from app.ui.workers import SHOW_PROGRESS_AFTER_MS, run_op
+from tests.ui.ui_helpers import close_boxes, closed, message_boxes, visible
 
 GATE_S = 10
 

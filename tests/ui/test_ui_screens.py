@@ -7,14 +7,11 @@ is not blank; whether the Chinese renders without tofu boxes is for a person to 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
-from test_ui_end_to_end import PASSWORD, front_login, idle, import_roster, login, write_roster
-from uihelpers import close_boxes
+from test_ui_end_to_end import PASSWORD, front_login, import_roster, login, write_roster
 
 from app.services.accounts.auth import unlock
 from app.services.accounts.users import create_user
@@ -26,13 +23,7 @@ from app.ui import strings
 from app.ui.setup_wizard import SetupWizard
 from app.ui.shell import Shell
 from app.ui.users_page import UsersPage
-
-
-@pytest.fixture
-def screens_dir(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("QINGXIN_SCREENS_DIR") or tmp_path / "screens")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+from tests.ui.ui_helpers import close_boxes, idle
 
 
 def save(widget: QWidget, folder: Path, name: str) -> Path:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QMainWindow
-from uihelpers import visible
 
 from app import deployment as deploy_module
 from app.paths import DATA_DIR_ENV, DB_FILENAME
@@ -22,6 +21,7 @@ from app.ui.login import LoginDialog
 from app.ui.setup_wizard import SetupWizard
 from app.ui.shell import Shell
 from tests.conftest import TEST_PASSWORD
+from tests.ui.ui_helpers import visible
 
 
 class Boxes:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
-from uihelpers import closed
 
 from app.errors import WrongPasswordError
 from app.models import SchoolClass
@@ -24,6 +23,7 @@ from app.ui import strings, workers
 from app.ui.audit_page import CODES_COLUMN, AuditPage
 from app.ui.store_context import StoreContext
 from app.ui.users_page import UsersPage
+from tests.ui.ui_helpers import closed, idle
 
 PASSWORD = "correct-horse-1"
 TEACHER_OLD = "teacher-pass-1"
@@ -38,9 +38,6 @@ def admin_store(db_path: Path) -> Iterator[Store]:
     yield store
     store.close()
 
-
-def idle(qtbot) -> None:
-    qtbot.waitUntil(lambda: not workers.busy(), timeout=20_000)
 
 
 def users_page(qtbot, store: Store, student_classes=list) -> UsersPage:

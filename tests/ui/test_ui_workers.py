@@ -7,12 +7,12 @@ import threading
 import time
 
 from PySide6.QtWidgets import QMessageBox, QWidget
-from uihelpers import close_boxes, closed, message_boxes
 
 from app.errors import BadInputError, QingxinError
 from app.services.progress import Progress
 from app.ui import messages, strings, workers
 from app.ui.workers import run_op
+from tests.ui.ui_helpers import close_boxes, closed, message_boxes
 
 
 def wait_done(qtbot, op: workers.Op) -> None:

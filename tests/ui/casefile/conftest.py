@@ -5,18 +5,18 @@ folder."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from casefilehelpers import HOSPITAL_DEPLOY, School, idle
 
 from app.deployment import load_deployment
 from app.models import Guardian, SchoolClass, Student
 from app.store.handle import Store
 from app.ui.store_context import StoreContext
+from tests.ui.casefile.casefile_helpers import HOSPITAL_DEPLOY, School
+from tests.ui.ui_helpers import idle
 
 
 @pytest.fixture(autouse=True)
@@ -47,9 +47,3 @@ def school(store: Store, qtbot) -> Iterator[School]:
     yield School(store, StoreContext(store, load_deployment()), class_ids, ids)
     idle(qtbot)  # no worker may outlive the store fixture, which closes next
 
-
-@pytest.fixture
-def screens_dir(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("QINGXIN_SCREENS_DIR") or tmp_path / "screens")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder

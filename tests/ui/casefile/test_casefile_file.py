@@ -6,20 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from casefilehelpers import (
-    School,
-    add_result,
-    all_text,
-    audit_count,
-    column,
-    idle,
-    key_enter,
-    open_file,
-    submit,
-    table_texts,
-)
 from PySide6.QtWidgets import QPushButton
-from uihelpers import close_boxes, closed, message_boxes, visible
 
 from app.services.accounts.auth import unlock
 from app.services.accounts.users import create_user
@@ -35,6 +22,18 @@ from app.ui.casefile.warnings_page import WarningsPage
 from app.ui.main_window import MainWindow
 from app.ui.store_context import StoreContext
 from app.ui.students_page import StudentsPage
+from tests.ui.casefile.casefile_helpers import (
+    School,
+    add_result,
+    all_text,
+    audit_count,
+    column,
+    key_enter,
+    open_file,
+    submit,
+    table_texts,
+)
+from tests.ui.ui_helpers import close_boxes, closed, idle, message_boxes, visible
 
 CT_PASSWORD = "class-teacher-1"
 ALL_TABS = [texts.TAB_OVERVIEW, texts.TAB_RISKS, texts.TAB_SCREENING, texts.TAB_COUNSELLING,

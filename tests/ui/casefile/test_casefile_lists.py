@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from casefilehelpers import School, add_result, column, current_tab_title, idle, submit
-from uihelpers import closed, visible
-
 from app.services.referral.workflow import open_referral
 from app.services.warning.decisions import decide_level
 from app.ui.casefile import texts
 from app.ui.casefile.file_window import StudentFileWindow
 from app.ui.casefile.warnings_page import WarningsPage
+from tests.ui.casefile.casefile_helpers import School, add_result, column, current_tab_title, submit
+from tests.ui.ui_helpers import closed, idle, visible
 
 NAME = 1  # the 姓名 column of the key list, the review queue and the referral list
 

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from casefilehelpers import School, column, idle, open_file, submit
-from uihelpers import closed
-
 from app.services.warning.decisions import decide_level
 from app.ui.casefile import texts
 from app.ui.casefile.plan_tab import PlanTab
 from app.ui.casefile.risk_tab import RiskTab
 from app.ui.casefile.warning_tab import WarningTab
+from tests.ui.casefile.casefile_helpers import School, column, open_file, submit
+from tests.ui.ui_helpers import closed, idle
 
 
 def test_plan_review_and_double_pairing(qtbot, school: School):

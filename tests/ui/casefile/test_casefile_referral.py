@@ -8,8 +8,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from casefilehelpers import HOSPITAL, School, audit_count, column, idle, open_file, submit
-from uihelpers import close_boxes, closed, message_boxes
 
 from app.services.casefile.rows import StepRow
 from app.services.referral.steps import FIELDS, NO_DETAILS, STEP_LABELS, STEP_TABLE
@@ -17,6 +15,15 @@ from app.ui.casefile import texts
 from app.ui.casefile.letter_print import print_to, suggested_path
 from app.ui.casefile.referral_dialogs import StepDialog
 from app.ui.casefile.referral_tab import ReferralTab
+from tests.ui.casefile.casefile_helpers import (
+    HOSPITAL,
+    School,
+    audit_count,
+    column,
+    open_file,
+    submit,
+)
+from tests.ui.ui_helpers import close_boxes, closed, idle, message_boxes
 
 STEP = 4  # the 状态 column of the steps table
 

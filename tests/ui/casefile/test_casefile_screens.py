@@ -12,10 +12,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from casefilehelpers import add_result, idle, open_file
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
-from uihelpers import close_boxes
 
 from app.services.accounts.auth import unlock
 from app.services.accounts.users import create_user
@@ -30,6 +28,8 @@ from app.ui import strings
 from app.ui.casefile.warnings_page import WarningsPage
 from app.ui.main_window import MainWindow
 from app.ui.store_context import StoreContext
+from tests.ui.casefile.casefile_helpers import add_result, open_file
+from tests.ui.ui_helpers import close_boxes, idle
 
 CT_PASSWORD = "class-teacher-1"
 

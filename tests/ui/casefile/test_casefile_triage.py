@@ -7,18 +7,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from casefilehelpers import (
-    School,
-    add_result,
-    column,
-    current_tab_title,
-    idle,
-    open_file,
-    submit,
-    table_texts,
-)
 from PySide6.QtCore import Qt
-from uihelpers import closed, visible
 
 from app.models import ScreeningResult
 from app.services.accounts.auth import unlock
@@ -31,6 +20,16 @@ from app.ui.casefile.warning_tab import WarningTab
 from app.ui.casefile.warnings_page import WarningsPage
 from app.ui.store_context import StoreContext
 from app.ui.students_page import StudentsPage
+from tests.ui.casefile.casefile_helpers import (
+    School,
+    add_result,
+    column,
+    current_tab_title,
+    open_file,
+    submit,
+    table_texts,
+)
+from tests.ui.ui_helpers import closed, idle, visible
 
 CAMPAIGN = "2025秋季 PHQ-9"
 CT_PASSWORD = "class-teacher-1"

@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QComboBox, QMessageBox
-from reportspagehelpers import SaveDialog, Screened, box_with, idle, make_page
-from uihelpers import close_boxes, message_boxes
 
 from app.deployment import Deployment, ReportPolicy
 from app.seal import open_sealed, verify
@@ -23,7 +21,9 @@ from app.ui.changes import Changes
 from app.ui.reports import saving, texts
 from app.ui.reports.reports_page import ReportsPage
 from tests.export.export_helpers import SCHOOL_CODE, deployment
-from tests.reports.report_helpers import audit_count
+from tests.reports.reports_helpers import audit_count
+from tests.ui.reports.reports_helpers import SaveDialog, Screened, box_with, make_page
+from tests.ui.ui_helpers import close_boxes, idle, message_boxes
 
 
 def use_save_dialog(monkeypatch: pytest.MonkeyPatch, answer: Path | None) -> SaveDialog:

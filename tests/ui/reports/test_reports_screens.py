@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportspagehelpers import SaveDialog, Screened, box_with, idle, make_page, save_screen
-from uihelpers import close_boxes
-
 from app.deployment import Deployment
 from app.ui.reports import saving
 from tests.export.export_helpers import SCHOOL_CODE, deployment
+from tests.ui.reports.reports_helpers import SaveDialog, Screened, box_with, make_page, save_screen
+from tests.ui.ui_helpers import close_boxes, idle
 
 
 def test_reports_page_screenshots(qtbot, screened: Screened, store, district_key,

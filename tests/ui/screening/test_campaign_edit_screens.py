@@ -8,14 +8,14 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
-from screeninghelpers import School, idle, make_page, save_screen
-from uihelpers import close_boxes, closed, message_boxes, visible
 
 from app.services import audit
 from app.services.screening.campaigns import create_campaign, get_campaign, list_campaigns
 from app.services.screening.importing import save_answer_string
 from app.ui.screening import strings as s
 from app.ui.screening.campaign_dialog import CampaignDialog
+from tests.ui.screening.screening_helpers import School, make_page, save_screen
+from tests.ui.ui_helpers import close_boxes, closed, idle, message_boxes, visible
 
 
 def _classes(school: School) -> list[int]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from screeninghelpers import School, idle
-from uihelpers import closed
 
 from app.instruments import load_instrument
 from app.services.screening.campaigns import create_campaign
@@ -23,6 +21,8 @@ from app.ui.screening.entry_dialog import (
 from app.ui.screening.kiosk import REVIEW_PAGE, THANKS_PAGE, KioskDialog, PasswordPrompt
 from app.ui.screening.kiosk_launch import KioskLaunchDialog
 from tests.conftest import TEST_PASSWORD
+from tests.ui.screening.screening_helpers import School
+from tests.ui.ui_helpers import closed, idle
 
 
 def test_answer_text_is_judged_while_typing():

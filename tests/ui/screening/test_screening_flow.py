@@ -6,17 +6,7 @@ from __future__ import annotations
 
 import openpyxl
 from PySide6.QtCore import Qt
-from screeninghelpers import (
-    PHQ_LABELS,
-    SURVEY_QUESTIONS,
-    School,
-    idle,
-    make_page,
-    save_screen,
-    write_wjx,
-)
 from sqlalchemy import select
-from uihelpers import close_boxes, closed, message_boxes, visible
 
 from app.models import AuditEvent
 from app.services.screening.campaigns import create_campaign, get_campaign
@@ -27,6 +17,15 @@ from app.ui.screening.campaign_page import ScreeningPage
 from app.ui.screening.import_dialog import ImportDialog
 from app.ui.screening.participation_dialog import ParticipationDialog
 from app.ui.screening.results_dialog import ResultsDialog
+from tests.ui.screening.screening_helpers import (
+    PHQ_LABELS,
+    SURVEY_QUESTIONS,
+    School,
+    make_page,
+    save_screen,
+    write_wjx,
+)
+from tests.ui.ui_helpers import close_boxes, closed, idle, message_boxes, visible
 
 
 def shown(model) -> list:

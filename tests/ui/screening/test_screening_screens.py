@@ -10,13 +10,18 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from screeninghelpers import PHQ_LABELS, SURVEY_QUESTIONS, School, idle, save_screen, write_wjx
-from uihelpers import close_boxes
-
 from app.services.screening.campaigns import create_campaign
 from app.services.screening.entry import campaign_students, mark_participation
 from app.services.screening.importing import save_answer_string
 from app.ui.screening.kiosk import KioskDialog
+from tests.ui.screening.screening_helpers import (
+    PHQ_LABELS,
+    SURVEY_QUESTIONS,
+    School,
+    save_screen,
+    write_wjx,
+)
+from tests.ui.ui_helpers import close_boxes, idle
 
 
 def fill(school: School, campaign_id: int, class_id: int, width: int, values: str,

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.services.students import StudentRow
 from app.store.handle import Store
-from app.ui import workers
 from app.ui.screening.campaign_page import ScreeningPage
 from app.ui.store_context import StoreContext
+from tests.ui.ui_helpers import idle
 
 PHQ_LABELS = ["完全不会", "好几天", "一半以上的天数", "几乎每天"]
 SURVEY_QUESTIONS = 3  # 学籍号, 姓名, 班级 asked before PHQ-9 item 1
@@ -29,9 +29,6 @@ class School:
     def first_class(self) -> list[StudentRow]:
         return [s for s in self.students if s.class_id == self.students[0].class_id]
 
-
-def idle(qtbot) -> None:
-    qtbot.waitUntil(lambda: not workers.busy(), timeout=20_000)
 
 
 def write_wjx(path: Path, rows: list[tuple[str, str, str, list[object]]]) -> Path:

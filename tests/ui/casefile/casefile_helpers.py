@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 
 from app.models import AuditEvent, Campaign, SchoolYear, ScreeningResult
 from app.store.handle import Store
-from app.ui import workers
 from app.ui.casefile.file_window import StudentFileWindow, open_student_file
 from app.ui.casefile.widgets import FormDialog
 from app.ui.store_context import StoreContext
+from tests.ui.ui_helpers import idle
 
 HOSPITAL = "市第六人民医院 儿童青少年心理科"
 HOSPITAL_DEPLOY = """[[hospitals]]
@@ -32,9 +32,6 @@ class School:
     class_ids: tuple[int, int]
     students: tuple[int, ...]  # the first three in 初一(1)班, the rest in 初二(2)班
 
-
-def idle(qtbot) -> None:
-    qtbot.waitUntil(lambda: not workers.busy(), timeout=20_000)
 
 
 def open_file(qtbot, ctx: StoreContext, student_id: int,

@@ -61,7 +61,7 @@ def _import(store: Store, campaign_id: int, code: str, students: list[StudentRow
     apply_screening_import(store, preview)
 
 
-def screened_school(store: Store, n: int = 150, seed: int = 3) -> ScreenedSchool:
+def make_screened_school(store: Store, n: int = 150, seed: int = 3) -> ScreenedSchool:
     """n students in grades 7-9 (classes of 25), a PHQ-9 screening in September and
     another in November for everyone, MHT for grade 7; one student on leave and one
     exempt, one sheet with item 9 answered (critical), one with too few answers, and a

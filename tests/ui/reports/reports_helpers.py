@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.deployment import Deployment
 from app.store.handle import Store
-from app.ui import workers
 from app.ui.reports.reports_page import ReportsPage
 from app.ui.store_context import StoreContext
-from tests.reports.report_helpers import ScreenedSchool
+from tests.reports.reports_helpers import ScreenedSchool
+from tests.ui.ui_helpers import idle
 
 
 @dataclass
@@ -22,9 +22,6 @@ class Screened:
     store: Store
     school: ScreenedSchool
 
-
-def idle(qtbot) -> None:
-    qtbot.waitUntil(lambda: not workers.busy(), timeout=60_000)
 
 
 def make_page(qtbot, store: Store, deployment: Deployment | None = None) -> ReportsPage:
@@ -53,7 +50,7 @@ class SaveDialog:
 
 
 def box_with(text: str) -> QMessageBox:
-    from uihelpers import message_boxes
+    from tests.ui.ui_helpers import message_boxes
 
     found = [b for b in message_boxes() if text in b.text()]
     assert found, [b.text() for b in message_boxes()]

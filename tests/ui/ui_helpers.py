@@ -1,9 +1,17 @@
-"""Finding what the GUI put on screen, for assertions."""
+"""Shared by the GUI tests: waiting for the workers, finding what the GUI put on screen."""
 
 from __future__ import annotations
 
 import shiboken6
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from app.ui import workers
+
+
+def idle(qtbot) -> None:
+    """Wait until no background work is running (a report of a whole school takes a
+    while under a loaded CI machine, hence the long limit)."""
+    qtbot.waitUntil(lambda: not workers.busy(), timeout=60_000)
 
 
 def visible(kind: type[QWidget]) -> list[QWidget]:
