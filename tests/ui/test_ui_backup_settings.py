@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QLabel
 from test_ui_end_to_end import PASSWORD, front_login, login
 
 from app.deployment import AGGREGATES, KEY_STUDENT_MODES, Deployment, load_deployment
@@ -33,7 +33,7 @@ from app.ui.settings.deployment_tab import DeploymentTab
 from app.ui.settings.restore_dialog import RestoreDialog
 from app.ui.shell import Shell
 from tests.maintenance.maintenance_helpers import add_students
-from tests.ui.ui_helpers import close_boxes, closed, idle, message_boxes
+from tests.ui.ui_helpers import close_boxes, closed, idle, message_boxes, screen_saver
 
 DEPLOY = """[school]
 code = "4131011234"
@@ -107,9 +107,7 @@ def backup_tab(window: MainWindow) -> BackupTab:
     return window.backup_tab
 
 
-def save(widget: QWidget, folder: Path, name: str) -> None:
-    QApplication.processEvents()  # lay out what was just shown or hidden
-    assert widget.grab().save(str(folder / f"settings-{name}.png"))
+save = screen_saver("settings-")
 
 
 def nav_titles(window: MainWindow) -> list[str]:

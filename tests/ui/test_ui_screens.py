@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QWidget
 from test_ui_end_to_end import PASSWORD, front_login, import_roster, login, write_roster
 
 from app.services.accounts.auth import unlock
@@ -23,18 +21,9 @@ from app.ui import strings
 from app.ui.setup_wizard import SetupWizard
 from app.ui.shell import Shell
 from app.ui.users_page import UsersPage
-from tests.ui.ui_helpers import close_boxes, idle
+from tests.ui.ui_helpers import close_boxes, idle, screen_saver
 
-
-def save(widget: QWidget, folder: Path, name: str) -> Path:
-    path = folder / f"{name}.png"
-    assert widget.grab().save(str(path))
-    image = QImage(str(path))
-    assert image.width() > 100 and image.height() > 100
-    assert len({image.pixel(x, y) for x in range(0, image.width(), 7)
-                for y in range(0, image.height(), 7)}) > 4, f"{name} looks blank"
-    print(path)
-    return path
+save = screen_saver("")
 
 
 def test_screenshots(qtbot, db_path: Path, tmp_path: Path, screens_dir: Path):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import shiboken6
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.ui import workers
@@ -30,3 +34,20 @@ def close_boxes() -> None:
 def closed(widget: QWidget) -> bool:
     """Closed, or already deleted (dialogs are WA_DeleteOnClose)."""
     return not shiboken6.isValid(widget) or not widget.isVisible()
+
+
+def screen_saver(prefix: str) -> Callable[[QWidget, Path, str], Path]:
+    """`save(widget, folder, name)` for one area's screenshots (`<prefix><name>.png`):
+    layouts settle first (a chart that just grew), and a grab that came out blank fails."""
+
+    def save(widget: QWidget, folder: Path, name: str) -> Path:
+        path = folder / f"{prefix}{name}.png"
+        QApplication.processEvents()
+        assert widget.grab().save(str(path))
+        image = QImage(str(path))
+        assert image.width() > 100 and image.height() > 100
+        assert len({image.pixel(x, y) for x in range(0, image.width(), 7)
+                    for y in range(0, image.height(), 7)}) > 4, f"{name} looks blank"
+        return path
+
+    return save

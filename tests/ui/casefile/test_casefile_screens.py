@@ -12,9 +12,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QWidget
-
 from app.services.accounts.auth import unlock
 from app.services.accounts.users import create_user
 from app.services.casefile.entries import add_counselling, correct_entry
@@ -29,19 +26,12 @@ from app.ui.casefile.warnings_page import WarningsPage
 from app.ui.main_window import MainWindow
 from app.ui.store_context import StoreContext
 from tests.ui.casefile.casefile_helpers import add_result, open_file
-from tests.ui.ui_helpers import close_boxes, idle
+from tests.ui.ui_helpers import close_boxes, idle, screen_saver
 
 CT_PASSWORD = "class-teacher-1"
 
 
-def save(widget: QWidget, folder: Path, name: str) -> Path:
-    path = folder / f"casefile-{name}.png"
-    assert widget.grab().save(str(path))
-    image = QImage(str(path))
-    assert image.width() > 100 and image.height() > 100
-    assert len({image.pixel(x, y) for x in range(0, image.width(), 7)
-                for y in range(0, image.height(), 7)}) > 4, f"{name} looks blank"
-    return path
+save = screen_saver("casefile-")
 
 
 def term_of_work(store: Store) -> tuple[int, int, int]:

@@ -6,15 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox
 
 from app.deployment import Deployment
 from app.store.handle import Store
 from app.ui.reports.reports_page import ReportsPage
 from app.ui.store_context import StoreContext
 from tests.reports.reports_helpers import ScreenedSchool
-from tests.ui.ui_helpers import idle
+from tests.ui.ui_helpers import idle, screen_saver
 
 
 @dataclass
@@ -57,12 +56,4 @@ def box_with(text: str) -> QMessageBox:
     return found[-1]
 
 
-def save_screen(widget: QWidget, folder: Path, name: str) -> Path:
-    path = folder / f"reports-{name}.png"
-    QApplication.processEvents()
-    assert widget.grab().save(str(path))
-    image = QImage(str(path))
-    assert image.width() > 100 and image.height() > 100
-    assert len({image.pixel(x, y) for x in range(0, image.width(), 7)
-                for y in range(0, image.height(), 7)}) > 4, f"{name} looks blank"
-    return path
+save_screen = screen_saver("reports-")

@@ -7,14 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
-from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QWidget
 
 from app.services.students import StudentRow
 from app.store.handle import Store
 from app.ui.screening.campaign_page import ScreeningPage
 from app.ui.store_context import StoreContext
-from tests.ui.ui_helpers import idle
+from tests.ui.ui_helpers import idle, screen_saver
 
 PHQ_LABELS = ["完全不会", "好几天", "一半以上的天数", "几乎每天"]
 SURVEY_QUESTIONS = 3  # 学籍号, 姓名, 班级 asked before PHQ-9 item 1
@@ -45,15 +43,7 @@ def write_wjx(path: Path, rows: list[tuple[str, str, str, list[object]]]) -> Pat
     return path
 
 
-def save_screen(widget: QWidget, folder: Path, name: str) -> Path:
-    path = folder / f"screening-{name}.png"
-    QApplication.processEvents()  # let layouts settle (a chart that just grew) before the grab
-    assert widget.grab().save(str(path))
-    image = QImage(str(path))
-    assert image.width() > 100 and image.height() > 100
-    assert len({image.pixel(x, y) for x in range(0, image.width(), 7)
-                for y in range(0, image.height(), 7)}) > 4, f"{name} looks blank"
-    return path
+save_screen = screen_saver("screening-")
 
 
 def make_page(qtbot, school: School) -> ScreeningPage:
