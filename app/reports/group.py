@@ -58,14 +58,10 @@ def _bars(bars: Bars, scaled: bool) -> Flowable:
     return paired_bars(list(bars.labels), series, CONTENT_WIDTH, top=top)
 
 
-def _grid(rows: Sequence[Sequence[str]]) -> list[list[str]]:
-    return [list(row) for row in rows]
-
-
 def participation(report: GroupReport, st: Styles) -> list[Flowable]:
     head = report.participation[0]
     out: list[Flowable] = [Paragraph("一、参测情况", st.heading),
-                           data_grid(_grid(report.participation), even_widths(len(head), 0.18)),
+                           data_grid(report.participation, even_widths(len(head), 0.18)),
                            Paragraph("请假、免测、已排除的学生不计入应测，完成率 = 完成 ÷ 应测。",
                                      st.small)]
     if report.completion is not None:
@@ -106,13 +102,13 @@ def _flagged(report: GroupReport, st: Styles) -> list[Flowable]:
 
 
 def _unit_block(name: str, rows: Sequence[Sequence[str]], st: Styles) -> Flowable:
-    grid = data_grid(_grid(rows), even_widths(len(rows[0]), 0.12), size=8)
+    grid = data_grid(rows, even_widths(len(rows[0]), 0.12), size=8)
     return KeepTogether([Paragraph(name, st.cell), grid])
 
 
 def _levels(report: GroupReport, st: Styles) -> list[Flowable]:
     return [CondPageBreak(90), Paragraph("三、预警等级", st.heading),
-            data_grid(_grid(report.levels), even_widths(6, 0.2)),
+            data_grid(report.levels, even_widths(6, 0.2)),
             Paragraph("“本次筛查建议”是系统按分界值和关键题对本次答卷给出的建议；“当前确定等级”是"
                       "心理教师对本次名单内学生目前确定的等级（含其他来源的信息）。", st.small)]
 
@@ -123,7 +119,7 @@ def _change(report: GroupReport, st: Styles) -> list[Flowable]:
         return [*out, Paragraph("此前没有同一量表的测评，无法比较。", st.body)]
     out.append(Paragraph(f"上次：{report.previous}。比较的是同一范围内的学生"
                          "（按现在的班级）。", st.body))
-    out.append(data_grid(_grid(report.change), even_widths(6, 0.2)))
+    out.append(data_grid(report.change, even_widths(6, 0.2)))
     if report.change_bars is not None:
         out.append(_bars(report.change_bars, scaled=True))
     return out
@@ -132,7 +128,7 @@ def _change(report: GroupReport, st: Styles) -> list[Flowable]:
 def group_story(report: GroupReport, st: Styles) -> list[Flowable]:
     story: list[Flowable] = [
         Paragraph(f"心理测评团体报告（{report.scope_label}）", st.title),
-        data_grid(_grid(report.about),
+        data_grid(report.about,
                   [0.14 * CONTENT_WIDTH, 0.36 * CONTENT_WIDTH, 0.14 * CONTENT_WIDTH,
                    0.36 * CONTENT_WIDTH], size=9, header_rows=0),
         *participation(report, st),

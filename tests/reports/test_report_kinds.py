@@ -10,18 +10,20 @@ from app.reports.data import INTERNAL, BandShare, Bars, GroupReport, PrintContex
 from app.reports.group import render_group
 from app.reports.layout import LEVELS
 from app.reports.letters import LETTERS
-from app.services.reports.kinds import REPORTS, for_campaigns, letter_kinds
+from app.services.reports.kinds import REPORTS, for_campaigns, letter_kinds, resolve
 from tests.reports.reports_helpers import needs_poppler, pdf_text
 
 
 def test_every_kind_names_a_renderer_a_service_and_a_level():
     assert len({k.code for k in REPORTS}) == len(REPORTS)
     for kind in REPORTS:
-        render = kind.render()
+        render = resolve(kind.renderer)
         assert render.__name__.startswith("render_") and render.__module__.startswith(
             "app.reports."), kind.code
         assert "level" in inspect.signature(render).parameters, kind.code
-        assert kind.build().__module__.startswith("app.services."), kind.code
+        assert resolve(kind.service).__module__.startswith("app.services."), kind.code
+        if kind.campaign_printer:
+            assert callable(resolve(kind.campaign_printer)), kind.code
         assert kind.level in LEVELS, kind.code
         assert kind.scopes, kind.code
 

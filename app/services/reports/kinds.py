@@ -13,7 +13,6 @@ app/reports, a service in this package, and one entry below (docs/ARCHITECTURE.m
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
@@ -41,7 +40,8 @@ class CampaignPrint:
     """Only these students (kinds whose scopes include "student")."""
 
 
-def _resolve(target: str) -> Any:
+def resolve(target: str) -> Any:
+    """The function a "module:function" name stands for, importing its module."""
     module, name = target.split(":")
     return getattr(import_module(module), name)
 
@@ -66,15 +66,9 @@ class ReportKind:
     hides_small_cells: bool = False
     """A copy for outside the school can hide small counts (the district's min_cell)."""
 
-    def render(self) -> Callable[..., bytes]:
-        return _resolve(self.renderer)
-
-    def build(self) -> Callable[..., Any]:
-        return _resolve(self.service)
-
     def print_campaign(self, store: Store, request: CampaignPrint,
                        progress: Progress) -> PrintedReport:
-        return _resolve(self.campaign_printer)(store, request, progress)
+        return resolve(self.campaign_printer)(store, request, progress)
 
 
 _SERVICES = "app.services.reports."
