@@ -272,12 +272,15 @@ class ReportTab(QWidget):
         has_campaign = self.campaign.currentData() is not None
         for widget in (*self.kind_radios.values(), self.school_radio):
             widget.setEnabled(has_campaign)
-        self.grade_radio.setEnabled(self.grade.count() > 0)
-        self.class_radio.setEnabled(self.klass.count() > 0)
-        self.grade.setEnabled(self.grade.count() > 0)
-        self.klass.setEnabled(self.klass.count() > 0)
-        if (self.grade_radio.isChecked() and not self.grade.count()) or \
-                (self.class_radio.isChecked() and not self.klass.count()):
+        # A grade or a class, where the kind covers one (its scopes) and the campaign has any.
+        grades = "grade" in kind.scopes and self.grade.count() > 0
+        classes = "class" in kind.scopes and self.klass.count() > 0
+        for widget in (self.grade_radio, self.grade):
+            widget.setEnabled(grades)
+        for widget in (self.class_radio, self.klass):
+            widget.setEnabled(classes)
+        if (self.grade_radio.isChecked() and not grades) or \
+                (self.class_radio.isChecked() and not classes):
             self.school_radio.setChecked(True)
         self.generate_button.setEnabled(has_campaign)
 
