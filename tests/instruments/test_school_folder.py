@@ -117,7 +117,7 @@ def test_results_and_reports_say_which_settings_scored_them(store, tmp_path, mon
 
     from app.models import ScreeningResult
     from app.services.reports.individual import print_individual_reports
-    from tests.reports.reports_helpers import pdf_text, screened_school
+    from tests.reports.reports_helpers import make_screened_school, pdf_text
 
     folder = tmp_path / "instruments"
     folder.mkdir()
@@ -125,7 +125,7 @@ def test_results_and_reports_say_which_settings_scored_them(store, tmp_path, mon
     shipped = load_instrument("phq9").version
     (folder / "settings.toml").write_text("[phq9.cutoffs.total]\nmoderate = 9\n",
                                           encoding="utf-8")
-    school = screened_school(store, n=50)
+    school = make_screened_school(store, n=50)
     with store.read() as session:
         versions = set(session.scalars(select(ScreeningResult.instrument_version)
                                        .where(ScreeningResult.campaign_id == school.phq)))
