@@ -58,6 +58,7 @@ ALLOWED: dict[str, set[str]] = {
     "app.services.statistics.disclosure_audit": {"highspy"},
     "app.services.roster.grid": {"python_calamine"},
     "app.services.district.aggregate": {"python_calamine"},
+    "app.services.lists.workbook": {"msoffcrypto"},
     "app.services.maintenance.backup": {"sqlcipher3"},
     "app.services.maintenance.backup_copy": {"sqlcipher3"},
     "app.services.maintenance.backup_faults": {"sqlcipher3"},

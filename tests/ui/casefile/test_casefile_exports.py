@@ -8,16 +8,16 @@ from datetime import date
 
 import msoffcrypto
 import openpyxl
-from casefilehelpers import School, add_result, idle
 from PySide6.QtWidgets import QLineEdit
 from sqlalchemy import select
 from test_casefile_triage import warnings_page
-from uihelpers import close_boxes
 
 from app.models import AuditEvent
 from app.services.warning.decisions import decide_level
 from app.ui import strings
 from app.ui.export_dialog import ExportChoice, ExportDialog
+from tests.ui.casefile.casefile_helpers import School, add_result
+from tests.ui.ui_helpers import close_boxes, idle
 
 PASSWORD = "room-302"
 

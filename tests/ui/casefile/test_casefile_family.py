@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from casefilehelpers import School, idle, open_file
 from PySide6.QtWidgets import QMessageBox
 from test_casefile_triage import warnings_page
-from uihelpers import visible
 
 from app.services.casefile.entries import add_counselling
 from app.services.casefile.guardians import list_guardians
@@ -16,6 +14,8 @@ from app.services.warning.decisions import decide_level
 from app.ui.casefile import texts
 from app.ui.casefile.file_window import StudentFileWindow
 from app.ui.casefile.guardians_dialog import GuardiansDialog
+from tests.ui.casefile.casefile_helpers import School, open_file
+from tests.ui.ui_helpers import idle, visible
 
 
 def test_guardians_are_added_corrected_and_removed_from_the_file(qtbot, school: School,

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from casefilehelpers import School, add_result, idle
 from test_casefile_triage import warnings_page
 
 from app.services.warning.decisions import decide_level
 from app.ui.home_page import FIRST_LEVEL_COLUMN, FLAGGED_COLUMN, HomePage
+from tests.ui.casefile.casefile_helpers import School, add_result
+from tests.ui.ui_helpers import idle
 
 
 def home(qtbot, school: School) -> HomePage:
