@@ -138,6 +138,19 @@ class LetterStudent:
 
 
 @dataclass(frozen=True)
+class LetterStep:
+    """What one referral step recorded, as the letters print it (which step's marks a
+    letter shows is the step's row in services.referral.steps.STEP_TABLE)."""
+
+    step: str
+    done: bool
+    note: str
+    certificate_seen: bool
+    meeting_on: date | None
+    arrangements: str
+
+
+@dataclass(frozen=True)
 class LetterReferral:
     id: int
     opened_on: date
@@ -145,11 +158,7 @@ class LetterReferral:
     recommendation: str
     reasons: tuple[str, ...]
     hospital: str
-    visit_feedback: str
-    """The 就诊反馈 step's note once it is done, else ""."""
-    certificate_seen: bool
-    meeting_on: date | None
-    arrangements: str
+    steps: tuple[LetterStep, ...]
 
 
 @dataclass(frozen=True)

@@ -144,7 +144,9 @@ def referral_form(ctx: LetterContext, st: Styles) -> list[Flowable]:
 
 def return_form(ctx: LetterContext, st: Styles) -> list[Flowable]:
     r = ctx.referral
-    seen = bool(r and r.certificate_seen)
+    steps = {s.step: s for s in r.steps} if r else {}
+    ret, feedback = steps.get("return_assessment"), steps.get("visit_feedback")
+    seen = bool(ret and ret.certificate_seen)
     w = CONTENT_WIDTH
     return [
         Paragraph("学生复学评估表", st.title),
@@ -152,18 +154,18 @@ def return_form(ctx: LetterContext, st: Styles) -> list[Flowable]:
         Paragraph("一、就诊情况", st.heading),
         form_table([
             ["转介日期", cn_date(r.opened_on) if r else ""],
-            ["就诊反馈", r.visit_feedback if r else ""],
+            ["就诊反馈", feedback.note if feedback and feedback.done else ""],
             ["病历证明", GAP.join((checkbox(seen, "已查验医院出具的病历证明"),
                                   checkbox(False, "未提供")))],
         ], [0.2 * w, 0.8 * w], st, heights=[None, 18 * mm, None]),
         Paragraph("二、复学评估会议", st.heading),
         form_table([
-            ["会议日期", cn_date(r.meeting_on if r else None)],
+            ["会议日期", cn_date(ret.meeting_on if ret else None)],
             ["参会人员", "心理教师、班主任、家长、学校负责人"],
             ["评估意见", ""],
         ], [0.2 * w, 0.8 * w], st, heights=[None, None, 18 * mm]),
         Paragraph("三、复学安排（课程、作息、考试、住宿、同伴支持等）", st.heading),
-        box(r.arrangements if r else "", 22 * mm, st),
+        box(ret.arrangements if ret else "", 22 * mm, st),
         Paragraph("四、复学后跟踪", st.heading),
         box("复学后由心理教师和班主任每月随访，情况变化时及时与家长沟通，必要时再次转介。",
             None, st),

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from app.models import ReferralStep
-from app.reports.letters import LETTERS, print_letter
+from app.reports.letters import LETTERS
 from app.services.casefile.rows import StepRow
 from app.services.referral.steps import (
     FIELDS,
@@ -25,6 +25,7 @@ from app.services.referral.steps import (
     StepSpec,
 )
 from app.services.referral.workflow import complete_step, open_referral
+from app.services.reports.letters import print_letter
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSPITAL = "HOSPX医院"

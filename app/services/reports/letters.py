@@ -15,7 +15,7 @@ from sqlalchemy import select
 from app.atomic import write_atomic
 from app.errors import BadInputError
 from app.models import School
-from app.reports.data import LetterContext, LetterReferral, LetterStudent
+from app.reports.data import LetterContext, LetterReferral, LetterStep, LetterStudent
 from app.services import audit
 from app.services.capabilities import PRINT_REPORTS, require
 from app.services.casefile.access import load_student
@@ -34,14 +34,10 @@ def letter_student(file: StudentFile) -> LetterStudent:
 
 
 def letter_referral(r: ReferralRow) -> LetterReferral:
-    steps = {s.step: s for s in r.steps}
-    ret, feedback = steps.get("return_assessment"), steps.get("visit_feedback")
     return LetterReferral(
         r.id, r.opened_on, r.indications, r.recommendation, r.reasons, r.hospital,
-        visit_feedback=feedback.note if feedback and not feedback.pending else "",
-        certificate_seen=bool(ret and ret.certificate_seen),
-        meeting_on=ret.meeting_on if ret else None,
-        arrangements=ret.arrangements if ret else "")
+        tuple(LetterStep(s.step, not s.pending, s.note, s.certificate_seen, s.meeting_on,
+                         s.arrangements) for s in r.steps))
 
 
 def print_letter(store: Store, student_id: int, kind: str, out: Path,
