@@ -59,6 +59,8 @@ CELL_MODES: dict[str, str] = {
     "exact": "实数，不隐去（区教育局自用统计）",
 }
 DEFAULT_BACKUP_REMINDER_DAYS = 7
+DEFAULT_HOTLINES: tuple[str, ...] = ("12355 青少年服务台（心理援助）", "12320 卫生热线（心理援助）")
+"""Printed on letters going home unless [letters].hotlines says otherwise."""
 """Remind the school to back up when the last backup is older than this many days."""
 DEFAULT_FOLLOWUP_DAYS: dict[str, int] = {"crisis": 7, "key": 14, "general": 90}
 """Days between routine follow-ups per warning level: 危机 weekly, 重点关注 fortnightly,
@@ -113,6 +115,8 @@ class Deployment:
     """(level, days) pairs; a tuple so the deployment stays hashable and frozen."""
     sheet_limits: SheetLimits = DEFAULT_LIMITS
     """The most rows, columns and MB of content an imported file may have."""
+    hotlines: tuple[str, ...] = DEFAULT_HOTLINES
+    """The help lines printed on letters going home ([letters].hotlines)."""
     source: Path | None = None
     """The file read, or None when the defaults are in use."""
 
@@ -172,13 +176,15 @@ def parse_deployment(text: str, path: Path) -> Deployment:
                             + _backslash_advice(text, str(err))) from None
     r = _Reader(path)
     r.unknown(raw, {"school", "district", "hospitals", "report_policy", "app", "followup",
-                    "import"}, "")
+                    "import", "letters"}, "")
     school = r.table(raw, "school")
     district = r.table(raw, "district")
     policy = r.table(raw, "report_policy")
     app = r.table(raw, "app")
     followup = r.table(raw, "followup")
     limits = r.table(raw, "import")
+    letters = r.table(raw, "letters")
+    r.unknown(letters, {"hotlines"}, "letters")
     r.unknown(school, {"code", "name"}, "school")
     r.unknown(district, {"name", "public_key", "public_key_file", "accepted_suites"},
               "district")
@@ -216,8 +222,20 @@ def parse_deployment(text: str, path: Path) -> Deployment:
                               16_384),
             megabytes=r.integer(limits, "max_megabytes", "import", DEFAULT_LIMITS.megabytes,
                                 1, 4096)),
+        hotlines=_hotlines(r, letters),
         source=path,
     )
+
+
+def _hotlines(r: _Reader, letters: dict) -> tuple[str, ...]:
+    """Each line as printed, e.g. "12355 青少年服务台"; an empty list prints none."""
+    if "hotlines" not in letters:
+        return DEFAULT_HOTLINES
+    value = letters["hotlines"]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip()
+                                              and len(v) <= 60 for v in value):
+        r.fail("[letters].hotlines", '应为文字列表，每条不超过 60 字，如 ["12355 青少年服务台"]')
+    return tuple(v.strip() for v in value)
 
 
 def _district_key(r: _Reader, district: dict) -> DistrictPublicKey | None:

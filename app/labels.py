@@ -178,6 +178,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "student_open_denied": "查看学生档案被拒绝",
     "student_edit": "修改学生档案",
     "student_export": "导出学生数据",
+    "account_phone": "修改本人联系电话",
     "guardian_list": "查看家长联系方式",
     "guardian_added": "添加家长联系方式",
     "guardian_changed": "修改家长联系方式",

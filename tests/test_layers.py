@@ -22,7 +22,7 @@ APP = ROOT / "app"
 
 CORE = {"app", "app.errors", "app.labels", "app.terms", "app.paths", "app.atomic",
         "app.deployment", "app.gc_pause", "app.sheet_limits", "app.logfile", "app.winfaults",
-        "app.winacl", "app.winprofile", "app.app_mutex"}
+        "app.winacl", "app.winprofile", "app.app_mutex", "app.phones"}
 """The root modules: small, each for one thing, importable from any layer that needs it
 (their own rows below say what they in turn may import)."""
 
@@ -37,6 +37,7 @@ ALLOWED: dict[str, set[str]] = {
     "app.winprofile": set(),
     "app.app_mutex": set(),
     "app.winfaults": {"app.errors"},
+    "app.phones": {"app.errors"},
     "app.atomic": {"app.errors", "app.winfaults"},
     "app.paths": {"app", "platformdirs"},
     "app.logfile": {"app", "app.paths"},

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from app.cli.common import add_db_args, open_db, write_text_output
+from app.deployment import load_deployment
 from app.services import audit
 from app.services.casefile.snapshot import find_student
 from app.services.lists.tables import ListTable, referral_table, warning_table
@@ -95,6 +96,7 @@ def _referrals(args: argparse.Namespace) -> int:
 
 def _letter(args: argparse.Namespace) -> int:
     with open_db(args) as store:
-        print_letter(store, find_student(store, args.student), args.kind, args.out)
+        print_letter(store, find_student(store, args.student), args.kind, args.out,
+                     hotlines=load_deployment(getattr(args, "deploy", None)).hotlines)
     print(f"已生成：{args.out}")
     return 0

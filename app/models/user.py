@@ -18,6 +18,8 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(40), unique=True)
     display_name: Mapped[str] = mapped_column(String(60), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    """The number printed on letters as the school's contact (心理教师 联系电话)."""
     role: Mapped[str] = mapped_column(String(16))
     class_id: Mapped[int | None] = mapped_column(ForeignKey("school_class.id"))
     active: Mapped[bool] = mapped_column(default=True)

@@ -168,6 +168,13 @@ class LetterContext:
     referral: LetterReferral | None
     today: date
     counselor: str
+    """The counselling teacher to contact: the referral's, else the one printing."""
+    counselor_phone: str = ""
+    actions: tuple[str, ...] = ()
+    """What the school has done, dated, oldest first ("11月3日 危机评估" …): the referral's
+    steps and the file's records since shortly before it."""
+    hotlines: tuple[str, ...] = ()
+    """Help lines for the family (deploy.toml [letters].hotlines)."""
 
 
 # --- 区级报送摘要 -------------------------------------------------------------------

@@ -44,12 +44,28 @@ def _who(ctx: LetterContext) -> str:
     return f"{ctx.student.name}（{ctx.student.class_name}）"
 
 
+def _parents(ctx: LetterContext) -> str:
+    """"王芳（母亲）、张建国（祖父）", or a blank line when none is on file."""
+    return "、".join(f"{name}（{relation}）" if relation else name
+                    for name, relation, _phone in ctx.student.guardians) or BLANK
+
+
+def _contact(ctx: LetterContext) -> str:
+    return (f"心理教师 {ctx.counselor or BLANK}，联系电话："
+            f"{ctx.counselor_phone or BLANK}")
+
+
+def _done(ctx: LetterContext) -> str:
+    """The school's measures: the plan's, then what was done, one per line."""
+    lines = [ctx.student.measures] if ctx.student.measures else []
+    return "<br/>".join(lines + list(ctx.actions))
+
+
 def notice(ctx: LetterContext, st: Styles) -> list[Flowable]:
     r = ctx.referral
-    parents = "、".join(name for name, _relation, _phone in ctx.student.guardians) or BLANK
     story: list[Flowable] = [
         Paragraph("学生心理健康情况告知书", st.title),
-        Paragraph(f"尊敬的{parents}家长：", st.heading),
+        Paragraph(f"尊敬的{_parents(ctx)}：", st.heading),
         Paragraph(f"您好！{ctx.school_name}高度重视每一位学生的心理健康。近期，学校心理健康教育"
                   f"工作人员在日常关注和谈话中了解到，您的孩子 {_who(ctx)} 目前的心理状况需要"
                   "引起重视。", st.body)]
@@ -64,13 +80,18 @@ def notice(ctx: LetterContext, st: Styles) -> list[Flowable]:
     else:
         story.append(Paragraph("建议您多陪伴、多倾听，留意孩子情绪、睡眠和饮食的变化，"
                                "必要时带孩子到专业医疗机构就诊。", st.body))
+    if ctx.actions:
+        story.append(Paragraph("学校已经做了以下工作：" + "；".join(ctx.actions) + "。", st.body))
     story += [
         Paragraph("在此期间，请您：（1）加强看护，确保孩子身边有人陪伴，妥善保管药品、刀具等"
                   "危险物品；（2）以平和的态度与孩子沟通，避免指责和打骂；（3）与班主任和心理教师"
                   "保持联系，及时反馈孩子的情况；（4）就诊后请将医院的意见告知学校，以便学校做好"
                   "相应的支持安排。", st.body),
-        Paragraph(f"学校将对孩子的情况严格保密，并继续给予关心和支持。如有疑问，请联系心理教师 "
-                  f"{ctx.counselor or BLANK}，联系电话：{BLANK}。", st.body),
+        Paragraph("学校将对孩子的情况严格保密，并继续给予关心和支持。如有疑问，请联系"
+                  f"{_contact(ctx)}。", st.body),
+        *([Paragraph("如孩子出现自伤、自杀的言语或行为，请立即陪伴在孩子身边，必要时拨打 120 或 "
+                     "110；也可拨打心理援助热线：" + "；".join(ctx.hotlines) + "。", st.body)]
+          if ctx.hotlines else []),
         Spacer(1, 6 * mm),
         Paragraph(ctx.school_name, st.right),
         Paragraph(cn_date(ctx.today), st.right),
@@ -126,9 +147,9 @@ def referral_form(ctx: LetterContext, st: Styles) -> list[Flowable]:
         box(f"{REFERRAL_RECOMMENDATIONS[r.recommendation]}。<br/>" + "<br/>".join(r.reasons),
             None, st),
         Paragraph("三、学校已采取的措施", st.heading),
-        box(ctx.student.measures, 16 * mm, st),
+        box(_done(ctx), None if ctx.actions else 16 * mm, st),  # grows with the list
         Spacer(1, 2 * mm),
-        Paragraph(f"学校联系人：心理教师 {ctx.counselor or BLANK}{GAP}联系电话：{BLANK}", st.cell),
+        Paragraph(f"学校联系人：{_contact(ctx)}", st.cell),
         KeepTogether([
             Paragraph("四、医院反馈（由接诊医生填写后交家长带回学校）", st.heading),
             form_table([

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
+    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.errors import QingxinError
 from app.labels import ROLES, label
 from app.services.accounts.auth import change_password
+from app.services.accounts.users import my_phone, set_my_phone
 from app.ui import messages, strings
 from app.ui.changes import NOTHING
 from app.ui.form_widgets import error_label, hint_label, lay_out_form_dialog, password_edit
@@ -81,11 +84,41 @@ class AccountPage(QWidget):
         buttons.addWidget(self.password_button)
         buttons.addWidget(self.lock_button)
         buttons.addStretch(1)
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText(strings.ACCOUNT_PHONE_HINT)
+        self.phone.setMaximumWidth(260)
+        self.phone_button = QPushButton(strings.ACCOUNT_PHONE_SAVE)
+        self.phone_button.clicked.connect(self.save_phone)
+        self.phone_error = error_label()
+        self.phone.textEdited.connect(self.phone_error.clear)
+        phone_row = QHBoxLayout()
+        phone_row.addWidget(QLabel(strings.ACCOUNT_PHONE))
+        phone_row.addWidget(self.phone)
+        phone_row.addWidget(self.phone_button)
+        phone_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.info)
+        layout.addLayout(phone_row)
+        layout.addWidget(self.phone_error)
         layout.addWidget(hint_label(strings.ACCOUNT_AUTOLOCK.format(minutes=idle_minutes)))
         layout.addLayout(buttons)
         layout.addStretch(1)
+        ctx.query(self, my_phone, self.phone.setText)
+
+    def save_phone(self) -> None:
+        """The number letters print as the school's contact; refused ones stay here."""
+        phone = self.phone.text()
+
+        def shown(saved: str) -> None:
+            self.phone.setText(saved)  # as it will print: spaces and +86 dropped
+            self.phone_error.clear()
+
+        def refused(exc: QingxinError) -> None:
+            self.phone_error.setText(exc.message)
+            self.phone.setFocus()
+
+        self.ctx.mutate(self, lambda store, _p: set_my_phone(store, phone), shown,
+                        changes=NOTHING, label=strings.SAVING, on_failure=refused)
 
     def change_password(self) -> ChangePasswordDialog:
         dialog = ChangePasswordDialog(self.ctx, self)

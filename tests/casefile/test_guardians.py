@@ -11,14 +11,10 @@ from sqlalchemy import select
 from app.cli import main
 from app.errors import BadInputError, PermissionDeniedError
 from app.models import AuditEvent, Guardian
+from app.phones import normal_phone
 from app.services.casefile.entries import add_counselling
 from app.services.casefile.family_contacts import family_contacts
-from app.services.casefile.guardians import (
-    list_guardians,
-    normal_phone,
-    remove_guardian,
-    set_guardian,
-)
+from app.services.casefile.guardians import list_guardians, remove_guardian, set_guardian
 from app.services.lists.tables import family_table
 from app.services.warning.decisions import decide_level
 from tests.casefile.casefile_helpers import audit_count

@@ -14,6 +14,7 @@ from datetime import date
 import pytest
 
 from app.errors import BadInputError, PermissionDeniedError
+from app.services.accounts.users import set_my_phone
 from app.services.casefile.entries import add_counselling
 from app.services.casefile.plans import save_plan
 from app.services.referral.workflow import StepDetails, complete_step, open_referral
@@ -87,3 +88,28 @@ def test_referral_form_needs_a_referral_and_staff(store, school, tmp_path, class
     ct = class_teacher()
     with pytest.raises(PermissionDeniedError):
         print_letter(ct, school.students[1], "notice", tmp_path / "ct.pdf")
+
+
+@needs_poppler
+def test_letters_name_who_to_call_and_what_the_school_did(store, referred, tmp_path):
+    """Issue 14, point 3: the guardian, the counselling teacher's own number, the school's
+    measures from the recorded steps and contacts, and the hotlines; no warning level on
+    the notice that goes home."""
+    set_my_phone(store, "010-6234 5678")
+    add_counselling(store, referred, date(2026, 3, 3), "phone", "电话告知家长")
+    out = print_letter(store, referred, "notice", tmp_path / "n.pdf", today=date(2026, 3, 4),
+                       hotlines=("12356 市心理援助热线",))
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
+                          check=True).stdout.replace("\n", "")
+    assert "尊敬的家长0（母亲）" in text
+    assert "联系电话：010-62345678" in text
+    assert "12356 市心理援助热线" in text and "12355" not in text
+    for done in ("3月1日 危机干预", "3月2日 开启转介", "3月2日 危机评估", "3月3日 告知家长",
+                 "3月3日 电话联系"):
+        assert done in text, done
+    assert "保密内容" not in text and "危机" not in text.split("学校已经做了")[0]
+    form = print_letter(store, referred, "referral", tmp_path / "r.pdf", today=date(2026, 3, 4))
+    text = subprocess.run(["pdftotext", str(form), "-"], capture_output=True, text=True,
+                          check=True).stdout.replace("\n", "")
+    assert "每周两次个体辅导" in text and "3月3日 联系医院" in text
+    assert "联系电话：010-62345678" in text

@@ -13,13 +13,14 @@ from PySide6.QtGui import QImage
 from app.errors import WrongPasswordError
 from app.models import SchoolClass
 from app.services.accounts.auth import unlock
-from app.services.accounts.users import create_user, set_user_active
+from app.services.accounts.users import create_user, my_phone, set_user_active
 from app.services.classes import list_classes
 from app.services.demo.synthetic import synthetic_roster
 from app.services.roster.importing import RosterPreview, apply_roster_import
 from app.services.setup import create_school
 from app.store.handle import Store
 from app.ui import strings, workers
+from app.ui.account_page import AccountPage
 from app.ui.audit_page import CODES_COLUMN, AuditPage
 from app.ui.store_context import StoreContext
 from app.ui.users_page import UsersPage
@@ -242,3 +243,22 @@ def test_audit_page_filters_by_action_and_hides_the_codes(qtbot, admin_store: St
     folder = Path(os.environ.get("QINGXIN_SCREENS_DIR") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     assert page.grab().save(str(folder / "audit-filtered.png"))
+
+
+def test_account_page_keeps_the_teachers_own_phone(qtbot, admin_store: Store):
+    """Issue 14, point 3: the number letters print is the teacher's, kept on 我的账户; a
+    number that is not one is refused beside the field and nothing changes."""
+    ctx = StoreContext(admin_store)
+    page = AccountPage(ctx, 10)
+    qtbot.addWidget(page)
+    idle(qtbot)
+    assert page.phone.text() == ""
+    page.phone.setText("电话待定")
+    page.save_phone()
+    idle(qtbot)
+    assert "不是有效的电话号码" in page.phone_error.text() and my_phone(admin_store) == ""
+    page.phone.setText("+86 139 0000 1234")
+    page.save_phone()
+    idle(qtbot)
+    assert page.phone.text() == "13900001234" == my_phone(admin_store)
+    assert page.phone_error.text() == ""

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from app.errors import BadInputError
 from app.models import SchoolClass, User
 from app.paths import keyslot_path
+from app.phones import normal_phone
 from app.services import audit
 from app.services.accounts.keyring import held, key_names, slot_keys
 from app.services.accounts.passwords import check_new_password
@@ -180,3 +181,24 @@ def set_user_role(store: Store, username: str, role: str, class_id: int | None =
 
 def _owns(slot: Slot, username: str) -> bool:
     return slot.kind == "password" and slot.user == username
+
+
+def my_phone(store: Store) -> str:
+    """The signed-in teacher's own number, as letters print it."""
+    with store.read() as session:
+        return session.scalar(select(User.phone).where(
+            User.username == store.user.username)) or ""
+
+
+def set_my_phone(store: Store, phone: str) -> str:
+    """Every teacher keeps their own number (no capability needed: it is theirs); empty
+    clears it. Audited without the number."""
+    phone = normal_phone(phone) if phone.strip() else ""
+    with store.write() as session:
+        user = session.scalar(select(User).where(User.username == store.user.username))
+        if user is None:
+            raise BadInputError("找不到当前账户。")
+        user.phone = phone
+        audit.record(session, store.user.username, "account_phone", "user",
+                     store.user.username, "已填写" if phone else "已清除")
+    return phone

@@ -9,13 +9,13 @@ audit detail names the relation only, never the guardian's name or number.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from app.errors import BadInputError
 from app.models import Guardian
+from app.phones import normal_phone
 from app.services import audit
 from app.services.capabilities import WRITE_CASEFILE, require
 from app.services.casefile.access import load_student
@@ -26,9 +26,6 @@ RELATIONS = ("母亲", "父亲", "祖母", "祖父", "外祖母", "外祖父", "
 """The relations a 告知书 can be addressed to; "其他" with a note for the rest."""
 MAX_NAME = 60
 MAX_NOTE = 200
-_MOBILE = re.compile(r"1[3-9]\d{9}")
-_LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}(?:-\d{1,6})?")
-_SEPARATORS = re.compile(r"[\s()（）]")
 
 
 @dataclass(frozen=True)
@@ -38,21 +35,6 @@ class GuardianRow:
     relation: str
     phone: str
     note: str
-
-
-def normal_phone(text: str) -> str:
-    """A mainland mobile (11 digits, 1[3-9]…) or a landline with its area code
-    (0xx-xxxxxxxx, an extension after a second dash); spaces, brackets and a +86 or 86
-    prefix are dropped. Anything else is refused: a letter home with a wrong number is
-    worse than one that says 未登记."""
-    value = _SEPARATORS.sub("", (text or "").strip())
-    value = value.removeprefix("+86").removeprefix("0086")
-    if len(value) == 13 and value.startswith("86"):
-        value = value[2:]
-    if _MOBILE.fullmatch(value) or _LANDLINE.fullmatch(value):
-        return value
-    raise BadInputError(f"联系电话「{text.strip()}」不是有效的电话号码：手机为 11 位数字"
-                        "（如 13800001234），座机请带区号（如 010-62345678）。")
 
 
 def _checked(name: str, relation: str, phone: str, note: str) -> tuple[str, str, str, str]:

@@ -50,8 +50,10 @@ def ask_and_print(ctx: StoreContext, parent: QWidget, student_id: int, referral_
 
 def print_to(ctx: StoreContext, parent: QWidget, student_id: int, referral_id: int,
              kind: str, path: Path) -> Op | None:
+    hotlines = ctx.deployment.hotlines
     return ctx.query(parent, lambda store: print_letter(store, student_id, kind, path,
-                                                        referral_id=referral_id),
+                                                        referral_id=referral_id,
+                                                        hotlines=hotlines),
                      lambda out: show_saved(parent, kind, out), label=texts.LETTER_PRINTING)
 
 
