@@ -35,6 +35,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--all", action="store_true", help="包括已完成的转介")
     p.set_defaults(handler=_referrals)
 
+    p = sub.add_parser("file", help="学生心理成长档案（一生一策）").add_subparsers(
+        dest="file_cmd", metavar="ACTION").add_parser(
+        "print", help="把整份档案打印成 PDF（班主任得到本班学生的摘要）")
+    add_db_args(p)
+    p.add_argument("--student", required=True, help="学籍号")
+    p.add_argument("--out", type=Path, required=True, help="输出的 PDF 文件")
+    p.set_defaults(handler=_print_file)
+
     p = sub.add_parser("letter", help="打印告知书、转介单或复学评估表（PDF）")
     add_db_args(p)
     p.add_argument("--student", required=True, help="学籍号")
@@ -91,6 +99,15 @@ def _referrals(args: argparse.Namespace) -> int:
             audit.record_for(store, "student_export", "referral", "",
                              f"转介名单 CSV {len(table.rows)} 条")
     _write(args, table)
+    return 0
+
+
+def _print_file(args: argparse.Namespace) -> int:
+    from app.services.reports.casefile import print_file
+
+    with open_db(args) as store:
+        print_file(store, find_student(store, args.student), args.out)
+    print(f"已生成：{args.out}")
     return 0
 
 

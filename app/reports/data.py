@@ -199,3 +199,27 @@ class SummaryTable(Protocol):
     def rows(self) -> tuple[tuple[Value, ...], ...]: ...
     @property
     def note(self) -> str: ...
+
+
+# --- 一生一策档案（打印） -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FileSection:
+    """One part of a printed file: a table with its header, or `empty` when it has none."""
+
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[float, ...]
+    """Each column's share of the page width (they add up to 1)."""
+    empty: str = "无"
+
+
+@dataclass(frozen=True)
+class PrintedFile:
+    school_name: str
+    student_line: str
+    """"李明轩　男　初一(3)班　学籍号 G1　在读"."""
+    printed_line: str
+    """When and by whom, and whether confidential content is included."""
+    sections: tuple[FileSection, ...]

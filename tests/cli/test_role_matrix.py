@@ -79,6 +79,7 @@ COMMANDS: dict[tuple[str, ...], tuple[str, list[str]]] = {
     ("today",): (READ_CONFIDENTIAL, []),
     ("review", "list"): (READ_CONFIDENTIAL, ["--campaign", CAMPAIGN]),
     ("review", "retest"): (READ_CONFIDENTIAL, ["--campaign", CAMPAIGN]),
+    ("file", "print"): (LIST_STUDENTS, ["--student", "{student}", "--out", "{dir}/file.pdf"]),
     ("letter",): (PRINT_REPORTS, ["--student", "{student}", "--kind", "notice",
                                   "--out", "{dir}/letter.pdf"]),
     ("report", "individual"): (PRINT_REPORTS, ["--campaign", CAMPAIGN, "--student",

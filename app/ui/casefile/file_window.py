@@ -16,12 +16,22 @@ from html import escape
 
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.errors import QingxinError
 from app.labels import GENDERS, label
 from app.ui import messages
 from app.ui.casefile import texts
+from app.ui.casefile.letter_print import ask_and_print_file
 from app.ui.casefile.loading import FileView, load_file_view
 from app.ui.casefile.overview_tab import OverviewTab
 from app.ui.casefile.plan_tab import PlanTab
@@ -60,6 +70,10 @@ class StudentFileWindow(QDialog):
         self.header = QLabel()
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.header.setStyleSheet("font-size: 13pt;")
+        self.print_button = QPushButton(texts.FILE_PRINT)
+        self.print_button.setToolTip(texts.FILE_PRINT_TIP)
+        self.print_button.clicked.connect(
+            lambda: ask_and_print_file(self.ctx, self, self.student_id))
         self.note = hint_label(texts.FILE_SUMMARY_NOTE)
         self.note.setStyleSheet("color: #8a6d00;")
         self.note.setVisible(False)
@@ -69,8 +83,11 @@ class StudentFileWindow(QDialog):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.loading)
         self.stack.addWidget(self.tabs)
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        top.addWidget(self.print_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.header)
+        layout.addLayout(top)
         layout.addWidget(self.note)
         layout.addWidget(self.stack, 1)
         ctx.changed.connect(self._on_changed)

@@ -54,13 +54,38 @@ def print_to(ctx: StoreContext, parent: QWidget, student_id: int, referral_id: i
     return ctx.query(parent, lambda store: print_letter(store, student_id, kind, path,
                                                         referral_id=referral_id,
                                                         hotlines=hotlines),
-                     lambda out: show_saved(parent, kind, out), label=texts.LETTER_PRINTING)
+                     lambda out: show_saved(parent, letter_title(kind), out),
+                     label=texts.LETTER_PRINTING)
 
 
-def show_saved(parent: QWidget, kind: str, path: Path) -> QMessageBox:
+def show_saved(parent: QWidget, title: str, path: Path) -> QMessageBox:
     box = messages.inform(parent, texts.LETTER_DONE_TITLE, texts.LETTER_DONE.format(
-        title=letter_title(kind), path=path))
+        title=title, path=path))
     folder = box.addButton(texts.OPEN_FOLDER, QMessageBox.ButtonRole.ActionRole)
     folder.clicked.connect(
         lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent))))
     return box
+
+
+def ask_and_print_file(ctx: StoreContext, parent: QWidget, student_id: int) -> Op | None:
+    """The whole 一生一策 file as a PDF (what this account may read of it)."""
+    folder = QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+    suggested = Path(folder) / f"一生一策档案-{date.today():%Y%m%d}.pdf"
+    name, _filter = QFileDialog.getSaveFileName(parent, texts.FILE_PRINT_TITLE,
+                                                str(suggested), texts.LETTER_FILTER)
+    if not name:
+        return None
+    path = Path(name)
+    if path.suffix.lower() != ".pdf":
+        path = path.with_name(path.name + ".pdf")
+    return print_file_to(ctx, parent, student_id, path)
+
+
+def print_file_to(ctx: StoreContext, parent: QWidget, student_id: int, path: Path
+                  ) -> Op | None:
+    from app.services.reports.casefile import print_file
+
+    return ctx.query(parent, lambda store: print_file(store, student_id, path),
+                     lambda out: show_saved(parent, texts.FILE_PRINT_TITLE, out),
+                     label=texts.LETTER_PRINTING)

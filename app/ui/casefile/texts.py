@@ -381,3 +381,8 @@ COL_THREE_WAY = "三方沟通"
 NOT_CONTACTED = "本学期未联系"
 THREE_WAY_NOT_YET = "未开展"
 GUARDIANS_NONE = "未登记"
+
+# Printing the whole file (letter_print.ask_and_print_file)
+FILE_PRINT = "打印档案…"
+FILE_PRINT_TITLE = "学生心理成长档案（一生一策）"
+FILE_PRINT_TIP = "把整份档案打印成 PDF（移交、检查时用）；班主任打印的是本班学生的摘要"
