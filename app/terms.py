@@ -23,6 +23,25 @@ def term_code(year: int, term: int) -> str:
     return f"{year}-{year + 1}-{term}"
 
 
+def parse_term_code(code: str) -> tuple[int, int]:
+    """"2026-2027-1" → (2026, 1). The caller checks the form (app.seal.manifest.check_period
+    for a district period); a malformed code raises ValueError."""
+    first, second, term = code.split("-")
+    year = int(first)
+    if int(second) != year + 1 or term not in ("1", "2"):
+        raise ValueError(code)
+    return year, int(term)
+
+
+def period_text(code: str) -> str:
+    """"2026-2027-1" → "2026-2027学年第一学期"; anything else as it is (a file from
+    elsewhere may name its period oddly, and is shown rather than refused here)."""
+    try:
+        return term_text(*parse_term_code(code))
+    except ValueError:
+        return code
+
+
 def school_year_text(year: int) -> str:
     """2026 → "2026-2027学年"."""
     return f"{year}-{year + 1}学年"

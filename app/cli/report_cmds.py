@@ -21,7 +21,7 @@ from app.cli.seal_cmds import (
     register_for,
     subcommand_group,
 )
-from app.deployment import KEY_STUDENT_MODES, load_deployment
+from app.deployment import CELL_MODES, KEY_STUDENT_MODES, ReportPolicy, load_deployment
 from app.errors import BadInputError
 from app.services.casefile.snapshot import find_student
 from app.services.district.aggregate import collect, record_accepted
@@ -98,6 +98,14 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="另存各校逐人报送的重点学生名单（.xlsx，含学生记录，须按名单规定保管）")
     p.add_argument("--passphrase-env", metavar="VAR", default=None,
                    help="区级私钥口令所在的环境变量名")
+    p.add_argument("--cells", choices=tuple(CELL_MODES), default="suppressed",
+                   help="汇总表中各校行与全区合计：suppressed 按小格规则隐去并经区间审核"
+                        "（默认，汇总表可以外发）；exact 照录各校报送的数字"
+                        "（只供区教育局内部统计）")
+    p.add_argument("--min-cell", type=int, default=ReportPolicy.min_cell,
+                   help="汇总表的小单元格阈值：1 至 N−1 人的格子隐去（默认 5）")
+    p.add_argument("--min-interval", type=int, default=ReportPolicy.min_interval,
+                   help="隐去的“<5”格结合全表可能取值范围的最小宽度（默认 1）")
     p.set_defaults(handler=_aggregate)
 
 
@@ -188,7 +196,12 @@ def _aggregate(args: argparse.Namespace) -> int:
     if not collected.accepted:
         print(f"{len(files)} 个文件都未通过核验，没有写出汇总表。", file=sys.stderr)
         return 1
-    write_atomic(args.out, district_workbook(collected, datetime.now(UTC)))
+    if not 1 <= args.min_cell <= 100 or not 1 <= args.min_interval <= 98:
+        raise BadInputError("--min-cell 应为 1–100 的整数，--min-interval 应为 1–98 的整数"
+                            "（与部署文件 [report_policy] 相同）。")
+    policy = ReportPolicy(cells=args.cells, min_cell=args.min_cell,
+                          min_interval=args.min_interval)
+    write_atomic(args.out, district_workbook(collected, datetime.now(UTC), policy))
     new = record_accepted(register, collected)
     print(f"已汇总 {len(collected.accepted)} 所学校（学期 {collected.period}），"
           f"拒绝 {len(collected.refused)} 个文件：{args.out}")

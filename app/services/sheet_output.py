@@ -42,6 +42,8 @@ BOM = "\ufeff"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 TEXT_FORMAT = "@"
+RATE_FORMAT = "0.0"
+"""Rates and shares: one decimal everywhere (93.3, and 100.0 rather than 100)."""
 ID_HEADERS = ("学籍号", "编码", "学号", "身份证号", "学校代码")
 """Columns whose values are identifiers: text cells formatted 文本, never numbers."""
 MAX_WIDTH = 60
@@ -160,10 +162,14 @@ def cell(ws: Worksheet, value: object, *, as_text: bool = False) -> Cell:
 
 
 def append_row(ws: Worksheet, values: Sequence[object], *, text_columns: Iterable[int] = (),
-               header: bool = False) -> None:
-    """Append one row through `cell`; `text_columns` (0-based) hold identifiers."""
-    text = set(text_columns)
+               header: bool = False, rate_columns: Iterable[int] = ()) -> None:
+    """Append one row through `cell`; `text_columns` (0-based) hold identifiers,
+    `rate_columns` rates (shown with one decimal)."""
+    text, rates = set(text_columns), set(rate_columns)
     cells = [cell(ws, v, as_text=i in text) for i, v in enumerate(values)]
+    for i in rates:
+        if i < len(cells) and isinstance(values[i], int | float):
+            cells[i].number_format = RATE_FORMAT
     if header:
         for c in cells:
             c.font, c.fill = BOLD, HEADER_FILL
@@ -172,6 +178,18 @@ def append_row(ws: Worksheet, values: Sequence[object], *, text_columns: Iterabl
 
 def id_columns(header: Sequence[object]) -> list[int]:
     return [i for i, h in enumerate(header) if is_id_header(h)]
+
+
+def rate_columns(header: Sequence[object]) -> list[int]:
+    """Columns of rates by their heading (完成率%, 占比%, 变化（百分点）)."""
+    return [i for i, h in enumerate(header)
+            if isinstance(h, str) and (h.endswith("%") or "百分点" in h)]
+
+
+def rate(part: float, whole: float) -> float | None:
+    """A percentage with one decimal, as every sheet and report prints it; None without
+    a base."""
+    return round(100 * part / whole, 1) if whole > 0 else None
 
 
 def text_width(value: object) -> int:

@@ -167,6 +167,9 @@ def test_district_workbook_survives_any_instrument_name():
     wb = openpyxl.load_workbook(io.BytesIO(data))
     bands = [n for n in wb.sheetnames if n.startswith("分级-")]
     assert bands == ["分级-焦虑_抑郁 _初中__ 第_次_", "分级-焦虑_抑郁 _初中__ 第_次_(2)"]
+    # 30 + "<5" cannot be 40: the schools' rows contradict themselves, and the 说明 says so.
+    about = {r[0]: r[1] for r in wb["说明"].iter_rows(values_only=True)}
+    assert "4131010001、4131010002" in about["数据不一致"]
     for ws in wb.worksheets:
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
     schools = wb["学校清单"]

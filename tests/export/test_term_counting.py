@@ -15,6 +15,7 @@ from pathlib import Path
 import openpyxl
 from sqlalchemy import select
 
+from app.deployment import ReportPolicy
 from app.models import Campaign, Participation, SchoolClass, ScreeningResult, Student
 from app.services.district.aggregate import Collected, Submission
 from app.services.district.export import preview_export
@@ -143,10 +144,20 @@ def test_every_table_counts_each_student_once_per_instrument(store, district_key
     assert doc["cells"] == "exact"
     sub = Submission(Path("x.qxseal"), "X1", "学校", screened_school.period, "2027-01-10T08:00:00Z",
                      "", 5, "counts", doc["tables"], cells=doc["cells"])
+    collected = Collected(screened_school.period, (sub,), ())
     book = openpyxl.load_workbook(io.BytesIO(district_workbook(
-        Collected(screened_school.period, (sub,), ()), CREATED)))
+        collected, CREATED, ReportPolicy(cells="exact"))))
     about = {r[0]: r[1] for r in book["说明"].iter_rows(values_only=True)}
-    assert "X1" in about["实数报送"] and "不要外发" in about["实数报送"]
+    assert "X1" in about["小单元格"] and "不要外发" in about["小单元格"]
+    # Published under the district's default policy, the same rows are suppressed.
+    public = openpyxl.load_workbook(io.BytesIO(district_workbook(collected, CREATED)))
+    assert "区间审核" in {r[0]: r[1] for r in public["说明"].iter_rows(values_only=True)}[
+        "小单元格"]
+    sheets = [ws for ws in public.worksheets
+              if ws.title.startswith("分级-") or ws.title == "筛查建议预警"]
+    small = [v for ws in sheets for row in ws.iter_rows(min_row=2, values_only=True)
+             for v in row[4:] if isinstance(v, int) and 0 < v < 5]
+    assert sheets and not small
     for code, label in (("phq9", "PHQ"), ("gad7", "GAD")):
         ws = next(book[n] for n in book.sheetnames if n.startswith("分级-") and label in n)
         rows = list(ws.iter_rows(values_only=True))

@@ -5,8 +5,10 @@ Summary layout (docs/DISTRICT_EXPORT.md): 说明 · 学校清单 (every file, ac
 with its reason) · 参测情况 · one 分级 sheet per instrument (a block per scale: schools'
 whole-school rows, the district total, and the district by gender and grade) · 筛查建议预警
 · 预警等级人数 · 转介情况 · 与上次比较 · 重点学生报送情况 (each school's mode, level counts and
-list size — counts only). A total that includes a suppressed cell is written "≥N" (N = the
-known counts plus one for each "<5"), never a guess.
+list size — counts only). Every count comes from published.py: under the district's
+policy the published cells are suppressed and audited like a school's export, and a
+total that includes a cell a school hid is printed as the range the schools' tables
+allow ("a–b"), never a guess.
 
 The students the schools list (by code, or by name where the policy says so) go to a
 separate workbook (`key_list_workbook`), written only when asked for: the summary is the
@@ -17,7 +19,7 @@ student's row; the list is kept like the schools' own lists.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Sequence
 from datetime import date, datetime
 
 from openpyxl import Workbook
@@ -25,70 +27,39 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from app.deployment import KEY_STUDENT_MODES
+from app.deployment import KEY_STUDENT_MODES, ReportPolicy
+from app.instruments.warning import WARNING_LABELS
 from app.services.district.aggregate import KEY_LIST_COLUMNS, Collected, Submission
 from app.services.district.files import utc_text
+from app.services.district.published import ALL, LEVEL_CODES, Published, publish, received
 from app.services.sheet_output import (
     append_row,
     fit_widths,
     header_filter,
     print_setup,
+    rate,
     sheet_title,
 )
+from app.terms import period_text
 
 _TOTAL = PatternFill("solid", fgColor="FFF5D6")
 _BOLD = Font(bold=True)
 ATTENDANCE = (("due", "应测"), ("done", "完成"), ("leave", "请假"), ("exempt", "免测"),
               ("excluded", "已排除"))
-LEVELS = (("crisis", "危机"), ("key", "重点关注"), ("general", "一般关注"), ("none", "无"))
+LEVELS = tuple((code, WARNING_LABELS[code]) for code in LEVEL_CODES)
 
 
-class Sum:
-    """Adds counts that may be suppressed: exact while every part is a number."""
-
-    def __init__(self) -> None:
-        self.known, self.small, self.hidden = 0, 0, 0
-
-    def add(self, value: object) -> None:
-        if isinstance(value, int | float):
-            self.known += int(value)
-        elif isinstance(value, str) and value.startswith("<"):
-            self.small += 1
-            self.hidden += 1
-        elif value not in (None, ""):
-            self.hidden += 1
-
-    @property
-    def exact(self) -> bool:
-        return self.hidden == 0
-
-    def merge(self, other: Sum) -> Sum:
-        out = Sum()
-        out.known, out.small = self.known + other.known, self.small + other.small
-        out.hidden = self.hidden + other.hidden
-        return out
-
-    def value(self) -> int | str:
-        return self.known if self.exact else f"≥{self.known + self.small}"
+def _pct(pub: Published, part: Hashable, whole: Hashable) -> float | None:
+    """A rate from two printed numbers (none when either is hidden or a range)."""
+    a, b = pub.known(part), pub.known(whole)
+    return rate(a, b) if a is not None and b is not None else None
 
 
-def _sum(values: Iterable[object]) -> Sum:
-    s = Sum()
-    for v in values:
-        s.add(v)
-    return s
-
-
-def _pct(part: Sum, whole: Sum) -> float | str:
-    if part.exact and whole.exact and whole.known:
-        return round(100 * part.known / whole.known, 2)
-    return ""
-
-
-def _row(ws: Worksheet, cells: Sequence[object], text: Sequence[int] = (0,)) -> None:
+def _row(ws: Worksheet, cells: Sequence[object], text: Sequence[int] = (0,),
+         rates: Sequence[int] = ()) -> None:
     """Every row through sheet_output: what schools sent (names, campaign titles) may
     look like a formula and stays text; column 0, the 学校代码, is an identifier."""
-    append_row(ws, cells, text_columns=text)
+    append_row(ws, cells, text_columns=text, rate_columns=rates)
 
 
 def _header(ws: Worksheet, cells: Sequence[object]) -> int:
@@ -97,8 +68,8 @@ def _header(ws: Worksheet, cells: Sequence[object]) -> int:
     return ws.max_row
 
 
-def _total_row(ws: Worksheet, cells: Sequence[object]) -> None:
-    _row(ws, cells)
+def _total_row(ws: Worksheet, cells: Sequence[object], rates: Sequence[int] = ()) -> None:
+    _row(ws, cells, rates=rates)
     for c in ws[ws.max_row]:
         c.font, c.fill = _BOLD, _TOTAL
 
@@ -129,27 +100,31 @@ def _schools(ws: Worksheet, c: Collected) -> None:
     _table(ws, top, 8)
 
 
-def _participation(ws: Worksheet, subs: Sequence[Submission]) -> None:
+def _participation(ws: Worksheet, subs: Sequence[Submission], pub: Published) -> None:
     top = _header(ws, ["学校代码", "学校名称", "测评批次", "量表", *(t for _, t in ATTENDANCE),
                        "完成率%"])
-    per_instrument: dict[str, list[dict]] = {}
+    rate_at = [4 + len(ATTENDANCE)]
+    per_instrument: dict[str, int] = {}
     for s in subs:
         for r in s.rows("participation"):
             if r["group_kind"] != "all":
                 continue
-            per_instrument.setdefault(r["instrument_name"], []).append(r)
-            _row(ws, [s.school_code, s.school_name, r["campaign"], r["instrument_name"],
-                      *(r[k] for k, _ in ATTENDANCE), r["completion_pct"]])
+            name = r["instrument_name"]
+            per_instrument[name] = per_instrument.get(name, 0) + 1
+            key = ("att", s.school_code, r["campaign"], name, "全校")
+            _row(ws, [s.school_code, s.school_name, r["campaign"], name,
+                      *(pub[(*key, k)] for k, _ in ATTENDANCE),
+                      _pct(pub, (*key, "done"), (*key, "due"))], rates=rate_at)
     for name, rows in per_instrument.items():
-        sums = {k: _sum(r[k] for r in rows) for k, _ in ATTENDANCE}
-        _total_row(ws, ["全区合计", f"{len(rows)} 个批次", "", name,
-                        *(sums[k].value() for k, _ in ATTENDANCE),
-                        _pct(sums["done"], sums["due"])])
+        key = ("att", None, None, name, "全校")
+        _total_row(ws, ["全区合计", f"{rows} 个批次", "", name,
+                        *(pub[(*key, k)] for k, _ in ATTENDANCE),
+                        _pct(pub, (*key, "done"), (*key, "due"))], rates=rate_at)
     _widths(ws, [14, 24, 26, 30])
     _table(ws, top, 4 + len(ATTENDANCE) + 1)
 
 
-def _band_sheets(wb: Workbook, subs: Sequence[Submission]) -> None:
+def _band_sheets(wb: Workbook, subs: Sequence[Submission], pub: Published) -> None:
     """One sheet per instrument; one block per scale. A school's row is keyed by school,
     counted campaigns and group: a version-1 file sends one row per campaign, and each
     keeps its own bands beside its own 计分人数 (a version-2 file sends one per term)."""
@@ -160,7 +135,7 @@ def _band_sheets(wb: Workbook, subs: Sequence[Submission]) -> None:
             units.setdefault((r["unit"], r["unit_name"]), []).append((s, r))
     for instrument, units in blocks.items():
         ws = wb.create_sheet(sheet_title(f"分级-{instrument}", wb.sheetnames))
-        for (_unit, unit_name), rows in units.items():
+        for (unit, unit_name), rows in units.items():
             bands: list[tuple[str, str]] = []
             for _, r in rows:
                 if (r["band"], r["band_label"]) not in bands:
@@ -170,95 +145,100 @@ def _band_sheets(wb: Workbook, subs: Sequence[Submission]) -> None:
             _header(ws, ["学校代码", "学校名称", "测评批次", "分组",
                          *(label for _, label in bands), "计分人数"])
             names = {sub.school_code: sub.school_name for sub, _ in rows}
-            table: dict[tuple[str, str, str], dict[str, object]] = {}
+            schools: dict[tuple[str, str], None] = {}
             groups: dict[str, str] = {}
+            senders: dict[str, set[str]] = {}
             for sub, r in rows:
                 group = f"{r['group_kind']}:{r['group_value'] or ''}"
                 groups.setdefault(group, r["group"])
-                key = (sub.school_code, r["campaign"], group)
-                table.setdefault(key, {"scored": r["scored"]})[r["band"]] = r["count"]
-            for (code, campaign, group), cell in table.items():
-                if group == "all:":
-                    _row(ws, [code, names[code], campaign, "全校",
-                              *(cell.get(b) for b, _ in bands), cell["scored"]])
-            by_group: dict[str, list[tuple[str, dict[str, object]]]] = {}
-            for (code, _, group), cell in table.items():
-                by_group.setdefault(group, []).append((code, cell))
+                senders.setdefault(group, set()).add(sub.school_code)
+                if group == ALL:
+                    schools.setdefault((sub.school_code, r["campaign"]))
+            for code, campaign in schools:
+                key = ("band", code, campaign, instrument, unit, ALL)
+                _row(ws, [code, names[code], campaign, "全校",
+                          *(pub[(*key, b)] for b, _ in bands), pub[(*key, "scored")]])
             for group, label in groups.items():
-                members = [cell for _, cell in by_group[group]]
-                schools = len({code for code, _ in by_group[group]})
-                sums = [_sum(m.get(b) for m in members) for b, _ in bands]
-                scored = _sum(m["scored"] for m in members)
-                _total_row(ws, ["全区", f"{schools} 所学校", "", "全区合计" if group == "all:"
-                                else f"全区·{label}", *(x.value() for x in sums), scored.value()])
+                key = ("band", None, None, instrument, unit, group)
+                _total_row(ws, ["全区", f"{len(senders[group])} 所学校", "",
+                                "全区合计" if group == ALL else f"全区·{label}",
+                                *(pub[(*key, b)] for b, _ in bands), pub[(*key, "scored")]])
             ws.append([])
         _widths(ws, [14, 24, 26, 14] + [12] * 8)
         print_setup(ws, header_row=None, columns=ws.max_column)
 
 
-def _levels(ws: Worksheet, subs: Sequence[Submission]) -> None:
+def _levels(ws: Worksheet, subs: Sequence[Submission], pub: Published) -> None:
     top = _header(ws, ["学校代码", "学校名称", *(t for _, t in LEVELS), "在校人数"])
-    sums = {k: Sum() for k, _ in LEVELS}
     for s in subs:
-        counts = {r["level"]: r["count"] for r in s.rows("key_students")
-                  if r["group_kind"] == "all"}
-        for k, _ in LEVELS:
-            sums[k].add(counts.get(k))
-        _row(ws, [s.school_code, s.school_name, *(counts.get(k) for k, _ in LEVELS),
-                  _sum(counts.values()).value()])
-    everyone = Sum()
-    for x in sums.values():
-        everyone = everyone.merge(x)
-    _total_row(ws, ["全区合计", f"{len(subs)} 所学校", *(sums[k].value() for k, _ in LEVELS),
-                    everyone.value()])
+        counts = [pub[("lvl", s.school_code, k, "all")] for k, _ in LEVELS]
+        _row(ws, [s.school_code, s.school_name, *counts, _known_sum(counts)])
+    totals = [pub[("lvl", None, k, "all")] for k, _ in LEVELS]
+    _total_row(ws, ["全区合计", f"{len(subs)} 所学校", *totals, _known_sum(totals)])
     _widths(ws, [14, 24])
     _table(ws, top, 3 + len(LEVELS))
 
 
-def _suggested(ws: Worksheet, subs: Sequence[Submission]) -> None:
+def _known_sum(values: Sequence[object]) -> int | None:
+    """The sum of printed numbers (exact school-wide counts); none when one is not a
+    number or none was sent."""
+    if not values or not all(isinstance(v, int) for v in values):
+        return None
+    return sum(values)  # type: ignore[arg-type]
+
+
+def _suggested(ws: Worksheet, subs: Sequence[Submission], pub: Published) -> None:
     top = _header(ws, ["学校代码", "学校名称", "测评批次", "量表", *(t for _, t in LEVELS),
                        "答卷数"])
-    per_instrument: dict[str, list[dict]] = {}
+    per_instrument: dict[str, int] = {}
     for s in subs:
-        rows: dict[str, dict] = {}
+        units: dict[tuple[str, str], None] = {}
         for r in s.rows("warnings"):
-            row = rows.setdefault(r["campaign"], {"name": r["instrument_name"],
-                                                  "sheets": r["sheets"]})
-            row[r["level"]] = r["count"]
-        for campaign, row in rows.items():
-            per_instrument.setdefault(row["name"], []).append(row)
-            _row(ws, [s.school_code, s.school_name, campaign, row["name"],
-                      *(row.get(k) for k, _ in LEVELS), row["sheets"]])
+            units.setdefault((r["campaign"], r["instrument_name"]))
+        for campaign, name in units:
+            per_instrument[name] = per_instrument.get(name, 0) + 1
+            key = ("sugg", s.school_code, campaign, name)
+            _row(ws, [s.school_code, s.school_name, campaign, name,
+                      *(pub[(*key, k)] for k, _ in LEVELS), pub[(*key, "total")]])
     for name, rows in per_instrument.items():
-        _total_row(ws, ["全区合计", f"{len(rows)} 个批次", "", name,
-                        *(_sum(r.get(k) for r in rows).value() for k, _ in LEVELS),
-                        _sum(r["sheets"] for r in rows).value()])
+        key = ("sugg", None, None, name)
+        _total_row(ws, ["全区合计", f"{rows} 个批次", "", name,
+                        *(pub[(*key, k)] for k, _ in LEVELS), pub[(*key, "total")]])
     _widths(ws, [14, 24, 26, 30])
     _table(ws, top, 5 + len(LEVELS))
 
 
-def _referrals(ws: Worksheet, subs: Sequence[Submission]) -> None:
+def _referrals(ws: Worksheet, subs: Sequence[Submission], pub: Published) -> None:
     measures = (("opened_in_period", "本学期开启的转介"), ("open_now", "报送时进行中的转介"))
     top = _header(ws, ["学校代码", "学校名称", *(t for _, t in measures)])
-    sums = {k: Sum() for k, _ in measures}
     for s in subs:
-        counts = {r["measure"]: r["count"] for r in s.rows("referrals")}
-        if not counts:
+        if not s.rows("referrals"):
             continue
-        for k, _ in measures:
-            sums[k].add(counts.get(k))
-        _row(ws, [s.school_code, s.school_name, *(counts.get(k) for k, _ in measures)])
-    _total_row(ws, ["全区合计", "", *(sums[k].value() for k, _ in measures)])
+        _row(ws, [s.school_code, s.school_name,
+                  *(pub[("ref", s.school_code, k)] for k, _ in measures)])
+    _total_row(ws, ["全区合计", "", *(pub[("ref", None, k)] for k, _ in measures)])
     _widths(ws, [14, 24, 20, 20])
     _table(ws, top, 2 + len(measures))
 
 
-def _simple(ws: Worksheet, subs: Sequence[Submission], code: str, keys: Sequence[str],
-            titles: Sequence[str]) -> None:
+def _change(ws: Worksheet, subs: Sequence[Submission], pub: Published) -> None:
+    """Each school's comparison with the term before, as the district prints it: counts
+    through the district's cells, shares and change recomputed from printed numbers."""
+    titles = ("测评批次", "上次批次", "分量表", "本次需关注", "本次计分人数", "本次占比%",
+              "上次需关注", "上次计分人数", "上次占比%", "变化（百分点）")
     top = _header(ws, ["学校代码", "学校名称", *titles])
+    rates = [7, 10, 11]
     for s in subs:
-        for r in s.rows(code):
-            _row(ws, [s.school_code, s.school_name, *(r[k] for k in keys)])
+        for r in s.rows("change"):
+            unit = (r["campaign"], r["instrument_name"], r["unit"])
+            now, prev = ("band", s.school_code, *unit, ALL), ("prev", s.school_code, *unit)
+            ns = _pct(pub, (*now, "_concern"), (*now, "scored"))
+            ps = _pct(pub, (*prev, "concern"), (*prev, "scored"))
+            _row(ws, [s.school_code, s.school_name, r["campaign"], r["previous_campaign"],
+                      r["unit_name"], pub[(*now, "_concern")], pub[(*now, "scored")], ns,
+                      pub[(*prev, "concern")], pub[(*prev, "scored")], ps,
+                      round(ns - ps, 1) if ns is not None and ps is not None else None],
+                 rates=rates)
     _widths(ws, [14, 24, 26])
     _table(ws, top, 2 + len(titles))
 
@@ -297,9 +277,10 @@ def _key_student_rows(ws: Worksheet, subs: Sequence[Submission]) -> int:
                           *(_list_value(k, r.get(k)) for k, _ in KEY_LIST_COLUMNS)], text)
             continue
         if s.key_students == "counts":
-            total = _sum(r["count"] for r in s.rows("key_students")
-                         if r["group_kind"] == "all" and r["level"] != "none")
-            why = f"只报人数：共 {total.value()} 人，无逐人记录"
+            counts = [r["count"] for r in s.rows("key_students")
+                      if r["group_kind"] == "all" and r["level"] != "none"]
+            total = _known_sum(counts)
+            why = f"只报人数：共 {'—' if total is None else total} 人，无逐人记录"
         else:
             why = s.key_list_problem or "名单为空：报送时没有重点学生"
         _row(ws, [s.school_code, s.school_name, _mode(s), why])
@@ -357,16 +338,34 @@ def key_list_workbook(c: Collected, created: datetime) -> bytes:
     return _saved(wb)
 
 
-def _exact_note(subs: Sequence[Submission]) -> list[list[str]]:
-    """Schools that sent exact counts (policy cells = "exact"): their rows here show
-    small cells as they are, so the workbook must then stay with the bureau. The
-    district's own suppression of what it publishes is not built yet (issue 19)."""
-    exact = [s.school_code for s in subs if s.cells == "exact"]
-    if not exact:
-        return []
-    return [["实数报送", f"{len(exact)} 所学校按区里规定报送实数、未隐去小单元格（"
-                        f"{'、'.join(exact)}）：本表含这些学校的小单元格实数，"
-                        "只供区教育局内部统计，不要外发。"]]
+def _policy_notes(c: Collected, pub: Published) -> list[list[str]]:
+    """What the 说明 sheet says about small cells and totals under the district's policy."""
+    p = pub.policy
+    exact = [s.school_code for s in c.accepted if s.cells == "exact"]
+    sent = (f"{len(exact)} 所学校按区里规定报送实数（{'、'.join(exact)}），其余学校报送时已把"
+            "小单元格隐去（标记照录）。" if exact else
+            "各校报送时已把小单元格隐去：人数 1 至 min_cell−1 的格子写作“<5”，为防反推一并隐去"
+            "的写作“*”；这些标记照录。")
+    if p.cells == "suppressed":
+        cells = (f"本表按区里的规定（cells = \"suppressed\"，min_cell = {p.min_cell}，"
+                 f"min_interval = {p.min_interval}）发布：各校行与全区合计经与学校报送相同的小"
+                 f"单元格隐去和区间审核——人数 1 至 {p.min_cell - 1} 的格子写作“<{p.min_cell}”，"
+                 "为防反推一并隐去的写作“*”，结合本表全部数字（各校行、全区合计及其关系）任何隐去"
+                 f"的格子都推算不出确切人数。本次汇总另隐去 {pub.hidden_by_district} 格。{sent}")
+    else:
+        cells = ("本表按区里的规定照录各校报送的数字（cells = \"exact\"），不另隐去。"
+                 + sent + ("本表含学校小单元格实数，只供区教育局内部统计，不要外发。"
+                           if exact else ""))
+    totals = ("全区合计为各校之和：各部分都是数字时为实数；含学校隐去格的合计写作可能的取值范围"
+              "“a–b”——由各校报送的全部表格（行、列、需关注及各表之间的关系）按线性规划算出的"
+              "最小和最大值，恰为一个值时写作该数。"
+              f"本表 {pub.exact_totals} 个合计为实数，{pub.ranged_totals} 个为范围。")
+    notes = [["小单元格", cells], ["合计", totals]]
+    if pub.inconsistent:
+        notes.append(["数据不一致", f"{len(pub.inconsistent)} 所学校报送的表格彼此对不上"
+                                    f"（{'、'.join(pub.inconsistent)}：如分级人数之和不等于计分人数）"
+                                    "，它们的表内关系未用于审核和范围计算，请与学校核对。"])
+    return notes
 
 
 def _saved(wb: Workbook) -> bytes:
@@ -379,37 +378,38 @@ def _mode(s: Submission) -> str:
     return KEY_STUDENT_MODES.get(s.key_students, s.key_students)
 
 
-def district_workbook(c: Collected, created: datetime) -> bytes:
+def district_workbook(c: Collected, created: datetime,
+                      policy: ReportPolicy | None = None) -> bytes:
+    """The summary workbook. `policy` is the district's for what it publishes (default:
+    suppressed, min_cell 5, min_interval 1): its cells go through published.py."""
+    subs = c.accepted
+    pub = publish(received(subs), policy or ReportPolicy())
     wb = Workbook()
     about = wb.active
     about.title = "说明"
-    for row in (["青心 区级学期报送汇总"], ["学期", c.period],
+    for row in (["青心 区级学期报送汇总"], ["学期", period_text(c.period)],
                 ["汇总时间（UTC）", utc_text(created)],
                 ["已汇总", f"{len(c.accepted)} 所学校"],
                 ["已拒绝", f"{len(c.refused)} 个文件（原因见“学校清单”）"],
-                ["小单元格", "各校报送时已把 1–4 人（按各校部署文件的 min_cell）的格子写作“<5”，"
-                            "为防反推一并隐去的写作“*”；汇总保留这些标记。"],
-                ["合计", "含隐去格的合计写作“≥N”：N 为已知人数加上每个“<5”格至少 1 人；"
-                        "全部为数字时为实数。"],
+                ["计数规则", "每个量表在本学期每名学生只计一次（各校按其最后一次有效答卷计数，"
+                            "见各校统计表的说明）；第 1 版报送文件按批次计数，其行按批次列出。"],
+                *_policy_notes(c, pub),
+                ["比率", "完成率、占比保留一位小数；由本表印出的人数算出，人数隐去时不给比率。"],
                 ["重点学生", "本表只含各校的报送方式和人数；各校逐人报送的名单另存"
-                            "（district aggregate --key-list-out），按重点学生名单的规定保管。"],
-                *_exact_note(c.accepted)):
+                            "（district aggregate --key-list-out），按重点学生名单的规定保管。"]):
         _row(about, row, text=())
     about["A1"].font = Font(bold=True, size=14)
     _widths(about, [16, 100])
+    for row in about.iter_rows(min_row=2):
+        row[1].alignment = Alignment(wrap_text=True, vertical="top")
     print_setup(about, header_row=None, columns=2)
-    subs = c.accepted
     _schools(wb.create_sheet("学校清单"), c)
-    _participation(wb.create_sheet("参测情况"), subs)
-    _band_sheets(wb, subs)
-    _suggested(wb.create_sheet("筛查建议预警"), subs)
-    _levels(wb.create_sheet("预警等级人数"), subs)
-    _referrals(wb.create_sheet("转介情况"), subs)
-    _simple(wb.create_sheet("与上次比较"), subs, "change",
-            ("campaign", "previous_campaign", "unit_name", "concern", "scored", "share_pct",
-             "previous_concern", "previous_scored", "previous_share_pct", "change_points"),
-            ("测评批次", "上次批次", "分量表", "本次需关注", "本次计分人数", "本次占比%",
-             "上次需关注", "上次计分人数", "上次占比%", "变化（百分点）"))
+    _participation(wb.create_sheet("参测情况"), subs, pub)
+    _band_sheets(wb, subs, pub)
+    _suggested(wb.create_sheet("筛查建议预警"), subs, pub)
+    _levels(wb.create_sheet("预警等级人数"), subs, pub)
+    _referrals(wb.create_sheet("转介情况"), subs, pub)
+    _change(wb.create_sheet("与上次比较"), subs, pub)
     schools = wb.create_sheet("重点学生报送情况")
     _table(schools, _key_student_schools(schools, subs), 3 + len(LEVELS[:-1]) + 2)
     return _saved(wb)

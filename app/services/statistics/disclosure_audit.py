@@ -57,13 +57,16 @@ class Audit:
 
 def protect(counts: Mapping[Hashable, int], relations: Iterable[Relation], min_cell: int,
             always_shown: Iterable[Hashable] = (), orders: Sequence[Order] = (),
-            min_interval: int = 1) -> tuple[dict[Hashable, Cell], Audit]:
+            min_interval: int = 1, hidden: Mapping[Hashable, str] | None = None
+            ) -> tuple[dict[Hashable, Cell], Audit]:
     """Suppress (primary and the per-relation secondary rule), then audit the whole set
     and hide more until every hidden cell is protected. Returns the cells and the final
-    audit."""
+    audit. `hidden`: cells hidden before (suppression.suppress), whose values are
+    unknown: the district's copy of what schools hid."""
     relations = [(t, list(parts)) for t, parts in relations]
+    links = _Links(relations)
     keep = set(always_shown)
-    cells = suppress(counts, relations, min_cell, keep)
+    cells = suppress(counts, relations, min_cell, keep, hidden)
     marks = {k: c.mark for k, c in cells.items() if c.hidden}
     cache: dict[frozenset, dict[Hashable, tuple[float, float]]] = {}
     while True:
@@ -72,13 +75,13 @@ def protect(counts: Mapping[Hashable, int], relations: Iterable[Relation], min_c
         narrow = [k for k, (lo, hi) in found.items() if hi - lo < need[k] - _EPS]
         added: set[Hashable] = set()
         for k in narrow:
-            if added & set(_related(k, relations)):
+            if added & set(links.related(k)):
                 continue  # a cell hidden this round may already give it room: re-audit
-            cover = _widener(k, counts, relations, marks, keep, need[k])
+            cover = _widener(k, counts, links, marks, keep, need[k])
             if cover is None:
                 # Everything around it is hidden already: what still pins it down is
                 # the "<5" marks' own 1–4. Write one of them as "*" (any number).
-                cover = next((m for m in (k, *_linked(k, relations, marks))
+                cover = next((m for m in (k, *links.linked(k, marks))
                               if marks.get(m) == SMALL), None)
             if cover is not None:
                 marks[cover] = COVER
@@ -104,47 +107,53 @@ def _needs(counts: Mapping[Hashable, int], relations: Sequence[Relation],
     return need
 
 
-def _widener(cell: Hashable, counts: Mapping[Hashable, int], relations: Sequence[Relation],
+def _widener(cell: Hashable, counts: Mapping[Hashable, int], links: _Links,
              marks: Mapping[Hashable, str], keep: set[Hashable], need: float
              ) -> Hashable | None:
     """The visible cell to hide so that `cell` gains room: a member of a relation `cell`
     is in, else of the relations linked to it through hidden cells. Parts before totals
     (a total hidden turns the district's sum into a floor), then the smallest count that
     leaves room (at least `need`), else the largest."""
-    totals = {t for t, _ in relations}
-    for pool in (_related(cell, relations), _linked(cell, relations, marks)):
+    for pool in (links.related(cell), links.linked(cell, marks)):
         visible = {m for m in pool if m not in marks and m not in keep and m != cell}
         if visible:
-            return min(visible, key=lambda m: (m in totals, counts[m] < need,
+            return min(visible, key=lambda m: (m in links.totals, counts[m] < need,
                                                counts[m] if counts[m] >= need else -counts[m],
                                                repr(m)))
     return None
 
 
-def _related(cell: Hashable, relations: Sequence[Relation]) -> list[Hashable]:
-    out: list[Hashable] = []
-    for total, parts in relations:
-        if cell == total or cell in parts:
-            out += [total, *parts]
-    return out
+class _Links:
+    """The relations indexed by member: a district's thousands of relations made each
+    lookup a scan of all of them."""
 
-
-def _linked(cell: Hashable, relations: Sequence[Relation], marks: Mapping[Hashable, str]
-            ) -> list[Hashable]:
-    """Every member of every relation reachable from `cell` through hidden cells."""
-    seen, todo, out = {cell}, [cell], []
-    while todo:
-        current = todo.pop()
-        for total, parts in relations:
-            members = [total, *parts]
-            if current not in members:
-                continue
-            out += members
+    def __init__(self, relations: Sequence[Relation]) -> None:
+        self.members = [[total, *parts] for total, parts in relations]
+        self.totals = {t for t, _ in relations}
+        self.by_member: dict[Hashable, list[int]] = {}
+        for i, members in enumerate(self.members):
             for m in members:
-                if m in marks and m not in seen:
-                    seen.add(m)
-                    todo.append(m)
-    return out
+                self.by_member.setdefault(m, []).append(i)
+
+    def related(self, cell: Hashable) -> list[Hashable]:
+        """Every member of every relation `cell` is in."""
+        return [m for i in self.by_member.get(cell, ()) for m in self.members[i]]
+
+    def linked(self, cell: Hashable, marks: Mapping[Hashable, str]) -> list[Hashable]:
+        """Every member of every relation reachable from `cell` through hidden cells."""
+        seen, todo, out, done = {cell}, [cell], [], set()
+        while todo:
+            current = todo.pop()
+            for i in self.by_member.get(current, ()):
+                if i in done:
+                    continue
+                done.add(i)
+                out += self.members[i]
+                for m in self.members[i]:
+                    if m in marks and m not in seen:
+                        seen.add(m)
+                        todo.append(m)
+        return out
 
 
 def audit(counts: Mapping[Hashable, int], relations: Sequence[Relation],
@@ -187,17 +196,19 @@ def audit(counts: Mapping[Hashable, int], relations: Sequence[Relation],
               for k in hidden]
     out: dict[Hashable, tuple[float, float]] = {}
     cache = {} if cache is None else cache
-    for group in _components(len(hidden), rows):
+    for group, mine in _components(len(hidden), rows):
         key = frozenset((hidden[i], marks[hidden[i]]) for i in group)
         if key not in cache:
             cache[key] = {hidden[i]: (lo, float("inf") if hi >= ceiling - _EPS else hi)
-                          for i, (lo, hi) in _solve(group, rows, bounds).items()}
+                          for i, (lo, hi) in _solve(group, mine, bounds).items()}
         out.update(cache[key])
     return out
 
 
 def _components(n: int, rows: Sequence[tuple[dict[int, float], float, float]]
-                ) -> list[list[int]]:
+                ) -> list[tuple[list[int], list[tuple[dict[int, float], float, float]]]]:
+    """The independent groups of hidden cells, each with its own rows (handing every
+    group all rows made a district of 400 schools quadratic)."""
     parent = list(range(n))
 
     def find(i: int) -> int:
@@ -213,14 +224,17 @@ def _components(n: int, rows: Sequence[tuple[dict[int, float], float, float]]
     groups: dict[int, list[int]] = {}
     for i in range(n):
         groups.setdefault(find(i), []).append(i)
-    return list(groups.values())
+    own: dict[int, list[tuple[dict[int, float], float, float]]] = {g: [] for g in groups}
+    for row in rows:
+        own[find(next(iter(row[0])))].append(row)
+    return [(members, own[root]) for root, members in groups.items()]
 
 
 def _solve(group: list[int], rows: Sequence[tuple[dict[int, float], float, float]],
            bounds: Sequence[tuple[float, float]]) -> dict[int, tuple[float, float]]:
-    """Min and max of each variable of one independent group."""
-    if len(group) == 1 and not any(group[0] in coef for coef, _, _ in rows):
-        return {group[0]: bounds[group[0]]}
+    """Min and max of each variable of one independent group, given its rows."""
+    if not rows:
+        return {v: bounds[v] for v in group}
     import numpy as np
 
     highspy = _highspy()
@@ -231,8 +245,6 @@ def _solve(group: list[int], rows: Sequence[tuple[dict[int, float], float, float
         lo, hi = bounds[v]
         h.addVar(lo, hi)
     for coef, lo, hi in rows:
-        if not any(v in local for v in coef):
-            continue
         idx = np.array([local[v] for v in coef], dtype=np.int32)
         val = np.array(list(coef.values()), dtype=np.float64)
         h.addRow(lo if lo != -float("inf") else -highspy.kHighsInf, hi, len(idx), idx, val)

@@ -71,13 +71,17 @@ Relation = tuple[Hashable, Sequence[Hashable]]
 
 
 def suppress(counts: Mapping[Hashable, int], relations: Iterable[Relation], min_cell: int,
-             always_shown: Iterable[Hashable] = ()) -> dict[Hashable, Cell]:
+             always_shown: Iterable[Hashable] = (),
+             hidden: Mapping[Hashable, str] | None = None) -> dict[Hashable, Cell]:
     """Every count as a Cell. `always_shown` keys (a whole school's total, which the
     district needs and which names nobody) are never hidden; relations then protect their
-    parts among themselves."""
+    parts among themselves. `hidden`: cells that arrive hidden already, with their marks
+    (the district's copy of a school's "<5" and "*"); their values in `counts` are not
+    known and never read."""
     keep = set(always_shown)
     marks: dict[Hashable, str] = {k: SMALL for k, v in counts.items()
                                   if 0 < v < min_cell and k not in keep}
+    marks.update(hidden or {})
     relations = [(t, list(parts)) for t, parts in relations]
     for total, parts in relations:
         if total in keep and 0 < counts[total] < min_cell:
@@ -112,7 +116,7 @@ def _exposed(counts: Mapping[Hashable, int], total: Hashable, parts: Sequence[Ha
         return True
     if not hidden or total in marks or any(marks[m] != SMALL for m in hidden):
         return False
-    rest = sum(counts[m] for m in hidden)
+    rest = counts[total] - sum(counts[p] for p in parts if p not in marks)
     return rest in (len(hidden), len(hidden) * (min_cell - 1))
 
 

@@ -1,0 +1,127 @@
+"""The district's published workbook under its own policy: schools' rows and district
+totals suppressed and audited together (district/published.py), and totals over cells the
+schools hid printed as the range their tables allow — checked against the true counts of
+generated schools."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from app.deployment import ReportPolicy
+from app.services.district import tables as export_tables
+from app.services.district.aggregate import Submission
+from app.services.district.cells import export_cells
+from app.services.district.files import data_json
+from app.services.district.published import Received, publish, received
+from app.services.statistics.disclosure_audit import audit, protect
+from app.services.statistics.suppression import COVER, SMALL
+from tests.export.generated_schools import generated_school
+
+SCHOOLS = 40
+
+
+def _submission(seed: int, cells: str) -> Submission:
+    """A generated school's tables as the district reads them from its JSON file."""
+    stats, key, grades = generated_school(seed, 30, 400)
+    out = export_cells(stats, key, grades, ReportPolicy(cells=cells))
+    tables = [export_tables.participation(stats, out), export_tables.bands(stats, out),
+              export_tables.warnings(stats, out), export_tables.key_students(out)]
+    code = f"41310{seed:05d}"
+    doc = json.loads(data_json({"school_code": code}, tables))
+    return Submission(Path(f"{code}.qxseal"), code, f"学校{seed}", "2026-2027-1", "", "", 5,
+                      "counts", doc["tables"], cells=cells)
+
+
+def _truth(r: Received) -> dict:
+    """Every cell's true count: the schools' values and the district sums."""
+    sums = {t: sum(r.values[p] for p in parts) for t, parts in r.totals.items()}
+    return r.values | sums
+
+
+def _published_model(r: Received, text: dict) -> tuple[list, dict]:
+    """What a reader of the workbook holds: the relations among printed cells and the
+    marks of the hidden ones."""
+    printed = set(text)
+    relations = [(t, p) for t, p in [*r.relations, *r.totals.items(), *r.total_relations]
+                 if t in printed and all(x in printed for x in p)]
+    marks = {k: SMALL if str(v).startswith("<") else COVER for k, v in text.items()
+             if not isinstance(v, int)}
+    return relations, marks
+
+
+@pytest.fixture(scope="module")
+def exact_schools() -> list[Submission]:
+    return [_submission(seed, "exact") for seed in range(SCHOOLS)]
+
+
+def test_exact_schools_published_suppressed_leave_no_cell_solvable(exact_schools):
+    r = received(exact_schools)
+    started = time.perf_counter()
+    pub = publish(r, ReportPolicy())
+    elapsed = time.perf_counter() - started
+    print(f"publish {SCHOOLS} exact schools: {elapsed:.1f} s")
+    truth = _truth(r)
+    relations, marks = _published_model(r, pub.text)
+    assert pub.hidden_by_district > 0 and pub.ranged_totals == 0
+    # Every small count a school sent exactly is hidden, but the school-wide ones the
+    # district always prints (应测, 完成, decided levels) — as in a school's export.
+    small = [k for k, v in pub.text.items() if isinstance(v, int) and 0 < v < 5]
+    assert all(k in r.exact for k in small), small[:5]
+    # District totals are exact numbers where every part is known.
+    assert all(pub.text[t] == truth[t] for t in r.totals if isinstance(pub.text[t], int))
+    orders = [(a, b) for a, b in r.orders if a in pub.text and b in pub.text]
+    for k, (lo, hi) in audit(truth, relations, marks, 5, orders).items():
+        assert hi - lo >= 1 - 1e-6, (k, truth[k], lo, hi)
+        assert lo - 1e-6 <= truth[k] <= hi + 1e-6
+    assert elapsed < 60
+
+
+def test_without_the_district_relation_a_cell_would_be_solvable(exact_schools):
+    """What the district's relation "total = Σ schools" adds: each school's row protected
+    on its own (as each school's export is), with exact district totals beside them,
+    leaves hidden cells a reader works out by subtracting the other schools."""
+    r = received(exact_schools)
+    truth = _truth(r)
+    printed = set(r.printed) | set(r.totals)
+    own = [(t, p) for t, p in r.relations if t in printed and all(x in printed for x in p)]
+    counts = {k: truth[k] for k in printed}
+    keep = set(r.exact) | set(r.totals)
+    cells, _ = protect(counts, own, 5, keep)
+    marks = {k: c.mark for k, c in cells.items() if c.hidden}
+    relations = own + [(t, p) for t, p in r.totals.items() if all(x in printed for x in p)]
+    found = audit(counts, relations, marks, 5)
+    assert any(hi - lo < 1 - 1e-6 for lo, hi in found.values())
+    # And the workbook before this change printed exact schools' small counts as sent.
+    old = publish(r, ReportPolicy(cells="exact"))
+    assert any(isinstance(v, int) and 0 < v < 5 for k, v in old.text.items()
+               if k not in r.exact and k[1] is not None)
+
+
+def test_totals_over_hidden_cells_are_true_ranges_tighter_than_floors(exact_schools):
+    suppressed = [_submission(seed, "suppressed") for seed in range(SCHOOLS)]
+    truth = _truth(received(exact_schools))
+    r = received(suppressed)
+    pub = publish(r, ReportPolicy())
+    assert pub.hidden_by_district == 0  # the schools' own audits already protect them
+    ranged = narrower = 0
+    for total, parts in r.totals.items():
+        shown = pub.text[total]
+        if isinstance(shown, int):
+            assert shown == truth[total], total
+            continue
+        lo, hi = (int(x) for x in shown.split("–"))
+        assert lo <= truth[total] <= hi, (total, shown, truth[total])
+        floor = sum(r.values.get(p, 0) for p in parts) + sum(
+            1 for p in parts if r.marks.get(p) == SMALL)
+        assert lo >= floor
+        ranged += 1
+        narrower += lo > floor
+    assert ranged > 50 and narrower > ranged // 2
+    # Under the district's "exact" policy the same ranges are printed: they come from
+    # the schools' tables, not from the district's own hiding.
+    assert {k: v for k, v in publish(r, ReportPolicy(cells="exact")).text.items()
+            if k[1] is None} == {k: v for k, v in pub.text.items() if k[1] is None}
