@@ -16,8 +16,9 @@ and largest value given everything its school sent (an LP per school, disclosure
 audit, over all the school's tables, margins and breakdowns), added up over schools —
 exact where that range is one value, "a–b" otherwise. That is tighter than the old
 floor ("≥ known + 1 per <5") and adds nothing a reader of the schools' files could not
-work out. A hidden part the district hid itself counts by its interval in the published
-workbook's own audit, so the range gives nothing of it away either.
+work out. A part the district hid itself (an exact school's small cell, in a total that
+also holds a cell another school hid) counts by its mark alone (1 … min_cell−1 for "<5",
+anything for "*"), so the range gives nothing of it away either.
 
 Keys (school code s; `None` in its place for a district total):
 ("att", s, campaign, instrument, group, field) 参测情况 (group "全校" or a grade);
@@ -291,7 +292,6 @@ def publish(r: Received, policy: ReportPolicy) -> Published:
     shown = {k for k in r.printed}
     marks: dict[Hashable, str] = {}
     hidden_by_district: set[Hashable] = set()
-    district_range: dict[Hashable, tuple[float, float]] = {}
     if policy.cells == "suppressed":
         counts = {k: r.values.get(k, 0) for k in shown} | sums
         arrived = {k: r.marks[k] for k in shown if k in r.marks}
@@ -311,11 +311,10 @@ def publish(r: Received, policy: ReportPolicy) -> Published:
         first, _ = protect(counts, own, policy.min_cell, keep, orders, policy.min_interval,
                            arrived)
         before = arrived | {k: c.mark for k, c in first.items() if c.hidden}
-        cells, found = protect(counts, relations, policy.min_cell, keep, orders,
-                               policy.min_interval, before)
+        cells, _ = protect(counts, relations, policy.min_cell, keep, orders,
+                           policy.min_interval, before)
         marks = {k: c.mark for k, c in cells.items() if c.hidden}
         hidden_by_district = {k for k in marks if k not in arrived}
-        district_range = found.intervals
     text: dict[Hashable, int | str] = {}
     for k in shown:
         if k in r.marks:
@@ -337,9 +336,11 @@ def publish(r: Received, policy: ReportPolicy) -> Published:
         for p in parts:
             if p in r.values and p not in hidden_by_district:
                 lo, hi = lo + r.values[p], hi + r.values[p]
+            elif p in hidden_by_district:  # by its mark alone: the range tells nothing more
+                small = marks[p] == SMALL
+                lo, hi = lo + small, hi + (policy.min_cell - 1 if small else float("inf"))
             else:
-                a, b = (district_range.get(p) if p in hidden_by_district
-                        else school_range.get(p, (0.0, float("inf"))))
+                a, b = school_range.get(p, (0.0, float("inf")))
                 lo, hi = lo + a, hi + b
         text[total] = _range(lo, hi)
         if isinstance(text[total], int):

@@ -39,6 +39,10 @@ Order = tuple[Hashable, Hashable]
 """(a, b): count a is never larger than count b (计分人数 ≤ 完成)."""
 
 _EPS = 1e-6
+_NEAR = 16
+"""A cell hidden this round is taken to give room to a narrow cell of the same relation
+only in a short one (a row of bands, 男 + 女): in a district's "total = Σ 400 schools"
+one cover per round made hundreds of rounds, each solving the whole district."""
 
 
 def protection(min_cell: int, min_interval: int) -> int:
@@ -50,7 +54,9 @@ def protection(min_cell: int, min_interval: int) -> int:
 @dataclass(frozen=True)
 class Audit:
     intervals: dict[Hashable, tuple[float, float]]
-    """Each hidden cell's (lowest, highest) value given everything published."""
+    """Each hidden cell's (lowest, highest) value given everything published — for a
+    cell shown to be wide enough, the span of values it was seen to take (within those
+    bounds; `audit` without `need` gives the bounds themselves)."""
     narrow: tuple[Hashable, ...]
     """Hidden cells narrower than they must be, that no further hiding can widen."""
 
@@ -70,12 +76,12 @@ def protect(counts: Mapping[Hashable, int], relations: Iterable[Relation], min_c
     marks = {k: c.mark for k, c in cells.items() if c.hidden}
     cache: dict[frozenset, dict[Hashable, tuple[float, float]]] = {}
     while True:
-        found = audit(counts, relations, marks, min_cell, orders, cache)
         need = _needs(counts, relations, marks, protection(min_cell, min_interval), keep)
+        found = audit(counts, relations, marks, min_cell, orders, cache, need)
         narrow = [k for k, (lo, hi) in found.items() if hi - lo < need[k] - _EPS]
         added: set[Hashable] = set()
         for k in narrow:
-            if added & set(links.related(k)):
+            if added & set(links.related(k, _NEAR)):
                 continue  # a cell hidden this round may already give it room: re-audit
             cover = _widener(k, counts, links, marks, keep, need[k])
             if cover is None:
@@ -135,9 +141,11 @@ class _Links:
             for m in members:
                 self.by_member.setdefault(m, []).append(i)
 
-    def related(self, cell: Hashable) -> list[Hashable]:
-        """Every member of every relation `cell` is in."""
-        return [m for i in self.by_member.get(cell, ()) for m in self.members[i]]
+    def related(self, cell: Hashable, longest: int | None = None) -> list[Hashable]:
+        """Every member of every relation `cell` is in (of at most `longest` members)."""
+        return [m for i in self.by_member.get(cell, ())
+                if longest is None or len(self.members[i]) <= longest
+                for m in self.members[i]]
 
     def linked(self, cell: Hashable, marks: Mapping[Hashable, str]) -> list[Hashable]:
         """Every member of every relation reachable from `cell` through hidden cells."""
@@ -158,12 +166,19 @@ class _Links:
 
 def audit(counts: Mapping[Hashable, int], relations: Sequence[Relation],
           marks: Mapping[Hashable, str], min_cell: int, orders: Sequence[Order] = (),
-          cache: dict[frozenset, dict[Hashable, tuple[float, float]]] | None = None
+          cache: dict[frozenset, dict[Hashable, tuple[float, float]]] | None = None,
+          need: Mapping[Hashable, float] | None = None
           ) -> dict[Hashable, tuple[float, float]]:
     """Each hidden cell's interval given every visible count, every relation and order.
     `cache` keeps each independent group's answer by its hidden cells and their marks
     (which, with the fixed visible counts, decide it), so `protect`'s rounds only solve
-    the groups that changed."""
+    the groups that changed.
+
+    With `need` (the width each cell must reach) a cell is not solved for once the
+    solutions found for other cells already show it taking values `need` apart: its
+    interval is then that span (inside its true one), which is all `protect` asks.
+    A district's LP, where "total = Σ schools" ties thousands of cells together, needs
+    a few dozen solves instead of two per cell."""
     hidden = sorted(marks, key=repr)
     if not hidden:
         return {}
@@ -196,11 +211,12 @@ def audit(counts: Mapping[Hashable, int], relations: Sequence[Relation],
               for k in hidden]
     out: dict[Hashable, tuple[float, float]] = {}
     cache = {} if cache is None else cache
+    wide = None if need is None else [need[k] for k in hidden]
     for group, mine in _components(len(hidden), rows):
         key = frozenset((hidden[i], marks[hidden[i]]) for i in group)
         if key not in cache:
             cache[key] = {hidden[i]: (lo, float("inf") if hi >= ceiling - _EPS else hi)
-                          for i, (lo, hi) in _solve(group, mine, bounds).items()}
+                          for i, (lo, hi) in _solve(group, mine, bounds, wide).items()}
         out.update(cache[key])
     return out
 
@@ -231,8 +247,10 @@ def _components(n: int, rows: Sequence[tuple[dict[int, float], float, float]]
 
 
 def _solve(group: list[int], rows: Sequence[tuple[dict[int, float], float, float]],
-           bounds: Sequence[tuple[float, float]]) -> dict[int, tuple[float, float]]:
-    """Min and max of each variable of one independent group, given its rows."""
+           bounds: Sequence[tuple[float, float]], need: Sequence[float] | None = None
+           ) -> dict[int, tuple[float, float]]:
+    """Min and max of each variable of one independent group, given its rows — or, with
+    `need`, the span seen in the solutions so far once it is at least that wide."""
     if not rows:
         return {v: bounds[v] for v in group}
     import numpy as np
@@ -249,7 +267,12 @@ def _solve(group: list[int], rows: Sequence[tuple[dict[int, float], float, float
         val = np.array(list(coef.values()), dtype=np.float64)
         h.addRow(lo if lo != -float("inf") else -highspy.kHighsInf, hi, len(idx), idx, val)
     out: dict[int, tuple[float, float]] = {}
+    seen_lo = np.full(len(group), np.inf)
+    seen_hi = np.full(len(group), -np.inf)
     for v, j in local.items():
+        if need is not None and seen_hi[j] - seen_lo[j] >= need[v] - _EPS:
+            out[v] = (float(seen_lo[j]), float(seen_hi[j]))
+            continue
         ends = []
         for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
             h.changeColCost(j, 1.0)
@@ -261,6 +284,10 @@ def _solve(group: list[int], rows: Sequence[tuple[dict[int, float], float, float
             else:
                 raise RuntimeError(f"suppression audit: LP {h.modelStatusToString(status)}")
             h.changeColCost(j, 0.0)
+            if need is not None:
+                x = np.asarray(h.getSolution().col_value)
+                np.minimum(seen_lo, x, out=seen_lo)
+                np.maximum(seen_hi, x, out=seen_hi)
         out[v] = (ends[0], ends[1])
     return out
 
