@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from app.labels import AUDIT_ACTIONS, AUDIT_TARGETS, label
+from app.labels import AUDIT_ACTIONS, AUDIT_TARGETS, audit_detail, label
 from app.models import AuditEvent, Campaign, Student, User
 from app.services.capabilities import READ_AUDIT, require
 from app.store.handle import Store
@@ -127,8 +127,8 @@ def describe(session: Session, events: list[AuditEvent]) -> list[AuditLine]:
     for e in events:
         lines.append(AuditLine(
             e.id, e.at, users.get(e.username, e.username), label(AUDIT_ACTIONS, e.action),
-            _target(e, students, campaigns, users), e.detail, e.action, e.target_kind,
-            e.target_id))
+            _target(e, students, campaigns, users), audit_detail(e.action, e.detail), e.action,
+            e.target_kind, e.target_id))
     return lines
 
 

@@ -118,3 +118,33 @@ def test_filters_by_user_action_date_and_student(store: Store, school: School):
     assert [username for username, _ in audit_users(store)] == ["admin"]
     page = list_lines(store, limit=2, offset=1)
     assert [line.id for line in page] == [line.id for line in list_lines(store)[1:3]]
+
+
+def test_backup_and_district_export_entries_read_in_words(store: Store, school: School,
+                                                         tmp_path: Path):
+    """Their details keep a fixed stored form (the backup reminder reads the folder and
+    size back); the audit view words them."""
+    from app.deployment import Deployment, ReportPolicy
+    from app.seal import new_district_key
+    from app.services.district.export import preview_export, seal_export
+    from app.services.maintenance.backup import make_backup
+
+    (tmp_path / "备份").mkdir()
+    make_backup(store, tmp_path / "备份")
+    create_campaign(store, "2026秋季 PHQ-9 筛查", "phq9", list(school.class_ids))
+    deployment = Deployment(school_code="4131011234",
+                            district_key=new_district_key("x25519").public_key(),
+                            policy=ReportPolicy(key_students="pseudonymous"))
+    preview = preview_export(store, "2026-2027-1", deployment)
+    seal_export(store, preview, tmp_path / "x.qxseal")
+    lines = list_lines(store)
+    backup = next(line for line in lines if line.action == "backup")
+    assert backup.detail.startswith(f"备份到 {tmp_path / '备份'}（") and "MB）" in backup.detail
+    export = next(line for line in lines
+                  if line.action == "student_export" and line.target_kind == "school")
+    assert export.detail.startswith("区级报送 2026-2027学年第一学期，序号 1：")
+    assert "重点学生：逐人报送，以编码代替姓名" in export.detail
+    assert "本次新生成学校签名密钥" in export.detail
+    for line in lines:
+        if line.action in ("backup", "student_export"):
+            assert not line.detail.startswith(("district export", "folder=")), line.detail
