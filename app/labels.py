@@ -16,6 +16,9 @@ from app.terms import period_text
 
 GENDERS: dict[str, str] = {"M": "男", "F": "女"}
 
+GROUP_KINDS: dict[str, str] = {"all": "全校", "gender": "性别", "grade": "年级", "class": "班级"}
+"""How a statistics row is grouped (district export tables' group_kind)."""
+
 STUDENT_STATUSES: dict[str, str] = {
     "enrolled": "在读",
     "suspended": "休学",

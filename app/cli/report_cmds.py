@@ -32,6 +32,7 @@ from app.services.progress import Progress
 from app.services.reports.group import outside_min_cell
 from app.services.reports.kinds import BY_CODE, CampaignPrint, for_campaigns
 from app.services.screening.campaigns import find_campaign
+from app.terms import period_text
 
 #: What `report <kind> --help` and the finished command say, for each kind of
 #: services.reports.kinds.for_campaigns().
@@ -156,7 +157,8 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _print_preview(p: ExportPreview) -> None:
-    print(f"将报送：{p.school_name}（代码 {p.school_code}），学期 {p.period}")
+    print(f"将报送：{p.school_name}（代码 {p.school_code}），{period_text(p.period)}"
+          f"（{p.period}）")
     print(f"  测评批次：{'、'.join(p.campaigns) or '无'}")
     print(f"  重点学生：{KEY_STUDENT_MODES[p.key_students]}，逐人报送 {len(p.student_ids)} 人；"
           f"小单元格阈值 {p.min_cell}")
@@ -203,7 +205,7 @@ def _aggregate(args: argparse.Namespace) -> int:
                           min_interval=args.min_interval)
     write_atomic(args.out, district_workbook(collected, datetime.now(UTC), policy))
     new = record_accepted(register, collected)
-    print(f"已汇总 {len(collected.accepted)} 所学校（学期 {collected.period}），"
+    print(f"已汇总 {len(collected.accepted)} 所学校（{period_text(collected.period)}），"
           f"拒绝 {len(collected.refused)} 个文件：{args.out}")
     print(f"  区级登记簿：新记入 {new} 份报送（{register.path}）")
     listed = [s for s in collected.accepted if s.key_list]

@@ -20,6 +20,7 @@ from app.services.roster.importing import (
 )
 from app.services.sheet_output import csv_text, write_csv
 from app.services.students import list_students
+from app.terms import school_year_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -99,8 +100,7 @@ def _list(args: argparse.Namespace) -> int:
 def _promote(args: argparse.Namespace) -> int:
     with open_db(args) as store:
         plan = preview_promotion(store)
-        print(f"{plan.from_year}-{plan.from_year + 1} 学年 → "
-              f"{plan.to_year}-{plan.to_year + 1} 学年")
+        print(f"{school_year_text(plan.from_year)} → {school_year_text(plan.to_year)}")
         for step in plan.steps:
             target = step.new_name or "毕业"
             print(f"  {step.old_name} → {target}（{step.students} 人）")

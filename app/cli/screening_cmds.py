@@ -26,6 +26,7 @@ from app.services.screening.importing import (
 from app.services.screening.results import campaign_results
 from app.services.sheet_output import csv_text, write_csv
 from app.store.handle import Store
+from app.terms import term_code
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -67,7 +68,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _list(args: argparse.Namespace) -> int:
     with open_db(args) as store:
         for c in list_campaigns(store):
-            print(f"{c.name}\t{c.instrument_code}\t{c.school_year}-{c.term}\t"
+            print(f"{c.name}\t{c.instrument_code}\t{term_code(c.school_year, c.term)}\t"
                   f"完成 {c.done}/{c.due}")
     return 0
 

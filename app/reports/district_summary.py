@@ -24,9 +24,12 @@ from app.reports.layout import (
 )
 from app.reports.wrap import wrap_text
 
-CODE_KEYS = {"instrument", "campaigns", "group_kind", "group_value", "unit", "band",
-             "warning", "level", "measure"}
+CODE_KEYS = {"instrument", "campaigns", "group_kind", "group_kind_label", "group_value",
+             "unit", "band", "warning", "level", "measure"}
 MAX_COLUMNS = 9
+FOOT = "本材料为不含学生姓名的统计汇总，供学校和区教育局心理健康工作使用，不对外发布。"
+"""The summary carries no student's name (the key-student list never appears in it): it
+is 内部, not 机密 — but read by the district as well as the school."""
 
 
 def _text(v: Value) -> str:
@@ -86,4 +89,5 @@ def render_summary(title: str, school_name: str, about: Sequence[tuple[str, str]
         story += _bands(t, st) if t.code == "bands" else _generic(t, st)
         if t.note:
             story.append(Paragraph(t.note, st.small))
-    return build_pdf(story, school_name, title, stamp=stamp, invariant=True, level=level)
+    return build_pdf(story, school_name, title, stamp=stamp, invariant=True, level=level,
+                     foot=FOOT)

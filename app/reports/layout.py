@@ -200,12 +200,15 @@ class PersonEnd(Flowable):
 def build_pdf(story: list[Flowable], school_name: str, title: str, stamp: str = "",
               invariant: bool = False,
               after_flowable: Callable[[Flowable], None] | None = None,
-              level: str = SECRET) -> bytes:
+              level: str = SECRET, foot: str | None = None) -> bytes:
     """The finished PDF. `stamp` is printed on every page above the foot (who printed it,
     when, the school key's fingerprint); `invariant` makes the bytes depend only on the
     content (fixed dates and document id), for exports that must be reproducible;
     `after_flowable` sees each flowable once laid out (progress for long reports);
-    `level` is the confidentiality printed in the header (a key of LEVELS)."""
+    `level` is the confidentiality printed in the header (a key of LEVELS); `foot`
+    replaces the level's usual note at the foot where the audience is another (a
+    summary without names that goes to the district is 内部, but not the school's
+    alone)."""
     buffer = io.BytesIO()
     per_person = any(isinstance(f, PersonStart) for f in story)
     doc = _Document(buffer, after_flowable, pagesize=A4, leftMargin=MARGIN,
@@ -235,7 +238,7 @@ def build_pdf(story: list[Flowable], school_name: str, title: str, stamp: str = 
         canvas.line(MARGIN, top - 8.5 * mm, width - MARGIN, top - 8.5 * mm)
         canvas.setFillColor(colors.HexColor("#444444"))
         canvas.setFont(font, 8.5)
-        canvas.drawString(MARGIN, MARGIN - 2 * mm, LEVELS[level])
+        canvas.drawString(MARGIN, MARGIN - 2 * mm, LEVELS[level] if foot is None else foot)
         if not per_person:
             canvas.drawRightString(width - MARGIN, MARGIN - 2 * mm,
                                    f"第 {canvas.getPageNumber()} 页")

@@ -30,6 +30,7 @@ from app.services.roster.importing import (
     preview_roster_import,
 )
 from app.services.roster.rejected import export_rejected
+from app.terms import school_year_text
 from app.ui import messages, strings
 from app.ui.changes import NOTHING, Changes
 from app.ui.form_widgets import data_table, fit_columns, hint_label
@@ -164,8 +165,8 @@ class PromotionDialog(_PreviewDialog):
         super().__init__(ctx, strings.PROMOTION_TITLE, strings.PROMOTION_CONFIRM, parent)
         self.plan = plan
         self.summary = hint_label(strings.PROMOTION_SUMMARY.format(
-            from_year=plan.from_year, from_next=plan.from_year + 1, to_year=plan.to_year,
-            to_next=plan.to_year + 1, classes=len(plan.steps), graduating=plan.graduating))
+            from_text=school_year_text(plan.from_year), to_text=school_year_text(plan.to_year),
+            classes=len(plan.steps), graduating=plan.graduating))
         self.layout_.addWidget(self.summary)
         self.layout_.addWidget(_table(PROMOTION_COLUMNS, plan.steps), 1)
         self.layout_.addWidget(self.buttons)

@@ -155,7 +155,7 @@ PROMOTION_READING = "正在生成升级方案…"
 PROMOTION_APPLYING = "正在升级…"
 PROMOTION_TITLE = "新学年升级"
 PROMOTION_SUMMARY = (
-    "{from_year}-{from_next} 学年 → {to_year}-{to_next} 学年：全部 {classes} 个班升一级，"
+    "{from_text} → {to_text}：全部 {classes} 个班升一级，"
     "毕业 {graduating} 人。请核对后确认。"
 )
 PROMOTION_CONFIRM = "确认升级"

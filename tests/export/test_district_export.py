@@ -87,7 +87,10 @@ def test_counts_policy_sends_no_student_rows(store, screened_school, district_ke
     text = json.dumps(sheets, ensure_ascii=False, default=str) + blob.decode()
     for name in _names(screened_school):
         assert name not in text
-    levels = {r[0]: r[4] for r in sheets["预警等级人数"][1:] if r and r[2] == "all"}
+    levels = {r[0]: r[5] for r in sheets["预警等级人数"][1:] if r and r[2] == "all"}
+    assert sheets["预警等级人数"][0][2:4] == ("分组类型代码", "分组类型")
+    assert {r[3] for r in sheets["预警等级人数"][1:] if r and r[2] in ("all", "grade")} <= {
+        "全校", "年级"}
     assert levels["crisis"] == 1 and levels["key"] == 2 and levels["general"] == 3
 
 
@@ -173,8 +176,11 @@ def test_summary_pdf_has_the_tables_but_no_list(store, screened_school, district
     pdf = tmp_path / "s.pdf"
     pdf.write_bytes(next(f.data for f in preview.files if f.name.endswith(".pdf")))
     text = pdf_text(pdf)
-    for words in ["心理健康工作学期报送摘要", "参测情况", "分级人数", "预警等级人数", "机"]:
+    for words in ["心理健康工作学期报送摘要", "参测情况", "分级人数", "预警等级人数", "内部",
+                  "学年第"]:
         assert words in text
+    # No names in it: 内部 (not 机密), read by the school and the district.
+    assert "机密" not in text.replace(" ", "") and "区教育局" in text
     for name in _names(screened_school):
         assert name not in text
 

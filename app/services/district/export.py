@@ -53,6 +53,7 @@ from app.services.statistics.suppression import legend
 from app.services.statistics.term import term_stats
 from app.services.warning.decisions import key_list
 from app.store.handle import Store
+from app.terms import parse_term_code, period_text, term_code
 
 COUNTING_RULE = ("每个量表在本学期每名学生只计一次：取其本学期各批次中最后一次有效答卷；"
                  "参测、分级和筛查建议都按此计数，可以相加。")
@@ -110,7 +111,7 @@ class SealedExport:
 def period_dates(period: str) -> tuple[int, int, date, date]:
     """"2026-2027-1" → (2026, 1, 2026-09-01, 2027-01-31); term 2 runs February–August."""
     check_period(period)
-    year, term = int(period[:4]), int(period[-1])
+    year, term = parse_term_code(period)
     if term == 1:
         return year, term, date(year, 9, 1), date(year + 1, 1, 31)
     return year, term, date(year + 1, 2, 1), date(year + 1, 8, 31)
@@ -121,7 +122,7 @@ def period_of(day: date) -> str:
     of the school year starting that September, February–August term 2."""
     year = day.year if day.month >= 9 else day.year - 1
     term = 1 if day.month >= 9 or day.month == 1 else 2
-    return f"{year}-{year + 1}-{term}"
+    return term_code(year, term)
 
 
 def recent_periods(today: date, count: int = 2) -> list[str]:
@@ -129,9 +130,9 @@ def recent_periods(today: date, count: int = 2) -> list[str]:
     offers (a report is usually sent at the end of a term or just after it)."""
     periods = [period_of(today)]
     while len(periods) < count:
-        year, term = int(periods[-1][:4]), int(periods[-1][-1])
+        year, term = parse_term_code(periods[-1])
         year, term = (year, 1) if term == 2 else (year - 1, 2)
-        periods.append(f"{year}-{year + 1}-{term}")
+        periods.append(term_code(year, term))
     return periods
 
 
@@ -162,7 +163,7 @@ def preview_export(store: Store, period: str, deployment: Deployment | None = No
             Campaign.school_year == year, Campaign.term == term).order_by(Campaign.id)).all()
         stats = term_stats(session, year, term)
         if not stats:
-            notes.append(f"学期 {period} 没有测评批次：只报送预警与转介情况。")
+            notes.append(f"{period_text(period)}没有测评批次：只报送预警与转介情况。")
         key = deployment.district_key
         if key is not None and deployment.accepted_suites is not None \
                 and key.kem not in deployment.accepted_suites:
@@ -172,7 +173,7 @@ def preview_export(store: Store, period: str, deployment: Deployment | None = No
         tables = _aggregate_tables(session, stats, policy, start, end, today)
         secret = pseudonym_key_in(session, store) if policy.key_students != "counts" else b""
         open_referrals = {r.student_id for r in referral_rows(session, today)}
-    about = [("学校", f"{name}（代码 {code}）"), ("学期", period),
+    about = [("学校", f"{name}（代码 {code}）"), ("学期", f"{period_text(period)}（{period}）"),
              ("生成时间（UTC）", utc_text(created)),
              ("测评批次", "、".join(campaigns) or "无"),
              ("计数规则", COUNTING_RULE),
@@ -183,9 +184,11 @@ def preview_export(store: Store, period: str, deployment: Deployment | None = No
     stem = f"{code}_{period}"
     files = [
         ExportFile(f"{stem}_统计表.xlsx", "各项统计（Excel，每项一个工作表）", tuple(tables),
-                   tables_xlsx(about, tables, created, f"{name} {period} 心理健康工作统计")),
+                   tables_xlsx(about, tables, created,
+                               f"{name} {period_text(period)}心理健康工作统计")),
         ExportFile(f"{stem}_统计摘要.pdf", "统计摘要（PDF，内容同统计表）", tuple(tables),
-                   render_summary(f"心理健康工作学期报送摘要（{period}）", name, about, tables,
+                   render_summary(f"心理健康工作学期报送摘要（{period_text(period)}）", name,
+                                  about, tables,
                                   f"报送文件　生成时间（UTC）{utc_text(created)}",
                                   BY_CODE["district_summary"].level)),
         ExportFile(f"{stem}_统计数据.json", "统计数据（供区里汇总程序读取，内容同统计表）",
@@ -203,8 +206,9 @@ def preview_export(store: Store, period: str, deployment: Deployment | None = No
                                                     open_referrals)
         files.append(ExportFile(f"{stem}_重点学生名单.xlsx",
                                 f"重点学生名单（{KEY_STUDENT_MODES[policy.key_students]}）",
-                                (listed,), tables_xlsx(about, [listed], created,
-                                                       f"{name} {period} 重点学生名单")))
+                                (listed,),
+                                tables_xlsx(about, [listed], created,
+                                            f"{name} {period_text(period)}重点学生名单")))
         student_ids = tuple(sorted(r.student_id for r in rows))
     return ExportPreview(code, name, period, created, policy.key_students, policy.min_cell,
                          tuple(campaigns), tuple(files), student_ids,

@@ -25,6 +25,7 @@ from app.services.sheet_output import (
     header_filter,
     id_columns,
     print_setup,
+    rate_columns,
     sheet_title,
 )
 
@@ -73,10 +74,10 @@ def tables_xlsx(about: Sequence[tuple[str, str]], tables: Sequence[ExportTable],
     print_setup(info, header_row=None, columns=2)
     for t in tables:
         ws = wb.create_sheet(sheet_title(t.title, wb.sheetnames))
-        ids = id_columns(t.columns)
+        ids, rates = id_columns(t.columns), rate_columns(t.columns)
         append_row(ws, t.columns, header=True)
         for row in t.rows:
-            append_row(ws, row, text_columns=ids)
+            append_row(ws, row, text_columns=ids, rate_columns=rates)
         ws.freeze_panes = "A2"
         header_filter(ws, 1, len(t.columns), len(t.rows) + 1)
         fit_widths(ws, [t.columns, *t.rows[:200]], minimum=8, maximum=40, exact=ids)

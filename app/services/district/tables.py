@@ -19,12 +19,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.instruments.warning import WARNING_LABELS
-from app.labels import GENDERS, label
+from app.labels import GENDERS, GROUP_KINDS, label
 from app.models import Referral, SchoolClass, Student
 from app.services.district.cells import ExportCells
 from app.services.district.school_keys import pseudonym
 from app.services.referral.workflow import referral_rows
 from app.services.roster.normalize import grade_display_name
+from app.services.sheet_output import rate
 from app.services.statistics.campaign import CampaignStats
 from app.services.statistics.suppression import Cell
 from app.services.statistics.tables import ATTENDANCE_FIELDS, LEVEL_ORDER
@@ -52,9 +53,15 @@ def _v(cell: Cell) -> int | str:
 
 
 def _share(cell: Cell, total: Cell) -> float | None:
-    if cell.hidden or total.hidden or total.value <= 0:
+    """A share with one decimal, as every district file prints rates."""
+    if cell.hidden or total.hidden:
         return None
-    return round(100 * cell.value / total.value, 2)
+    return rate(cell.value, total.value)
+
+
+def _kind(kind: str) -> tuple[str, str]:
+    """A group kind's code (for machines) and its words (全校/性别/年级)."""
+    return kind, label(GROUP_KINDS, kind)
 
 
 _CAMPAIGN_KEYS = ("instrument", "instrument_name", "campaigns")
@@ -72,14 +79,14 @@ def participation(stats: Sequence[CampaignStats], cells: ExportCells) -> ExportT
     for i, s in enumerate(stats):
         for name in ["全体", *(g for g, _ in s.by_grade)]:
             kind = "all" if name == "全体" else "grade"
-            rows.append((*_campaign_cols(s), kind, "全校" if kind == "all" else name,
+            rows.append((*_campaign_cols(s), *_kind(kind), "全校" if kind == "all" else name,
                          *(_v(cells[("att", i, name, f)]) for f in fields),
                          _share(cells[("att", i, name, "done")], cells[("att", i, name, "due")])))
     return ExportTable(
         "participation", "参测情况",
-        (*_CAMPAIGN_KEYS, "group_kind", "group", *fields, "completion_pct"),
-        (*_CAMPAIGN_COLS, "分组类型", "分组", *(ATTENDANCE_FIELDS[f] for f in fields),
-         "完成率%"), tuple(rows),
+        (*_CAMPAIGN_KEYS, "group_kind", "group_kind_label", "group", *fields, "completion_pct"),
+        (*_CAMPAIGN_COLS, "分组类型代码", "分组类型", "分组",
+         *(ATTENDANCE_FIELDS[f] for f in fields), "完成率%"), tuple(rows),
         "请假、免测、已排除不计入应测；完成率 = 完成 ÷ 应测。应测与完成为实数，"
         "请假、免测、已排除按小格规则隐去。")
 
@@ -95,16 +102,17 @@ def bands(stats: Sequence[CampaignStats], cells: ExportCells) -> ExportTable:
                            for b in unit.bands]
                 entries.append(("_concern", "需关注（合计）", "", cells[(*key, "concern")]))
                 for code, band_label, warning, cell in entries:
-                    rows.append((*_campaign_cols(s), unit.code, unit.name, group.kind,
+                    rows.append((*_campaign_cols(s), unit.code, unit.name, *_kind(group.kind),
                                  group.value, "全校" if group.kind == "all" else group.label,
-                                 code, band_label, warning, _v(cell), _v(scored),
-                                 _share(cell, scored)))
+                                 code, band_label, warning, label(WARNING_LABELS, warning),
+                                 _v(cell), _v(scored), _share(cell, scored)))
     return ExportTable(
         "bands", "分级人数",
-        (*_CAMPAIGN_KEYS, "unit", "unit_name", "group_kind", "group_value", "group", "band",
-         "band_label", "warning", "count", "scored", "share_pct"),
-        (*_CAMPAIGN_COLS, "分量表代码", "分量表", "分组类型", "分组代码", "分组", "区间代码",
-         "区间", "建议预警", "人数", "计分人数", "占比%"), tuple(rows),
+        (*_CAMPAIGN_KEYS, "unit", "unit_name", "group_kind", "group_kind_label", "group_value",
+         "group", "band", "band_label", "warning", "warning_label", "count", "scored",
+         "share_pct"),
+        (*_CAMPAIGN_COLS, "分量表代码", "分量表", "分组类型代码", "分组类型", "分组代码", "分组",
+         "区间代码", "区间", "建议预警代码", "建议预警", "人数", "计分人数", "占比%"), tuple(rows),
         "“需关注（合计）”为建议预警在“无”以上的各区间人数之和。")
 
 
@@ -138,7 +146,7 @@ def change(stats: Sequence[CampaignStats], cells: ExportCells) -> ExportTable:
             ns, ps = _share(nc, nt), _share(pc, pt)
             rows.append((*_campaign_cols(s), s.previous.campaign.name, unit.code, unit.name,
                          _v(nc), _v(nt), ns, _v(pc), _v(pt), ps,
-                         round(ns - ps, 2) if ns is not None and ps is not None else None))
+                         round(ns - ps, 1) if ns is not None and ps is not None else None))
     return ExportTable(
         "change", "与上次比较",
         (*_CAMPAIGN_KEYS, "previous_campaigns", "unit", "unit_name", "concern", "scored",
@@ -167,12 +175,14 @@ def key_student_counts(session: Session) -> tuple[dict[tuple[str, object], int],
 
 
 def key_students(cells: ExportCells) -> ExportTable:
-    rows = [(lv, WARNING_LABELS[lv], "all" if g == "all" else "grade",
+    rows = [(lv, WARNING_LABELS[lv], *_kind("all" if g == "all" else "grade"),
              "全校" if g == "all" else grade_display_name(g), _v(cells[("lvl", lv, g)]))
             for lv in LEVEL_ORDER for g in ["all", *cells.key_grades]]
     return ExportTable("key_students", "预警等级人数",
-                       ("level", "level_label", "group_kind", "group", "count"),
-                       ("等级代码", "预警等级", "分组类型", "分组", "人数"), tuple(rows),
+                       ("level", "level_label", "group_kind", "group_kind_label", "group",
+                        "count"),
+                       ("等级代码", "预警等级", "分组类型代码", "分组类型", "分组", "人数"),
+                       tuple(rows),
                        "在校学生目前由心理教师确定的预警等级。全校合计为实数，按年级的人数按小格规则隐去。")
 
 

@@ -320,8 +320,8 @@ def key_list_workbook(c: Collected, created: datetime) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "重点学生名单"
-    _row(ws, [f"各校重点学生名单（学期 {c.period or '—'}，汇总时间 UTC {utc_text(created)}）"],
-         text=())
+    _row(ws, [f"各校重点学生名单（{period_text(c.period) or '—'}，"
+              f"汇总时间 UTC {utc_text(created)}）"], text=())
     ws["A1"].font = Font(bold=True, size=14)
     _row(ws, ["按学校代码排列。各校按区里部署文件规定的方式报送：只报人数的学校没有逐人记录；"
               "编码由学校的密钥生成，区里无法由编码查到学生；实名名单含姓名和学籍号。"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from app.paths import keyslot_path
 from app.store.handle import Store
+from app.terms import term_code
 
 USERNAME = "admin"
 PASSWORD = "qingxin-self-test-1"
@@ -155,7 +156,7 @@ def seal_and_verify(run: SelfTestRun) -> str:
     deployment = Deployment(school_code=SCHOOL_CODE, school_name=SCHOOL_NAME,
                             district_name="自检区", district_key=district.public_key(),
                             policy=ReportPolicy(key_students="pseudonymous"))
-    period = f"{campaign.school_year}-{campaign.school_year + 1}-{campaign.term}"
+    period = term_code(campaign.school_year, campaign.term)
     preview = preview_export(store, period, deployment)
     sealed = seal_export(store, preview, run.folder / f"{SCHOOL_CODE}_{period}.qxseal")
     data = sealed.path.read_bytes()

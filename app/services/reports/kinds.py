@@ -95,7 +95,7 @@ REPORTS: tuple[ReportKind, ...] = (
     ReportKind("casefile", "学生心理成长档案（一生一策）", SECRET,
                "心理教师（移交、检查）；班主任打印的是本班学生的摘要", ("student",),
                "app.reports.casefile:render_file", _SERVICES + "casefile:print_file"),
-    ReportKind("district_summary", "学期报送统计摘要", SECRET, "区教育局（随报送文件密封）",
+    ReportKind("district_summary", "学期报送统计摘要", INTERNAL, "区教育局（随报送文件密封）",
                ("term",), "app.reports.district_summary:render_summary",
                "app.services.district.export:preview_export"),
 )
