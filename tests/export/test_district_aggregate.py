@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 from app.cli import main
+from app.deployment import ReportPolicy
 from app.seal import REGISTER_FILE, DistrictRegister, new_district_key, save_key
 from app.services.accounts.auth import unlock
 from app.services.district.aggregate import collect, record_accepted
@@ -190,6 +191,19 @@ def test_cli_exits_non_zero_when_any_file_is_refused(sent, tmp_path, capsys):
     assert sorted(a.school_code for a in accepted) == list(CODES)
     assert main([*args, str(f["a_old"]), "--out", str(ok), "--period", sent.period]) == 1
     assert "旧报送文件" in capsys.readouterr().err
+    # The district's own policy for what the workbook publishes.
+    exact = tmp_path / "exact.xlsx"
+    assert main([*args, str(f["a"]), str(f["b"]), "--out", str(exact), "--period", sent.period,
+                 "--cells", "exact"]) == 0
+    about = {r[0]: r[1] for r in _sheets(exact.read_bytes())["说明"]}
+    assert 'cells = "exact"' in about["小单元格"]
+    assert 'cells = "suppressed"，min_cell = 10' in {r[0]: r[1] for r in _sheets(
+        district_workbook(collect([f["a"]], _district_key(sent), sent.register(), sent.period),
+                          CREATED, ReportPolicy(min_cell=10)))["说明"]}["小单元格"]
+    capsys.readouterr()
+    assert main([*args, str(f["a"]), "--out", str(exact), "--period", sent.period,
+                 "--min-cell", "0"]) != 0
+    assert "--min-cell 应为 1–100" in capsys.readouterr().err
 
 
 def test_district_keygen_still_lives_in_the_same_group(tmp_path):
