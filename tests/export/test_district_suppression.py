@@ -125,3 +125,24 @@ def test_totals_over_hidden_cells_are_true_ranges_tighter_than_floors(exact_scho
     # the schools' tables, not from the district's own hiding.
     assert {k: v for k, v in publish(r, ReportPolicy(cells="exact")).text.items()
             if k[1] is None} == {k: v for k, v in pub.text.items() if k[1] is None}
+
+
+def test_mixed_schools_every_printed_total_holds_the_truth():
+    """Some schools exact, some suppressed: a total is exact where all its parts are
+    known (the district's audit then covers it), else a range that holds the truth."""
+    seeds = range(12)
+    subs = [_submission(seed, "exact" if seed % 2 else "suppressed") for seed in seeds]
+    truth = _truth(received([_submission(seed, "exact") for seed in seeds]))
+    r = received(subs)
+    pub = publish(r, ReportPolicy())
+    assert pub.hidden_by_district > 0 and pub.exact_totals > 0 and pub.ranged_totals > 0
+    for total in r.totals:
+        shown = pub.text[total]
+        if isinstance(shown, int):
+            assert shown == truth[total], total
+        elif "–" in shown:
+            lo, hi = (int(x) for x in shown.split("–"))
+            assert lo <= truth[total] <= hi, (total, shown, truth[total])
+        else:
+            assert shown.startswith(("≥", "<", "*")), shown
+            assert not shown.startswith("≥") or truth[total] >= int(shown[1:])

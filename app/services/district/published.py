@@ -339,8 +339,10 @@ def publish(r: Received, policy: ReportPolicy) -> Published:
             elif p in hidden_by_district:  # by its mark alone: the range tells nothing more
                 small = marks[p] == SMALL
                 lo, hi = lo + small, hi + (policy.min_cell - 1 if small else float("inf"))
-            else:
-                a, b = school_range.get(p, (0.0, float("inf")))
+            else:  # hidden by its school: by that school's tables, else by its mark
+                small = r.marks[p] == SMALL
+                a, b = school_range.get(p, (float(small), r.min_cell[p[1]] - 1.0 if small
+                                            else float("inf")))
                 lo, hi = lo + a, hi + b
         text[total] = _range(lo, hi)
         if isinstance(text[total], int):
