@@ -8,11 +8,8 @@ order, not alphabetical).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
-from app.deployment import KEY_STUDENT_MODES
 from app.services.capabilities import ROLE_TABLE
-from app.terms import period_text
 
 GENDERS: dict[str, str] = {"M": "男", "F": "女"}
 
@@ -243,35 +240,22 @@ AUDIT_TARGETS: dict[str, str] = {
 }
 
 
-def _mode(code: str) -> str:
-    return KEY_STUDENT_MODES.get(code, code)
-
-
 #: Details stored in a fixed machine form (a backup's folder and size are read back for
-#: the reminder; district exports were written so before their wording was Chinese), as
-#: the audit view reads them: (action, the stored form, its wording).
-AUDIT_DETAILS: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+#: the reminder; district exports were written so before their wording was Chinese), and
+#: their wording in the audit view: (action, the stored form, the words). The view
+#: (services/audit_view.py) fills the fields in words: {period} as 2026-2027学年第一学期,
+#: {mode} as the key-student policy's words, {mb} the size in MB, {new} and {listed}.
+AUDIT_DETAILS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("backup", re.compile(r"folder=(?P<folder>.*); bytes=(?P<size>\d+)"),
-     lambda m: f"备份到 {m['folder']}（{int(m['size']) / 1_048_576:.1f} MB）"),
+     "备份到 {folder}（{mb} MB）"),
     ("student_export", re.compile(
         r"district export (?P<period>\S+) sequence (?P<seq>\d+): (?P<files>\d+) files, "
         r"key students (?P<mode>\w+) (?P<n>\d+)(?P<new>; school signing key created)?"),
-     lambda m: (f"区级报送 {period_text(m['period'])}，序号 {m['seq']}：{m['files']} 个文件；"
-                f"重点学生：{_mode(m['mode'])}"
-                + (f"（{m['n']} 人）" if m["mode"] != "counts" else "")
-                + ("；本次新生成学校签名密钥" if m["new"] else ""))),
+     "区级报送 {period}，序号 {seq}：{files} 个文件；重点学生：{mode}{listed}{new}"),
     ("student_export", re.compile(r"district export (?P<period>\S+) \((?P<mode>\w+)\)"),
-     lambda m: f"区级报送 {period_text(m['period'])}（{_mode(m['mode'])}）"),
+     "区级报送 {period}（{mode}）"),
 )
-
-
-def audit_detail(action: str, detail: str) -> str:
-    """An audit event's detail as the audit view shows it: a stored machine form in words,
-    anything else (already in words) as it is."""
-    for code, form, words in AUDIT_DETAILS:
-        if code == action and (m := form.fullmatch(detail)):
-            return words(m)
-    return detail
+AUDIT_DETAIL_NEW_KEY = "；本次新生成学校签名密钥"
 
 
 def label(table: dict[str, str], code: str | None) -> str:

@@ -15,10 +15,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from app.labels import AUDIT_ACTIONS, AUDIT_TARGETS, audit_detail, label
+from app.deployment import KEY_STUDENT_MODES
+from app.labels import AUDIT_ACTIONS, AUDIT_DETAIL_NEW_KEY, AUDIT_DETAILS, AUDIT_TARGETS, label
 from app.models import AuditEvent, Campaign, Student, User
 from app.services.capabilities import READ_AUDIT, require
 from app.store.handle import Store
+from app.terms import period_text
 
 STUDENT_KINDS = ("student", "participation", "screening_result")
 """Target kinds whose target id is a student's id."""
@@ -130,6 +132,26 @@ def describe(session: Session, events: list[AuditEvent]) -> list[AuditLine]:
             _target(e, students, campaigns, users), audit_detail(e.action, e.detail), e.action,
             e.target_kind, e.target_id))
     return lines
+
+
+def audit_detail(action: str, detail: str) -> str:
+    """An event's detail as the view shows it: a stored machine form (labels.AUDIT_DETAILS)
+    in words, anything else (already in words) as it is."""
+    for code, form, words in AUDIT_DETAILS:
+        if code == action and (m := form.fullmatch(detail)):
+            fields = m.groupdict()
+            mode = fields.get("mode") or ""
+            if "period" in fields:
+                fields["period"] = period_text(fields["period"])
+            if mode:
+                fields["mode"] = KEY_STUDENT_MODES.get(mode, mode)
+            if fields.get("size"):
+                fields["mb"] = f"{int(fields['size']) / 1_048_576:.1f}"
+            fields["listed"] = f"（{fields['n']} 人）" if fields.get("n") and mode != "counts" \
+                else ""
+            fields["new"] = AUDIT_DETAIL_NEW_KEY if fields.get("new") else ""
+            return words.format(**fields)
+    return detail
 
 
 def _target(e: AuditEvent, students: dict[int, str], campaigns: dict[int, str],
