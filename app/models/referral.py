@@ -37,7 +37,9 @@ class ReferralStep(Versioned, Base):
 
     `receipt` is the parents' answer on the 告知书 slip; `hospital` the green-channel
     hospital contacted; `certificate_seen`, `meeting_on` and `arrangements` belong to
-    the return-to-school assessment (复学评估).
+    the return-to-school assessment (复学评估); `outcome` (a steps.OUTCOMES code, clear
+    so it can be counted) and `diagnosis` (as the family reports it, sealed) belong to
+    the visit feedback (就诊反馈).
     """
 
     __tablename__ = "referral_step"
@@ -56,3 +58,5 @@ class ReferralStep(Versioned, Base):
     certificate_seen: Mapped[bool] = mapped_column(default=False)
     meeting_on: Mapped[date | None]
     arrangements: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(String(16), default="")
+    diagnosis: Mapped[str] = mapped_column(SealedText, default="")

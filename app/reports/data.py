@@ -148,6 +148,9 @@ class LetterStep:
     certificate_seen: bool
     meeting_on: date | None
     arrangements: str
+    outcome: str
+    """The 就诊反馈 outcome's wording (住院 …), not its code."""
+    diagnosis: str
 
 
 @dataclass(frozen=True)

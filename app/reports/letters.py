@@ -176,9 +176,11 @@ def return_form(ctx: LetterContext, st: Styles) -> list[Flowable]:
         form_table([
             ["转介日期", cn_date(r.opened_on) if r else ""],
             ["就诊反馈", feedback.note if feedback and feedback.done else ""],
+            ["就诊结果", feedback.outcome if feedback else ""],
+            ["诊断（家长所述）", feedback.diagnosis if feedback else ""],
             ["病历证明", GAP.join((checkbox(seen, "已查验医院出具的病历证明"),
                                   checkbox(False, "未提供")))],
-        ], [0.2 * w, 0.8 * w], st, heights=[None, 18 * mm, None]),
+        ], [0.2 * w, 0.8 * w], st, heights=[None, 18 * mm, None, None, None]),
         Paragraph("二、复学评估会议", st.heading),
         form_table([
             ["会议日期", cn_date(ret.meeting_on if ret else None)],

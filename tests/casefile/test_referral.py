@@ -64,6 +64,7 @@ def test_configured_indications_join_the_checklist():
 
 VALID = {"parents_informed": StepDetails(receipt="signed"),
          "hospital_contacted": StepDetails(hospital=HOSPITALS[0]),
+         "visit_feedback": StepDetails(outcome="outpatient"),
          "return_assessment": StepDetails(certificate_seen=True, meeting_on=OPENED,
                                           arrangements="前两周半天上课，免于体育考试")}
 
@@ -125,9 +126,13 @@ def test_each_step_checks_what_it_must_record(store, school):
     complete_step(store, rid, "hospital_contacted", OPENED,
                   details=StepDetails(hospital=HOSPITALS[1]), hospitals=HOSPITALS)
     complete_step(store, rid, "referral_form", OPENED)
+    with pytest.raises(BadInputError, match="就诊结果未选择。可选：门诊治疗、住院"):
+        complete_step(store, rid, "visit_feedback", OPENED, note="建议住院治疗")
     with pytest.raises(BadInputError, match="请填写就诊反馈"):
-        complete_step(store, rid, "visit_feedback", OPENED)
-    complete_step(store, rid, "visit_feedback", OPENED, note="建议住院治疗")
+        complete_step(store, rid, "visit_feedback", OPENED,
+                      details=StepDetails(outcome="outpatient"))
+    complete_step(store, rid, "visit_feedback", OPENED, note="建议门诊治疗",
+                  details=StepDetails(outcome="outpatient"))
     complete_step(store, rid, "follow_up", OPENED, note="已住院")
     with pytest.raises(BadInputError, match="病历证明"):
         complete_step(store, rid, "return_assessment", OPENED,

@@ -30,7 +30,8 @@ from app.services.reports.letters import print_letter
 ROOT = Path(__file__).resolve().parents[2]
 HOSPITAL = "HOSPX医院"
 FULL = StepDetails(receipt="signed", hospital=HOSPITAL, certificate_seen=True,
-                   meeting_on=date(2026, 3, 20), arrangements="ARRX")
+                   meeting_on=date(2026, 3, 20), arrangements="ARRX", outcome="other",
+                   diagnosis="DIAGX")
 
 
 def test_every_field_is_a_column_of_the_step_and_of_its_row():

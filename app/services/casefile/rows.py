@@ -172,6 +172,8 @@ class StepRow:
     certificate_seen: bool
     meeting_on: date | None
     arrangements: str
+    outcome: str
+    diagnosis: str
 
     @property
     def pending(self) -> bool:

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import BadInputError
 from app.models import ReferralStep
+from app.models.sealed import sealed_names
 from app.services.casefile.access import check_past, check_text
 from app.services.casefile.rows import StepRow
 from app.services.casefile.versions import current
@@ -35,6 +36,21 @@ RECEIPTS: dict[str, str] = {
     "refused": "家长拒绝签字（已留存告知记录）",
 }
 """The parents' answer on the 告知书 slip, which 告知家长 records."""
+
+OUTCOMES: dict[str, str] = {
+    "outpatient": "门诊治疗",
+    "inpatient": "住院",
+    "suspension": "建议休学",
+    "no_treatment": "无需治疗",
+    "family_declined": "家长拒绝就医",
+    "unreachable": "未能联系",
+    "other": "其他",
+}
+"""What came of the visit, which 就诊反馈 records as a code so that it can be counted;
+the diagnosis the family reports stays free text (and sealed)."""
+
+OFF_SCHOOL = frozenset({"inpatient", "suspension"})
+"""Outcomes after which the student is away from school (休学) until 复学评估."""
 
 
 @dataclass(frozen=True)
@@ -47,10 +63,14 @@ class StepDetails:
     certificate_seen: bool = False
     meeting_on: date | None = None
     arrangements: str = ""
+    outcome: str = ""
+    diagnosis: str = ""
 
 
 NO_DETAILS = StepDetails()
 FIELDS: tuple[str, ...] = tuple(f.name for f in fields(StepDetails))
+SEALED_FIELDS = frozenset(FIELDS) & set(sealed_names(ReferralStep.__table__))
+"""Fields a summary (class teacher) gets blank: their columns are sealed."""
 
 Check = Callable[[str, StepDetails, Sequence[str]], StepDetails]
 """(note, details, green-channel hospitals) → the details to store, or BadInputError."""
@@ -75,9 +95,12 @@ def _hospital(_note: str, details: StepDetails, hospitals: Sequence[str]) -> Ste
     return StepDetails(hospital=details.hospital)
 
 
-def _feedback(note: str, _details: StepDetails, _hospitals: Sequence[str]) -> StepDetails:
-    check_text(note, "请填写就诊反馈（医院的意见或处理）。")
-    return NO_DETAILS
+def _feedback(note: str, details: StepDetails, _hospitals: Sequence[str]) -> StepDetails:
+    if details.outcome not in OUTCOMES:
+        found = f"“{details.outcome}”无法识别" if details.outcome else "未选择"
+        raise BadInputError(f"就诊结果{found}。可选：{'、'.join(OUTCOMES.values())}。")
+    check_text(note, "请填写就诊反馈（医院的意见或处理；未能联系时写明联系经过）。")
+    return StepDetails(outcome=details.outcome, diagnosis=details.diagnosis.strip())
 
 
 def _return(_note: str, details: StepDetails, _hospitals: Sequence[str]) -> StepDetails:
@@ -86,6 +109,17 @@ def _return(_note: str, details: StepDetails, _hospitals: Sequence[str]) -> Step
     meeting_on = check_past(details.meeting_on, "复学评估会议日期")
     arrangements = check_text(details.arrangements, "请填写复学安排。")
     return StepDetails(certificate_seen=True, meeting_on=meeting_on, arrangements=arrangements)
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """A step that moves the student between 在读 and 休学 (Student.status): from
+    `before` to `after`, when `when` holds for what the step recorded. A student in
+    any other status (转出, 毕业, or already moved) is left as they are."""
+
+    before: str
+    after: str
+    when: Callable[[StepDetails], bool] = lambda _details: True
 
 
 @dataclass(frozen=True)
@@ -103,6 +137,8 @@ class StepSpec:
     """What the step form says to do."""
     letters: tuple[str, ...] = ()
     """The letters (app/reports/letters.py LETTERS) that print what it recorded."""
+    status: StatusChange | None = None
+    """How recording it (done, not skipped) changes the student's status."""
 
 
 STEP_TABLE: tuple[StepSpec, ...] = (
@@ -113,12 +149,16 @@ STEP_TABLE: tuple[StepSpec, ...] = (
              "从绿色通道医院名单中选择联系的医院。", ("notice", "referral", "return")),
     StepSpec("referral_form", "填写转介单", 1,
              hint="打印转介单交家长带往医院；医生填写反馈后带回学校。"),
-    StepSpec("visit_feedback", "就诊反馈", 14, check=_feedback,
-             hint="记录医院的诊断意见或处理建议。", letters=("return",)),
+    StepSpec("visit_feedback", "就诊反馈", 14, ("outcome", "diagnosis"), _feedback,
+             "选择就诊结果，在记录中写医院的意见或处理；住院或建议休学时，学生状态"
+             "自动改为休学，复学评估后恢复在读。",
+             ("return",),
+             StatusChange("enrolled", "suspended", lambda d: d.outcome in OFF_SCHOOL)),
     StepSpec("follow_up", "就诊后跟踪", 7),
     StepSpec("return_assessment", "复学评估", None,
              ("certificate_seen", "meeting_on", "arrangements"), _return,
-             "复学前须查验医院出具的病历证明，并召开复学评估会议。", ("return",)),
+             "复学前须查验医院出具的病历证明，并召开复学评估会议。", ("return",),
+             StatusChange("suspended", "enrolled")),
     StepSpec("after_return", "复学后跟踪", 14),
 )
 """The steps in the order they run (危机评估 → 告知家长 → 联系医院 → 转介单 → 就诊反馈 →
@@ -161,7 +201,8 @@ def step_rows(opened_on: date, rows: Iterable[ReferralStep],
             out.append(StepRow(row.id, step.code, row.due_on, row.done_on, row.done_by,
                                row.note if full else "", row.skipped,
                                row.skip_reason if full else "",
-                               **{name: getattr(row, name) for name in FIELDS}))
+                               **{name: getattr(row, name) if full or name not in SEALED_FIELDS
+                                  else getattr(NO_DETAILS, name) for name in FIELDS}))
             previous = row.done_on
             continue
         due = (previous + timedelta(days=step.days)

@@ -24,7 +24,7 @@ from app.services.capabilities import PRINT_REPORTS, require
 from app.services.casefile.access import load_student
 from app.services.casefile.rows import ReferralRow, StudentFile
 from app.services.casefile.snapshot import build_file
-from app.services.referral.steps import STEP_LABELS
+from app.services.referral.steps import OUTCOMES, STEP_LABELS
 from app.services.reports.kinds import letter_kinds
 from app.store.handle import Store
 
@@ -41,7 +41,8 @@ def letter_referral(r: ReferralRow) -> LetterReferral:
     return LetterReferral(
         r.id, r.opened_on, r.indications, r.recommendation, r.reasons, r.hospital,
         tuple(LetterStep(s.step, not s.pending, s.note, s.certificate_seen, s.meeting_on,
-                         s.arrangements) for s in r.steps))
+                         s.arrangements, label(OUTCOMES, s.outcome), s.diagnosis)
+              for s in r.steps))
 
 
 ACTIONS_BEFORE = timedelta(days=30)

@@ -3,8 +3,9 @@
 The checklist recommends as the teacher ticks (assess_indications is pure and instant,
 so it runs on the GUI thread); opening the referral is the teacher's decision. A step
 form asks for what that step must record, as its row in referral/steps.py's STEP_TABLE
-says (the 告知书 receipt, the green-channel hospital, the certificate and arrangements
-of 复学评估); skipping asks for a reason.
+says (the 告知书 receipt, the green-channel hospital, the visit's outcome and the
+diagnosis the family reports, the certificate and arrangements of 复学评估); skipping
+asks for a reason.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.services.casefile.rows import StepRow
 from app.services.referral.checklist import assess_indications, checklist
-from app.services.referral.steps import RECEIPTS, STEP_LABELS, StepDetails, spec
+from app.services.referral.steps import OUTCOMES, RECEIPTS, STEP_LABELS, StepDetails, spec
 from app.services.referral.workflow import (
     cancel_referral,
     complete_step,
@@ -108,6 +109,10 @@ class StepDialog(FormDialog):
         self.certificate = checkbox(texts.F_CERTIFICATE)
         self.meeting_on = date_edit(today, latest=today)
         self.arrangements = text_edit(rows=3)
+        self.outcome = code_combo(OUTCOMES)
+        self.outcome.setPlaceholderText(texts.F_OUTCOME_HINT)
+        self.outcome.setCurrentIndex(-1)  # chosen by the teacher, never by default
+        self.diagnosis = QLineEdit()
         self.fields = self._fields()
         self.form.addRow(texts.F_STEP_DONE_ON, self.done_on)
         self.form.addRow(texts.F_STEP_DONE_BY, self.done_by)
@@ -130,6 +135,8 @@ class StepDialog(FormDialog):
                            lambda: date_of(self.meeting_on)),
             "arrangements": (texts.F_ARRANGEMENTS, self.arrangements,
                              self.arrangements.toPlainText),
+            "outcome": (texts.F_OUTCOME, self.outcome, lambda: self.outcome.currentData() or ""),
+            "diagnosis": (texts.F_DIAGNOSIS, self.diagnosis, self.diagnosis.text),
         }
 
     def details(self) -> StepDetails:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from app.labels import REFERRAL_RECOMMENDATIONS, label
 from app.services.casefile.rows import ReferralRow, StepRow
-from app.services.referral.steps import RECEIPTS, STEP_LABELS
+from app.services.referral.steps import OUTCOMES, RECEIPTS, STEP_LABELS
 from app.ui.casefile import texts
 from app.ui.casefile.letter_print import ask_and_print
 from app.ui.casefile.loading import FileView
@@ -45,6 +45,10 @@ def step_record(s: StepRow) -> str:
         parts.append(texts.STEP_RECEIPT.format(receipt=label(RECEIPTS, s.receipt)))
     if s.hospital:
         parts.append(texts.STEP_HOSPITAL.format(hospital=s.hospital))
+    if s.outcome:
+        parts.append(texts.STEP_OUTCOME.format(outcome=label(OUTCOMES, s.outcome)))
+    if s.diagnosis:
+        parts.append(texts.STEP_DIAGNOSIS.format(diagnosis=s.diagnosis))
     if s.meeting_on or s.arrangements:
         parts.append(texts.STEP_RETURN.format(meeting=day(s.meeting_on),
                                               arrangements=s.arrangements))

@@ -9,8 +9,19 @@ from pathlib import Path
 
 import pytest
 
+from app.models import Student
 from app.services.casefile.rows import StepRow
-from app.services.referral.steps import FIELDS, NO_DETAILS, STEP_LABELS, STEP_TABLE
+from app.services.referral.steps import (
+    FIELDS,
+    NO_DETAILS,
+    OUTCOMES,
+    STEP_LABELS,
+    STEP_TABLE,
+    STEPS,
+    StepDetails,
+)
+from app.services.referral.workflow import complete_step
+from app.services.referral.workflow import open_referral as open_referral_now
 from app.ui.casefile import texts
 from app.ui.casefile.letter_print import print_to, suggested_path
 from app.ui.casefile.referral_dialogs import StepDialog
@@ -103,8 +114,11 @@ def test_complete_and_skip_steps(qtbot, school: School):
     submit(qtbot, form)
     feedback = tab.complete()
     assert feedback is not None and feedback.step.step == "visit_feedback"
+    submit(qtbot, feedback)  # the outcome is chosen, never preset
+    assert feedback.error.text().startswith("就诊结果未选择。可选：门诊治疗、住院")
+    feedback.outcome.setCurrentIndex(feedback.outcome.findData("outpatient"))
     submit(qtbot, feedback)  # what the hospital said is required
-    assert feedback.error.text() == "请填写就诊反馈（医院的意见或处理）。"
+    assert feedback.error.text() == "请填写就诊反馈（医院的意见或处理；未能联系时写明联系经过）。"
     feedback.close()
 
     cancel = tab.cancel()
@@ -152,8 +166,41 @@ def test_the_step_form_asks_for_exactly_the_rows_fields(qtbot, school: School, s
         assert (dialog.form.indexOf(widget) >= 0) == (name in spec.fields), name
     dialog.certificate.setChecked(True)
     dialog.arrangements.setPlainText("分段复课")
+    dialog.outcome.setCurrentIndex(dialog.outcome.findData("other"))
     details = dialog.details()
     for name in FIELDS:
         if name not in spec.fields:
             assert getattr(details, name) == getattr(NO_DETAILS, name), name
     assert spec.check("医院意见", details, [HOSPITAL]) is not None
+
+
+def test_visit_feedback_offers_the_outcomes_and_admission_suspends(qtbot, school: School):
+    """The 就诊反馈 form lists the coded outcomes with none preselected; 住院 with the
+    family's diagnosis is shown in the steps table and makes the student 休学."""
+    sid, today = school.students[1], date.today()
+    rid = open_referral_now(school.store, sid, {"self_harm"}, today)
+    earlier = {"parents_informed": StepDetails(receipt="signed"),
+               "hospital_contacted": StepDetails(hospital=HOSPITAL)}
+    for code in STEPS[:STEPS.index("visit_feedback")]:
+        complete_step(school.store, rid, code, today, "已办", hospitals=[HOSPITAL],
+                      details=earlier.get(code, StepDetails()))
+    tab = referral_tab(qtbot, school, 1)
+    feedback = tab.complete()
+    assert feedback is not None and feedback.step.step == "visit_feedback"
+    outcome = feedback.outcome
+    assert feedback.form.indexOf(outcome) >= 0 and feedback.form.indexOf(feedback.diagnosis) >= 0
+    assert [outcome.itemText(i) for i in range(outcome.count())] == list(OUTCOMES.values())
+    assert outcome.currentIndex() == -1 and outcome.placeholderText() == texts.F_OUTCOME_HINT
+    feedback.note.setPlainText("医生建议住院治疗")
+    submit(qtbot, feedback)
+    assert feedback.error.text().startswith("就诊结果未选择")
+    outcome.setCurrentIndex(outcome.findData("inpatient"))
+    feedback.diagnosis.setText("抑郁发作")
+    submit(qtbot, feedback)
+    assert closed(feedback)
+    record = column(tab.step_model, 5)[STEPS.index("visit_feedback")]
+    assert "结果：住院" in record and "诊断（家长所述）：抑郁发作" in record
+    with school.store.read() as session:
+        student = session.get(Student, sid)
+        assert student is not None and student.status == "suspended"
+    assert audit_count(school.store, "student_status", sid) == 1
