@@ -8,10 +8,10 @@ import tempfile
 from pathlib import Path
 
 from app.instruments import load_instrument, read_answers, score
-from app.instruments.tables import read_grid
 from app.services.screening.campaigns import create_campaign
 from app.services.screening.importing import apply_screening_import, preview_screening_import
 from app.services.students import list_students
+from app.tables import read_grids
 from bench.answer_files import write_mht_wjx
 from bench.context import Bench
 from bench.table import Row, Target, in_turns, seconds, timed
@@ -26,7 +26,7 @@ def screening(bench: Bench) -> list[Row]:
         xlsx = Path(tmp) / "mht_wjx.xlsx"
         write_mht_wjx(xlsx, students)
         values = read_answers(xlsx, mht).values
-        reader, whole = in_turns([lambda: read_grid(xlsx),
+        reader, whole = in_turns([lambda: read_grids(xlsx),
                                   lambda: score(mht, read_answers(xlsx, mht).values)],
                                  bench.runs)
         scoring = timed(lambda: score(mht, values), bench.runs)
@@ -34,7 +34,7 @@ def screening(bench: Bench) -> list[Row]:
         with bench.store() as store:
             for run in range(bench.runs):
                 campaign = create_campaign(store, f"基准导入 MHT 第{run + 1}次", "mht")
-                alone.append(seconds(lambda: read_grid(xlsx)))
+                alone.append(seconds(lambda: read_grids(xlsx)))
                 imported.append(seconds(lambda c=campaign.id, s=store: apply_screening_import(
                     s, preview_screening_import(s, c, xlsx))))
     return [

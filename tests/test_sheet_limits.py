@@ -19,9 +19,8 @@ import pytest
 
 from app.deployment import parse_deployment
 from app.errors import BadInputError
-from app.instruments.tables import read_grid
-from app.services.roster.grid import read_grids
 from app.sheet_limits import DEFAULT_LIMITS, SheetLimits, check_workbook
+from app.tables import read_grids
 
 ROOT = Path(__file__).resolve().parent.parent
 NS = '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -67,13 +66,12 @@ FAR = (NS + '<sheetData><row r="1">' + _cell("A1", "学籍号") + '</row><row r=
        + _cell("XFD1048576", "x") + "</row></sheetData></worksheet>")
 
 
-def test_a_cell_at_xfd1048576_is_refused_by_both_readers(tmp_path):
+def test_a_cell_at_xfd1048576_is_refused(tmp_path):
     path = xlsx(tmp_path / "far.xlsx", FAR)
     assert path.stat().st_size < 5000
-    for read in (read_grid, read_grids):
-        with pytest.raises(BadInputError) as info:
-            read(path)
-        assert "太大" in info.value.message and "1,048,576 行 × 16,384 列" in info.value.message
+    with pytest.raises(BadInputError) as info:
+        read_grids(path)
+    assert "太大" in info.value.message and "1,048,576 行 × 16,384 列" in info.value.message
 
 
 def test_the_commands_end_with_exit_2_instead_of_aborting(tmp_path):
@@ -98,17 +96,17 @@ def test_cells_without_references_are_counted(tmp_path):
     rows = "".join("<row>" + "<c><v>1</v></c>" * 3 + "</row>" for _ in range(6))
     path = xlsx(tmp_path / "norefs.xlsx", NS + f"<sheetData>{rows}</sheetData></worksheet>")
     with pytest.raises(BadInputError, match="6 行 × 3 列"):
-        read_grid(path, SMALL)
+        read_grids(path, SMALL)
     wide = NS + "<sheetData><row>" + "<c><v>1</v></c>" * 4 + "</row></sheetData></worksheet>"
     with pytest.raises(BadInputError, match="1 行 × 4 列"):
-        read_grid(xlsx(tmp_path / "wide.xlsx", wide), SMALL)
+        read_grids(xlsx(tmp_path / "wide.xlsx", wide), SMALL)
 
 
 def test_a_workbook_within_the_limits_reads_as_before(tmp_path):
     sheet = (NS + '<dimension ref="A1:C5"/><sheetData>'
              + "".join(f'<row r="{r}">' + _cell(f"C{r}", str(r)) + "</row>" for r in range(1, 6))
              + "</sheetData></worksheet>")
-    grid = read_grid(xlsx(tmp_path / "ok.xlsx", sheet), SMALL)
+    grid = read_grids(xlsx(tmp_path / "ok.xlsx", sheet), SMALL)[0][0].cells
     assert len(grid) == 5 and grid[4][2] == "5"
 
 
@@ -188,13 +186,12 @@ def test_csv_rows_columns_and_bytes(tmp_path):
     cols.write_text("a,b,c,d\n", encoding="utf-8")
     big = tmp_path / "big.csv"
     big.write_bytes(b"a" * ((1 << 20) + 1))
-    for read in (read_grid, read_grids):
-        with pytest.raises(BadInputError, match="超过 5 行"):
-            read(rows, SMALL)
-        with pytest.raises(BadInputError, match="第 1 行有 4 列"):
-            read(cols, SMALL)
-        with pytest.raises(BadInputError, match="1 MB"):
-            read(big, SMALL)
+    with pytest.raises(BadInputError, match="超过 5 行"):
+        read_grids(rows, SMALL)
+    with pytest.raises(BadInputError, match="第 1 行有 4 列"):
+        read_grids(cols, SMALL)
+    with pytest.raises(BadInputError, match="1 MB"):
+        read_grids(big, SMALL)
 
 
 def test_a_million_row_roster_is_refused_quickly_in_little_memory(tmp_path):

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from app.errors import BadInputError
 from app.gc_pause import gc_paused
 from app.instruments.answer_cells import NumberMode, cells_to_values, coding_problem, numbers_in
 from app.instruments.answer_strings import parse_answer_strings
@@ -37,8 +38,8 @@ from app.instruments.identity import (
 from app.instruments.identity import gender_codes as _gender_codes
 from app.instruments.model import Instrument
 from app.instruments.problems import RowProblem, raise_problems
-from app.instruments.tables import read_grid
 from app.instruments.times import parse_durations, parse_times
+from app.tables import Grid, read_grids, sheet_note
 
 DATE_SOURCES = {"submitted": "提交时间", "file_column": "文件中的日期列", "unknown": "未知"}
 _HEADER_SCAN_ROWS = 10
@@ -74,8 +75,9 @@ class AnswerFile:
     """Spreadsheet row → why its student ID cannot be used (also among `problems`): such
     a row must never be matched to anyone."""
     inferred: str = ""
-    """What was inferred about the layout (the survey's own questions before item 1),
-    in Chinese for the preview; "" when nothing was."""
+    """What was inferred about the file, in Chinese for the preview, one line each: the
+    survey's own questions before item 1, the worksheet read when others hold
+    something, a text table named .xls, the encoding; "" when nothing was."""
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -116,13 +118,11 @@ def read_answers(path: Path | str, instrument: Instrument, *, numbers: NumberMod
 
 def _read_answers(path: Path, instrument: Instrument, numbers: NumberMode,
                   item_offset: int) -> AnswerFile:
-    grid = read_grid(path)
-    header_at = _header_index(grid, path)
+    grids, notes = read_grids(path, kind="答卷")
+    sheet, header_at, plan = _answer_sheet(grids, path, instrument, item_offset)
+    grid = sheet.cells
     header_row = header_at + 1
-    plan = plan_columns(grid[header_at], header_row, instrument.item_count, item_offset)
-    fatal = [p for p in plan.problems if p.fatal]
-    if fatal:
-        raise_problems(f"答卷文件 {path.name} 的列与{instrument.label}不符：", fatal)
+    notes += sheet_note(sheet, grids)
     body, rows = _body(grid, header_at, len(plan.headers))
     if not body:
         raise_problems(f"答卷文件 {path.name} 在表头（第 {header_row} 行）之下没有答卷", [])
@@ -146,8 +146,29 @@ def _read_answers(path: Path, instrument: Instrument, numbers: NumberMode,
         submitted_at=submitted, date_source=source, item_columns=item_headers,
         problems=tuple(sorted(problems, key=lambda p: p.row)),
         seconds=_seconds(body, plan, submitted),
-        bad_ids={p.row: p.message for p in id_problems if p.fatal}, inferred=plan.inferred,
+        bad_ids={p.row: p.message for p in id_problems if p.fatal},
+        inferred="\n".join(filter(None, [plan.inferred, *notes])),
     )
+
+
+def _answer_sheet(grids: list[Grid], path: Path, instrument: Instrument, item_offset: int
+                  ) -> tuple[Grid, int, ColumnPlan]:
+    """The first worksheet whose header fits the instrument (a workbook may open on a
+    说明 sheet), its header's index and its column plan; if none fits, the first
+    sheet's refusal."""
+    refusals = []
+    for grid in grids:
+        try:
+            header_at = _header_index(grid.cells, path)
+            plan = plan_columns(grid.cells[header_at], header_at + 1, instrument.item_count,
+                                item_offset)
+            fatal = [p for p in plan.problems if p.fatal]
+            if fatal:
+                raise_problems(f"答卷文件 {path.name} 的列与{instrument.label}不符：", fatal)
+            return grid, header_at, plan
+        except BadInputError as err:
+            refusals.append(err)
+    raise refusals[0]
 
 
 def _identity(body: list[list[object]], rows: np.ndarray, plan: ColumnPlan,
@@ -166,11 +187,12 @@ def _identity(body: list[list[object]], rows: np.ndarray, plan: ColumnPlan,
 
 
 def _header_index(grid: list[list[object]], path: Path) -> int:
-    """The first row with two or more filled cells, or one that names a known column
-    (a file of answer strings may have just "答案"): a title row above is skipped."""
+    """The first row with two or more different filled cells, or one that names a known
+    column (a file of answer strings may have just "答案"): a title row above is
+    skipped, also when it is merged across the columns (every cell then shows it)."""
     for i, row in enumerate(grid[:_HEADER_SCAN_ROWS]):
         filled = [header_text(c) for c in row if c not in ("", None)]
-        if len(filled) >= 2 or (filled and is_known_header(filled[0])):
+        if len(set(filled)) >= 2 or (filled and is_known_header(filled[0])):
             return i
     raise_problems(f"文件 {path.name} 的前 {_HEADER_SCAN_ROWS} 行里找不到表头", [])
     raise AssertionError  # raise_problems always raises

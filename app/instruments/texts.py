@@ -14,13 +14,13 @@ from pathlib import Path
 from app.instruments.columns import header_text, item_number
 from app.instruments.model import Instrument, Item
 from app.instruments.problems import RowProblem, raise_problems
-from app.instruments.tables import read_grid
+from app.tables import read_grids
 
 
 def with_item_texts(instrument: Instrument, path: Path | str) -> Instrument:
     """A copy of `instrument` with the file's texts; raises listing every bad line."""
     path = Path(path)
-    grid = read_grid(path)
+    grid = read_grids(path, kind="题目文字")[0][0].cells
     texts: dict[int, str] = {}
     problems: list[RowProblem] = []
     for i, row in enumerate(grid, start=1):

@@ -12,12 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.instruments.identity import check_digit, read_id
-from app.instruments.tables import read_grid
 from app.services.district.aggregate import LIST_SUFFIX, _key_list
 from app.services.district.files import tables_xlsx
 from app.services.district.tables import ExportTable
 from app.services.roster.file import read_roster
 from app.services.sheet_output import csv_text, write_csv
+from app.tables import read_grids
 
 
 def _resident(first17: str) -> str:
@@ -55,7 +55,7 @@ def test_ids_survive_our_exports_and_imports(student_no):
         write_csv(csv_text(["学籍号", "姓名", "性别", "班级"],
                            [[student_no, "张三", "女", "初一(1)班"]]), csv_path)
         assert [r.student_no for r in read_roster(csv_path).rows] == [student_no]
-        assert read_id(read_grid(csv_path)[1][0]).text == student_no
+        assert read_id(read_grids(csv_path)[0][0].cells[1][0]).text == student_no
 
         data = tables_xlsx([("学校", "一中")], [_table(student_no)],
                            datetime(2027, 1, 10, tzinfo=UTC), "名单")

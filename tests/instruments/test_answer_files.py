@@ -193,7 +193,7 @@ def test_unreadable_time_is_reported_not_fatal(tmp_path, gad7):
 
 @pytest.mark.parametrize(("name", "content", "message"), [
     ("x.pdf", b"%PDF", "不支持的文件类型"),
-    ("x.xlsx", b"not a zip", "无法读取 Excel 文件"),
+    ("x.xlsx", b"PK\x03\x04 a damaged workbook", "无法读取 Excel 文件"),
     ("x.csv", "学号,Q1,Q2,Q3,Q4,Q5,Q6,Q7\n".encode(), "没有答卷"),
 ])
 def test_unusable_files(tmp_path, gad7, name, content, message):
@@ -201,6 +201,45 @@ def test_unusable_files(tmp_path, gad7, name, content, message):
     path.write_bytes(content)
     with pytest.raises(BadInputError, match=message):
         read_answers(path, gad7)
+
+
+def test_a_tab_separated_file_named_xls(tmp_path, gad7):
+    """School systems export tab-separated text under .xls: it is read as text, as a
+    roster named so is, and the preview says so."""
+    path = tmp_path / "export.xls"
+    path.write_text("学籍号\t" + "\t".join(f"Q{n}" for n in range(1, 8)) + "\n"
+                    "7001\t0\t1\t2\t3\t0\t1\t2\n", encoding="gb18030")
+    answers = read_answers(path, gad7)
+    assert answers.ids() == ["7001"]
+    assert score(gad7, answers.values).scores[:, 0].tolist() == [9]
+    assert answers.inferred.splitlines() == [
+        "CSV 文件按 GBK/GB18030 编码读取。",
+        "文件扩展名是 .xls，但内容其实是文本表格（CSV），已按文本读取。"]
+
+
+def test_the_sheet_that_fits_is_read_and_named(tmp_path, gad7):
+    """A workbook that opens on a 说明 sheet: the answers' sheet is found and named;
+    a 班级 merged down over its rows counts for each of them."""
+    wb = Workbook()
+    wb.active.title = "说明"
+    wb.active.append(["请在第二个工作表填写答卷"])
+    ws = wb.create_sheet("答卷")
+    ws.append(["学籍号", "班级", *[f"Q{n}" for n in range(1, 8)]])
+    ws.append(["7001", "初一(2)班", *[3] * 7])
+    ws.append(["7002", None, *[0] * 7])
+    ws.merge_cells("B2:B3")
+    wb.save(tmp_path / "two.xlsx")
+    answers = read_answers(tmp_path / "two.xlsx", gad7)
+    assert answers.ids() == ["7001", "7002"]
+    assert answers.identity["班级"] == ["初一(2)班", "初一(2)班"]
+    assert answers.inferred == ("读取了工作表「答卷」；工作表「说明」没有读取，"
+                                "如需导入请另存为单独的文件。")
+
+
+def test_answer_strings_with_semicolons_keep_the_comma_as_separator(tmp_path, gad7):
+    path = tmp_path / "strings.csv"
+    path.write_text("学号,答案\n7001,0;1;2;3;0;1;2\n7002,3;3;3;3;3;3;3\n", encoding="utf-8")
+    assert read_answers(path, gad7).ids() == ["7001", "7002"]
 
 
 def test_a_lone_answer_string_column(tmp_path, gad7):

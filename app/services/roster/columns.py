@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 from app.errors import BadInputError
-from app.services.roster.grid import Grid
 from app.services.roster.normalize import normalize_text
+from app.tables import Grid
 
 HEADER_SEARCH_ROWS = 30
 REQUIRED = ("student_no", "name", "gender", "class_number")

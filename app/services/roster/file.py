@@ -22,7 +22,6 @@ from app.services.roster.cells import (
     student_no_cell,
 )
 from app.services.roster.columns import Columns, find_columns, header_key
-from app.services.roster.grid import Grid, read_grids
 from app.services.roster.normalize import (
     Gender,
     class_display_name,
@@ -36,6 +35,7 @@ from app.services.roster.normalize import (
     parse_grade,
     parse_year_month,
 )
+from app.tables import Grid, read_grids, sheet_note
 
 __all__ = [
     "RosterFile",
@@ -110,12 +110,9 @@ def read_roster(path: Path, *, today: date | None = None) -> RosterFile:
     be read at all (type, damage, password, encoding) or lacks a required column
     (学籍号, 姓名, 性别, 班级); everything wrong with single rows is in `problems`.
     """
-    grids, notes = read_grids(Path(path))
+    grids, notes = read_grids(Path(path), kind="名册")
     grid, columns = _roster_sheet(grids)
-    if len(grids) > 1:
-        others = "」「".join(g.sheet for g in grids if g is not grid)
-        notes.append(f"读取了工作表「{grid.sheet}」；工作表「{others}」没有读取，"
-                     "如需导入请另存为单独的文件。")
+    notes += sheet_note(grid, grids)
     reader = _RowReader(columns, today or date.today(), _title_grade(grid, columns.header_row))
     for r in range(columns.header_row + 1, len(grid.cells)):
         reader.read(grid, r)

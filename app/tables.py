@@ -1,9 +1,13 @@
-"""A roster file → the grid of cells a teacher sees in Excel, merged cells filled in.
+"""A teacher's spreadsheet or text table → the grids of cells she sees in Excel.
 
-The format is told by the file's content, not its name: school systems export tab-separated
-text named .xls, and people rename files. Row i of the grid is spreadsheet row i + 1, so
-every message can name the row a teacher sees. A merged cell (a 班级 merged down over its
-students, a title merged across the top) shows its value in every cell it covers.
+The one reader of files teachers bring: rosters (app/services/roster/file.py), answer
+files and item texts (app/instruments/answers.py, texts.py). The format is told by the
+file's content, not its name: school systems export tab-separated text named .xls, and
+people rename files. Every visible worksheet that holds something is returned, so the
+caller can pick the one that fits (a workbook may open on a 说明 sheet) and say which it
+read (`sheet_note`). Row i of a grid is spreadsheet row i + 1, so every message can name
+the row a teacher sees. A merged cell (a 班级 merged down over its students, a title
+merged across the top) shows its value in every cell it covers.
 
 Excel files go through python-calamine (Rust, several times faster than openpyxl, and it
 reports merged ranges for both .xlsx and .xls). Every reader failure becomes a
@@ -52,15 +56,16 @@ class Grid:
         return line[column] if column < len(line) else None
 
 
-def read_grids(path: Path, limits: SheetLimits | None = None
+def read_grids(path: Path | str, limits: SheetLimits | None = None, *, kind: str = "表格"
                ) -> tuple[list[Grid], list[str]]:
     """Every visible worksheet that holds something, in workbook order (one grid for a
-    text file), and notes on how the file was read."""
+    text file), and notes on how the file was read. `kind` names the file in the
+    message for an unsupported type ("名册", "答卷" …)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise BadInputError(f"不支持的文件类型「{path.suffix or '无扩展名'}」："
-                            "名册请用 .xlsx、.xls 或 .csv 文件")
+                            f"{kind}请用 .xlsx、.xls 或 .csv 文件")
     limits = limits or current_limits()
     try:
         check_file_size(path.stat().st_size, path.name, limits)
@@ -110,6 +115,15 @@ def _read_excel(data: bytes, file_name: str) -> list[Grid]:
     return grids
 
 
+def sheet_note(used: Grid, grids: list[Grid]) -> list[str]:
+    """The note naming the worksheet read when others held something too."""
+    if len(grids) < 2:
+        return []
+    others = "」「".join(g.sheet for g in grids if g is not used)
+    return [f"读取了工作表「{used.sheet}」；工作表「{others}」没有读取，"
+            "如需导入请另存为单独的文件。"]
+
+
 def _fill_merged(cells: list[list[object]],
                  ranges: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
     """Every cell of a merged range shows the top-left value, as Excel displays it."""
@@ -137,8 +151,7 @@ def _read_text(data: bytes, file_name: str, limits: SheetLimits) -> tuple[Grid, 
     text, encoding = _decode(data, file_name)
     if "\x00" in text:
         raise BadInputError(f"文件 {file_name} 不是文本表格（CSV），也不是 Excel 文件：{_SAVE_AS}")
-    lines = head_lines(text)
-    delimiter = max(",\t;", key=lambda d: sum(line.count(d) for line in lines))
+    delimiter = _delimiter(head_lines(text))
     try:
         cells = limited_rows(csv.reader(text_lines(text), delimiter=delimiter), file_name,
                              limits)
@@ -147,6 +160,13 @@ def _read_text(data: bytes, file_name: str, limits: SheetLimits) -> tuple[Grid, 
                             f"{_SAVE_AS}", detail=str(err)) from None
     notes = [] if encoding.startswith("UTF") else [f"CSV 文件按 {encoding} 编码读取。"]
     return Grid(cells), notes
+
+
+def _delimiter(lines: list[str]) -> str:
+    """The separator found on the most of the first lines, then the most often: a
+    column of answer strings such as 1;2;3 must not outvote the comma on every line."""
+    return max(",\t;", key=lambda d: (sum(d in line for line in lines),
+                                       sum(line.count(d) for line in lines)))
 
 
 def _decode(data: bytes, file_name: str) -> tuple[str, str]:
