@@ -20,6 +20,12 @@ import sqlcipher3
 
 from app.errors import StoreError
 
+READ_ONLY, FULL, CANNOT_OPEN, IO = "read_only", "full", "cannot_open", "io"
+_BY_CODE = {sqlcipher3.SQLITE_READONLY: READ_ONLY, sqlcipher3.SQLITE_PERM: READ_ONLY,
+            sqlcipher3.SQLITE_AUTH: READ_ONLY, sqlcipher3.SQLITE_FULL: FULL,
+            sqlcipher3.SQLITE_CANTOPEN: CANNOT_OPEN, sqlcipher3.SQLITE_IOERR: IO}
+_BY_TEXT = (("readonly database", READ_ONLY), ("disk is full", FULL),
+            ("unable to open database file", CANNOT_OPEN), ("disk I/O error", IO))
 _NEARLY_FULL = 1 << 20
 _WHERE = "（--db、环境变量 QINGXIN_DATA_DIR 或部署文件的 [app] data_dir）"
 
@@ -46,37 +52,37 @@ def io_error(db_path: Path, detail: str = "") -> StoreError:
                       "已撤销。请检查磁盘后再试；反复出现时请用最近的备份恢复。", detail)
 
 
+def sqlite_fault(err: BaseException) -> str | None:
+    """Which file-system fault (READ_ONLY, FULL, CANNOT_OPEN, IO) a SQLite error
+    reports: by its code, else by SQLite's stable wording (the backup API's errors come
+    without a code); None for any other error. The one reading of SQLite's codes, for
+    the database here and for backups (app/services/maintenance/backup_faults.py)."""
+    code = getattr(err, "sqlite_errorcode", None)
+    if code is not None:
+        return _BY_CODE.get(code & 0xFF)
+    if isinstance(err, sqlcipher3.Error):
+        text = str(err)
+        return next((kind for phrase, kind in _BY_TEXT if phrase in text), None)
+    return None
+
+
 def database_fault(err: BaseException, db_path: Path) -> StoreError | None:
     """The user's view of a SQLite or OS error on the database, or None if it is not a
     file-system fault (a bug, or damage, which app/store/damage.py names)."""
     detail = f"{type(err).__name__} sqlite={getattr(err, 'sqlite_errorname', None)}"
     if isinstance(err, OSError):
         return os_fault(err, db_path)
-    code = getattr(err, "sqlite_errorcode", None)
-    if code is not None:
-        primary = code & 0xFF
-        if primary in (sqlcipher3.SQLITE_READONLY, sqlcipher3.SQLITE_PERM,
-                       sqlcipher3.SQLITE_AUTH):
-            return read_only(db_path, detail)
-        if primary == sqlcipher3.SQLITE_FULL:
-            return no_space(db_path, detail)
-        if primary == sqlcipher3.SQLITE_CANTOPEN:
-            return cannot_open(db_path, detail)
-        if primary == sqlcipher3.SQLITE_IOERR:
-            # A full disk often surfaces as an I/O error (the -shm file cannot grow).
-            return no_space(db_path, detail) if _nearly_full(db_path) else io_error(
-                db_path, detail)
-        return None
-    if isinstance(err, sqlcipher3.OperationalError):
-        text = str(err)
-        if "readonly database" in text:
-            return read_only(db_path, detail)
-        if "disk is full" in text:
-            return no_space(db_path, detail)
-        if "unable to open database file" in text:
-            return cannot_open(db_path, detail)
-        if "disk I/O error" in text:
-            return io_error(db_path, detail)
+    kind = sqlite_fault(err)
+    if kind == READ_ONLY:
+        return read_only(db_path, detail)
+    if kind == FULL:
+        return no_space(db_path, detail)
+    if kind == CANNOT_OPEN:
+        return cannot_open(db_path, detail)
+    if kind == IO:
+        # A full disk often surfaces as an I/O error (the -shm file cannot grow).
+        return no_space(db_path, detail) if _nearly_full(db_path) else io_error(
+            db_path, detail)
     return None
 
 

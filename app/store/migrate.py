@@ -40,6 +40,18 @@ def head_revision() -> str:
     return head
 
 
+def known_revision(revision: str) -> bool:
+    """Whether this program ships `revision` (a backup from a newer program does not)."""
+    from alembic.script import ScriptDirectory
+    from alembic.util.exc import CommandError
+
+    try:
+        ScriptDirectory.from_config(_config()).get_revision(revision)
+    except CommandError:
+        return False
+    return True
+
+
 def current_revision(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
@@ -53,18 +65,12 @@ def upgrade(engine: Engine, before: Callable[[str | None], None] | None = None) 
     Returns True if anything ran.
     """
     from alembic import command
-    from alembic.script import ScriptDirectory
-    from alembic.util.exc import CommandError
 
     cfg = _config()
     current = current_revision(engine)
-    script = ScriptDirectory.from_config(cfg)
-    if current is not None:
-        try:
-            script.get_revision(current)
-        except CommandError:
-            raise StoreError("该数据库由更新版本的青心创建，请先升级本程序再打开。",
-                             detail=f"unknown revision {current}") from None
+    if current is not None and not known_revision(current):
+        raise StoreError("该数据库由更新版本的青心创建，请先升级本程序再打开。",
+                         detail=f"unknown revision {current}")
     if current == head_revision():
         return False
     if current is not None and before is not None:

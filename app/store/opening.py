@@ -19,7 +19,7 @@ from app.models import User
 from app.models.sealed import attach_staff_key
 from app.paths import backup_dir
 from app.store import migrate, scratch
-from app.store.backup import encrypted_copy, timestamped_name
+from app.store.copies import encrypted_copy, timestamped_name
 from app.store.engine import create_encrypted_engine
 from app.store.faults import check_database_path, database_fault, os_fault
 from app.store.folder_access import check_writable

@@ -16,9 +16,9 @@ from app.services.maintenance.backup import (
     backup_status,
     make_backup,
 )
-from app.services.maintenance.backup_copy import check_copy
 from app.services.maintenance.backup_faults import BackupError
 from app.services.progress import Progress
+from app.store.copies import check_copy
 from tests.maintenance.maintenance_helpers import (
     add_students,
     db_key,
@@ -77,10 +77,10 @@ def test_two_backups_in_the_same_second_do_not_overwrite(store, usb):
 def test_backup_while_the_app_keeps_writing(store, usb, monkeypatch):
     """The page copy runs beside a live store: a write during the copy neither blocks
     nor breaks it, and the copy is a consistent database."""
-    from app.services.maintenance import backup_copy
+    from app.store import copies
 
     add_students(store, 400)
-    monkeypatch.setattr(backup_copy, "PAGES_PER_STEP", 4)
+    monkeypatch.setattr(copies, "PAGES_PER_STEP", 4)
     wrote = []
 
     def write_meanwhile(done: int, total: int) -> None:

@@ -13,10 +13,11 @@ from sqlalchemy import text
 from app.errors import StoreError
 from app.models import Base
 from app.services.accounts.auth import unlock
-from app.services.maintenance import backup_copy, backup_faults
+from app.services.maintenance import backup_faults
 from app.services.maintenance.backup import backup_status, check_database, make_backup
 from app.services.maintenance.backup_faults import BackupError
 from app.services.progress import Progress
+from app.store import copies
 from app.store.damage import DAMAGED_MESSAGE
 from tests.conftest import TEST_PASSWORD
 from tests.maintenance.maintenance_helpers import (
@@ -38,7 +39,7 @@ def school(store):
 @pytest.fixture
 def many_steps(monkeypatch):
     """Copy 8 pages per step, so a fault can strike in the middle of the copy."""
-    monkeypatch.setattr(backup_copy, "PAGES_PER_STEP", 8)
+    monkeypatch.setattr(copies, "PAGES_PER_STEP", 8)
 
 
 def _fault_at(step: int, action):  # type: ignore[no-untyped-def]
@@ -231,7 +232,7 @@ def test_damage_further_in_is_said_whenever_it_is_met(damaged_copy, tmp_path):
 def test_a_stick_that_corrupts_what_is_written(school, tmp_path, monkeypatch):
     """The copy is read back before it counts: a stick with bad blocks is found now."""
     from app.services.maintenance import backup as backup_module
-    from app.services.maintenance.backup_copy import CopyCheck, check_copy
+    from app.store.copies import CopyCheck, check_copy
 
     usb = tmp_path / "usb"
     usb.mkdir()

@@ -180,9 +180,9 @@ def test_restore_refused_while_the_database_is_open(db_path, backed_up):
 
 
 def test_disk_full_while_copying_the_backup_in(db_path, backed_up, monkeypatch):
-    from app.services.maintenance import backup_copy
+    from app.store import copies
 
-    monkeypatch.setattr(backup_copy, "CHUNK", 16 * 1024)
+    monkeypatch.setattr(copies, "CHUNK", 16 * 1024)
     before = _state(db_path)
     calls = []
 
@@ -199,9 +199,9 @@ def test_disk_full_while_copying_the_backup_in(db_path, backed_up, monkeypatch):
 
 
 def test_stick_pulled_out_while_restoring(db_path, backed_up, monkeypatch):
-    from app.services.maintenance import backup_copy
+    from app.store import copies
 
-    monkeypatch.setattr(backup_copy, "CHUNK", 16 * 1024)
+    monkeypatch.setattr(copies, "CHUNK", 16 * 1024)
     before = _state(db_path)
 
     def report(done: int, total: int) -> None:

@@ -23,10 +23,10 @@ from app.services.accounts import rekey
 from app.services.accounts import users as accounts
 from app.services.accounts.auth import unlock, unlock_with_recovery
 from app.services.district import school_keys
-from app.services.maintenance.backup_copy import check_copy
 from app.services.maintenance.backup_faults import BackupError
 from app.services.progress import Progress
 from app.store import keyslots
+from app.store.copies import check_copy
 from tests.conftest import TEST_PASSWORD
 
 COUNSELLOR_PW = "counselor-pass-1"

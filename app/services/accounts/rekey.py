@@ -47,7 +47,6 @@ from app.services.accounts.keyring import held
 from app.services.accounts.staff_key import reseal
 from app.services.district.school_keys import rewrap_secrets
 from app.services.maintenance.backup import database_size
-from app.services.maintenance.backup_copy import check_copy, copy_pages, keyed
 from app.services.maintenance.backup_faults import (
     check_folder,
     classify,
@@ -57,6 +56,7 @@ from app.services.maintenance.backup_faults import (
 )
 from app.services.progress import NO_PROGRESS, Progress
 from app.store import keyslots
+from app.store.copies import check_copy, copy_pages, keyed
 from app.store.engine import IMMEDIATE, create_encrypted_engine
 from app.store.handle import Store
 from app.store.keyslots import DATABASE, STAFF_KEY, Slot, SlotFile
@@ -110,7 +110,7 @@ def rekey(store: Store, keep: Callable[[Slot], set[str]],
         store.engine.dispose()
         _checkpoint(db_path, old_keys[DATABASE])
         try:
-            copy_pages(db_path, old_keys[DATABASE], db_partial, progress,
+            copy_pages(db_path, old_keys[DATABASE], db_partial, progress.step,
                        target_key=new_keys[DATABASE])
             if not check_copy(db_partial, new_keys[DATABASE]).ok:
                 raise damaged("重新加密后的数据库读回校验失败，原数据库未改变。请检查磁盘后再试。")

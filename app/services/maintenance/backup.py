@@ -1,7 +1,7 @@
 """Backups to a folder the teacher chooses (a USB stick), while the program runs.
 
 A backup is two files side by side: `qingxin-backup-<time>.db`, an encrypted copy of
-the database made with SQLite's backup API (maintenance/backup_copy.py: never plaintext, not even
+the database made with SQLite's backup API (app/store/copies.py: never plaintext, not even
 in a temp file), and `<same>.db.keys`, the key slots that open it — a password that
 was valid when the backup was made, or the recovery code. Neither is any use without
 a password; both are needed to restore.
@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import sqlcipher3
 from sqlalchemy import select
 
 from app.atomic import fsync_dir, remove_stale_partials, write_atomic
@@ -33,7 +32,6 @@ from app.models import AuditEvent
 from app.paths import audit_anchor_path, keyslot_path
 from app.services import audit
 from app.services.capabilities import BACKUP, require
-from app.services.maintenance.backup_copy import check_copy, copy_file, copy_pages
 from app.services.maintenance.backup_faults import (
     IO_ERROR,
     BackupError,
@@ -44,6 +42,7 @@ from app.services.maintenance.backup_faults import (
     remove_quietly,
 )
 from app.services.progress import NO_PROGRESS, Cancelled, Progress
+from app.store.copies import SQLiteError, check_copy, copy_file, copy_pages
 from app.store.damage import DAMAGED_MESSAGE, is_damage
 from app.store.handle import Store
 from app.winfaults import FileFault, replace_retrying
@@ -99,7 +98,7 @@ def write_backup(db_path: Path, key: bytes, dest: Path,
     leftovers = [partial, keys_partial, _journal(partial)]
     renamed: list[Path] = []
     try:
-        copy_pages(db_path, key, partial, progress)
+        copy_pages(db_path, key, partial, progress.step)
         check = check_copy(partial, key)
         if not check.ok:
             # SQLCipher copies pages as they are when both sides share a key, so damage
@@ -130,7 +129,7 @@ def write_backup(db_path: Path, key: bytes, dest: Path,
         remove_quietly(*leftovers, *renamed)
         if is_damage(err):
             raise damaged(f"无法备份：{DAMAGED_MESSAGE}", f"{type(err).__name__}") from None
-        if isinstance(err, OSError | sqlcipher3.Error | FileFault):
+        if isinstance(err, OSError | SQLiteError | FileFault):
             raise classify(err, folder) from None
         raise
     return BackupResult(dest, keys_dest, dest.stat().st_size)

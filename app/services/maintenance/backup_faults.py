@@ -19,9 +19,8 @@ import secrets
 import shutil
 from pathlib import Path
 
-import sqlcipher3
-
 from app.errors import StoreError
+from app.store import faults as store_faults
 from app.winfaults import FileFault, classify_os_error, remove_retrying
 
 NO_SPACE = "no_space"
@@ -122,21 +121,11 @@ def classify(err: BaseException, folder: Path) -> BackupError:
         if err.errno in _GONE_ERRNOS:
             return target_gone(folder, detail)
         return io_error(folder, detail)
-    code = getattr(err, "sqlite_errorcode", None)
-    if code is not None:
-        primary = code & 0xFF
-        if primary == sqlcipher3.SQLITE_FULL:
-            return no_space(folder, detail=detail)
-        if primary in (sqlcipher3.SQLITE_READONLY, sqlcipher3.SQLITE_PERM,
-                       sqlcipher3.SQLITE_CANTOPEN):
-            return read_only(folder, detail)
-    elif isinstance(err, sqlcipher3.Error):
-        # The backup API's errors come without a code; SQLite's wording is stable.
-        text = str(err)
-        if "disk is full" in text:
-            return no_space(folder, detail=detail)
-        if "readonly database" in text or "unable to open database file" in text:
-            return read_only(folder, detail)
+    kind = store_faults.sqlite_fault(err)
+    if kind == store_faults.FULL:
+        return no_space(folder, detail=detail)
+    if kind in (store_faults.READ_ONLY, store_faults.CANNOT_OPEN):
+        return read_only(folder, detail)
     return io_error(folder, detail)
 
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import sqlcipher3
 from sqlalchemy.orm import Session
 
 from app.atomic import fsync_dir, write_atomic
@@ -33,7 +32,6 @@ from app.paths import audit_anchor_path, backup_dir, keyslot_path
 from app.services import audit
 from app.services.capabilities import RECOVERY_ROLE, RESTORE, require_role
 from app.services.maintenance.backup import database_size, write_backup
-from app.services.maintenance.backup_copy import CopyCheck, check_copy, copy_file, keyed_read_only
 from app.services.maintenance.backup_faults import (
     BackupError,
     check_folder,
@@ -44,7 +42,14 @@ from app.services.maintenance.backup_faults import (
 )
 from app.services.progress import NO_PROGRESS, Cancelled, Progress
 from app.store import keyslots, migrate
-from app.store.backup import timestamped_name
+from app.store.copies import (
+    CopyCheck,
+    DatabaseError,
+    check_copy,
+    copy_file,
+    keyed_read_only,
+    timestamped_name,
+)
 from app.store.engine import create_encrypted_engine
 from app.store.instance_lock import InstanceLock
 from app.winfaults import FileFault, remove_retrying, replace_retrying
@@ -121,7 +126,7 @@ def check_may_restore(backup: Path, key: bytes, secret: Secret) -> None:
                                (secret.username.strip(),)).fetchone()
         finally:
             conn.close()
-    except sqlcipher3.DatabaseError:
+    except DatabaseError:
         return  # unreadable with its own key: the copy's full check refuses it (step 3)
     if row is None or not row[1]:
         raise PermissionDeniedError("该账户在这份备份中不存在或已停用，不能用它恢复。")
@@ -136,20 +141,9 @@ def check_revision(check: CopyCheck, name: str) -> None:
         raise damaged(UNDECRYPTABLE.format(name=name), check.detail)
     if check.revision is None:
         raise BadInputError(f"{name} 不是青心的数据库备份。")
-    if not _known_revision(check.revision):
+    if not migrate.known_revision(check.revision):
         raise StoreError(TOO_NEW.format(revision=check.revision),
                          detail=f"unknown revision {check.revision}")
-
-
-def _known_revision(revision: str) -> bool:
-    from alembic.script import ScriptDirectory
-    from alembic.util.exc import CommandError
-
-    try:
-        ScriptDirectory(str(migrate.MIGRATIONS_DIR)).get_revision(revision)
-    except CommandError:
-        return False
-    return True
 
 
 def check_backup(db_path: Path, backup: Path, secret: Secret,
@@ -218,7 +212,7 @@ def _bring_in(backup: Path, db_path: Path, key: bytes, progress: Progress
     check_folder(folder, need)
     made = (partial, keys_partial)
     try:
-        copy_file(backup, partial, progress)
+        copy_file(backup, partial, progress.step)
         copy_file(keyslot_path(backup), keys_partial)
         check = check_copy(partial, key)
         check_revision(check, backup.name)

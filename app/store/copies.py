@@ -1,24 +1,42 @@
 """Copying an encrypted database, and checking a copy before anyone relies on it.
 
-`copy_pages` uses SQLite's online backup API between two SQLCipher connections keyed
-with the same raw key: pages are decrypted from the source and encrypted again into
-the target inside SQLCipher, so the copy is never plaintext, not even in a temp file,
-and the program can keep running while it is made. `check_copy` then reads every page
-back (each page's HMAC, then SQLite's own structure check) before the copy is named a
-backup: a USB stick with bad blocks is found now, not on the day the backup is needed.
+The store's one page copy, used by backups, re-keying and the copy made before a
+migration. `copy_pages` uses SQLite's online backup API between two SQLCipher
+connections keyed with the same raw key: pages are decrypted from the source and
+encrypted again into the target inside SQLCipher, so the copy is never plaintext, not
+even in a temp file, and the program can keep running while it is made. `check_copy`
+then reads every page back (each page's HMAC, then SQLite's own structure check) before
+the copy is named a backup: a USB stick with bad blocks is found now, not on the day the
+backup is needed. Services catch `SQLiteError` / `DatabaseError` from here and never
+import the driver themselves.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import sqlcipher3
 
 import app.store.engine  # noqa: F401  (silences SQLCipher's own log before any connection)
-from app.atomic import PRIVATE_MODE, create_private
-from app.services.progress import NO_PROGRESS, Progress
+from app.atomic import PRIVATE_MODE, create_private, write_atomic
+from app.errors import StoreError
+from app.paths import keyslot_path
+from app.winfaults import FileFault, replace_retrying
+
+SQLiteError = sqlcipher3.Error
+DatabaseError = sqlcipher3.DatabaseError
+Step = Callable[[int, int], None]
+"""`step(done, total)` between blocks of a copy; it may raise to stop it (a Progress's
+`step` raises Cancelled)."""
+
+
+def _no_step(_done: int, _total: int) -> None:
+    return None
+
 
 PAGES_PER_STEP = 256
 """Pages copied between progress reports (1 MiB at SQLCipher's 4 KiB pages); also how
@@ -42,8 +60,8 @@ def keyed_read_only(path: Path, key: bytes) -> sqlcipher3.Connection:
     return conn
 
 
-def copy_pages(source_path: Path, key: bytes, target_path: Path,
-               progress: Progress = NO_PROGRESS, target_key: bytes | None = None) -> None:
+def copy_pages(source_path: Path, key: bytes, target_path: Path, step: Step = _no_step,
+               target_key: bytes | None = None) -> None:
     """Copy the live database into a new file. The copy ends in rollback-journal mode,
     so a backup is one self-contained file (no -wal beside it to lose). With
     `target_key` the copy is encrypted under that key instead (re-keying)."""
@@ -54,7 +72,7 @@ def copy_pages(source_path: Path, key: bytes, target_path: Path,
         try:
             source.backup(target, pages=PAGES_PER_STEP,
                           progress=lambda _status, remaining, total:
-                          progress.step(total - remaining, total))
+                          step(total - remaining, total))
             target.execute("PRAGMA journal_mode = DELETE")
         finally:
             target.close()
@@ -127,7 +145,7 @@ def _scalar(conn: sqlcipher3.Connection, sql: str) -> str | None:
     return None if row is None else row[0]
 
 
-def copy_file(source: Path, target: Path, progress: Progress = NO_PROGRESS) -> None:
+def copy_file(source: Path, target: Path, step: Step = _no_step) -> None:
     """A byte copy of an already encrypted file into a new file, flushed to the disk.
     `target` must not exist: nothing is ever overwritten by a copy. Owner-only, as the
     copies are of the database and its key slots."""
@@ -138,6 +156,30 @@ def copy_file(source: Path, target: Path, progress: Progress = NO_PROGRESS) -> N
         while block := fin.read(CHUNK):
             fout.write(block)
             done += len(block)
-            progress.step(done, total)
+            step(done, total)
         fout.flush()
         os.fsync(fout.fileno())
+
+
+def encrypted_copy(db_path: Path, key: bytes, dest: Path) -> None:
+    """Copy `db_path` into `dest` with its key slots beside it (the copy made before a
+    migration: without the slots it could not be opened); dest must not exist."""
+    if dest.exists():
+        raise StoreError(f"备份文件 {dest.name} 已存在。")
+    tmp = dest.with_name(dest.name + ".partial")
+    try:
+        copy_pages(db_path, key, tmp)
+        write_atomic(keyslot_path(dest), keyslot_path(db_path).read_bytes(), private=True,
+                     error=StoreError)
+        replace_retrying(tmp, dest)
+    except (OSError, sqlcipher3.Error, StoreError) as err:
+        tmp.unlink(missing_ok=True)
+        keyslot_path(dest).unlink(missing_ok=True)
+        if isinstance(err, FileFault):
+            raise
+        raise StoreError("备份失败（磁盘已满、只读或被拔出？），原数据库未受影响。",
+                         detail=f"{type(err).__name__}") from None
+
+
+def timestamped_name(prefix: str) -> str:
+    return f"{prefix}-{datetime.now().strftime('%Y%m%d-%H%M%S')}.db"
