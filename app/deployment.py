@@ -24,16 +24,17 @@ import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from platformdirs import site_config_dir
 
 from app import APP_NAME
 from app.errors import BadInputError
-from app.seal import DistrictPublicKey, SealError, load_district_public_key
-from app.seal.suites import KEMS
 from app.sheet_limits import DEFAULT_LIMITS, SheetLimits
 from app.winacl import admin_owned
+
+if TYPE_CHECKING:
+    from app.seal import DistrictPublicKey
 
 DEPLOY_ENV = "QINGXIN_DEPLOY"
 DEPLOY_FILENAME = "deploy.toml"
@@ -245,6 +246,8 @@ def _district_key(r: _Reader, district: dict) -> DistrictPublicKey | None:
         r.fail("[district]", "public_key 与 public_key_file 只能填一个")
     if not (inline or file):
         return None
+    from app.seal import SealError, load_district_public_key  # cryptography: only when set
+
     key_name = "[district].public_key" if inline else "[district].public_key_file"
     source: Path | bytes = inline.encode("utf-8") if inline else r.path.parent / file
     try:
@@ -256,6 +259,8 @@ def _district_key(r: _Reader, district: dict) -> DistrictPublicKey | None:
 def _accepted_suites(r: _Reader, district: dict) -> tuple[str, ...] | None:
     if "accepted_suites" not in district:
         return None
+    from app.seal.suites import KEMS
+
     value = district["accepted_suites"]
     if not isinstance(value, list) or not value or not all(v in KEMS for v in value):
         r.fail("[district].accepted_suites",

@@ -166,6 +166,11 @@ REFERRAL_RECOMMENDATIONS: dict[str, str] = {
     "school_support": "暂在校内支持与跟踪",
 }
 
+GUARDIAN_RELATIONS = ("母亲", "父亲", "祖母", "祖父", "外祖母", "外祖父", "兄姐", "其他亲属",
+                      "监护人", "其他")
+"""The relations a 告知书 can be addressed to; "其他" with a note for the rest (stored as
+written: they are the wording)."""
+
 AUDIT_ACTIONS: dict[str, str] = {
     "login": "登录",
     "login_failed": "登录失败",

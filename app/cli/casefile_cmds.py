@@ -10,15 +10,14 @@ import argparse
 import io
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.cli.common import add_db_args, open_db, write_text_output
 from app.deployment import load_deployment
-from app.services import audit
-from app.services.casefile.snapshot import find_student
-from app.services.lists.tables import ListTable, referral_table, warning_table
 from app.services.reports.kinds import letter_kinds
-from app.services.reports.letters import print_letter
-from app.services.sheet_output import csv_text, write_csv
+
+if TYPE_CHECKING:
+    from app.services.lists.tables import ListTable
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -63,6 +62,8 @@ def _list_args(p: argparse.ArgumentParser) -> None:
 def _write(args: argparse.Namespace, table: ListTable) -> None:
     """CSV keeps numbers as numbers and dates as dates (sheet_output); the text list says
     the same in words for the terminal."""
+    from app.services.sheet_output import csv_text, write_csv
+
     if args.format == "csv":
         write_csv(csv_text(table.header, table.rows), args.out)
         return
@@ -83,6 +84,9 @@ def _words(column: str, value: object) -> str:
 
 
 def _warnings(args: argparse.Namespace) -> int:
+    from app.services import audit
+    from app.services.lists.tables import warning_table
+
     with open_db(args) as store:
         table = warning_table(store, args.today).table
         if args.format == "csv":
@@ -93,6 +97,9 @@ def _warnings(args: argparse.Namespace) -> int:
 
 
 def _referrals(args: argparse.Namespace) -> int:
+    from app.services import audit
+    from app.services.lists.tables import referral_table
+
     with open_db(args) as store:
         table = referral_table(store, args.today, include_closed=args.all)
         if args.format == "csv":
@@ -103,6 +110,7 @@ def _referrals(args: argparse.Namespace) -> int:
 
 
 def _print_file(args: argparse.Namespace) -> int:
+    from app.services.casefile.snapshot import find_student
     from app.services.reports.casefile import print_file
 
     with open_db(args) as store:
@@ -112,6 +120,9 @@ def _print_file(args: argparse.Namespace) -> int:
 
 
 def _letter(args: argparse.Namespace) -> int:
+    from app.services.casefile.snapshot import find_student
+    from app.services.reports.letters import print_letter
+
     with open_db(args) as store:
         print_letter(store, find_student(store, args.student), args.kind, args.out,
                      hotlines=load_deployment(getattr(args, "deploy", None)).hotlines)

@@ -1,4 +1,10 @@
-"""What every command that opens a database shares: --db, --user, the password."""
+"""What every command that opens a database shares: --db, --user, the password.
+
+The command modules import the services, reports and spreadsheet writers inside their
+handlers, not at the top: building the parser imports every command module, and
+`qingxin --help` or `--version` must not wait for SQLAlchemy, numpy, openpyxl or
+reportlab (docs/PERFORMANCE.md, "Start-up"; tests/cli/test_cli_startup.py).
+"""
 
 from __future__ import annotations
 
@@ -7,14 +13,16 @@ import getpass
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.atomic import write_atomic
 from app.deployment import load_deployment
 from app.errors import BadInputError
 from app.logfile import start_logging
 from app.paths import DATA_DIR_ENV, default_db_path
-from app.services.accounts.auth import unlock
-from app.store.handle import Store
+
+if TYPE_CHECKING:
+    from app.store.handle import Store
 
 PASSWORD_ENV = "QINGXIN_PASSWORD"
 
@@ -57,6 +65,8 @@ def read_password(prompt: str = "密码：", confirm: bool = False) -> str:
 
 
 def open_db(args: argparse.Namespace) -> Store:
+    from app.services.accounts.auth import unlock
+
     store = unlock(db_path(args), args.user, read_password())
     show_new_recovery_code(store.new_recovery_code)
     store.new_recovery_code = None

@@ -12,11 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from app.cli.common import add_db_args, open_db, write_text_output
-from app.services import audit
-from app.services.casefile.guardians import RELATIONS, list_guardians, set_guardian
-from app.services.casefile.snapshot import find_student
-from app.services.lists.tables import family_table
-from app.services.sheet_output import csv_text, write_csv
+from app.labels import GUARDIAN_RELATIONS as RELATIONS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,6 +40,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _set(args: argparse.Namespace) -> int:
+    from app.services.casefile.guardians import set_guardian
+    from app.services.casefile.snapshot import find_student
+
     with open_db(args) as store:
         sid = find_student(store, args.student)
         set_guardian(store, sid, name=args.name, relation=args.relation, phone=args.phone,
@@ -53,6 +52,9 @@ def _set(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from app.services.casefile.guardians import list_guardians
+    from app.services.casefile.snapshot import find_student
+
     with open_db(args) as store:
         rows = list_guardians(store, find_student(store, args.student))
     lines = ["\t".join(p for p in (g.relation, g.name, g.phone, g.note) if p) for g in rows]
@@ -61,6 +63,10 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _coverage(args: argparse.Namespace) -> int:
+    from app.services import audit
+    from app.services.lists.tables import family_table
+    from app.services.sheet_output import csv_text, write_csv
+
     with open_db(args) as store:
         table = family_table(store, args.today).table
         if args.format == "csv":

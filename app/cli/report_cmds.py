@@ -11,6 +11,7 @@ import argparse
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.atomic import write_atomic
 from app.cli.arguments import SEALED_SUFFIX, expand_file_arguments
@@ -23,16 +24,12 @@ from app.cli.seal_cmds import (
 )
 from app.deployment import CELL_MODES, KEY_STUDENT_MODES, ReportPolicy, load_deployment
 from app.errors import BadInputError
-from app.services.casefile.snapshot import find_student
-from app.services.district.aggregate import collect, record_accepted
-from app.services.district.export import ExportPreview, preview_export, seal_export
-from app.services.district.school_keys import export_school_key
-from app.services.district.workbook import district_workbook, key_list_workbook
 from app.services.progress import Progress
-from app.services.reports.group import outside_min_cell
 from app.services.reports.kinds import BY_CODE, CampaignPrint, for_campaigns
-from app.services.screening.campaigns import find_campaign
 from app.terms import period_text
+
+if TYPE_CHECKING:
+    from app.services.district.export import ExportPreview
 
 #: What `report <kind> --help` and the finished command say, for each kind of
 #: services.reports.kinds.for_campaigns().
@@ -119,6 +116,10 @@ def _progress() -> Progress:
 
 
 def _campaign_report(args: argparse.Namespace) -> int:
+    from app.services.casefile.snapshot import find_student
+    from app.services.reports.group import outside_min_cell
+    from app.services.screening.campaigns import find_campaign
+
     kind = BY_CODE[args.report_cmd]
     student = getattr(args, "student", None)
     with open_db(args) as store:
@@ -138,6 +139,8 @@ def _campaign_report(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from app.services.district.export import preview_export, seal_export
+
     deployment = load_deployment(args.deploy)
     if not args.preview and args.out is None:
         raise BadInputError("请用 --out 指定密封文件，或用 --preview 只预览。")
@@ -179,6 +182,8 @@ def _print_preview(p: ExportPreview) -> None:
 
 
 def _school_key(args: argparse.Namespace) -> int:
+    from app.services.district.school_keys import export_school_key
+
     with open_db(args) as store:
         key_print = export_school_key(store, args.out,
                                       load_deployment(args.deploy).school_code or None)
@@ -187,6 +192,9 @@ def _school_key(args: argparse.Namespace) -> int:
 
 
 def _aggregate(args: argparse.Namespace) -> int:
+    from app.services.district.aggregate import collect, record_accepted
+    from app.services.district.workbook import district_workbook, key_list_workbook
+
     register = register_for(args)
     district_key = load_district_key(args.key, args.passphrase_env)
     files = expand_file_arguments(args.files, SEALED_SUFFIX)

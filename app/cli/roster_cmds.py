@@ -6,21 +6,15 @@ import argparse
 import io
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.cli.common import add_db_args, open_db, write_text_output
 from app.errors import BadInputError
 from app.labels import GENDERS, STUDENT_STATUSES, label
-from app.services import audit
-from app.services.roster.importing import (
-    RosterPreview,
-    apply_promotion,
-    apply_roster_import,
-    preview_promotion,
-    preview_roster_import,
-)
-from app.services.sheet_output import csv_text, write_csv
-from app.services.students import list_students
 from app.terms import school_year_text
+
+if TYPE_CHECKING:
+    from app.services.roster.importing import RosterPreview
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -61,6 +55,8 @@ def _problem_lines(preview: RosterPreview) -> list[str]:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from app.services.roster.importing import apply_roster_import, preview_roster_import
+
     with open_db(args) as store:
         preview = preview_roster_import(store, args.file)
         print_preview(preview)
@@ -79,6 +75,10 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from app.services import audit
+    from app.services.sheet_output import csv_text, write_csv
+    from app.services.students import list_students
+
     with open_db(args) as store:
         rows = list_students(store, include_left=args.all)
         if args.format == "csv":
@@ -98,6 +98,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _promote(args: argparse.Namespace) -> int:
+    from app.services.roster.importing import apply_promotion, preview_promotion
+
     with open_db(args) as store:
         plan = preview_promotion(store)
         print(f"{school_year_text(plan.from_year)} → {school_year_text(plan.to_year)}")

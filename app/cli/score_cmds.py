@@ -17,10 +17,6 @@ import sys
 from pathlib import Path
 
 from app.atomic import write_atomic
-from app.instruments.answers import read_answers
-from app.instruments.definition import load_instrument
-from app.instruments.scoring import score
-from app.services.sheet_output import csv_text, write_csv
 
 _NOTICES_SHOWN = 20
 
@@ -41,6 +37,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _score(args: argparse.Namespace) -> int:
+    from app.instruments.answers import read_answers
+    from app.instruments.definition import load_instrument
+    from app.instruments.scoring import score
+    from app.services.sheet_output import write_csv
+
     instrument = load_instrument(args.instrument, extra_dirs=args.defs_dir)
     answers = read_answers(args.file, instrument, numbers=args.numbers,
                            item_offset=args.item_offset)
@@ -87,6 +88,8 @@ def _plain(value: float | None) -> float | int | None:
 
 
 def _csv(rows: list[dict], units: tuple) -> str:
+    from app.services.sheet_output import csv_text
+
     scale_codes = [u.code for u in units if u.code != "total"]
     band_codes = [u.code for u in units if u.bands]
     header = ["id", "row", "valid", *scale_codes, "total", *[f"band_{c}" for c in band_codes],

@@ -5,28 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.cli.common import add_db_args, open_db
 from app.errors import BadInputError
-from app.instruments import WARNING_LABELS, load_instrument
 from app.instruments.model import TOTAL
+from app.instruments.warning import WARNING_LABELS
 from app.labels import GENDERS, SHEET_STATUSES, label
-from app.services import audit
-from app.services.screening.campaigns import (
-    create_campaign,
-    delete_campaign,
-    find_campaign,
-    list_campaigns,
-)
-from app.services.screening.importing import (
-    ScreeningChanges,
-    apply_screening_import,
-    preview_screening_import,
-)
-from app.services.screening.results import campaign_results
-from app.services.sheet_output import csv_text, write_csv
-from app.store.handle import Store
 from app.terms import term_code
+
+if TYPE_CHECKING:
+    from app.services.screening.importing import ScreeningChanges
+    from app.store.handle import Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -66,6 +56,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from app.services.screening.campaigns import list_campaigns
+
     with open_db(args) as store:
         for c in list_campaigns(store):
             print(f"{c.name}\t{c.instrument_code}\t{term_code(c.school_year, c.term)}\t"
@@ -75,6 +67,9 @@ def _list(args: argparse.Namespace) -> int:
 
 def _campaign_for_import(store: Store, name: str, instrument_code: str) -> tuple[int, bool]:
     """The campaign's id, and whether it was made just now (for all active classes)."""
+    from app.instruments.definition import load_instrument
+    from app.services.screening.campaigns import create_campaign, find_campaign
+
     instrument = load_instrument(instrument_code)
     try:
         campaign = find_campaign(store, name)
@@ -87,6 +82,8 @@ def _campaign_for_import(store: Store, name: str, instrument_code: str) -> tuple
 
 
 def _import(args: argparse.Namespace) -> int:
+    from app.services.screening.campaigns import delete_campaign
+
     with open_db(args) as store:
         campaign_id, created = _campaign_for_import(store, args.campaign, args.instrument)
         changes: ScreeningChanges | None = None
@@ -108,6 +105,9 @@ def _import(args: argparse.Namespace) -> int:
 def _preview_and_apply(store: Store, campaign_id: int, args: argparse.Namespace
                        ) -> ScreeningChanges | None:
     """Print the preview; write unless --dry-run (None) or rows cannot be taken (raise)."""
+    from app.instruments.definition import load_instrument
+    from app.services.screening.importing import apply_screening_import, preview_screening_import
+
     preview = preview_screening_import(store, campaign_id, args.file, args.numbers,
                                        args.item_offset)
     preview.choose_rows(args.accept_row)
@@ -137,6 +137,12 @@ def _preview_and_apply(store: Store, campaign_id: int, args: argparse.Namespace
 
 
 def _results(args: argparse.Namespace) -> int:
+    from app.instruments.definition import load_instrument
+    from app.services import audit
+    from app.services.screening.campaigns import find_campaign
+    from app.services.screening.results import campaign_results
+    from app.services.sheet_output import csv_text, write_csv
+
     with open_db(args) as store:
         campaign = find_campaign(store, args.campaign)
         instrument = load_instrument(campaign.instrument_code)
@@ -158,6 +164,8 @@ def _results(args: argparse.Namespace) -> int:
 
 
 def _delete(args: argparse.Namespace) -> int:
+    from app.services.screening.campaigns import delete_campaign, find_campaign
+
     with open_db(args) as store:
         campaign = find_campaign(store, args.campaign)
         delete_campaign(store, campaign.id)

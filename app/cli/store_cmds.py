@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from typing import TYPE_CHECKING
 
 from app.cli.common import (
     add_db_args,
@@ -13,10 +14,9 @@ from app.cli.common import (
     show_new_recovery_code,
 )
 from app.labels import AUDIT_ACTIONS, ROLES, label
-from app.services import audit
-from app.services.accounts import users as accounts
-from app.services.accounts.rekey import RekeyResult
-from app.services.setup import create_school
+
+if TYPE_CHECKING:
+    from app.services.accounts.rekey import RekeyResult
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -68,6 +68,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _init(args: argparse.Namespace) -> int:
+    from app.services.setup import create_school
+
     password = read_password("管理员密码：", confirm=True)
     result = create_school(db_path(args), args.school, args.admin, password,
                            school_code=args.code, top_grade=args.top_grade)
@@ -87,6 +89,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _user_add(args: argparse.Namespace) -> int:
+    from app.services.accounts import users as accounts
+
     with open_db(args) as store:
         new_password = os.environ.get("QINGXIN_NEW_PASSWORD") or read_password(
             "新账户密码：", confirm=True)
@@ -97,6 +101,8 @@ def _user_add(args: argparse.Namespace) -> int:
 
 
 def _user_list(args: argparse.Namespace) -> int:
+    from app.services.accounts import users as accounts
+
     with open_db(args) as store:
         for u in accounts.list_users(store):
             state = "启用" if u.active else "停用"
@@ -105,6 +111,8 @@ def _user_list(args: argparse.Namespace) -> int:
 
 
 def _user_disable(args: argparse.Namespace) -> int:
+    from app.services.accounts import users as accounts
+
     with open_db(args) as store:
         _report_rekey(accounts.set_user_active(store, args.username, False))
     print(f"已停用账户 {args.username}")
@@ -112,6 +120,8 @@ def _user_disable(args: argparse.Namespace) -> int:
 
 
 def _user_role(args: argparse.Namespace) -> int:
+    from app.services.accounts import users as accounts
+
     with open_db(args) as store:
         _report_rekey(accounts.set_user_role(store, args.username, args.role, args.class_id))
     print(f"账户 {args.username} 的角色已改为{label(ROLES, args.role)}")
@@ -129,6 +139,8 @@ def _report_rekey(result: RekeyResult | None) -> None:
 
 
 def _audit_verify(args: argparse.Namespace) -> int:
+    from app.services import audit
+
     with open_db(args) as store:
         report = audit.verify_chain(store)
     print(report.message)
@@ -136,6 +148,8 @@ def _audit_verify(args: argparse.Namespace) -> int:
 
 
 def _audit_list(args: argparse.Namespace) -> int:
+    from app.services import audit
+
     with open_db(args) as store:
         for ev in audit.list_events(store, limit=args.limit):
             print(f"{ev.at:%Y-%m-%d %H:%M:%S}\t{ev.username}\t"

@@ -13,13 +13,12 @@ import io
 import unicodedata
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.cli.common import add_db_args, open_db, write_text_output
-from app.services import audit
-from app.services.capabilities import READ_CONFIDENTIAL, require
-from app.services.lists.tables import ListTable, retest_table, review_table, today_table
-from app.services.screening.campaigns import find_campaign
-from app.services.sheet_output import csv_text, write_csv
+
+if TYPE_CHECKING:
+    from app.services.lists.tables import ListTable
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -48,6 +47,9 @@ def _args(p: argparse.ArgumentParser, formats: tuple[str, ...], default: str) ->
 
 
 def _today(args: argparse.Namespace) -> int:
+    from app.services import audit
+    from app.services.lists.tables import today_table
+
     with open_db(args) as store:
         table = today_table(store, args.today)
         if args.format == "csv":
@@ -58,6 +60,11 @@ def _today(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
+    from app.services import audit
+    from app.services.capabilities import READ_CONFIDENTIAL, require
+    from app.services.lists.tables import review_table
+    from app.services.screening.campaigns import find_campaign
+
     with open_db(args) as store:
         require(store, READ_CONFIDENTIAL)
         campaign = find_campaign(store, args.campaign)
@@ -70,6 +77,11 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _retest(args: argparse.Namespace) -> int:
+    from app.services import audit
+    from app.services.capabilities import READ_CONFIDENTIAL, require
+    from app.services.lists.tables import retest_table
+    from app.services.screening.campaigns import find_campaign
+
     with open_db(args) as store:
         require(store, READ_CONFIDENTIAL)
         campaign = find_campaign(store, args.campaign)
@@ -84,6 +96,8 @@ def _retest(args: argparse.Namespace) -> int:
 def _write(args: argparse.Namespace, table: ListTable) -> None:
     """CSV through the shared writer (formula-safe text, numbers and dates typed, a BOM
     for Excel); the table aligns columns for a terminal."""
+    from app.services.sheet_output import csv_text, write_csv
+
     header, rows = table.header, table.rows
     if args.format == "csv":
         write_csv(csv_text(header, rows), args.out)

@@ -31,7 +31,6 @@ from app.deployment import Deployment, load_deployment
 from app.errors import QingxinError
 from app.logfile import start_logging
 from app.paths import default_db_path, keyslot_path
-from app.services.accounts.auth import unlock
 from app.ui import messages, screen_fit, strings, workers
 from app.ui.collector import collect_on_gui_thread
 from app.ui.fonts import install_chinese_translation, use_shipped_font
@@ -85,6 +84,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     if isinstance(shell, int):
         return shell
     freeze_startup_objects()
+    shell.window_built.connect(freeze_startup_objects)
     code = QApplication.exec()
     workers.cancel_all()  # nothing may run on while Python tears the application down
     QThreadPool.globalInstance().waitForDone()
@@ -95,8 +95,10 @@ def freeze_startup_objects() -> None:
     """Move what start-up made (modules, classes, the windows) out of the garbage
     collector's reach: it lives for the whole run, and every full collection walked it
     again — the first student file opened in a session waited ≈110 ms for one such walk
-    on the worker (docs/PERFORMANCE.md, "Summary"). Called by `run` only, so tests that
-    launch many windows keep a collector that sees all of them."""
+    on the worker (docs/PERFORMANCE.md, "Summary"). Called by `run` only, at start and
+    again once the main window is built at the first sign-in (its modules and pages are
+    start-up too), so tests that launch many windows keep a collector that sees all of
+    them."""
     gc.freeze()
 
 
@@ -143,6 +145,8 @@ def launch(argv: Sequence[str] | None = None) -> Shell | int:
 
 def _screenshot(app: QApplication, db_path: Path, deployment: Deployment, username: str,
                 png: Path) -> int:
+    from app.services.accounts.auth import unlock
+
     password = os.environ.get("QINGXIN_PASSWORD", "")
     shell = Shell(db_path, deployment=deployment)
     try:

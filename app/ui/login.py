@@ -3,6 +3,8 @@
 Unwrapping a key slot costs about half a second of Argon2id, so it runs on a worker
 and the dialog shows "正在验证…". A wrong password, the throttle's "请 N 秒后再试" and
 "already open elsewhere" are shown inline in the dialog, not in a separate box.
+The services behind a sign-in (SQLAlchemy, the models, the store) are imported by the
+worker that signs in, not before the dialog shows (docs/PERFORMANCE.md, "Start-up").
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,12 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import QingxinError
-from app.services.accounts import auth
-from app.store.handle import Store
 from app.ui import strings
 from app.ui.form_widgets import error_label, hint_label, password_edit
 from app.ui.recovery_code import NewRecoveryCodeDialog
 from app.ui.workers import Op, run_op
+
+if TYPE_CHECKING:
+    from app.store.handle import Store
 
 
 class _UnlockDialog(QDialog):
@@ -106,7 +110,9 @@ class _UnlockDialog(QDialog):
         if code is None:
             self._signed_in(store)
             return
-        self.new_code = NewRecoveryCodeDialog(code, auth.school_name(store), self)
+        from app.services.accounts.auth import school_name
+
+        self.new_code = NewRecoveryCodeDialog(code, school_name(store), self)
         self.new_code.accepted.connect(lambda: self._signed_in(store))
         self.new_code.open()
 
@@ -149,7 +155,12 @@ class LoginDialog(_UnlockDialog):
 
     def _unlock_call(self) -> Callable[[], Store]:
         db_path, username, password = self.db_path, self.username.text(), self.password.text()
-        return lambda: auth.unlock(db_path, username, password)
+
+        def unlock() -> Store:
+            from app.services.accounts.auth import unlock
+
+            return unlock(db_path, username, password)
+        return unlock
 
     def _after_failure(self) -> None:
         self.password.clear()
@@ -194,7 +205,12 @@ class RecoveryDialog(_UnlockDialog):
     def _unlock_call(self) -> Callable[[], Store]:
         db_path, code = self.db_path, self.code.text()
         username, password = self.username.text(), self.password.text()
-        return lambda: auth.unlock_with_recovery(db_path, code, username, password)
+
+        def unlock() -> Store:
+            from app.services.accounts.auth import unlock_with_recovery
+
+            return unlock_with_recovery(db_path, code, username, password)
+        return unlock
 
     def _after_failure(self) -> None:
         self.code.setFocus()

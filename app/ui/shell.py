@@ -1,6 +1,7 @@
 """Which window is on screen: setup wizard, login, main window, lock screen.
 
-The main window lives for the whole run; the Store does not. Login and the lock screen
+The main window lives for the whole run from the first sign-in (built then, not at start:
+the login window waits for nothing it does not show); the Store does not. Login and the lock screen
 are the same dialog, and closing it (or the wizard before it finished) quits, since
 nothing can be shown without an unlocked Store.
 
@@ -15,22 +16,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.deployment import Deployment
 from app.paths import keyslot_path
-from app.services.maintenance.restore import restore_backup
 from app.ui import messages, workers
 from app.ui.idle import DEFAULT_IDLE_MINUTES
 from app.ui.login import LoginDialog
-from app.ui.main_window import MainWindow
 from app.ui.settings import texts
-from app.ui.settings.restore_dialog import RestoreRequest, restored_summary
-from app.ui.setup_wizard import SetupWizard
 from app.ui.store_context import StoreContext
 from app.ui.workers import Op, run_op
+
+if TYPE_CHECKING:
+    from app.store.handle import Store
+    from app.ui.main_window import MainWindow
+    from app.ui.settings.restore_dialog import RestoreRequest
+    from app.ui.setup_wizard import SetupWizard
 
 RESTORE_RETRY_MS = 200
 
@@ -51,16 +55,32 @@ def drive_present(path: Path) -> bool:
 
 
 class Shell(QObject):
+    window_built = Signal()
+    """The main window exists (`app.run` then freezes what start-up made, gc.freeze)."""
+
     def __init__(self, db_path: Path, idle_ms: int = DEFAULT_IDLE_MINUTES * 60_000,
                  deployment: Deployment | None = None) -> None:
         super().__init__()
         self.db_path = db_path
+        self.idle_ms = idle_ms
         self.ctx = StoreContext(deployment=deployment)
-        self.window = MainWindow(self.ctx, idle_ms)
-        self.window.locked.connect(self._locked)
-        self.window.closed.connect(QApplication.quit)
-        self.window.restore_requested.connect(self.restore)
+        self._window: MainWindow | None = None
         self.front: QWidget | None = None  # the wizard or login dialog on screen, if any
+
+    @property
+    def window(self) -> MainWindow:
+        """The main window, built at the first sign-in: its pages bring the services,
+        the reports and the spreadsheet writer, which the login window must not wait
+        for (docs/PERFORMANCE.md, "Start-up")."""
+        if self._window is None:
+            from app.ui.main_window import MainWindow
+
+            self._window = MainWindow(self.ctx, self.idle_ms)
+            self._window.locked.connect(self._locked)
+            self._window.closed.connect(QApplication.quit)
+            self._window.restore_requested.connect(self.restore)
+            self.window_built.emit()
+        return self._window
 
     def start(self) -> QWidget:
         if database_state(self.db_path) == "new":
@@ -68,6 +88,8 @@ class Shell(QObject):
         return self.show_login()
 
     def show_setup(self) -> SetupWizard:
+        from app.ui.setup_wizard import SetupWizard
+
         wizard = SetupWizard(self.db_path)
         wizard.created.connect(lambda _result: self.show_login(str(wizard.field("username"))))
         wizard.rejected.connect(QApplication.quit)
@@ -77,10 +99,13 @@ class Shell(QObject):
     def show_login(self, username: str = "", locked: bool = False) -> LoginDialog:
         dialog = LoginDialog(self.db_path, username, locked,
                              school_name=self.ctx.deployment.school_name)
-        dialog.unlocked.connect(self.window.attach)
+        dialog.unlocked.connect(self._signed_in)
         dialog.rejected.connect(QApplication.quit)
         self._front(dialog)
         return dialog
+
+    def _signed_in(self, store: Store) -> None:
+        self.window.attach(store)
 
     def _locked(self, username: str) -> None:
         self.show_login(username, locked=True)
@@ -92,6 +117,9 @@ class Shell(QObject):
             self.window.statusBar().showMessage(texts.RESTORE_WAITING, RESTORE_RETRY_MS * 5)
             QTimer.singleShot(RESTORE_RETRY_MS, self, lambda: self.restore(request))
             return None
+        from app.services.maintenance.restore import restore_backup
+        from app.ui.settings.restore_dialog import restored_summary
+
         username = self.window.release_store()
         if username is None:
             return None

@@ -13,7 +13,7 @@ when there is none), so every page applies the same policy for the whole session
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
@@ -21,10 +21,12 @@ from PySide6.QtWidgets import QWidget
 from app.deployment import Deployment
 from app.errors import QingxinError, StoreError
 from app.services.progress import Progress
-from app.store.handle import Store
 from app.ui import messages, strings
 from app.ui.changes import Changes
 from app.ui.workers import Op, run_op
+
+if TYPE_CHECKING:
+    from app.store.handle import Store
 
 
 class StoreContext(QObject):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.errors import BadInputError
+from app.labels import GUARDIAN_RELATIONS as RELATIONS
 from app.models import Guardian
 from app.phones import normal_phone
 from app.services import audit
@@ -21,9 +22,6 @@ from app.services.capabilities import WRITE_CASEFILE, require
 from app.services.casefile.access import load_student
 from app.store.handle import Store
 
-RELATIONS = ("母亲", "父亲", "祖母", "祖父", "外祖母", "外祖父", "兄姐", "其他亲属", "监护人",
-             "其他")
-"""The relations a 告知书 can be addressed to; "其他" with a note for the rest."""
 MAX_NAME = 60
 MAX_NOTE = 200
 
