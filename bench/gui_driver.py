@@ -83,14 +83,17 @@ def main(argv: list[str]) -> int:
     shell = launch(["--db", str(db)])
     assert isinstance(shell, Shell) and isinstance(shell.front, LoginDialog), shell
     freeze_startup_objects()
+    shell.window_built.connect(freeze_startup_objects)  # as `run` does
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     wait(app)
-    login, window = shell.front, shell.window
+    login = shell.front
     login.username.setText("admin")
     login.password.setText(os.environ["QINGXIN_PASSWORD"])
     start = time.perf_counter()
     login.submit.click()
+    wait(app, lambda: not login.isVisible())  # the main window is built at sign-in
+    window = shell.window
     wait(app, window.isVisible)
     home = time.perf_counter() - start
     window.show_area(strings.NAV_STUDENTS)

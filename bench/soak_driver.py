@@ -189,6 +189,7 @@ class Soak:
         assert isinstance(shell, Shell), shell
         self.shell = shell
         freeze_startup_objects()
+        shell.window_built.connect(freeze_startup_objects)  # as `run` does
         app = QApplication.instance()
         app.aboutToQuit.connect(self._quitting)
         timer = QTimer(app)
