@@ -6,14 +6,16 @@ capabilities (app/services/capabilities.py, one table for the GUI and the servic
 a 班主任 gets the student list (the service restricts it to their class) and their own
 account; user management and the audit log are the admin's; staff also get 备份与恢复
 and 部署与密钥 under 设置, and a yellow bar above the pages after login when a backup is
-due. Locking (idle timeout, the 锁定 button, Ctrl+L) happens at once: it cancels running
-background work and drops what it would show (workers.cancel_all), closes every open
-dialog, clears every model, hides the window, and closes the Store and shows the
-lock screen as soon as the cancelled work has let go of it — waiting for the work
-before hiding anything once postponed the lock for ever when an operation never ended;
-`attach` with a new Store restores the views, rebuilding them only if a different user
-signed in. A restore asked for on the backup tab goes up to the Shell
-(`restore_requested`), which releases the Store the same way before replacing the file.
+due. Locking (idle timeout, the 锁定 button, Ctrl+L from any window: app/ui/app_keys.py)
+happens at once: it cancels running background work and drops what it would show
+(workers.cancel_all), closes every other window (the student's file, dialogs, popups),
+clears every model, hides the window, and closes the Store and shows the lock screen
+as soon as the cancelled work has let go of it — waiting for the work before hiding
+anything once postponed the lock for ever when an operation never ended; `attach`
+with a new Store restores the views, rebuilding them only if a different user signed
+in, and puts the keyboard focus back where it was. A restore asked for on the backup
+tab goes up to the Shell (`restore_requested`), which releases the Store the same way
+before replacing the file.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
     QDialog,
     QHBoxLayout,
@@ -55,6 +59,7 @@ from app.services.capabilities import (
 from app.store.handle import CurrentUser, Store
 from app.ui import strings, workers
 from app.ui.account_page import AccountPage
+from app.ui.app_keys import LOCK_KEY, SEARCH_KEY, AppKeys, key_text
 from app.ui.audit_page import AuditPage
 from app.ui.casefile.warnings_page import WarningsPage
 from app.ui.changes import Changes
@@ -72,10 +77,14 @@ from app.ui.users_page import UsersPage
 
 BUSY_RETRY_MS = 5_000
 NAV_WIDTH = 150
+#: The sidebar; with the keyboard on it (Tab, or focus back after unlocking) the current
+#: entry gets a yellow bar and a darker green, since the selection alone looks the same
+#: whether or not the arrows would move it.
 NAV_STYLE = """
 QListWidget { border: none; outline: 0; background: #eef3f1; font-size: 11pt; }
-QListWidget::item { padding: 12px 16px; }
+QListWidget::item { padding: 12px 16px; border-left: 5px solid transparent; }
 QListWidget::item:selected { background: #2f7d6d; color: white; }
+QListWidget::item:selected:focus { background: #1d5c50; border-left: 5px solid #f2b705; }
 """
 
 
@@ -143,10 +152,10 @@ class MainWindow(QMainWindow):
         self.lock_button.clicked.connect(self.lock)
         self.statusBar().addWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.lock_button)
-        lock_action = QAction(strings.LOCK_NOW, self)
-        lock_action.setShortcut(QKeySequence("Ctrl+L"))
-        lock_action.triggered.connect(self.lock)
-        self.addAction(lock_action)
+        self.lock_button.setToolTip(strings.LOCK_TIP.format(key=key_text(LOCK_KEY)))
+        self.keys = AppKeys(self)  # before the idle watcher, whose filter then runs first
+        self.keys.bind(LOCK_KEY, self.lock, always=True)
+        self.keys.bind(SEARCH_KEY, self.find_student)
         self.idle = IdleWatcher(idle_ms, self)
         self.idle.idle.connect(self.lock)
         self.ctx.changed.connect(self._broadcast)
@@ -155,6 +164,7 @@ class MainWindow(QMainWindow):
         self.settings_page: SettingsPage | None = None
         self.backup_tab: BackupTab | None = None
         self._user: CurrentUser | None = None
+        self._kept_focus: QWidget | None = None  # where the keyboard was when locked
 
     def attach(self, store: Store) -> None:
         """Show the window for an unlocked store (after login or unlocking)."""
@@ -169,6 +179,33 @@ class MainWindow(QMainWindow):
             self.reminder.check()
         self.idle.start()
         self.show()
+        self._restore_focus()
+
+    def _restore_focus(self) -> None:
+        """After unlocking, the keyboard goes back where it was before the lock; else
+        (first sign-in, a table the lock emptied, a page rebuilt for another user) to
+        the student search on 学生档案 or the sidebar — never into a table, where a
+        Tab once landed after unlocking."""
+        kept, self._kept_focus = self._kept_focus, None
+        if (kept is not None and shiboken6.isValid(kept) and self.isAncestorOf(kept)
+                and not isinstance(kept, QAbstractItemView) and kept.isVisibleTo(self)
+                and kept.isEnabled()):
+            kept.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        page = self.stack.currentWidget()
+        target = self.students_page.search if page is self.students_page else self.nav
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def find_student(self) -> None:
+        """Ctrl+F from any window: this window comes forward on 学生档案 with the search
+        box focused and its text selected, ready to type a name."""
+        if self.ctx.store is None or self.students_page is None:
+            return
+        self.show_area(strings.NAV_STUDENTS)
+        self.raise_()
+        self.activateWindow()
+        self.students_page.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.students_page.search.selectAll()
 
     def _build_pages(self, user: CurrentUser) -> None:
         self._user = user
@@ -217,6 +254,12 @@ class MainWindow(QMainWindow):
         for title, page in entries:
             self.nav.addItem(title)
             self.stack.addWidget(page)
+        # Tab walks the screen as it reads: the bar on top, the sidebar, the page, and
+        # 锁定 at the bottom last (made before the pages, it came right after the sidebar).
+        last = self.previousInFocusChain()  # Qt ignores a first widget taking no focus
+        while not last.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            last = last.previousInFocusChain()
+        QWidget.setTabOrder(last, self.lock_button)
         titles = [title for title, _page in entries]
         home = strings.NAV_HOME if strings.NAV_HOME in titles else strings.NAV_STUDENTS
         self.nav.setCurrentRow(titles.index(current if current in titles else home))
@@ -259,7 +302,8 @@ class MainWindow(QMainWindow):
         if self.ctx.store is None:
             return None
         self.idle.stop()
-        self._close_dialogs()
+        self._kept_focus = self.focusWidget()
+        self._close_other_windows()
         for page in self.pages:
             page.clear()
         self.reminder.clear()
@@ -275,13 +319,18 @@ class MainWindow(QMainWindow):
         workers.when_idle(close)
         return username
 
-    @staticmethod
-    def _close_dialogs() -> None:
-        """Every open dialog may show student data (a roster preview, an error naming a
-        row), and none may survive behind the lock screen."""
+    def _close_other_windows(self) -> None:
+        """Every other window may show student data (the student's file, a roster
+        preview, an error naming a row, a popup list of names), and none may survive
+        behind the lock screen: dialogs are rejected (the kiosk's reject never asks for
+        the password), popups and any other window closed."""
         for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, QDialog) and widget.isVisible():
+            if widget is self or not shiboken6.isValid(widget) or not widget.isVisible():
+                continue
+            if isinstance(widget, QDialog):
                 widget.reject()
+            else:
+                widget.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if workers.busy():  # cancel the work, close once it has ended

@@ -100,11 +100,13 @@ NAV_REPORTS = "报告与上报"
 NAV_SETTINGS = "设置"
 STATUS_USER = "当前用户：{name}（{role}）"
 LOCK_NOW = "锁定"
+LOCK_TIP = "立即锁定（{key}，在任何窗口都可用）：所有窗口一起隐藏，需重新登录"
 CLOSE_WHILE_BUSY = "正在取消后台任务，结束后即关闭。"
 
 # students page
 STUDENTS_LOADING = "正在载入学生名单…"
 SEARCH_PLACEHOLDER = "搜索：姓名、拼音首字母（如 zs）或学籍号"
+SEARCH_TIP = "查找学生（{key}，在任何窗口都可用）；只剩一人时按回车打开其档案"
 ALL_GRADES = "全部年级"
 ALL_CLASSES = "全部班级"
 STUDENTS_COUNT = "显示 {shown} 人，共 {total} 人"

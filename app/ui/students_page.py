@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.services.roster.file import grade_display_name
 from app.services.students import list_students
 from app.ui import strings
+from app.ui.app_keys import SEARCH_KEY, key_text
 from app.ui.casefile.file_window import StudentFileWindow, open_student_file
 from app.ui.changes import Changes
 from app.ui.form_widgets import data_table, fit_columns, hint_label
@@ -51,6 +52,8 @@ class StudentsPage(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText(strings.SEARCH_PLACEHOLDER)
         self.search.setClearButtonEnabled(True)
+        self.search.setToolTip(strings.SEARCH_TIP.format(key=key_text(SEARCH_KEY)))
+        self.search.returnPressed.connect(self.open_found)
         self.grade = QComboBox()
         self.school_class = QComboBox()
         self.level = QComboBox()
@@ -170,6 +173,17 @@ class StudentsPage(QWidget):
             return None
         row = self.model.row_at(self.proxy.mapToSource(index).row())
         return open_student_file(self.ctx, self.window(), row.id)
+
+    def open_found(self) -> StudentFileWindow | None:
+        """Enter in the search box: one student found opens their file; several put
+        the keyboard on the first of them, to pick with the arrows and Enter."""
+        found = self.proxy.rowCount()
+        if found == 1:
+            return self.open_file(self.proxy.index(0, 0))
+        if found > 1:
+            self.view.setCurrentIndex(self.proxy.index(0, 0))
+            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        return None
 
     def start_import(self, path: Path | None = None) -> None:
         start_roster_import(self.ctx, self, path)

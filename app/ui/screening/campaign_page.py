@@ -125,8 +125,8 @@ class ScreeningPage(QWidget):
 
         self.search.textChanged.connect(self._filter)
         self.view.selectionModel().selectionChanged.connect(self._campaign_changed)
-        self.view.doubleClicked.connect(lambda _index: self.open_results())
-        self.completion_view.doubleClicked.connect(self._class_double_clicked)
+        self.view.activated.connect(lambda _index: self.open_results())  # Enter too
+        self.completion_view.activated.connect(self._class_activated)
         self.new_button.clicked.connect(self.new_campaign)
         self.edit_button.clicked.connect(self.edit_campaign)
         self.delete_button.clicked.connect(self.delete_campaign)
@@ -219,7 +219,7 @@ class ScreeningPage(QWidget):
         rows = self.completion_view.selectionModel().selectedRows()
         return self.completion.row_at(rows[0].row()).class_id if rows else None
 
-    def _class_double_clicked(self, index: QModelIndex) -> None:
+    def _class_activated(self, index: QModelIndex) -> None:
         self.open_participation(self.completion.row_at(index.row()).class_id)
 
     # tasks -----------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from app.services.accounts.auth_check import verify_password
 from app.services.screening.campaigns import CampaignRow
 from app.services.screening.entry import AnswersSaved, ParticipantRow, save_kiosk_answers
 from app.ui import messages
+from app.ui.app_keys import STUDENT_SCREEN
 from app.ui.changes import Changes
 from app.ui.form_widgets import error_label, hint_label, password_edit
 from app.ui.screening import strings as s
@@ -132,6 +133,7 @@ class KioskDialog(QDialog):
         self._may_close = False
         self.system_keys = SystemKeyBlock()
         self.setObjectName("kiosk")
+        self.setProperty(STUDENT_SCREEN, True)  # Ctrl+L / Ctrl+F are the teacher's
         self.setStyleSheet(KIOSK_STYLE)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowModality(Qt.WindowModality.ApplicationModal)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from app.instruments import load_instrument
 from app.services.screening.campaigns import create_campaign
 from app.services.screening.entry import AnswersSaved, campaign_students
 from app.services.screening.results import campaign_results
 from app.ui import system_keys
+from app.ui.main_window import MainWindow
 from app.ui.screening import strings as s
 from app.ui.screening.entry_dialog import (
     AnswerEntryDialog,
@@ -224,3 +226,28 @@ def test_no_hook_off_windows(qtbot, school: School):
     kiosk, _campaign = kiosk_for(qtbot, school)
     assert kiosk.isVisible() and not kiosk.system_keys.active
     kiosk.reject()
+
+
+def test_the_teachers_keys_do_nothing_at_the_kiosk(qtbot, school: School):
+    """Ctrl+L and Ctrl+F are the teacher's: at the kiosk (and its password prompt) a
+    student's Ctrl+L would end the answers in progress. The idle lock still closes it."""
+    window = MainWindow(school.ctx)
+    qtbot.addWidget(window)
+    window.attach(school.store)
+    idle(qtbot)
+    kiosk, _campaign = kiosk_for(qtbot, school)
+    kiosk.show_item(0)
+    kiosk.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is kiosk, timeout=3000)
+    qtbot.keyClick(kiosk, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(kiosk, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert kiosk.isVisible() and window.isVisible() and school.ctx.store is not None
+    qtbot.keyClick(kiosk, Qt.Key.Key_Escape)
+    prompt = kiosk.prompt
+    assert prompt is not None
+    prompt.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is prompt, timeout=3000)
+    qtbot.keyClick(prompt.password, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert prompt.isVisible() and kiosk.isVisible() and school.ctx.store is not None
+    window.lock()  # what the idle lock does
+    assert closed(kiosk) and school.ctx.store is None
