@@ -1,9 +1,9 @@
 """GUI tests run offscreen with the shipped font, like the product.
 
 QT_QPA_PLATFORM must be set before the first Qt import, so it is set here at import
-time. After each test running workers are awaited and every window is closed, deleted
-and garbage-collected, so no dialog, thread or stray event filter leaks into the next
-test.
+time. Per-user settings go to a temporary folder. After each test running workers are
+awaited and every window is closed, deleted and garbage-collected, so no dialog, thread
+or stray event filter leaks into the next test.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.ui import workers
 from app.ui.app import prepare_application
@@ -52,9 +54,18 @@ def screens_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _own_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Per-user settings (the file dialogs' last folders) go to a folder of the test's
+    own, never into the home folder of whoever runs the tests."""
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(tmp_path_factory.mktemp("settings")))
+
+
+@pytest.fixture(autouse=True)
 def _close_windows(qtbot) -> Iterator[None]:
     yield
     qtbot.waitUntil(lambda: not workers.busy(), timeout=20_000)
+    _release_modifiers()
     for widget in QApplication.topLevelWidgets():
         widget.close()
         widget.deleteLater()
@@ -63,3 +74,16 @@ def _close_windows(qtbot) -> Iterator[None]:
     # later, inside some event's delivery, it could delete a widget Qt is still using.
     gc.collect()
 
+
+
+def _release_modifiers() -> None:
+    """QTest's Ctrl+L leaves Qt believing Ctrl is still held (only a key press updates
+    the modifier state, not the release), and the next test's selectRow then added to
+    the selection as a Ctrl-click does. One plain key press sets it back."""
+    if QGuiApplication.keyboardModifiers() == Qt.KeyboardModifier.NoModifier:
+        return
+    widget = QWidget()
+    widget.show()
+    QTest.keyClick(widget, Qt.Key.Key_Shift)
+    widget.close()
+    widget.deleteLater()
