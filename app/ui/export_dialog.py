@@ -29,13 +29,9 @@ from app.services.progress import Progress
 from app.store.handle import Store
 from app.ui import strings
 from app.ui.changes import NOTHING
+from app.ui.file_dialogs import LISTS, ask_save_path, remember, safe_file_name, start_folder
 from app.ui.form_widgets import error_label, lay_out_form_dialog, password_edit
-from app.ui.reports.saving import (
-    ask_save_path,
-    documents_folder,
-    safe_file_name,
-    show_saved,
-)
+from app.ui.reports.saving import show_saved
 from app.ui.store_context import StoreContext
 
 
@@ -50,7 +46,7 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.choice: ExportChoice | None = None
-        self.path = QLineEdit(str(documents_folder() / safe_file_name(suggested_name)))
+        self.path = QLineEdit(str(start_folder(LISTS) / safe_file_name(suggested_name)))
         browse = QPushButton(strings.EXPORT_BROWSE)
         browse.clicked.connect(self._browse)
         where = QHBoxLayout()
@@ -73,7 +69,7 @@ class ExportDialog(QDialog):
         self.resize(520, self.sizeHint().height())
 
     def _browse(self) -> None:
-        chosen = ask_save_path(self, self.windowTitle(), Path(self.path.text()),
+        chosen = ask_save_path(self, LISTS, self.windowTitle(), Path(self.path.text()).name,
                                strings.EXPORT_FILTER, ".xlsx")
         if chosen is not None:
             self.path.setText(str(chosen))
@@ -105,6 +101,7 @@ class ExportDialog(QDialog):
                 self._refuse(strings.EXPORT_PASSWORDS_DIFFER, self.again)
                 return
         self.choice = ExportChoice(path, password)
+        remember(LISTS, path.parent)  # typed rather than browsed: the next list starts here
         self.accept()
 
     def _refuse(self, message: str, field: QLineEdit) -> None:

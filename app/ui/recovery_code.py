@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui import strings
+from app.ui.file_dialogs import RECOVERY, ask_save_path
 from app.ui.fonts import MONO_FAMILY
 from app.ui.form_widgets import hint_label
 
@@ -91,11 +91,11 @@ class RecoveryCodePanel(QWidget):
             self._document().print_(printer)
 
     def save_pdf(self) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(self, strings.SETUP_SAVE_PDF,
-                                              "恢复码.pdf", "PDF (*.pdf)")
-        if not name:
-            return None
-        return self.write_pdf(Path(name))
+        """The dialog opens on a USB stick if one is plugged in (the code must not stay
+        on this computer), else in Documents, and the teacher chooses."""
+        path = ask_save_path(self, RECOVERY, strings.SETUP_SAVE_PDF_TITLE,
+                             strings.SETUP_PDF_NAME, "PDF (*.pdf)", ".pdf")
+        return None if path is None else self.write_pdf(path)
 
     def write_pdf(self, path: Path) -> Path:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)

@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -31,10 +30,9 @@ from app.services.roster.importing import (
 )
 from app.services.roster.rejected import export_rejected
 from app.terms import school_year_text
-from app.ui import messages, strings
+from app.ui import file_dialogs, messages, strings
 from app.ui.changes import NOTHING, Changes
 from app.ui.form_widgets import data_table, fit_columns, hint_label
-from app.ui.reports.saving import ask_save_path
 from app.ui.store_context import StoreContext
 from app.ui.table_models import Column, RowTableModel
 
@@ -133,9 +131,9 @@ class RosterImportDialog(_PreviewDialog):
 
     def export_rejected(self) -> None:
         """The refused rows as a workbook to send back to whoever keeps the list."""
-        suggested = Path(Path(self.preview.file_name).stem + strings.ROSTER_REJECTED_SUFFIX)
-        path = ask_save_path(self, strings.ROSTER_EXPORT_REJECTED, suggested,
-                             strings.XLSX_FILTER, ".xlsx")
+        suggested = Path(self.preview.file_name).stem + strings.ROSTER_REJECTED_SUFFIX
+        path = file_dialogs.ask_save_path(self, file_dialogs.ROSTER, strings.ROSTER_EXPORT_REJECTED,
+                                          suggested, strings.XLSX_FILTER, ".xlsx")
         if path is not None:
             self.save_rejected(path)
 
@@ -185,11 +183,10 @@ def start_roster_import(ctx: StoreContext, parent: QWidget,
                         path: Path | None = None) -> None:
     """Ask for a file (unless given), preview it on a worker, then show the preview."""
     if path is None:
-        name, _ = QFileDialog.getOpenFileName(parent, strings.ROSTER_PICK, "",
-                                              strings.ROSTER_FILTER)
-        if not name:
+        path = file_dialogs.ask_open_path(parent, file_dialogs.ROSTER, strings.ROSTER_PICK,
+                                         strings.ROSTER_FILTER)
+        if path is None:
             return
-        path = Path(name)
     chosen = path
     ctx.query(parent, lambda store: preview_roster_import(store, chosen),
               lambda preview: RosterImportDialog(ctx, preview, parent).open(),

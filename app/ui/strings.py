@@ -62,6 +62,8 @@ NEW_RECOVERY_HINT = (
 )
 SETUP_PRINT = "打印…"
 SETUP_SAVE_PDF = "另存为 PDF…"
+SETUP_SAVE_PDF_TITLE = "恢复码另存为 PDF（请存到 U 盘，打印后删除）"
+SETUP_PDF_NAME = "恢复码.pdf"
 SETUP_COPY = "复制"
 SETUP_COPIED = "已复制到剪贴板。粘贴到纸上记录后，请清空剪贴板。"
 SETUP_PDF_WARNING = "PDF 文件里有恢复码：打印后请立即删除该文件，不要留在电脑或U盘上。"

@@ -23,10 +23,9 @@ from app.services.district.school_keys import school_key_fingerprint, school_sig
 from app.services.maintenance.backup import make_backup
 from app.services.setup import create_school
 from app.services.students import list_students
-from app.ui import strings
+from app.ui import file_dialogs, strings
 from app.ui.login import LoginDialog
 from app.ui.main_window import MainWindow
-from app.ui.settings import backup_tab as backup_tab_module
 from app.ui.settings import texts
 from app.ui.settings.backup_tab import BackupTab
 from app.ui.settings.deployment_tab import DeploymentTab
@@ -134,7 +133,7 @@ def test_reminder_bar_until_a_backup_is_made(qtbot, school, deployment, tmp_path
     assert window.settings_page.currentWidget() is window.backup_tab
     usb = tmp_path / "U盘"
     usb.mkdir()
-    monkeypatch.setattr(backup_tab_module, "QFileDialog", Picker(folder=usb))
+    monkeypatch.setattr(file_dialogs, "QFileDialog", Picker(folder=usb))
     tab = backup_tab(window)
     tab.backup_button.click()
     idle(qtbot)
@@ -212,7 +211,7 @@ def test_restore_brings_back_the_backup_and_returns_to_the_login(
     backup = make_backup(store, tmp_path).path
     add_students(store, 10, seed=2)
     assert len(list_students(store)) == 30
-    monkeypatch.setattr(backup_tab_module, "QFileDialog", Picker(file=backup))
+    monkeypatch.setattr(file_dialogs, "QFileDialog", Picker(file=backup))
     dialog = backup_tab(window).pick_backup()
     assert isinstance(dialog, RestoreDialog)
     said = [label.text() for label in dialog.findChildren(QLabel)]
@@ -247,7 +246,7 @@ def test_restore_with_the_recovery_code(qtbot, db_path, deployment, tmp_path, mo
     school = create_school(db_path, "青心实验中学", "admin", PASSWORD)
     shell = signed_in(qtbot, db_path, deployment)
     backup = make_backup(shell.ctx.require_store(), tmp_path).path
-    monkeypatch.setattr(backup_tab_module, "QFileDialog", Picker(file=backup))
+    monkeypatch.setattr(file_dialogs, "QFileDialog", Picker(file=backup))
     dialog = backup_tab(shell.window).pick_backup()
     assert dialog is not None
     dialog.use_recovery.setChecked(True)
@@ -312,7 +311,6 @@ def test_deployment_tab_exports_the_school_key_for_registration(qtbot, school, d
     if no sealed export has made it yet, its fingerprint shown to be read out by phone,
     and an existing file never replaced."""
     from app.seal import load_school_public_key
-    from app.ui.reports import saving
     from tests.ui.reports.reports_helpers import SaveDialog
 
     shell = signed_in(qtbot, school, deployment)
@@ -320,7 +318,7 @@ def test_deployment_tab_exports_the_school_key_for_registration(qtbot, school, d
     out = tmp_path / "stick" / "key"
     out.parent.mkdir()
     dialog = SaveDialog(out)
-    monkeypatch.setattr(saving, "QFileDialog", dialog)
+    monkeypatch.setattr(file_dialogs, "QFileDialog", dialog)
     assert tab.export_school_key() == out.with_name("key.json")
     idle(qtbot)
     assert dialog.suggested[0].endswith("4131011234_本校签名公钥.json")

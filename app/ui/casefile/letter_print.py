@@ -12,13 +12,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.services.reports.kinds import letter_kinds
 from app.services.reports.letters import print_letter
-from app.ui import messages
+from app.ui import file_dialogs, messages
 from app.ui.casefile import texts
 from app.ui.store_context import StoreContext
 from app.ui.workers import Op
@@ -28,23 +28,18 @@ def letter_title(kind: str) -> str:
     return letter_kinds()[kind].label
 
 
-def suggested_path(kind: str, referral_id: int, today: date | None = None) -> Path:
-    folder = QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+def suggested_name(kind: str, referral_id: int, today: date | None = None) -> str:
     day = (today or date.today()).strftime("%Y%m%d")
-    return Path(folder) / f"{letter_title(kind)}-Z{referral_id:05d}-{day}.pdf"
+    return f"{letter_title(kind)}-Z{referral_id:05d}-{day}.pdf"
 
 
 def ask_and_print(ctx: StoreContext, parent: QWidget, student_id: int, referral_id: int,
                   kind: str) -> Op | None:
-    name, _filter = QFileDialog.getSaveFileName(
-        parent, texts.LETTER_SAVE.format(title=letter_title(kind)),
-        str(suggested_path(kind, referral_id)), texts.LETTER_FILTER)
-    if not name:
+    path = file_dialogs.ask_save_path(
+        parent, file_dialogs.LETTERS, texts.LETTER_SAVE.format(title=letter_title(kind)),
+        suggested_name(kind, referral_id), texts.LETTER_FILTER, ".pdf")
+    if path is None:
         return None
-    path = Path(name)
-    if path.suffix.lower() != ".pdf":
-        path = path.with_name(path.name + ".pdf")
     return print_to(ctx, parent, student_id, referral_id, kind, path)
 
 
@@ -69,16 +64,11 @@ def show_saved(parent: QWidget, title: str, path: Path) -> QMessageBox:
 
 def ask_and_print_file(ctx: StoreContext, parent: QWidget, student_id: int) -> Op | None:
     """The whole 一生一策 file as a PDF (what this account may read of it)."""
-    folder = QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-    suggested = Path(folder) / f"一生一策档案-{date.today():%Y%m%d}.pdf"
-    name, _filter = QFileDialog.getSaveFileName(parent, texts.FILE_PRINT_TITLE,
-                                                str(suggested), texts.LETTER_FILTER)
-    if not name:
+    path = file_dialogs.ask_save_path(
+        parent, file_dialogs.LETTERS, texts.FILE_PRINT_TITLE,
+        f"一生一策档案-{date.today():%Y%m%d}.pdf", texts.LETTER_FILTER, ".pdf")
+    if path is None:
         return None
-    path = Path(name)
-    if path.suffix.lower() != ".pdf":
-        path = path.with_name(path.name + ".pdf")
     return print_file_to(ctx, parent, student_id, path)
 
 

@@ -39,10 +39,11 @@ from app.services.district.export import (
 )
 from app.services.district.school_keys import school_key_fingerprint
 from app.ui.changes import NOTHING
+from app.ui.file_dialogs import DISTRICT, ask_save_path, safe_file_name
 from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.reports import texts
 from app.ui.reports.export_models import ExportTableModel, distinct_tables, files_model
-from app.ui.reports.saving import ask_save_path, documents_folder, safe_file_name, show_saved
+from app.ui.reports.saving import show_saved
 from app.ui.store_context import StoreContext
 from app.ui.workers import Op
 
@@ -306,9 +307,10 @@ class ExportTab(QWidget):
     def _confirmed(self, preview: ExportPreview) -> Op | None:
         if preview is not self.preview:
             return None  # dropped (a lock, a data change) while the box was open
-        suggested = documents_folder() / safe_file_name(texts.SEAL_NAME.format(
+        suggested = safe_file_name(texts.SEAL_NAME.format(
             code=preview.school_code, period=preview.period))
-        path = ask_save_path(self, texts.SAVE_SEAL, suggested, texts.SEAL_FILTER, ".qxseal")
+        path = ask_save_path(self, DISTRICT, texts.SAVE_SEAL, suggested, texts.SEAL_FILTER,
+                             ".qxseal")
         if path is None:
             return None
         return self.seal_to(preview, path)

@@ -36,16 +36,10 @@ from app.services.roster.normalize import grade_display_name
 from app.services.screening.campaigns import CampaignRow, class_completion, list_campaigns
 from app.store.handle import Store
 from app.ui.changes import NOTHING
+from app.ui.file_dialogs import REPORTS, ask_save_path, safe_file_name
 from app.ui.form_widgets import hint_label
 from app.ui.reports import texts
-from app.ui.reports.saving import (
-    ask_save_path,
-    day_text,
-    documents_folder,
-    open_folder,
-    safe_file_name,
-    show_saved,
-)
+from app.ui.reports.saving import day_text, open_folder, show_saved
 from app.ui.screening.models import instrument_name
 from app.ui.store_context import StoreContext
 from app.ui.workers import Op
@@ -100,8 +94,8 @@ class ReportRequest:
     scope_label: str
     min_cell: int | None = None  # a copy for outside the school (kind.hides_small_cells)
 
-    def suggested_path(self) -> Path:
-        return documents_folder() / safe_file_name(texts.REPORT_NAME.format(
+    def suggested_name(self) -> str:
+        return safe_file_name(texts.REPORT_NAME.format(
             campaign=self.campaign_name, kind=self.kind.label, scope=self.scope_label,
             day=day_text()))
 
@@ -310,8 +304,8 @@ class ReportTab(QWidget):
         request = self.request()
         if request is None:
             return None
-        path = ask_save_path(self, texts.SAVE_REPORT.format(kind=request.kind.label),
-                             request.suggested_path(), texts.PDF_FILTER, ".pdf")
+        path = ask_save_path(self, REPORTS, texts.SAVE_REPORT.format(kind=request.kind.label),
+                             request.suggested_name(), texts.PDF_FILTER, ".pdf")
         if path is None:
             return None
         return self.print_to(request, path)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -44,6 +43,7 @@ from app.services.screening.importing import (
 )
 from app.ui import messages, strings
 from app.ui.changes import Changes
+from app.ui.file_dialogs import ANSWERS, ask_open_path
 from app.ui.form_widgets import data_table, error_label, fit_columns, hint_label
 from app.ui.screening import strings as s
 from app.ui.screening.models import (
@@ -164,11 +164,9 @@ class ImportDialog(QDialog):
 
     def choose_file(self, path: Path | None = None) -> None:
         if path is None:
-            name, _ = QFileDialog.getOpenFileName(self, s.IMPORT_PICK_TITLE, "",
-                                                  s.IMPORT_FILTER)
-            if not name:
+            path = ask_open_path(self, ANSWERS, s.IMPORT_PICK_TITLE, s.IMPORT_FILTER)
+            if path is None:
                 return
-            path = Path(name)
         self.path = path
         self.file_label.setText(str(path))
         self.preview_button.setEnabled(True)

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -34,6 +33,7 @@ from app.services.maintenance.backup import (
 )
 from app.ui import messages
 from app.ui.changes import Changes
+from app.ui.file_dialogs import BACKUPS, ask_folder, ask_open_path
 from app.ui.form_widgets import error_label, hint_label
 from app.ui.settings import texts
 from app.ui.settings.restore_dialog import RestoreDialog
@@ -135,15 +135,11 @@ class BackupTab(QWidget):
                           if status.size is not None else texts.UNKNOWN)
 
     # backup --------------------------------------------------------------------------
-    def _start_folder(self) -> str:
-        """The last backup's folder while it is there (the same stick), else home."""
-        if self.status is not None and self.status.folder and Path(self.status.folder).is_dir():
-            return self.status.folder
-        return str(Path.home())
-
     def pick_folder(self) -> Op | None:
-        name = QFileDialog.getExistingDirectory(self, texts.PICK_FOLDER, self._start_folder())
-        return self.backup_to(Path(name)) if name else None
+        """The dialog opens where the last backup went while that stick is in, else on
+        a USB stick plugged in now, else in Documents (file_dialogs.BACKUPS)."""
+        folder = ask_folder(self, BACKUPS, texts.PICK_FOLDER)
+        return self.backup_to(folder) if folder is not None else None
 
     def backup_to(self, folder: Path) -> Op | None:
         self.result.clear()
@@ -190,9 +186,8 @@ class BackupTab(QWidget):
 
     # restore -------------------------------------------------------------------------
     def pick_backup(self) -> RestoreDialog | None:
-        name, _filter = QFileDialog.getOpenFileName(self, texts.PICK_BACKUP,
-                                                    self._start_folder(), texts.BACKUP_FILTER)
-        return self.ask_restore(Path(name)) if name else None
+        backup = ask_open_path(self, BACKUPS, texts.PICK_BACKUP, texts.BACKUP_FILTER)
+        return self.ask_restore(backup) if backup is not None else None
 
     def ask_restore(self, backup: Path) -> RestoreDialog | None:
         try:

@@ -29,8 +29,9 @@ from app.instruments.school import definition_files
 from app.paths import school_instruments_dir
 from app.services.district.school_keys import export_school_key, school_key_fingerprint
 from app.ui.changes import NOTHING, Changes
+from app.ui.file_dialogs import DISTRICT, ask_save_path
 from app.ui.form_widgets import ERROR_STYLE, hint_label
-from app.ui.reports.saving import ask_save_path, documents_folder, show_saved
+from app.ui.reports.saving import show_saved
 from app.ui.settings import texts
 from app.ui.store_context import StoreContext
 
@@ -156,8 +157,8 @@ class DeploymentTab(QWidget):
         """The registration file for the district: the public half only, so it may travel
         on any USB stick; making it creates the key pair if no export has yet."""
         code = self.ctx.deployment.school_code or "本校"
-        path = ask_save_path(self, texts.EXPORT_SCHOOL_KEY_TITLE,
-                             documents_folder() / texts.EXPORT_SCHOOL_KEY_NAME.format(code=code),
+        path = ask_save_path(self, DISTRICT, texts.EXPORT_SCHOOL_KEY_TITLE,
+                             texts.EXPORT_SCHOOL_KEY_NAME.format(code=code),
                              texts.EXPORT_SCHOOL_KEY_FILTER, ".json")
         if path is None:
             return None

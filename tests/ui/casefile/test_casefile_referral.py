@@ -23,7 +23,7 @@ from app.services.referral.steps import (
 from app.services.referral.workflow import complete_step
 from app.services.referral.workflow import open_referral as open_referral_now
 from app.ui.casefile import texts
-from app.ui.casefile.letter_print import print_to, suggested_path
+from app.ui.casefile.letter_print import print_to, suggested_name
 from app.ui.casefile.referral_dialogs import StepDialog
 from app.ui.casefile.referral_tab import ReferralTab
 from tests.ui.casefile.casefile_helpers import (
@@ -137,8 +137,8 @@ def test_print_a_letter_on_a_worker(qtbot, school: School, tmp_path: Path):
     open_referral(qtbot, tab, "psychosis")
     assert tab.referral is not None
     rid = tab.referral.id
-    assert "张小雨" not in suggested_path("notice", rid).name
-    assert suggested_path("notice", rid).name.startswith("学生心理健康情况告知书-Z")
+    assert "张小雨" not in suggested_name("notice", rid)
+    assert suggested_name("notice", rid).startswith("学生心理健康情况告知书-Z")
     out = tmp_path / "letters" / "notice.pdf"
     out.parent.mkdir()
     print_to(school.ctx, tab, school.students[0], rid, "notice", out)

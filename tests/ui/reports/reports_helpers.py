@@ -37,7 +37,7 @@ def make_page(qtbot, store: Store, deployment: Deployment | None = None) -> Repo
 
 @dataclass
 class SaveDialog:
-    """Replaces QFileDialog in app.ui.reports.saving: answers `answer` (or cancels when
+    """Replaces QFileDialog in app.ui.file_dialogs: answers `answer` (or cancels when
     None) and keeps the suggested paths."""
 
     answer: Path | None

@@ -17,6 +17,7 @@ from app.deployment import Deployment, ReportPolicy
 from app.seal import open_sealed, verify
 from app.services.district.export import recent_periods
 from app.services.district.school_keys import school_key_fingerprint, school_public_key
+from app.ui import file_dialogs
 from app.ui.changes import Changes
 from app.ui.reports import saving, texts
 from app.ui.reports.reports_page import ReportsPage
@@ -28,7 +29,7 @@ from tests.ui.ui_helpers import close_boxes, idle, message_boxes
 
 def use_save_dialog(monkeypatch: pytest.MonkeyPatch, answer: Path | None) -> SaveDialog:
     dialog = SaveDialog(answer)
-    monkeypatch.setattr(saving, "QFileDialog", dialog)
+    monkeypatch.setattr(file_dialogs, "QFileDialog", dialog)
     return dialog
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.deployment import Deployment
-from app.ui.reports import saving
+from app.ui import file_dialogs
 from tests.export.export_helpers import SCHOOL_CODE, deployment
 from tests.ui.reports.reports_helpers import SaveDialog, Screened, box_with, make_page, save_screen
 from tests.ui.ui_helpers import close_boxes, idle
@@ -27,7 +27,7 @@ def test_reports_page_screenshots(qtbot, screened: Screened, store, district_key
     tab.kind_radios["individual"].setChecked(True)
     tab.klass.setCurrentIndex(1)
     tab.class_radio.setChecked(True)
-    monkeypatch.setattr(saving, "QFileDialog", SaveDialog(tmp_path / "individual.pdf"))
+    monkeypatch.setattr(file_dialogs, "QFileDialog", SaveDialog(tmp_path / "individual.pdf"))
     tab.generate()
     idle(qtbot)
     save_screen(box_with("个人报告"), screens_dir, "02-individual-done")
@@ -45,7 +45,7 @@ def test_reports_page_screenshots(qtbot, screened: Screened, store, district_key
     save_screen(page, screens_dir, "06-export-key-list")
     save_screen(export.confirm_seal(), screens_dir, "07-seal-confirm")
     close_boxes()
-    monkeypatch.setattr(saving, "QFileDialog", SaveDialog(tmp_path / "x.qxseal"))
+    monkeypatch.setattr(file_dialogs, "QFileDialog", SaveDialog(tmp_path / "x.qxseal"))
     export.seal_to(export.preview, tmp_path / "x.qxseal")
     idle(qtbot)
     save_screen(box_with("已密封"), screens_dir, "08-sealed-box")
