@@ -202,6 +202,7 @@ class MainWindow(QMainWindow):
         if self.ctx.store is None or self.students_page is None:
             return
         self.show_area(strings.NAV_STUDENTS)
+        self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
         self.raise_()
         self.activateWindow()
         self.students_page.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -84,8 +84,10 @@ def test_ctrl_f_in_the_file_window_brings_the_student_search_forward(qtbot, scho
     page.search.setText("wsq")
     file = open_student_file(school.ctx, window, school.students[2])
     idle(qtbot)
+    window.setWindowState(Qt.WindowState.WindowMinimized)  # out of the way
     focus_in(qtbot, file.tabs.tabBar())
     press(Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert not window.isMinimized()
     assert window.stack.currentWidget() is page
     qtbot.waitUntil(page.search.hasFocus, timeout=3000)
     assert page.search.selectedText() == "wsq"  # typing replaces the last search
