@@ -11,24 +11,20 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
-from uihelpers import visible
 
 from app.models import SchoolClass, Student
 from app.services.setup import create_school
-from app.ui import strings, workers
+from app.ui import strings
 from app.ui.casefile.file_window import StudentFileWindow
 from app.ui.login import LoginDialog
 from app.ui.main_window import MainWindow
 from app.ui.shell import Shell
 from app.ui.students_page import StudentsPage
+from tests.ui.ui_helpers import idle, visible
 
 PASSWORD = "correct-horse-1"
 NAMES = ("张三", "张珊珊", "李四", "王小明")
 MAX_STOPS = 60
-
-
-def idle(qtbot) -> None:
-    qtbot.waitUntil(lambda: not workers.busy(), timeout=20_000)
 
 
 def login(qtbot, shell: Shell) -> MainWindow:

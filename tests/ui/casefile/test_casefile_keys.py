@@ -5,16 +5,16 @@ while a form waits for an answer."""
 
 from __future__ import annotations
 
-from casefilehelpers import School, idle
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
-from uihelpers import closed
 
 from app.services.warning.decisions import decide_level
 from app.ui.casefile.file_window import StudentFileWindow, open_student_file
 from app.ui.main_window import MainWindow
 from app.ui.students_page import StudentsPage
+from tests.ui.casefile.casefile_helpers import School
+from tests.ui.ui_helpers import closed, idle
 
 
 def signed_in(qtbot, school: School) -> MainWindow:
