@@ -75,7 +75,6 @@ def _close_windows(qtbot) -> Iterator[None]:
     gc.collect()
 
 
-
 def _release_modifiers() -> None:
     """QTest's Ctrl+L leaves Qt believing Ctrl is still held (only a key press updates
     the modifier state, not the release), and the next test's selectRow then added to
