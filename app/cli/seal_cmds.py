@@ -282,6 +282,11 @@ def _print_manifest(m: Manifest, contents: Contents | None = None) -> None:
     print(f"  文件（{len(contents.files)} 个）：")
     for f in contents.files:
         print(f"    {f.name}  {f.size:,} 字节  SHA-256 {f.sha256}")
+    if contents.audit_anchor is not None:
+        head = contents.audit_anchor
+        print(f"  学校审计日志锚点：{head.last_id}:{head.last_hash}")
+        print("    （请留存；学校管理员可用 qingxin audit verify --anchor 编号:哈希 "
+              "核对日志中此条仍在）")
 
 
 def _read_sealed(path: Path) -> bytes:

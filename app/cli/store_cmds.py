@@ -60,6 +60,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("audit", help="审计日志").add_subparsers(dest="audit_cmd", metavar="ACTION")
     v = p.add_parser("verify", help="校验审计日志哈希链")
     add_db_args(v)
+    v.add_argument("--anchor", action="append", default=[], metavar="编号:哈希",
+                   help="另外核对的锚点（区里收到的密封文件所载，seal open 会列出），可重复")
     v.set_defaults(handler=_audit_verify)
     lst = p.add_parser("list", help="最近的审计记录")
     add_db_args(lst)
@@ -140,9 +142,11 @@ def _report_rekey(result: RekeyResult | None) -> None:
 
 def _audit_verify(args: argparse.Namespace) -> int:
     from app.services import audit
+    from app.services.audit_anchor import parse_anchor
 
+    also = tuple(parse_anchor(text) for text in args.anchor)
     with open_db(args) as store:
-        report = audit.verify_chain(store)
+        report = audit.verify_chain(store, also)
     print(report.message)
     return 0 if report.ok else 6
 

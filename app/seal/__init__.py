@@ -27,13 +27,14 @@ from app.seal.keys import (
     save_key,
     school_key_fingerprint,
 )
-from app.seal.manifest import Contents, Manifest, ManifestFile, SealMeta
+from app.seal.manifest import AuditHead, Contents, Manifest, ManifestFile, SealMeta
 from app.seal.package import Opened, open_sealed, peek_manifest, seal, verify
 from app.seal.register import REGISTER_FILE, DistrictRegister
 from app.seal.suites import KemName
 
 __all__ = [
     "REGISTER_FILE",
+    "AuditHead",
     "Contents",
     "DistrictPrivateKey",
     "DistrictPublicKey",

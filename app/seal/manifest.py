@@ -20,7 +20,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from app import __version__
@@ -69,13 +69,27 @@ _MANIFEST_V1_KEYS = {"app_version", "created", "district_key_fingerprint", "file
                      "school_name", "suite"}
 _SUITE_KEYS = {"aead_id", "kdf_id", "kem", "kem_id"}
 _CONTENTS_KEYS = {"app_version", "created", "files", "school_name"}
+_CONTENTS_OPTIONAL = frozenset({"audit_anchor"})
+_ANCHOR_KEYS = {"last_hash", "last_id"}
+MAX_AUDIT_ID = 2**63 - 1
 _FILE_KEYS = {"name", "sha256", "size"}
+
+
+@dataclass(frozen=True)
+class AuditHead:
+    """The school's audit chain as it stood when the file was sealed: the newest event's id
+    and hash. The district keeps it with the file, so a school log whose newest events
+    were later removed no longer holds this event with this hash (ARCHITECTURE.md)."""
+
+    last_id: int
+    last_hash: str
 
 
 @dataclass(frozen=True)
 class SealMeta:
     """Who seals what for when. `sequence` is the school's running number of sealed files
-    (the district refuses a number it has passed); `created` defaults to now."""
+    (the district refuses a number it has passed); `created` defaults to now;
+    `audit_anchor` is the school's audit head, carried in the contents list."""
 
     school_code: str
     school_name: str
@@ -83,6 +97,7 @@ class SealMeta:
     sequence: int
     app_version: str = __version__
     created: datetime | None = None
+    audit_anchor: AuditHead | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +115,7 @@ class Contents:
     created: str
     app_version: str
     files: tuple[ManifestFile, ...]
+    audit_anchor: AuditHead | None = None
 
 
 @dataclass(frozen=True)
@@ -211,6 +227,17 @@ def check_meta(meta: SealMeta) -> None:
         raise SealInputError(f"报送序号 {meta.sequence!r} 无效：应为 1–{MAX_SEQUENCE} 的整数。")
     if meta.created is not None and meta.created.tzinfo is None:
         raise SealInputError("生成时间必须带时区。")
+    if meta.audit_anchor is not None and anchor_problem(meta.audit_anchor):
+        raise SealInputError("审计日志锚点无效。")
+
+
+def anchor_problem(anchor: AuditHead) -> bool:
+    """An audit head is an event id 1 … 2^63−1 and a lower-case hex SHA-256."""
+    last_id = anchor.last_id
+    return (isinstance(last_id, bool) or not isinstance(last_id, int)
+            or not 1 <= last_id <= MAX_AUDIT_ID
+            or not isinstance(anchor.last_hash, str)
+            or not _SHA256_HEX.fullmatch(anchor.last_hash))
 
 
 def build(files: Mapping[str, bytes], meta: SealMeta, kem_name: KemName,
@@ -235,7 +262,7 @@ def build(files: Mapping[str, bytes], meta: SealMeta, kem_name: KemName,
     manifest = Manifest(meta.school_code, meta.period, meta.sequence, kem_name,
                         district_fingerprint, school_fingerprint)
     contents = Contents(meta.school_name, created.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                        meta.app_version, entries)
+                        meta.app_version, entries, meta.audit_anchor)
     return manifest, contents
 
 
@@ -250,9 +277,13 @@ def encode_manifest(m: Manifest) -> bytes:
 
 
 def encode_contents(c: Contents) -> bytes:
-    return canonical_json({
+    obj: dict[str, object] = {
         "school_name": c.school_name, "created": c.created, "app_version": c.app_version,
-        "files": [{"name": f.name, "size": f.size, "sha256": f.sha256} for f in c.files]})
+        "files": [{"name": f.name, "size": f.size, "sha256": f.sha256} for f in c.files]}
+    if c.audit_anchor is not None:
+        obj["audit_anchor"] = {"last_id": c.audit_anchor.last_id,
+                               "last_hash": c.audit_anchor.last_hash}
+    return canonical_json(obj)
 
 
 def decode_manifest(data: bytes, version: int = FORMAT_VERSION) -> Manifest:
@@ -298,8 +329,10 @@ def decode_contents(data: bytes) -> Contents:
     """The decrypted contents list, as strictly as the manifest."""
     try:
         obj = _parse(data)
-        _exact_keys(obj, _CONTENTS_KEYS, "文件清单")
+        _exact_keys(obj, _CONTENTS_KEYS, "文件清单", optional=_CONTENTS_OPTIONAL)
         contents = _contents_from(obj)
+        if "audit_anchor" in obj:
+            contents = replace(contents, audit_anchor=_anchor_from(obj["audit_anchor"]))
         if encode_contents(contents) != data:
             raise ValueError("不是规范的 JSON 编码")
     except (UnicodeDecodeError, ValueError, TypeError) as err:
@@ -332,6 +365,16 @@ def _contents_from(obj: dict) -> Contents:
     return contents
 
 
+def _anchor_from(entry: object) -> AuditHead:
+    if not isinstance(entry, dict):
+        raise ValueError("audit_anchor")
+    _exact_keys(entry, _ANCHOR_KEYS, "audit_anchor")
+    anchor = AuditHead(_get(entry, "last_id", int), _get(entry, "last_hash", str))
+    if anchor_problem(anchor):
+        raise ValueError("audit_anchor.last_id/last_hash")
+    return anchor
+
+
 def _file_entry(entry: object) -> ManifestFile:
     if not isinstance(entry, dict):
         raise ValueError("files[]")
@@ -351,8 +394,9 @@ def _parse(data: bytes) -> dict:
     return obj
 
 
-def _exact_keys(obj: dict, allowed: set[str], where: str) -> None:
-    unknown, missing = set(obj) - allowed, allowed - set(obj)
+def _exact_keys(obj: dict, allowed: set[str], where: str,
+                optional: frozenset[str] = frozenset()) -> None:
+    unknown, missing = set(obj) - allowed - optional, allowed - set(obj)
     if unknown:
         raise ValueError(f"{where}中有不认识的字段 {'、'.join(sorted(unknown))}")
     if missing:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.labels import AUDIT_ACTIONS
 from app.models import AuditEvent, utcnow
-from app.services.audit_anchor import check_anchor, note_head
+from app.services.audit_anchor import Anchor, check_anchor, note_head
 from app.services.capabilities import READ_AUDIT, require
 from app.store.handle import Store
 
@@ -97,7 +97,9 @@ class ChainReport:
     message: str
 
 
-def verify_chain(store: Store) -> ChainReport:
+def verify_chain(store: Store, also: tuple[Anchor, ...] = ()) -> ChainReport:
+    """The whole chain, then the anchor beside the database and each head in `also`
+    (a sealed district file's, which the school cannot take back)."""
     require(store, READ_AUDIT)
     prev = GENESIS
     checked = 0
@@ -111,7 +113,7 @@ def verify_chain(store: Store) -> ChainReport:
                                    f"审计日志在第 {ev.id} 条处校验失败：{why}。")
             prev = ev.hash
             checked += 1
-        problem = check_anchor(session, store.path, checked)
+        problem = check_anchor(session, store.path, checked, also)
     if problem is not None:
         return ChainReport(False, checked, None, problem)
     return ChainReport(True, checked, None, f"审计日志完整：共 {checked} 条记录，哈希链无断裂，"

@@ -4,7 +4,7 @@ The hash chain shows an event edited, inserted or removed in the middle, but not
 newest events removed: the shortened chain is still a valid chain. So after every
 commit that recorded events, the newest event's id and hash are written beside the
 database (`qingxin.db.audit`, next to the key slots), travel with every backup
-(`<backup>.db.audit`) and can go into a sealed manifest (`manifest_anchor`).
+(`<backup>.db.audit`) and every sealed district file (`manifest_anchor`).
 `audit verify` then requires the anchored event to be in the log with that hash.
 
 The anchor only moves forward: it is replaced only while the event it names is still in
@@ -26,9 +26,10 @@ from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from app.atomic import write_atomic
-from app.errors import QingxinError, StoreError
+from app.errors import BadInputError, QingxinError, StoreError
 from app.models import AuditEvent
 from app.paths import audit_anchor_path
+from app.seal.manifest import AuditHead
 
 HEAD_KEY = "qingxin_audit_head"
 """Session.info key: the newest event recorded in this session's transaction."""
@@ -93,22 +94,37 @@ def _forget(session: Session) -> None:
     session.info.pop(HEAD_KEY, None)
 
 
-def check_anchor(session: Session, db_path: Path, checked: int) -> str | None:
-    """None if the log still holds the anchored event; else what is wrong, in Chinese."""
+def check_anchor(session: Session, db_path: Path, checked: int,
+                 also: tuple[Anchor, ...] = ()) -> str | None:
+    """None if the log still holds the anchored event, and each of `also` (heads kept
+    elsewhere: a sealed file's, given to `audit verify --anchor`); else what is wrong,
+    in Chinese."""
     anchor = read_anchor(db_path)
-    if anchor is None:
-        return None
-    found = session.scalar(select(AuditEvent.hash).where(AuditEvent.id == anchor.last_id))
-    if found == anchor.last_hash:
-        return None
-    if found is None:
-        return (f"审计日志的最新记录被删除：日志外保存的锚点记录到第 {anchor.last_id} 条，"
-                f"日志中现在只有 {checked} 条记录。")
-    return f"审计日志第 {anchor.last_id} 条与日志外保存的锚点不符（被改写或替换）。"
+    for head in ((anchor,) if anchor is not None else ()) + also:
+        found = session.scalar(select(AuditEvent.hash).where(AuditEvent.id == head.last_id))
+        if found == head.last_hash:
+            continue
+        where = "日志外保存的锚点" if head is anchor else "给定的锚点"
+        if found is None:
+            return (f"审计日志的最新记录被删除：{where}记录到第 {head.last_id} 条，"
+                    f"日志中现在只有 {checked} 条记录。")
+        return f"审计日志第 {head.last_id} 条与{where}不符（被改写或替换）。"
+    return None
 
 
-def manifest_anchor(db_path: Path) -> dict[str, object] | None:
-    """The anchor as a sealed manifest (or any other external record) should carry it:
-    `{"last_id": …, "last_hash": …}`, or None when the database has none yet."""
+def parse_anchor(text: str) -> Anchor:
+    """`ID:HASH` as `seal open` prints a sealed file's anchor; BadInputError otherwise."""
+    number, _, digest = text.strip().partition(":")
+    digest = digest.strip().lower()
+    if not number.strip().isdigit() or len(digest) != 64 \
+            or any(c not in "0123456789abcdef" for c in digest):
+        raise BadInputError(f"锚点 {text!r} 格式不对：应写作 编号:哈希（64 位十六进制）。")
+    return Anchor(int(number), digest)
+
+
+def manifest_anchor(db_path: Path) -> AuditHead | None:
+    """The anchor as a sealed file's contents list carries it (district_export), or None
+    when the database has none yet. The anchor, not the log's newest row: if the newest
+    events were removed before sealing, the district receives the head that is missing."""
     anchor = read_anchor(db_path)
-    return None if anchor is None else anchor.as_dict()
+    return None if anchor is None else AuditHead(anchor.last_id, anchor.last_hash)

@@ -14,11 +14,12 @@ import pytest
 from sqlalchemy import select
 
 from app.errors import BadInputError
-from app.models import SchoolSecret
-from app.seal import SealError, open_sealed, verify
+from app.models import AuditEvent, SchoolSecret
+from app.seal import AuditHead, SealError, open_sealed, verify
 from app.seal.errors import SuiteNotAcceptedError
 from app.seal.manifest import check_period
 from app.services.accounts.staff_key import CHECK
+from app.services.audit_anchor import read_anchor
 from app.services.district.export import period_dates, preview_export, seal_export
 from app.services.district.school_keys import (
     school_key_fingerprint,
@@ -65,6 +66,27 @@ def test_preview_seal_verify_open_round_trip(store, screened_school, tmp_path, d
     again = seal_export(store, preview, tmp_path / "again.qxseal", dep.district_key)
     assert not again.key_created and again.sequence == 2  # each export raises the number
     assert again.school_key_fingerprint == done.school_key_fingerprint
+
+
+def test_every_sealed_file_carries_the_audit_anchor(store, screened_school, tmp_path,
+                                                    district_key):
+    """The head as it stood at sealing: the anchor beside the database, which names an
+    event the log holds; the next file carries a later head (the first's export events)."""
+    dep = deployment(district_key)
+    preview = preview_export(store, screened_school.period, dep, created=CREATED)
+    heads = []
+    for name in ("one.qxseal", "two.qxseal"):
+        before = read_anchor(store.path)
+        seal_export(store, preview, tmp_path / name, dep.district_key)
+        opened = open_sealed((tmp_path / name).read_bytes(), district_key,
+                             school_public_key(store), expected_period=screened_school.period)
+        head = opened.contents.audit_anchor
+        assert head == AuditHead(before.last_id, before.last_hash)
+        heads.append(head)
+    assert heads[1].last_id == heads[0].last_id + 1 + 6  # the export and its six students
+    with store.read() as session:
+        assert session.scalar(select(AuditEvent.hash).where(
+            AuditEvent.id == heads[0].last_id)) == heads[0].last_hash
 
 
 def test_a_school_refuses_a_suite_the_district_no_longer_accepts(store, screened_school, tmp_path,

@@ -14,6 +14,7 @@ from app.seal import seal, verify
 from app.seal.errors import MalformedError
 from app.seal.layout import HEADER_LEN, parse_layout
 from app.seal.manifest import (
+    AuditHead,
     Contents,
     ManifestFile,
     canonical_json,
@@ -78,6 +79,20 @@ def test_non_canonical_or_unknown_manifests_are_refused(manifest_bytes, edit):
 def test_bad_contents_are_refused(change):
     with pytest.raises(MalformedError):
         decode_contents(_contents(**change))
+
+
+def test_the_audit_anchor_is_optional_and_read_strictly():
+    head = AuditHead(41, "ab" * 32)
+    anchored = _contents(audit_anchor={"last_id": 41, "last_hash": "ab" * 32})
+    assert decode_contents(anchored).audit_anchor == head
+    assert encode_contents(decode_contents(anchored)) == anchored
+    assert decode_contents(_contents()).audit_anchor is None
+    for bad in ({"last_id": 0, "last_hash": "ab" * 32}, {"last_id": True, "last_hash": "ab" * 32},
+                {"last_id": 2**63, "last_hash": "ab" * 32}, {"last_id": 4, "last_hash": "AB" * 32},
+                {"last_id": 4, "last_hash": "ab" * 31}, {"last_id": 4},
+                {"last_id": 4, "last_hash": "ab" * 32, "count": 4}, [4, "ab" * 32], "4:ab"):
+        with pytest.raises(MalformedError):
+            decode_contents(_contents(audit_anchor=bad))
 
 
 def test_canonical_json_escapes_exactly_as_specified():

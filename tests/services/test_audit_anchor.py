@@ -13,6 +13,7 @@ from app.cli import main
 from app.errors import PermissionDeniedError
 from app.models import AuditEvent
 from app.paths import audit_anchor_path
+from app.seal import AuditHead
 from app.services.accounts import users as accounts
 from app.services.accounts.auth import unlock
 from app.services.audit import verify_chain
@@ -45,8 +46,8 @@ def test_anchor_follows_every_commit(store):
     list_students(store)  # an audited read
     assert read_anchor(store.path).last_id == _newest_id(store)
     assert verify_chain(store).ok
-    assert manifest_anchor(store.path) == {"last_id": _newest_id(store),
-                                           "last_hash": read_anchor(store.path).last_hash}
+    assert manifest_anchor(store.path) == AuditHead(_newest_id(store),
+                                                    read_anchor(store.path).last_hash)
     if os.name != "nt":
         assert stat.S_IMODE(audit_anchor_path(store.path).stat().st_mode) == 0o600
 
@@ -63,6 +64,26 @@ def test_removing_the_newest_events_is_detected(store, db_path, monkeypatch, cap
     # the anchor does not move back, and the replacement does not match it.
     assert main(["audit", "verify", "--db", str(db_path)]) == 6
     assert "锚点" in capsys.readouterr().out
+
+
+def test_verify_checks_a_head_kept_elsewhere(store, db_path, monkeypatch, capsys):
+    """A sealed district file carries the head; `audit verify --anchor` checks the log still
+    holds it, even once the anchor file beside the database was replaced too."""
+    kept = read_anchor(store.path)
+    list_students(store)
+    _delete_newest(store, 2)  # the kept head and the event after it
+    audit_anchor_path(db_path).unlink()  # and the local evidence with them
+    list_students(store)  # a new anchor is written for the shortened log
+    assert verify_chain(store).ok
+    report = verify_chain(store, (kept,))
+    assert not report.ok and "给定的锚点" in report.message
+    store.close()
+    monkeypatch.setenv("QINGXIN_PASSWORD", TEST_PASSWORD)
+    given = f"{kept.last_id}:{kept.last_hash}"
+    assert main(["audit", "verify", "--db", str(db_path), "--anchor", given]) == 6
+    assert "给定的锚点" in capsys.readouterr().out
+    assert main(["audit", "verify", "--db", str(db_path), "--anchor", "12:zz"]) == 2
+    assert "格式不对" in capsys.readouterr().err
 
 
 def test_backup_carries_the_anchor_and_restore_takes_it(store, db_path, tmp_path):

@@ -7,7 +7,9 @@ teacher reads the preview (file names, tables, row counts, the rows themselves);
 `seal_export` then seals those same bytes, so what was shown is what leaves. Sealing
 signs with the school's key (made and stored in the database at the first export,
 district/school_keys.py), encrypts to the district's key from the deployment file, and records a
-"student_export" audit entry — one per student for a key-student list. Each sealed file
+"student_export" audit entry — one per student for a key-student list — and carries the
+audit chain's anchor (its newest event's id and hash, audit_anchor.py) in its contents
+list, so the district holds a copy of the head the school cannot take back. Each sealed file
 carries the school's next sequence number: the count of sealed exports in the audit log
 (which is append-only and hash-chained), so a later file always carries a higher number
 and the district can refuse an older one sent again (docs/SEALED_FORMAT.md §8).
@@ -40,6 +42,7 @@ from app.models import AuditEvent, Campaign, School
 from app.seal import DistrictPublicKey, SealMeta, school_key_fingerprint, seal
 from app.seal.manifest import check_period
 from app.services import audit
+from app.services.audit_anchor import manifest_anchor
 from app.services.capabilities import EXPORT_DISTRICT, require
 from app.services.district import tables as export_tables
 from app.services.district.cells import export_cells
@@ -257,7 +260,7 @@ def seal_export(store: Store, preview: ExportPreview, out_path: Path,
                 school_signing_key, created_key = signing_key_in(session, store)
             sequence = next_sequence(session)
             meta = SealMeta(preview.school_code, preview.school_name, preview.period, sequence,
-                            created=preview.created)
+                            created=preview.created, audit_anchor=manifest_anchor(store.path))
             data = seal(files, meta, district_key, school_signing_key,
                         accepted_suites=preview.accepted_suites)
             write_atomic(out_path, data, private=True)
