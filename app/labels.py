@@ -176,6 +176,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "login_failed": "登录失败",
     "recovery_used": "使用恢复码",
     "rekey": "更换数据库密钥",
+    "audit_sealed": "加密审计详情",
     "logout": "退出/锁定",
     "password_changed": "修改密码",
     "user_created": "新建用户",

@@ -6,6 +6,10 @@ fields and the previous entry's hash; `verify_chain` recomputes them all and rep
 the first entry that does not fit (edited, deleted or inserted out of order), and
 compares the newest with the anchor kept outside the database (audit_anchor.py), which
 is how removing the newest entries shows.
+
+Details are sealed to the school's audit public key as they are written
+(audit_seal.py): any session can write them, only the staff key opens them. The hash
+covers the sealed bytes, so anyone may verify the chain without reading a detail.
 """
 
 from __future__ import annotations
@@ -14,13 +18,15 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.labels import AUDIT_ACTIONS
 from app.models import AuditEvent, utcnow
-from app.services.audit_anchor import Anchor, check_anchor, note_head
+from app.services.audit_anchor import Anchor, check_anchor, note_head, note_rewrite
+from app.services.audit_seal import ensure_key, open_detail, seal_detail
 from app.services.capabilities import READ_AUDIT, require
 from app.store.handle import Store
 
@@ -28,24 +34,29 @@ GENESIS = "0" * 64
 
 
 def _digest(prev: str, at: datetime, username: str, action: str, target_kind: str,
-            target_id: str, detail: str) -> str:
+            target_id: str, detail: str | bytes) -> str:
+    """A sealed detail is hashed as {"sealed": hex of its bytes}, which no clear text
+    (a JSON string) can equal."""
+    shown = {"sealed": detail.hex()} if isinstance(detail, bytes) else detail
     payload = json.dumps([prev, at.isoformat(), username, action, target_kind, target_id,
-                          detail], ensure_ascii=False, separators=(",", ":"))
+                          shown], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def record(session: Session, username: str, action: str, target_kind: str = "",
            target_id: str | int = "", detail: str = "") -> AuditEvent:
-    """Append one event. `detail` must not hold names or other student data: ids only."""
+    """Append one event. `detail` must not hold names or other student data: ids only.
+    It is sealed to the audit public key before it is stored."""
     if action not in AUDIT_ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     prev = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     at = utcnow()
+    stored = seal_detail(session, detail)
     event = AuditEvent(
         at=at, username=username, action=action, target_kind=target_kind,
-        target_id=str(target_id), detail=detail, prev_hash=prev or GENESIS,
+        target_id=str(target_id), detail=stored, prev_hash=prev or GENESIS,
         hash=_digest(prev or GENESIS, at, username, action, target_kind, str(target_id),
-                     detail),
+                     stored),
     )
     session.add(event)
     session.flush()
@@ -78,7 +89,7 @@ def count_events(store: Store) -> int:
 
 
 def list_events(store: Store, limit: int = 200, offset: int = 0) -> list[AuditRow]:
-    """Newest first."""
+    """Newest first, details opened."""
     require(store, READ_AUDIT)
     with store.read() as session:
         rows = session.execute(
@@ -86,7 +97,7 @@ def list_events(store: Store, limit: int = 200, offset: int = 0) -> list[AuditRo
                    AuditEvent.target_kind, AuditEvent.target_id, AuditEvent.detail)
             .order_by(AuditEvent.id.desc()).limit(limit).offset(offset)
         ).all()
-    return [AuditRow(*row) for row in rows]
+        return [AuditRow(*row[:6], open_detail(session, row.detail)) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -97,24 +108,66 @@ class ChainReport:
     message: str
 
 
+def _first_break(session: Session) -> tuple[int | None, str, int]:
+    """Walk the chain: (id of the first event that does not fit or None, why, how many
+    fit before it)."""
+    prev = GENESIS
+    checked = 0
+    for ev in session.scalars(select(AuditEvent).order_by(AuditEvent.id)).yield_per(2000):
+        expected = _digest(prev, ev.at, ev.username, ev.action, ev.target_kind,
+                           ev.target_id, ev.detail)
+        if ev.prev_hash != prev or ev.hash != expected:
+            why = "前后链接断开（有记录被删除或插入）" if ev.prev_hash != prev else "内容被修改"
+            return ev.id, why, checked
+        prev = ev.hash
+        checked += 1
+    return None, "", checked
+
+
 def verify_chain(store: Store, also: tuple[Anchor, ...] = ()) -> ChainReport:
     """The whole chain, then the anchor beside the database and each head in `also`
     (a sealed district file's, which the school cannot take back)."""
     require(store, READ_AUDIT)
-    prev = GENESIS
-    checked = 0
     with store.read() as session:
-        for ev in session.scalars(select(AuditEvent).order_by(AuditEvent.id)).yield_per(2000):
-            expected = _digest(prev, ev.at, ev.username, ev.action, ev.target_kind,
-                               ev.target_id, ev.detail)
-            if ev.prev_hash != prev or ev.hash != expected:
-                why = "前后链接断开（有记录被删除或插入）" if ev.prev_hash != prev else "内容被修改"
-                return ChainReport(False, checked, ev.id,
-                                   f"审计日志在第 {ev.id} 条处校验失败：{why}。")
-            prev = ev.hash
-            checked += 1
+        broken, why, checked = _first_break(session)
+        if broken is not None:
+            return ChainReport(False, checked, broken,
+                               f"审计日志在第 {broken} 条处校验失败：{why}。")
         problem = check_anchor(session, store.path, checked, also)
     if problem is not None:
         return ChainReport(False, checked, None, problem)
     return ChainReport(True, checked, None, f"审计日志完整：共 {checked} 条记录，哈希链无断裂，"
                                             "与日志外保存的锚点一致。")
+
+
+def has_clear_details(session: Session) -> bool:
+    return session.scalar(select(AuditEvent.id).where(
+        func.typeof(AuditEvent.detail) == "text", AuditEvent.detail != "").limit(1)) is not None
+
+
+def seal_clear_details(session: Session, db_path: Path, staff: bytes, username: str) -> int:
+    """Seal every detail still in clear (written before the school had an audit key) and
+    hash the chain again over the sealed bytes — the one time the chain is rewritten,
+    so only a chain that verifies, with its anchor, is: a broken one keeps its break
+    (and its clear details) as evidence. The anchor follows the new head (note_rewrite),
+    and an `audit_sealed` event says it happened. Returns how many were sealed."""
+    ensure_key(session, staff)
+    if not has_clear_details(session):
+        return 0
+    broken, _, checked = _first_break(session)
+    if broken is not None or check_anchor(session, db_path, checked) is not None:
+        return 0
+    prev = GENESIS
+    sealed = 0
+    for ev in session.scalars(select(AuditEvent).order_by(AuditEvent.id)):
+        if isinstance(ev.detail, str) and ev.detail:
+            ev.detail = seal_detail(session, ev.detail)
+            sealed += 1
+        ev.prev_hash = prev
+        ev.hash = prev = _digest(prev, ev.at, ev.username, ev.action, ev.target_kind,
+                                 ev.target_id, ev.detail)
+    session.flush()
+    note_rewrite(session)
+    record(session, username, "audit_sealed", "database", "",
+           f"{sealed} 条审计详情已加密，哈希链按加密后的内容重算（重算前校验无误）")
+    return sealed

@@ -33,6 +33,8 @@ from app.seal.manifest import AuditHead
 
 HEAD_KEY = "qingxin_audit_head"
 """Session.info key: the newest event recorded in this session's transaction."""
+REWRITE_KEY = "qingxin_audit_rewritten"
+"""Session.info key: this transaction hashed the chain anew (audit.seal_clear_details)."""
 
 
 @dataclass(frozen=True)
@@ -64,9 +66,16 @@ def note_head(session: Session, event_id: int, event_hash: str) -> None:
     session.info[HEAD_KEY] = Anchor(event_id, event_hash)
 
 
+def note_rewrite(session: Session) -> None:
+    """The chain was hashed anew in this transaction (verified first): after the commit
+    the anchor takes the new head even though its old event's hash changed."""
+    session.info[REWRITE_KEY] = True
+
+
 @event.listens_for(Session, "after_commit")
 def _advance(session: Session) -> None:
     head = session.info.pop(HEAD_KEY, None)
+    rewritten = session.info.pop(REWRITE_KEY, False)
     if head is None:
         return
     bind = session.get_bind()
@@ -77,7 +86,7 @@ def _advance(session: Session) -> None:
     if db_path.name.endswith("partial"):
         return  # a copy being prepared (re-key, restore): the live file's anchor catches up
     with contextlib.suppress(QingxinError):  # best effort: the data is committed
-        old = read_anchor(db_path)
+        old = None if rewritten else read_anchor(db_path)
         if old is not None:
             if old.last_id >= head.last_id:
                 return  # ids were reused after a deletion: never move the anchor back
@@ -92,6 +101,7 @@ def _advance(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(HEAD_KEY, None)
+    session.info.pop(REWRITE_KEY, None)
 
 
 def check_anchor(session: Session, db_path: Path, checked: int,

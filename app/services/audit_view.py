@@ -3,7 +3,8 @@
 The stored event keeps codes and ids only (`detail` never holds a name: the hash chain
 would freeze any name typed there forever). Names are resolved here, when the log is
 read by staff: 学生 学籍号 姓名, 测评批次 名称, 转介 编号 N, 账户 显示名. Each page of
-events is resolved with one query per kind of object, so scrolling stays cheap.
+events is resolved with one query per kind of object, so scrolling stays cheap. Details
+are opened here too (sealed to the audit key, audit_seal.py; the admin's staff key).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from app.deployment import KEY_STUDENT_MODES
 from app.labels import AUDIT_ACTIONS, AUDIT_DETAIL_NEW_KEY, AUDIT_DETAILS, AUDIT_TARGETS, label
 from app.models import AuditEvent, Campaign, Student, User
+from app.services.audit_seal import open_detail
 from app.services.capabilities import READ_AUDIT, require
 from app.store.handle import Store
 from app.terms import period_text
@@ -129,7 +131,8 @@ def describe(session: Session, events: list[AuditEvent]) -> list[AuditLine]:
     for e in events:
         lines.append(AuditLine(
             e.id, e.at, users.get(e.username, e.username), label(AUDIT_ACTIONS, e.action),
-            _target(e, students, campaigns, users), audit_detail(e.action, e.detail), e.action,
+            _target(e, students, campaigns, users),
+            audit_detail(e.action, open_detail(session, e.detail)), e.action,
             e.target_kind, e.target_id))
     return lines
 

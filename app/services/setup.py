@@ -91,7 +91,9 @@ def _seed(db_path: Path, db_key: bytes, staff_key: bytes, school_name: str,
             session.add(User(username=admin_username, display_name=admin_display_name,
                              role="admin"))
             session.flush()
+            # Nothing to seal yet: writes the check value and makes the audit key pair,
+            # so the first event's detail is sealed already.
+            reseal(session, None, staff_key)
             audit.record(session, admin_username, "school_created", "school", 1)
-            reseal(session, None, staff_key)  # nothing to seal yet: writes the check value
     finally:
         engine.dispose()

@@ -14,6 +14,7 @@ import app
 from app.labels import AUDIT_ACTIONS, AUDIT_TARGETS
 from app.models import AuditEvent
 from app.services.accounts.users import create_user
+from app.services.audit_seal import open_detail
 from app.services.audit_view import AuditFilter, audit_users, count_lines, list_lines
 from app.services.casefile.snapshot import open_file
 from app.services.screening.campaigns import create_campaign
@@ -72,7 +73,8 @@ def test_objects_are_named_when_read_and_never_stored(store: Store, school: Scho
     open_file(store, first)
     decide_level(store, first, "key", "约谈后确定", decided_on=date.today())
     with store.read() as session:
-        stored = " ".join(session.scalars(select(AuditEvent.detail)).all())
+        stored = " ".join(open_detail(session, d)
+                          for d in session.scalars(select(AuditEvent.detail)))
         targets = set(session.scalars(select(AuditEvent.target_id)).all())
     assert "测试学生0" not in stored and "刘老师" not in stored and "PHQ-9 筛查" not in stored
     assert "S20260000" not in targets

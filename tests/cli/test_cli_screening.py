@@ -13,6 +13,7 @@ from sqlalchemy import select
 from app.cli import main
 from app.models import AuditEvent
 from app.services.accounts.auth import unlock
+from app.services.audit_seal import open_detail
 from app.services.demo.synthetic import synthetic_roster
 from app.services.roster.importing import RosterPreview, apply_roster_import
 from app.services.screening.campaigns import create_campaign, list_campaigns
@@ -36,9 +37,10 @@ def db(store, db_path, monkeypatch):
 
 def _exports(path) -> list[tuple[str, str, str]]:
     with unlock(path, "admin", TEST_PASSWORD) as store, store.read() as session:
-        return [tuple(r) for r in session.execute(
-            select(AuditEvent.target_kind, AuditEvent.target_id, AuditEvent.detail)
-            .where(AuditEvent.action == "student_export"))]
+        return [(r.target_kind, r.target_id, open_detail(session, r.detail))
+                for r in session.execute(
+                    select(AuditEvent.target_kind, AuditEvent.target_id, AuditEvent.detail)
+                    .where(AuditEvent.action == "student_export"))]
 
 
 @pytest.mark.parametrize("to_file", [True, False], ids=["out", "stdout"])

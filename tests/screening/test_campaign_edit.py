@@ -13,6 +13,7 @@ from app.errors import BadInputError, PermissionDeniedError
 from app.models import AuditEvent, Campaign, Participation, SchoolClass, campaign_class
 from app.services.accounts.auth import unlock
 from app.services.accounts.users import create_user
+from app.services.audit_seal import open_detail
 from app.services.demo.synthetic import synthetic_roster
 from app.services.roster.file import class_display_name
 from app.services.roster.importing import RosterPreview, apply_roster_import
@@ -53,7 +54,7 @@ def _edit(store, campaign_id, **changes):  # type: ignore[no-untyped-def]
 
 def _audit(store, action):  # type: ignore[no-untyped-def]
     with store.read() as session:
-        return [tuple(r) for r in session.execute(
+        return [(r.target_id, open_detail(session, r.detail)) for r in session.execute(
             select(AuditEvent.target_id, AuditEvent.detail).where(AuditEvent.action == action))]
 
 

@@ -18,6 +18,7 @@ from app.services.accounts import users as accounts
 from app.services.accounts.auth import unlock
 from app.services.audit import verify_chain
 from app.services.audit_anchor import manifest_anchor, read_anchor
+from app.services.audit_seal import open_detail
 from app.services.casefile.snapshot import open_file
 from app.services.demo.synthetic import synthetic_roster
 from app.services.maintenance.backup import make_backup
@@ -116,6 +117,7 @@ def test_a_refused_read_of_a_student_file_is_audited(store, db_path):
         refused = session.execute(
             select(AuditEvent.username, AuditEvent.target_id, AuditEvent.detail)
             .where(AuditEvent.action == "student_open_denied")).all()
-        assert [tuple(r) for r in refused] == [("banzhuren", str(other.id), "class_teacher")]
+        assert [(r.username, r.target_id, open_detail(session, r.detail)) for r in refused] \
+            == [("banzhuren", str(other.id), "class_teacher")]
     with unlock(db_path, "admin", TEST_PASSWORD) as admin:
         assert verify_chain(admin).ok

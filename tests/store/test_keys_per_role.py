@@ -10,20 +10,42 @@ import base64
 import json
 import os
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 import sqlcipher3
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import select
 
 from app.errors import PermissionDeniedError, StoreError
-from app.models import Base, CounsellingRecord, ScreeningResult, Student
+from app.models import (
+    AuditEvent,
+    Base,
+    CounsellingRecord,
+    SchoolSecret,
+    ScreeningResult,
+    Student,
+)
 from app.models.sealed import is_sealed, sealed_columns, unseal
 from app.paths import keyslot_path
+from app.seal.suites import KEMS, hpke_suite
 from app.services.accounts import users as accounts
 from app.services.accounts.auth import unlock
 from app.services.accounts.staff_key import CHECK
+from app.services.audit import _digest, verify_chain
+from app.services.audit_anchor import Anchor, write_anchor
+from app.services.audit_seal import (
+    KIND,
+    NO_KEY_TEXT,
+    PREFIX,
+    _unwrap,
+    is_sealed_detail,
+    key_id,
+    open_detail,
+)
+from app.services.audit_view import list_lines
 from app.services.casefile.snapshot import WITHHELD, open_file
 from app.services.demo.school import DEMO_PASSWORD, create_demo
 from app.store import keyslots
@@ -186,6 +208,7 @@ def previous_release(db: Path, secrets: dict[tuple[str, str], str]) -> None:
                 conn.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?",
                              (stored, row_id))
     conn.execute("DELETE FROM school_secret WHERE kind = ?", (CHECK,))
+    clear_audit_details(db, conn, keys[STAFF_KEY])
     conn.commit()
     conn.close()
     admin = slot_file.find("password", "admin")
@@ -205,6 +228,42 @@ def previous_release(db: Path, secrets: dict[tuple[str, str], str]) -> None:
                                             "db_id": slot_file.db_id, "slots": slots}))
 
 
+def audit_private_keys(conn: sqlcipher3.Connection, staff: bytes) -> dict[bytes, object]:
+    """Every audit private key in the database, by key id, opened with `staff`."""
+    found = {}
+    for row_id, public, nonce, wrapped in conn.execute(
+            "SELECT id, public, nonce, wrapped FROM school_secret WHERE kind LIKE 'audit%'"):
+        row = SchoolSecret(id=row_id, public=public, nonce=nonce, wrapped=wrapped)
+        found[key_id(base64.b64decode(public))] = X25519PrivateKey.from_private_bytes(
+            _unwrap(row, staff))
+    return found
+
+
+def open_raw(keys: dict[bytes, object], stored: bytes) -> str:
+    """A sealed detail opened by hand, as someone holding an audit private key could."""
+    kid = stored[len(PREFIX):len(PREFIX) + 8]
+    return hpke_suite(KEMS["x25519"]).decrypt(
+        stored[len(PREFIX) + 8:], keys[kid], b"qingxin audit detail v1\x00" + kid
+    ).decode("utf-8")
+
+
+def clear_audit_details(db: Path, conn: sqlcipher3.Connection, staff: bytes) -> None:
+    """The audit log as the previous release wrote it: details in clear, hashed as
+    such, no audit key; the anchor beside the database follows."""
+    keys = audit_private_keys(conn, staff)
+    prev = "0" * 64
+    rows = conn.execute("SELECT id, at, username, action, target_kind, target_id, detail "
+                        "FROM audit_event ORDER BY id").fetchall()
+    for row_id, at, username, action, kind, target, detail in rows:
+        text = open_raw(keys, detail) if is_sealed_detail(detail) else detail
+        prev_hash, prev = prev, _digest(prev, datetime.fromisoformat(at), username, action,
+                                        kind, target, text)
+        conn.execute("UPDATE audit_event SET detail = ?, prev_hash = ?, hash = ? "
+                     "WHERE id = ?", (text, prev_hash, prev, row_id))
+    conn.execute("DELETE FROM school_secret WHERE kind LIKE 'audit%'")
+    write_anchor(db, Anchor(rows[-1][0], prev))
+
+
 def test_a_school_from_the_previous_release_is_sealed_at_the_first_staff_sign_in(
         demo, tmp_path, monkeypatch):
     monkeypatch.setattr(keyslots, "DEFAULT_KDF", keyslots.KdfParams(8 * 1024, 1, 1))
@@ -216,8 +275,10 @@ def test_a_school_from_the_previous_release_is_sealed_at_the_first_staff_sign_in
                           ("recovery", ""): old_code})
     conn = raw(db, slot_keys(db, "chen", TEACHER_PW)[DATABASE])
     clear = sealed_values(conn)["counselling_record.content"]
+    details = [d for (d,) in conn.execute("SELECT detail FROM audit_event WHERE detail != ''")]
     conn.close()
     assert clear and not any(is_sealed(v) for v in clear)
+    assert details and not any(is_sealed_detail(d) for d in details)
 
     # The class teacher signs in first: their slot is upgraded, nothing is sealed.
     with unlock(db, "chen", TEACHER_PW) as chen:
@@ -235,9 +296,18 @@ def test_a_school_from_the_previous_release_is_sealed_at_the_first_staff_sign_in
                           ) == sorted(clear)
     conn = raw(db, slot_keys(db, "chen", TEACHER_PW)[DATABASE])
     values = sealed_values(conn)
+    now = [d for (d,) in conn.execute("SELECT detail FROM audit_event WHERE detail != ''")]
     conn.close()
     assert all(is_sealed(v) for column in values.values() for v in column)
     assert set(slot_keys(db, "chen", TEACHER_PW)) == {DATABASE}
+    # The audit details too (the class teacher's clear login event among them), and the
+    # chain, hashed again over the sealed bytes, verifies with its anchor.
+    assert len(now) > len(details) and all(is_sealed_detail(d) for d in now)
+    with unlock(db, "admin", DEMO_PASSWORD) as admin:
+        assert verify_chain(admin).ok
+        lines = list_lines(admin, limit=100_000)
+        assert [line.action for line in lines].count("audit_sealed") == 1
+        assert sorted(d for line in lines if (d := line.detail) in details) == sorted(details)
     slot_file = keyslots.read_slot_file(keyslot_path(db))
     assert STAFF_KEY in slot_file.find("recovery").sealed
 
@@ -250,3 +320,105 @@ def test_a_school_from_the_previous_release_is_sealed_at_the_first_staff_sign_in
     unlock(db, "admin", DEMO_PASSWORD).close()
     with unlock(db, "liu", COUNSELLOR_PW) as liu, liu.read() as session:
         assert session.scalars(select(CounsellingRecord.content)).first() in clear
+
+
+def test_a_class_teachers_audit_event_is_sealed_to_the_staff(demo, tmp_path):
+    """A class teacher's session writes audit events it cannot read back, nor can SQL
+    tools with the database key their slot yields; the admin reads them; the chain
+    verifies over the sealed bytes and a changed byte is still found."""
+    db = copy_school(demo, tmp_path / "school")
+    with unlock(db, "chen", TEACHER_PW) as chen:
+        with chen.read() as session:
+            own = session.scalar(select(Student.id)
+                                 .where(Student.class_id == chen.user.class_id))
+        open_file(chen, own)
+        with chen.read() as session:
+            event_id, stored = session.execute(
+                select(AuditEvent.id, AuditEvent.detail)
+                .where(AuditEvent.username == "chen", AuditEvent.action == "student_open")
+            ).one()
+            assert is_sealed_detail(stored) and open_detail(session, stored) == NO_KEY_TEXT
+    conn = raw(db, slot_keys(db, "chen", TEACHER_PW)[DATABASE])
+    details = [d for (d,) in conn.execute("SELECT detail FROM audit_event")]
+    dump = everything(conn)
+    conn.close()
+    assert details and all(d == "" or is_sealed_detail(d) for d in details)
+    assert "摘要（班主任可见部分）" not in dump and "完整档案" not in dump
+
+    with unlock(db, "admin", DEMO_PASSWORD) as admin:
+        opened = [line for line in list_lines(admin) if line.id == event_id]
+        assert [line.detail for line in opened] == ["摘要（班主任可见部分）"]
+        assert verify_chain(admin).ok
+        key = admin.db_key
+    conn = raw(db, key)
+    changed = bytearray(stored)
+    changed[-1] ^= 1
+    conn.execute("UPDATE audit_event SET detail = ? WHERE id = ?", (bytes(changed), event_id))
+    conn.commit()
+    conn.close()
+    with unlock(db, "admin", DEMO_PASSWORD) as admin:
+        report = verify_chain(admin)
+        assert not report.ok and report.first_break == event_id
+
+
+def test_lowering_a_role_replaces_the_audit_key(demo, tmp_path):
+    """A counsellor lowered to class teacher keeps a password that opens the live
+    database; an old copy of the staff key (and the audit private key it opened) must
+    not open what is written after."""
+    db = copy_school(demo, tmp_path / "school")
+    old = slot_keys(db, "liu", COUNSELLOR_PW)
+    conn = raw(db, old[DATABASE])
+    kept = audit_private_keys(conn, old[STAFF_KEY])  # what liu could have saved
+    conn.close()
+    with unlock(db, "admin", DEMO_PASSWORD) as admin:
+        with admin.read() as session:
+            class_id = session.scalar(select(Student.class_id))
+        accounts.set_user_role(admin, "liu", "class_teacher", class_id)
+    with unlock(db, "liu", COUNSELLOR_PW) as liu, liu.read() as session:
+        own = session.scalar(select(Student.id).where(Student.class_id == class_id))
+    with unlock(db, "liu", COUNSELLOR_PW) as liu:
+        open_file(liu, own)  # an event with a detail, written under the new key
+    conn = raw(db, slot_keys(db, "liu", COUNSELLOR_PW)[DATABASE])
+    kinds = [k for (k,) in conn.execute(
+        "SELECT kind FROM school_secret WHERE kind LIKE 'audit%'")]
+    newest = conn.execute("SELECT detail FROM audit_event WHERE username = 'liu' "
+                          "ORDER BY id DESC LIMIT 1").fetchone()[0]
+    before = conn.execute("SELECT detail FROM audit_event WHERE detail != '' "
+                          "ORDER BY id LIMIT 1").fetchone()[0]
+    conn.close()
+    assert kinds.count(KIND) == 1 and len(kinds) == 2  # the old pair is kept, retired
+    assert is_sealed_detail(newest) and newest[3:11] not in kept
+    assert open_raw(kept, before)  # what liu could read then stays readable to that copy
+    with unlock(db, "admin", DEMO_PASSWORD) as admin:
+        assert verify_chain(admin).ok
+        assert all(line.detail != NO_KEY_TEXT for line in list_lines(admin, limit=100_000))
+
+
+def test_a_broken_audit_chain_is_not_rehashed(demo, tmp_path, monkeypatch):
+    """Sealing the old details rewrites the chain; over a chain that does not verify that
+    would hide the break, so the old details stay in clear and the break stays found.
+    Events written from then on are sealed."""
+    monkeypatch.setattr(keyslots, "DEFAULT_KDF", keyslots.KdfParams(8 * 1024, 1, 1))
+    db = copy_school(demo, tmp_path / "old")
+    previous_release(db, {("password", "admin"): DEMO_PASSWORD})
+    key = slot_keys(db, "admin", DEMO_PASSWORD)[DATABASE]
+    conn = raw(db, key)
+    edited = conn.execute("SELECT id FROM audit_event WHERE detail != '' "
+                          "ORDER BY id LIMIT 1").fetchone()[0]
+    conn.execute("UPDATE audit_event SET detail = detail || '改' WHERE id = ?", (edited,))
+    conn.commit()
+    conn.close()
+    with unlock(db, "admin", DEMO_PASSWORD) as admin:
+        report = verify_chain(admin)
+        assert not report.ok and report.first_break == edited
+        lines = list_lines(admin, limit=100_000)
+        assert "audit_sealed" not in [line.action for line in lines]
+        with admin.read() as session:
+            student = session.scalar(select(Student.id))
+        open_file(admin, student)
+        with admin.read() as session:
+            stored = session.scalar(select(AuditEvent.detail).where(AuditEvent.id == edited))
+            newest = session.scalar(select(AuditEvent.detail).where(AuditEvent.detail != "")
+                                    .order_by(AuditEvent.id.desc()).limit(1))
+        assert isinstance(stored, str) and stored.endswith("改")
+        assert is_sealed_detail(newest)

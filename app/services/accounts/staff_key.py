@@ -39,6 +39,7 @@ from app.errors import StoreError
 from app.models import Base, SchoolSecret, User
 from app.models.sealed import is_sealed, seal, sealed_columns, unseal
 from app.paths import keyslot_path
+from app.services import audit, audit_seal
 from app.services.accounts.keyring import key_names
 from app.services.capabilities import READ_CONFIDENTIAL, user_may
 from app.services.progress import NO_PROGRESS, Progress
@@ -63,6 +64,7 @@ def settle(store: Store) -> str | None:
         check = session.scalar(select(SchoolSecret).where(SchoolSecret.kind == CHECK))
         roles = {name: role for name, role in session.execute(
             select(User.username, User.role).where(User.active.is_(True)))}
+        clear_details = audit.has_clear_details(session)
     staff = store.keys.get(STAFF_KEY)
     code = None
     if staff is None:
@@ -74,9 +76,11 @@ def settle(store: Store) -> str | None:
         store.take_keys({STAFF_KEY: staff})
     elif check is not None:
         _verify(check, staff)
-    if check is None:
+    if check is None or clear_details:
         with store.write() as session:
-            reseal(session, None, staff)
+            if check is None:
+                reseal(session, None, staff)
+            audit.seal_clear_details(session, store.path, staff, store.user.username)
     if grant_missing(slot_file, roles, staff):
         keyslots.write_slot_file(slot_path, slot_file)
     return code
@@ -122,7 +126,8 @@ def reseal(session: Session, old: bytes | None, new: bytes,
            progress: Progress = NO_PROGRESS) -> int:
     """Seal every value of every sealed column under `new`: values sealed under `old`
     are opened first (a rotation); clear values are sealed as they are (the first pass,
-    `old` None: only clear values are read). Replaces the check value. Returns how many
+    `old` None: only clear values are read). Replaces the check value, and the audit key
+    pair on a rotation (made on the first pass if the school has none). Returns how many
     values were written."""
     tables = {t.name: t for t in Base.metadata.sorted_tables}
     plan = [(tables[name], columns) for name, columns in sealed_columns(Base.metadata).items()]
@@ -132,6 +137,10 @@ def reseal(session: Session, old: bytes | None, new: bytes,
         written += _reseal_table(session, table, columns, old, new)
         done += size
         progress.step(done, sum(sizes))
+    if old is None:
+        audit_seal.ensure_key(session, new)
+    else:
+        audit_seal.rotate(session, old, new)
     session.execute(SchoolSecret.__table__.delete().where(SchoolSecret.kind == CHECK))
     nonce = secrets.token_bytes(12)
     session.add(SchoolSecret(kind=CHECK, nonce=nonce,

@@ -31,6 +31,7 @@ from app.errors import BadInputError
 from app.models import AuditEvent
 from app.paths import audit_anchor_path, keyslot_path
 from app.services import audit
+from app.services.audit_seal import open_detail
 from app.services.capabilities import BACKUP, require
 from app.services.maintenance.backup_faults import (
     IO_ERROR,
@@ -190,11 +191,12 @@ def backup_status(store: Store, every_days: int = DEFAULT_BACKUP_REMINDER_DAYS,
             .where(AuditEvent.action.in_(("backup", "restore")),
                    AuditEvent.target_kind == TARGET_KIND)
             .order_by(AuditEvent.id.desc()).limit(1)).first()
+        detail = open_detail(session, row.detail) if row is not None else ""
     if row is None:
         return BackupStatus(None, None, True, every_days)
     last = row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC)
     days = max(0, ((now or datetime.now(UTC)) - last).days)
-    folder, size = _written(row.detail) if row.action == "backup" else ("", None)
+    folder, size = _written(detail) if row.action == "backup" else ("", None)
     return BackupStatus(last, days, days >= every_days, every_days, folder,
                         str(row.target_id or ""), size, row.action == "restore")
 
