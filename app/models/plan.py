@@ -4,13 +4,17 @@ A plan is one version chain per student: revising it adds a version, so the file
 how goals and measures changed. Reviews are dated entries against the plan version they
 reviewed. Pairings (师生结对 and 朋辈 support) are people with start and end dates; the
 双结对 rule asks that a key student has at least two adults paired at once.
+
+A plan's goals and measures describe the student's difficulties and their treatment:
+sealed (staff only). Its category, the people responsible and the review dates stay in
+clear, for the class teacher's summary and the due-work lists.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base
@@ -24,8 +28,8 @@ class CarePlan(Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id"), index=True)
     category: Mapped[str] = mapped_column(String(16))
-    goals: Mapped[str] = mapped_column(Text, default="")
-    measures: Mapped[str] = mapped_column(Text, default="")
+    goals: Mapped[str] = mapped_column(SealedText, default="")
+    measures: Mapped[str] = mapped_column(SealedText, default="")
     responsible: Mapped[str] = mapped_column(String(200), default="")
     next_review_on: Mapped[date | None]
 

@@ -16,6 +16,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from app.models.base import utcnow
+from app.models.sealed import SealedString
 
 
 class Versioned:
@@ -27,7 +28,12 @@ class Versioned:
     def supersedes_id(cls) -> Mapped[int | None]:
         return mapped_column(ForeignKey(f"{cls.__tablename__}.id"), unique=True)
 
-    change_reason: Mapped[str] = mapped_column(String(200), default="")
+    @declared_attr
+    def change_reason(cls) -> Mapped[str]:
+        """Why this version was made, in a teacher's words (a correction or withdrawal
+        often says what was wrong with the record): sealed, its own type per table."""
+        return mapped_column(SealedString(200), default="")
+
     withdrawn: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str] = mapped_column(String(40), default="")

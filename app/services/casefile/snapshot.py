@@ -5,9 +5,10 @@ kind of entry), so it stays well under the 200 ms a screen can wait even after t
 years of records (`python -m bench --only file`). Opening is audited ("student_open") in the
 same transaction. Lists are oldest first, so a trend reads left to right.
 
-A 班主任 gets the summary of a student in their own class: the level, the plan, the
-pairings, follow-up dates and contacts, but no confidential record, no counselling
-content, no screening scores and no notes. Those are sealed columns
+A 班主任 gets the summary of a student in their own class: the level, the plan's
+category, people responsible and review dates, the pairings, follow-up dates and
+contacts, but no confidential record, no counselling content, no screening scores, no
+plan goals or measures and no notes. Those are sealed columns
 (app/models/sealed.py) that a class teacher's session cannot open, so the summary never
 loads them (`_entities` defers them) rather than loading and blanking them.
 """
@@ -208,7 +209,8 @@ def _plan(session: Session, sid: int, full: bool,
         next_review, closed = latest.next_review_on, latest.outcome == "close"
     else:
         next_review, closed = plan.next_review_on, False
-    return PlanRow(plan.id, plan.category, plan.goals, plan.measures, plan.responsible,
+    return PlanRow(plan.id, plan.category, plan.goals if full else WITHHELD,
+                   plan.measures if full else WITHHELD, plan.responsible,
                    next_review, closed, plan.created_at, plan.created_by,
                    plan.supersedes_id is not None), rows
 
