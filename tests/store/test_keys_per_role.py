@@ -10,7 +10,7 @@ import base64
 import json
 import os
 import shutil
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,10 +23,12 @@ from app.errors import PermissionDeniedError, StoreError
 from app.models import (
     AuditEvent,
     Base,
+    CarePlan,
     CounsellingRecord,
     SchoolSecret,
     ScreeningResult,
     Student,
+    User,
 )
 from app.models.sealed import is_sealed, sealed_columns, unseal
 from app.paths import keyslot_path
@@ -46,6 +48,7 @@ from app.services.audit_seal import (
     open_detail,
 )
 from app.services.audit_view import list_lines
+from app.services.casefile.plans import save_plan
 from app.services.casefile.snapshot import WITHHELD, open_file
 from app.services.demo.school import DEMO_PASSWORD, create_demo
 from app.store import keyslots
@@ -122,7 +125,8 @@ def test_class_teacher_copy_opens_the_summary_but_no_sealed_column(demo, tmp_pat
     values = sealed_values(conn)
     for column in ("counselling_record.content", "screening_result.answers",
                    "screening_result.scores", "screening_result.total",
-                   "referral.indications", "level_decision.reason"):
+                   "referral.indications", "level_decision.reason", "care_plan.goals",
+                   "care_plan.measures", "follow_up.change_reason"):
         assert values[column], f"the demo school has no {column} to test"
     assert all(is_sealed(v) for column in values.values() for v in column)
     dump = everything(conn)
@@ -422,3 +426,55 @@ def test_a_broken_audit_chain_is_not_rehashed(demo, tmp_path, monkeypatch):
                                     .order_by(AuditEvent.id.desc()).limit(1))
         assert isinstance(stored, str) and stored.endswith("改")
         assert is_sealed_detail(newest)
+
+
+def test_the_summary_shows_the_plan_without_its_goals_and_measures(demo, tmp_path):
+    """The class teacher sees that a plan exists, its kind, who carries it and when it
+    is reviewed; its goals and measures are sealed and shown as （保密）."""
+    db = copy_school(demo, tmp_path / "school")
+    with unlock(db, "admin", DEMO_PASSWORD) as admin:
+        with admin.read() as session:
+            chen_class = session.scalar(select(User.class_id).where(User.username == "chen"))
+            student = session.scalar(select(Student.id).where(Student.class_id == chen_class))
+        save_plan(admin, student, "key", "缓解考试焦虑，恢复睡眠", "每周一次个别辅导",
+                  "班主任 陈老师；心理教师 刘老师", date.today() + timedelta(days=30))
+        full = open_file(admin, student).plan
+    assert full.goals == "缓解考试焦虑，恢复睡眠" and full.measures == "每周一次个别辅导"
+    with unlock(db, "chen", TEACHER_PW) as chen:
+        plan = open_file(chen, student).plan
+    assert (plan.category, plan.responsible, plan.next_review_on) == \
+        (full.category, full.responsible, full.next_review_on)
+    assert plan.goals == plan.measures == WITHHELD
+    conn = raw(db, slot_keys(db, "chen", TEACHER_PW)[DATABASE])
+    dump = everything(conn)
+    conn.close()
+    assert "恢复睡眠" not in dump and "个别辅导" not in dump and "陈老师；心理教师" in dump
+
+
+def test_migration_0007_seals_existing_plans_at_the_next_staff_sign_in(demo, tmp_path):
+    """A school at revision 0006 has clear plan text and a check value; the migration
+    removes the check, a class teacher's sign-in seals nothing, an admin's seals it."""
+    db = copy_school(demo, tmp_path / "school")
+    keys = slot_keys(db, "admin", DEMO_PASSWORD)
+    conn = raw(db, keys[DATABASE])
+    staff = AESGCM(keys[STAFF_KEY])
+    plans = {row_id: unseal(staff, "care_plan.goals", goals)
+             for row_id, goals in conn.execute("SELECT id, goals FROM care_plan")}
+    assert plans, "the demo school has no plan to test"
+    for row_id, goals in plans.items():
+        conn.execute("UPDATE care_plan SET goals = ? WHERE id = ?", (goals, row_id))
+    conn.execute("UPDATE alembic_version SET version_num = '0006'")
+    conn.commit()
+    conn.close()
+    unlock(db, "chen", TEACHER_PW).close()
+    conn = raw(db, keys[DATABASE])
+    assert not any(is_sealed(g) for (g,) in conn.execute("SELECT goals FROM care_plan"))
+    assert conn.execute("SELECT count(*) FROM school_secret WHERE kind = ?",
+                        (CHECK,)).fetchone() == (0,)
+    conn.close()
+    with unlock(db, "admin", DEMO_PASSWORD) as admin, admin.read() as session:
+        assert sorted(session.scalars(select(CarePlan.goals))) == sorted(plans.values())
+    conn = raw(db, keys[DATABASE])
+    assert all(is_sealed(g) for (g,) in conn.execute("SELECT goals FROM care_plan"))
+    conn.close()
+
