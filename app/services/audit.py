@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from app.labels import AUDIT_ACTIONS
@@ -31,6 +31,7 @@ from app.services.capabilities import READ_AUDIT, require
 from app.store.handle import Store
 
 GENESIS = "0" * 64
+_BATCH = 1000
 
 
 def _digest(prev: str, at: datetime, username: str, action: str, target_kind: str,
@@ -157,16 +158,26 @@ def seal_clear_details(session: Session, db_path: Path, staff: bytes, username: 
     broken, _, checked = _first_break(session)
     if broken is not None or check_anchor(session, db_path, checked) is not None:
         return 0
+    table = AuditEvent.__table__
+    rows = session.execute(select(table.c.id, table.c.at, table.c.username, table.c.action,
+                                  table.c.target_kind, table.c.target_id, table.c.detail)
+                           .order_by(table.c.id)).all()
     prev = GENESIS
     sealed = 0
-    for ev in session.scalars(select(AuditEvent).order_by(AuditEvent.id)):
-        if isinstance(ev.detail, str) and ev.detail:
-            ev.detail = seal_detail(session, ev.detail)
+    changes = []
+    for row in rows:
+        detail = row.detail
+        if isinstance(detail, str) and detail:
+            detail = seal_detail(session, detail)
             sealed += 1
-        ev.prev_hash = prev
-        ev.hash = prev = _digest(prev, ev.at, ev.username, ev.action, ev.target_kind,
-                                 ev.target_id, ev.detail)
-    session.flush()
+        digest = _digest(prev, row.at, row.username, row.action, row.target_kind,
+                         row.target_id, detail)
+        changes.append({"row_id": row.id, "d": detail, "p": prev, "h": digest})
+        prev = digest
+    statement = (update(table).where(table.c.id == bindparam("row_id"))
+                 .values(detail=bindparam("d"), prev_hash=bindparam("p"), hash=bindparam("h")))
+    for start in range(0, len(changes), _BATCH):
+        session.execute(statement, changes[start:start + _BATCH])
     note_rewrite(session)
     record(session, username, "audit_sealed", "database", "",
            f"{sealed} 条审计详情已加密，哈希链按加密后的内容重算（重算前校验无误）")

@@ -238,6 +238,6 @@ def test_school_secrets_are_wrapped_in_the_database(store, screened_school, dist
     preview_export(store, screened_school.period, deployment(district_key), created=CREATED)
     with store.read() as session:
         rows = {r.kind: r for r in session.scalars(select(SchoolSecret))}
-    assert set(rows) == {"signing_key", "pseudonym_key", CHECK}
+    assert set(rows) == {"signing_key", "pseudonym_key", CHECK, "audit_key"}
     assert key.private_bytes_raw() not in rows["signing_key"].wrapped
     assert school_signing_key(store).private_bytes_raw() == key.private_bytes_raw()
