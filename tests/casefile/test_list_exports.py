@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from app.errors import BadInputError, PermissionDeniedError
 from app.models import AuditEvent
+from app.services.audit_seal import open_detail
 from app.services.lists.tables import KEY_LEVELS, review_table, warning_table
 from app.services.lists.workbook import export_list_xlsx
 from app.services.screening.export import export_results_xlsx
@@ -40,8 +41,8 @@ def _decrypt(data: bytes, password: str) -> openpyxl.Workbook:
 
 def _last_detail(store) -> str:
     with store.read() as session:
-        return session.scalars(select(AuditEvent.detail).where(
-            AuditEvent.action == "student_export").order_by(AuditEvent.id.desc())).first()
+        return open_detail(session, session.scalars(select(AuditEvent.detail).where(
+            AuditEvent.action == "student_export").order_by(AuditEvent.id.desc())).first())
 
 
 def test_key_students_list_is_locked_with_the_password(store, school, tmp_path):

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from test_casefile_triage import warnings_page
 
 from app.models import AuditEvent
+from app.services.audit_seal import open_detail
 from app.services.warning.decisions import decide_level
 from app.ui import strings
 from app.ui.export_dialog import ExportChoice, ExportDialog
@@ -35,8 +36,8 @@ def _rows(path, password: str | None = None) -> list[tuple]:
 
 def _details(school: School) -> list[str]:
     with school.store.read() as session:
-        return list(session.scalars(select(AuditEvent.detail).where(
-            AuditEvent.action == "student_export").order_by(AuditEvent.id)))
+        return [open_detail(session, d) for d in session.scalars(select(AuditEvent.detail).where(
+            AuditEvent.action == "student_export").order_by(AuditEvent.id))]
 
 
 def test_dialog_refuses_a_short_or_mismatched_password_beside_the_field(qtbot, tmp_path):
