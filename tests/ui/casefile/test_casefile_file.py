@@ -4,6 +4,7 @@ reason, and what a class teacher may see."""
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 
 from PySide6.QtWidgets import QPushButton
@@ -178,7 +179,14 @@ def test_class_teacher_sees_the_summary_without_confidential_notes(qtbot, school
         assert buttons == []  # a class teacher reads; the counselling room writes
         shown = all_text(window)
         assert "SECRET" not in shown and "CONTENT" not in shown and "REASON" not in shown
-        assert "重点关注" in shown and "稳定情绪" in shown and "王老师" in shown
+        assert "重点关注" in shown and "王老师" in shown
+        # The plan: who carries it, not its goals and measures (sealed, shown withheld).
+        assert "心理教师、班主任" in shown and "（保密）" in shown
+        assert "稳定情绪" not in shown and "每两周个体辅导" not in shown
+        if os.environ.get("QINGXIN_SCREENS_DIR"):
+            window.tabs.setCurrentWidget(window.pages["plan"])
+            window.grab().save(os.path.join(os.environ["QINGXIN_SCREENS_DIR"],
+                                            "class-teacher-plan.png"))
         assert "电话联系" in shown  # the contact is listed, its content is not
         window.close()
         idle(qtbot)
