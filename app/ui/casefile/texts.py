@@ -10,7 +10,8 @@ from __future__ import annotations
 FILE_TITLE = "一生一策档案 · {name}（{class_name}）"
 FILE_TITLE_SUMMARY = "档案摘要 · {name}（{class_name}）"
 FILE_LOADING = "正在打开档案…"
-FILE_SUMMARY_NOTE = "班主任查看的是档案摘要：不含保密记录、辅导内容、测评分数、计划目标和措施以及备注。"
+FILE_SUMMARY_NOTE = ("班主任查看的是档案摘要：不含保密记录、辅导内容、测评分数、"
+                     "计划目标和措施以及备注。")
 FILE_HEADER = "{name}　{gender}　{class_name}　学籍号 {student_no}"
 TAB_OVERVIEW = "概况"
 TAB_RISKS = "风险因素"
