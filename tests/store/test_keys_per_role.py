@@ -451,8 +451,8 @@ def test_the_summary_shows_the_plan_without_its_goals_and_measures(demo, tmp_pat
     assert "恢复睡眠" not in dump and "个别辅导" not in dump and "陈老师；心理教师" in dump
 
 
-def test_migration_0008_seals_existing_plans_at_the_next_staff_sign_in(demo, tmp_path):
-    """A school at revision 0007 has clear plan text and a check value; the migration
+def test_migration_0009_seals_existing_plans_at_the_next_staff_sign_in(demo, tmp_path):
+    """A school at revision 0008 has clear plan text and a check value; the migration
     removes the check, a class teacher's sign-in seals nothing, an admin's seals it."""
     db = copy_school(demo, tmp_path / "school")
     keys = slot_keys(db, "admin", DEMO_PASSWORD)
@@ -463,7 +463,7 @@ def test_migration_0008_seals_existing_plans_at_the_next_staff_sign_in(demo, tmp
     assert plans, "the demo school has no plan to test"
     for row_id, goals in plans.items():
         conn.execute("UPDATE care_plan SET goals = ? WHERE id = ?", (goals, row_id))
-    conn.execute("UPDATE alembic_version SET version_num = '0007'")
+    conn.execute("UPDATE alembic_version SET version_num = '0008'")
     conn.commit()
     conn.close()
     unlock(db, "chen", TEACHER_PW).close()

@@ -1,7 +1,7 @@
 """seal plan goals and measures, and versions' change reasons
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-02 10:00:00
 
 `care_plan.goals`, `care_plan.measures` and every versioned table's `change_reason`
@@ -16,8 +16,8 @@ teacher's sign-in in between changes nothing.
 from alembic import op
 
 
-revision = '0008'
-down_revision = '0007'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
