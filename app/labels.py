@@ -113,9 +113,12 @@ PAIRING_ROLES: dict[str, str] = {
 
 SIGNAL_SOURCES: dict[str, str] = {
     "class_teacher": "班主任",
+    "grade_leader": "年级组长",
     "peer_monitor": "心理委员",
+    "dormitory": "寝室长/宿管",
     "parent": "家长",
     "self": "本人",
+    "mailbox": "心理信箱",
     "other": "其他",
 }
 
@@ -126,6 +129,16 @@ SIGNAL_SEVERITIES: dict[str, str] = {
     "serious": "明显异常",
     "ordinary": "一般情况",
 }
+
+SIGNAL_DECISIONS: dict[str, str] = {
+    "noted": "已阅",
+    "watch": "转为关注",
+    "interview": "约谈",
+    "crisis": "危机处置",
+}
+"""What the counselling room decided about a 反映 (app/services/signals/reports.py)."""
+
+SIGNAL_PENDING = "待处理"
 
 #: Counselling kinds that count as a face-to-face risk assessment (面谈评估): writing one
 #: clears the same-day task of a critical answer and the crisis checklist's first item.
@@ -210,6 +223,9 @@ AUDIT_ACTIONS: dict[str, str] = {
     "referral_step": "登记转介步骤",
     "student_status": "变更学生状态",
     "referral_list": "查看转介名单",
+    "signal_filed": "提交反映",
+    "signal_decided": "处理反映",
+    "signal_list": "查看反映",
 }
 
 

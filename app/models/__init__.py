@@ -4,6 +4,7 @@ labels the sealed columns, app/models/sealed.py)."""
 from app.models.audit import AuditEvent
 from app.models.base import Base, utcnow
 from app.models.casefile import CounsellingRecord, ReportedSignal, RiskFactor
+from app.models.network import SignalBox, SignalReport
 from app.models.plan import CarePlan, Pairing, PlanReview
 from app.models.referral import Referral, ReferralStep
 from app.models.school import School, SchoolClass, SchoolYear
@@ -39,6 +40,8 @@ __all__ = [
     "SchoolSecret",
     "SchoolYear",
     "ScreeningResult",
+    "SignalBox",
+    "SignalReport",
     "Student",
     "User",
     "Versioned",

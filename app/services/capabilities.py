@@ -32,6 +32,7 @@ BACKUP = "backup"
 RESTORE = "restore"
 READ_AUDIT = "read_audit"
 MANAGE_USERS = "manage_users"
+FILE_SIGNAL = "file_signal"
 
 CAPABILITIES: dict[str, str] = {
     LIST_STUDENTS: "查看学生名单",
@@ -47,13 +48,17 @@ CAPABILITIES: dict[str, str] = {
     RESTORE: "从备份恢复数据库",
     READ_AUDIT: "查看和校验审计日志",
     MANAGE_USERS: "管理账户",
+    FILE_SIGNAL: "向心理教师反映学生情况",
 }
 """Each capability with what it allows, in the words a refusal and the docs use."""
 
 _COUNSELLING = frozenset({
     LIST_STUDENTS, WHOLE_SCHOOL, READ_CLASS_SUMMARY, READ_CONFIDENTIAL, WRITE_CASEFILE,
-    MANAGE_ROSTER, RUN_SCREENING, PRINT_REPORTS, EXPORT_DISTRICT, BACKUP,
+    MANAGE_ROSTER, RUN_SCREENING, PRINT_REPORTS, EXPORT_DISTRICT, BACKUP, FILE_SIGNAL,
 })
+_NETWORK = frozenset({LIST_STUDENTS, READ_CLASS_SUMMARY, FILE_SIGNAL})
+"""The warning network's teachers: they see a summary of their students and report
+what they notice (app/services/signals/)."""
 
 
 @dataclass(frozen=True)
@@ -64,13 +69,16 @@ class Role:
     """Its capabilities (codes from CAPABILITIES)."""
     needs_class: bool = False
     """An account of this role is tied to one class (it sees that class only)."""
+    whole_grade: bool = False
+    """With `needs_class`: the account sees every class of its class's grade (a
+    年级组长 is tied to a class of the grade they lead; app/services/classes.py)."""
 
 
 ROLE_TABLE: dict[str, Role] = {
     "admin": Role("管理员", frozenset(CAPABILITIES)),
     "counselor": Role("心理教师", _COUNSELLING),
-    "class_teacher": Role("班主任", frozenset({LIST_STUDENTS, READ_CLASS_SUMMARY}),
-                          needs_class=True),
+    "class_teacher": Role("班主任", _NETWORK, needs_class=True),
+    "grade_leader": Role("年级组长", _NETWORK, needs_class=True, whole_grade=True),
 }
 """One row per role, in the order screens list them."""
 

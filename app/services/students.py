@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from app.models import SchoolClass, Student
 from app.services import audit
-from app.services.capabilities import LIST_STUDENTS, WHOLE_SCHOOL, may, require
+from app.services.capabilities import LIST_STUDENTS, require
+from app.services.classes import scope
 from app.services.roster.file import class_display_name
 from app.services.warning.levels import current_levels
 from app.store.handle import Store
@@ -51,8 +52,7 @@ def list_students(store: Store, include_left: bool = False) -> list[StudentRow]:
     )
     if not include_left:
         query = query.where(Student.status.in_(("enrolled", "suspended")))
-    if not may(store.user.role, WHOLE_SCHOOL):
-        query = query.where(Student.class_id == (store.user.class_id or -1))
+    query = query.where(scope(store.user))
     with store.write() as session:
         levels = current_levels(session)
         rows = [StudentRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7],

@@ -1,13 +1,15 @@
 """The home screen's work list (今日工作): what is due today and what is overdue.
 
-At the top, what cannot wait (`urgent`): the same-day face-to-face assessment
-(当天面谈评估) of every critical answer (PHQ-9 item 9, MHT 85/97 …, on a valid or an
-invalid sheet) stored in the last year, due the day the result was stored and listed
-until an assessment record (ASSESSMENT_KINDS) held on or after the day of the answer is
-written for that student; then the open items of crisis checklists (warning/crisis.py). Below:
-follow-ups (定期随访, 筛查后约谈), the next step of each open referral, plan reviews
-(一生一策评估), and the screening review queues of this school year's campaigns. A class
-teacher gets nothing here: the list names students across the school.
+At the top, what cannot wait (`urgent`): first the 反映 from the warning network not
+yet read and decided (signals/reports.py), due the day they were filed; then the
+same-day face-to-face assessment (当天面谈评估) of every critical answer (PHQ-9 item 9,
+MHT 85/97 …, on a valid or an invalid sheet) stored in the last year, due the day the
+result was stored and listed until an assessment record (ASSESSMENT_KINDS) held on or
+after the day of the answer is written for that student; then the open items of crisis
+checklists (warning/crisis.py). Below: follow-ups (定期随访, 筛查后约谈), the next step
+of each open referral, plan reviews (一生一策评估), and the screening review queues of
+this school year's campaigns. A class teacher gets nothing here: the list names
+students across the school.
 """
 
 from __future__ import annotations
@@ -20,7 +22,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
-from app.labels import ASSESSMENT_KINDS, CRISIS_ITEMS, FOLLOWUP_KINDS
+from app.labels import (
+    ASSESSMENT_KINDS,
+    CRISIS_ITEMS,
+    FOLLOWUP_KINDS,
+    SIGNAL_SEVERITIES,
+    SIGNAL_SOURCES,
+)
 from app.models import (
     Campaign,
     CarePlan,
@@ -30,6 +38,7 @@ from app.models import (
     SchoolClass,
     SchoolYear,
     ScreeningResult,
+    SignalReport,
     Student,
 )
 from app.services import audit
@@ -48,13 +57,14 @@ from app.store.handle import Store
 #: How far back a critical answer without an assessment stays on the list.
 ASSESSMENT_WINDOW_DAYS = 365
 #: Kinds of work listed at the top, in this order.
-URGENT_KINDS = ("assessment", "crisis_item")
+URGENT_KINDS = ("signal", "assessment", "crisis_item")
 
 
 @dataclass(frozen=True)
 class WorkItem:
-    kind: str  # "assessment", "crisis_item", "follow_up", "referral_step", "plan_review"
-    ref_id: int  # result id, follow-up id, referral id or plan id
+    kind: str  # "signal", "assessment", "crisis_item", "follow_up", "referral_step",
+    # "plan_review"
+    ref_id: int  # report id, result id, follow-up id, referral id or plan id
     student_id: int
     student_no: str
     name: str
@@ -120,6 +130,13 @@ def _work(session: Session, today: date) -> TodayWork:
                         max(0, (today - due).days))
 
     items: list[WorkItem | None] = list(_assessments(session, today, item))
+    for rid, sid, source, severity, filed_at in session.execute(
+            select(SignalReport.id, SignalReport.student_id, SignalReport.source,
+                   SignalReport.severity, SignalReport.filed_at)
+            .where(SignalReport.decision.is_(None))):
+        items.append(item("signal", rid, sid, f"新反映：{SIGNAL_SOURCES.get(source, source)}"
+                          f"反映，{SIGNAL_SEVERITIES.get(severity, severity)}",
+                          local_date(filed_at)))
     for fid, sid, kind, due in session.execute(
             select(FollowUp.id, FollowUp.student_id, FollowUp.kind, FollowUp.due_on)
             .where(FollowUp.done_on.is_(None), FollowUp.due_on <= today, is_current(FollowUp))):

@@ -26,6 +26,7 @@ from app.services.accounts.auth import unlock
 from app.services.capabilities import (
     BACKUP,
     EXPORT_DISTRICT,
+    FILE_SIGNAL,
     LIST_STUDENTS,
     MANAGE_ROSTER,
     MANAGE_USERS,
@@ -45,11 +46,13 @@ from app.services.roster.importing import RosterPreview, apply_roster_import
 from app.services.screening.campaigns import create_campaign
 from app.services.screening.importing import save_answer_string
 from app.services.setup import create_school
+from app.services.signals.reports import check_filing, file_report
 from app.services.students import list_students
 from app.store import keyslots
 from tests.conftest import TEST_PASSWORD
 
-USERS = {"admin": "admin", "counselor": "xinli", "class_teacher": "banzhuren"}
+USERS = {"admin": "admin", "counselor": "xinli", "class_teacher": "banzhuren",
+         "grade_leader": "nianjizu"}
 CAMPAIGN = "2026秋 PHQ-9"
 
 # command words → (capability, arguments after --db/--user; {dir} is the test's folder,
@@ -87,6 +90,10 @@ COMMANDS: dict[tuple[str, ...], tuple[str, list[str]]] = {
     ("report", "group"): (PRINT_REPORTS, ["--campaign", CAMPAIGN, "--out", "{dir}/g.pdf"]),
     ("export", "district"): (EXPORT_DISTRICT, ["--period", "2026-2027-1", "--preview"]),
     ("export", "school-key"): (EXPORT_DISTRICT, ["--out", "{dir}/school.json"]),
+    ("signal", "add"): (FILE_SIGNAL, ["--student", "{student}", "--source", "班主任",
+                                      "--severity", "serious", "--text", "上课时一直哭"]),
+    ("signal", "list"): (FILE_SIGNAL, []),
+    ("signal", "decide"): (WRITE_CASEFILE, ["--report", "1", "--decision", "已阅"]),
     ("backup",): (BACKUP, ["--to", "{dir}/stick"]),
     ("check",): (BACKUP, []),
     ("restore",): (RESTORE, ["--from", "{backup}"]),
@@ -131,7 +138,10 @@ def school(tmp_path_factory) -> dict:
             accounts.create_user(store, USERS["counselor"], "", "counselor", TEST_PASSWORD)
             accounts.create_user(store, USERS["class_teacher"], "", "class_teacher",
                                  TEST_PASSWORD, own.class_id)
+            accounts.create_user(store, USERS["grade_leader"], "", "grade_leader",
+                                 TEST_PASSWORD, own.class_id)
             accounts.create_user(store, "extra", "", "counselor", TEST_PASSWORD)
+            file_report(store, own.id, check_filing("家长", "ordinary", None, "最近失眠"))
             campaign = create_campaign(store, CAMPAIGN, "phq9")
             for student in students[:3]:
                 save_answer_string(store, campaign.id, student.id, "110000000")

@@ -44,10 +44,17 @@ def test_staff_are_the_roles_that_read_confidential_content():
     assert roles_with(READ_CONFIDENTIAL) == ("admin", "counselor")
 
 
-def test_class_teacher_reads_only_the_class_summary():
+def test_class_teacher_reads_only_the_class_summary_and_files_reports():
     assert ROLE_TABLE["class_teacher"].needs_class
     assert {c for c in CAPABILITIES if may("class_teacher", c)} == {
-        "list_students", "read_class_summary"}
+        "list_students", "read_class_summary", "file_signal"}
+
+
+def test_grade_leader_is_a_class_teacher_for_a_whole_grade():
+    row = ROLE_TABLE["grade_leader"]
+    assert row.label == "年级组长" and row.needs_class and row.whole_grade
+    assert row.may == ROLE_TABLE["class_teacher"].may
+    assert roles_with("file_signal") == tuple(ROLE_TABLE)
 
 
 def test_every_role_has_a_label_and_known_capabilities():

@@ -5,8 +5,10 @@ and answered in Chinese; the audit log records each login and how many failed at
 came before it, since a failed attempt cannot write to a database it could not open.
 
 Sign-in is also the one moment a password is known, so a version-1 slot is upgraded
-then (keyslots.upgrade_slot). A recovery code is spent when used: the recovery slot is
-replaced by one for a new code, which the caller shows once, as setup did.
+then (keyslots.upgrade_slot). A staff sign-in also opens the 反映 the warning network
+filed since the last one (signals/inbox.py). A recovery code is spent when used: the
+recovery slot is replaced by one for a new code, which the caller shows once, as setup
+did.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from app.services import audit
 from app.services.accounts import rekey, staff_key
 from app.services.accounts.keyring import slot_keys
 from app.services.accounts.passwords import check_new_password
+from app.services.signals import inbox
 from app.store import keyslots, throttle
 from app.store.faults import check_database_path
 from app.store.handle import Store
@@ -47,6 +50,7 @@ def unlock(db_path: Path, username: str, password: str) -> Store:
     if keyslots.upgrade_slot(slot_file, slot, password, keys):
         keyslots.write_slot_file(slot_path, slot_file)
     store.new_recovery_code = staff_key.settle(store)
+    inbox.settle(store)
     use_school_folder(school_instruments_dir(db_path))
     audit.record_for(store, "login", "user", username,
                      f"此前连续失败 {failures} 次" if failures else "")
@@ -79,6 +83,7 @@ def unlock_with_recovery(db_path: Path, recovery_code: str, username: str,
         store.user.username))
     keyslots.write_slot_file(slot_path, slot_file)
     staff_key.settle(store)
+    inbox.settle(store)
     store.new_recovery_code = new_code
     throttle.record_success(db_path, store.user.username)
     audit.record_for(store, "recovery_used", "user", store.user.username,

@@ -1,8 +1,9 @@
 """Who may see a student's file, and the checks every entry into it shares.
 
 Counselling staff (管理员, 心理教师) see and edit everything. A 班主任 may read a summary
-of the students in their own class and nothing else; they write nothing (the counselling
-teacher records what they report). The checks raise our own errors with the Chinese
+of the students in their own class (a 年级组长: their grade) and nothing else; they write
+nothing in the file itself, and what they notice reaches the counselling teacher as a
+反映 (app/services/signals/). The checks raise our own errors with the Chinese
 message a teacher reads.
 """
 
@@ -10,11 +11,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import BadInputError, PermissionDeniedError
 from app.models import Student
-from app.services.capabilities import READ_CLASS_SUMMARY, READ_CONFIDENTIAL, WHOLE_SCHOOL, may
+from app.services.capabilities import READ_CLASS_SUMMARY, READ_CONFIDENTIAL, may
+from app.services.classes import scope
 from app.store.handle import Store
 
 
@@ -25,15 +28,21 @@ def load_student(session: Session, student_id: int) -> Student:
     return student
 
 
-def check_can_read(store: Store, student: Student) -> bool:
+def in_scope(session: Session, store: Store, student_id: int) -> bool:
+    """Whether the student is among those the signed-in user sees (classes.scope)."""
+    return session.scalar(select(Student.id).where(
+        Student.id == student_id, scope(store.user))) is not None
+
+
+def check_can_read(session: Session, store: Store, student: Student) -> bool:
     """True for the full file, False for the class teacher's summary; else refuse."""
     role = store.user.role
-    in_scope = may(role, WHOLE_SCHOOL) or student.class_id == store.user.class_id
-    if in_scope and may(role, READ_CONFIDENTIAL):
+    seen = in_scope(session, store, student.id)
+    if seen and may(role, READ_CONFIDENTIAL):
         return True
-    if in_scope and may(role, READ_CLASS_SUMMARY):
+    if seen and may(role, READ_CLASS_SUMMARY):
         return False
-    raise PermissionDeniedError("您只能查看本班学生的档案摘要。")
+    raise PermissionDeniedError("您只能查看本班（年级组长：本年级）学生的档案摘要。")
 
 
 def check_code(table: dict[str, str], code: str, what: str) -> None:

@@ -78,7 +78,7 @@ def open_file(store: Store, student_id: int, today: date | None = None) -> Stude
     with store.write() as session:
         student = load_student(session, student_id)
         try:
-            full = check_can_read(store, student)
+            full = check_can_read(session, store, student)
         except PermissionDeniedError as err:
             audit.record(session, store.user.username, "student_open_denied", "student",
                          student_id, store.user.role)

@@ -31,9 +31,7 @@ from app.models import (
 from app.services import audit
 from app.services.capabilities import (
     READ_CLASS_SUMMARY,
-    WHOLE_SCHOOL,
     WRITE_CASEFILE,
-    may,
     require,
 )
 from app.services.casefile.access import check_code, check_past, check_text, load_student
@@ -42,6 +40,7 @@ from app.services.casefile.plans import pairing_gap
 from app.services.casefile.rows import StudentFile
 from app.services.casefile.snapshot import screening_rows
 from app.services.casefile.versions import current, is_current
+from app.services.classes import scope
 from app.services.roster.file import class_display_name
 from app.services.warning.crisis import open_checklist
 from app.services.warning.levels import current_level, level_since
@@ -165,8 +164,7 @@ def _key_rows(session: Session, store: Store, today: date) -> list[KeyStudentRow
              .join(LevelDecision, LevelDecision.student_id == Student.id)
              .where(LevelDecision.id.in_(newest), LevelDecision.level != "none",
                     Student.status.in_(IN_SCHOOL)))
-    if not may(store.user.role, WHOLE_SCHOOL):
-        query = query.where(Student.class_id == (store.user.class_id or -1))
+    query = query.where(scope(store.user))
     students = {r[0]: r for r in session.execute(query)}
     # The listed students as a subquery, not a parameter list thousands long.
     ids = query.with_only_columns(Student.id).scalar_subquery()

@@ -194,7 +194,8 @@ def test_class_teacher_sees_the_summary_without_confidential_notes(qtbot, school
         # Another class's student: the service refuses and the window closes itself.
         other = open_student_file(StoreContext(teacher), None, school.students[4])
         idle(qtbot)
-        assert [box.text() for box in message_boxes()] == ["您只能查看本班学生的档案摘要。"]
+        assert [box.text() for box in message_boxes()] == [
+            "您只能查看本班（年级组长：本年级）学生的档案摘要。"]
         close_boxes()
         assert closed(other)
 
