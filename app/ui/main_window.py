@@ -1,21 +1,21 @@
 """The main window: navigation on the left, one page per area, the idle lock.
 
-Staff land on 预警与转介, whose first tab is today's due and overdue work (the home
-screen the warning network asks for). Which pages exist depends on the signed-in role's
-capabilities (app/services/capabilities.py, one table for the GUI and the services):
-a 班主任 gets the student list (the service restricts it to their class) and their own
-account; user management and the audit log are the admin's; staff also get 备份与恢复
-and 部署与密钥 under 设置, and a yellow bar above the pages after login when a backup is
-due. Locking (idle timeout, the 锁定 button, Ctrl+L from any window: app/ui/app_keys.py)
-happens at once: it cancels running background work and drops what it would show
-(workers.cancel_all), closes every other window (the student's file, dialogs, popups),
-clears every model, hides the window, and closes the Store and shows the lock screen
-as soon as the cancelled work has let go of it — waiting for the work before hiding
-anything once postponed the lock for ever when an operation never ended; `attach`
-with a new Store restores the views, rebuilding them only if a different user signed
-in, and puts the keyboard focus back where it was. A restore asked for on the backup
-tab goes up to the Shell (`restore_requested`), which releases the Store the same way
-before replacing the file.
+Staff land on 预警与转介, whose first tab is today's due and overdue work (the home screen
+the warning network asks for). Which pages exist depends on the signed-in role's
+capabilities (app/services/capabilities.py, one table for the GUI and the services): a
+班主任 gets the student list (the service restricts it to their class; a 年级组长's to their
+grade), 反映 (filing reports for the counselling room) and their own account; user
+management and the audit log are the admin's; staff also get 备份与恢复 and 部署与密钥 under
+设置, and a yellow bar above the pages after login when a backup is due. Locking (idle
+timeout, the 锁定 button, Ctrl+L from any window: app/ui/app_keys.py) happens at once: it
+cancels running background work and drops what it would show (workers.cancel_all), closes
+every other window (the student's file, dialogs, popups), clears every model, hides the
+window, and closes the Store and shows the lock screen as soon as the cancelled work has let
+go of it — waiting for the work before hiding anything once postponed the lock for ever when
+an operation never ended; `attach` with a new Store restores the views, rebuilding them only
+if a different user signed in, and puts the keyboard focus back where it was. A restore
+asked for on the backup tab goes up to the Shell (`restore_requested`), which releases the
+Store the same way before replacing the file.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ from app.services.accounts import auth
 from app.services.capabilities import (
     BACKUP,
     EXPORT_DISTRICT,
+    FILE_SIGNAL,
     MANAGE_ROSTER,
     MANAGE_USERS,
     PRINT_REPORTS,
@@ -71,6 +72,8 @@ from app.ui.settings import texts as settings_texts
 from app.ui.settings.backup_tab import BackupTab
 from app.ui.settings.deployment_tab import DeploymentTab
 from app.ui.settings.reminder_bar import BackupReminderBar
+from app.ui.signals import texts as signal_texts
+from app.ui.signals.page import SignalsPage
 from app.ui.store_context import StoreContext
 from app.ui.students_page import StudentsPage
 from app.ui.users_page import UsersPage
@@ -248,6 +251,9 @@ class MainWindow(QMainWindow):
             home.open_list.connect(lambda *filters: self._open_list(warnings, *filters))
             entries.insert(0, (strings.NAV_HOME, home))
             entries.append((strings.NAV_WARNINGS, warnings))
+        if can(FILE_SIGNAL):
+            entries.append((signal_texts.NAV,
+                            SignalsPage(self.ctx, staff=can(READ_CONFIDENTIAL))))
         if can(PRINT_REPORTS):
             entries.append((strings.NAV_REPORTS, ReportsPage(self.ctx)))
         entries.append((strings.NAV_SETTINGS, self.settings_page))

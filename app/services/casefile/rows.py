@@ -128,6 +128,10 @@ class SignalRow:
     description: str
     severity: str
     corrected: bool
+    report_id: int | None = None
+    """The 反映 it came from (signals/reports.py), when a teacher filed it."""
+    decision: str | None = None
+    """That 反映's decision (SIGNAL_DECISIONS); None while it waits for one."""
 
 
 @dataclass(frozen=True)

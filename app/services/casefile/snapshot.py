@@ -38,6 +38,7 @@ from app.models import (
     RiskFactor,
     SchoolClass,
     ScreeningResult,
+    SignalReport,
     Student,
 )
 from app.models.sealed import sealed_names
@@ -136,8 +137,7 @@ def build_file(session: Session, student: Student, full: bool, today: date) -> S
         plan_reviews=reviews,
         pairings=pairings,
         pairing_gap=pairing_gap(level.level if level else "none", pairings, today),
-        signals=tuple(_signal(s, full)
-                      for s in _current(session, ReportedSignal, sid, full, "reported_on")),
+        signals=_signals(session, sid, full),
         followups=tuple(_followup(f, full)
                         for f in _current(session, FollowUp, sid, full, "due_on")),
         referrals=_referrals(session, sid, full),
@@ -180,9 +180,16 @@ def _counselling(c: CounsellingRecord, full: bool, names: dict[str, str]) -> Cou
                           c.supersedes_id is not None)
 
 
-def _signal(s: ReportedSignal, full: bool) -> SignalRow:
-    return SignalRow(s.id, s.source, s.reporter if full else WITHHELD, s.reported_on,
-                     s.description if full else WITHHELD, s.severity, s.supersedes_id is not None)
+def _signals(session: Session, sid: int, full: bool) -> tuple[SignalRow, ...]:
+    """The signals, each with the 反映 it came from and that report's status."""
+    reports = {signal_id: (rid, decision) for rid, signal_id, decision in session.execute(
+        select(SignalReport.id, SignalReport.signal_id, SignalReport.decision)
+        .where(SignalReport.student_id == sid, SignalReport.signal_id.is_not(None)))}
+    return tuple(
+        SignalRow(s.id, s.source, s.reporter if full else WITHHELD, s.reported_on,
+                  s.description if full else WITHHELD, s.severity, s.supersedes_id is not None,
+                  *reports.get(s.id, (None, None)))
+        for s in _current(session, ReportedSignal, sid, full, "reported_on"))
 
 
 def _followup(f: FollowUp, full: bool) -> FollowUpRow:

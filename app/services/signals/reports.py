@@ -149,8 +149,21 @@ def list_reports(store: Store, pending_only: bool = False) -> list[ReportRow]:
     return rows
 
 
+def read_report(store: Store, report_id: int) -> ReportRow:
+    """One report with its text, for deciding it (staff); audited as reading the
+    student's file."""
+    require(store, READ_CONFIDENTIAL)
+    with store.write() as session:
+        found = report_rows(session, store, report_id=report_id)
+        if not found:
+            raise BadInputError(f"找不到编号为 {report_id} 的反映。")
+        audit.record(session, store.user.username, "student_open", "student",
+                     found[0].student_id, f"查看反映 编号 {report_id}")
+    return found[0]
+
+
 def report_rows(session: Session, store: Store, pending_only: bool = False,
-                student_id: int | None = None) -> list[ReportRow]:
+                report_id: int | None = None) -> list[ReportRow]:
     staff = user_may(store.user, READ_CONFIDENTIAL)
     query = (select(SignalReport, Student.student_no, Student.name, SchoolClass.grade,
                     SchoolClass.number)
@@ -160,8 +173,8 @@ def report_rows(session: Session, store: Store, pending_only: bool = False,
         query = query.where(SignalReport.filed_by == store.user.username)
     if pending_only:
         query = query.where(SignalReport.decision.is_(None))
-    if student_id is not None:
-        query = query.where(SignalReport.student_id == student_id)
+    if report_id is not None:
+        query = query.where(SignalReport.id == report_id)
     found = session.execute(query).all()
     texts: dict[int, str] = {}
     if staff:

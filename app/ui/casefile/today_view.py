@@ -1,12 +1,13 @@
 """今日工作: what is due today and what is late, across the school, in one list.
 
-At the top, in red, what cannot wait: 当天面谈评估 for every critical answer without an
-assessment yet, and the open items of crisis checklists. Then follow-ups, the next step
-of each open referral and plan reviews (today.today_work), the most overdue first;
-double-clicking an item opens the student's file at the tab where it is done (辅导记录
-for an assessment, 预警 for the crisis checklist). Below, the campaigns whose screening
-still has students to review; double-clicking one goes to the review queue. This is the
-first tab of 预警与转介, so the counselling room's day starts here.
+At the top, in red, what cannot wait: the 反映 the warning network filed that nobody has
+decided yet (double-click: read it and record the decision), 当天面谈评估 for every critical
+answer without an assessment yet, and the open items of crisis checklists. Then follow-ups,
+the next step of each open referral and plan reviews (today.today_work), the most overdue
+first; double-clicking an item opens the student's file at the tab where it is done
+(辅导记录 for an assessment, 预警 for the crisis checklist). Below, the campaigns whose
+screening still has students to review; double-clicking one goes to the review queue. This
+is the first tab of 预警与转介, so the counselling room's day starts here.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ def work_items(work: TodayWork) -> list[WorkItem]:
 
 class TodayView(QWidget):
     open_requested = Signal(int, str)  # student id, file tab
+    decide_requested = Signal(int)  # report id (反映)
     review_requested = Signal(int)  # campaign id
     refresh_requested = Signal()
 
@@ -113,6 +115,9 @@ class TodayView(QWidget):
     def _open_work(self, index: QModelIndex) -> None:
         if index.isValid():
             item: WorkItem = self.work_model.row_at(index.row())
+            if item.kind == "signal":
+                self.decide_requested.emit(item.ref_id)
+                return
             self.open_requested.emit(item.student_id, TAB_FOR.get(item.kind, "overview"))
 
     def _open_queue(self, index: QModelIndex) -> None:

@@ -1,7 +1,8 @@
 """预警: the current level and what the rules suggest now, side by side; the crisis
 checklist (危机处置清单) while a 危机 decision has items open, or was decided; the history
 of decisions, the follow-ups the level schedules, and the signals reported about the
-student by the 四级预警 network (班主任, 心理委员, 家长, the student).
+student by the 四级预警 network (班主任, 心理委员, 家长, the student), with the status of
+the 反映 a teacher filed and its decision (处理反映…).
 
 Deciding 危机 here reloads the file, and the checklist appears at the top of this tab:
 the four same-day items, each done from here (转介决定 by opening the referral
@@ -17,7 +18,14 @@ from typing import Any
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from app.labels import FOLLOWUP_KINDS, SIGNAL_SEVERITIES, SIGNAL_SOURCES, label
+from app.labels import (
+    FOLLOWUP_KINDS,
+    SIGNAL_DECISIONS,
+    SIGNAL_PENDING,
+    SIGNAL_SEVERITIES,
+    SIGNAL_SOURCES,
+    label,
+)
 from app.services.casefile.rows import FollowUpRow
 from app.services.warning.crisis import ChecklistItem, checklist
 from app.ui.casefile import texts
@@ -43,8 +51,10 @@ from app.ui.casefile.widgets import (
     selected,
     table,
 )
+from app.ui.signals.dialogs import open_decision
 from app.ui.store_context import StoreContext
 from app.ui.table_models import Column
+from app.ui.workers import Op
 
 HISTORY_COLUMNS = (
     Column(texts.COL_DECIDED_ON, lambda r: day(r.decided_on), sort_key=lambda r: r.decided_on),
@@ -77,6 +87,8 @@ SIGNAL_COLUMNS = (
     Column(texts.COL_REPORTER, lambda r: r.reporter),
     Column(texts.COL_SEVERITY, lambda r: label(SIGNAL_SEVERITIES, r.severity)),
     Column(texts.COL_DESCRIPTION, lambda r: r.description),
+    Column(texts.COL_SIGNAL_STATE, lambda r: "" if r.report_id is None
+           else label(SIGNAL_DECISIONS, r.decision) if r.decision else SIGNAL_PENDING),
 )
 
 
@@ -119,13 +131,17 @@ class WarningTab(QWidget):
         self.signals, self.signal_model = table(SIGNAL_COLUMNS, self)
         self.followup_button = QPushButton(texts.FOLLOWUP_DONE)
         self.signal_button = QPushButton(texts.SIGNAL_ADD)
+        self.signal_decide = QPushButton(texts.SIGNAL_DECIDE)
+        self.signal_decide.clicked.connect(lambda: self.decide_signal())
+        self.signals.selectionModel().selectionChanged.connect(self._signal_selected)
         self.followup_button.clicked.connect(lambda: self.complete_followup())
         self.signal_button.clicked.connect(lambda: self.add_signal())
         self.followups.selectionModel().selectionChanged.connect(self._followup_selected)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.history, texts.WARN_HISTORY)
         self.tabs.addTab(_with_buttons(self.followups, self.followup_button), texts.WARN_FOLLOWUPS)
-        self.tabs.addTab(_with_buttons(self.signals, self.signal_button), texts.WARN_SIGNALS)
+        self.tabs.addTab(_with_buttons(self.signals, self.signal_decide, self.signal_button),
+                         texts.WARN_SIGNALS)
         layout = QVBoxLayout(self)
         layout.addLayout(boxes)
         layout.addWidget(self.crisis_box)
@@ -163,10 +179,11 @@ class WarningTab(QWidget):
         fill(self.signals, self.signal_model, list(reversed(f.signals)))
         self._show_crisis(checklist(f.followups))
         for button in (self.decide_button, self.followup_button, self.signal_button,
-                       self.crisis_do):
+                       self.crisis_do, self.signal_decide):
             button.setVisible(view.can_edit)
         self._crisis_selected()
         self._followup_selected()
+        self._signal_selected()
 
     def _show_crisis(self, items: tuple[ChecklistItem, ...]) -> None:
         self.crisis_box.setVisible(bool(items))
@@ -230,6 +247,17 @@ class WarningTab(QWidget):
                                 self)
         dialog.open()
         return dialog
+
+    def _signal_selected(self, *_args: object) -> None:
+        row = selected(self.signals, self.signal_model)
+        self.signal_decide.setEnabled(row is not None and row.report_id is not None)
+
+    def decide_signal(self) -> Op | None:
+        """The 反映 a signal came from: read it and record the decision."""
+        row = selected(self.signals, self.signal_model)
+        if self.view_ is None or row is None or row.report_id is None:
+            return None
+        return open_decision(self.ctx, self, row.report_id, self.view_.today)
 
     def add_signal(self) -> SignalDialog | None:
         if self.view_ is None:

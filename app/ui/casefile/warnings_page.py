@@ -37,6 +37,7 @@ from app.ui.casefile.today_view import TodayView
 from app.ui.changes import Changes
 from app.ui.export_dialog import ExportChoice, export_list
 from app.ui.reports.saving import day_text
+from app.ui.signals.dialogs import open_decision
 from app.ui.store_context import StoreContext
 
 if TYPE_CHECKING:
@@ -82,6 +83,7 @@ class WarningsPage(QWidget):
         layout.addWidget(self.tabs)
         self.today.open_requested.connect(self.open_file)
         self.today.review_requested.connect(self.show_review)
+        self.today.decide_requested.connect(lambda rid: open_decision(self.ctx, self, rid))
         self.key_list.open_requested.connect(lambda sid: self.open_file(sid, "warning"))
         self.key_list.export_requested.connect(self.export_key_list)
         self.review.open_requested.connect(self.open_file)
