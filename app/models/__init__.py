@@ -3,7 +3,14 @@ labels the sealed columns, app/models/sealed.py)."""
 
 from app.models.audit import AuditEvent
 from app.models.base import Base, utcnow
-from app.models.casefile import CounsellingRecord, ReportedSignal, RiskFactor
+from app.models.casefile import (
+    CaseConference,
+    ConferenceTask,
+    CounsellingRecord,
+    GroupSession,
+    ReportedSignal,
+    RiskFactor,
+)
 from app.models.network import SignalBox, SignalReport
 from app.models.plan import CarePlan, Pairing, PlanReview
 from app.models.referral import Referral, ReferralStep
@@ -23,9 +30,12 @@ __all__ = [
     "Base",
     "Campaign",
     "CarePlan",
+    "CaseConference",
     "ClassMove",
+    "ConferenceTask",
     "CounsellingRecord",
     "FollowUp",
+    "GroupSession",
     "Guardian",
     "LevelDecision",
     "Pairing",

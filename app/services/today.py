@@ -7,8 +7,9 @@ MHT 85/97 …, on a valid or an invalid sheet) stored in the last year, due the 
 result was stored and listed until an assessment record (ASSESSMENT_KINDS) held on or
 after the day of the answer is written for that student; then the open items of crisis
 checklists (warning/crisis.py). Below: follow-ups (定期随访, 筛查后约谈), the next step
-of each open referral, plan reviews (一生一策评估), and the screening review queues of
-this school year's campaigns. A class teacher gets nothing here: the list names
+of each open referral, plan reviews (一生一策评估), the tasks of case conferences
+(会诊, casefile/conference.py), and the screening review queues of this school year's
+campaigns. A class teacher gets nothing here: the list names
 students across the school.
 """
 
@@ -32,6 +33,7 @@ from app.labels import (
 from app.models import (
     Campaign,
     CarePlan,
+    ConferenceTask,
     CounsellingRecord,
     FollowUp,
     PlanReview,
@@ -63,8 +65,8 @@ URGENT_KINDS = ("signal", "assessment", "crisis_item")
 @dataclass(frozen=True)
 class WorkItem:
     kind: str  # "signal", "assessment", "crisis_item", "follow_up", "referral_step",
-    # "plan_review"
-    ref_id: int  # report id, result id, follow-up id, referral id or plan id
+    # "plan_review", "conference_task"
+    ref_id: int  # report, result, follow-up, referral, plan or 会诊 task id
     student_id: int
     student_no: str
     name: str
@@ -89,6 +91,8 @@ class TodayWork:
     overdue_steps: tuple[WorkItem, ...]
     overdue_plan_reviews: tuple[WorkItem, ...]
     review_queues: tuple[QueueSummary, ...]
+    overdue_tasks: tuple[WorkItem, ...] = ()
+    """会诊 tasks past their due date (casefile/conference.py)."""
 
     @property
     def empty(self) -> bool:
@@ -99,7 +103,7 @@ class TodayWork:
         """Everything in the order a teacher works it: urgent first, then the most
         overdue (the order of the screen and of `qingxin today`)."""
         rest = sorted((*self.overdue_steps, *self.overdue_followups,
-                       *self.overdue_plan_reviews, *self.due_today),
+                       *self.overdue_plan_reviews, *self.overdue_tasks, *self.due_today),
                       key=lambda i: (-i.overdue_days, i.due_on, i.student_no))
         return (*self.urgent, *rest)
 
@@ -148,6 +152,12 @@ def _work(session: Session, today: date) -> TodayWork:
             items.append(item("referral_step", r.referral.id, r.student_id,
                               f"转介：{STEP_LABELS[step.step]}", step.due_on))
     items.extend(_plan_reviews(session, today, item))
+    # A task's wording is sealed (staff key): read, never filtered on, in SQL.
+    for tid, sid, what, owner, due in session.execute(
+            select(ConferenceTask.id, ConferenceTask.student_id, ConferenceTask.what,
+                   ConferenceTask.owner, ConferenceTask.due_on)
+            .where(ConferenceTask.done_on.is_(None), ConferenceTask.due_on <= today)):
+        items.append(item("conference_task", tid, sid, f"会诊任务：{what}（{owner}）", due))
     found = sorted((i for i in items if i is not None),
                    key=lambda i: (-i.overdue_days, i.student_no))
     urgent = sorted((i for i in found if i.kind in URGENT_KINDS),
@@ -161,6 +171,8 @@ def _work(session: Session, today: date) -> TodayWork:
         overdue_steps=tuple(i for i in found if i.overdue_days and i.kind == "referral_step"),
         overdue_plan_reviews=tuple(i for i in found
                                    if i.overdue_days and i.kind == "plan_review"),
+        overdue_tasks=tuple(i for i in found
+                            if i.overdue_days and i.kind == "conference_task"),
         review_queues=_queues(session, today))
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import csv
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,7 @@ from app.services.capabilities import (
     WRITE_CASEFILE,
     may,
 )
+from app.services.casefile.conference import TaskInput, add_conference
 from app.services.demo.synthetic import synthetic_roster
 from app.services.maintenance.backup import make_backup
 from app.services.roster.importing import RosterPreview, apply_roster_import
@@ -94,6 +96,13 @@ COMMANDS: dict[tuple[str, ...], tuple[str, list[str]]] = {
                                       "--severity", "serious", "--text", "上课时一直哭"]),
     ("signal", "list"): (FILE_SIGNAL, []),
     ("signal", "decide"): (WRITE_CASEFILE, ["--report", "1", "--decision", "已阅"]),
+    ("conference", "add"): (WRITE_CASEFILE, [
+        "--student", "{student}", "--attendee", "心理教师", "--assessment", "情绪低落",
+        "--decision", "每周约谈", "--task", "联系家长|班主任|2026-12-31"]),
+    ("conference", "done"): (WRITE_CASEFILE, ["--task", "1"]),
+    ("group", "add"): (WRITE_CASEFILE, ["--topic", "考前减压", "--minutes", "45",
+                                        "--student", "{student}", "--student", "{other}"]),
+    ("workload",): (WRITE_CASEFILE, ["--from", "2026-09-01", "--by", "term", "--all"]),
     ("backup",): (BACKUP, ["--to", "{dir}/stick"]),
     ("check",): (BACKUP, []),
     ("restore",): (RESTORE, ["--from", "{backup}"]),
@@ -142,6 +151,8 @@ def school(tmp_path_factory) -> dict:
                                  TEST_PASSWORD, own.class_id)
             accounts.create_user(store, "extra", "", "counselor", TEST_PASSWORD)
             file_report(store, own.id, check_filing("家长", "ordinary", None, "最近失眠"))
+            add_conference(store, own.id, date(2026, 11, 2), ["心理教师"], "情绪低落",
+                           "每周约谈", [TaskInput("联系家长", "班主任", date(2026, 11, 9))])
             campaign = create_campaign(store, CAMPAIGN, "phq9")
             for student in students[:3]:
                 save_answer_string(store, campaign.id, student.id, "110000000")
@@ -157,7 +168,7 @@ def school(tmp_path_factory) -> dict:
         writer.writerow(["学籍号", "姓名", *[f"{i}." for i in range(1, 10)]])
         writer.writerow([own.student_no, own.name, *["1"] * 9])
     return {"root": root, "student": own.student_no, "backup": backup,
-            "class_id": own.class_id}
+            "class_id": own.class_id, "other": students[1].student_no}
 
 
 def _fingerprint(root: Path, db: Path) -> tuple:
@@ -183,7 +194,7 @@ def test_command_as_role(school, command, role, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("QINGXIN_NEW_PASSWORD", TEST_PASSWORD)
     args = [*command, "--db", str(db), "--user", USERS[role],
             *[a.format(dir=tmp_path, student=school["student"], backup=backup,
-                       class_id=school["class_id"]) for a in extra]]
+                       class_id=school["class_id"], other=school["other"]) for a in extra]]
     before = _fingerprint(tmp_path, db)
     code = main(args)
     err = capsys.readouterr().err

@@ -64,3 +64,16 @@ def check_text(value: str, message: str) -> str:
     if not value:
         raise BadInputError(message)
     return value
+
+
+MAX_MINUTES = 600
+
+
+def check_minutes(minutes: int | None, what: str) -> int | None:
+    """A duration in whole minutes (a school day at most), or None when not recorded."""
+    if minutes is None:
+        return None
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not (
+            0 < minutes <= MAX_MINUTES):
+        raise BadInputError(f"{what}须是 1 到 {MAX_MINUTES} 之间的分钟数。")
+    return minutes

@@ -45,7 +45,13 @@ from app.models import (
 from app.services import audit
 from app.services.accounts.user_names import display_names
 from app.services.capabilities import READ_CONFIDENTIAL, WRITE_CASEFILE, require
-from app.services.casefile.access import check_code, check_past, check_text, load_student
+from app.services.casefile.access import (
+    check_code,
+    check_minutes,
+    check_past,
+    check_text,
+    load_student,
+)
 from app.services.casefile.versions import chain, content_fields, is_current, new_version
 from app.services.referral.steps import check_last_step
 from app.store.handle import Store
@@ -60,6 +66,7 @@ class EntryKind:
     optional_past_dates: Mapping[str, str] = field(default_factory=dict)
     texts: Mapping[str, str] = field(default_factory=dict)
     order: tuple[tuple[str, str, str], ...] = ()
+    durations: Mapping[str, str] = field(default_factory=dict)
 
     def check(self, values: dict[str, Any]) -> dict[str, Any]:
         for name, (table, what) in self.codes.items():
@@ -74,6 +81,9 @@ class EntryKind:
         for name, message in self.texts.items():
             if name in values:
                 values[name] = check_text(values[name], message)
+        for name, what in self.durations.items():
+            if name in values:
+                values[name] = check_minutes(values[name], what)
         for earlier, later, message in self.order:
             if values.get(earlier) and values.get(later) and values[later] < values[earlier]:
                 raise BadInputError(message)
@@ -88,9 +98,10 @@ KINDS: dict[str, EntryKind] = {
         order=(("noted_on", "resolved_on", "解除日期不能早于发现日期。"),)),
     "counselling": EntryKind(
         CounsellingRecord,
-        frozenset({"held_on", "kind", "participants", "content", "next_step", "confidential"}),
+        frozenset({"held_on", "kind", "participants", "content", "next_step", "confidential",
+                   "minutes"}),
         codes={"kind": (COUNSELLING_KINDS, "辅导类型")}, past_dates={"held_on": "辅导日期"},
-        texts={"content": "请填写辅导内容或记录要点。"}),
+        texts={"content": "请填写辅导内容或记录要点。"}, durations={"minutes": "辅导时长"}),
     "signal": EntryKind(
         ReportedSignal,
         frozenset({"source", "reporter", "reported_on", "description", "severity"}),
@@ -202,7 +213,7 @@ def resolve_risk_factor(store: Store, risk_factor_id: int, resolved_on: date) ->
 
 def add_counselling(store: Store, student_id: int, held_on: date, kind: str, content: str,
                     participants: str = "", next_step: str = "",
-                    confidential: bool = False) -> int:
+                    confidential: bool = False, minutes: int | None = None) -> int:
     """Home–school contacts are the kinds home_visit, phone and three_way. An assessment
     (ASSESSMENT_KINDS) also completes the crisis checklist's 面谈评估 if one is open; the
     same-day task of a critical answer reads the record itself (today.py)."""
@@ -211,7 +222,8 @@ def add_counselling(store: Store, student_id: int, held_on: date, kind: str, con
         username = store.user.username
         row = insert_entry(session, username, "counselling", student_id, held_on=held_on,
                            kind=kind, content=content, participants=participants,
-                           next_step=next_step, confidential=confidential)
+                           next_step=next_step, confidential=confidential,
+                           minutes=minutes)
         if kind in ASSESSMENT_KINDS:
             complete_open(session, username, student_id, "crisis_assess", held_on,
                           f"见 {held_on:%Y-%m-%d} 的{COUNSELLING_KINDS[kind]}记录")

@@ -79,6 +79,9 @@ class CounsellingRow:
     confidential: bool
     created_by: str
     corrected: bool
+    minutes: int | None = None
+    group_id: int | None = None
+    """The group session (团体辅导) this record is one member's share of."""
 
     @property
     def is_home_contact(self) -> bool:
@@ -209,6 +212,29 @@ class ReferralRow:
 
 
 @dataclass(frozen=True)
+class TaskRow:
+    """A task a 会诊 decided (casefile/conference.py)."""
+
+    id: int
+    what: str
+    owner: str
+    due_on: date
+    done_on: date | None
+    done_by: str
+
+
+@dataclass(frozen=True)
+class ConferenceRow:
+    id: int
+    held_on: date
+    attendees: tuple[str, ...]
+    assessment: str
+    decisions: str
+    created_by: str
+    tasks: tuple[TaskRow, ...]
+
+
+@dataclass(frozen=True)
 class StudentFile:
     full: bool
     profile: Profile
@@ -227,6 +253,8 @@ class StudentFile:
     signals: tuple[SignalRow, ...]
     followups: tuple[FollowUpRow, ...]
     referrals: tuple[ReferralRow, ...]
+    conferences: tuple[ConferenceRow, ...] = ()
+    """会诊 records, staff only (the summary has none)."""
 
     @property
     def level_code(self) -> str:

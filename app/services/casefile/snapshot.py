@@ -45,6 +45,7 @@ from app.models.sealed import sealed_names
 from app.services import audit
 from app.services.accounts.user_names import display_names
 from app.services.casefile.access import check_can_read, load_student
+from app.services.casefile.conference import conference_rows
 from app.services.casefile.plans import pairing_gap
 from app.services.casefile.rows import (
     CounsellingRow,
@@ -141,6 +142,7 @@ def build_file(session: Session, student: Student, full: bool, today: date) -> S
         followups=tuple(_followup(f, full)
                         for f in _current(session, FollowUp, sid, full, "due_on")),
         referrals=_referrals(session, sid, full),
+        conferences=conference_rows(session, sid) if full else (),
     )
 
 
@@ -177,7 +179,7 @@ def _counselling(c: CounsellingRecord, full: bool, names: dict[str, str]) -> Cou
     return CounsellingRow(c.id, c.held_on, c.kind, c.participants if full else WITHHELD,
                           c.content if full else WITHHELD, c.next_step if full else WITHHELD,
                           c.confidential, names.get(c.created_by, c.created_by),
-                          c.supersedes_id is not None)
+                          c.supersedes_id is not None, c.minutes, c.group_id)
 
 
 def _signals(session: Session, sid: int, full: bool) -> tuple[SignalRow, ...]:

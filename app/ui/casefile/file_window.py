@@ -5,7 +5,7 @@ an open file never survives behind the lock screen. It is not modal — a teache
 the warning list open beside it — and one window per student: opening the same student
 again brings the open window forward. Opening goes through `casefile.open_file`, which
 checks the role and audits; a class teacher gets the summary, and the tabs holding
-confidential content (筛查记录, 辅导记录, 转介) are not even built for them. Every write
+confidential content (筛查记录, 辅导记录, 转介, 会诊) are not even built for them. Every write
 from a tab broadcasts its Changes; the window reloads when they name this student's file.
 """
 
@@ -31,6 +31,7 @@ from app.errors import QingxinError
 from app.labels import GENDERS, label
 from app.ui import messages
 from app.ui.casefile import texts
+from app.ui.casefile.conference_tab import ConferenceTab
 from app.ui.casefile.letter_print import ask_and_print_file
 from app.ui.casefile.loading import FileView, load_file_view
 from app.ui.casefile.overview_tab import OverviewTab
@@ -50,7 +51,7 @@ TABS = (("overview", texts.TAB_OVERVIEW, True), ("risks", texts.TAB_RISKS, True)
         ("screening", texts.TAB_SCREENING, False),
         ("counselling", texts.TAB_COUNSELLING, False), ("plan", texts.TAB_PLAN, True),
         ("home", texts.TAB_HOME, True), ("warning", texts.TAB_WARNING, True),
-        ("referral", texts.TAB_REFERRAL, False))
+        ("referral", texts.TAB_REFERRAL, False), ("conference", texts.TAB_CONFERENCE, False))
 
 _open_windows: dict[int, StudentFileWindow] = {}
 
@@ -120,7 +121,8 @@ class StudentFileWindow(QDialog):
         makers = {"overview": OverviewTab, "risks": lambda: RiskTab(ctx),
                   "screening": ScreeningTab, "counselling": lambda: RecordsTab(ctx, False),
                   "plan": lambda: PlanTab(ctx), "home": lambda: RecordsTab(ctx, True),
-                  "warning": lambda: WarningTab(ctx), "referral": lambda: ReferralTab(ctx)}
+                  "warning": lambda: WarningTab(ctx), "referral": lambda: ReferralTab(ctx),
+                  "conference": lambda: ConferenceTab(ctx)}
         for key, title, in_summary in TABS:
             if view.file.full or in_summary:
                 page = makers[key]()

@@ -40,6 +40,7 @@ FIELD_NAMES: dict[str, str] = {
     "category": "类别", "goals": "辅导目标", "measures": "干预措施", "responsible": "责任人",
     "next_review_on": "下次评估", "reviewed_on": "评估日期", "outcome": "评估结论",
     "due_on": "应完成日期", "done_on": "完成日期", "done_by": "完成人",
+    "minutes": "时长（分钟）", "group_id": "团体辅导编号",
 }
 #: Coded fields per entry kind (the same field name means different tables).
 CODES: dict[str, dict[str, dict[str, str]]] = {

@@ -4,6 +4,9 @@ Both tabs list CounsellingRecord entries; 家校联系 shows the home–school k
 电话联系, 三方沟通) and the other tab the rest. A correction is a new version with a
 reason: the list shows "已更正" and 查看历史 shows the original beside it. The 保密
 flag keeps a record out of the class teacher's summary (the service leaves it out).
+Each record may carry its duration (the counsellor's workload); 团体辅导… records one
+group session for several students at once (casefile/groups.py), each of whom then
+has the record in their file.
 """
 
 from __future__ import annotations
@@ -14,7 +17,11 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
+    QSpinBox,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -24,7 +31,9 @@ from PySide6.QtWidgets import (
 from app.errors import BadInputError
 from app.labels import COUNSELLING_KINDS, label
 from app.services.casefile.entries import add_counselling, correct_entry
+from app.services.casefile.groups import add_group_session
 from app.services.casefile.rows import HOME_CONTACT_KINDS, CounsellingRow
+from app.services.students import StudentRow, list_students
 from app.store.handle import Store
 from app.ui.casefile import texts
 from app.ui.casefile.guardians_dialog import GuardiansDialog
@@ -59,13 +68,26 @@ def _state(row: CounsellingRow) -> str:
 COLUMNS = (
     Column(texts.COL_DATE, lambda r: day(r.held_on), sort_key=lambda r: r.held_on),
     Column(texts.COL_KIND, lambda r: label(COUNSELLING_KINDS, r.kind)),
+    Column(texts.COL_MINUTES, lambda r: texts.MINUTES.format(n=r.minutes) if r.minutes
+           else "", sort_key=lambda r: r.minutes or 0),
     Column(texts.COL_PARTICIPANTS, lambda r: r.participants),
     Column(texts.COL_BY, lambda r: r.created_by),
     Column(texts.COL_STATE, _state),
     Column(texts.COL_CONTENT, lambda r: r.content.splitlines()[0] if r.content else ""),
 )
-STATE_COLUMN = 4
-SUMMARY_HIDDEN = (2, 5)  # participants and content: blank in a class teacher's summary
+STATE_COLUMN = 5
+SUMMARY_HIDDEN = (3, 6)  # participants and content: blank in a class teacher's summary
+
+
+def minutes_box(value: int | None = None) -> QSpinBox:
+    """Whole minutes; 0 shows 未填 and means "not recorded"."""
+    box = QSpinBox()
+    box.setRange(0, 600)
+    box.setSingleStep(5)
+    box.setSuffix(texts.MINUTES_SUFFIX)
+    box.setSpecialValueText(texts.MINUTES_NONE)
+    box.setValue(value or 0)
+    return box
 
 
 class RecordDialog(FormDialog):
@@ -82,6 +104,7 @@ class RecordDialog(FormDialog):
         self.content = text_edit(rows=6)
         self.next_step = text_edit(rows=2)
         self.confidential = checkbox(texts.F_CONFIDENTIAL, old.confidential if old else False)
+        self.minutes = minutes_box(old.minutes if old else None)
         self.reason = text_edit(texts.F_REASON_HINT, rows=2)
         if old is not None:
             self.participants.setPlainText(old.participants)
@@ -89,6 +112,7 @@ class RecordDialog(FormDialog):
             self.next_step.setPlainText(old.next_step)
         self.form.addRow(texts.F_DATE, self.held_on)
         self.form.addRow(texts.F_KIND, self.kind)
+        self.form.addRow(texts.F_MINUTES, self.minutes)
         self.form.addRow(texts.F_PARTICIPANTS, self.participants)
         self.form.addRow(texts.F_CONTENT, self.content)
         self.form.addRow(texts.F_NEXT_STEP, self.next_step)
@@ -101,7 +125,8 @@ class RecordDialog(FormDialog):
                 "participants": self.participants.toPlainText().strip(),
                 "content": self.content.toPlainText().strip(),
                 "next_step": self.next_step.toPlainText().strip(),
-                "confidential": self.confidential.isChecked()}
+                "confidential": self.confidential.isChecked(),
+                "minutes": self.minutes.value() or None}
 
     def build(self) -> Callable[[Store], Any]:
         values, sid, old = self.values(), self.student_id, self.old
@@ -112,6 +137,57 @@ class RecordDialog(FormDialog):
             raise BadInputError("没有要更正的内容。")
         reason = self.reason.toPlainText()
         return lambda store: correct_entry(store, "counselling", old.id, reason, **changes)
+
+
+class GroupDialog(FormDialog):
+    """One group session: its members picked from the school's list (the file's own
+    student ticked), one record written in each member's file."""
+
+    def __init__(self, ctx: StoreContext, student_id: int, today: Any,
+                 parent: QWidget | None) -> None:
+        super().__init__(ctx, student_id, "counselling", texts.GROUP_TITLE, parent, width=600)
+        self.set_intro(texts.GROUP_INTRO)
+        self.held_on = date_edit(today, latest=today)
+        self.topic = QLineEdit()
+        self.minutes = minutes_box(45)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(texts.GROUP_SEARCH)
+        self.search.textChanged.connect(self._filter)
+        self.members = QListWidget()
+        self.members.setMinimumHeight(200)
+        self.note = text_edit(texts.GROUP_NOTE_HINT, rows=3)
+        self.form.addRow(texts.F_DATE, self.held_on)
+        self.form.addRow(texts.F_GROUP_TOPIC, self.topic)
+        self.form.addRow(texts.F_MINUTES, self.minutes)
+        self.form.addRow(texts.F_GROUP_MEMBERS, self.search)
+        self.form.addRow("", self.members)
+        self.form.addRow(texts.F_GROUP_NOTE, self.note)
+        ctx.query(self, list_students, self.set_students)
+
+    def set_students(self, students: list[StudentRow]) -> None:
+        self.members.clear()
+        for s in students:
+            item = QListWidgetItem(f"{s.student_no} {s.name}（{s.class_name}）")
+            item.setData(Qt.ItemDataRole.UserRole, s.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if s.id == self.student_id
+                               else Qt.CheckState.Unchecked)
+            self.members.addItem(item)
+
+    def _filter(self, text: str) -> None:
+        for i in range(self.members.count()):
+            item = self.members.item(i)
+            item.setHidden(bool(text) and text not in item.text())
+
+    def checked(self) -> list[int]:
+        return [int(self.members.item(i).data(Qt.ItemDataRole.UserRole))
+                for i in range(self.members.count())
+                if self.members.item(i).checkState() == Qt.CheckState.Checked]
+
+    def build(self) -> Callable[[Store], Any]:
+        on, topic, minutes = date_of(self.held_on), self.topic.text(), self.minutes.value()
+        ids, note = self.checked(), self.note.toPlainText()
+        return lambda store: add_group_session(store, on, topic, minutes, ids, note)
 
 
 class RecordsTab(QWidget):
@@ -130,6 +206,8 @@ class RecordsTab(QWidget):
         self.guardians_button = QPushButton(texts.EDIT_GUARDIANS)
         self.guardians_button.setVisible(False)
         self.guardians_button.clicked.connect(lambda: self.edit_guardians())
+        self.group_button = QPushButton(texts.GROUP_ADD)
+        self.group_button.clicked.connect(lambda: self.add_group())
         self.add_button.clicked.connect(lambda: self.add())
         self.correct_button.clicked.connect(lambda: self.correct())
         self.history_button.clicked.connect(lambda: self.history())
@@ -140,8 +218,8 @@ class RecordsTab(QWidget):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
-        layout.addLayout(button_row(self.add_button, self.correct_button, self.history_button,
-                                    self.guardians_button))
+        layout.addLayout(button_row(self.add_button, self.group_button, self.correct_button,
+                                    self.history_button, self.guardians_button))
         layout.addWidget(split, 1)
         self._selection_changed()
 
@@ -158,6 +236,7 @@ class RecordsTab(QWidget):
             button.setVisible(view.can_edit)
         self.history_button.setVisible(view.can_edit)
         self.guardians_button.setVisible(view.can_edit and self.home)
+        self.group_button.setVisible(view.can_edit and not self.home)
         self.detail.setVisible(view.can_edit)  # a summary has no content to show
         for col in SUMMARY_HIDDEN:
             self.table.setColumnHidden(col, not view.can_edit)
@@ -199,6 +278,13 @@ class RecordsTab(QWidget):
         if self.view_ is None:
             return None
         dialog = GuardiansDialog(self.ctx, self.view_.file.profile.id, self)
+        dialog.open()
+        return dialog
+
+    def add_group(self) -> GroupDialog | None:
+        if self.view_ is None:
+            return None
+        dialog = GroupDialog(self.ctx, self.view_.file.profile.id, self.view_.today, self)
         dialog.open()
         return dialog
 

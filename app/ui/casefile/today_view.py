@@ -23,7 +23,7 @@ from app.ui.table_models import Column
 
 #: Which tab of the file a kind of work is done on.
 TAB_FOR = {"assessment": "counselling", "crisis_item": "warning", "follow_up": "warning",
-           "referral_step": "referral", "plan_review": "plan"}
+           "referral_step": "referral", "plan_review": "plan", "conference_task": "conference"}
 URGENT_BACKGROUND = QColor("#f9d6d2")
 
 

@@ -1,5 +1,6 @@
-"""预警与转介: today's work, the key-student list, the screening review queue and the
-referrals, as tabs of one page (a Page of the main window: reload, clear, on_changed).
+"""预警与转介: today's work, the key-student list, the screening review queue, the
+referrals, the families to contact (家校沟通) and the counsellor's workload (computed when
+asked), as tabs of one page (a Page of the main window: reload, clear, on_changed).
 
 The four lists load in one worker call, one after another, so the page's audited reads
 never contend for the database. A broadcast that changes what the lists hold
@@ -34,6 +35,7 @@ from app.ui.casefile.key_list import KeyListView
 from app.ui.casefile.referral_list import ReferralListView
 from app.ui.casefile.review_queue import ReviewQueueView
 from app.ui.casefile.today_view import TodayView
+from app.ui.casefile.workload_view import WorkloadView
 from app.ui.changes import Changes
 from app.ui.export_dialog import ExportChoice, export_list
 from app.ui.reports.saving import day_text
@@ -72,12 +74,14 @@ class WarningsPage(QWidget):
         self.review = ReviewQueueView(ctx)
         self.referrals = ReferralListView()
         self.families = FamilyListView()
+        self.workload = WorkloadView(ctx)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.today, texts.PAGE_TODAY)
         self.tabs.addTab(self.key_list, texts.PAGE_KEY_LIST)
         self.tabs.addTab(self.review, texts.PAGE_REVIEW)
         self.tabs.addTab(self.referrals, texts.PAGE_REFERRALS)
         self.tabs.addTab(self.families, texts.PAGE_FAMILY)
+        self.tabs.addTab(self.workload, texts.PAGE_WORKLOAD)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.tabs)
@@ -109,7 +113,8 @@ class WarningsPage(QWidget):
 
     def clear(self) -> None:
         self.loaded = None
-        for view in (self.today, self.key_list, self.review, self.referrals, self.families):
+        for view in (self.today, self.key_list, self.review, self.referrals, self.families,
+                     self.workload):
             view.clear()
 
     def on_changed(self, change: Changes) -> None:
