@@ -50,6 +50,18 @@ AGGREGATES: dict[str, str] = {
     "referrals": "本学期转介人数",
 }
 #: How key students (students at a warning level) are reported.
+CONSENT_POLICIES: dict[str, str] = {
+    "none": "不按知情同意筛选",
+    "opt-out": "默认参加，登记为“不同意”的学生不测、不计分",
+    "opt-in": "只测登记为“已同意”的学生",
+}
+"""[screening].consent: whose answers are taken (app/services/screening/consent.py)."""
+GRADE_POLICIES: dict[str, str] = {
+    "reason": "量表适用年级以外的班级须写明原因",
+    "refuse": "不允许对量表适用年级以外的班级施测",
+}
+"""[screening].outside_grades: a campaign for classes outside the instrument's grades."""
+
 KEY_STUDENT_MODES: dict[str, str] = {
     "counts": "只报人数",
     "pseudonymous": "逐人报送，以编码代替姓名",
@@ -118,6 +130,10 @@ class Deployment:
     """The most rows, columns and MB of content an imported file may have."""
     hotlines: tuple[str, ...] = DEFAULT_HOTLINES
     """The help lines printed on letters going home ([letters].hotlines)."""
+    consent: str = "none"
+    """[screening].consent, a key of CONSENT_POLICIES."""
+    outside_grades: str = "reason"
+    """[screening].outside_grades, a key of GRADE_POLICIES."""
     source: Path | None = None
     """The file read, or None when the defaults are in use."""
 
@@ -177,7 +193,7 @@ def parse_deployment(text: str, path: Path) -> Deployment:
                             + _backslash_advice(text, str(err))) from None
     r = _Reader(path)
     r.unknown(raw, {"school", "district", "hospitals", "report_policy", "app", "followup",
-                    "import", "letters"}, "")
+                    "import", "letters", "screening"}, "")
     school = r.table(raw, "school")
     district = r.table(raw, "district")
     policy = r.table(raw, "report_policy")
@@ -186,6 +202,8 @@ def parse_deployment(text: str, path: Path) -> Deployment:
     limits = r.table(raw, "import")
     letters = r.table(raw, "letters")
     r.unknown(letters, {"hotlines"}, "letters")
+    screening = r.table(raw, "screening")
+    r.unknown(screening, {"consent", "outside_grades"}, "screening")
     r.unknown(school, {"code", "name"}, "school")
     r.unknown(district, {"name", "public_key", "public_key_file", "accepted_suites"},
               "district")
@@ -224,6 +242,9 @@ def parse_deployment(text: str, path: Path) -> Deployment:
             megabytes=r.integer(limits, "max_megabytes", "import", DEFAULT_LIMITS.megabytes,
                                 1, 4096)),
         hotlines=_hotlines(r, letters),
+        consent=r.choice(screening, "consent", "screening", CONSENT_POLICIES, "none"),
+        outside_grades=r.choice(screening, "outside_grades", "screening", GRADE_POLICIES,
+                                "reason"),
         source=path,
     )
 

@@ -60,6 +60,7 @@ SHEET_STATUSES: dict[str, str] = {
     "not_in_roster": "名册上没有",
     "ambiguous": "同名分不开",
     "not_in_campaign": "不在本场",
+    "no_consent": "未同意",
     "duplicate": "文件中重复",
     "name_mismatch": "姓名不符",
     "id_mismatch": "学籍号不符",

@@ -35,6 +35,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.triage_cmds",
     "app.cli.signal_cmds",
     "app.cli.room_cmds",
+    "app.cli.consent_cmds",
     "app.cli.report_cmds",
     "app.cli.maintenance_cmds",
 )

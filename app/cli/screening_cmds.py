@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.cli.common import add_db_args, open_db
+from app.deployment import load_deployment
 from app.errors import BadInputError
 from app.instruments.model import TOTAL
 from app.instruments.warning import WARNING_LABELS
@@ -26,7 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_db_args(p)
     p.set_defaults(handler=_list)
 
-    p = screening.add_parser("import", help="导入答卷（批次不存在时按量表新建，含全部在读班级）")
+    p = screening.add_parser(
+        "import", help="导入答卷（批次不存在时按量表新建，含量表适用年级的全部在读班级）")
     add_db_args(p)
     p.add_argument("--campaign", required=True, help="测评批次名称")
     p.add_argument("--instrument", required=True, help="量表代码，如 mht")
@@ -97,7 +99,7 @@ def _import(args: argparse.Namespace) -> int:
         if changes is None:
             return 0
     if created:
-        print(f"已新建测评批次“{args.campaign}”（全部在读班级）。")
+        print(f"已新建测评批次“{args.campaign}”（量表适用年级的全部在读班级）。")
     print(f"已写入 {changes.written} 份答卷（其中替换 {changes.replaced} 份）。")
     return 0
 
@@ -109,7 +111,8 @@ def _preview_and_apply(store: Store, campaign_id: int, args: argparse.Namespace
     from app.services.screening.importing import apply_screening_import, preview_screening_import
 
     preview = preview_screening_import(store, campaign_id, args.file, args.numbers,
-                                       args.item_offset)
+                                       args.item_offset,
+                                       consent_policy=load_deployment().consent)
     preview.choose_rows(args.accept_row)
     counts = preview.counts()
     for line in load_instrument(preview.instrument_code).setting_problems:

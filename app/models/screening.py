@@ -37,6 +37,8 @@ class Campaign(Base):
     ends_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str] = mapped_column(String(40), default="")
+    grade_reason: Mapped[str] = mapped_column(String(500), default="")
+    """Why classes outside the instrument's grades take part (screening/consent.py)."""
 
     classes: Mapped[list[SchoolClass]] = relationship(secondary=campaign_class)
 

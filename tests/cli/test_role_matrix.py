@@ -102,6 +102,8 @@ COMMANDS: dict[tuple[str, ...], tuple[str, list[str]]] = {
     ("conference", "done"): (WRITE_CASEFILE, ["--task", "1"]),
     ("group", "add"): (WRITE_CASEFILE, ["--topic", "考前减压", "--minutes", "45",
                                         "--student", "{student}", "--student", "{other}"]),
+    ("consent-form",): (PRINT_REPORTS, ["--campaign", CAMPAIGN, "--class", "{class_name}",
+                                        "--out", "{dir}/consent.pdf"]),
     ("workload",): (WRITE_CASEFILE, ["--from", "2026-09-01", "--by", "term", "--all"]),
     ("backup",): (BACKUP, ["--to", "{dir}/stick"]),
     ("check",): (BACKUP, []),
@@ -168,7 +170,8 @@ def school(tmp_path_factory) -> dict:
         writer.writerow(["学籍号", "姓名", *[f"{i}." for i in range(1, 10)]])
         writer.writerow([own.student_no, own.name, *["1"] * 9])
     return {"root": root, "student": own.student_no, "backup": backup,
-            "class_id": own.class_id, "other": students[1].student_no}
+            "class_id": own.class_id, "other": students[1].student_no,
+            "class_name": own.class_name}
 
 
 def _fingerprint(root: Path, db: Path) -> tuple:
@@ -194,7 +197,8 @@ def test_command_as_role(school, command, role, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("QINGXIN_NEW_PASSWORD", TEST_PASSWORD)
     args = [*command, "--db", str(db), "--user", USERS[role],
             *[a.format(dir=tmp_path, student=school["student"], backup=backup,
-                       class_id=school["class_id"], other=school["other"]) for a in extra]]
+                       class_id=school["class_id"], other=school["other"],
+                       class_name=school["class_name"]) for a in extra]]
     before = _fingerprint(tmp_path, db)
     code = main(args)
     err = capsys.readouterr().err

@@ -36,6 +36,7 @@ from app.services import audit
 from app.services.capabilities import RUN_SCREENING, require
 from app.services.classes import ClassRow, student_counts
 from app.services.roster.file import class_display_name
+from app.services.screening.consent import check_grades
 from app.store.handle import Store
 
 
@@ -98,9 +99,12 @@ class CampaignDeleted:
 def create_campaign(store: Store, name: str, instrument_code: str,
                     class_ids: list[int] | None = None, term: int = 1,
                     starts_on: date | None = None, ends_on: date | None = None,
-                    school_year: int | None = None) -> CampaignRow:
+                    school_year: int | None = None, grade_reason: str = "",
+                    grades_policy: str = "reason") -> CampaignRow:
     """A campaign of the current school year unless `school_year` (its first calendar
-    year) says otherwise."""
+    year) says otherwise. Without `class_ids`, every current class of the instrument's
+    grades; chosen classes outside those grades need `grade_reason`, kept with the
+    campaign, or are refused by `grades_policy` (screening/consent.py)."""
     require(store, RUN_SCREENING)
     name = _checked_name(name)
     instrument = load_instrument(instrument_code)
@@ -112,12 +116,17 @@ def create_campaign(store: Store, name: str, instrument_code: str,
         query = select(SchoolClass).where(SchoolClass.archived_year == 0)
         if class_ids is not None:
             query = query.where(SchoolClass.id.in_(class_ids))
+        else:
+            query = query.where(SchoolClass.grade.between(instrument.grade_min,
+                                                          instrument.grade_max))
         classes = list(session.scalars(query))
         if not classes:
             raise BadInputError("请至少选择一个班级。")
+        reason = check_grades(instrument, classes, grades_policy, grade_reason)
         campaign = Campaign(name=name, instrument_code=instrument.code, school_year=year or 0,
                             term=term, starts_on=starts_on, ends_on=ends_on,
-                            created_by=store.user.username, classes=classes)
+                            created_by=store.user.username, classes=classes,
+                            grade_reason=reason)
         session.add(campaign)
         session.flush()
         _add_participation(session, campaign.id, [c.id for c in classes])
@@ -145,10 +154,14 @@ def campaign_setup(store: Store, campaign_id: int) -> CampaignSetup:
 
 def update_campaign(store: Store, campaign_id: int, *, name: str, class_ids: list[int],
                     term: int, starts_on: date | None,
-                    ends_on: date | None, school_year: int | None = None) -> CampaignChanged:
+                    ends_on: date | None, school_year: int | None = None,
+                    grade_reason: str | None = None,
+                    grades_policy: str = "reason") -> CampaignChanged:
     """Replace the campaign's name, term, dates and classes. A class added brings its
     enrolled students in as 应测; a class removed takes its students' participation
-    with it, and is refused while any of its students has a result in this campaign."""
+    with it, and is refused while any of its students has a result in this campaign.
+    Classes outside the instrument's grades need a reason (the one kept, unless
+    `grade_reason` gives another), as at creation."""
     require(store, RUN_SCREENING)
     name = _check_fields(name, class_ids, term, starts_on, ends_on)
     with store.write() as session:
@@ -166,6 +179,9 @@ def update_campaign(store: Store, campaign_id: int, *, name: str, class_ids: lis
         _refuse_classes_with_results(session, campaign_id, gone)
         removed = _remove_participation(session, campaign_id, [c.id for c in gone])
         campaign.classes = [c for c in campaign.classes if c.id in wanted] + new
+        campaign.grade_reason = check_grades(
+            load_instrument(campaign.instrument_code), campaign.classes, grades_policy,
+            campaign.grade_reason if grade_reason is None else grade_reason)
         added = _add_participation(session, campaign_id, [c.id for c in new])
         fields = [f for f, old, value in (("name", campaign.name, name),
                                           ("school_year", campaign.school_year,

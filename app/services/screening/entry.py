@@ -137,19 +137,19 @@ def _saved(campaign_id: int, student_id: int, source: str, record: dict) -> Answ
 
 
 def enter_answer_string(store: Store, campaign_id: int, student_id: int,
-                        text: str) -> AnswersSaved:
+                        text: str, consent_policy: str = "none") -> AnswersSaved:
     """答题卡录入: one typed answer string, checked and scored (save_answer_string)."""
-    record = save_answer_string(store, campaign_id, student_id, text)
+    record = save_answer_string(store, campaign_id, student_id, text, consent_policy)
     return _saved(campaign_id, student_id, "entry", record)
 
 
 def save_kiosk_answers(store: Store, campaign_id: int, student_id: int,
-                       values: Sequence[float | None], seconds: float | None = None
-                       ) -> AnswersSaved:
+                       values: Sequence[float | None], seconds: float | None = None,
+                       consent_policy: str = "none") -> AnswersSaved:
     """本机作答: the sheet a student answered on the counselling PC, in `seconds` from
     the first item to 提交 (a sheet clicked through too fast is 疑似无效)."""
     record = save_answers(store, campaign_id, student_id, list(values), "kiosk",
-                          seconds=seconds)
+                          seconds=seconds, consent_policy=consent_policy)
     return _saved(campaign_id, student_id, "kiosk", record)
 
 

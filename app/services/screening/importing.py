@@ -4,8 +4,9 @@ a typed answer sheet, or the on-screen self-administration.
 Importing a file is preview → confirm. The preview reads and scores the file and
 matches each sheet to a student by 学籍号 and name (by name, and class when names
 repeat, where the file has no 学籍号). Each sheet gets a status a teacher can act on
-(已匹配, 名册上没有, 同名分不开, 不在本场, 文件中重复, 姓名不符, 学籍号不符, 学籍号有误,
-答案有误). A sheet whose 学籍号 and name point at different students, or one of two sheets
+(已匹配, 名册上没有, 同名分不开, 不在本场, 未同意, 文件中重复, 姓名不符, 学籍号不符,
+学籍号有误, 答案有误; 未同意 is a student the deployment's consent policy skips, never
+written). A sheet whose 学籍号 and name point at different students, or one of two sheets
 for the same student, is written only if the teacher picks it (`ScreeningPreview.choose`):
 an answer filed under a classmate is worse than one not filed. Only matched and picked
 sheets are written, in one transaction, on confirm.
@@ -34,6 +35,7 @@ from app.services import audit
 from app.services.capabilities import RUN_SCREENING, require
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.roster.file import normalize_name, normalize_text, parse_class, parse_grade
+from app.services.screening.consent import refusal, takes
 from app.services.screening.rows import result_columns, write_results
 from app.store.handle import Store
 
@@ -119,15 +121,18 @@ class ScreeningChanges:
 
 
 def preview_screening_import(store: Store, campaign_id: int, path: Path,
-                             numbers: str = "values", item_offset: int = 0) -> ScreeningPreview:
-    """Read and score a file and match its sheets to the roster; nothing is written."""
+                             numbers: str = "values", item_offset: int = 0,
+                             consent_policy: str = "none") -> ScreeningPreview:
+    """Read and score a file and match its sheets to the roster; nothing is written.
+    A student the consent policy skips (screening/consent.py) is listed 未同意."""
     require(store, RUN_SCREENING)
+    takes(consent_policy, "unknown")  # an unknown policy is refused before reading the file
     with gc_paused():
-        return _preview(store, campaign_id, path, numbers, item_offset)
+        return _preview(store, campaign_id, path, numbers, item_offset, consent_policy)
 
 
-def _preview(store: Store, campaign_id: int, path: Path, numbers: str, item_offset: int
-             ) -> ScreeningPreview:
+def _preview(store: Store, campaign_id: int, path: Path, numbers: str, item_offset: int,
+             consent_policy: str) -> ScreeningPreview:
     with store.read() as session:
         campaign = _campaign(session, campaign_id)
         instrument = load_instrument(campaign.instrument_code)
@@ -138,7 +143,7 @@ def _preview(store: Store, campaign_id: int, path: Path, numbers: str, item_offs
     bad_rows = {p.row for p in answers.errors}
     with store.read() as session:
         matches = _match(session, campaign_id, answers.rows.tolist(), answers.identity,
-                         bad_rows, answers.bad_ids)
+                         bad_rows, answers.bad_ids, consent_policy)
     return ScreeningPreview(
         campaign_id=campaign_id, instrument_code=instrument.code, file_name=path.name,
         layout=answers.layout, matches=matches, result=result, answers=answers.values,
@@ -160,14 +165,16 @@ def _column(identity: Identity, names: tuple[str, ...], n: int) -> Sequence[str]
 
 
 def _match(session: Session, campaign_id: int, rows: list[int], identity: Identity,
-           bad_rows: set[int], bad_ids: dict[int, str]) -> list[SheetMatch]:
+           bad_rows: set[int], bad_ids: dict[int, str],
+           consent_policy: str = "none") -> list[SheetMatch]:
     """A status per sheet. Nearly every sheet is found by its 学籍号 and its name agrees;
     names and classes are only looked up in the roster for the others."""
     roster = _Roster(session.connection().execute(  # Core: plain rows, no ORM loading
         select(Student.id, Student.student_no, Student.name, SchoolClass.grade,
                SchoolClass.number).join(SchoolClass, Student.class_id == SchoolClass.id)).all())
-    due = set(session.scalars(select(Participation.student_id)
-                              .where(Participation.campaign_id == campaign_id)))
+    consent = dict(session.execute(select(Participation.student_id, Participation.consent)
+                                   .where(Participation.campaign_id == campaign_id)).all())
+    due = set(consent)
     done = set(session.scalars(select(ScreeningResult.student_id)
                                .where(ScreeningResult.campaign_id == campaign_id)))
     n = len(rows)
@@ -203,6 +210,10 @@ def _match(session: Session, campaign_id: int, rows: list[int], identity: Identi
         if found.id not in due:
             matches.append(SheetMatch(row, "not_in_campaign", found.id, label,
                                       "该学生不在本批次的应测名单中"))
+            continue
+        if not takes(consent_policy, consent[found.id]):
+            matches.append(SheetMatch(row, "no_consent", found.id, label,
+                                      refusal(consent[found.id])))
             continue
         status = status or ("replaces" if found.id in done else "matched")
         matches.append(SheetMatch(row, status, found.id, label, message))
@@ -296,10 +307,12 @@ def _apply(store: Store, preview: ScreeningPreview, progress: Progress) -> Scree
 
 def save_answers(store: Store, campaign_id: int, student_id: int, values: list[float | None],
                  source: str, taken_at: datetime | None = None,
-                 seconds: float | None = None) -> dict:
+                 seconds: float | None = None, consent_policy: str = "none") -> dict:
     """One student's sheet typed in (答题卡录入) or answered on screen (本机作答, which
-    knows how long it took: `seconds`, for the too-fast check)."""
+    knows how long it took: `seconds`, for the too-fast check); refused for a student
+    the consent policy skips."""
     require(store, RUN_SCREENING)
+    check_consent(store, campaign_id, student_id, consent_policy)
     with store.read() as session:
         instrument = load_instrument(_campaign(session, campaign_id).instrument_code)
     answers = np.array([[np.nan if v is None else float(v) for v in values]])
@@ -322,11 +335,23 @@ def save_answers(store: Store, campaign_id: int, student_id: int, values: list[f
     return result.records()[0]
 
 
-def save_answer_string(store: Store, campaign_id: int, student_id: int, text: str) -> dict:
+def check_consent(store: Store, campaign_id: int, student_id: int, policy: str) -> None:
+    """Refuse, before anything is scored, a student the consent policy skips."""
+    with store.read() as session:
+        consent = session.scalar(select(Participation.consent).where(
+            Participation.campaign_id == campaign_id, Participation.student_id == student_id))
+    if consent is not None and not takes(policy, consent):
+        raise BadInputError(f"该学生{refusal(consent)}。")
+
+
+def save_answer_string(store: Store, campaign_id: int, student_id: int, text: str,
+                       consent_policy: str = "none") -> dict:
+    check_consent(store, campaign_id, student_id, consent_policy)
     with store.read() as session:
         instrument = load_instrument(_campaign(session, campaign_id).instrument_code)
     values, problems = parse_answer_strings([text], instrument)
     fatal = [p for p in problems if p.fatal]
     if fatal:
         raise BadInputError(fatal[0].message, problems=[str(p) for p in fatal])
-    return save_answers(store, campaign_id, student_id, values[0].tolist(), "entry")
+    return save_answers(store, campaign_id, student_id, values[0].tolist(), "entry",
+                        consent_policy=consent_policy)

@@ -100,6 +100,8 @@ class CampaignDialog(QDialog):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
         self.class_list = QListWidget()
+        self.grade_reason = QLineEdit()
+        self.grade_reason.setPlaceholderText(s.NEW_GRADE_REASON_HINT)
         self.grade = QComboBox()
         self.all_button = QPushButton(s.NEW_ALL)
         self.none_button = QPushButton(s.NEW_NONE)
@@ -139,6 +141,9 @@ class CampaignDialog(QDialog):
         layout.addLayout(picks)
         layout.addWidget(self.class_list, 1)
         layout.addWidget(self.selected)
+        reason = QFormLayout()
+        reason.addRow(s.NEW_GRADE_REASON, self.grade_reason)
+        layout.addLayout(reason)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
 
@@ -291,18 +296,20 @@ class CampaignDialog(QDialog):
         self.error.clear()
         name, code, term = self.name.text(), self.current_instrument.code, self.term.currentData()
         year = self._year
+        reason, policy = self.grade_reason.text().strip(), self.ctx.deployment.outside_grades
         self.create_button.setEnabled(False)
         if self.setup is not None:
             campaign_id = self.setup.campaign.id
             self.ctx.mutate(self, lambda store, _p: update_campaign(
                 store, campaign_id, name=name, class_ids=class_ids, term=term,
-                starts_on=starts, ends_on=ends, school_year=year), self._saved,
+                starts_on=starts, ends_on=ends, school_year=year,
+                grade_reason=reason or None, grades_policy=policy), self._saved,
                 changes=Changes(campaigns=(campaign_id,)), label=s.EDIT_SAVING,
                 on_failure=self._failed)
             return
         self.ctx.mutate(self, lambda store, _p: create_campaign(
             store, name, code, class_ids, term=term, starts_on=starts, ends_on=ends,
-            school_year=year),
+            school_year=year, grade_reason=reason, grades_policy=policy),
             self._created, changes=lambda row: Changes(campaigns=(row.id,)),
             label=s.NEW_CREATING, on_failure=self._failed)
 

@@ -245,8 +245,9 @@ class AnswerEntryDialog(QDialog):
         text, campaign_id, student_id = self.answer.text(), self.campaign.id, row.student_id
         self._saves_started += 1
         number = self._saves_started
+        consent = self.ctx.deployment.consent
         self.ctx.mutate(self, lambda store, _p: enter_answer_string(
-            store, campaign_id, student_id, text),
+            store, campaign_id, student_id, text, consent),
             lambda saved: self._saved(saved, text, number),
             changes=Changes(campaigns=(campaign_id,)), label=None,
             on_failure=lambda exc: self._failed(student_id, text, exc))

@@ -183,8 +183,9 @@ class ImportDialog(QDialog):
         self._request += 1
         request, path, campaign_id = self._request, self.path, self.campaign.id
         numbers, offset = self.number_mode, self.offset.value()
+        consent = self.ctx.deployment.consent
         self.ctx.query(self, lambda store: preview_screening_import(
-            store, campaign_id, path, numbers, offset),
+            store, campaign_id, path, numbers, offset, consent_policy=consent),
             lambda preview: self._show(preview) if request == self._request else None,
             label=s.IMPORT_READING,
             on_failure=lambda exc: self._failed(exc) if request == self._request else None)

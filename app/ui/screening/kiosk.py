@@ -306,8 +306,9 @@ class KioskDialog(QDialog):
         answers, campaign_id = list(self.answers), self.campaign.id
         student_id = self.student.student_id
         seconds = None if self.started is None else time.monotonic() - self.started
+        consent = self.ctx.deployment.consent
         self.ctx.mutate(self, lambda store, _p: save_kiosk_answers(
-            store, campaign_id, student_id, answers, seconds), self._submitted,
+            store, campaign_id, student_id, answers, seconds, consent), self._submitted,
             changes=Changes(campaigns=(campaign_id,)), label=None,
             on_failure=self._submit_failed)
 

@@ -17,10 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import BadInputError
 from app.services.screening.campaigns import CampaignRow
+from app.services.screening.consent import refusal, takes
 from app.services.screening.entry import (
     ParticipantRow,
 )
+from app.ui import messages
 from app.ui.changes import Changes
 from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.screening import strings as s
@@ -35,8 +38,10 @@ from app.ui.screening.models import (
 from app.ui.store_context import StoreContext
 
 
-def waiting(row: ParticipantRow) -> bool:
-    return row.status == "due" and not row.has_result
+def waiting(row: ParticipantRow, consent_policy: str = "none") -> bool:
+    """Still to answer, and taken by the deployment's consent policy (a student marked
+    不同意 under "opt-out" is not offered)."""
+    return row.status == "due" and not row.has_result and takes(consent_policy, row.consent)
 
 
 class KioskLaunchDialog(QDialog):
@@ -55,7 +60,9 @@ class KioskLaunchDialog(QDialog):
         self.proxy = RowFilterProxy(self.model)
         for owned in (self.model, self.proxy):
             owned.setParent(self)
-        self.proxy.set_predicate(waiting)
+        policy = ctx.deployment.consent
+        self.waiting = lambda row: waiting(row, policy)
+        self.proxy.set_predicate(self.waiting)
         self.view = data_table()
         self.view.setModel(self.proxy)
         self.view.setSelectionMode(self.view.SelectionMode.SingleSelection)
@@ -75,7 +82,7 @@ class KioskLaunchDialog(QDialog):
         layout.addWidget(buttons)
         self.class_picker.students_loaded.connect(self._loaded)
         self.show_done.toggled.connect(
-            lambda on: self.proxy.set_predicate(None if on else waiting))
+            lambda on: self.proxy.set_predicate(None if on else self.waiting))
         self.view.doubleClicked.connect(lambda _index: self.start())
         self.start_button.clicked.connect(self.start)
         buttons.rejected.connect(self.reject)
@@ -97,6 +104,9 @@ class KioskLaunchDialog(QDialog):
     def start(self) -> KioskDialog | None:
         student = self.selected()
         if student is None:
+            return None
+        if not takes(self.ctx.deployment.consent, student.consent):
+            messages.show_error(self, BadInputError(f"该学生{refusal(student.consent)}。"))
             return None
         self.kiosk = KioskDialog(self.ctx, self.campaign, student, self)
         self.kiosk.showFullScreen()

@@ -4,15 +4,20 @@ exempt (免测) or excluded (已排除) and records consent (知情同意).
 Those students stop counting against the completion rate. Marks apply to every
 selected row at once (a class's absentees are marked in one go) on a worker; the
 change is broadcast so the completion table and the other screening views reload.
+打印知情同意书… prints the shown class's consent forms to send home
+(app/reports/consent_form.py); the choices returned are recorded here as 知情同意.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -23,12 +28,14 @@ from PySide6.QtWidgets import (
 
 from app.errors import QingxinError
 from app.labels import CONSENT, PARTICIPATION
+from app.reports.consent_form import print_consent_forms
 from app.services.screening.campaigns import CampaignRow, ClassCompletion
 from app.services.screening.entry import (
     ParticipantRow,
     ParticipationChanged,
     mark_participation,
 )
+from app.ui import messages
 from app.ui.changes import Changes
 from app.ui.form_widgets import data_table, error_label, fit_columns, hint_label
 from app.ui.screening import strings as s
@@ -39,6 +46,7 @@ from app.ui.screening.models import (
     participant_tint,
 )
 from app.ui.store_context import StoreContext
+from app.ui.workers import Op
 
 NOTE_MAX = 200
 
@@ -79,6 +87,10 @@ class ParticipationDialog(QDialog):
         top.addWidget(QLabel(s.PART_CLASS))
         top.addWidget(self.class_picker)
         top.addWidget(self.summary, 1)
+        self.consent_form_button = QPushButton(s.PART_CONSENT_FORM)
+        self.consent_form_button.setAutoDefault(False)
+        self.consent_form_button.clicked.connect(lambda: self.print_consent_forms())
+        top.addWidget(self.consent_form_button)
         marks = QHBoxLayout()
         marks.addWidget(self.selected)
         marks.addSpacing(12)
@@ -105,6 +117,27 @@ class ParticipationDialog(QDialog):
 
     def reload(self) -> None:
         self.class_picker.reload()
+
+    def print_consent_forms(self, path: Path | None = None) -> Op | None:
+        """The shown class's 知情同意书 (one page per student) to a PDF the teacher names;
+        the suggested name carries the campaign and class numbers, never a name."""
+        class_id = self.class_picker.currentData()
+        if class_id is None:
+            return None
+        if path is None:
+            folder = QStandardPaths.writableLocation(
+                QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+            name, _filter = QFileDialog.getSaveFileName(
+                self, s.PART_CONSENT_FORM, str(Path(folder) / s.CONSENT_FORM_FILE.format(
+                    campaign=self.campaign.id, klass=class_id)), "PDF (*.pdf)")
+            if not name:
+                return None
+            path = Path(name) if name.lower().endswith(".pdf") else Path(name + ".pdf")
+        campaign_id, policy, out = self.campaign.id, self.ctx.deployment.consent, path
+        return self.ctx.query(
+            self, lambda store: print_consent_forms(store, campaign_id, class_id, out, policy),
+            lambda written: messages.inform(self, s.PART_CONSENT_FORM,
+                                            s.CONSENT_FORM_DONE.format(path=written)))
 
     def _classes_loaded(self, completion: list[ClassCompletion]) -> None:
         self.completion = completion

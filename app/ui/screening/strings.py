@@ -238,3 +238,9 @@ KIOSK_EXIT_UNSAVED = "学生还没有提交，退出后本次作答不会保存�
 KIOSK_EXIT = "退出"
 KIOSK_WRONG_PASSWORD = "密码不正确。"
 KIOSK_CHECKING = "正在验证…"
+
+NEW_GRADE_REASON = "超出适用年级的原因："
+NEW_GRADE_REASON_HINT = "所选班级都在量表的适用年级内时不用填"
+PART_CONSENT_FORM = "打印知情同意书…"
+CONSENT_FORM_FILE = "知情同意书-批次{campaign}-班级{klass}.pdf"
+CONSENT_FORM_DONE = "本班的知情同意书（每人一页）已保存到：\n{path}"

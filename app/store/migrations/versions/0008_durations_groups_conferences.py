@@ -1,4 +1,4 @@
-"""durations, group sessions and case conferences
+"""durations, group sessions, case conferences, the out-of-grade reason
 
 Revision ID: 0008
 Revises: 0007
@@ -8,7 +8,8 @@ Counselling records get a duration (`minutes`, NULL for the records written befo
 time is unknown and counts as none) and a link to a group session (`group_id`); a group
 session (团体辅导) is one row however many students came, so its time counts once. A
 case conference (会诊) and its tasks are new tables; their texts are sealed columns,
-stored as TEXT.
+stored as TEXT. A campaign keeps the reason it includes classes outside its
+instrument's grades (`grade_reason`, "" for the campaigns before: none was asked).
 """
 
 from alembic import op
@@ -22,6 +23,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('campaign', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('grade_reason', sa.String(length=500), nullable=False,
+                                      server_default=''))
     op.create_table('group_session',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('held_on', sa.Date(), nullable=False),
@@ -77,6 +81,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('campaign', schema=None) as batch_op:
+        batch_op.drop_column('grade_reason')
     with op.batch_alter_table('counselling_record', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_counselling_record_group_id_group_session'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_counselling_record_group_id'))
