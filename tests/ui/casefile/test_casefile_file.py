@@ -38,7 +38,8 @@ from tests.ui.ui_helpers import close_boxes, closed, idle, message_boxes, visibl
 
 CT_PASSWORD = "class-teacher-1"
 ALL_TABS = [texts.TAB_OVERVIEW, texts.TAB_RISKS, texts.TAB_SCREENING, texts.TAB_COUNSELLING,
-            texts.TAB_PLAN, texts.TAB_HOME, texts.TAB_WARNING, texts.TAB_REFERRAL]
+            texts.TAB_PLAN, texts.TAB_HOME, texts.TAB_WARNING, texts.TAB_REFERRAL,
+            texts.TAB_CONFERENCE]
 
 
 def test_enter_on_the_student_list_opens_the_file(qtbot, school: School):
@@ -82,8 +83,8 @@ def test_add_then_correct_a_record_keeps_the_original(qtbot, school: School):
     dialog.confidential.setChecked(True)
     submit(qtbot, dialog)
     assert closed(dialog)
-    assert column(tab.model, 5) == ["第一次个体辅导：谈到期中考试压力大，睡眠不好。"]
-    assert column(tab.model, 4) == [texts.CONFIDENTIAL]
+    assert column(tab.model, 6) == ["第一次个体辅导：谈到期中考试压力大，睡眠不好。"]
+    assert column(tab.model, 5) == [texts.CONFIDENTIAL]
 
     tab.table.selectRow(0)
     correction = tab.correct()
@@ -94,8 +95,8 @@ def test_add_then_correct_a_record_keeps_the_original(qtbot, school: School):
     correction.reason.setPlainText("补充睡眠情况的持续时间")
     submit(qtbot, correction)
     assert closed(correction)
-    assert column(tab.model, 5) == ["第一次个体辅导：谈到期中考试压力大，入睡困难约两周。"]
-    assert column(tab.model, 4) == [f"{texts.CONFIDENTIAL}、{texts.CORRECTED}"]
+    assert column(tab.model, 6) == ["第一次个体辅导：谈到期中考试压力大，入睡困难约两周。"]
+    assert column(tab.model, 5) == [f"{texts.CONFIDENTIAL}、{texts.CORRECTED}"]
 
     tab.table.selectRow(0)
     assert tab.history_button.isEnabled()
