@@ -93,7 +93,7 @@ def test_a_new_role_is_one_row(store, db_path, monkeypatch):
             require(observer, RUN_SCREENING)
         require(observer, LIST_STUDENTS)
         with observer.read() as session:
-            assert check_can_read(observer, session.get(Student, sid)) is False  # summary
+            assert check_can_read(session, observer, session.get(Student, sid)) is False
     finally:
         observer.close()
 

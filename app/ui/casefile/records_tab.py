@@ -179,6 +179,10 @@ class GroupDialog(FormDialog):
             item = self.members.item(i)
             item.setHidden(bool(text) and text not in item.text())
 
+    def written(self) -> tuple[int, ...]:
+        """Every member's file gets the record, so every member's open file reloads."""
+        return tuple(self.checked())
+
     def checked(self) -> list[int]:
         return [int(self.members.item(i).data(Qt.ItemDataRole.UserRole))
                 for i in range(self.members.count())

@@ -2,8 +2,9 @@
 
 Both are FormDialogs (app/ui/casefile/widgets.py): OK runs one service call on a worker,
 a refusal (a 反映 with no text, a student outside the teacher's classes) stays in the
-form in Chinese, and success broadcasts a FileChanged so the lists and the open file
-reload. The filing form checks its fields before anything is sent (check_filing).
+form in Chinese, and success broadcasts the student's file as changed (Changes) so
+the lists and the open file reload. The filing form checks its fields before anything
+is sent (check_filing).
 """
 
 from __future__ import annotations

@@ -25,8 +25,8 @@ from app.labels import (
 from app.services.signals.reports import ReportRow, list_reports
 from app.services.students import StudentRow, list_students
 from app.store.handle import Store
-from app.ui.casefile.changes import FileChanged
 from app.ui.casefile.widgets import OVERDUE_BACKGROUND, button_row, day, fill, selected, table
+from app.ui.changes import Changes
 from app.ui.form_widgets import hint_label
 from app.ui.signals import texts
 from app.ui.signals.dialogs import ReportDialog, open_decision
@@ -116,8 +116,9 @@ class SignalsPage(QWidget):
         self.model.clear()
         self.count.clear()
 
-    def on_changed(self, change: object) -> None:
-        if not isinstance(change, FileChanged):
+    def on_changed(self, change: Changes) -> None:
+        """A report filed or decided writes a student's file (`Changes.casefile`)."""
+        if not change.casefile:
             return
         if self.isVisible():
             self.reload()
