@@ -8,7 +8,7 @@ from pathlib import Path
 from app.cli.common import add_db_args, open_db
 from app.deployment import load_deployment
 from app.errors import BadInputError
-from app.reports.consent_form import print_consent_forms
+from app.services.reports.consent_form import print_consent_forms
 from app.services.screening.campaigns import find_campaign
 from app.services.statistics.campaign import parse_scope
 

@@ -4,40 +4,31 @@ choice 同意 / 不同意 to tick and sign.
 
 It goes home, so it carries no confidentiality stamp (like the 告知书). The returned
 choices are recorded as participation consent (参测状态 → 知情同意), which the
-deployment's consent policy then applies (app/services/screening/consent.py). Printing
-names every student of the class: one "student_print" event for the class, written in
-the transaction that reads the names, after the PDF is written.
+deployment's consent policy then applies (app/services/screening/consent.py). The
+renderer gets the names and words only; app/services/reports/consent_form.py reads
+them and writes the file with its audit entry.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
-from sqlalchemy import select
 
-from app.atomic import write_atomic
-from app.deployment import CONSENT_POLICIES
 from app.errors import BadInputError
-from app.instruments import load_instrument
-from app.models import Campaign, Participation, School, SchoolClass, Student
+from app.reports.data import UNMARKED
 from app.reports.layout import CONTENT_WIDTH, Styles, build_pdf, checkbox, form_table, styles
 from app.reports.letters import cn_date
-from app.services import audit
-from app.services.capabilities import PRINT_REPORTS, require
-from app.services.roster.file import class_display_name
-from app.store.handle import Store
 
 TITLE = "学生心理健康测评知情同意书"
 
 
 def _page(school: str, campaign: str, instrument: str, student: str, class_name: str,
-          policy: str, today: date, st: Styles) -> list[Flowable]:
+          opt_in: bool, today: date, st: Styles) -> list[Flowable]:
     w = CONTENT_WIDTH
     refuse = ("如您不同意，孩子将不参加本次测评，学校不会因此对孩子有任何不利对待。"
-              if policy != "opt-in" else
+              if not opt_in else
               "只有家长勾选“同意”并签字交回的，孩子才参加本次测评；未交回视为不参加。")
     return [
         Paragraph(TITLE, st.title),
@@ -67,7 +58,9 @@ def _page(school: str, campaign: str, instrument: str, student: str, class_name:
 
 
 def render_consent_forms(school: str, campaign: str, instrument: str, class_name: str,
-                         students: list[str], policy: str, today: date) -> bytes:
+                         students: list[str], opt_in: bool, today: date) -> bytes:
+    """`opt_in`: only a returned 同意 takes part (deploy.toml consent = "opt-in"), which
+    the form says, since a form not returned then means not taking part."""
     if not students:
         raise BadInputError(f"{class_name}在这次测评中没有应测的学生。")
     st = styles()
@@ -75,33 +68,5 @@ def render_consent_forms(school: str, campaign: str, instrument: str, class_name
     for n, name in enumerate(students):
         if n:
             story.append(PageBreak())
-        story += _page(school, campaign, instrument, name, class_name, policy, today, st)
-    return build_pdf(story, school, TITLE, level="")
-
-
-def print_consent_forms(store: Store, campaign_id: int, class_id: int, out: Path,
-                        policy: str = "none", today: date | None = None) -> Path:
-    """The forms of one class of a campaign (its 应测 students, by 学籍号), to `out`."""
-    require(store, PRINT_REPORTS)
-    if policy not in CONSENT_POLICIES:
-        raise BadInputError(f"未知的知情同意政策：{policy}。")
-    today = today or date.today()
-    with store.write() as session:
-        campaign = session.get(Campaign, campaign_id)
-        school_class = session.get(SchoolClass, class_id)
-        if campaign is None or school_class is None:
-            raise BadInputError("找不到这个测评批次或班级。")
-        names = list(session.scalars(
-            select(Student.name).join(Participation, Participation.student_id == Student.id)
-            .where(Participation.campaign_id == campaign_id, Student.class_id == class_id,
-                   Participation.status == "due")
-            .order_by(Student.student_no)))
-        school = session.scalar(select(School.name).limit(1)) or ""
-        class_name = class_display_name(school_class.grade, school_class.number)
-        pdf = render_consent_forms(school, campaign.name,
-                                   load_instrument(campaign.instrument_code).name, class_name,
-                                   names, policy, today)
-        write_atomic(out, pdf, private=True)
-        audit.record(session, store.user.username, "student_print", "campaign", campaign_id,
-                     f"知情同意书 班级 编号 {class_id}，{len(names)} 人")
-    return out
+        story += _page(school, campaign, instrument, name, class_name, opt_in, today, st)
+    return build_pdf(story, school, TITLE, level=UNMARKED)

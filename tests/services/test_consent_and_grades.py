@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from app.deployment import parse_deployment
 from app.errors import BadInputError
 from app.models import AuditEvent, Campaign, SchoolClass, ScreeningResult
-from app.reports.consent_form import print_consent_forms
 from app.services.demo.synthetic import synthetic_roster
+from app.services.reports.consent_form import print_consent_forms
 from app.services.roster.importing import RosterPreview, apply_roster_import
 from app.services.screening.campaigns import create_campaign, set_participation, update_campaign
 from app.services.screening.consent import takes

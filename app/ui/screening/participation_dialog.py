@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import QingxinError
 from app.labels import CONSENT, PARTICIPATION
-from app.reports.consent_form import print_consent_forms
+from app.services.reports.consent_form import print_consent_forms
 from app.services.screening.campaigns import CampaignRow, ClassCompletion
 from app.services.screening.entry import (
     ParticipantRow,
