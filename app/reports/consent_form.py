@@ -58,7 +58,8 @@ def _page(school: str, campaign: str, instrument: str, student: str, class_name:
 
 
 def render_consent_forms(school: str, campaign: str, instrument: str, class_name: str,
-                         students: list[str], opt_in: bool, today: date) -> bytes:
+                         students: list[str], opt_in: bool, today: date,
+                         level: str = UNMARKED) -> bytes:
     """`opt_in`: only a returned 同意 takes part (deploy.toml consent = "opt-in"), which
     the form says, since a form not returned then means not taking part."""
     if not students:
@@ -69,4 +70,4 @@ def render_consent_forms(school: str, campaign: str, instrument: str, class_name
         if n:
             story.append(PageBreak())
         story += _page(school, campaign, instrument, name, class_name, opt_in, today, st)
-    return build_pdf(story, school, TITLE, level=UNMARKED)
+    return build_pdf(story, school, TITLE, level=level)

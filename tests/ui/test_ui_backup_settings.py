@@ -31,6 +31,7 @@ from app.ui.settings.backup_tab import BackupTab
 from app.ui.settings.deployment_tab import DeploymentTab
 from app.ui.settings.restore_dialog import RestoreDialog
 from app.ui.shell import Shell
+from app.ui.signals import texts as signal_texts
 from tests.maintenance.maintenance_helpers import add_students
 from tests.ui.ui_helpers import close_boxes, closed, idle, message_boxes, screen_saver
 
@@ -170,14 +171,15 @@ def test_who_sees_what(qtbot, school, deployment):
     shell = signed_in(qtbot, school, deployment, "chen")
     window = shell.window
     assert not window.reminder.isVisible() and window.backup_tab is None
-    # The pages follow the capability table: a class teacher has the list and settings.
-    assert nav_titles(window) == [strings.NAV_STUDENTS, strings.NAV_SETTINGS]
+    # The pages follow the capability table: a class teacher has the list, 反映 and
+    # settings.
+    assert nav_titles(window) == [strings.NAV_STUDENTS, signal_texts.NAV, strings.NAV_SETTINGS]
     assert settings_titles(window) == [strings.SETTINGS_ACCOUNT_TAB]
     window.lock()
     login(qtbot, front_login(shell), "wang", PASSWORD)
     assert window.reminder.isVisible()
     assert nav_titles(window) == [strings.NAV_HOME, strings.NAV_STUDENTS, strings.NAV_SCREENING,
-                                  strings.NAV_WARNINGS, strings.NAV_REPORTS,
+                                  strings.NAV_WARNINGS, signal_texts.NAV, strings.NAV_REPORTS,
                                   strings.NAV_SETTINGS]
     assert settings_titles(window) == [strings.SETTINGS_ACCOUNT_TAB, texts.BACKUP_TAB,
                                        texts.DEPLOYMENT_TAB]  # no users, no audit log

@@ -19,6 +19,7 @@ from app.ui.main_window import MainWindow
 from app.ui.roster_dialog import PromotionDialog, RosterImportDialog
 from app.ui.setup_wizard import PAGE_RECOVERY, SetupWizard
 from app.ui.shell import Shell
+from app.ui.signals import texts as signal_texts
 from app.ui.users_page import AddUserDialog, UsersPage
 from tests.ui.ui_helpers import close_boxes, closed, idle, message_boxes, visible
 
@@ -130,7 +131,7 @@ def test_setup_login_import_search_lock_unlock(qtbot, db_path: Path, tmp_path: P
     assert window.isVisible() and not dialog.isVisible()
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
         strings.NAV_HOME, strings.NAV_STUDENTS, strings.NAV_SCREENING, strings.NAV_WARNINGS,
-        strings.NAV_REPORTS, strings.NAV_SETTINGS]
+        signal_texts.NAV, strings.NAV_REPORTS, strings.NAV_SETTINGS]
 
     preview = import_roster(qtbot, window, write_roster(tmp_path / "名册", ROSTER,
                                                         bad_rows=1))
@@ -257,7 +258,7 @@ def test_class_teacher_sees_only_their_class(qtbot, admin_window: Shell, tmp_pat
     window.lock()
     login(qtbot, front_login(shell), "chen", "teacher-pass-1")
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
-        strings.NAV_STUDENTS, strings.NAV_SETTINGS]
+        strings.NAV_STUDENTS, signal_texts.NAV, strings.NAV_SETTINGS]
     assert shown_names(window) == ["张珊珊"]
     assert window.students_page is not None
     assert not window.students_page.import_button.isVisible()

@@ -15,6 +15,7 @@ from app.errors import BadInputError
 from app.instruments import load_instrument
 from app.models import Campaign, Participation, School, SchoolClass, Student
 from app.services.capabilities import PRINT_REPORTS, require
+from app.services.reports.kinds import BY_CODE
 from app.services.reports.output import write_audited
 from app.services.roster.file import class_display_name
 from app.store.handle import Store
@@ -43,7 +44,8 @@ def print_consent_forms(store: Store, campaign_id: int, class_id: int, out: Path
     from app.reports.consent_form import render_consent_forms  # reportlab only when printing
 
     pdf = render_consent_forms(school, campaign_name, load_instrument(instrument).name,
-                               class_name, names, policy == "opt-in", today)
+                               class_name, names, policy == "opt-in", today,
+                               level=BY_CODE["consent_form"].level)
     write_audited(store, out, pdf, [("student_print", "campaign", campaign_id,
                                      f"知情同意书 班级 编号 {class_id}，{len(names)} 人")])
     return out

@@ -7,9 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from casefilehelpers import School, column, idle, open_file, submit
 from PySide6.QtCore import Qt
-from uihelpers import closed
 
 from app.services.casefile.entries import add_counselling
 from app.services.casefile.snapshot import open_file as read_file
@@ -18,6 +16,8 @@ from app.ui.casefile import texts
 from app.ui.casefile.conference_tab import ConferenceTab
 from app.ui.casefile.records_tab import COLUMNS, RecordsTab
 from app.ui.casefile.workload_view import WorkloadView
+from tests.ui.casefile.casefile_helpers import School, column, idle, open_file, submit
+from tests.ui.ui_helpers import closed
 
 
 def test_group_session_from_the_file(qtbot, school: School, screens_dir: Path):

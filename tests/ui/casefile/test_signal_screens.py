@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from casefilehelpers import School, column, idle, open_file, submit
-from uihelpers import closed, visible
-
 from app.services.accounts.auth import unlock
 from app.services.accounts.users import create_user
 from app.services.signals.reports import list_reports
@@ -18,6 +15,8 @@ from app.ui.signals.dialogs import DecideReportDialog
 from app.ui.signals.page import SignalsPage
 from app.ui.store_context import StoreContext
 from tests.conftest import TEST_PASSWORD
+from tests.ui.casefile.casefile_helpers import School, column, idle, open_file, submit
+from tests.ui.ui_helpers import closed, visible
 
 CT_PASSWORD = "class-teacher-1"
 TEXT = "体育课后独自坐在操场角落，说活着没意思，手臂上有划痕"

@@ -8,9 +8,7 @@ import dataclasses
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from screeninghelpers import School, idle
 from sqlalchemy import select
-from uihelpers import close_boxes, closed, message_boxes
 
 from app.models import Campaign, SchoolClass
 from app.services.classes import list_classes
@@ -19,6 +17,8 @@ from app.ui.screening.campaign_dialog import CampaignDialog
 from app.ui.screening.kiosk_launch import KioskLaunchDialog
 from app.ui.screening.participation_dialog import ParticipationDialog
 from app.ui.store_context import StoreContext
+from tests.ui.screening.screening_helpers import School, idle
+from tests.ui.ui_helpers import close_boxes, closed, message_boxes
 
 
 def _ctx(school: School, consent: str) -> StoreContext:
