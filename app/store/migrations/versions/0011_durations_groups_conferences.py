@@ -1,7 +1,7 @@
 """durations, group sessions, case conferences, the out-of-grade reason
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-02 10:00:00
 
 Counselling records get a duration (`minutes`, NULL for the records written before: their
@@ -16,8 +16,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0010'
-down_revision = '0009'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

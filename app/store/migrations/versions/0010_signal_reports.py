@@ -1,7 +1,7 @@
 """反映 from the warning network: the report box and filed reports
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-02 09:45:00
 
 A 班主任 or 年级组长 files a 反映 whose text is sealed to the report box's public key
@@ -14,8 +14,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0009'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
