@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from app.deployment import parse_deployment
 from app.errors import BadInputError
 from app.models import AuditEvent, Campaign, SchoolClass, ScreeningResult
+from app.services.audit_seal import open_detail
 from app.services.demo.synthetic import synthetic_roster
 from app.services.reports.consent_form import print_consent_forms
 from app.services.roster.importing import RosterPreview, apply_roster_import
@@ -148,8 +149,8 @@ def test_consent_forms_per_class_render_and_are_audited(school, tmp_path):
     assert data.startswith(b"%PDF") and data.count(b"/Type /Page\n") + data.count(
         b"/Type /Page ") >= 1
     with store.read() as session:
-        detail = session.scalar(select(AuditEvent.detail).where(
-            AuditEvent.action == "student_print").order_by(AuditEvent.id.desc()))
+        detail = open_detail(session, session.scalar(select(AuditEvent.detail).where(
+            AuditEvent.action == "student_print").order_by(AuditEvent.id.desc())))
     assert detail == f"知情同意书 班级 编号 {class_id}，{len(in_class)} 人"
     if shutil.which("pdftoppm"):
         subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(out),
