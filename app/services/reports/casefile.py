@@ -113,7 +113,7 @@ def print_file(store: Store, student_id: int, out: Path, today: date | None = No
     with store.write() as session:
         student = load_student(session, student_id)
         try:
-            full = check_can_read(store, student)
+            full = check_can_read(session, store, student)
         except PermissionDeniedError as err:  # the refusal is audited, then raised
             audit.record(session, store.user.username, "student_open_denied", "student",
                          student_id, store.user.role)
