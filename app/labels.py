@@ -221,6 +221,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "warning_decided": "确定预警等级",
     "warning_list": "查看预警名单",
     "referral_opened": "开启转介",
+    "referral_assessed": "转介评估（未转介）",
     "referral_step": "登记转介步骤",
     "student_status": "变更学生状态",
     "referral_list": "查看转介名单",

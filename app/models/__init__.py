@@ -13,7 +13,7 @@ from app.models.casefile import (
 )
 from app.models.network import SignalBox, SignalReport
 from app.models.plan import CarePlan, Pairing, PlanReview
-from app.models.referral import Referral, ReferralStep
+from app.models.referral import Referral, ReferralAssessment, ReferralStep
 from app.models.school import School, SchoolClass, SchoolYear
 from app.models.screening import Campaign, Participation, ScreeningResult, campaign_class
 from app.models.sealed import label_sealed_columns
@@ -42,6 +42,7 @@ __all__ = [
     "Participation",
     "PlanReview",
     "Referral",
+    "ReferralAssessment",
     "ReferralStep",
     "ReportedSignal",
     "RiskFactor",

@@ -1,5 +1,6 @@
 """Referrals to a hospital (转介, 绿色通道) and the steps they run through.
 
+A checklist can also be saved without a referral (ReferralAssessment), with the reason.
 The referral row keeps the checklist as assessed when it was opened (indications,
 recommendation and its printed reasons) and is never changed. Each step done or skipped
 is a versioned row; the steps not yet recorded are the work still to do, so the
@@ -29,6 +30,24 @@ class Referral(Base):
     recommendation: Mapped[str] = mapped_column(String(16))
     reasons: Mapped[str] = mapped_column(SealedText, default="[]")  # JSON list of sentences
     note: Mapped[str] = mapped_column(SealedText, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReferralAssessment(Base):
+    """The checklist saved without opening a referral: what was ticked, what it advised,
+    and the teacher's written reason for not referring now. Kept, never changed, so a
+    later reader sees that the question was asked and why the answer was no."""
+
+    __tablename__ = "referral_assessment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("student.id"), index=True)
+    assessed_on: Mapped[date]
+    assessed_by: Mapped[str] = mapped_column(String(40))
+    indications: Mapped[str] = mapped_column(SealedText, default="[]")  # JSON [[code, label]]
+    recommendation: Mapped[str] = mapped_column(String(16))
+    reasons: Mapped[str] = mapped_column(SealedText, default="[]")  # JSON list of sentences
+    note: Mapped[str] = mapped_column(SealedText, default="")  # why no referral now
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -235,6 +235,19 @@ class ConferenceRow:
 
 
 @dataclass(frozen=True)
+class ReferralAssessmentRow:
+    """The referral checklist saved without opening a referral, with the reason why."""
+
+    id: int
+    assessed_on: date
+    assessed_by: str
+    indications: tuple[tuple[str, str], ...]
+    recommendation: str
+    reasons: tuple[str, ...]
+    note: str
+
+
+@dataclass(frozen=True)
 class StudentFile:
     full: bool
     profile: Profile
@@ -255,6 +268,8 @@ class StudentFile:
     referrals: tuple[ReferralRow, ...]
     conferences: tuple[ConferenceRow, ...] = ()
     """会诊 records, staff only (the summary has none)."""
+    referral_assessments: tuple[ReferralAssessmentRow, ...] = ()
+    """Checklists saved without a referral (full file only: they are confidential)."""
 
     @property
     def level_code(self) -> str:

@@ -33,6 +33,7 @@ from app.models import (
     Pairing,
     PlanReview,
     Referral,
+    ReferralAssessment,
     ReferralStep,
     ReportedSignal,
     RiskFactor,
@@ -56,6 +57,7 @@ from app.services.casefile.rows import (
     PlanReviewRow,
     PlanRow,
     Profile,
+    ReferralAssessmentRow,
     ReferralRow,
     RiskFactorRow,
     ScreeningRow,
@@ -143,6 +145,7 @@ def build_file(session: Session, student: Student, full: bool, today: date) -> S
                         for f in _current(session, FollowUp, sid, full, "due_on")),
         referrals=_referrals(session, sid, full),
         conferences=conference_rows(session, sid) if full else (),
+        referral_assessments=_assessments(session, sid, names) if full else (),
     )
 
 
@@ -259,6 +262,16 @@ def _referrals(session: Session, sid: int, full: bool) -> tuple[ReferralRow, ...
                 ReferralStep.referral_id.in_(list(steps))).order_by(ReferralStep.id)):
             steps[step.referral_id].append(step)
     return tuple(referral_row(r, steps[r.id], full) for r in referrals)
+
+
+def _assessments(session: Session, sid: int,
+                 names: dict[str, str]) -> tuple[ReferralAssessmentRow, ...]:
+    return tuple(
+        ReferralAssessmentRow(a.id, a.assessed_on, names.get(a.assessed_by, a.assessed_by),
+                              tuple((code, text) for code, text in json.loads(a.indications)),
+                              a.recommendation, tuple(json.loads(a.reasons)), a.note)
+        for a in session.scalars(select(ReferralAssessment).where(
+            ReferralAssessment.student_id == sid).order_by(ReferralAssessment.id)))
 
 
 def referral_row(r: Referral, steps: Sequence[ReferralStep], full: bool = True) -> ReferralRow:

@@ -8,15 +8,34 @@ for a professional's assessment; two or more of them together recommend referral
 A deployment can add its own indications (`extra`) in either tier. With nothing ticked
 the student stays in school support. The recommendation advises; the teacher decides
 whether to open a referral.
+
+`known_indications` reads what the open file already shows (a critical answer in the
+newest screening of each instrument, signals reported recently about suicide, self-harm
+or harming others), so the checklist starts with those ticked and says why; the teacher
+unticks what the assessment did not confirm.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from app.errors import BadInputError
-from app.labels import REFERRAL_INDICATIONS, REFERRAL_RECOMMENDATIONS
+from app.labels import (
+    REFERRAL_INDICATIONS,
+    REFERRAL_RECOMMENDATIONS,
+    SIGNAL_SEVERITIES,
+    SIGNAL_SOURCES,
+    label,
+)
+from app.services.casefile_rows import StudentFile
+from app.services.warning_rules import (
+    DEFAULT_RULES,
+    RulePolicy,
+    choose_evidence,
+    critical_answers_text,
+)
 
 #: Consider-tier indications that, together, make referral urgent.
 CONSIDER_TO_REFER = 2
@@ -79,3 +98,29 @@ def assess_indications(indications: set[str],
                               pairs)
     return Recommendation("school_support", ("未勾选任何转介指征：在校内继续心理支持与跟踪，"
                                              "情况变化时重新评估",), pairs)
+
+
+#: A reported signal's severity → the indication it points to. "涉及自杀言行" is ticked
+#: as 自杀意念, the mildest reading: the assessment tells a plan or an attempt apart.
+SIGNAL_INDICATIONS = {"suicide": "suicidal_ideation", "self_harm": "self_harm",
+                      "violence": "violence"}
+
+
+def known_indications(file: StudentFile, today: date,
+                      rules: RulePolicy = DEFAULT_RULES) -> dict[str, str]:
+    """Indication code → why the file already shows it, in checklist order: a critical
+    answer in the newest result of each instrument (the same evidence the warning rules
+    read), and signals of the last `signal_days` whose severity names a risk."""
+    screening, signals = choose_evidence(file.screening, file.signals, today, rules)
+    found: dict[str, list[str]] = {}
+    for row in screening:
+        if row.critical_items:
+            answers = critical_answers_text(row.critical_items, row.critical_answers)
+            found.setdefault("critical_item", []).append(f"「{row.campaign_name}」{answers}")
+    for signal in sorted(signals, key=lambda s: s.reported_on, reverse=True):
+        code = SIGNAL_INDICATIONS.get(signal.severity)
+        if code is not None:
+            found.setdefault(code, []).append(
+                f"{signal.reported_on:%Y-%m-%d} {label(SIGNAL_SOURCES, signal.source)}反映："
+                f"{label(SIGNAL_SEVERITIES, signal.severity)}")
+    return {code: "；".join(found[code]) for code in REFERRAL_INDICATIONS if code in found}

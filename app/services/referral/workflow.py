@@ -7,8 +7,10 @@ can be skipped only with a reason (e.g. the student never left school, so there 
 return-to-school assessment). What each step must record, and its check, is its row in
 referral/steps.py's STEP_TABLE (告知家长 the 告知书 receipt, 联系医院 a green-channel
 hospital, 就诊反馈 what the hospital said, 复学评估 certificate, meeting, arrangements).
-Refusals are BadInputError with the Chinese reason. Every write is audited on the
-student ("referral_opened", "referral_step").
+The checklist can also be saved without a referral, whatever it advises
+(`record_assessment`): the teacher writes why no referral is opened now, which also
+settles an open 转介决定. Refusals are BadInputError with the Chinese reason. Every write
+is audited on the student ("referral_opened", "referral_assessed", "referral_step").
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import BadInputError
 from app.labels import REFERRAL_RECOMMENDATIONS, STUDENT_STATUSES
-from app.models import Referral, ReferralStep, SchoolClass, Student
+from app.models import Referral, ReferralAssessment, ReferralStep, SchoolClass, Student
 from app.services import audit
 from app.services.capabilities import READ_CONFIDENTIAL, WRITE_CASEFILE, require
 from app.services.casefile.access import check_past, check_text, load_student
@@ -73,6 +75,33 @@ def open_referral(store: Store, student_id: int, indications: set[str],
         complete_open(session, store.user.username, student_id, "crisis_referral", opened_on,
                       f"已开启转介（{recommendation.label}）", referral_id=referral.id)
         return referral.id
+
+
+def record_assessment(store: Store, student_id: int, indications: set[str],
+                      assessed_on: date | None = None, note: str = "",
+                      extra: Iterable[Indication] = ()) -> int:
+    """Keep the checklist as assessed without opening a referral; `note` must say why
+    (e.g. 面谈评估后风险可控，家长已带孩子就诊). Settles an open 转介决定 with that
+    reason, as writing it on the crisis checklist would."""
+    require(store, WRITE_CASEFILE)
+    assessed_on = check_past(assessed_on or date.today(), "评估日期")
+    recommendation = assess_indications(indications, extra)
+    note = check_text(note, "不开启转介时，请在说明中写明理由（如面谈评估后风险可控）。")
+    username = store.user.username
+    with store.write() as session:
+        load_student(session, student_id)
+        row = ReferralAssessment(
+            student_id=student_id, assessed_on=assessed_on, assessed_by=username,
+            indications=json.dumps(recommendation.indications, ensure_ascii=False),
+            recommendation=recommendation.level,
+            reasons=json.dumps(recommendation.reasons, ensure_ascii=False), note=note)
+        session.add(row)
+        session.flush()
+        audit.record(session, username, "referral_assessed", "student", student_id,
+                     f"转介评估 编号 {row.id}：{recommendation.label}，暂不转介")
+        complete_open(session, username, student_id, "crisis_referral", assessed_on,
+                      f"转介评估（{recommendation.label}）后暂不转介：{note}")
+        return row.id
 
 
 def complete_step(store: Store, referral_id: int, step: str, done_on: date,
