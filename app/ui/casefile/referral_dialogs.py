@@ -1,11 +1,13 @@
 """The forms of the referral (转介): the indications checklist, and recording a step.
 
-The checklist recommends as the teacher ticks (assess_indications is pure and instant,
-so it runs on the GUI thread); opening the referral is the teacher's decision. A step
-form asks for what that step must record, as its row in referral/steps.py's STEP_TABLE
-says (the 告知书 receipt, the green-channel hospital, the visit's outcome and the
-diagnosis the family reports, the certificate and arrangements of 复学评估); skipping
-asks for a reason.
+The checklist starts with what the file already shows ticked, each with why
+(known_indications), and recommends as the teacher ticks (both are pure and instant, so
+they run on the GUI thread); opening the referral is the teacher's decision. Whatever it
+advises, the checklist can instead be saved without a referral, with the reason
+(record_assessment). A step form asks for what that step must record, as its row in
+referral/steps.py's STEP_TABLE says (the 告知书 receipt, the green-channel hospital, the
+visit's outcome and the diagnosis the family reports, the certificate and arrangements
+of 复学评估); skipping asks for a reason.
 """
 
 from __future__ import annotations
@@ -15,15 +17,16 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from app.services.casefile.rows import StepRow
-from app.services.referral.checklist import assess_indications, checklist
+from app.services.casefile.rows import StepRow, StudentFile
+from app.services.referral.checklist import assess_indications, checklist, known_indications
 from app.services.referral.steps import OUTCOMES, RECEIPTS, STEP_LABELS, StepDetails, spec
 from app.services.referral.workflow import (
     cancel_referral,
     complete_step,
     open_referral,
+    record_assessment,
     skip_step,
 )
 from app.store.handle import Store
@@ -38,31 +41,44 @@ from app.ui.casefile.widgets import (
     rich_label,
     text_edit,
 )
+from app.ui.form_widgets import hint_label
 from app.ui.store_context import StoreContext
 
 
 class ChecklistDialog(FormDialog):
-    def __init__(self, ctx: StoreContext, student_id: int, today: date,
+    """开启转介 (OK), or 保存评估（不转介）, which keeps the checklist and the reason."""
+
+    def __init__(self, ctx: StoreContext, file: StudentFile, today: date,
                  parent: QWidget | None) -> None:
-        super().__init__(ctx, student_id, "referral", texts.CHECKLIST_TITLE, parent,
+        super().__init__(ctx, file.profile.id, "referral", texts.CHECKLIST_TITLE, parent,
                          ok_text=texts.CHECKLIST_OPEN, width=600)
         self.set_intro(texts.CHECKLIST_HINT)
+        self.known = known_indications(file, today)
         self.boxes = {}
+        self.without_referral = False
         ticks = QWidget()
         column = QVBoxLayout(ticks)
         column.setContentsMargins(0, 0, 0, 0)
         for indication in checklist():
-            box = checkbox(indication.label)
+            box = checkbox(indication.label, indication.code in self.known)
             box.toggled.connect(self._assess)
             self.boxes[indication.code] = box
             column.addWidget(box)
+            if indication.code in self.known:
+                why = hint_label(texts.CHECKLIST_KNOWN.format(why=self.known[indication.code]))
+                why.setStyleSheet("color: #2f7d6d; margin-left: 22px;")
+                column.addWidget(why)
         self.result = rich_label()
         self.opened_on = date_edit(today, latest=today)
         self.note = text_edit(rows=3)
+        self.note.setPlaceholderText(texts.CHECKLIST_NOTE_HINT)
         self.form.addRow(ticks)
         self.form.addRow(self.result)
         self.form.addRow(texts.F_OPENED_ON, self.opened_on)
         self.form.addRow(texts.F_REF_NOTE, self.note)
+        self.save_button = self.buttons.addButton(texts.CHECKLIST_SAVE,
+                                                  QDialogButtonBox.ButtonRole.ActionRole)
+        self.save_button.clicked.connect(self.save_without_referral)
         self._assess()
 
     def ticked(self) -> set[str]:
@@ -77,9 +93,16 @@ class ChecklistDialog(FormDialog):
                             f"{escape(texts.CHECKLIST_RESULT.format(label=recommendation.label))}"
                             f"</b><ul style='margin-top:0'>{reasons}</ul>")
 
+    def save_without_referral(self) -> None:
+        self.without_referral = True
+        self.submit()
+        self.without_referral = False
+
     def build(self) -> Callable[[Store], Any]:
         sid, ticked, on = self.student_id, self.ticked(), date_of(self.opened_on)
         note = self.note.toPlainText()
+        if self.without_referral:
+            return lambda store: record_assessment(store, sid, ticked, on, note)
         return lambda store: open_referral(store, sid, ticked, on, note)
 
 

@@ -8,6 +8,7 @@ skipped; ending a referral early skips every step left with one reason.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 from typing import Any
 
@@ -15,7 +16,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.labels import REFERRAL_RECOMMENDATIONS, label
-from app.services.casefile.rows import ReferralRow, StepRow
+from app.services.casefile.rows import ReferralAssessmentRow, ReferralRow, StepRow
 from app.services.referral.steps import OUTCOMES, RECEIPTS, STEP_LABELS
 from app.ui.casefile import texts
 from app.ui.casefile.letter_print import ask_and_print
@@ -55,6 +56,16 @@ def step_record(s: StepRow) -> str:
     return "；".join(parts)
 
 
+def assessments_html(rows: Sequence[ReferralAssessmentRow]) -> str:
+    """The checklists saved without a referral, newest first, each with its reason."""
+    items = "".join(texts.ASSESSMENT_ITEM.format(
+        on=day(a.assessed_on), by=escape(a.assessed_by),
+        recommendation=escape(label(REFERRAL_RECOMMENDATIONS, a.recommendation)),
+        indications=escape("、".join(text for _code, text in a.indications)) or "—",
+        note=escape(a.note)) for a in reversed(rows))
+    return f"<b>{texts.ASSESSMENTS_TITLE}</b><ul style='margin-top:0'>{items}</ul>"
+
+
 class ReferralTab(QWidget):
     def __init__(self, ctx: StoreContext) -> None:
         super().__init__()
@@ -69,6 +80,7 @@ class ReferralTab(QWidget):
         self.pick.currentIndexChanged.connect(self._picked)
         self.pick_label = QLabel(texts.REF_PICK)
         self.summary = rich_label()
+        self.assessments = rich_label()
         columns = (
             Column(texts.COL_STEP, lambda s: STEP_LABELS[s.step]),
             Column(texts.COL_DUE, lambda s: day(s.due_on)),
@@ -103,6 +115,7 @@ class ReferralTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.none_label)
+        layout.addWidget(self.assessments)
         layout.addWidget(self.summary)
         layout.addWidget(self.steps_box, 1)
         layout.addLayout(letters)
@@ -143,6 +156,8 @@ class ReferralTab(QWidget):
                        *self.print_buttons):
             widget.setVisible(has)
         self.none_label.setVisible(not has)
+        self.assessments.setText(assessments_html(view.file.referral_assessments))
+        self.assessments.setVisible(bool(view.file.referral_assessments))
         self.open_button.setVisible(view.can_edit and all(r.closed for r in referrals))
         self._picked()
 
@@ -173,7 +188,7 @@ class ReferralTab(QWidget):
     def open_checklist(self) -> ChecklistDialog | None:
         if self.view_ is None:
             return None
-        dialog = ChecklistDialog(self.ctx, self.view_.file.profile.id, self.view_.today, self)
+        dialog = ChecklistDialog(self.ctx, self.view_.file, self.view_.today, self)
         dialog.open()
         return dialog
 

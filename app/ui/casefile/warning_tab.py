@@ -222,7 +222,7 @@ class WarningTab(QWidget):
         """转介决定 by opening a referral: the referral checklist, as on the 转介 tab."""
         if self.view_ is None:
             return None
-        dialog = ChecklistDialog(self.ctx, self.view_.file.profile.id, self.view_.today, self)
+        dialog = ChecklistDialog(self.ctx, self.view_.file, self.view_.today, self)
         dialog.open()
         return dialog
 

@@ -29,6 +29,8 @@ from app.ui.casefile.referral_tab import ReferralTab
 from tests.ui.casefile.casefile_helpers import (
     HOSPITAL,
     School,
+    add_result,
+    all_text,
     audit_count,
     column,
     open_file,
@@ -77,6 +79,34 @@ def test_checklist_recommends_as_the_teacher_ticks(qtbot, school: School):
     assert column(tab.step_model, 0) == list(STEP_LABELS.values())
     assert column(tab.step_model, STEP)[:2] == [texts.STEP_NEXT, texts.STEP_LATER]
     assert not tab.open_button.isVisible()  # one referral at a time
+
+
+def test_checklist_pre_ticks_what_the_file_shows_and_saves_without_a_referral(
+        qtbot, school: School, screens_dir: Path):
+    sid = school.students[1]
+    add_result(school.store, sid, "秋季 PHQ-9", 21, "severe", level="key", critical="9",
+               taken=date.today())
+    tab = referral_tab(qtbot, school, index=1)
+    dialog = tab.open_checklist()
+    assert dialog is not None
+    assert dialog.ticked() == {"critical_item"}
+    assert "档案中已有：「秋季 PHQ-9」第 9 题“几乎每天”" in all_text(dialog)
+    assert "建议评估后考虑转介" in dialog.result.text()
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.grab().save(str(screens_dir / "referral-checklist-known.png"))
+    dialog.save_button.click()  # no reason yet: refused beside the note
+    idle(qtbot)
+    assert dialog.isVisible() and "请在说明中写明理由" in dialog.error.text()
+    dialog.note.setPlainText("面谈评估：偶有消极念头，无计划，家长已陪同就医")
+    dialog.save_button.click()
+    idle(qtbot)
+    assert closed(dialog)
+    assert tab.referral is None and tab.open_button.isVisible()  # no referral opened
+    assert tab.assessments.isVisible()
+    assert "未转介的理由：</b>面谈评估：偶有消极念头" in tab.assessments.text()
+    assert audit_count(school.store, "referral_assessed", sid) == 1
+    assert audit_count(school.store, "referral_opened", sid) == 0
 
 
 def test_complete_and_skip_steps(qtbot, school: School):
