@@ -29,6 +29,7 @@ from app.ui.casefile.file_window import StudentFileWindow, open_student_file
 from app.ui.changes import Changes
 from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.roster_dialog import start_promotion, start_roster_import
+from app.ui.row_open import RowOpener
 from app.ui.store_context import StoreContext
 from app.ui.student_model import (
     LEVEL_FILTERS,
@@ -66,7 +67,9 @@ class StudentsPage(QWidget):
         self.title.setVisible(own_class_only)
         self.view = data_table()
         self.view.setModel(self.proxy)
-        self.view.activated.connect(self.open_file)
+        self.opener = RowOpener(self.view, lambda row: open_student_file(
+            self.ctx, self.window(), row.id))
+        self.open_button = self.opener.button()
         self.import_button = QPushButton(strings.IMPORT_ROSTER)
         self.promote_button = QPushButton(strings.PROMOTE)
         self.import_button.clicked.connect(lambda: self.start_import())
@@ -78,6 +81,7 @@ class StudentsPage(QWidget):
         filters.addWidget(self.school_class)
         filters.addWidget(self.level)
         filters.addStretch(1)
+        filters.addWidget(self.open_button)
         if can_manage:
             filters.addWidget(self.import_button)
             filters.addWidget(self.promote_button)
@@ -169,10 +173,8 @@ class StudentsPage(QWidget):
 
     def open_file(self, index: QModelIndex) -> StudentFileWindow | None:
         """Double-click or Enter opens the student's file (a class teacher's summary)."""
-        if not index.isValid():
-            return None
-        row = self.model.row_at(self.proxy.mapToSource(index).row())
-        return open_student_file(self.ctx, self.window(), row.id)
+        window = self.opener.open_index(index)
+        return window if isinstance(window, StudentFileWindow) else None
 
     def open_found(self) -> StudentFileWindow | None:
         """Enter in the search box: one student found opens their file; several put

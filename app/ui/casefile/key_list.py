@@ -39,6 +39,7 @@ from app.ui.casefile.widgets import (
     level_label,
 )
 from app.ui.form_widgets import data_table, fit_columns
+from app.ui.row_open import RowOpener
 from app.ui.table_models import Column
 
 SEVERITY = {w.value: w.severity for w in WarningLevel}
@@ -160,8 +161,8 @@ class KeyListView(QWidget):
         self.export_button.setMenu(menu)
         self.view = data_table()
         self.view.setModel(self.proxy)
-        self.view.activated.connect(self._activated)
-        self.open_button.clicked.connect(lambda: self._activated(self.view.currentIndex()))
+        self.opener = RowOpener(self.view, lambda row: self.open_requested.emit(row.student_id))
+        self.open_button.clicked.connect(lambda: self.opener.open_current())
         self.refresh_button.clicked.connect(self.refresh_requested)
         self.level.currentIndexChanged.connect(self._apply)
         self.grade.currentIndexChanged.connect(self._grade_changed)
@@ -240,8 +241,3 @@ class KeyListView(QWidget):
         """The students the filters leave on screen, in the shown order."""
         return [self.model.row_at(self.proxy.mapToSource(self.proxy.index(r, 0)).row())
                 .student_id for r in range(self.proxy.rowCount())]
-
-    def _activated(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.open_requested.emit(self.model.row_at(self.proxy.mapToSource(index).row())
-                                     .student_id)

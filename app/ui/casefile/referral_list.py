@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -18,6 +18,7 @@ from app.services.referral.steps import STEP_LABELS
 from app.services.referral.workflow import ReferralListRow
 from app.ui.casefile import texts
 from app.ui.casefile.widgets import OVERDUE_BACKGROUND, OVERDUE_TEXT, day, fill, table
+from app.ui.row_open import RowOpener
 from app.ui.table_models import Column
 
 OVERDUE_COLUMN = 7
@@ -64,7 +65,8 @@ class ReferralListView(QWidget):
         self.refresh_button = QPushButton(texts.REFRESH)
         self.refresh_button.clicked.connect(self.refresh_requested)
         self.table, self.model = table(REFERRAL_COLUMNS, self, _background, _foreground)
-        self.table.activated.connect(self._activated)
+        self.opener = RowOpener(
+            self.table, lambda row: self.open_requested.emit(row.student_id, "referral"))
         top = QHBoxLayout()
         top.addWidget(self.include_closed)
         top.addStretch(1)
@@ -83,6 +85,3 @@ class ReferralListView(QWidget):
         self.model.clear()
         self.count.clear()
 
-    def _activated(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.open_requested.emit(self.model.row_at(index.row()).student_id, "referral")

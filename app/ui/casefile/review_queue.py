@@ -73,6 +73,7 @@ from app.ui.changes import Changes
 from app.ui.export_dialog import ExportChoice, export_list
 from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.reports.saving import day_text
+from app.ui.row_open import RowOpener
 from app.ui.store_context import StoreContext
 from app.ui.table_models import Column
 
@@ -231,8 +232,8 @@ class ReviewQueueView(QWidget):
         self.table = data_table()
         self.table.setModel(self.proxy)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.activated.connect(
-            lambda index: self.open_requested.emit(self._row(index).student_id, "warning"))
+        self.opener = RowOpener(
+            self.table, lambda row: self.open_requested.emit(row.student_id, "warning"))
         self.grade, self.school_class = QComboBox(), QComboBox()
         self.instrument, self.suggestion = QComboBox(), QComboBox()
         self.suggestion.addItem(texts.REVIEW_ALL_SUGGESTIONS, None)
@@ -252,8 +253,8 @@ class ReviewQueueView(QWidget):
         self.open_button.clicked.connect(self._open_selected)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.retest, self.retest_model = table(RETEST_COLUMNS, self)
-        self.retest.activated.connect(lambda index: self.open_requested.emit(
-            self.retest_model.row_at(index.row()).student_id, "screening"))
+        self.retest_opener = RowOpener(
+            self.retest, lambda row: self.open_requested.emit(row.student_id, "screening"))
         self.retest_note = hint_label(texts.REVIEW_RETEST_HINT)
 
         top = QHBoxLayout()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QVBoxLayout, QWidg
 from app.services.today import URGENT_KINDS, QueueSummary, TodayWork, WorkItem
 from app.ui.casefile import texts
 from app.ui.casefile.widgets import OVERDUE_BACKGROUND, OVERDUE_TEXT, button_row, day, fill, table
+from app.ui.row_open import RowOpener
 from app.ui.table_models import Column
 
 #: Which tab of the file a kind of work is done on.
@@ -78,7 +79,7 @@ class TodayView(QWidget):
         self.refresh_button.clicked.connect(self.refresh_requested)
         self.work, self.work_model = table(WORK_COLUMNS, self, _background, _foreground)
         self.queues, self.queue_model = table(QUEUE_COLUMNS, self)
-        self.work.activated.connect(self._open_work)
+        self.opener = RowOpener(self.work, self._open_work)
         self.queues.activated.connect(self._open_queue)
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
@@ -112,13 +113,11 @@ class TodayView(QWidget):
         self.queue_model.clear()
         self.summary.clear()
 
-    def _open_work(self, index: QModelIndex) -> None:
-        if index.isValid():
-            item: WorkItem = self.work_model.row_at(index.row())
-            if item.kind == "signal":
-                self.decide_requested.emit(item.ref_id)
-                return
-            self.open_requested.emit(item.student_id, TAB_FOR.get(item.kind, "overview"))
+    def _open_work(self, item: WorkItem) -> None:
+        if item.kind == "signal":
+            self.decide_requested.emit(item.ref_id)
+            return
+        self.open_requested.emit(item.student_id, TAB_FOR.get(item.kind, "overview"))
 
     def _open_queue(self, index: QModelIndex) -> None:
         if index.isValid():

@@ -36,8 +36,10 @@ from app.services.screening.entry import (
     mark_participation,
 )
 from app.ui import messages
+from app.ui.casefile.file_window import open_student_file
 from app.ui.changes import Changes
 from app.ui.form_widgets import data_table, error_label, fit_columns, hint_label
+from app.ui.row_open import RowOpener, main_window_of
 from app.ui.screening import strings as s
 from app.ui.screening.class_picker import ClassPicker
 from app.ui.screening.models import (
@@ -68,6 +70,8 @@ class ParticipationDialog(QDialog):
         self.view = data_table()
         self.view.setModel(self.model)
         self.view.setSelectionMode(self.view.SelectionMode.ExtendedSelection)
+        self.opener = RowOpener(self.view, lambda row: open_student_file(
+            ctx, main_window_of(self), row.student_id))
         self.status = QComboBox()
         for code, text in PARTICIPATION.items():
             self.status.addItem(text, code)

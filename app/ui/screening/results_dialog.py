@@ -33,9 +33,11 @@ from app.services.progress import Progress
 from app.services.screening.campaigns import CampaignRow
 from app.services.screening.results import ResultRow, campaign_results
 from app.store.handle import Store
+from app.ui.casefile.file_window import StudentFileWindow, open_student_file
 from app.ui.changes import Changes
 from app.ui.export_dialog import ExportChoice, export_list
 from app.ui.form_widgets import data_table, fit_columns, hint_label
+from app.ui.row_open import RowOpener, main_window_of
 from app.ui.screening import strings as s
 from app.ui.screening.models import (
     CRITICAL_TEXT_COLOR,
@@ -164,6 +166,8 @@ class ResultsDialog(QDialog):
         self.critical_only = QCheckBox(s.RESULTS_CRITICAL_ONLY)
         self.invalid_only = QCheckBox(s.RESULTS_INVALID_ONLY)
         self.export_button = QPushButton(s.RESULTS_EXPORT)
+        self.opener = RowOpener(self.view, self.open_file)
+        self.open_button = self.opener.button()
         self.count = QLabel(s.RESULTS_LOADING)
         self.profile = ProfilePanel()
 
@@ -176,6 +180,7 @@ class ResultsDialog(QDialog):
         filters.addWidget(self.critical_only)
         filters.addWidget(self.invalid_only)
         filters.addStretch(1)
+        filters.addWidget(self.open_button)
         filters.addWidget(self.export_button)
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -270,6 +275,10 @@ class ResultsDialog(QDialog):
             return None
         return [self.model.row_at(self.proxy.mapToSource(self.proxy.index(r, 0)).row())
                 .student_id for r in range(self.proxy.rowCount())]
+
+    def open_file(self, row: ResultRow) -> StudentFileWindow:
+        """The student's file over the main window: it stays open when 查看结果 closes."""
+        return open_student_file(self.ctx, main_window_of(self), row.student_id)
 
     def export(self) -> None:
         """What the table shows (one class, the critical answers …) as a workbook, with
