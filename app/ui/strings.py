@@ -282,3 +282,9 @@ HOME_COL_FLAGGED = "测评提示"
 HOME_TREND = "近几个学期的筛查"
 HOME_COL_TERM = "学期"
 HOME_TREND_EMPTY = "还没有测评批次。"
+
+# asking before typed text is thrown away (app/ui/unsaved.py)
+DISCARD_TITLE = "放弃填写的内容？"
+DISCARD_TEXT = "您填写的内容还没有保存，关闭后将丢失。"
+DISCARD_YES = "放弃内容并关闭"
+DISCARD_NO = "继续填写"

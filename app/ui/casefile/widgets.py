@@ -2,9 +2,10 @@
 
 `FormDialog` is the one way a casefile form writes: its OK runs one service call on a
 worker (StoreContext.mutate), a refusal (our BadInputError with its Chinese message)
-stays inside the form next to the fields, and success broadcasts the `Changes` of the
-students' files it wrote (`file_changes`) so the open files and the lists refresh
-themselves.
+stays inside the form, focuses the field it names and goes when that field is changed
+(form_errors.py), typed text is not thrown away without asking (unsaved.py), and
+success broadcasts the `Changes` of the students' files it wrote (`file_changes`) so
+the open files and the lists refresh themselves.
 """
 
 from __future__ import annotations
@@ -37,9 +38,11 @@ from app.instruments.warning import WARNING_LABELS
 from app.store.handle import Store
 from app.ui.casefile import texts
 from app.ui.changes import file_changes
+from app.ui.form_errors import FieldErrors
 from app.ui.form_widgets import data_table, error_label, fit_columns, hint_label
 from app.ui.store_context import StoreContext
 from app.ui.table_models import Column, RowTableModel
+from app.ui.unsaved import guard_unsaved
 
 LEVEL_COLORS = {"crisis": "#b3261e", "key": "#c25e00", "general": "#8a6d00", "none": "#555555"}
 OVERDUE_BACKGROUND = QColor("#fde8e6")
@@ -203,7 +206,9 @@ class FormDialog(QDialog):
         if ok_text:
             self.ok.setText(ok_text)
         self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.unsaved = guard_unsaved(self)
+        self.buttons.rejected.connect(self.unsaved.request_close)
+        self.field_errors = FieldErrors(self.error, self.form)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addLayout(self.form)
@@ -218,11 +223,11 @@ class FormDialog(QDialog):
         raise NotImplementedError
 
     def submit(self) -> None:
-        self.error.clear()
+        self.field_errors.clear()
         try:
             call = self.build()
         except QingxinError as exc:
-            self.error.setText(exc.message)
+            self.field_errors.show(exc.message)
             return
         self.ok.setEnabled(False)
         op = self.ctx.mutate(self, lambda store, _progress: call(store), self._done,
@@ -240,8 +245,8 @@ class FormDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: QingxinError) -> None:
-        self.error.setText(exc.message)
         self.ok.setEnabled(True)
+        self.field_errors.show(exc.message)
 
 
 def checkbox(text: str, checked: bool = False) -> QCheckBox:

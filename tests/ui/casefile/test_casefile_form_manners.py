@@ -1,0 +1,89 @@
+"""How every casefile form behaves around the data typed into it (FormDialog): typed
+text is not thrown away without asking (Esc, 取消), the lock still closes it at once,
+and a refusal focuses the field it is about and goes when that field is changed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from casefilehelpers import School, idle, open_file, submit
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from uihelpers import closed, message_boxes
+
+from app.services.referral import open_referral
+from app.ui import strings
+from app.ui.casefile.referral_dialogs import SkipDialog, StepDialog
+from app.ui.casefile.referral_tab import ReferralTab
+
+
+def referral_tab(qtbot, school: School) -> ReferralTab:
+    open_referral(school.store, school.students[0], {"self_harm"}, date.today())
+    window = open_file(qtbot, school.ctx, school.students[0], "referral")
+    tab = window.pages["referral"]
+    assert isinstance(tab, ReferralTab)
+    return tab
+
+
+def the_question() -> QMessageBox:
+    [box] = message_boxes()
+    assert box.text() == strings.DISCARD_TEXT
+    return box
+
+
+def answer(box: QMessageBox, text: str) -> None:
+    [button] = [b for b in box.buttons() if b.text() == text]
+    button.click()
+
+
+def test_esc_and_cancel_ask_before_a_typed_note_is_lost(qtbot, school: School):
+    tab = referral_tab(qtbot, school)
+    dialog = tab.complete()  # 登记完成：危机评估
+    assert isinstance(dialog, StepDialog)
+    qtbot.waitExposed(dialog)
+    dialog.note.setFocus()
+    qtbot.keyClicks(dialog.note, "self-harm twice")  # QTest types Latin-1 only
+    qtbot.keyClick(dialog.note, Qt.Key.Key_Escape)
+    assert dialog.isVisible()
+    answer(the_question(), strings.DISCARD_NO)
+    assert dialog.isVisible() and dialog.note.toPlainText() == "self-harm twice"
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+    answer(the_question(), strings.DISCARD_YES)
+    assert closed(dialog)
+
+
+def test_an_untouched_form_closes_at_once_and_the_lock_never_waits_for_an_answer(
+        qtbot, school: School):
+    tab = referral_tab(qtbot, school)
+    dialog = tab.complete()
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert closed(dialog) and not message_boxes()
+    typed = tab.complete()
+    assert typed is not None
+    qtbot.waitExposed(typed)
+    typed.note.setPlainText("写了一半")
+    typed.reject()  # what the lock does to every dialog
+    assert closed(typed) and not message_boxes()
+
+
+def test_a_refusal_focuses_its_field_and_goes_when_the_field_is_changed(
+        qtbot, school: School):
+    tab = referral_tab(qtbot, school)
+    skip = tab.skip()
+    assert isinstance(skip, SkipDialog)
+    qtbot.waitExposed(skip)
+    skip.activateWindow()
+    submit(qtbot, skip)
+    assert skip.error.text() == "跳过转介步骤时必须说明理由。"
+    assert skip.reason.hasFocus()  # not 取消
+    qtbot.keyClicks(skip.reason, "x")
+    assert skip.error.text() == ""
+    skip.reason.clear()
+    submit(qtbot, skip)
+    assert skip.error.text() == "跳过转介步骤时必须说明理由。"
+    skip.done_on.setDate(skip.done_on.date().addDays(-1))  # another field: the line stays
+    assert skip.error.text() != ""
+    skip.reject()
+    idle(qtbot)
