@@ -119,6 +119,8 @@ def _preview_and_apply(store: Store, campaign_id: int, args: argparse.Namespace
         print(f"提示：{line}", file=sys.stderr)
     if preview.inferred:
         print(preview.inferred)
+    for line in preview.warnings:
+        print(f"提醒：{line}", file=sys.stderr)
     print("；".join(f"{label(SHEET_STATUSES, code)} {counts[code]}"
                    for code in SHEET_STATUSES if counts[code]))
     unmatched = [m for m in preview.matches if not m.writable]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import date, datetime
 
 import numpy as np
 import openpyxl
@@ -17,7 +18,12 @@ from app.services.demo.synthetic import synthetic_roster
 from app.services.progress import Cancelled, Progress
 from app.services.roster.importing import RosterPreview, apply_roster_import
 from app.services.screening.campaigns import create_campaign
-from app.services.screening.importing import apply_screening_import, preview_screening_import
+from app.services.screening.importing import (
+    DATE_ROWS_SHOWN,
+    apply_screening_import,
+    dates_outside,
+    preview_screening_import,
+)
 from app.services.screening.rows import BATCH, answers_json
 from app.services.students import list_students
 
@@ -157,3 +163,21 @@ def test_answers_json_is_what_json_dumps_writes():
     assert answers_json(values) == [json.dumps([None if np.isnan(v) else v for v in row])
                                     for row in values.tolist()]
     assert answers_json(np.empty((0, 4))) == []
+
+
+def test_answers_dated_outside_the_campaign_are_named_by_row():
+    start, end = date(2026, 10, 10), date(2026, 10, 17)
+    rows = [2, 3, 4, 5, 6]
+    taken = [datetime(2026, 10, 12, 9), datetime(2026, 9, 1, 8), None,
+             datetime(2026, 10, 20, 10), datetime(2026, 9, 3, 8)]
+    assert dates_outside(start, end, rows, taken) == [
+        "第 3、6 行的作答日期（2026-09-01 至 2026-09-03）早于本批次开始日期 2026-10-10。"
+        "请确认文件属于本批次；确认无误仍可写入。",
+        "第 5 行的作答日期（2026-10-20）晚于本批次结束日期 2026-10-17。"
+        "请确认文件属于本批次；确认无误仍可写入。"]
+    assert dates_outside(None, None, rows, taken) == []
+    assert dates_outside(start, None, rows[:1], taken[:1]) == []
+    many = list(range(2, DATE_ROWS_SHOWN + 7))
+    [line] = dates_outside(start, end, many, [datetime(2026, 1, 1)] * len(many))
+    shown = "、".join(str(r) for r in many[:DATE_ROWS_SHOWN])
+    assert line.startswith(f"第 {shown} 行 等 {len(many)} 行的作答日期")

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -73,6 +73,9 @@ class ScreeningPreview:
     problems: list[str] = field(default_factory=list)
     inferred: str = ""
     """What the reading inferred about the file's layout, said in the preview."""
+    warnings: list[str] = field(default_factory=list)
+    """What deserves a look but does not stop the import (answers dated outside the
+    campaign's dates, `dates_outside`)."""
 
     def counts(self) -> Counter[str]:
         return Counter(m.status for m in self.matches)
@@ -136,6 +139,7 @@ def _preview(store: Store, campaign_id: int, path: Path, numbers: str, item_offs
     with store.read() as session:
         campaign = _campaign(session, campaign_id)
         instrument = load_instrument(campaign.instrument_code)
+        starts_on, ends_on = campaign.starts_on, campaign.ends_on
     answers = read_answers(path, instrument, numbers=numbers,  # type: ignore[arg-type]
                            item_offset=item_offset)
     result = score(instrument, answers.values, answers.gender_codes(), answers.grades(),
@@ -144,12 +148,42 @@ def _preview(store: Store, campaign_id: int, path: Path, numbers: str, item_offs
     with store.read() as session:
         matches = _match(session, campaign_id, answers.rows.tolist(), answers.identity,
                          bad_rows, answers.bad_ids, consent_policy)
+    taken_at = answers.submitted_at.tolist()
     return ScreeningPreview(
         campaign_id=campaign_id, instrument_code=instrument.code, file_name=path.name,
         layout=answers.layout, matches=matches, result=result, answers=answers.values,
-        taken_at=answers.submitted_at.tolist(), date_source=answers.date_source.tolist(),
+        taken_at=taken_at, date_source=answers.date_source.tolist(),
         problems=[*instrument.setting_problems, *(str(p) for p in answers.problems)],
+        warnings=dates_outside(starts_on, ends_on, answers.rows.tolist(), taken_at),
         inferred=answers.inferred)
+
+
+#: Rows named one by one in a date warning; beyond that, the count and the first ones.
+DATE_ROWS_SHOWN = 12
+
+
+def dates_outside(starts_on: date | None, ends_on: date | None, rows: Sequence[int],
+                  taken_at: Sequence[datetime | None]) -> list[str]:
+    """Warnings (not refusals) for answers dated before the campaign's start or after
+    its end, naming the rows: a file from last term's survey, or a wrong campaign
+    picked, is taken silently otherwise. Sheets without a date are not judged."""
+    early = [(r, t) for r, t in zip(rows, taken_at, strict=True)
+             if t is not None and starts_on is not None and t.date() < starts_on]
+    late = [(r, t) for r, t in zip(rows, taken_at, strict=True)
+            if t is not None and ends_on is not None and t.date() > ends_on]
+    out = []
+    for found, side, bound in ((early, "早于本批次开始日期", starts_on),
+                               (late, "晚于本批次结束日期", ends_on)):
+        if not found:
+            continue
+        numbers = "、".join(str(r) for r, _t in found[:DATE_ROWS_SHOWN])
+        more = f" 等 {len(found)} 行" if len(found) > DATE_ROWS_SHOWN else ""
+        days = sorted(t.date() for _r, t in found)
+        span = (f"{days[0]:%Y-%m-%d}" if days[0] == days[-1]
+                else f"{days[0]:%Y-%m-%d} 至 {days[-1]:%Y-%m-%d}")
+        out.append(f"第 {numbers} 行{more}的作答日期（{span}）{side} {bound:%Y-%m-%d}。"
+                   "请确认文件属于本批次；确认无误仍可写入。")
+    return out
 
 
 def _campaign(session: Session, campaign_id: int) -> Campaign:

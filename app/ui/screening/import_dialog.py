@@ -203,7 +203,7 @@ class ImportDialog(QDialog):
         self.preview = preview
         self.error.clear()
         self.sheets.set_rows(preview.matches if preview else [])
-        self.problems.set_rows(preview.problems if preview else [])
+        self.problems.set_rows([*preview.problems, *preview.warnings] if preview else [])
         self.tabs.setTabText(0, s.IMPORT_TAB_SHEETS.format(n=self.sheets.rowCount()))
         self.tabs.setTabText(1, s.IMPORT_TAB_PROBLEMS.format(n=self.problems.rowCount()))
         for button in (self.pick_rows, self.drop_rows):
@@ -250,8 +250,10 @@ class ImportDialog(QDialog):
             parts=_counted(warning_counts, WARNING_LABELS) or "—"))
         writable = len(preview.writable())
         not_written = len(preview.matches) - writable
-        self.note.setText(s.IMPORT_NOT_WRITTEN.format(n=not_written) if not_written
-                          else s.IMPORT_ALL_WRITTEN)
+        self.note.setText("\n".join([s.IMPORT_NOT_WRITTEN.format(n=not_written) if not_written
+                                     else s.IMPORT_ALL_WRITTEN,
+                                     *(s.IMPORT_DATE_WARNING.format(text=w)
+                                       for w in preview.warnings)]))
         self.note.setVisible(True)
         self.confirm.setEnabled(writable > 0)
         self.confirm.setText(s.IMPORT_CONFIRM.format(n=writable) if writable

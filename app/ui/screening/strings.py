@@ -150,6 +150,7 @@ IMPORT_NOTHING = "没有可写入的答卷"
 IMPORT_DONE = "已写入 {written} 份答卷（其中替换 {replaced} 份）。"
 IMPORT_TAB_SHEETS = "全部答卷（{n}）"
 IMPORT_TAB_PROBLEMS = "文件问题（{n}）"
+IMPORT_DATE_WARNING = "提醒：{text}"
 IMPORT_ALL_STATUSES = "全部状态"
 LAYOUTS = {"wjx": "问卷星导出", "grid": "每题一列", "strings": "答案串"}
 COL_ROW = "行号"

@@ -81,7 +81,10 @@ def test_create_import_results_export(qtbot, school: School, tmp_path, monkeypat
     assert statuses[:3] == ["文件中重复", "已匹配", "名册上没有"]
     assert "已匹配 1" in importer.summary.text() and "答案有误 1" in importer.summary.text()
     assert "其余 5 份不会写入" in importer.note.text()
-    assert importer.problems.rowCount() == 1 and "偶尔" in importer.problems.index(0, 0).data()
+    assert importer.problems.rowCount() == 2 and "偶尔" in importer.problems.index(0, 0).data()
+    # The file's answers (2026-10-12) predate the campaign made today: said, not refused.
+    assert "早于本批次开始日期" in importer.problems.index(1, 0).data()
+    assert "提醒：第 2、3、4、5、6、7 行的作答日期" in importer.note.text()
     assert importer.confirm.text() == s.IMPORT_CONFIRM.format(n=1)
     importer.status_filter.setCurrentIndex(importer.status_filter.findData("duplicate"))
     assert shown(importer.sheet_proxy) == ["2", "5"]
