@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.errors import QingxinError
-from app.services.accounts.passwords import MIN_LENGTH
+from app.errors import BadInputError, QingxinError
+from app.services.accounts.passwords import MIN_LENGTH, check_new_password
 from app.services.setup import SetupResult, create_school
 from app.ui import strings
 from app.ui.form_widgets import error_label, hint_label, password_edit
@@ -58,6 +58,7 @@ class AdminPage(QWizardPage):
         self.setButtonText(QWizard.WizardButton.CommitButton, strings.SETUP_CREATE_BUTTON)
         self.username = QLineEdit("admin")
         self.display_name = QLineEdit()
+        self.display_name.setPlaceholderText(strings.SETUP_DISPLAY_NAME_HINT)
         self.password = password_edit()
         self.password_again = password_edit()
         self.error = error_label()
@@ -69,15 +70,34 @@ class AdminPage(QWizardPage):
         form.addRow(strings.SETUP_PASSWORD_AGAIN, self.password_again)
         form.addRow(self.error)
         self.registerField("username", self.username)
-        for edit in (self.username, self.password, self.password_again):
-            edit.textChanged.connect(self.completeChanged)
+        for edit in (self.username, self.display_name, self.password, self.password_again):
+            edit.textChanged.connect(self._input_changed)
         self._creating = False
+
+    def problem(self) -> str:
+        """What keeps 建立数据库 disabled, in words once the teacher has typed there (an
+        empty field is plain to see; a short or mismatched password is not)."""
+        password, again = self.password.text(), self.password_again.text()
+        if password:
+            try:
+                check_new_password(password)
+            except BadInputError as exc:
+                return exc.message
+        if again and password != again:
+            return strings.PASSWORD_MISMATCH
+        return ""
+
+    def _input_changed(self) -> None:
+        self.error.setText(self.problem())
+        self.completeChanged.emit()
 
     def isComplete(self) -> bool:
         """Not Qt's mandatory fields: those count as filled only once changed, and the
-        suggested username "admin" is already right."""
-        return all(edit.text().strip() for edit in (self.username, self.password,
-                                                    self.password_again))
+        suggested username "admin" is already right. The button stays disabled until
+        the input would be accepted (the name is what files show: 「由 王老师 确定」)."""
+        filled = all(edit.text().strip() for edit in (self.username, self.display_name,
+                                                      self.password, self.password_again))
+        return filled and not self.problem()
 
     def validatePage(self) -> bool:
         if self._wizard.result is not None:

@@ -45,7 +45,8 @@ SETUP_ADMIN_HINT = (
     "请牢记：忘记密码只能用下一步生成的恢复码重设。"
 )
 SETUP_USERNAME = "用户名："
-SETUP_DISPLAY_NAME = "姓名（可选）："
+SETUP_DISPLAY_NAME = "姓名："
+SETUP_DISPLAY_NAME_HINT = "档案和记录中显示的名字，如“王老师”"
 SETUP_PASSWORD = "密码："
 SETUP_PASSWORD_AGAIN = "再次输入密码："
 SETUP_CREATE_BUTTON = "建立数据库"

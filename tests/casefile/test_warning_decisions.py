@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.errors import BadInputError, PermissionDeniedError
-from app.models import LevelDecision
+from app.models import LevelDecision, User
 from app.services.casefile.entries import add_risk_factor, add_signal
 from app.services.casefile.followup import FollowupPolicy, complete_followup, schedule_followup
 from app.services.casefile.plans import add_pairing
@@ -156,3 +156,14 @@ def test_follow_up_interval_is_configurable(store, school):
     d = decide_level(store, school.students[9], "crisis", "x", decided_on=date(2026, 2, 26),
                      policy=policy)
     assert d.followup_due == date(2026, 3, 1)
+
+
+def test_the_file_names_who_decided_by_their_display_name(store, school):
+    with store.write() as session:
+        session.execute(update(User).where(User.username == "admin")
+                        .values(display_name="王老师"))
+    sid = school.students[2]
+    decide_level(store, sid, "general", "班主任反映近期情绪低落", decided_on=date(2026, 3, 3))
+    f = open_file(store, sid)
+    assert f.level is not None and f.level.decided_by == "王老师"  # not 「由 admin」
+    assert [d.decided_by for d in f.warning_history] == ["王老师"]

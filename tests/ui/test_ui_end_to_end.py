@@ -102,11 +102,15 @@ def test_setup_login_import_search_lock_unlock(qtbot, db_path: Path, tmp_path: P
     page = wizard.admin_page
     create = wizard.button(QWizard.WizardButton.CommitButton)
     assert page.username.text() == "admin" and not create.isEnabled()
+    page.password.setText("short")  # the button stays disabled while input is refused
+    assert page.error.text() == "密码至少需要 8 个字符。" and not create.isEnabled()
     page.password.setText(PASSWORD)
     page.password_again.setText(PASSWORD + "x")
-    create.click()
-    assert page.error.text() == strings.PASSWORD_MISMATCH
+    assert page.error.text() == strings.PASSWORD_MISMATCH and not create.isEnabled()
     page.password_again.setText(PASSWORD)
+    assert page.error.text() == "" and not create.isEnabled()  # the name is still missing
+    page.display_name.setText("王老师")
+    assert create.isEnabled()
     create.click()
     qtbot.waitUntil(lambda: wizard.currentId() == PAGE_RECOVERY, timeout=10_000)
     code = wizard.recovery_page.panel.code.text()

@@ -113,12 +113,12 @@ def build_file(session: Session, student: Student, full: bool, today: date) -> S
     assert school_class is not None
     decisions = list(session.scalars(_entities(LevelDecision, full).where(
         LevelDecision.student_id == sid).order_by(LevelDecision.id)))
-    history = tuple(_decision(d, full) for d in decisions)
+    names = display_names(session)
+    history = tuple(_decision(d, full, names) for d in decisions)
     plan, reviews = _plan(session, sid, full)
     pairings = tuple(_pairing(p, full)
                      for p in _current(session, Pairing, sid, full, "started_on"))
     level = history[-1] if history else None
-    names = display_names(session)
     return StudentFile(
         full=full,
         profile=Profile(sid, student.student_no, student.name, student.gender,
@@ -167,10 +167,11 @@ def _current(session: Session, model: type, student_id: int, full: bool,
     return sorted(rows, key=lambda r: (getattr(r, by), r.id))
 
 
-def _decision(d: LevelDecision, full: bool) -> DecisionRow:
+def _decision(d: LevelDecision, full: bool, names: dict[str, str]) -> DecisionRow:
+    """`decided_by` as the teacher's display name (the account name if it has none)."""
     return DecisionRow(d.id, d.level, d.reason if full else WITHHELD, d.suggested_level,
                        tuple(json.loads(d.suggested_reasons)) if full else (), d.decided_on,
-                       d.decided_by, d.campaign_id)
+                       names.get(d.decided_by, d.decided_by), d.campaign_id)
 
 
 def _risk(r: RiskFactor, full: bool) -> RiskFactorRow:

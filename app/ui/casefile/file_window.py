@@ -108,7 +108,7 @@ class StudentFileWindow(QDialog):
         self.setWindowTitle(template.format(name=p.name, class_name=f.class_name))
         self.header.setText(escape(texts.FILE_HEADER.format(
             name=p.name, gender=label(GENDERS, p.gender), class_name=f.class_name,
-            student_no=p.student_no)) + "　" + level_html(f.level_code))
+            student_no=p.student_no)) + "　" + header_level(f.level_code))
         self.note.setVisible(not f.full)
         for page in self.pages.values():
             page.show_view(view)  # type: ignore[attr-defined]
@@ -154,6 +154,14 @@ class StudentFileWindow(QDialog):
         if _open_windows.get(self.student_id) is self:
             del _open_windows[self.student_id]
         super().done(result)
+
+
+def header_level(code: str) -> str:
+    """「预警等级：重点关注」 in its colour; a student never put on a level says so in
+    words rather than ending the header in a bare 无."""
+    if code == "none":
+        return f'<span style="color:#555555">{texts.FILE_HEADER_NO_LEVEL}</span>'
+    return texts.FILE_HEADER_LEVEL + level_html(code)
 
 
 def open_student_file(ctx: StoreContext, parent: QWidget | None, student_id: int,

@@ -13,6 +13,8 @@ FILE_LOADING = "正在打开档案…"
 FILE_SUMMARY_NOTE = ("班主任查看的是档案摘要：不含保密记录、辅导内容、测评分数、"
                      "计划目标和措施以及备注。")
 FILE_HEADER = "{name}　{gender}　{class_name}　学籍号 {student_no}"
+FILE_HEADER_LEVEL = "预警等级："
+FILE_HEADER_NO_LEVEL = "未列入预警"
 TAB_OVERVIEW = "概况"
 TAB_RISKS = "风险因素"
 TAB_SCREENING = "筛查记录"
