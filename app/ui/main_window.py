@@ -58,7 +58,7 @@ from app.services.capabilities import (
     user_may,
 )
 from app.store.handle import CurrentUser, Store
-from app.ui import strings, workers
+from app.ui import screen_fit, strings, workers
 from app.ui.account_page import AccountPage
 from app.ui.app_keys import LOCK_KEY, SEARCH_KEY, AppKeys, key_text
 from app.ui.audit_page import AuditPage
@@ -168,9 +168,12 @@ class MainWindow(QMainWindow):
         self.backup_tab: BackupTab | None = None
         self._user: CurrentUser | None = None
         self._kept_focus: QWidget | None = None  # where the keyboard was when locked
+        self.school_name = ""  # read at each sign-in; the lock screen shows it too
 
     def attach(self, store: Store) -> None:
-        """Show the window for an unlocked store (after login or unlocking)."""
+        """Show the window for an unlocked store (after login or unlocking): maximised
+        the first time, as the teacher left it after an unlock."""
+        first = self._user is None
         self.ctx.store = store
         if store.user != self._user:
             self._build_pages(store.user)
@@ -180,9 +183,19 @@ class MainWindow(QMainWindow):
             page.reload()
         if user_may(store.user, BACKUP):
             self.reminder.check()
+        self.ctx.query(self, auth.school_name, self._show_school, label=None)
         self.idle.start()
-        self.show()
+        if first:
+            screen_fit.show_maximised(self)
+        else:
+            self.show()
         self._restore_focus()
+
+    def _show_school(self, name: str) -> None:
+        """「青心实验中学 · 青心 · 学生心理档案」: which school's records these are."""
+        self.school_name = name
+        self.setWindowTitle(strings.APP_TITLE_SCHOOL.format(school=name) if name
+                            else strings.APP_TITLE)
 
     def _restore_focus(self) -> None:
         """After unlocking, the keyboard goes back where it was before the lock; else

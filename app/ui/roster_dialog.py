@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.labels import GENDERS, label
 from app.services.roster.importing import (
     PromotionPreview,
     RosterChanges,
@@ -41,12 +42,14 @@ ADDED_COLUMNS = (
     Column(strings.COL_ROW, lambda c: str(c.row_number), sort_key=lambda c: c.row_number),
     Column(strings.COL_STUDENT_NO, lambda c: c.student_no),
     Column(strings.COL_NAME, lambda c: c.name),
+    Column(strings.COL_GENDER, lambda c: label(GENDERS, c.gender)),
     Column(strings.COL_CLASS, lambda c: "；".join(c.details)),
 )
 CHANGE_COLUMNS = (
     Column(strings.COL_ROW, lambda c: str(c.row_number), sort_key=lambda c: c.row_number),
     Column(strings.COL_STUDENT_NO, lambda c: c.student_no),
     Column(strings.COL_NAME, lambda c: c.name),
+    Column(strings.COL_GENDER, lambda c: label(GENDERS, c.gender)),
     Column(strings.COL_CHANGE, lambda c: "；".join(c.details)),
 )
 REJECTED_COLUMNS = (

@@ -79,6 +79,16 @@ class _ScreenFit(QObject):
         return False
 
 
+def show_maximised(window: QWidget) -> None:
+    """Open the main window maximised: on a 1366×768 laptop every pixel is needed, and a
+    fixed size left it in a corner with the screen's rest wasted. The offscreen
+    platform's "screen" is a placeholder, so there the window keeps its own size."""
+    if available_geometry(window) is None:
+        window.show()
+    else:
+        window.showMaximized()
+
+
 def install(app: QApplication) -> None:
     """Fit every window the application shows from now on (once per application)."""
     if app.property("qingxin_screen_fit"):

@@ -91,14 +91,19 @@ class Shell(QObject):
         from app.ui.setup_wizard import SetupWizard
 
         wizard = SetupWizard(self.db_path)
-        wizard.created.connect(lambda _result: self.show_login(str(wizard.field("username"))))
+        wizard.created.connect(lambda _result: self.show_login(
+            str(wizard.field("username")), school_name=str(wizard.field("school"))))
         wizard.rejected.connect(QApplication.quit)
         self._front(wizard)
         return wizard
 
-    def show_login(self, username: str = "", locked: bool = False) -> LoginDialog:
-        dialog = LoginDialog(self.db_path, username, locked,
-                             school_name=self.ctx.deployment.school_name)
+    def show_login(self, username: str = "", locked: bool = False,
+                   school_name: str = "") -> LoginDialog:
+        """The school's name on it: the deployment file's, else the one just set up or
+        read at the last sign-in of this run (the database is closed until unlocked)."""
+        known = self._window.school_name if self._window is not None else ""
+        school = self.ctx.deployment.school_name or school_name or known
+        dialog = LoginDialog(self.db_path, username, locked, school_name=school)
         dialog.unlocked.connect(self._signed_in)
         dialog.rejected.connect(QApplication.quit)
         self._front(dialog)

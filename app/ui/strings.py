@@ -7,6 +7,7 @@ are not repeated here; error messages come from the services' own exceptions.
 from __future__ import annotations
 
 APP_TITLE = "青心 · 学生心理档案"
+APP_TITLE_SCHOOL = "{school} · 青心 · 学生心理档案"
 DB_INCOMPLETE = (
     "{folder} 中的青心数据库不完整：缺少 {missing}。\n"
     "数据库文件和密钥文件（.keys）必须放在一起。请从备份恢复，或联系区县技术支持。"
@@ -116,6 +117,10 @@ STUDENTS_COUNT = "显示 {shown} 人，共 {total} 人"
 OWN_CLASS_TITLE = "本班学生：{classes}"
 OWN_CLASS_NONE = "您的账户尚未关联班级，请联系管理员。"
 IMPORT_ROSTER = "导入名册…"
+STUDENTS_EMPTY = ("还没有学生。请先导入名册：学校教务系统导出的 Excel 或 CSV 名册，"
+                  "含学籍号、姓名、性别、班级。导入前会先预览，确认后才写入。")
+STUDENTS_EMPTY_BUTTON = "先导入名册…"
+STUDENTS_EMPTY_ASK = "还没有学生名册。请联系管理员先导入名册。"
 PROMOTE = "新学年升级…"
 COL_STUDENT_NO = "学籍号"
 COL_NAME = "姓名"

@@ -73,6 +73,14 @@ class StudentsPage(QWidget):
         self.import_button = QPushButton(strings.IMPORT_ROSTER)
         self.promote_button = QPushButton(strings.PROMOTE)
         self.import_button.clicked.connect(lambda: self.start_import())
+        self.empty = hint_label(strings.STUDENTS_EMPTY if can_manage
+                                else strings.STUDENTS_EMPTY_ASK)
+        self.empty.setStyleSheet("font-size: 11pt;")
+        self.empty_button = QPushButton(strings.STUDENTS_EMPTY_BUTTON)
+        self.empty_button.clicked.connect(lambda: self.start_import())
+        self.empty_button.setVisible(False)
+        self.empty.setVisible(False)
+        self.can_manage = can_manage
         self.promote_button.clicked.connect(self.start_promotion)
 
         filters = QHBoxLayout()
@@ -88,6 +96,11 @@ class StudentsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(filters)
+        layout.addWidget(self.empty)
+        empty_row = QHBoxLayout()
+        empty_row.addWidget(self.empty_button)
+        empty_row.addStretch(1)
+        layout.addLayout(empty_row)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.count)
         self.grade.setVisible(not own_class_only)
@@ -119,6 +132,14 @@ class StudentsPage(QWidget):
             self.title.setText(strings.OWN_CLASS_TITLE.format(classes=names) if names
                                else strings.OWN_CLASS_NONE)
         self._show_count()
+        self._show_empty(self.model.rowCount() == 0 and not self.own_class_only)
+
+    def _show_empty(self, empty: bool) -> None:
+        """No student at all (a new school): say what to do first, with the button,
+        instead of an empty table with 显示 0 人."""
+        self.empty.setVisible(empty)
+        self.empty_button.setVisible(empty and self.can_manage)
+        self.view.setVisible(not empty)
 
     def clear(self) -> None:
         """Called by the lock: no name may stay behind the lock screen, not even in the

@@ -12,8 +12,10 @@ from app.cli import main
 from app.errors import BadInputError, WrongPasswordError
 from app.paths import keyslot_path
 from app.services.accounts.auth import unlock
+from app.services.demo.synthetic import synthetic_roster
 from app.services.maintenance.backup import backup_status, make_backup
 from app.services.maintenance.restore import Secret, check_backup, restore_backup
+from app.services.roster.importing import RosterPreview, apply_roster_import
 from app.services.setup import create_school
 from tests.conftest import TEST_PASSWORD
 from tests.maintenance.maintenance_helpers import digest, leftovers
@@ -26,6 +28,13 @@ def test_status_names_the_file_folder_and_size(store, tmp_path):
     status = backup_status(store)
     assert status.folder == str(usb) and status.name == result.path.name
     assert status.size == result.size and not status.restored
+
+
+def test_nothing_is_due_before_the_first_student_then_the_first_backup_is(store):
+    assert not backup_status(store).due  # a new school: nothing to lose yet
+    apply_roster_import(store, RosterPreview(file_name="t", rows=synthetic_roster(3, seed=1)))
+    status = backup_status(store)
+    assert status.due and status.last is None and "还没有做过备份" in status.message
 
 
 def test_the_period_is_the_callers(store, tmp_path):

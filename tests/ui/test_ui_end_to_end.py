@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWizard
 
 from app.services.roster.file import class_display_name
@@ -140,6 +141,10 @@ def test_setup_login_import_search_lock_unlock(qtbot, db_path: Path, tmp_path: P
     preview = import_roster(qtbot, window, write_roster(tmp_path / "名册", ROSTER,
                                                         bad_rows=1))
     assert preview.tabs.tabText(0) == strings.ROSTER_TAB_ADDED.format(n=5)
+    added = preview.tabs.widget(0).model()
+    assert [added.headerData(c, Qt.Orientation.Horizontal) for c in range(5)] == [
+        "行号", "学籍号", "姓名", "性别", "班级"]
+    assert [added.index(r, 3).data() for r in range(5)] == ["男", "女", "女", "男", "女"]
     assert preview.tabs.tabText(3) == strings.ROSTER_TAB_REJECTED.format(n=1)
     rejected = preview.tabs.widget(3).model()
     # The row as the teacher will look for it: its 学籍号 and name beside the reason.
@@ -167,7 +172,7 @@ def test_setup_login_import_search_lock_unlock(qtbot, db_path: Path, tmp_path: P
     assert [second.tabs.tabText(i) for i in range(4)] == [
         strings.ROSTER_TAB_ADDED.format(n=0), strings.ROSTER_TAB_UPDATED.format(n=1),
         strings.ROSTER_TAB_MOVED.format(n=1), strings.ROSTER_TAB_REJECTED.format(n=0)]
-    assert "初一(1)班 → 初一(2)班" in second.tabs.widget(2).model().index(0, 3).data()
+    assert "初一(1)班 → 初一(2)班" in second.tabs.widget(2).model().index(0, 4).data()
     second.reject()  # cancelled: nothing written
     idle(qtbot)
     assert "张三丰" not in shown_names(window)

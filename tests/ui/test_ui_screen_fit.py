@@ -52,6 +52,19 @@ def test_the_main_window_fits(store, qtbot, screen, area):
     assert window.width() <= 1100 and window.height() < 720
 
 
+def test_the_main_window_opens_maximised_and_an_unlock_keeps_its_size(
+        store, qtbot, screen):
+    screen(LAPTOP)
+    window = MainWindow(StoreContext(store))
+    qtbot.addWidget(window)
+    window.attach(store)
+    assert window.isMaximized()
+    window.showNormal()
+    window.hide()  # as the lock does
+    window.attach(store)
+    assert not window.isMaximized()  # as the teacher left it
+
+
 def test_a_dialog_larger_than_the_screen_keeps_its_buttons_on_it(qtbot, screen):
     screen(HIGH_DPI)
     dialog = QDialog()

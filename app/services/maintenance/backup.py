@@ -28,7 +28,7 @@ from sqlalchemy import select
 from app.atomic import fsync_dir, remove_stale_partials, write_atomic
 from app.deployment import DEFAULT_BACKUP_REMINDER_DAYS
 from app.errors import BadInputError
-from app.models import AuditEvent
+from app.models import AuditEvent, Student
 from app.paths import audit_anchor_path, keyslot_path
 from app.services import audit
 from app.services.audit_seal import open_detail
@@ -182,7 +182,9 @@ def backup_status(store: Store, every_days: int = DEFAULT_BACKUP_REMINDER_DAYS,
                   now: datetime | None = None) -> BackupStatus:
     """For the home screen's reminder: the last backup, how many days ago, and whether
     one is due. A restore counts as a backup at that moment (the data then is the
-    backup's, which exists). For those who may make one (the reminder is theirs)."""
+    backup's, which exists). Before the first student is on the roster nothing is due:
+    a new school has nothing to lose, and a yellow bar on its first screen only
+    confused. For those who may make one (the reminder is theirs)."""
     require(store, BACKUP)
     with store.read() as session:
         row = session.execute(
@@ -192,8 +194,9 @@ def backup_status(store: Store, every_days: int = DEFAULT_BACKUP_REMINDER_DAYS,
                    AuditEvent.target_kind == TARGET_KIND)
             .order_by(AuditEvent.id.desc()).limit(1)).first()
         detail = open_detail(session, row.detail) if row is not None else ""
+        has_data = session.scalar(select(Student.id).limit(1)) is not None
     if row is None:
-        return BackupStatus(None, None, True, every_days)
+        return BackupStatus(None, None, has_data, every_days)
     last = row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC)
     days = max(0, ((now or datetime.now(UTC)) - last).days)
     folder, size = _written(detail) if row.action == "backup" else ("", None)

@@ -39,6 +39,7 @@ class RosterChange:
     name: str
     kind: str  # "add", "update", "move"
     details: tuple[str, ...] = ()
+    gender: str = ""  # the file's, as a code of app.labels.GENDERS (checked in the preview)
 
 
 @dataclass
@@ -162,7 +163,7 @@ def _diff(session: Session, roster: RosterFile, file_name: str) -> RosterPreview
         new_class = class_display_name(row.grade, row.class_number)
         if old is None:
             preview.added.append(RosterChange(row.row_number, row.student_no, row.name, "add",
-                                              (new_class,)))
+                                              (new_class,), row.gender))
             continue
         details = []
         if old.name != row.name:
@@ -174,10 +175,11 @@ def _diff(session: Session, roster: RosterFile, file_name: str) -> RosterPreview
         if (old.grade, old.number) != (row.grade, row.class_number):
             preview.moved.append(RosterChange(
                 row.row_number, row.student_no, row.name, "move",
-                (f"{class_display_name(old.grade, old.number)} → {new_class}", *details)))
+                (f"{class_display_name(old.grade, old.number)} → {new_class}", *details),
+                row.gender))
         elif details:
             preview.updated.append(RosterChange(row.row_number, row.student_no, row.name,
-                                                "update", tuple(details)))
+                                                "update", tuple(details), row.gender))
         else:
             preview.unchanged += 1
     return preview

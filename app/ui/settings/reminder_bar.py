@@ -3,8 +3,8 @@ and 「立即备份」, which opens 设置 → 备份与恢复.
 
 A bar, not a modal popup: it must not stand between a counsellor and a student in
 crisis, and it stays in sight until a backup is made. It checks after each login and
-again whenever a backup is announced on StoreContext.changed, so it disappears as soon
-as the backup is written.
+again whenever a backup or a roster import is announced on StoreContext.changed, so it
+disappears as soon as the backup is written and appears once there are students.
 """
 
 from __future__ import annotations
@@ -62,5 +62,7 @@ class BackupReminderBar(QFrame):
         self.setVisible(status.due)
 
     def _on_changed(self, change: Changes) -> None:
-        if change.backups and self.status is not None:
+        """Again after a backup (the bar goes) or a roster change (the first students
+        make the first backup due)."""
+        if (change.backups or change.students) and self.status is not None:
             self.check()
