@@ -56,8 +56,7 @@ class ChangePasswordDialog(QDialog):
                         on_failure=self._failed)
 
     def _changed(self, _none: None) -> None:
-        messages.inform(self.parentWidget(), strings.CHANGE_PASSWORD_TITLE,
-                        strings.PASSWORD_CHANGED)
+        messages.notify(self.parentWidget(), strings.PASSWORD_CHANGED)
         self.accept()
 
     def _failed(self, exc: QingxinError) -> None:

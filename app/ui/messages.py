@@ -14,7 +14,7 @@ import logging
 import traceback
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
 from app.errors import QingxinError
 from app.services.progress import Cancelled
@@ -43,6 +43,30 @@ def _box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str) 
 
 def inform(parent: QWidget | None, title: str, text: str) -> QMessageBox:
     return _box(parent, QMessageBox.Icon.Information, title, text)
+
+
+#: How long a confirmation stays in the status bar.
+NOTICE_MS = 12_000
+
+
+def notify(parent: QWidget | None, text: str) -> QMainWindow | QMessageBox:
+    """Say that something succeeded without asking for a click: in the main window's
+    status bar, where it stays a few seconds (an OK box after every success only added
+    a click). Without a main window (a dialog on its own) it is a box after all."""
+    window = _main_window(parent)
+    if window is None:
+        return inform(parent, strings.APP_TITLE, text)
+    window.statusBar().showMessage(text, NOTICE_MS)
+    return window
+
+
+def _main_window(widget: QWidget | None) -> QMainWindow | None:
+    while widget is not None and not isinstance(widget, QMainWindow):
+        widget = widget.parentWidget()
+    if widget is not None:
+        return widget
+    return next((w for w in QApplication.topLevelWidgets()
+                 if isinstance(w, QMainWindow) and w.isVisible()), None)
 
 
 def warn(parent: QWidget | None, title: str, text: str,

@@ -155,7 +155,7 @@ class RosterImportDialog(_PreviewDialog):
                         cancellable=True)
 
     def _applied(self, changes: RosterChanges) -> None:
-        messages.inform(self.parentWidget(), strings.APP_TITLE, strings.ROSTER_DONE.format(
+        messages.notify(self.parentWidget(), strings.ROSTER_DONE.format(
             added=changes.added, updated=changes.updated, moved=changes.moved))
         self.accept()
 
@@ -178,7 +178,7 @@ class PromotionDialog(_PreviewDialog):
                         self._applied, changes=ROSTER, label=strings.PROMOTION_APPLYING)
 
     def _applied(self, _plan: PromotionPreview) -> None:
-        messages.inform(self.parentWidget(), strings.APP_TITLE, strings.PROMOTION_DONE)
+        messages.notify(self.parentWidget(), strings.PROMOTION_DONE)
         self.accept()
 
 

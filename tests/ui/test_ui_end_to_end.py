@@ -134,6 +134,7 @@ def test_setup_login_import_search_lock_unlock(qtbot, db_path: Path, tmp_path: P
     login(qtbot, dialog, "admin", PASSWORD)
     window = shell.window
     assert window.isVisible() and not dialog.isVisible()
+    assert window.windowTitle().startswith("青心实验中学 · 青心")
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
         strings.NAV_HOME, strings.NAV_STUDENTS, strings.NAV_SCREENING, strings.NAV_WARNINGS,
         signal_texts.NAV, strings.NAV_REPORTS, strings.NAV_SETTINGS]
@@ -163,8 +164,8 @@ def test_setup_login_import_search_lock_unlock(qtbot, db_path: Path, tmp_path: P
     preview.confirm.click()
     idle(qtbot)
     assert closed(preview)
-    assert any("新增 5 人" in box.text() for box in message_boxes())
-    close_boxes()
+    assert "新增 5 人" in window.statusBar().currentMessage()  # no box to click away
+    assert not message_boxes()
     assert sorted(shown_names(window)) == sorted(r[1] for r in ROSTER)
 
     changed = [("G201301010001", "张三丰", "男", 7, 1), ("G201301010002", "李四", "女", 7, 2)]
@@ -196,6 +197,7 @@ def test_setup_login_import_search_lock_unlock(qtbot, db_path: Path, tmp_path: P
     assert students.model.rowCount() == 0
     lock_screen = front_login(shell)
     assert lock_screen.windowTitle() == strings.LOCKED_TITLE
+    assert "青心实验中学" in lock_screen.banner.text()  # no deployment file: the database's
     assert lock_screen.username.text() == "admin"
     login(qtbot, lock_screen, "admin", PASSWORD)
     assert window.isVisible()

@@ -43,7 +43,7 @@ from app.services.screening.campaigns import (
     update_campaign,
 )
 from app.terms import TERM_WORDS, current_term, school_year_text, term_text
-from app.ui import messages, strings
+from app.ui import messages
 from app.ui.changes import Changes
 from app.ui.form_widgets import error_label, hint_label
 from app.ui.screening import strings as s
@@ -319,13 +319,12 @@ class CampaignDialog(QDialog):
         if changed.students_added or changed.students_removed:
             text += s.EDIT_DONE_STUDENTS.format(added=changed.students_added,
                                                 removed=changed.students_removed)
-        messages.inform(self.parentWidget(), strings.APP_TITLE, text)
+        messages.notify(self.parentWidget(), text)
         self.accept()
 
     def _created(self, row: CampaignRow) -> None:
         self.created = row
-        messages.inform(self.parentWidget(), strings.APP_TITLE,
-                        s.NEW_DONE.format(name=row.name, due=row.due))
+        messages.notify(self.parentWidget(), s.NEW_DONE.format(name=row.name, due=row.due))
         self.accept()
 
     def _failed(self, exc: QingxinError) -> None:

@@ -278,7 +278,7 @@ class ScreeningPage(QWidget):
 
     def _deleted(self, name: str) -> None:
         self._selected_id = None
-        messages.inform(self, strings.APP_TITLE, s.DELETE_DONE.format(name=name))
+        messages.notify(self, s.DELETE_DONE.format(name=name))
 
     def _remember(self, created: CampaignRow | None) -> None:
         if created is not None:

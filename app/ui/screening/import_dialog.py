@@ -41,7 +41,7 @@ from app.services.screening.importing import (
     apply_screening_import,
     preview_screening_import,
 )
-from app.ui import messages, strings
+from app.ui import messages
 from app.ui.changes import Changes
 from app.ui.file_dialogs import ANSWERS, ask_open_path
 from app.ui.form_widgets import data_table, error_label, fit_columns, hint_label
@@ -279,6 +279,6 @@ class ImportDialog(QDialog):
         messages.show_error(self, exc)
 
     def _applied(self, changes: ScreeningChanges) -> None:
-        messages.inform(self.parentWidget(), strings.APP_TITLE, s.IMPORT_DONE.format(
+        messages.notify(self.parentWidget(), s.IMPORT_DONE.format(
             written=changes.written, replaced=changes.replaced))
         self.accept()
