@@ -78,8 +78,7 @@ class StudentsPage(QWidget):
         self.empty.setStyleSheet("font-size: 11pt;")
         self.empty_button = QPushButton(strings.STUDENTS_EMPTY_BUTTON)
         self.empty_button.clicked.connect(lambda: self.start_import())
-        self.empty_button.setVisible(False)
-        self.empty.setVisible(False)
+        self.empty_button.setVisible(can_manage)
         self.can_manage = can_manage
         self.promote_button.clicked.connect(self.start_promotion)
 
@@ -96,11 +95,17 @@ class StudentsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(filters)
-        layout.addWidget(self.empty)
+        self.empty_box = QWidget()
+        empty_column = QVBoxLayout(self.empty_box)
+        empty_column.setContentsMargins(0, 24, 0, 0)
+        empty_column.addWidget(self.empty)
         empty_row = QHBoxLayout()
         empty_row.addWidget(self.empty_button)
         empty_row.addStretch(1)
-        layout.addLayout(empty_row)
+        empty_column.addLayout(empty_row)
+        empty_column.addStretch(1)
+        self.empty_box.setVisible(False)
+        layout.addWidget(self.empty_box, 1)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.count)
         self.grade.setVisible(not own_class_only)
@@ -137,9 +142,9 @@ class StudentsPage(QWidget):
     def _show_empty(self, empty: bool) -> None:
         """No student at all (a new school): say what to do first, with the button,
         instead of an empty table with 显示 0 人."""
-        self.empty.setVisible(empty)
-        self.empty_button.setVisible(empty and self.can_manage)
+        self.empty_box.setVisible(empty)
         self.view.setVisible(not empty)
+        self.count.setVisible(not empty)
 
     def clear(self) -> None:
         """Called by the lock: no name may stay behind the lock screen, not even in the

@@ -13,6 +13,7 @@ from app.services.casefile.entries import add_risk_factor, add_signal
 from app.services.casefile.followup import FollowupPolicy, complete_followup, schedule_followup
 from app.services.casefile.plans import add_pairing
 from app.services.casefile.snapshot import open_file
+from app.services.referral.workflow import open_referral
 from app.services.warning.decisions import decide_level, key_list, suggest_from_file
 from app.services.warning.rules import Suggestion
 from tests.casefile.casefile_helpers import add_result, audit_count
@@ -167,3 +168,5 @@ def test_the_file_names_who_decided_by_their_display_name(store, school):
     f = open_file(store, sid)
     assert f.level is not None and f.level.decided_by == "王老师"  # not 「由 admin」
     assert [d.decided_by for d in f.warning_history] == ["王老师"]
+    open_referral(store, sid, {"self_harm"}, date(2026, 3, 3))
+    assert open_file(store, sid).referrals[0].opened_by == "王老师"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import Select, select
@@ -143,7 +144,7 @@ def build_file(session: Session, student: Student, full: bool, today: date) -> S
         signals=_signals(session, sid, full),
         followups=tuple(_followup(f, full)
                         for f in _current(session, FollowUp, sid, full, "due_on")),
-        referrals=_referrals(session, sid, full),
+        referrals=_referrals(session, sid, full, names),
         conferences=conference_rows(session, sid) if full else (),
         referral_assessments=_assessments(session, sid, names) if full else (),
     )
@@ -254,7 +255,8 @@ def critical_answers(doc: dict) -> dict[int, str]:
     return {int(item): str(answer) for item, answer in doc.get("critical_answers", {}).items()}
 
 
-def _referrals(session: Session, sid: int, full: bool) -> tuple[ReferralRow, ...]:
+def _referrals(session: Session, sid: int, full: bool,
+               names: dict[str, str]) -> tuple[ReferralRow, ...]:
     referrals = list(session.scalars(_entities(Referral, full)
                                      .where(Referral.student_id == sid).order_by(Referral.id)))
     steps: dict[int, list[ReferralStep]] = {r.id: [] for r in referrals}
@@ -262,7 +264,8 @@ def _referrals(session: Session, sid: int, full: bool) -> tuple[ReferralRow, ...
         for step in session.scalars(_entities(ReferralStep, full).where(
                 ReferralStep.referral_id.in_(list(steps))).order_by(ReferralStep.id)):
             steps[step.referral_id].append(step)
-    return tuple(referral_row(r, steps[r.id], full) for r in referrals)
+    return tuple(replace(referral_row(r, steps[r.id], full),
+                         opened_by=names.get(r.opened_by, r.opened_by)) for r in referrals)
 
 
 def _assessments(session: Session, sid: int,
