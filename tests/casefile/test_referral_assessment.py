@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from app.services.crisis import checklist
-from app.services.entries import add_signal
-from app.services.referral_checklist import known_indications
-from app.services.warnings import decide_level
 
 from app.errors import BadInputError, PermissionDeniedError
-from app.services.casefile import open_file
-from app.services.referral import record_assessment
+from app.services.casefile.entries import add_signal
+from app.services.casefile.snapshot import open_file
+from app.services.referral.checklist import known_indications
+from app.services.referral.workflow import record_assessment
+from app.services.warning.crisis import checklist
+from app.services.warning.decisions import decide_level
 from tests.casefile.casefile_helpers import add_result, audit_count
 
 TODAY = date(2026, 10, 20)

@@ -29,8 +29,8 @@ from app.labels import (
     SIGNAL_SOURCES,
     label,
 )
-from app.services.casefile_rows import StudentFile
-from app.services.warning_rules import (
+from app.services.casefile.rows import StudentFile
+from app.services.warning.rules import (
     DEFAULT_RULES,
     RulePolicy,
     choose_evidence,

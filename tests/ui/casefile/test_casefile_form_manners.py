@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from uihelpers import closed, message_boxes
 
-from app.services.referral import open_referral
+from app.services.referral.workflow import open_referral
 from app.ui import strings
 from app.ui.casefile.referral_dialogs import SkipDialog, StepDialog
 from app.ui.casefile.referral_tab import ReferralTab

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.services.campaigns import get_campaign
-from app.services.warnings import decide_level
 from casefilehelpers import School, add_result, current_tab_title, idle, key_enter
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QMainWindow
 from uihelpers import visible
 
-from app.services.referral import open_referral
+from app.services.referral.workflow import open_referral
+from app.services.screening.campaigns import get_campaign
+from app.services.warning.decisions import decide_level
 from app.ui.casefile import texts
 from app.ui.casefile.file_window import StudentFileWindow
 from app.ui.casefile.warnings_page import WarningsPage
