@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QMargins, QRect
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
-from app.ui import screen_fit
+from app.ui import screen_fit, workers
 from app.ui.main_window import MainWindow
 from app.ui.screen_fit import DEFAULT_FRAME, fit_rect
 from app.ui.store_context import StoreContext
@@ -63,6 +63,7 @@ def test_the_main_window_opens_maximised_and_an_unlock_keeps_its_size(
     window.hide()  # as the lock does
     window.attach(store)
     assert not window.isMaximized()  # as the teacher left it
+    qtbot.waitUntil(lambda: not workers.busy(), timeout=20_000)  # what attach asked for
 
 
 def test_a_dialog_larger_than_the_screen_keeps_its_buttons_on_it(qtbot, screen):
