@@ -3,9 +3,10 @@ away as soon as that field is changed.
 
 Services refuse with a Chinese sentence that names the field the way the form labels
 it (「请填写复学安排」 beside 复学安排：), so the field is found from the message: the
-form row whose label occurs in it (the longest such label), else the first text field
-still empty — most refusals are a missing reason or note. Without either, focus stays
-where it was, which is never the 取消 button the disabled OK button used to hand it to.
+form row whose label occurs in it (the longest such label), else the first note still
+empty (then the first empty one-line field) — most refusals are a missing reason or
+note. Without either, focus stays where it was, which is never the 取消 button the
+disabled OK button used to hand it to.
 """
 
 from __future__ import annotations
@@ -51,7 +52,10 @@ def field_for(form: QFormLayout, message: str) -> QWidget | None:
     named = [(len(text), w) for text, w in fields if text and text in message]
     if named:
         return max(named, key=lambda n: n[0])[1]
-    return next((w for _text, w in fields if _empty_text(w)), None)
+    empty = [w for _text, w in fields if _empty_text(w)]
+    # A missing note or reason (a multi-line field) before an optional one-line entry.
+    return next((w for w in empty if isinstance(w, QPlainTextEdit)), None) \
+        or next(iter(empty), None)
 
 
 def _watch(widget: QWidget, callback: object) -> None:

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from casefilehelpers import School, idle, open_file, submit
+from casefilehelpers import HOSPITAL, School, idle, open_file, submit
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from uihelpers import closed, message_boxes
 
-from app.services.referral.workflow import open_referral
+from app.services.referral.workflow import StepDetails, complete_step, open_referral
 from app.ui import strings
 from app.ui.casefile.referral_dialogs import SkipDialog, StepDialog
 from app.ui.casefile.referral_tab import ReferralTab
@@ -87,3 +87,26 @@ def test_a_refusal_focuses_its_field_and_goes_when_the_field_is_changed(
     assert skip.error.text() != ""
     skip.reject()
     idle(qtbot)
+
+
+def test_a_missing_note_focuses_the_note_not_an_optional_line(qtbot, school: School):
+    """「请填写就诊反馈」 names no label of the form: the empty note is meant, not the
+    optional 经办人 line above it."""
+    today = date.today()
+    rid = open_referral(school.store, school.students[1], {"self_harm"}, today)
+    for step, details in (("crisis_assessment", StepDetails()),
+                          ("parents_informed", StepDetails(receipt="signed")),
+                          ("hospital_contacted", StepDetails(hospital=HOSPITAL)),
+                          ("referral_form", StepDetails())):
+        complete_step(school.store, rid, step, today, "已办", details=details,
+                      hospitals=(HOSPITAL,))
+    tab = open_file(qtbot, school.ctx, school.students[1], "referral").pages["referral"]
+    assert isinstance(tab, ReferralTab)
+    feedback = tab.complete()
+    assert isinstance(feedback, StepDialog) and feedback.step.step == "visit_feedback"
+    qtbot.waitExposed(feedback)
+    feedback.activateWindow()
+    submit(qtbot, feedback)
+    assert feedback.error.text() == "请填写就诊反馈（医院的意见或处理）。"
+    assert feedback.note.hasFocus() and not feedback.done_by.hasFocus()
+    feedback.reject()
