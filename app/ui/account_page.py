@@ -43,13 +43,13 @@ class ChangePasswordDialog(QDialog):
         form.addRow(strings.OLD_PASSWORD, self.old)
         form.addRow(strings.NEW_PASSWORD, self.new)
         form.addRow(strings.NEW_PASSWORD_AGAIN, self.new_again)
-        lay_out_form_dialog(self, form, self.error, self.submit)
+        self.field_errors = lay_out_form_dialog(self, form, self.error, self.submit)
 
     def submit(self) -> None:
         if self.new.text() != self.new_again.text():
-            self.error.setText(strings.PASSWORD_MISMATCH)
+            self.field_errors.show(strings.PASSWORD_MISMATCH)
             return
-        self.error.clear()
+        self.field_errors.clear()
         old, new = self.old.text(), self.new.text()
         self.ctx.mutate(self, lambda store, _p: change_password(store, old, new),
                         self._changed, changes=NOTHING, label=strings.SAVING,
@@ -60,7 +60,7 @@ class ChangePasswordDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: QingxinError) -> None:
-        self.error.setText(exc.message)
+        self.field_errors.show(exc.message)
 
 
 class AccountPage(QWidget):

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from app.ui.form_errors import FieldErrors
+
 ERROR_STYLE = "color: #b3261e;"
 #: A table with the keyboard on it gets a green frame (Fusion shows none, and its
 #: selection looks the same with or without the focus); the same 2 px either way, so
@@ -49,10 +51,11 @@ def error_label() -> QLabel:
 
 
 def lay_out_form_dialog(dialog: QDialog, form: QFormLayout, error: QLabel,
-                        submit: Callable[[], None], hint: str = "") -> QDialogButtonBox:
+                        submit: Callable[[], None], hint: str = "") -> FieldErrors:
     """An optional hint, the form, its inline error line and OK/Cancel: the one shape of
     the small account dialogs. OK calls `submit`, which closes the dialog only when the
-    service accepted the input, so a refusal stays on screen beside the fields."""
+    service accepted the input, so a refusal stays on screen beside the fields: shown
+    through the returned FieldErrors, it focuses its field and goes when that changes."""
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                | QDialogButtonBox.StandardButton.Cancel)
     buttons.accepted.connect(submit)
@@ -63,7 +66,7 @@ def lay_out_form_dialog(dialog: QDialog, form: QFormLayout, error: QLabel,
     layout.addLayout(form)
     layout.addWidget(error)
     layout.addWidget(buttons)
-    return buttons
+    return FieldErrors(error, form)
 
 
 def data_table() -> QTableView:

@@ -101,23 +101,23 @@ class AddUserDialog(QDialog):
         form.addRow(strings.USER_CLASS, self.school_class)
         form.addRow(strings.SETUP_PASSWORD, self.password)
         form.addRow(strings.SETUP_PASSWORD_AGAIN, self.password_again)
-        lay_out_form_dialog(self, form, self.error, self.submit)
+        self.field_errors = lay_out_form_dialog(self, form, self.error, self.submit)
 
     def submit(self) -> None:
         if self.password.text() != self.password_again.text():
-            self.error.setText(strings.PASSWORD_MISMATCH)
+            self.field_errors.show(strings.PASSWORD_MISMATCH)
             return
         role = self.role.currentData()
         class_id = self.school_class.currentData() if ROLE_TABLE[role].needs_class else None
         args = (self.username.text(), self.display_name.text(), role, self.password.text(),
                 class_id)
-        self.error.clear()
+        self.field_errors.clear()
         self.ctx.mutate(self, lambda store, _p: create_user(store, *args),
                         lambda _row: self.accept(), changes=USERS, label=strings.SAVING,
                         on_failure=self._failed)
 
     def _failed(self, exc: QingxinError) -> None:
-        self.error.setText(exc.message)
+        self.field_errors.show(exc.message)
 
 
 class PasswordResetDialog(QDialog):
@@ -140,21 +140,22 @@ class PasswordResetDialog(QDialog):
         form = QFormLayout()
         form.addRow(strings.NEW_PASSWORD, self.password)
         form.addRow(strings.NEW_PASSWORD_AGAIN, self.password_again)
-        lay_out_form_dialog(self, form, self.error, self.submit, hint.format(n=MIN_LENGTH))
+        self.field_errors = lay_out_form_dialog(self, form, self.error, self.submit,
+                                                hint.format(n=MIN_LENGTH))
 
     def submit(self) -> None:
         """The length rule is checked by the service, so it is stated in one place."""
         if self.password.text() != self.password_again.text():
-            self.error.setText(strings.PASSWORD_MISMATCH)
+            self.field_errors.show(strings.PASSWORD_MISMATCH)
             return
         username, password = self.username, self.password.text()
-        self.error.clear()
+        self.field_errors.clear()
         self.ctx.mutate(self, lambda store, _p: reset_user_password(store, username, password),
                         lambda _none: self.accept(), changes=USERS, label=strings.SAVING,
                         on_failure=self._failed)
 
     def _failed(self, exc: QingxinError) -> None:
-        self.error.setText(exc.message)
+        self.field_errors.show(exc.message)
 
 
 class RoleDialog(QDialog):
@@ -177,13 +178,14 @@ class RoleDialog(QDialog):
         form = QFormLayout()
         form.addRow(strings.USER_ROLE, self.role)
         form.addRow(strings.USER_CLASS, self.school_class)
-        lay_out_form_dialog(self, form, self.error, self.submit, strings.USER_ROLE_HINT)
+        self.field_errors = lay_out_form_dialog(self, form, self.error, self.submit,
+                                                strings.USER_ROLE_HINT)
 
     def submit(self) -> None:
         role = self.role.currentData()
         class_id = self.school_class.currentData() if ROLE_TABLE[role].needs_class else None
         username = self.username
-        self.error.clear()
+        self.field_errors.clear()
         self.ctx.mutate(self, lambda store, p: set_user_role(store, username, role, class_id,
                                                              p),
                         self._done, changes=USERS, label=strings.USER_ROLE_SAVING,
@@ -194,7 +196,7 @@ class RoleDialog(QDialog):
         self._on_rekeyed(result)
 
     def _failed(self, exc: QingxinError) -> None:
-        self.error.setText(exc.message)
+        self.field_errors.show(exc.message)
 
 
 def _users_and_classes(store: Store) -> tuple[list[UserRow], list[ClassRow]]:

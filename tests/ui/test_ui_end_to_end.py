@@ -317,7 +317,9 @@ def test_audit_verify_promotion_and_password_change(qtbot, admin_window: Shell,
     change.submit()
     idle(qtbot)
     assert change.error.text() == "原密码不正确。"
+    assert change.field_errors.field is change.old  # 「原密码」 named: that field, focused
     change.old.setText(PASSWORD)
+    assert change.error.text() == ""  # corrected: the red line goes
     change.submit()
     idle(qtbot)
     close_boxes()
