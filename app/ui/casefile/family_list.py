@@ -1,13 +1,14 @@
 """家校沟通: this term's key students and whether their families have been reached.
 
 The families not yet contacted come first (tinted), then those still without a 三方沟通.
-Double-clicking opens the student's file at 家校联系, where the contact is recorded and
-the guardians' numbers are kept; 导出 Excel takes the list away (password by default).
+Double-click, Enter or 打开档案 (row_open.RowOpener) opens the student's file at
+家校联系, where the contact is recorded and the guardians' numbers are kept; 导出 Excel
+takes the list away (password by default).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
@@ -16,6 +17,7 @@ from app.ui import strings
 from app.ui.casefile import texts
 from app.ui.casefile.widgets import OVERDUE_BACKGROUND, day, fill, level_label, table
 from app.ui.form_widgets import hint_label
+from app.ui.row_open import RowOpener
 from app.ui.table_models import Column
 
 FAMILY_COLUMNS = (
@@ -47,7 +49,8 @@ class FamilyListView(QWidget):
         self.refresh_button = QPushButton(texts.REFRESH)
         self.refresh_button.clicked.connect(self.refresh_requested)
         self.table, self.model = table(FAMILY_COLUMNS, self, _background)
-        self.table.activated.connect(self._activated)
+        self.opener = RowOpener(
+            self.table, lambda row: self.open_requested.emit(row.student_id, "home"))
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(self.export_button)
@@ -65,7 +68,3 @@ class FamilyListView(QWidget):
     def clear(self) -> None:
         self.model.clear()
         self.summary.clear()
-
-    def _activated(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.open_requested.emit(self.model.row_at(index.row()).student_id, "home")
