@@ -18,7 +18,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
-from uihelpers import message_boxes, visible
 
 from app.ui import strings, workers
 from app.ui.casefile.file_window import StudentFileWindow
@@ -37,6 +36,7 @@ from app.ui.screening.results_dialog import ResultsDialog
 from app.ui.setup_wizard import PAGE_RECOVERY, SetupWizard
 from app.ui.shell import Shell
 from app.ui.students_page import StudentsPage
+from tests.ui.ui_helpers import message_boxes, visible
 
 PASSWORD = "first-day-pass-1"
 SCHOOL = "青心实验中学"

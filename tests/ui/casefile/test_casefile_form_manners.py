@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from casefilehelpers import HOSPITAL, School, idle, open_file, submit
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
-from uihelpers import closed, message_boxes
 
 from app.services.referral.workflow import StepDetails, complete_step, open_referral
 from app.ui import strings
 from app.ui.casefile.referral_dialogs import SkipDialog, StepDialog
 from app.ui.casefile.referral_tab import ReferralTab
+from tests.ui.casefile.casefile_helpers import HOSPITAL, School, idle, open_file, submit
+from tests.ui.ui_helpers import closed, message_boxes
 
 
 def referral_tab(qtbot, school: School) -> ReferralTab:

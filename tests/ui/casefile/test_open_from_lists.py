@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from casefilehelpers import School, add_result, current_tab_title, idle, key_enter
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QMainWindow
-from uihelpers import visible
 
 from app.services.referral.workflow import open_referral
 from app.services.screening.campaigns import get_campaign
@@ -19,6 +17,14 @@ from app.ui.casefile.file_window import StudentFileWindow
 from app.ui.casefile.warnings_page import WarningsPage
 from app.ui.screening.results_dialog import ResultsDialog
 from app.ui.students_page import StudentsPage
+from tests.ui.casefile.casefile_helpers import (
+    School,
+    add_result,
+    current_tab_title,
+    idle,
+    key_enter,
+)
+from tests.ui.ui_helpers import visible
 
 
 def double_click(qtbot, view: QAbstractItemView, row: int) -> None:
