@@ -107,6 +107,11 @@ def test_a_missing_note_focuses_the_note_not_an_optional_line(qtbot, school: Sch
     qtbot.waitExposed(feedback)
     feedback.activateWindow()
     submit(qtbot, feedback)
-    assert feedback.error.text() == "请填写就诊反馈（医院的意见或处理）。"
+    assert feedback.error.text().startswith("就诊结果未选择")
+    assert feedback.field_errors.field is feedback.outcome  # 「就诊结果」 is its label
+    feedback.outcome.setCurrentIndex(0)
+    assert feedback.error.text() == ""  # fixed: the red line goes
+    submit(qtbot, feedback)
+    assert feedback.error.text().startswith("请填写就诊反馈")
     assert feedback.note.hasFocus() and not feedback.done_by.hasFocus()
     feedback.reject()
