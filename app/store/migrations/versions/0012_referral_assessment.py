@@ -1,7 +1,7 @@
 """referral checklist saved without a referral
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-02 09:40:00
 
 The referral checklist can be saved whatever it advises (暂在校内支持 included) without
@@ -14,8 +14,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0010'
-down_revision = '0009'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
