@@ -180,6 +180,9 @@ REFERRAL_RECOMMENDATIONS: dict[str, str] = {
     "school_support": "暂在校内支持与跟踪",
 }
 
+WORKLOAD_PERIODS = ("week", "term")
+"""How the counselling room's workload is counted: by week or by term."""
+
 GUARDIAN_RELATIONS = ("母亲", "父亲", "祖母", "祖父", "外祖母", "外祖父", "兄姐", "其他亲属",
                       "监护人", "其他")
 """The relations a 告知书 can be addressed to; "其他" with a note for the rest (stored as

@@ -8,9 +8,6 @@ from pathlib import Path
 from app.cli.common import add_db_args, open_db
 from app.deployment import load_deployment
 from app.errors import BadInputError
-from app.services.reports.consent_form import print_consent_forms
-from app.services.screening.campaigns import find_campaign
-from app.services.statistics.campaign import parse_scope
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,6 +20,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _consent_form(args: argparse.Namespace) -> int:
+    from app.services.reports.consent_form import print_consent_forms
+    from app.services.screening.campaigns import find_campaign
+    from app.services.statistics.campaign import parse_scope
+
     with open_db(args) as store:
         campaign = find_campaign(store, args.campaign)
         with store.read() as session:

@@ -9,13 +9,14 @@ import argparse
 import io
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.cli.common import add_db_args, open_db, write_text_output
 from app.errors import BadInputError
-from app.services.casefile.conference import TaskInput, add_conference, complete_task
-from app.services.casefile.groups import add_group_session
-from app.services.casefile.snapshot import find_student
-from app.services.statistics.workload import PERIODS, workload
+from app.labels import WORKLOAD_PERIODS
+
+if TYPE_CHECKING:
+    from app.services.casefile.conference import TaskInput
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -55,13 +56,15 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="开始日期（YYYY-MM-DD）")
     p.add_argument("--to", dest="end", type=date.fromisoformat, default=None,
                    help="结束日期（默认今天）")
-    p.add_argument("--by", choices=list(PERIODS), default="week", help="按周或按学期")
+    p.add_argument("--by", choices=list(WORKLOAD_PERIODS), default="week", help="按周或按学期")
     p.add_argument("--all", action="store_true", help="全体心理教师（默认只算自己）")
     p.add_argument("--out", type=Path, default=None)
     p.set_defaults(handler=_workload)
 
 
 def _task(text: str) -> TaskInput:
+    from app.services.casefile.conference import TaskInput
+
     parts = text.split("|")
     if len(parts) != 3:
         raise BadInputError(f"任务「{text}」的格式应为 内容|负责人|完成期限。")
@@ -73,6 +76,9 @@ def _task(text: str) -> TaskInput:
 
 
 def _conference_add(args: argparse.Namespace) -> int:
+    from app.services.casefile.conference import add_conference
+    from app.services.casefile.snapshot import find_student
+
     tasks = [_task(t) for t in args.task]
     with open_db(args) as store:
         cid = add_conference(store, find_student(store, args.student),
@@ -83,6 +89,8 @@ def _conference_add(args: argparse.Namespace) -> int:
 
 
 def _conference_done(args: argparse.Namespace) -> int:
+    from app.services.casefile.conference import complete_task
+
     with open_db(args) as store:
         complete_task(store, args.task, args.date)
     print("已登记完成。")
@@ -90,6 +98,9 @@ def _conference_done(args: argparse.Namespace) -> int:
 
 
 def _group_add(args: argparse.Namespace) -> int:
+    from app.services.casefile.groups import add_group_session
+    from app.services.casefile.snapshot import find_student
+
     with open_db(args) as store:
         ids = [find_student(store, no) for no in args.student]
         gid = add_group_session(store, args.date or date.today(), args.topic, args.minutes,
@@ -99,6 +110,8 @@ def _group_add(args: argparse.Namespace) -> int:
 
 
 def _workload(args: argparse.Namespace) -> int:
+    from app.services.statistics.workload import workload
+
     with open_db(args) as store:
         rows = workload(store, args.start, args.end or date.today(), args.by,
                         None if args.all else store.user.username)

@@ -14,8 +14,6 @@ from pathlib import Path
 
 from app.cli.common import add_db_args, open_db, write_text_output
 from app.labels import SIGNAL_DECISIONS, SIGNAL_PENDING, SIGNAL_SEVERITIES, SIGNAL_SOURCES
-from app.services.casefile.snapshot import find_student
-from app.services.signals.reports import check_filing, decide_report, file_report, list_reports
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -50,6 +48,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _add(args: argparse.Namespace) -> int:
+    from app.services.casefile.snapshot import find_student
+    from app.services.signals.reports import check_filing, file_report
+
     filing = check_filing(args.source, args.severity, args.date or date.today(), args.text,
                           args.reporter)
     with open_db(args) as store:
@@ -59,6 +60,8 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from app.services.signals.reports import list_reports
+
     with open_db(args) as store:
         rows = list_reports(store, pending_only=args.pending)
     buf = io.StringIO()
@@ -76,6 +79,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _decide(args: argparse.Namespace) -> int:
+    from app.services.signals.reports import decide_report
+
     with open_db(args) as store:
         decide_report(store, args.report, args.decision)
     print("已记录处理结果。")

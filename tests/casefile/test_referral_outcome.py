@@ -11,6 +11,7 @@ from sqlalchemy import select, text
 from app.errors import BadInputError
 from app.models import AuditEvent, ReferralStep, Student
 from app.models.sealed import is_sealed
+from app.services.audit_seal import open_detail
 from app.services.casefile.snapshot import open_file
 from app.services.referral.steps import STEPS, StepDetails
 from app.services.referral.workflow import complete_step, open_referral, skip_step
@@ -40,9 +41,9 @@ def _status(store, sid: int) -> str:
 
 def _status_events(store, sid: int) -> list[str]:
     with store.read() as session:
-        return list(session.scalars(select(AuditEvent.detail).where(
-            AuditEvent.action == "student_status", AuditEvent.target_id == str(sid))
-            .order_by(AuditEvent.id)))
+        return [open_detail(session, d) for d in session.scalars(select(AuditEvent.detail)
+                .where(AuditEvent.action == "student_status",
+                       AuditEvent.target_id == str(sid)).order_by(AuditEvent.id))]
 
 
 @pytest.mark.parametrize("outcome", ["inpatient", "suspension"])

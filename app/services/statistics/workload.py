@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from app.errors import BadInputError
+from app.labels import WORKLOAD_PERIODS
 from app.models import CounsellingRecord, GroupSession
 from app.services.capabilities import WRITE_CASEFILE, require
 from app.services.casefile.versions import is_current
@@ -26,7 +27,7 @@ from app.store.handle import Store
 from app.terms import current_term, term_text
 
 INDIVIDUAL_KINDS = ("individual", "assessment", "crisis")
-PERIODS = ("week", "term")
+PERIODS = WORKLOAD_PERIODS
 
 
 @dataclass
