@@ -59,8 +59,7 @@ def test_participation_prints_the_class_consent_forms(qtbot, school: School, tmp
     idle(qtbot)
     assert out.read_bytes().startswith(b"%PDF")
     assert [str(out) in box.text() for box in message_boxes()] == [True]
-    close_boxes()
-    dialog.close()
+    close_boxes()  # the dialog (deleted on close) is closed by qtbot, not here
 
 
 def test_campaign_form_asks_why_for_classes_outside_the_grades(qtbot, school: School,
