@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -38,6 +37,7 @@ from app.services.screening.entry import (
 from app.ui import messages
 from app.ui.casefile.file_window import open_student_file
 from app.ui.changes import Changes
+from app.ui.file_dialogs import LETTERS, ask_save_path
 from app.ui.form_widgets import data_table, error_label, fit_columns, hint_label
 from app.ui.row_open import RowOpener, main_window_of
 from app.ui.screening import strings as s
@@ -129,14 +129,10 @@ class ParticipationDialog(QDialog):
         if class_id is None:
             return None
         if path is None:
-            folder = QStandardPaths.writableLocation(
-                QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-            name, _filter = QFileDialog.getSaveFileName(
-                self, s.PART_CONSENT_FORM, str(Path(folder) / s.CONSENT_FORM_FILE.format(
-                    campaign=self.campaign.id, klass=class_id)), "PDF (*.pdf)")
-            if not name:
+            path = ask_save_path(self, LETTERS, s.PART_CONSENT_FORM, s.CONSENT_FORM_FILE.format(
+                campaign=self.campaign.id, klass=class_id), "PDF (*.pdf)", ".pdf")
+            if path is None:
                 return None
-            path = Path(name) if name.lower().endswith(".pdf") else Path(name + ".pdf")
         campaign_id, policy, out = self.campaign.id, self.ctx.deployment.consent, path
         return self.ctx.query(
             self, lambda store: print_consent_forms(store, campaign_id, class_id, out, policy),
