@@ -59,6 +59,8 @@ def run_referral(store: Store, job: ReferralJob, as_of: date, rng: random.Random
                 return day
         elif step == "hospital_contacted":
             details = StepDetails(hospital=HOSPITAL)
+        elif step == "visit_feedback":
+            details = StepDetails(outcome="outpatient", diagnosis="抑郁状态")
         elif step == "return_assessment":
             details = StepDetails(certificate_seen=True, meeting_on=day,
                                   arrangements="先上半天课，减少作业量，每周心理辅导一次")
