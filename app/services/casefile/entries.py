@@ -53,6 +53,7 @@ from app.services.casefile.access import (
     load_student,
 )
 from app.services.casefile.versions import chain, content_fields, is_current, new_version
+from app.services.referral.status import undo_step
 from app.services.referral.steps import check_last_step
 from app.store.handle import Store
 
@@ -256,7 +257,9 @@ def withdraw_entry(store: Store, kind: str, record_id: int, reason: str) -> int:
     """Withdraw an entry made by mistake: it leaves the lists but not the history.
 
     A referral step can be withdrawn only while it is the referral's last one, so the
-    workflow never has a hole in it.
+    workflow never has a hole in it; withdrawing one that made the student 休学 (or 在读
+    again) gives back the status they had, unless something changed it since
+    (referral/status.py).
     """
     require(store, WRITE_CASEFILE)
     reason = check_text(reason, "撤回记录时请说明原因。")
@@ -264,6 +267,7 @@ def withdraw_entry(store: Store, kind: str, record_id: int, reason: str) -> int:
         old = load_entry(session, kind, record_id)
         if isinstance(old, ReferralStep):
             check_last_step(session, old)
+            undo_step(session, store.user.username, old)
         return revise_entry(session, store.user.username, kind, old, reason,
                             withdrawn=True).id
 

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import BadInputError
-from app.labels import REFERRAL_RECOMMENDATIONS, STUDENT_STATUSES
+from app.labels import REFERRAL_RECOMMENDATIONS
 from app.models import Referral, ReferralAssessment, ReferralStep, SchoolClass, Student
 from app.services import audit
 from app.services.capabilities import READ_CONFIDENTIAL, WRITE_CASEFILE, require
@@ -33,6 +33,7 @@ from app.services.casefile.entries import complete_open
 from app.services.casefile.rows import ReferralRow, StepRow
 from app.services.casefile.snapshot import referral_row
 from app.services.referral.checklist import Indication, assess_indications
+from app.services.referral.status import apply_step
 from app.services.referral.steps import (
     NO_DETAILS,
     STEP_LABELS,
@@ -187,25 +188,8 @@ def _add_step(session: Session, store: Store, referral: Referral, step: str,
                  f"转介 编号 {referral.id}：{STEP_LABELS[step]}"
                  f"{'（跳过）' if skip_reason else '（完成）'}")
     if not skip_reason:
-        _change_status(session, username, referral, step, details)
+        apply_step(session, username, referral, step, details)
     return row
-
-
-def _change_status(session: Session, username: str, referral: Referral, step: str,
-                   details: StepDetails) -> None:
-    """住院/建议休学 at 就诊反馈 makes the student 休学, 复学评估 makes them 在读 again
-    (the step's StatusChange); audited, since the status is on the student's record."""
-    change = spec(step).status
-    if change is None or not change.when(details):
-        return
-    student = session.get(Student, referral.student_id)
-    assert student is not None
-    if student.status != change.before:
-        return
-    student.status = change.after
-    audit.record(session, username, "student_status", "student", student.id,
-                 f"{STUDENT_STATUSES[change.before]} → {STUDENT_STATUSES[change.after]}"
-                 f"（转介 编号 {referral.id}：{STEP_LABELS[step]}）")
 
 
 @dataclass(frozen=True)
