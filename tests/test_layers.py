@@ -22,7 +22,7 @@ APP = ROOT / "app"
 
 CORE = {"app", "app.errors", "app.labels", "app.terms", "app.paths", "app.atomic",
         "app.deployment", "app.gc_pause", "app.sheet_limits", "app.logfile", "app.winfaults",
-        "app.winacl", "app.winprofile", "app.app_mutex", "app.phones"}
+        "app.winacl", "app.winprofile", "app.app_mutex", "app.phones", "app.changes"}
 """The root modules: small, each for one thing, importable from any layer that needs it
 (their own rows below say what they in turn may import)."""
 
@@ -31,6 +31,7 @@ ALLOWED: dict[str, set[str]] = {
     "app": set(),
     "app.__main__": {"app.cli"},
     "app.errors": set(),
+    "app.changes": set(),
     "app.terms": set(),
     "app.gc_pause": set(),
     "app.winacl": set(),

@@ -3,9 +3,9 @@
 Pages never keep a Store of their own: the idle lock closes it here, once, and any
 later call finds it gone (a StoreError in Chinese) instead of a half-closed engine.
 `query` is Anki's QueryOp (read, no broadcast); `mutate` is its CollectionOp: after
-the service commits, the operation's `Changes` (app/ui/changes.py) is emitted on
-`changed`, the one signal every view listens to, and each view reads the fields it
-shows to decide whether it must reload.
+the service commits, the `Changes` its result says it made (app/changes.py, Anki's
+OpChanges) is emitted on `changed`, the one signal every view listens to, and each
+view reads the fields it shows to decide whether it must reload.
 `deployment` is the district's deployment file as read once at start (the defaults
 when there is none), so every page applies the same policy for the whole session.
 """
@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+from app.changes import Changes, changes_of
 from app.deployment import Deployment
 from app.errors import QingxinError, StoreError
 from app.services.progress import Progress
 from app.ui import messages, strings
-from app.ui.changes import Changes
 from app.ui.workers import Op, run_op
 
 if TYPE_CHECKING:
@@ -56,12 +56,12 @@ class StoreContext(QObject):
 
     def mutate(self, parent: QWidget | None, fn: Callable[[Store, Progress], Any],
                on_done: Callable[[Any], None], *,
-               changes: Changes | Callable[[Any], Changes],
+               changes: Changes | Callable[[Any], Changes] | None = None,
                label: str = strings.WORKING, cancellable: bool = False,
                on_failure: Callable[[QingxinError], None] | None = None) -> Op | None:
         """Run a write on a worker; once it has committed, emit on `changed` what it
-        changed: `changes`, or `changes(result)` when that depends on the result (the
-        id of a new campaign). Required, so no write can forget to tell the views."""
+        changed: what the service's result says (`changes_of`), or, while call sites
+        still say it themselves, `changes` or `changes(result)`."""
         try:
             store = self.require_store()
         except StoreError as exc:
@@ -69,7 +69,10 @@ class StoreContext(QObject):
             return None
 
         def broadcast(result: Any) -> None:
-            self.changed.emit(changes if isinstance(changes, Changes) else changes(result))
+            if changes is None:
+                self.changed.emit(changes_of(result))
+            else:
+                self.changed.emit(changes if isinstance(changes, Changes) else changes(result))
 
         return run_op(parent, lambda progress: fn(store, progress), on_done, label=label,
                       cancellable=cancellable, on_failure=on_failure, broadcast=broadcast)
