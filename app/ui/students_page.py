@@ -3,7 +3,8 @@ filters, roster import and the new-school-year promotion.
 
 The list loads on a worker (query plus pinyin indexing) and reloads only when a
 broadcast Changes says students or levels changed. A 班主任 sees
-the same page restricted by the service to their own class, with no import buttons.
+the same page restricted by the service to their own class, with no import buttons; a
+年级组长 sees their grade's classes, with the class filter.
 """
 
 from __future__ import annotations
@@ -133,11 +134,25 @@ class StudentsPage(QWidget):
         self._fill_grades(grade, class_id)
         fit_columns(self.view)
         if self.own_class_only:
-            names = "、".join(name for _cid, name, _g in self.model.classes())
-            self.title.setText(strings.OWN_CLASS_TITLE.format(classes=names) if names
-                               else strings.OWN_CLASS_NONE)
+            self._show_own_classes()
         self._show_count()
         self._show_empty(self.model.rowCount() == 0 and not self.own_class_only)
+
+    def _show_own_classes(self) -> None:
+        """A 班主任 has one class: the title names it and there is nothing to filter. A
+        年级组长 has the grade's classes: the title names the grade and the class filter
+        is shown (and the grade filter too, should an account ever cover several)."""
+        classes = self.model.classes()
+        grades = sorted({grade for _cid, _name, grade in classes})
+        if len(classes) > 1:
+            self.title.setText(strings.OWN_GRADE_TITLE.format(
+                grades="、".join(grade_display_name(g) for g in grades), count=len(classes)))
+        elif classes:
+            self.title.setText(strings.OWN_CLASS_TITLE.format(classes=classes[0][1]))
+        else:
+            self.title.setText(strings.OWN_CLASS_NONE)
+        self.grade.setVisible(len(grades) > 1)
+        self.school_class.setVisible(len(classes) > 1)
 
     def _show_empty(self, empty: bool) -> None:
         """No student at all (a new school): say what to do first, with the button,
