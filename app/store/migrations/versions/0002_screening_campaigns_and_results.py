@@ -5,92 +5,42 @@ Revises: 0001
 Create Date: 2026-11-22 18:58:03.851617
 """
 
-from alembic import op
-import sqlalchemy as sa
+from app.store.migrations.shapes import (
+    create, day, double, drop, flag, integer, moment, string, text,
+)
+
 
 
 revision = '0002'
 down_revision = '0001'
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table('campaign',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=100), nullable=False),
-    sa.Column('instrument_code', sa.String(length=32), nullable=False),
-    sa.Column('school_year', sa.Integer(), nullable=False),
-    sa.Column('term', sa.Integer(), nullable=False),
-    sa.Column('starts_on', sa.Date(), nullable=True),
-    sa.Column('ends_on', sa.Date(), nullable=True),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('created_by', sa.String(length=40), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_campaign')),
-    sa.UniqueConstraint('name', name=op.f('uq_campaign_name'))
-    )
-    op.create_table('campaign_class',
-    sa.Column('campaign_id', sa.Integer(), nullable=False),
-    sa.Column('class_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], name=op.f('fk_campaign_class_campaign_id_campaign'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['class_id'], ['school_class.id'], name=op.f('fk_campaign_class_class_id_school_class')),
-    sa.PrimaryKeyConstraint('campaign_id', 'class_id', name=op.f('pk_campaign_class'))
-    )
-    op.create_table('participation',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('campaign_id', sa.Integer(), nullable=False),
-    sa.Column('student_id', sa.Integer(), nullable=False),
-    sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('consent', sa.String(length=16), nullable=False),
-    sa.Column('note', sa.String(length=200), nullable=False),
-    sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], name=op.f('fk_participation_campaign_id_campaign'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['student_id'], ['student.id'], name=op.f('fk_participation_student_id_student')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_participation')),
-    sa.UniqueConstraint('campaign_id', 'student_id', name='one_per_student')
-    )
-    with op.batch_alter_table('participation', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_participation_campaign_id'), ['campaign_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_participation_student_id'), ['student_id'], unique=False)
-
-    op.create_table('screening_result',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('campaign_id', sa.Integer(), nullable=False),
-    sa.Column('student_id', sa.Integer(), nullable=False),
-    sa.Column('instrument_code', sa.String(length=32), nullable=False),
-    sa.Column('instrument_version', sa.String(length=32), nullable=False),
-    sa.Column('taken_at', sa.DateTime(), nullable=True),
-    sa.Column('taken_at_source', sa.String(length=16), nullable=False),
-    sa.Column('source', sa.String(length=16), nullable=False),
-    sa.Column('answers', sa.Text(), nullable=False),
-    sa.Column('scores', sa.Text(), nullable=False),
-    sa.Column('total', sa.Double(), nullable=True),
-    sa.Column('valid', sa.Boolean(), nullable=False),
-    sa.Column('validity_note', sa.String(length=200), nullable=False),
-    sa.Column('critical_items', sa.String(length=200), nullable=False),
-    sa.Column('suggested_level', sa.String(length=16), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('created_by', sa.String(length=40), nullable=False),
-    sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], name=op.f('fk_screening_result_campaign_id_campaign'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['student_id'], ['student.id'], name=op.f('fk_screening_result_student_id_student')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_screening_result')),
-    sa.UniqueConstraint('campaign_id', 'student_id', name='one_result')
-    )
-    with op.batch_alter_table('screening_result', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_screening_result_campaign_id'), ['campaign_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_screening_result_student_id'), ['student_id'], unique=False)
-
+    create("campaign", string("name", 100), string("instrument_code", 32),
+           integer("school_year"), integer("term"), day("starts_on", null=True),
+           day("ends_on", null=True), moment("created_at"), string("created_by", 40),
+           unique=["name"])
+    create("campaign_class", integer("campaign_id"), integer("class_id"),
+           refs={"campaign_id": "campaign", "class_id": "school_class"},
+           cascade=["campaign_id"], key=["campaign_id", "class_id"])
+    create("participation", integer("campaign_id"), integer("student_id"),
+           string("status", 16), string("consent", 16), string("note", 200),
+           refs={"campaign_id": "campaign", "student_id": "student"}, cascade=["campaign_id"],
+           named_unique={"one_per_student": ("campaign_id", "student_id")},
+           index=["campaign_id", "student_id"])
+    create("screening_result", integer("campaign_id"), integer("student_id"),
+           string("instrument_code", 32), string("instrument_version", 32),
+           moment("taken_at", null=True), string("taken_at_source", 16), string("source", 16),
+           text("answers"), text("scores"), double("total"), flag("valid"),
+           string("validity_note", 200), string("critical_items", 200),
+           string("suggested_level", 16), moment("created_at"), string("created_by", 40),
+           refs={"campaign_id": "campaign", "student_id": "student"}, cascade=["campaign_id"],
+           named_unique={"one_result": ("campaign_id", "student_id")},
+           index=["campaign_id", "student_id"])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('screening_result', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_screening_result_student_id'))
-        batch_op.drop_index(batch_op.f('ix_screening_result_campaign_id'))
-
-    op.drop_table('screening_result')
-    with op.batch_alter_table('participation', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_participation_student_id'))
-        batch_op.drop_index(batch_op.f('ix_participation_campaign_id'))
-
-    op.drop_table('participation')
-    op.drop_table('campaign_class')
-    op.drop_table('campaign')
+    drop("screening_result", index=["campaign_id", "student_id"])
+    drop("participation", index=["campaign_id", "student_id"])
+    drop("campaign_class")
+    drop("campaign")

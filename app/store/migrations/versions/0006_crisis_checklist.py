@@ -17,8 +17,6 @@ import sqlalchemy as sa
 
 revision = '0006'
 down_revision = '0005'
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -16,8 +16,6 @@ import sqlalchemy as sa
 
 revision = '0008'
 down_revision = '0007'
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
