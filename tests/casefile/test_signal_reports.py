@@ -15,6 +15,7 @@ from app.labels import SIGNAL_SEVERITIES
 from app.models import ReportedSignal, SchoolClass, SignalBox, SignalReport, Student
 from app.services.accounts.auth import unlock
 from app.services.accounts.users import create_user
+from app.services.casefile.entries import add_signal
 from app.services.casefile.snapshot import open_file
 from app.services.signals.reports import (
     check_filing,
@@ -208,3 +209,44 @@ def test_cli_signal_add_list_decide(class_teacher, school, db_path, monkeypatch,
     assert main(["signal", "decide", *admin, "--report", "1", "--decision", "约谈"]) == 0
     assert main(["signal", "list", *admin]) == 0
     assert "约谈（" in capsys.readouterr().out
+
+
+def _signal_reports(store, sid: int) -> list[SignalReport]:
+    with store.read() as session:
+        return list(session.scalars(select(SignalReport).where(SignalReport.student_id == sid)
+                                    .order_by(SignalReport.id)))
+
+
+def test_the_files_own_signal_has_a_status_and_heads_today_until_decided(store, school):
+    """登记反映 in the file (a parent's phone call written down) is a 反映 like any other:
+    pending, at the top of 今日工作, in the 反映 list with its text, until decided."""
+    sid = school.students[6]
+    entry = add_signal(store, sid, "parent", date(2026, 3, 2), "家长来电：孩子连续失眠一周",
+                       "serious", "母亲")
+    [report] = _signal_reports(store, sid)
+    assert report.signal_id == entry and report.decision is None
+    assert (report.source, report.severity, report.seen_on) == ("parent", "serious",
+                                                              date(2026, 3, 2))
+    assert [i.ref_id for i in today_work(store).urgent if i.kind == "signal"] == [report.id]
+    [row] = [r for r in list_reports(store) if r.id == report.id]
+    assert row.pending and row.text == "家长来电：孩子连续失眠一周"
+    assert [s.report_id for s in open_file(store, sid).signals] == [report.id]
+    assert audit_count(store, "signal_filed", sid) == 1
+    decide_report(store, report.id, "约谈")
+    assert [i for i in today_work(store).urgent if i.kind == "signal"] == []
+
+
+def test_a_signal_decided_as_it_is_recorded_skips_today(store, school):
+    """The teacher who took the call and already arranged a talk says so in the form:
+    the 反映 is recorded as decided by them, and nothing waits in 今日工作."""
+    sid = school.students[5]
+    add_signal(store, sid, "peer_monitor", date(2026, 3, 2), "同学说她最近总一个人哭",
+               decision="interview")
+    [report] = _signal_reports(store, sid)
+    assert (report.decision, report.decided_by) == ("interview", "admin")
+    assert report.decided_on == date.today()
+    assert [i for i in today_work(store).urgent if i.kind == "signal"] == []
+    assert audit_count(store, "signal_decided", sid) == 1
+    with pytest.raises(BadInputError, match="未知的处理结果：随便"):
+        add_signal(store, sid, "parent", date(2026, 3, 2), "x", decision="随便")
+    assert len(_signal_reports(store, sid)) == 1

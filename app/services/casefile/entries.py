@@ -27,6 +27,7 @@ from app.labels import (
     PLAN_CATEGORIES,
     PLAN_OUTCOMES,
     RISK_FACTORS,
+    SIGNAL_DECISIONS,
     SIGNAL_SEVERITIES,
     SIGNAL_SOURCES,
 )
@@ -40,6 +41,7 @@ from app.models import (
     ReferralStep,
     ReportedSignal,
     RiskFactor,
+    SignalReport,
     Versioned,
 )
 from app.services import audit
@@ -232,12 +234,37 @@ def add_counselling(store: Store, student_id: int, held_on: date, kind: str, con
 
 
 def add_signal(store: Store, student_id: int, source: str, reported_on: date,
-               description: str, severity: str = "ordinary", reporter: str = "") -> int:
+               description: str, severity: str = "ordinary", reporter: str = "",
+               decision: str | None = None) -> int:
+    """The counselling room records a 反映 (登记反映 in the file: what a parent said on
+    the phone, what a 心理委员 came to say). Like a 反映 the network files, it gets a
+    status (a SignalReport, signals/reports.py) and heads 今日工作 until it is decided —
+    writing down what was said is not yet deciding what to do about it; a teacher who
+    has already decided gives `decision` (SIGNAL_DECISIONS) and it is recorded at once,
+    as decided by them. Returns the file entry's id."""
     require(store, WRITE_CASEFILE)
+    if decision is not None:
+        check_code(SIGNAL_DECISIONS, decision, "处理结果")
+    username = store.user.username
     with store.write() as session:
-        return insert_entry(session, store.user.username, "signal", student_id,
-                            source=source, reported_on=reported_on, description=description,
-                            severity=severity, reporter=reporter).id
+        row = insert_entry(session, username, "signal", student_id, source=source,
+                           reported_on=reported_on, description=description,
+                           severity=severity, reporter=reporter)
+        assert isinstance(row, ReportedSignal)
+        report = SignalReport(student_id=student_id, source=row.source,
+                              severity=row.severity, seen_on=row.reported_on,
+                              filed_by=username, signal_id=row.id)
+        if decision is not None:
+            report.decision, report.decided_by = decision, username
+            report.decided_on = date.today()
+        session.add(report)
+        session.flush()
+        audit.record(session, username, "signal_filed", "student", student_id,
+                     f"反映 编号 {report.id}")
+        if decision is not None:
+            audit.record(session, username, "signal_decided", "student", student_id,
+                         f"反映 编号 {report.id}：{SIGNAL_DECISIONS[decision]}")
+        return row.id
 
 
 def correct_entry(store: Store, entry_kind: str, record_id: int, reason: str,

@@ -140,7 +140,7 @@ def _key_students(store: Store, picked: list[StudentRow], start: date) -> None:
     add_risk_factor(store, first.id, "left_behind", start, "班主任", "父母在外务工，随祖父母生活")
     add_risk_factor(store, first.id, "academic_difficulty", start, "班主任")
     add_signal(store, first.id, "class_teacher", start + timedelta(days=3),
-               "近两周上课常走神，作业多次未交", reporter="班主任")
+               "近两周上课常走神，作业多次未交", reporter="班主任", decision="watch")
     decide_level(store, first.id, "key", "留守加学业困难，班主任反映近期状态下滑",
                  decided_on=start + timedelta(days=5))
     add_counselling(store, first.id, start + timedelta(days=6), "individual",
@@ -155,7 +155,8 @@ def _key_students(store: Store, picked: list[StudentRow], start: date) -> None:
     decide_level(store, second.id, "general", "丧亲，情绪平稳，保持关注",
                  decided_on=start + timedelta(days=8))
     add_signal(store, third.id, "peer_monitor", start + timedelta(days=10),
-               "同学反映其手臂有划痕", severity="self_harm", reporter="心理委员")
+               "同学反映其手臂有划痕", severity="self_harm", reporter="心理委员",
+               decision="crisis")
     add_counselling(store, third.id, start + timedelta(days=10), "assessment",
                     "面谈评估：近一月多次自伤，无自杀计划", "心理教师", confidential=True)
     referral = open_referral(store, third.id, {"self_harm", "severe_depression"},

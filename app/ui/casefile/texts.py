@@ -203,6 +203,8 @@ F_REPORTER = "反映人："
 F_REPORTED_ON = "反映日期："
 F_DESCRIPTION = "反映的情况："
 F_SEVERITY = "严重程度："
+F_SIGNAL_DECISION = "处理结果："
+SIGNAL_DECIDE_LATER = "稍后处理（列入今日工作）"
 
 # referral tab
 REF_NONE = "该学生没有转介记录。发现转介指征时，请先逐项勾选转介指征清单。"

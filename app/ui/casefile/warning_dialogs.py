@@ -15,10 +15,16 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QDateTime
-from PySide6.QtWidgets import QDateTimeEdit, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QLineEdit, QWidget
 
 from app.instruments.warning import WARNING_LABELS
-from app.labels import FOLLOWUP_KINDS, SIGNAL_SEVERITIES, SIGNAL_SOURCES, label
+from app.labels import (
+    FOLLOWUP_KINDS,
+    SIGNAL_DECISIONS,
+    SIGNAL_SEVERITIES,
+    SIGNAL_SOURCES,
+    label,
+)
 from app.services.casefile.entries import add_signal
 from app.services.casefile.followup import complete_followup, policy_for
 from app.services.casefile.rows import FollowUpRow
@@ -115,12 +121,20 @@ class SignalDialog(FormDialog):
         self.form.addRow(texts.F_REPORTED_ON, self.reported_on)
         self.form.addRow(texts.F_DESCRIPTION, self.description)
         self.form.addRow(texts.F_SEVERITY, self.severity)
+        # Writing down what was said is not yet deciding: like a 反映 the network files,
+        # it waits in 今日工作 unless the teacher has already decided what to do.
+        self.decision = QComboBox()
+        self.decision.addItem(texts.SIGNAL_DECIDE_LATER, None)
+        for code, wording in SIGNAL_DECISIONS.items():
+            self.decision.addItem(wording, code)
+        self.form.addRow(texts.F_SIGNAL_DECISION, self.decision)
 
     def build(self) -> Callable[[Store], Any]:
         sid, source, on = self.student_id, self.source.currentData(), date_of(self.reported_on)
         text, severity = self.description.toPlainText(), self.severity.currentData()
-        reporter = self.reporter.text().strip()
-        return lambda store: add_signal(store, sid, source, on, text, severity, reporter)
+        reporter, decision = self.reporter.text().strip(), self.decision.currentData()
+        return lambda store: add_signal(store, sid, source, on, text, severity, reporter,
+                                        decision)
 
 
 class CrisisItemDialog(FormDialog):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from app.services.today import today_work
 from app.services.warning.decisions import decide_level
 from app.ui.casefile import texts
 from app.ui.casefile.plan_tab import PlanTab
@@ -109,8 +110,22 @@ def test_risk_factor_followup_and_signal(qtbot, school: School):
     signal.description.setPlainText("同学反映其最近常说活着没意思")
     signal.severity.setCurrentIndex(signal.severity.findData("suicide"))
     signal.source.setCurrentIndex(signal.source.findData("peer_monitor"))
+    assert signal.decision.currentText() == texts.SIGNAL_DECIDE_LATER
     submit(qtbot, signal)
     assert closed(signal)
     assert column(warning.signal_model, 1) == ["心理委员"]
     assert "危机" in warning.suggested.text()  # the rules see the new signal
+    # written down is not decided: it waits (待处理) at the top of 今日工作
+    assert column(warning.signal_model, 5) == ["待处理"]
+    assert [i.student_id for i in today_work(school.store).urgent
+            if i.kind == "signal"] == [sid]
+    decided = warning.add_signal()
+    assert decided is not None
+    decided.description.setPlainText("家长来电：周末在家情绪平稳")
+    decided.source.setCurrentIndex(decided.source.findData("parent"))
+    decided.decision.setCurrentIndex(decided.decision.findData("noted"))
+    submit(qtbot, decided)
+    assert closed(decided)
+    assert sorted(column(warning.signal_model, 5)) == ["已阅", "待处理"]
+    assert len([i for i in today_work(school.store).urgent if i.kind == "signal"]) == 1
     idle(qtbot)
