@@ -56,6 +56,7 @@ def create_school(db_path: Path, school_name: str, admin_username: str, admin_pa
     db_key = keyslots.new_database_key()
     recovery_code = keyslots.new_recovery_code()
     slot_file = keyslots.new_slot_file()
+    slot_file.school = school_name  # for the login window, before anything is unlocked
     staff_key = keyslots.new_database_key()
     keys = {keyslots.DATABASE: db_key, keyslots.STAFF_KEY: staff_key}
     slot_file.slots.append(keyslots.make_slot(slot_file.db_id, keys, admin_password,

@@ -16,8 +16,9 @@ Version 1 slots (before re-keying existed) wrap the database key directly under 
 password key; they still open, have no public key, and are upgraded to version 2 the
 next time their owner signs in (`upgrade_slot`). A re-key cannot reach them.
 
-The slot file is JSON beside the database and holds no student data: usernames, salts,
-KDF parameters, nonces, public keys and ciphertexts. It is replaced atomically (write,
+The slot file is JSON beside the database and holds no student data: the school's name
+(for the login window, app/store/header.py), usernames, salts, KDF parameters, nonces,
+public keys and ciphertexts. It is replaced atomically (write,
 fsync, rename) so a crash leaves either the old or the new file.
 """
 
@@ -38,8 +39,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from app.atomic import write_atomic
 from app.errors import StoreError, WrongPasswordError
 from app.seal import argon2
+from app.store.header import FORMAT
 
-FORMAT = "qingxin-keyslots"
 VERSION = 2
 READABLE_VERSIONS = (1, 2)
 DATABASE = "database"
@@ -89,6 +90,8 @@ class Slot:
 class SlotFile:
     db_id: str
     slots: list[Slot]
+    school: str = ""
+    """The school's name, in clear for the login window (app/store/header.py)."""
 
     def find(self, kind: str, user: str = "") -> Slot | None:
         return next((s for s in self.slots if s.kind == kind and s.user == user), None)
@@ -210,7 +213,9 @@ def read_slot_file(path: Path) -> SlotFile:
             raise ValueError("format")
         if raw.get("version") not in READABLE_VERSIONS:
             raise StoreError("密钥文件的版本比本程序新，请升级青心。")
-        return SlotFile(db_id=raw["db_id"], slots=[Slot(**s) for s in raw["slots"]])
+        school = raw.get("school", "")
+        return SlotFile(db_id=raw["db_id"], slots=[Slot(**s) for s in raw["slots"]],
+                        school=school if isinstance(school, str) else "")
     except FileNotFoundError:
         raise StoreError(
             f"找不到密钥文件 {path.name}，数据库无法打开。请从备份中一并恢复数据库和密钥文件。"
@@ -222,7 +227,7 @@ def read_slot_file(path: Path) -> SlotFile:
 def write_slot_file(path: Path, slot_file: SlotFile) -> None:
     """Atomic replace: a crash or a full disk leaves the previous file intact."""
     payload = {"format": FORMAT, "version": VERSION, "db_id": slot_file.db_id,
-               "slots": [asdict(s) for s in slot_file.slots]}
+               "school": slot_file.school, "slots": [asdict(s) for s in slot_file.slots]}
     data = json.dumps(payload, indent=1).encode("utf-8")
     write_atomic(path, data, private=True, error=lambda message, detail: StoreError(
         f"无法写入密钥文件：{message}原有密钥未改变。", detail))

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.deployment import Deployment
 from app.paths import keyslot_path
+from app.store.header import school_on_key_file
 from app.ui import messages, workers
 from app.ui.idle import DEFAULT_IDLE_MINUTES
 from app.ui.login import LoginDialog
@@ -100,9 +101,11 @@ class Shell(QObject):
     def show_login(self, username: str = "", locked: bool = False,
                    school_name: str = "") -> LoginDialog:
         """The school's name on it: the deployment file's, else the one just set up or
-        read at the last sign-in of this run (the database is closed until unlocked)."""
+        read at the last sign-in of this run, else the one the key file carries (the
+        database is closed until unlocked; app/store/header.py)."""
         known = self._window.school_name if self._window is not None else ""
-        school = self.ctx.deployment.school_name or school_name or known
+        school = (self.ctx.deployment.school_name or school_name or known
+                  or school_on_key_file(keyslot_path(self.db_path)))
         dialog = LoginDialog(self.db_path, username, locked, school_name=school)
         dialog.unlocked.connect(self._signed_in)
         dialog.rejected.connect(QApplication.quit)

@@ -104,6 +104,33 @@ def test_login_names_the_program_and_the_school(qtbot, db_path: Path, screens_di
     assert "青心" in front_login_of_shell(bare).banner.text()
 
 
+def test_cold_start_login_names_the_school_from_the_key_file(qtbot, db_path: Path,
+                                                             screens_dir: Path):
+    """No [school].name in deploy.toml and a fresh process (no earlier sign-in): the
+    login box still names the school, read from the key file setup wrote — which holds
+    nothing else in clear but usernames. A database set up before the key file carried
+    the name gets it at the next sign-in."""
+    import json
+
+    from app.paths import keyslot_path
+    from app.services.accounts.auth import unlock
+
+    create_school(db_path, "青心实验中学", "admin", PASSWORD)
+    keys = json.loads(keyslot_path(db_path).read_text(encoding="utf-8"))
+    assert keys["school"] == "青心实验中学"
+    dialog = front_login_of_shell(Shell(db_path))
+    assert "青心实验中学" in dialog.banner.text()
+    save(dialog, screens_dir, "04c-login-cold-start")
+
+    del keys["school"]  # as a key file written before this version
+    keyslot_path(db_path).write_text(json.dumps(keys), encoding="utf-8")
+    assert "青心实验中学" not in front_login_of_shell(Shell(db_path)).banner.text()
+    unlock(db_path, "admin", PASSWORD).close()
+    assert json.loads(keyslot_path(db_path).read_text(encoding="utf-8"))["school"] == \
+        "青心实验中学"
+    assert "青心实验中学" in front_login_of_shell(Shell(db_path)).banner.text()
+
+
 def front_login_of_shell(shell: Shell):  # type: ignore[no-untyped-def]
     dialog = shell.start()
     dialog.resize(460, 320)

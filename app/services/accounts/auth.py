@@ -5,10 +5,11 @@ and answered in Chinese; the audit log records each login and how many failed at
 came before it, since a failed attempt cannot write to a database it could not open.
 
 Sign-in is also the one moment a password is known, so a version-1 slot is upgraded
-then (keyslots.upgrade_slot). A staff sign-in also opens the 反映 the warning network
-filed since the last one (signals/inbox.py). A recovery code is spent when used: the
-recovery slot is replaced by one for a new code, which the caller shows once, as setup
-did.
+then (keyslots.upgrade_slot), and the moment the database can be read, so the key file
+is given the school's name for the next login window if it lacks it. A staff sign-in
+also opens the 反映 the warning network filed since the last one (signals/inbox.py).
+A recovery code is spent when used: the recovery slot is replaced by one for a new
+code, which the caller shows once, as setup did.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ def unlock(db_path: Path, username: str, password: str) -> Store:
     store.new_recovery_code = staff_key.settle(store)
     inbox.settle(store)
     use_school_folder(school_instruments_dir(db_path))
+    remember_school_name(store, db_path)
     audit.record_for(store, "login", "user", username,
                      f"此前连续失败 {failures} 次" if failures else "")
     return store
@@ -84,6 +86,7 @@ def unlock_with_recovery(db_path: Path, recovery_code: str, username: str,
     keyslots.write_slot_file(slot_path, slot_file)
     staff_key.settle(store)
     inbox.settle(store)
+    remember_school_name(store, db_path)
     store.new_recovery_code = new_code
     throttle.record_success(db_path, store.user.username)
     audit.record_for(store, "recovery_used", "user", store.user.username,
@@ -92,9 +95,22 @@ def unlock_with_recovery(db_path: Path, recovery_code: str, username: str,
 
 
 def school_name(store: Store) -> str:
-    """For the printed recovery-code sheet."""
+    """For the printed recovery-code sheet and the main window's title."""
     with store.read() as session:
         return session.scalar(select(School.name).order_by(School.id)) or ""
+
+
+def remember_school_name(store: Store, db_path: Path) -> None:
+    """Keep the school's name in the key file for the next login window (before any
+    unlock it cannot read the database; app/store/header.py): written when it differs —
+    a database set up before the key file carried it, or a name changed since. Read
+    afresh here, since the sign-in's own writes (upgrade, staff key) came before."""
+    name = school_name(store).strip()
+    slot_path = keyslot_path(db_path)
+    slot_file = keyslots.read_slot_file(slot_path)
+    if name and slot_file.school != name:
+        slot_file.school = name
+        keyslots.write_slot_file(slot_path, slot_file)
 
 
 def replace_recovery_slot(slot_file: keyslots.SlotFile, keys: dict[str, bytes]) -> str:

@@ -154,7 +154,8 @@ def _reseal(slot_file: SlotFile, keys: dict[str, bytes], rotated: set[str],
             elif name in slot.sealed:
                 fresh.sealed[name] = slot.sealed[name]
         slots.append(fresh)
-    return SlotFile(db_id=slot_file.db_id, slots=slots), RekeyResult(recovery_code, lost)
+    return (SlotFile(db_id=slot_file.db_id, slots=slots, school=slot_file.school),
+            RekeyResult(recovery_code, lost))
 
 
 def _apply(db_partial: Path, old_keys: dict[str, bytes], new_keys: dict[str, bytes],
