@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import shiboken6
 from PySide6.QtGui import QImage
@@ -11,11 +12,27 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.ui import workers
 
+Page = TypeVar("Page", bound=QWidget)
+
 
 def idle(qtbot) -> None:
     """Wait until no background work is running (a report of a whole school takes a
     while under a loaded CI machine, hence the long limit)."""
     qtbot.waitUntil(lambda: not workers.busy(), timeout=60_000)
+
+
+def shown(qtbot, page: Page, ctx, size: tuple[int, int] = (1100, 700),
+          reload: bool = True) -> Page:
+    """`page` on screen as the main window shows it: listening to the one broadcast of
+    changes (`ctx.changed`), sized, loaded, and every worker done."""
+    qtbot.addWidget(page)
+    ctx.changed.connect(page.on_changed)
+    page.resize(*size)
+    page.show()
+    if reload:
+        page.reload()
+    idle(qtbot)
+    return page
 
 
 def visible(kind: type[QWidget]) -> list[QWidget]:

@@ -12,20 +12,13 @@ from app.ui.casefile import texts
 from app.ui.casefile.file_window import StudentFileWindow
 from app.ui.casefile.warnings_page import WarningsPage
 from tests.ui.casefile.casefile_helpers import School, add_result, column, current_tab_title, submit
-from tests.ui.ui_helpers import closed, idle, visible
+from tests.ui.ui_helpers import closed, idle, shown, visible
 
 NAME = 1  # the 姓名 column of the key list, the review queue and the referral list
 
 
 def warnings_page(qtbot, school: School) -> WarningsPage:
-    page = WarningsPage(school.ctx)
-    qtbot.addWidget(page)
-    school.ctx.changed.connect(page.on_changed)  # as the main window's broadcast does
-    page.resize(1100, 600)
-    page.show()
-    page.reload()
-    idle(qtbot)
-    return page
+    return shown(qtbot, WarningsPage(school.ctx), school.ctx, (1100, 600))
 
 
 def decide_some(school: School) -> None:

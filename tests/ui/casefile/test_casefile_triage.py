@@ -29,21 +29,14 @@ from tests.ui.casefile.casefile_helpers import (
     submit,
     table_texts,
 )
-from tests.ui.ui_helpers import closed, idle, visible
+from tests.ui.ui_helpers import closed, idle, shown, visible
 
 CAMPAIGN = "2025秋季 PHQ-9"
 CT_PASSWORD = "class-teacher-1"
 
 
 def warnings_page(qtbot, school: School) -> WarningsPage:
-    page = WarningsPage(school.ctx)
-    qtbot.addWidget(page)
-    school.ctx.changed.connect(page.on_changed)
-    page.resize(1300, 700)
-    page.show()
-    page.reload()
-    idle(qtbot)
-    return page
+    return shown(qtbot, WarningsPage(school.ctx), school.ctx, (1300, 700))
 
 
 def add_invalid(school: School, sid: int, critical: str = "") -> None:

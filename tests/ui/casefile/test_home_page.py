@@ -10,18 +10,11 @@ from test_casefile_triage import warnings_page
 from app.services.warning.decisions import decide_level
 from app.ui.home_page import FIRST_LEVEL_COLUMN, FLAGGED_COLUMN, HomePage
 from tests.ui.casefile.casefile_helpers import School, add_result
-from tests.ui.ui_helpers import idle
+from tests.ui.ui_helpers import idle, shown
 
 
 def home(qtbot, school: School) -> HomePage:
-    page = HomePage(school.ctx)
-    qtbot.addWidget(page)
-    school.ctx.changed.connect(page.on_changed)
-    page.resize(1000, 700)
-    page.show()
-    page.reload()
-    idle(qtbot)
-    return page
+    return shown(qtbot, HomePage(school.ctx), school.ctx, (1000, 700))
 
 
 def cells(page: HomePage, row: int) -> list[str]:

@@ -24,7 +24,7 @@ from tests.ui.casefile.casefile_helpers import (
     idle,
     key_enter,
 )
-from tests.ui.ui_helpers import visible
+from tests.ui.ui_helpers import shown, visible
 
 
 def double_click(qtbot, view: QAbstractItemView, row: int) -> None:
@@ -106,13 +106,7 @@ def test_the_warning_lists_open_on_double_click_and_enter(qtbot, school: School)
     s = school.students
     decide_level(school.store, s[0], "key", "测评中度，当面评估情绪低落")
     open_referral(school.store, s[3], {"self_harm"}, date.today())
-    page = WarningsPage(school.ctx)
-    qtbot.addWidget(page)
-    school.ctx.changed.connect(page.on_changed)
-    page.resize(1300, 700)
-    page.show()
-    page.reload()
-    idle(qtbot)
+    page = shown(qtbot, WarningsPage(school.ctx), school.ctx, (1300, 700))
 
     page.tabs.setCurrentWidget(page.key_list)
     double_click(qtbot, page.key_list.view, 0)

@@ -16,20 +16,14 @@ from app.ui.signals.page import SignalsPage
 from app.ui.store_context import StoreContext
 from tests.conftest import TEST_PASSWORD
 from tests.ui.casefile.casefile_helpers import School, column, idle, open_file, submit
-from tests.ui.ui_helpers import closed, visible
+from tests.ui.ui_helpers import closed, shown, visible
 
 CT_PASSWORD = "class-teacher-1"
 TEXT = "体育课后独自坐在操场角落，说活着没意思，手臂上有划痕"
 
 
 def _page(qtbot, ctx: StoreContext, staff: bool) -> SignalsPage:
-    page = SignalsPage(ctx, staff=staff)
-    qtbot.addWidget(page)
-    ctx.changed.connect(page.on_changed)
-    page.resize(1100, 500)
-    page.show()
-    idle(qtbot)
-    return page
+    return shown(qtbot, SignalsPage(ctx, staff=staff), ctx, (1100, 500), reload=False)
 
 
 def test_class_teacher_files_and_counsellor_decides(qtbot, school: School, db_path,

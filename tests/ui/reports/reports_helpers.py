@@ -13,7 +13,7 @@ from app.store.handle import Store
 from app.ui.reports.reports_page import ReportsPage
 from app.ui.store_context import StoreContext
 from tests.reports.reports_helpers import ScreenedSchool
-from tests.ui.ui_helpers import idle, screen_saver
+from tests.ui.ui_helpers import screen_saver, shown
 
 
 @dataclass
@@ -25,14 +25,7 @@ class Screened:
 
 def make_page(qtbot, store: Store, deployment: Deployment | None = None) -> ReportsPage:
     ctx = StoreContext(store, deployment)
-    page = ReportsPage(ctx)
-    qtbot.addWidget(page)
-    ctx.changed.connect(page.on_changed)
-    page.resize(1100, 720)
-    page.show()
-    page.reload()
-    idle(qtbot)
-    return page
+    return shown(qtbot, ReportsPage(ctx), ctx, (1100, 720))
 
 
 @dataclass

@@ -12,7 +12,7 @@ from app.services.students import StudentRow
 from app.store.handle import Store
 from app.ui.screening.campaign_page import ScreeningPage
 from app.ui.store_context import StoreContext
-from tests.ui.ui_helpers import idle, screen_saver
+from tests.ui.ui_helpers import screen_saver, shown
 
 PHQ_LABELS = ["完全不会", "好几天", "一半以上的天数", "几乎每天"]
 SURVEY_QUESTIONS = 3  # 学籍号, 姓名, 班级 asked before PHQ-9 item 1
@@ -48,11 +48,4 @@ save_screen = screen_saver("screening-")
 
 def make_page(qtbot, school: School) -> ScreeningPage:
     """The 筛查测评 page on screen, listening to the school's changes, loaded."""
-    page = ScreeningPage(school.ctx)
-    qtbot.addWidget(page)
-    school.ctx.changed.connect(page.on_changed)
-    page.resize(1100, 700)
-    page.show()
-    page.reload()
-    idle(qtbot)
-    return page
+    return shown(qtbot, ScreeningPage(school.ctx), school.ctx)
