@@ -20,7 +20,7 @@ from app.errors import BadInputError, StoreError
 from app.models import School, SchoolYear, User
 from app.paths import keyslot_path
 from app.services import audit
-from app.services.accounts.passwords import check_new_password
+from app.services.accounts.passwords import check_new_password, check_username
 from app.services.accounts.staff_key import reseal
 from app.store import keyslots
 from app.store.engine import create_encrypted_engine
@@ -47,6 +47,7 @@ def create_school(db_path: Path, school_name: str, admin_username: str, admin_pa
         raise BadInputError("请填写学校名称。")
     if not admin_username:
         raise BadInputError("请填写管理员用户名。")
+    check_username(admin_username)  # the rule every later account meets
     check_new_password(admin_password)
     slot_path = keyslot_path(db_path)
     if db_path.exists() or slot_path.exists():

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPlainTextEdit,
     QSpinBox,
     QWidget,
@@ -47,8 +48,9 @@ def _empty_text(widget: QWidget) -> bool:
     return False
 
 
-def field_for(form: QFormLayout, message: str) -> QWidget | None:
-    fields = [(text, w) for text, w in form_fields(form) if w.isVisibleTo(w.window())]
+def field_for(form: QFormLayout, message: str, *more: QFormLayout) -> QWidget | None:
+    fields = [(text, w) for f in (form, *more) for text, w in form_fields(f)
+              if w.isVisibleTo(w.window())]
     named = [(len(text), w) for text, w in fields if text and text in message]
     if named:
         return max(named, key=lambda n: n[0])[1]
@@ -71,26 +73,32 @@ def _watch(widget: QWidget, callback: object) -> None:
             w.valueChanged.connect(callback)
         elif isinstance(w, QAbstractButton):
             w.toggled.connect(callback)
+        elif isinstance(w, QListWidget):
+            w.itemChanged.connect(callback)
 
 
 class FieldErrors:
-    """The inline error line of one form."""
+    """The inline error line of one form (or of a dialog's several forms, searched in
+    order)."""
 
-    def __init__(self, label: QLabel, form: QFormLayout) -> None:
+    def __init__(self, label: QLabel, form: QFormLayout, *more: QFormLayout) -> None:
         self.label = label
         self.form = form
+        self.forms = (form, *more)
         self.field: QWidget | None = None
         self._watched: set[int] = set()
 
-    def show(self, message: str) -> QWidget | None:
-        """Show `message`, focus the field it names; returns that field (or None)."""
+    def show(self, message: str, field: QWidget | None = None) -> QWidget | None:
+        """Show `message`, focus `field` or else the field the message names; returns
+        that field (or None). A dialog's own check passes the field it checked (the
+        class list of a campaign, which is in no form row)."""
         self.label.setText(message)
-        self.field = field_for(self.form, message)
+        self.field = field or field_for(self.form, message, *self.forms[1:])
         if self.field is not None:
             if id(self.field) not in self._watched:
                 self._watched.add(id(self.field))
-                field = self.field
-                _watch(field, lambda *_args: self._changed(field))
+                watched = self.field
+                _watch(watched, lambda *_args: self._changed(watched))
             focus = self.field if self.field.focusPolicy() else self.field.nextInFocusChain()
             focus.setFocus()
         return self.field

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import QingxinError
 from app.ui import strings
+from app.ui.form_errors import FieldErrors, field_for
 from app.ui.form_widgets import error_label, hint_label, password_edit
 from app.ui.recovery_code import NewRecoveryCodeDialog
 from app.ui.workers import Op, run_op
@@ -60,6 +61,7 @@ class _UnlockDialog(QDialog):
         self.layout_.addLayout(self.form)
         self.layout_.addWidget(self.error)
         self.layout_.addWidget(self.buttons)
+        self.field_errors = FieldErrors(self.error, self.form)
         self.op: Op | None = None
 
     def _inputs(self) -> list[QWidget]:
@@ -77,9 +79,9 @@ class _UnlockDialog(QDialog):
     def _submit(self) -> None:
         problem = self._check()
         if problem:
-            self.error.setText(problem)
+            self.field_errors.show(problem, self._check_field(problem))
             return
-        self.error.clear()
+        self.field_errors.clear()
         unlock = self._unlock_call()
         self._set_busy(True)
         self.op = run_op(self, lambda _p: unlock(), self._done, label=None,
@@ -90,17 +92,24 @@ class _UnlockDialog(QDialog):
         """A problem found before any work is done, or ''."""
         return ""
 
+    def _check_field(self, _problem: str) -> QWidget | None:
+        """The field `_check`'s problem is about, when its message does not name it."""
+        return None
+
     def _unlock_call(self) -> Callable[[], Store]:
         """The service call, with the field values read now, on the GUI thread."""
         raise NotImplementedError
 
     def _failed(self, exc: QingxinError) -> None:
+        """The refusal beside the field to retype (the cursor there; the line goes
+        when it is edited), as every form does (app/ui/form_errors.py)."""
         self._set_busy(False)
-        self.error.setText(exc.message)
-        self._after_failure()
+        self.field_errors.show(exc.message, self._after_failure(exc.message))
 
-    def _after_failure(self) -> None:
-        """Subclasses clear the secret field and put the cursor back in it."""
+    def _after_failure(self, message: str) -> QWidget | None:
+        """Subclasses clear the secret field and return the field to retype (None:
+        the one the message names)."""
+        return None
 
     def _done(self, store: Store) -> None:
         """Signed in. A recovery code issued by this sign-in (the used one replaced, or
@@ -162,9 +171,9 @@ class LoginDialog(_UnlockDialog):
             return unlock(db_path, username, password)
         return unlock
 
-    def _after_failure(self) -> None:
+    def _after_failure(self, _message: str) -> QWidget | None:
         self.password.clear()
-        self.password.setFocus()
+        return self.password
 
     def open_recovery(self) -> RecoveryDialog:
         dialog = RecoveryDialog(self.db_path, self.username.text().strip(), self)
@@ -202,6 +211,9 @@ class RecoveryDialog(_UnlockDialog):
             return strings.PASSWORD_MISMATCH
         return ""
 
+    def _check_field(self, problem: str) -> QWidget | None:
+        return self.password_again if problem == strings.PASSWORD_MISMATCH else None
+
     def _unlock_call(self) -> Callable[[], Store]:
         db_path, code = self.db_path, self.code.text()
         username, password = self.username.text(), self.password.text()
@@ -212,5 +224,10 @@ class RecoveryDialog(_UnlockDialog):
             return unlock_with_recovery(db_path, code, username, password)
         return unlock
 
-    def _after_failure(self) -> None:
-        self.code.setFocus()
+    def _after_failure(self, message: str) -> QWidget | None:
+        """The field the message names (用户名 …), else the new password the policy
+        refused (「密码至少需要…」), else the code."""
+        named = field_for(self.form, message)
+        if named is not None:
+            return named
+        return self.password if "密码" in message else self.code

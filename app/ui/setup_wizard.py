@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import BadInputError, QingxinError
-from app.services.accounts.passwords import MIN_LENGTH, check_new_password
+from app.services.accounts.passwords import MIN_LENGTH, check_new_password, check_username
 from app.services.setup import SetupResult, create_school
 from app.ui import strings
+from app.ui.form_errors import field_for
 from app.ui.form_widgets import error_label, hint_label, password_edit
 from app.ui.recovery_code import RecoveryCodePanel
 from app.ui.workers import run_op
@@ -62,7 +63,9 @@ class AdminPage(QWizardPage):
         self.password = password_edit()
         self.password_again = password_edit()
         self.error = error_label()
-        form = QFormLayout(self)
+        self.refused: QWidget | None = None
+        """The field the service's refusal named, until it is edited."""
+        self.form = form = QFormLayout(self)
         form.addRow(hint_label(strings.SETUP_ADMIN_HINT.format(n=MIN_LENGTH)))
         form.addRow(strings.SETUP_USERNAME, self.username)
         form.addRow(strings.SETUP_DISPLAY_NAME, self.display_name)
@@ -76,8 +79,15 @@ class AdminPage(QWizardPage):
 
     def problem(self) -> str:
         """What keeps 建立数据库 disabled, in words once the teacher has typed there (an
-        empty field is plain to see; a short or mismatched password is not)."""
+        empty field is plain to see; a username the accounts page would refuse, or a
+        short or mismatched password, is not). Shown as the teacher types, so it goes
+        as soon as the input is right."""
         password, again = self.password.text(), self.password_again.text()
+        if self.username.text().strip():
+            try:
+                check_username(self.username.text())
+            except BadInputError as exc:
+                return exc.message
         if password:
             try:
                 check_new_password(password)
@@ -88,7 +98,12 @@ class AdminPage(QWizardPage):
         return ""
 
     def _input_changed(self) -> None:
-        self.error.setText(self.problem())
+        """The live check's words; a refusal from creating the database stays until
+        its field is edited (or a live problem takes its place)."""
+        problem = self.problem()
+        if self.refused is None or self.sender() is self.refused or problem:
+            self.refused = None
+            self.error.setText(problem)
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
@@ -106,6 +121,7 @@ class AdminPage(QWizardPage):
             return False
         if self.password.text() != self.password_again.text():
             self.error.setText(strings.PASSWORD_MISMATCH)
+            self.password_again.setFocus()
             return False
         self.error.clear()
         self._creating = True
@@ -126,7 +142,11 @@ class AdminPage(QWizardPage):
         self._wizard.next()
 
     def _failed(self, exc: QingxinError) -> None:
+        """Beside the field it names, with the cursor there (app/ui/form_errors.py)."""
         self.error.setText(exc.message)
+        self.refused = field_for(self.form, exc.message)
+        if self.refused is not None:
+            self.refused.setFocus()
 
 
 class RecoveryPage(QWizardPage):

@@ -11,7 +11,6 @@ old key file does not hold. Raising a role only seals the extra key to the user'
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,15 +23,13 @@ from app.paths import keyslot_path
 from app.phones import normal_phone
 from app.services import audit
 from app.services.accounts.keyring import held, key_names, slot_keys
-from app.services.accounts.passwords import check_new_password
+from app.services.accounts.passwords import check_new_password, check_username
 from app.services.accounts.rekey import RekeyResult, rekey
 from app.services.capabilities import MANAGE_USERS, ROLE_TABLE, Role, require
 from app.services.progress import NO_PROGRESS, Progress
 from app.store import keyslots
 from app.store.handle import Store
 from app.store.keyslots import Slot
-
-USERNAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{2,40}$")
 
 
 @dataclass(frozen=True)
@@ -66,9 +63,7 @@ def _role(role: str, class_id: int | None) -> Role:
 def create_user(store: Store, username: str, display_name: str, role: str, password: str,
                 class_id: int | None = None) -> UserRow:
     require(store, MANAGE_USERS)
-    username = username.strip()
-    if not USERNAME.match(username):
-        raise BadInputError("用户名须为 2-40 个字母、数字、汉字或 _ . - 。")
+    username = check_username(username)
     row = _role(role, class_id)
     check_new_password(password)
     slot_path = keyslot_path(store.path)

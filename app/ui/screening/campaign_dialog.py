@@ -45,6 +45,7 @@ from app.services.screening.campaigns import (
 from app.terms import TERM_WORDS, current_term, school_year_text, term_text
 from app.ui import messages
 from app.ui.changes import Changes
+from app.ui.form_errors import FieldErrors
 from app.ui.form_widgets import error_label, hint_label
 from app.ui.screening import strings as s
 from app.ui.store_context import StoreContext
@@ -145,6 +146,7 @@ class CampaignDialog(QDialog):
         reason.addRow(s.NEW_GRADE_REASON, self.grade_reason)
         layout.addLayout(reason)
         layout.addWidget(self.error)
+        self.field_errors = FieldErrors(self.error, form, reason)
         layout.addWidget(self.buttons)
 
         self.instrument.currentIndexChanged.connect(self._instrument_changed)
@@ -288,12 +290,12 @@ class CampaignDialog(QDialog):
         class_ids = self.selected_class_ids()
         starts, ends = self._date(self.starts), self._date(self.ends)
         if not class_ids:
-            self.error.setText(s.NEW_NEED_CLASS)
+            self.field_errors.show(s.NEW_NEED_CLASS, self.class_list)
             return
         if starts is not None and ends is not None and ends < starts:
-            self.error.setText(s.NEW_DATES_ORDER)
+            self.field_errors.show(s.NEW_DATES_ORDER, self.ends)
             return
-        self.error.clear()
+        self.field_errors.clear()
         name, code, term = self.name.text(), self.current_instrument.code, self.term.currentData()
         year = self._year
         reason, policy = self.grade_reason.text().strip(), self.ctx.deployment.outside_grades
@@ -328,5 +330,8 @@ class CampaignDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: QingxinError) -> None:
+        """The service's refusal names its field (批次名称, the reason for classes
+        outside the instrument's grades): focus goes there, and the line goes when
+        it is edited."""
         self.create_button.setEnabled(True)
-        self.error.setText(exc.message)
+        self.field_errors.show(exc.message)
