@@ -17,12 +17,12 @@ from openpyxl.worksheet import _writer as openpyxl_writer
 from app.atomic import describe
 from app.errors import BadInputError
 from app.paths import scratch_dir
+from app.reports import workbook as renderer
 from app.services.accounts.auth import unlock
 from app.services.demo.synthetic import synthetic_roster
 from app.services.progress import Cancelled, Progress
 from app.services.reports.output import write_audited
 from app.services.roster.importing import RosterPreview, apply_roster_import
-from app.services.screening import export as screening_export
 from app.services.screening.campaigns import create_campaign
 from app.services.screening.entry import enter_answer_string
 from app.services.screening.export import export_results_xlsx
@@ -113,7 +113,7 @@ def test_two_exports_of_one_target_one_after_the_other(results, tmp_path, monkey
     out = tmp_path / "结果.xlsx"
     inside = {"now": 0, "most": 0}
     guard = threading.Lock()
-    real_save = screening_export.Workbook.save
+    real_save = renderer.Workbook.save
 
     def slow_save(book, filename) -> None:
         with guard:
@@ -126,7 +126,7 @@ def test_two_exports_of_one_target_one_after_the_other(results, tmp_path, monkey
             with guard:
                 inside["now"] -= 1
 
-    monkeypatch.setattr(screening_export.Workbook, "save", slow_save)
+    monkeypatch.setattr(renderer.Workbook, "save", slow_save)
     errors: list[BaseException] = []
 
     def export() -> None:
@@ -168,7 +168,7 @@ def test_a_full_disk_beside_the_database_is_said_in_chinese_and_leaves_nothing(r
     def disk_full(book, filename) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(screening_export.Workbook, "save", disk_full)
+    monkeypatch.setattr(renderer.Workbook, "save", disk_full)
     with pytest.raises(BadInputError) as caught:
         export_results_xlsx(store, campaign.id, out)
     sheet = scratch_dir(store.path) / "sheet.xml"

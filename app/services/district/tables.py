@@ -21,11 +21,11 @@ from sqlalchemy.orm import Session
 from app.instruments.warning import WARNING_LABELS
 from app.labels import GENDERS, GROUP_KINDS, label
 from app.models import Referral, SchoolClass, Student
+from app.reports.sheets import rate
 from app.services.district.cells import ExportCells
 from app.services.district.school_keys import pseudonym
 from app.services.referral.workflow import referral_rows
 from app.services.roster.normalize import grade_display_name
-from app.services.sheet_output import rate
 from app.services.statistics.campaign import CampaignStats
 from app.services.statistics.suppression import Cell
 from app.services.statistics.tables import ATTENDANCE_FIELDS, LEVEL_ORDER

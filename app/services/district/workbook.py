@@ -18,32 +18,30 @@ student's row; the list is kept like the schools' own lists.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Hashable, Sequence
 from datetime import date, datetime
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
 from app.deployment import KEY_STUDENT_MODES, ReportPolicy
 from app.instruments.warning import WARNING_LABELS
+from app.reports.sheets import (
+    HEADING,
+    ID,
+    RATE,
+    TEXT,
+    TITLE,
+    Book,
+    Column,
+    Fit,
+    Line,
+    Sheet,
+    Table,
+    rate,
+)
 from app.services.district.aggregate import KEY_LIST_COLUMNS, Collected, Submission
 from app.services.district.files import utc_text
 from app.services.district.published import ALL, LEVEL_CODES, Published, publish, received
-from app.services.sheet_output import (
-    append_row,
-    fit_widths,
-    header_filter,
-    print_setup,
-    rate,
-    sheet_title,
-)
 from app.terms import period_text
 
-_TOTAL = PatternFill("solid", fgColor="FFF5D6")
-_BOLD = Font(bold=True)
 ATTENDANCE = (("due", "应测"), ("done", "完成"), ("leave", "请假"), ("exempt", "免测"),
               ("excluded", "已排除"))
 LEVELS = tuple((code, WARNING_LABELS[code]) for code in LEVEL_CODES)
@@ -55,55 +53,38 @@ def _pct(pub: Published, part: Hashable, whole: Hashable) -> float | None:
     return rate(a, b) if a is not None and b is not None else None
 
 
-def _row(ws: Worksheet, cells: Sequence[object], text: Sequence[int] = (0,),
-         rates: Sequence[int] = ()) -> None:
-    """Every row through sheet_output: what schools sent (names, campaign titles) may
-    look like a formula and stays text; column 0, the 学校代码, is an identifier."""
-    append_row(ws, cells, text_columns=text, rate_columns=rates)
+def _columns(names: Sequence[str], rates: Sequence[int] = ()) -> tuple[Column, ...]:
+    """Column 0, the 学校代码, is an identifier; what schools sent (names, campaign titles)
+    may look like a formula and stays text (the renderer's rule for every text cell)."""
+    return tuple(Column(n, ID if i == 0 else RATE if i in rates else TEXT)
+                 for i, n in enumerate(names))
 
 
-def _header(ws: Worksheet, cells: Sequence[object]) -> int:
-    """The header row; returns its row number (for the filter and print titles)."""
-    append_row(ws, cells, header=True)
-    return ws.max_row
-
-
-def _total_row(ws: Worksheet, cells: Sequence[object], rates: Sequence[int] = ()) -> None:
-    _row(ws, cells, rates=rates)
-    for c in ws[ws.max_row]:
-        c.font, c.fill = _BOLD, _TOTAL
-
-
-def _widths(ws: Worksheet, first: Sequence[int]) -> None:
-    for i, w in enumerate(first):
-        ws.column_dimensions[get_column_letter(i + 1)].width = w
-
-
-def _table(ws: Worksheet, header_row: int, columns: int) -> None:
+def _table(title: str, names: Sequence[str], rows: Sequence[Sequence[object]],
+           totals: Sequence[Sequence[object]] = (), *, widths: Sequence[int],
+           rates: Sequence[int] = (), wrap: int | None = None) -> Sheet:
     """A one-table sheet: filter on its header row, printed one page wide with the
     header on every page."""
-    header_filter(ws, header_row, columns, ws.max_row)
-    print_setup(ws, header_row=header_row, columns=columns)
+    cols = _columns(names, rates)
+    if wrap is not None:
+        cols = tuple(Column(c.name, c.kind, wrap=i == wrap) for i, c in enumerate(cols))
+    return Sheet(title, (Table(cols, tuple(map(tuple, rows)), tuple(map(tuple, totals)),
+                               filtered=True),), widths=tuple(widths))
 
 
-def _schools(ws: Worksheet, c: Collected) -> None:
-    top = _header(ws, ["学校代码", "学校名称", "学期", "生成时间（UTC）", "学校签名密钥指纹",
-                       "文件", "状态", "原因"])
-    for s in c.accepted:
-        _row(ws, [s.school_code, s.school_name, s.period, _utc(s.created), s.key_fingerprint,
-                  s.file.name, "已汇总", ""])
-    for r in c.refused:
-        _row(ws, [r.school_code, "", "", "", "", r.file.name, "已拒绝", r.reason])
-    _widths(ws, [14, 24, 13, 22, 52, 40, 8, 80])
-    for row in ws.iter_rows(min_row=2):
-        row[7].alignment = Alignment(wrap_text=True)
-    _table(ws, top, 8)
+def _schools(c: Collected) -> Sheet:
+    rows = [[s.school_code, s.school_name, s.period, _utc(s.created), s.key_fingerprint,
+             s.file.name, "已汇总", ""] for s in c.accepted]
+    rows += [[r.school_code, "", "", "", "", r.file.name, "已拒绝", r.reason]
+             for r in c.refused]
+    return _table("学校清单", ["学校代码", "学校名称", "学期", "生成时间（UTC）",
+                              "学校签名密钥指纹", "文件", "状态", "原因"], rows,
+                  widths=[14, 24, 13, 22, 52, 40, 8, 80], wrap=7)
 
 
-def _participation(ws: Worksheet, subs: Sequence[Submission], pub: Published) -> None:
-    top = _header(ws, ["学校代码", "学校名称", "测评批次", "量表", *(t for _, t in ATTENDANCE),
-                       "完成率%"])
-    rate_at = [4 + len(ATTENDANCE)]
+def _participation(subs: Sequence[Submission], pub: Published) -> Sheet:
+    names = ["学校代码", "学校名称", "测评批次", "量表", *(t for _, t in ATTENDANCE), "完成率%"]
+    rows, totals = [], []
     per_instrument: dict[str, int] = {}
     for s in subs:
         for r in s.rows("participation"):
@@ -112,19 +93,19 @@ def _participation(ws: Worksheet, subs: Sequence[Submission], pub: Published) ->
             name = r["instrument_name"]
             per_instrument[name] = per_instrument.get(name, 0) + 1
             key = ("att", s.school_code, r["campaign"], name, "全校")
-            _row(ws, [s.school_code, s.school_name, r["campaign"], name,
-                      *(pub[(*key, k)] for k, _ in ATTENDANCE),
-                      _pct(pub, (*key, "done"), (*key, "due"))], rates=rate_at)
-    for name, rows in per_instrument.items():
+            rows.append([s.school_code, s.school_name, r["campaign"], name,
+                         *(pub[(*key, k)] for k, _ in ATTENDANCE),
+                         _pct(pub, (*key, "done"), (*key, "due"))])
+    for name, count in per_instrument.items():
         key = ("att", None, None, name, "全校")
-        _total_row(ws, ["全区合计", f"{rows} 个批次", "", name,
-                        *(pub[(*key, k)] for k, _ in ATTENDANCE),
-                        _pct(pub, (*key, "done"), (*key, "due"))], rates=rate_at)
-    _widths(ws, [14, 24, 26, 30])
-    _table(ws, top, 4 + len(ATTENDANCE) + 1)
+        totals.append(["全区合计", f"{count} 个批次", "", name,
+                       *(pub[(*key, k)] for k, _ in ATTENDANCE),
+                       _pct(pub, (*key, "done"), (*key, "due"))])
+    return _table("参测情况", names, rows, totals, widths=[14, 24, 26, 30],
+                  rates=[4 + len(ATTENDANCE)])
 
 
-def _band_sheets(wb: Workbook, subs: Sequence[Submission], pub: Published) -> None:
+def _band_sheets(subs: Sequence[Submission], pub: Published) -> list[Sheet]:
     """One sheet per instrument; one block per scale. A school's row is keyed by school,
     counted campaigns and group: a version-1 file sends one row per campaign, and each
     keeps its own bands beside its own 计分人数 (a version-2 file sends one per term)."""
@@ -133,17 +114,14 @@ def _band_sheets(wb: Workbook, subs: Sequence[Submission], pub: Published) -> No
         for r in s.rows("bands"):
             units = blocks.setdefault(r["instrument_name"], {})
             units.setdefault((r["unit"], r["unit_name"]), []).append((s, r))
+    sheets = []
     for instrument, units in blocks.items():
-        ws = wb.create_sheet(sheet_title(f"分级-{instrument}", wb.sheetnames))
+        parts: list[Table | Line] = []
         for (unit, unit_name), rows in units.items():
             bands: list[tuple[str, str]] = []
             for _, r in rows:
                 if (r["band"], r["band_label"]) not in bands:
                     bands.append((r["band"], r["band_label"]))
-            _row(ws, [unit_name], text=())
-            ws[ws.max_row][0].font = Font(bold=True, size=12)
-            _header(ws, ["学校代码", "学校名称", "测评批次", "分组",
-                         *(label for _, label in bands), "计分人数"])
             names = {sub.school_code: sub.school_name for sub, _ in rows}
             schools: dict[tuple[str, str], None] = {}
             groups: dict[str, str] = {}
@@ -154,29 +132,35 @@ def _band_sheets(wb: Workbook, subs: Sequence[Submission], pub: Published) -> No
                 senders.setdefault(group, set()).add(sub.school_code)
                 if group == ALL:
                     schools.setdefault((sub.school_code, r["campaign"]))
+            body = []
             for code, campaign in schools:
                 key = ("band", code, campaign, instrument, unit, ALL)
-                _row(ws, [code, names[code], campaign, "全校",
-                          *(pub[(*key, b)] for b, _ in bands), pub[(*key, "scored")]])
+                body.append((code, names[code], campaign, "全校",
+                             *(pub[(*key, b)] for b, _ in bands), pub[(*key, "scored")]))
+            totals = []
             for group, label in groups.items():
                 key = ("band", None, None, instrument, unit, group)
-                _total_row(ws, ["全区", f"{len(senders[group])} 所学校", "",
-                                "全区合计" if group == ALL else f"全区·{label}",
-                                *(pub[(*key, b)] for b, _ in bands), pub[(*key, "scored")]])
-            ws.append([])
-        _widths(ws, [14, 24, 26, 14] + [12] * 8)
-        print_setup(ws, header_row=None, columns=ws.max_column)
+                totals.append(("全区", f"{len(senders[group])} 所学校", "",
+                               "全区合计" if group == ALL else f"全区·{label}",
+                               *(pub[(*key, b)] for b, _ in bands), pub[(*key, "scored")]))
+            header = ["学校代码", "学校名称", "测评批次", "分组", *(lb for _, lb in bands),
+                      "计分人数"]
+            parts += [Line((unit_name,), HEADING),
+                      Table(_columns(header), tuple(body), tuple(totals)), Line()]
+        sheets.append(Sheet(f"分级-{instrument}", tuple(parts),
+                            widths=(14, 24, 26, 14, *[12] * 8)))
+    return sheets
 
 
-def _levels(ws: Worksheet, subs: Sequence[Submission], pub: Published) -> None:
-    top = _header(ws, ["学校代码", "学校名称", *(t for _, t in LEVELS), "在校人数"])
+def _levels(subs: Sequence[Submission], pub: Published) -> Sheet:
+    rows = []
     for s in subs:
         counts = [pub[("lvl", s.school_code, k, "all")] for k, _ in LEVELS]
-        _row(ws, [s.school_code, s.school_name, *counts, _known_sum(counts)])
+        rows.append([s.school_code, s.school_name, *counts, _known_sum(counts)])
     totals = [pub[("lvl", None, k, "all")] for k, _ in LEVELS]
-    _total_row(ws, ["全区合计", f"{len(subs)} 所学校", *totals, _known_sum(totals)])
-    _widths(ws, [14, 24])
-    _table(ws, top, 3 + len(LEVELS))
+    return _table("预警等级人数", ["学校代码", "学校名称", *(t for _, t in LEVELS), "在校人数"],
+                  rows, [["全区合计", f"{len(subs)} 所学校", *totals, _known_sum(totals)]],
+                  widths=[14, 24])
 
 
 def _known_sum(values: Sequence[object]) -> int | None:
@@ -187,9 +171,8 @@ def _known_sum(values: Sequence[object]) -> int | None:
     return sum(values)  # type: ignore[arg-type]
 
 
-def _suggested(ws: Worksheet, subs: Sequence[Submission], pub: Published) -> None:
-    top = _header(ws, ["学校代码", "学校名称", "测评批次", "量表", *(t for _, t in LEVELS),
-                       "答卷数"])
+def _suggested(subs: Sequence[Submission], pub: Published) -> Sheet:
+    rows, totals = [], []
     per_instrument: dict[str, int] = {}
     for s in subs:
         units: dict[tuple[str, str], None] = {}
@@ -198,83 +181,79 @@ def _suggested(ws: Worksheet, subs: Sequence[Submission], pub: Published) -> Non
         for campaign, name in units:
             per_instrument[name] = per_instrument.get(name, 0) + 1
             key = ("sugg", s.school_code, campaign, name)
-            _row(ws, [s.school_code, s.school_name, campaign, name,
-                      *(pub[(*key, k)] for k, _ in LEVELS), pub[(*key, "total")]])
-    for name, rows in per_instrument.items():
+            rows.append([s.school_code, s.school_name, campaign, name,
+                         *(pub[(*key, k)] for k, _ in LEVELS), pub[(*key, "total")]])
+    for name, count in per_instrument.items():
         key = ("sugg", None, None, name)
-        _total_row(ws, ["全区合计", f"{rows} 个批次", "", name,
-                        *(pub[(*key, k)] for k, _ in LEVELS), pub[(*key, "total")]])
-    _widths(ws, [14, 24, 26, 30])
-    _table(ws, top, 5 + len(LEVELS))
+        totals.append(["全区合计", f"{count} 个批次", "", name,
+                       *(pub[(*key, k)] for k, _ in LEVELS), pub[(*key, "total")]])
+    return _table("筛查建议预警", ["学校代码", "学校名称", "测评批次", "量表",
+                                  *(t for _, t in LEVELS), "答卷数"],
+                  rows, totals, widths=[14, 24, 26, 30])
 
 
-def _referrals(ws: Worksheet, subs: Sequence[Submission], pub: Published) -> None:
+def _referrals(subs: Sequence[Submission], pub: Published) -> Sheet:
     measures = (("opened_in_period", "本学期开启的转介"), ("open_now", "报送时进行中的转介"))
-    top = _header(ws, ["学校代码", "学校名称", *(t for _, t in measures)])
-    for s in subs:
-        if not s.rows("referrals"):
-            continue
-        _row(ws, [s.school_code, s.school_name,
-                  *(pub[("ref", s.school_code, k)] for k, _ in measures)])
-    _total_row(ws, ["全区合计", "", *(pub[("ref", None, k)] for k, _ in measures)])
-    _widths(ws, [14, 24, 20, 20])
-    _table(ws, top, 2 + len(measures))
+    rows = [[s.school_code, s.school_name, *(pub[("ref", s.school_code, k)] for k, _ in measures)]
+            for s in subs if s.rows("referrals")]
+    return _table("转介情况", ["学校代码", "学校名称", *(t for _, t in measures)], rows,
+                  [["全区合计", "", *(pub[("ref", None, k)] for k, _ in measures)]],
+                  widths=[14, 24, 20, 20])
 
 
-def _change(ws: Worksheet, subs: Sequence[Submission], pub: Published) -> None:
+def _change(subs: Sequence[Submission], pub: Published) -> Sheet:
     """Each school's comparison with the term before, as the district prints it: counts
     through the district's cells, shares and change recomputed from printed numbers."""
     titles = ("测评批次", "上次批次", "分量表", "本次需关注", "本次计分人数", "本次占比%",
               "上次需关注", "上次计分人数", "上次占比%", "变化（百分点）")
-    top = _header(ws, ["学校代码", "学校名称", *titles])
-    rates = [7, 10, 11]
+    rows = []
     for s in subs:
         for r in s.rows("change"):
             unit = (r["campaign"], r["instrument_name"], r["unit"])
             now, prev = ("band", s.school_code, *unit, ALL), ("prev", s.school_code, *unit)
             ns = _pct(pub, (*now, "_concern"), (*now, "scored"))
             ps = _pct(pub, (*prev, "concern"), (*prev, "scored"))
-            _row(ws, [s.school_code, s.school_name, r["campaign"], r["previous_campaign"],
-                      r["unit_name"], pub[(*now, "_concern")], pub[(*now, "scored")], ns,
-                      pub[(*prev, "concern")], pub[(*prev, "scored")], ps,
-                      round(ns - ps, 1) if ns is not None and ps is not None else None],
-                 rates=rates)
-    _widths(ws, [14, 24, 26])
-    _table(ws, top, 2 + len(titles))
+            rows.append([s.school_code, s.school_name, r["campaign"], r["previous_campaign"],
+                         r["unit_name"], pub[(*now, "_concern")], pub[(*now, "scored")], ns,
+                         pub[(*prev, "concern")], pub[(*prev, "scored")], ps,
+                         round(ns - ps, 1) if ns is not None and ps is not None else None])
+    return _table("与上次比较", ["学校代码", "学校名称", *titles], rows,
+                  widths=[14, 24, 26], rates=[7, 10, 11])
 
 
-def _key_student_schools(ws: Worksheet, subs: Sequence[Submission]) -> int:
+def _key_student_schools(subs: Sequence[Submission], *, filtered: bool) -> Table:
     """One row per school saying how it reports key students: its mode, its exact
     school-wide level counts and how many students its list holds (or why it could not
     be read). Counts only, so it belongs in the summary."""
     levels = LEVELS[:-1]
-    top = _header(ws, ["学校代码", "学校名称", "报送方式", *(t for _, t in levels), "名单人数",
-                       "说明"])
+    rows = []
     for s in subs:
         counts = {r["level"]: r["count"] for r in s.rows("key_students")
                   if r["group_kind"] == "all"}
         listed = "—" if s.key_students == "counts" else len(s.key_list)
-        _row(ws, [s.school_code, s.school_name, _mode(s), *(counts.get(k) for k, _ in levels),
-                  listed, s.key_list_problem])
-    _widths(ws, [14, 24, 26, 10, 10, 10, 10, 30])
-    return top
+        rows.append((s.school_code, s.school_name, _mode(s),
+                     *(counts.get(k) for k, _ in levels), listed, s.key_list_problem))
+    return Table(_columns(["学校代码", "学校名称", "报送方式", *(t for _, t in levels),
+                           "名单人数", "说明"]), tuple(rows), filtered=filtered)
 
 
+_KEY_SCHOOL_WIDTHS = (14, 24, 26, 10, 10, 10, 10, 30)
 _LIST_DATES = ("since", "next_followup")
 _LIST_TEXT = ("code", "student_no")
 
 
-def _key_student_rows(ws: Worksheet, subs: Sequence[Submission]) -> int:
+def _key_student_rows(subs: Sequence[Submission]) -> Table:
     """The listed students with their school in front, so the district can filter across
     schools. A school that sends counts only, or whose list is empty or unreadable, gets
-    one line saying so. Returns the header's row number (its filter sits on it)."""
-    top = _header(ws, ["学校代码", "学校名称", "报送方式", *(t for _, t in KEY_LIST_COLUMNS)])
-    text = [0, *(3 + i for i, (k, _) in enumerate(KEY_LIST_COLUMNS) if k in _LIST_TEXT)]
+    one line saying so. The filter sits on its header."""
+    names = ["学校代码", "学校名称", "报送方式", *(t for _, t in KEY_LIST_COLUMNS)]
+    text = {0, *(3 + i for i, (k, _) in enumerate(KEY_LIST_COLUMNS) if k in _LIST_TEXT)}
+    rows: list[tuple[object, ...]] = []
     for s in subs:
         if s.key_list:
             for r in s.key_list:
-                _row(ws, [s.school_code, s.school_name, _mode(s),
-                          *(_list_value(k, r.get(k)) for k, _ in KEY_LIST_COLUMNS)], text)
+                rows.append((s.school_code, s.school_name, _mode(s),
+                             *(_list_value(k, r.get(k)) for k, _ in KEY_LIST_COLUMNS)))
             continue
         if s.key_students == "counts":
             counts = [r["count"] for r in s.rows("key_students")
@@ -283,9 +262,9 @@ def _key_student_rows(ws: Worksheet, subs: Sequence[Submission]) -> int:
             why = f"只报人数：共 {'—' if total is None else total} 人，无逐人记录"
         else:
             why = s.key_list_problem or "名单为空：报送时没有重点学生"
-        _row(ws, [s.school_code, s.school_name, _mode(s), why])
-    header_filter(ws, top, 3 + len(KEY_LIST_COLUMNS), ws.max_row)
-    return top
+        rows.append((s.school_code, s.school_name, _mode(s), why))
+    cols = tuple(Column(n, ID if i in text else TEXT) for i, n in enumerate(names))
+    return Table(cols, tuple(rows), filtered=True)
 
 
 def _utc(text: str) -> datetime | str:
@@ -312,30 +291,27 @@ def _list_value(key: str, value: object) -> object:
     return value
 
 
-def key_list_workbook(c: Collected, created: datetime) -> bytes:
+def key_list_book(c: Collected, created: datetime) -> Book:
     """The district's key-student list (心理危机学生动态信息库 across schools): each
     school's reporting line, then every student the schools listed, sorted by school.
     The 学籍号 and 编码 columns are as wide as their longest value, the filter sits on
     the students' header row, and that row repeats on every printed page."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "重点学生名单"
-    _row(ws, [f"各校重点学生名单（{period_text(c.period) or '—'}，"
-              f"汇总时间 UTC {utc_text(created)}）"], text=())
-    ws["A1"].font = Font(bold=True, size=14)
-    _row(ws, ["按学校代码排列。各校按区里部署文件规定的方式报送：只报人数的学校没有逐人记录；"
+    return Book((Sheet("重点学生名单", (
+        Line((f"各校重点学生名单（{period_text(c.period) or '—'}，"
+              f"汇总时间 UTC {utc_text(created)}）",), TITLE),
+        Line(("按学校代码排列。各校按区里部署文件规定的方式报送：只报人数的学校没有逐人记录；"
               "编码由学校的密钥生成，区里无法由编码查到学生；实名名单含姓名和学籍号。"
-              "本表含学生的逐人记录，请按区里对重点学生名单的规定保管，不要随汇总表外发。"],
-         text=())
-    ws.append([])
-    _key_student_schools(ws, c.accepted)
-    ws.append([])
-    top = _key_student_rows(ws, c.accepted)
-    rows = [list(r) for r in ws.iter_rows(min_row=top, values_only=True)]
-    exact = [3 + i for i, (k, _) in enumerate(KEY_LIST_COLUMNS) if k in _LIST_TEXT]
-    fit_widths(ws, rows, minimum=6, maximum=30, exact=exact)
-    print_setup(ws, header_row=top, columns=3 + len(KEY_LIST_COLUMNS))
-    return _saved(wb)
+              "本表含学生的逐人记录，请按区里对重点学生名单的规定保管，不要随汇总表外发。",)),
+        Line(),
+        _key_student_schools(c.accepted, filtered=False),
+        Line(),
+        _key_student_rows(c.accepted)), widths=Fit(minimum=6, maximum=30, sample=None)),))
+
+
+def key_list_workbook(c: Collected, created: datetime) -> bytes:
+    from app.reports.workbook import render_workbook
+
+    return render_workbook(key_list_book(c, created))
 
 
 def _policy_notes(c: Collected, pub: Published) -> list[list[str]]:
@@ -368,48 +344,42 @@ def _policy_notes(c: Collected, pub: Published) -> list[list[str]]:
     return notes
 
 
-def _saved(wb: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
 def _mode(s: Submission) -> str:
     return KEY_STUDENT_MODES.get(s.key_students, s.key_students)
 
 
-def district_workbook(c: Collected, created: datetime,
-                      policy: ReportPolicy | None = None) -> bytes:
+
+
+
+def district_book(c: Collected, created: datetime,
+                  policy: ReportPolicy | None = None) -> Book:
     """The summary workbook. `policy` is the district's for what it publishes (default:
     suppressed, min_cell 5, min_interval 1): its cells go through published.py."""
     subs = c.accepted
     pub = publish(received(subs), policy or ReportPolicy())
-    wb = Workbook()
-    about = wb.active
-    about.title = "说明"
-    for row in (["青心 区级学期报送汇总"], ["学期", period_text(c.period)],
-                ["汇总时间（UTC）", utc_text(created)],
-                ["已汇总", f"{len(c.accepted)} 所学校"],
-                ["已拒绝", f"{len(c.refused)} 个文件（原因见“学校清单”）"],
-                ["计数规则", "每个量表在本学期每名学生只计一次（各校按其最后一次有效答卷计数，"
-                            "见各校统计表的说明）；第 1 版报送文件按批次计数，其行按批次列出。"],
-                *_policy_notes(c, pub),
-                ["比率", "完成率、占比保留一位小数；由本表印出的人数算出，人数隐去时不给比率。"],
-                ["重点学生", "本表只含各校的报送方式和人数；各校逐人报送的名单另存"
-                            "（district aggregate --key-list-out），按重点学生名单的规定保管。"]):
-        _row(about, row, text=())
-    about["A1"].font = Font(bold=True, size=14)
-    _widths(about, [16, 100])
-    for row in about.iter_rows(min_row=2):
-        row[1].alignment = Alignment(wrap_text=True, vertical="top")
-    print_setup(about, header_row=None, columns=2)
-    _schools(wb.create_sheet("学校清单"), c)
-    _participation(wb.create_sheet("参测情况"), subs, pub)
-    _band_sheets(wb, subs, pub)
-    _suggested(wb.create_sheet("筛查建议预警"), subs, pub)
-    _levels(wb.create_sheet("预警等级人数"), subs, pub)
-    _referrals(wb.create_sheet("转介情况"), subs, pub)
-    _change(wb.create_sheet("与上次比较"), subs, pub)
-    schools = wb.create_sheet("重点学生报送情况")
-    _table(schools, _key_student_schools(schools, subs), 3 + len(LEVELS[:-1]) + 2)
-    return _saved(wb)
+    about = [["学期", period_text(c.period)],
+             ["汇总时间（UTC）", utc_text(created)],
+             ["已汇总", f"{len(c.accepted)} 所学校"],
+             ["已拒绝", f"{len(c.refused)} 个文件（原因见“学校清单”）"],
+             ["计数规则", "每个量表在本学期每名学生只计一次（各校按其最后一次有效答卷计数，"
+                         "见各校统计表的说明）；第 1 版报送文件按批次计数，其行按批次列出。"],
+             *_policy_notes(c, pub),
+             ["比率", "完成率、占比保留一位小数；由本表印出的人数算出，人数隐去时不给比率。"],
+             ["重点学生", "本表只含各校的报送方式和人数；各校逐人报送的名单另存"
+                         "（district aggregate --key-list-out），按重点学生名单的规定保管。"]]
+    info = Sheet("说明", (Line(("青心 区级学期报送汇总",), TITLE),
+                          Table((Column(""), Column("", wrap=True, top=True)),
+                                tuple(map(tuple, about)), header=False)),
+                 widths=(16, 100))
+    return Book((info, _schools(c), _participation(subs, pub), *_band_sheets(subs, pub),
+                 _suggested(subs, pub), _levels(subs, pub), _referrals(subs, pub),
+                 _change(subs, pub),
+                 Sheet("重点学生报送情况", (_key_student_schools(subs, filtered=True),),
+                       widths=_KEY_SCHOOL_WIDTHS)))
+
+
+def district_workbook(c: Collected, created: datetime,
+                      policy: ReportPolicy | None = None) -> bytes:
+    from app.reports.workbook import render_workbook
+
+    return render_workbook(district_book(c, created, policy))

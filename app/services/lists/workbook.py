@@ -20,21 +20,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from app.atomic import describe, write_atomic
 from app.errors import BadInputError
 from app.paths import scratch_dir
+from app.reports.sheets import Book, Fit, Sheet, Table, columns
 from app.services import audit
 from app.services.lists.tables import ListTable
-from app.services.sheet_output import (
-    append_row,
-    fit_widths,
-    header_filter,
-    id_columns,
-    print_setup,
-    sheet_title,
-)
 from app.store.handle import Store
 from app.store.scratch import private_temp
 from app.winfaults import FileFault, remove_retrying
@@ -85,21 +76,17 @@ def save_workbook(store: Store, path: Path, build: Callable[[], bytes], *,
     return path
 
 
-def list_workbook(table: ListTable) -> bytes:
+def list_sheet(table: ListTable) -> Book:
     """One sheet: the header with filters, identifiers as text, printable on A4."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=sheet_title(table.title, fallback="名单"))
-    sheet.freeze_panes = "C2"
-    ids = id_columns(table.header)
-    fit_widths(sheet, [table.header, *table.rows[:200]], exact=ids)
-    print_setup(sheet, columns=len(table.header))
-    header_filter(sheet, 1, len(table.header), len(table.rows) + 1)
-    append_row(sheet, table.header, header=True)
-    for row in table.rows:
-        append_row(sheet, row, text_columns=ids)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return Book((Sheet(table.title, (Table(columns(table.header), tuple(map(tuple, table.rows)),
+                                           filtered=True),),
+                       widths=Fit(), freeze="C2", fallback="名单"),))
+
+
+def list_workbook(table: ListTable) -> bytes:
+    from app.reports.workbook import WorkbookOptions, render_workbook
+
+    return render_workbook(list_sheet(table), WorkbookOptions(streaming=True))
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """A campaign's results as an Excel workbook, for the teacher's own analysis or the
 school office: every export of students' scores is audited as `student_export`.
-Cells go through app/services/sheet_output.py: 学籍号 as text, scores as numbers, the
+The sheet is laid out by app/reports/workbook.py: 学籍号 as text, scores as numbers, the
 answer time as a date, names that look like formulas kept as text.
 
 Saving goes through `lists.workbook.save_workbook`, the one path for workbooks of
@@ -11,32 +11,20 @@ workbook behind) and audited once the file is in place.
 
 from __future__ import annotations
 
-import contextlib
-import io
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from app.instruments import WARNING_LABELS, load_instrument
 from app.instruments.model import TOTAL
 from app.labels import GENDERS, RESULT_SOURCES, label
+from app.reports.sheets import ID, Book, Column, Fit, Sheet, Table
 from app.services.capabilities import PRINT_REPORTS, require
 from app.services.lists.workbook import save_workbook
 from app.services.progress import NO_PROGRESS, Progress
 from app.services.screening.campaigns import get_campaign
 from app.services.screening.results import ResultRow, campaign_results
-from app.services.sheet_output import (
-    append_row,
-    fit_widths,
-    header_filter,
-    print_setup,
-    sheet_title,
-)
 from app.store.handle import Store
-
-PROGRESS_EVERY = 500
 
 
 @dataclass(frozen=True)
@@ -79,30 +67,19 @@ def export_results_xlsx(store: Store, campaign_id: int, path: Path,
     return ResultsExported(campaign_id, saved, len(rows))
 
 
+def results_sheet(title: str, header: list[str], body: list[list[object]]) -> Book:
+    """One sheet named after the campaign: the 学籍号 as text, the rest as they are."""
+    cols = (Column(header[0], ID), *(Column(h) for h in header[1:]))
+    return Book((Sheet(title, (Table(cols, tuple(map(tuple, body)), filtered=True),),
+                       widths=Fit(), freeze="C2", fallback="结果"),))
+
+
 def _workbook(title: str, header: list[str], body: list[list[object]],
               progress: Progress) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=sheet_title(title, fallback="结果"))
-    sheet.freeze_panes = "C2"
-    fit_widths(sheet, [header, *body[:200]], exact=[0])
-    print_setup(sheet, columns=len(header))
-    header_filter(sheet, 1, len(header), len(body) + 1)
-    append_row(sheet, header, header=True)
-    try:
-        for k, values in enumerate(body):
-            if k % PROGRESS_EVERY == 0:
-                progress.step(k, len(body))
-            append_row(sheet, values, text_columns=(0,))
-        progress.step(len(body), len(body))
-    except BaseException:
-        # Close openpyxl's temporary sheet now, in order: left to the garbage collector,
-        # its writers are finalised in any order and one writes to the other's closed file.
-        with contextlib.suppress(Exception):
-            sheet.close()
-        raise
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    from app.reports.workbook import WorkbookOptions, render_workbook
+
+    return render_workbook(results_sheet(title, header, body),
+                           WorkbookOptions(streaming=True, progress=progress.step))
 
 
 def _row(r: ResultRow, scales: list, banded: list, band_labels: dict[str, dict[str, str]],
