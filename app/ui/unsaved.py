@@ -47,12 +47,27 @@ def text_fields(root: QWidget) -> list[TextField]:
 
 
 class UnsavedGuard(QObject):
+    """Installed on its dialog, which is also its Qt parent.
+
+    The dialog is read back from Qt (`parent()`), not kept in a Python attribute, and
+    the state has class-level defaults: when the garbage collector breaks a cycle that
+    holds the guard's wrapper it empties the wrapper's `__dict__`, while the C++ guard
+    lives on with its dialog and still receives that dialog's events (seen in a full
+    test run: "'UnsavedGuard' object has no attribute 'dialog'" from eventFilter). With
+    nothing in `__dict__` that eventFilter needs, such an event is simply let through."""
+
+    start: dict[TextField, str] | None = None
+    """The text of each field when the dialog was first shown."""
+    box: QMessageBox | None = None
+    """The open 放弃/继续填写 question, if any."""
+
     def __init__(self, dialog: QDialog) -> None:
         super().__init__(dialog)
-        self.dialog = dialog
-        self.start: dict[TextField, str] | None = None
-        self.box: QMessageBox | None = None
         dialog.installEventFilter(self)
+
+    @property
+    def dialog(self) -> QDialog:
+        return self.parent()  # type: ignore[return-value]
 
     def typed(self) -> bool:
         if self.start is None:
@@ -85,7 +100,7 @@ class UnsavedGuard(QObject):
             self.dialog.reject()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is not self.dialog:
+        if watched is not self.parent():
             return False
         if event.type() == QEvent.Type.Show and self.start is None:
             self.start = {f: _text(f) for f in text_fields(self.dialog)}

@@ -115,3 +115,17 @@ def test_a_missing_note_focuses_the_note_not_an_optional_line(qtbot, school: Sch
     assert feedback.error.text().startswith("请填写就诊反馈")
     assert feedback.note.hasFocus() and not feedback.done_by.hasFocus()
     feedback.reject()
+
+
+def test_the_guard_lets_events_through_after_the_collector_emptied_it(qtbot, school: School):
+    """The collector empties a wrapper's __dict__ when it breaks a cycle holding it, while
+    the C++ guard still filters its dialog's events: those must pass, not raise (a full
+    run once failed on "'UnsavedGuard' object has no attribute 'dialog'")."""
+    tab = referral_tab(qtbot, school)
+    dialog = tab.complete()
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.note.setPlainText("当面评估：情绪低落，否认自伤计划")
+    dialog.unsaved.__dict__.clear()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # nothing typed as far as the guard knows now
+    qtbot.waitUntil(lambda: closed(dialog))
+    assert not message_boxes()
