@@ -12,7 +12,8 @@ from app.models import SchoolClass
 from app.services.classes import list_classes
 from app.ui.screening import strings as s
 from app.ui.screening.campaign_dialog import CampaignDialog
-from tests.ui.screening.screening_helpers import School, idle
+from tests.ui.screening.screening_helpers import School
+from tests.ui.ui_helpers import idle
 
 
 def test_campaign_errors_focus_their_field_and_clear_when_it_changes(

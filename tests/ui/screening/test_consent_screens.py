@@ -17,8 +17,8 @@ from app.ui.screening.campaign_dialog import CampaignDialog
 from app.ui.screening.kiosk_launch import KioskLaunchDialog
 from app.ui.screening.participation_dialog import ParticipationDialog
 from app.ui.store_context import StoreContext
-from tests.ui.screening.screening_helpers import School, idle
-from tests.ui.ui_helpers import close_boxes, closed, message_boxes
+from tests.ui.screening.screening_helpers import School
+from tests.ui.ui_helpers import close_boxes, closed, idle, message_boxes
 
 
 def _ctx(school: School, consent: str) -> StoreContext:
