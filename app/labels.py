@@ -183,6 +183,14 @@ REFERRAL_RECOMMENDATIONS: dict[str, str] = {
 WORKLOAD_PERIODS = ("week", "term")
 """How the counselling room's workload is counted: by week or by term."""
 
+ATTACHMENT_KINDS: dict[str, str] = {
+    "receipt": "回执",
+    "certificate": "病历证明",
+    "other": "其他",
+}
+"""What a scan kept with a referral is: the hospital's 回执 (feedback slip), the 病历证明
+(the certificate 复学评估 asks to see), or another document."""
+
 GUARDIAN_RELATIONS = ("母亲", "父亲", "祖母", "祖父", "外祖母", "外祖父", "兄姐", "其他亲属",
                       "监护人", "其他")
 """The relations a 告知书 can be addressed to; "其他" with a note for the rest (stored as
@@ -231,6 +239,11 @@ AUDIT_ACTIONS: dict[str, str] = {
     "signal_filed": "提交反映",
     "signal_decided": "处理反映",
     "signal_list": "查看反映",
+    "attachment_added": "添加转介附件",
+    "attachment_list": "查看转介附件列表",
+    "attachment_read": "查看转介附件",
+    "attachment_saved": "另存转介附件（未加密副本）",
+    "attachment_removed": "删除转介附件",
 }
 
 

@@ -34,6 +34,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.family_cmds",
     "app.cli.triage_cmds",
     "app.cli.signal_cmds",
+    "app.cli.attachment_cmds",
     "app.cli.room_cmds",
     "app.cli.consent_cmds",
     "app.cli.report_cmds",

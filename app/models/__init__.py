@@ -1,6 +1,7 @@
 """SQLAlchemy 2.x models. Importing this package registers every table on Base (and
 labels the sealed columns, app/models/sealed.py)."""
 
+from app.models.attachment import ReferralAttachment
 from app.models.audit import AuditEvent
 from app.models.base import Base, utcnow
 from app.models.casefile import (
@@ -43,6 +44,7 @@ __all__ = [
     "PlanReview",
     "Referral",
     "ReferralAssessment",
+    "ReferralAttachment",
     "ReferralStep",
     "ReportedSignal",
     "RiskFactor",

@@ -40,6 +40,7 @@ ROSTER = FileKind("roster")  # 名册 in, its refused rows out
 ANSWERS = FileKind("answers")  # 问卷星 and other answer files
 REPORTS = FileKind("reports")  # a campaign's group and individual PDFs
 LETTERS = FileKind("letters")  # referral letters and the printed 一生一策 file
+ATTACHMENTS = FileKind("attachments")  # scans of the hospital's 回执 and 病历证明, in and out
 LISTS = FileKind("lists")  # 动态信息库, 重点名单, 复核名单, a campaign's results as Excel
 DISTRICT = FileKind("district")  # the sealed export and the school's key for the district
 BACKUPS = FileKind("backups", removable_first=True)

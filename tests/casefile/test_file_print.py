@@ -3,6 +3,7 @@ only for staff, a class teacher's summary saying what it leaves out, audited."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -11,10 +12,14 @@ from app.errors import PermissionDeniedError
 from app.services.casefile.entries import add_counselling, add_risk_factor
 from app.services.casefile.guardians import set_guardian
 from app.services.casefile.plans import save_plan
+from app.services.referral.attachments import add_attachment
+from app.services.referral.steps import STEPS, StepDetails
+from app.services.referral.workflow import complete_step, open_referral
 from app.services.reports.casefile import HIDDEN, print_file
 from app.services.warning.decisions import decide_level
 from tests.casefile.casefile_helpers import audit_count
 from tests.casefile.test_letters import needs_poppler
+from tests.casefile.test_referral_outcome import BEFORE_FEEDBACK
 from tests.reports.reports_helpers import pdf_text
 
 
@@ -54,3 +59,43 @@ def test_a_class_teacher_prints_the_summary_only(store, filed, tmp_path, class_t
         print_file(ct, 9, tmp_path / "other.pdf")  # another class's student
     assert not (tmp_path / "other.pdf").exists()
     assert audit_count(ct, "student_open_denied") == 1
+
+
+@pytest.fixture
+def referred_file(store, filed) -> int:
+    """A referral through 就诊反馈 (住院, with the diagnosis the family reports) and a scan
+    of the hospital's 回执 kept with it."""
+    rid = open_referral(store, filed, {"self_harm"}, date(2026, 10, 8))
+    for step in STEPS[:STEPS.index("visit_feedback")]:
+        complete_step(store, rid, step, date(2026, 10, 9), note="已办", hospitals=("市第六医院",),
+                      details=BEFORE_FEEDBACK.get(step, StepDetails()))
+    complete_step(store, rid, "visit_feedback", date(2026, 10, 20), note="医生建议住院",
+                  details=StepDetails(outcome="inpatient", diagnosis="抑郁发作"))
+    add_attachment(store, filed, "回执", b"%PDF-1.4\n" + bytes(300 * 1024), "pdf")
+    return filed
+
+
+@needs_poppler
+def test_the_referral_prints_its_outcome_and_attachments(store, referred_file, tmp_path):
+    flat = _flat(pdf_text(print_file(store, referred_file, tmp_path / "f.pdf",
+                                     today=date(2026, 11, 4))))
+    for words in ("就诊反馈2026-10-20", "就诊结果：住院", "家长反映的诊断：抑郁发作",
+                  "已完成的步骤与就诊结果", "附件"):
+        assert words in flat, words
+    assert re.search(r"回执\d{4}-\d\d-\d\dPDF300", flat)  # the cell wraps before "KB"
+
+
+@needs_poppler
+def test_a_summary_prints_the_outcome_but_not_the_diagnosis(store, referred_file, tmp_path,
+                                                            class_teacher):
+    ct = class_teacher()
+    flat = _flat(pdf_text(print_file(ct, referred_file, tmp_path / "s.pdf",
+                                     today=date(2026, 11, 4))))
+    assert "就诊结果：住院" in flat and "诊断：（保密）" in flat
+    assert "抑郁发作" not in flat
+    assert re.search(r"回执\d{4}-\d\d-\d\dPDF300", flat)  # that the scan exists, as step dates do
+
+
+def _flat(text: str) -> str:
+    """pdftotext breaks a table's cells over lines and pads them: compare without it."""
+    return re.sub(r"\s+", "", text)

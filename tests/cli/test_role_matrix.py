@@ -44,6 +44,8 @@ from app.services.capabilities import (
 from app.services.casefile.conference import TaskInput, add_conference
 from app.services.demo.synthetic import synthetic_roster
 from app.services.maintenance.backup import make_backup
+from app.services.referral.attachments import add_attachment
+from app.services.referral.workflow import open_referral
 from app.services.roster.importing import RosterPreview, apply_roster_import
 from app.services.screening.campaigns import create_campaign
 from app.services.screening.importing import save_answer_string
@@ -56,6 +58,7 @@ from tests.conftest import TEST_PASSWORD
 USERS = {"admin": "admin", "counselor": "xinli", "class_teacher": "banzhuren",
          "grade_leader": "nianjizu"}
 CAMPAIGN = "2026秋 PHQ-9"
+PNG_SCAN = b"\x89PNG\r\n\x1a\n" + bytes(200)
 
 # command words → (capability, arguments after --db/--user; {dir} is the test's folder,
 # {student} a student of the class teacher's own class)
@@ -96,6 +99,10 @@ COMMANDS: dict[tuple[str, ...], tuple[str, list[str]]] = {
                                       "--severity", "serious", "--text", "上课时一直哭"]),
     ("signal", "list"): (FILE_SIGNAL, []),
     ("signal", "decide"): (WRITE_CASEFILE, ["--report", "1", "--decision", "已阅"]),
+    ("attachment", "add"): (WRITE_CASEFILE, ["--student", "{student}", "--kind", "回执",
+                                             "{dir}/scan.png"]),
+    ("attachment", "list"): (READ_CLASS_SUMMARY, ["--student", "{student}"]),
+    ("attachment", "save"): (READ_CONFIDENTIAL, ["--id", "1", "--out", "{dir}/copy.png"]),
     ("conference", "add"): (WRITE_CASEFILE, [
         "--student", "{student}", "--attendee", "心理教师", "--assessment", "情绪低落",
         "--decision", "每周约谈", "--task", "联系家长|班主任|2026-12-31"]),
@@ -153,6 +160,8 @@ def school(tmp_path_factory) -> dict:
                                  TEST_PASSWORD, own.class_id)
             accounts.create_user(store, "extra", "", "counselor", TEST_PASSWORD)
             file_report(store, own.id, check_filing("家长", "ordinary", None, "最近失眠"))
+            open_referral(store, own.id, {"self_harm"})
+            add_attachment(store, own.id, "回执", PNG_SCAN, "png")
             add_conference(store, own.id, date(2026, 11, 2), ["心理教师"], "情绪低落",
                            "每周约谈", [TaskInput("联系家长", "班主任", date(2026, 11, 9))])
             campaign = create_campaign(store, CAMPAIGN, "phq9")
@@ -162,6 +171,7 @@ def school(tmp_path_factory) -> dict:
             (root / "backups-made").mkdir()
             (root / "stick").mkdir()
             backup = make_backup(store, root / "backups-made").path
+    (root / "scan.png").write_bytes(PNG_SCAN)
     with open(root / "roster.csv", "w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows([["学号", "学生姓名", "性别", "班级"],
                                   ["9001", "新同学", "男", "初一(3)班"]])

@@ -212,6 +212,27 @@ class ReferralRow:
 
 
 @dataclass(frozen=True)
+class AttachmentRow:
+    """A scan kept with a referral (referral/attachments.py): what it is, never what it
+    says. `sha256` is blank in a class teacher's summary (a sealed column)."""
+
+    id: int
+    student_id: int
+    referral_id: int
+    kind: str
+    file_type: str
+    extension: str
+    size: int
+    added_by: str
+    added_at: datetime
+    sha256: str = ""
+
+    @property
+    def is_image(self) -> bool:
+        return self.file_type in ("jpeg", "png")
+
+
+@dataclass(frozen=True)
 class TaskRow:
     """A task a 会诊 decided (casefile/conference.py)."""
 
@@ -270,6 +291,12 @@ class StudentFile:
     """会诊 records, staff only (the summary has none)."""
     referral_assessments: tuple[ReferralAssessmentRow, ...] = ()
     """Checklists saved without a referral (full file only: they are confidential)."""
+    attachments: tuple[AttachmentRow, ...] = ()
+    """Scans kept with the referrals, oldest first; the summary lists them too (kind,
+    date, size: what the steps' dates already say), never their content."""
+
+    def attachments_of(self, referral_id: int) -> tuple[AttachmentRow, ...]:
+        return tuple(a for a in self.attachments if a.referral_id == referral_id)
 
     @property
     def level_code(self) -> str:

@@ -66,6 +66,7 @@ from app.services.casefile.rows import (
     StudentFile,
 )
 from app.services.casefile.versions import current
+from app.services.referral.attachments import attachment_rows
 from app.services.referral.steps import step_rows
 from app.services.roster.file import class_display_name
 from app.services.warning.levels import level_since
@@ -147,6 +148,7 @@ def build_file(session: Session, student: Student, full: bool, today: date) -> S
         referrals=_referrals(session, sid, full, names),
         conferences=conference_rows(session, sid) if full else (),
         referral_assessments=_assessments(session, sid, names) if full else (),
+        attachments=attachment_rows(session, sid, full),
     )
 
 

@@ -18,6 +18,7 @@ from app.atomic import write_atomic
 from app.errors import PermissionDeniedError
 from app.instruments.warning import WARNING_LABELS
 from app.labels import (
+    ATTACHMENT_KINDS,
     COUNSELLING_KINDS,
     FOLLOWUP_KINDS,
     GENDERS,
@@ -34,10 +35,12 @@ from app.models import School
 from app.reports.data import FileSection, PrintedFile
 from app.services import audit
 from app.services.casefile.access import check_can_read, load_student
-from app.services.casefile.rows import StudentFile
+from app.services.casefile.rows import AttachmentRow, StepRow, StudentFile
 from app.services.casefile.snapshot import build_file
-from app.services.referral.steps import STEP_LABELS
+from app.services.referral.attachments import size_text, type_name
+from app.services.referral.steps import OUTCOMES, STEP_LABELS
 from app.services.reports.kinds import BY_CODE
+from app.services.today import local_date
 from app.store.handle import Store
 
 HIDDEN = "（保密：本账户打印的摘要不含此部分）"
@@ -96,13 +99,34 @@ def file_sections(f: StudentFile) -> tuple[FileSection, ...]:
                     tuple((label(FOLLOWUP_KINDS, u.kind), _day(u.due_on), _day(u.done_on),
                            u.note if full else "") for u in f.followups),
                     (0.2, 0.16, 0.16, 0.48)),
-        FileSection("十一、转介", ("开启日期", "评估建议", "已完成的步骤"),
+        FileSection("十一、转介", ("开启日期", "评估建议", "已完成的步骤与就诊结果", "附件"),
                     tuple((_day(r.opened_on), label(REFERRAL_RECOMMENDATIONS, r.recommendation),
-                           "；".join(f"{STEP_LABELS[s.step]} {_day(s.done_on)}"
-                                    for s in r.steps if s.done_on and not s.skipped))
-                          for r in f.referrals), (0.15, 0.25, 0.6)),
+                           "\n".join(_step_line(s, full)
+                                     for s in r.steps if s.done_on and not s.skipped),
+                           "\n".join(_attachment_line(a) for a in f.attachments_of(r.id))
+                           or "无")
+                          for r in f.referrals), (0.12, 0.15, 0.45, 0.28)),
     ]
     return tuple(out)
+
+
+def _step_line(s: StepRow, full: bool) -> str:
+    """A step done, with the visit's coded outcome (in clear: every reader of the file
+    sees it) and the diagnosis the family reported (sealed: staff only)."""
+    line = f"{STEP_LABELS[s.step]} {_day(s.done_on)}"
+    if s.outcome:
+        line += f"（就诊结果：{label(OUTCOMES, s.outcome)}"
+        if full:
+            line += f"；家长反映的诊断：{s.diagnosis or '未填写'}）"
+        else:
+            line += "；诊断：（保密））"
+    return line
+
+
+def _attachment_line(a: AttachmentRow) -> str:
+    """What a scan is, never what it says."""
+    return (f"{label(ATTACHMENT_KINDS, a.kind)} {local_date(a.added_at).isoformat()} "
+            f"{type_name(a.file_type)} {size_text(a.size)}")
 
 
 def print_file(store: Store, student_id: int, out: Path, today: date | None = None) -> Path:

@@ -1,6 +1,7 @@
 """转介: the referral as assessed (checklist, recommendation, reasons) and its steps as a
 timeline — due, done, who, what was recorded — with the next step highlighted (red
-when overdue), the buttons to complete or skip it, and the letters to print.
+when overdue), the buttons to complete or skip it, the letters to print, and the scans
+kept with the referral (附件, app/ui/casefile/attachments.py).
 
 Steps run strictly in order (referral/workflow.py), so only the next step can be completed or
 skipped; ending a referral early skips every step left with one reason.
@@ -19,6 +20,7 @@ from app.labels import REFERRAL_RECOMMENDATIONS, label
 from app.services.casefile.rows import ReferralAssessmentRow, ReferralRow, StepRow
 from app.services.referral.steps import OUTCOMES, RECEIPTS, STEP_LABELS
 from app.ui.casefile import texts
+from app.ui.casefile.attachments import AttachmentsBox
 from app.ui.casefile.letter_print import ask_and_print
 from app.ui.casefile.loading import FileView
 from app.ui.casefile.referral_dialogs import CancelDialog, ChecklistDialog, SkipDialog, StepDialog
@@ -112,12 +114,14 @@ class ReferralTab(QWidget):
         self.steps_box.layout().addLayout(button_row(self.complete_button, self.skip_button,
                                                      self.cancel_button))
         letters = button_row(*self.print_buttons)
+        self.attachments_box = AttachmentsBox(ctx, self)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.none_label)
         layout.addWidget(self.assessments)
         layout.addWidget(self.summary)
-        layout.addWidget(self.steps_box, 1)
+        layout.addWidget(self.steps_box, 2)
+        layout.addWidget(self.attachments_box, 1)
         layout.addLayout(letters)
 
     def _state(self, s: StepRow) -> str:
@@ -153,7 +157,7 @@ class ReferralTab(QWidget):
         self.pick.blockSignals(False)
         has = bool(referrals)
         for widget in (self.pick, self.pick_label, self.summary, self.steps_box,
-                       *self.print_buttons):
+                       self.attachments_box, *self.print_buttons):
             widget.setVisible(has)
         self.none_label.setVisible(not has)
         self.assessments.setText(assessments_html(view.file.referral_assessments))
@@ -178,6 +182,10 @@ class ReferralTab(QWidget):
             indications=escape("、".join(text for _code, text in r.indications)) or "—",
             opened=day(r.opened_on), by=escape(r.opened_by), note=note + hospital))
         fill(self.steps, self.step_model, list(r.steps))
+        self.attachments_box.show_rows(view.file.profile.id, r.id,
+                                       view.file.attachments_of(r.id))
+        self.attachments_box.add_button.setVisible(view.can_edit)
+        self.attachments_box.remove_button.setVisible(view.can_edit)
         editable = view.can_edit and not r.closed
         for button in (self.complete_button, self.skip_button, self.cancel_button):
             button.setVisible(view.can_edit)
