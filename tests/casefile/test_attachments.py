@@ -13,6 +13,7 @@ import pytest
 import sqlcipher3
 from sqlalchemy import select
 
+from app.changes import Changes, changes_of
 from app.cli import main
 from app.errors import BadInputError, PermissionDeniedError
 from app.models import AuditEvent, ReferralAttachment
@@ -127,6 +128,7 @@ def test_round_trip_stores_no_file_name_and_audits_every_step(store, referred, t
     scan = tmp_path / "测试学生0-回执.JPG"
     scan.write_bytes(tiny_png())  # a PNG named .JPG: the content decides
     aid = add_attachment_file(store, sid, "回执", scan)
+    assert changes_of(aid) == Changes(casefile=(sid,))  # the file window reloads
     with store.read() as session:
         row = session.get(ReferralAttachment, aid)
         assert (row.referral_id, row.kind, row.file_type, row.extension, row.size) == (
@@ -156,7 +158,7 @@ def test_removal_needs_a_reason_deletes_the_content_and_is_audited(store, referr
     aid = add_attachment(store, sid, "certificate", PDF, "pdf")
     with pytest.raises(BadInputError, match="删除理由"):
         remove_attachment(store, aid, "  ")
-    assert remove_attachment(store, aid, "传错了学生") == sid
+    assert changes_of(remove_attachment(store, aid, "传错了学生")).file(sid)
     with store.read() as session:
         row = session.get(ReferralAttachment, aid)
         assert row.removed and row.content is None and row.content_key is None

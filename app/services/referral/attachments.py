@@ -29,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, defer, undefer
 
 from app.atomic import write_atomic
+from app.changes import Changes, ChangesWithId, in_file
 from app.errors import BadInputError, PermissionDeniedError, StoreError
 from app.labels import ATTACHMENT_KINDS
 from app.models import Referral, ReferralAttachment, utcnow
@@ -174,11 +175,11 @@ def _referral_of(session: Session, student_id: int, referral_id: int | None) -> 
 
 
 def add_attachment(store: Store, student_id: int, kind: str, data: bytes,
-                   extension: str = "", referral_id: int | None = None) -> int:
+                   extension: str = "", referral_id: int | None = None) -> ChangesWithId:
     """Keep `data` (a scan) with the student's referral (the newest when None);
-    returns the attachment's id. Refused before anything is written: a kind not known,
-    an empty or too large file, a file that is not PDF/JPEG/PNG, another student's
-    referral."""
+    returns the attachment's id, carrying the change to the student's file. Refused
+    before anything is written: a kind not known, an empty or too large file, a file
+    that is not PDF/JPEG/PNG, another student's referral."""
     require(store, WRITE_CASEFILE)
     kind = kind_code(kind)
     file_type = check_scan(data)
@@ -196,11 +197,11 @@ def add_attachment(store: Store, student_id: int, kind: str, data: bytes,
         audit.record(session, username, "attachment_added", "student", student_id,
                      f"附件 编号 {row.id}：{ATTACHMENT_KINDS[kind]}，{type_name(file_type)}，"
                      f"{size_text(row.size)}（转介 编号 {rid}）")
-        return row.id
+        return ChangesWithId(row.id, in_file(student_id))
 
 
 def add_attachment_file(store: Store, student_id: int, kind: str, path: Path,
-                        referral_id: int | None = None) -> int:
+                        referral_id: int | None = None) -> ChangesWithId:
     """`add_attachment` for a file on disk (the CLI, the GUI's 添加附件…)."""
     require(store, WRITE_CASEFILE)
     kind = kind_code(kind)
@@ -303,10 +304,9 @@ def save_attachment(store: Store, attachment_id: int, out: Path) -> Path:
     return out
 
 
-def remove_attachment(store: Store, attachment_id: int, reason: str) -> int:
+def remove_attachment(store: Store, attachment_id: int, reason: str) -> Changes:
     """Remove a scan kept by mistake (another student's, the wrong page): its key and
-    content are deleted, the row stays with who removed it, when and why. Returns the
-    student's id."""
+    content are deleted, the row stays with who removed it, when and why."""
     require(store, WRITE_CASEFILE)
     reason = (reason or "").strip()
     if not reason:
@@ -324,4 +324,4 @@ def remove_attachment(store: Store, attachment_id: int, reason: str) -> int:
         row.content_key = None
         audit.record(session, username, "attachment_removed", "student", row.student_id,
                      f"附件 编号 {row.id}：{ATTACHMENT_KINDS.get(row.kind, row.kind)}")
-        return row.student_id
+        return in_file(row.student_id)

@@ -58,7 +58,6 @@ from app.ui.casefile.widgets import (
     table,
     text_edit,
 )
-from app.ui.changes import NOTHING
 from app.ui.store_context import StoreContext
 from app.ui.table_models import Column
 from app.ui.workers import Op
@@ -167,9 +166,9 @@ class AttachmentsBox(QGroupBox):
         return self.save_to(row, path)
 
     def save_to(self, row: AttachmentRow, path: Path) -> Op | None:
-        return self.ctx.mutate(self, lambda store, _p: save_attachment(store, row.id, path),
-                               lambda out: show_saved(self, texts.ATT_SAVED_TITLE, out),
-                               changes=NOTHING, label=texts.ATT_OPENING)
+        return self.ctx.query(self, lambda store: save_attachment(store, row.id, path),
+                              lambda out: show_saved(self, texts.ATT_SAVED_TITLE, out),
+                              label=texts.ATT_OPENING)
 
     def remove_selected(self) -> RemoveAttachmentDialog | None:
         row = self.current()
