@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 import sqlcipher3
-from sqlalchemy import select
+from sqlalchemy import LargeBinary, select, type_coerce
 
 from app.changes import Changes, changes_of
 from app.cli import main
@@ -20,6 +20,7 @@ from app.models import AuditEvent, ReferralAttachment
 from app.models.sealed import is_sealed
 from app.paths import keyslot_path
 from app.services.accounts.auth import unlock
+from app.services.accounts.users import create_user, set_user_active
 from app.services.audit_seal import open_detail
 from app.services.casefile.snapshot import open_file
 from app.services.referral.attachments import (
@@ -35,7 +36,7 @@ from app.services.referral.attachments import (
     scan_type,
 )
 from app.services.referral.workflow import open_referral
-from app.store.keyslots import DATABASE, read_slot_file, unlock_slot
+from app.store.keyslots import DATABASE, STAFF_KEY, read_slot_file, unlock_slot
 from tests.casefile.casefile_helpers import audit_count
 from tests.casefile.conftest import CT_PASSWORD
 from tests.conftest import TEST_PASSWORD
@@ -222,7 +223,6 @@ def test_a_class_teacher_sees_that_a_scan_exists_but_cannot_open_it(
 def test_cli_round_trip_and_exit_codes(store, school, referred, db_path, tmp_path,
                                        monkeypatch, capsys):
     _sid, rid = referred
-    from app.services.accounts.users import create_user
     create_user(store, "ct", "班主任", "class_teacher", CT_PASSWORD,
                 class_id=school.class_ids[0])
     store.close()
@@ -259,3 +259,23 @@ def test_cli_round_trip_and_exit_codes(store, school, referred, db_path, tmp_pat
     assert main(["attachment", "list", *db, "--user", "ct", "--student", "S20260007"]) == 5
     with unlock(db_path, "admin", TEST_PASSWORD) as admin:
         assert _count(admin) == 1
+
+
+def test_a_staff_key_rotation_reseals_the_key_and_the_scan_still_opens(store, referred):
+    """A counsellor leaving replaces the staff key: the re-sealing pass rewrites the
+    scan's 32-byte key (not the scan), which opens as before under the new key."""
+    sid, _rid = referred
+    aid = add_attachment(store, sid, "receipt", tiny_png(), "png")
+    with store.read() as session:
+        sealed_before = session.scalar(select(type_coerce(ReferralAttachment.content_key,
+                                                          LargeBinary)))
+        content_before = session.scalar(select(ReferralAttachment.content))
+    create_user(store, "liu", "刘老师", "counselor", "liu-pass-123")
+    old_staff = store.keys[STAFF_KEY]
+    assert set_user_active(store, "liu", False) is not None
+    assert store.keys[STAFF_KEY] != old_staff
+    with store.read() as session:
+        assert session.scalar(select(type_coerce(ReferralAttachment.content_key,
+                                                 LargeBinary))) != sealed_before
+        assert session.scalar(select(ReferralAttachment.content)) == content_before
+    assert read_attachment(store, aid).data == tiny_png()
