@@ -1,7 +1,7 @@
 """SQLAlchemy 2.x models. Importing this package registers every table on Base (and
 labels the sealed columns, app/models/sealed.py)."""
 
-from app.models.attachment import ReferralAttachment
+from app.models.attachment import AttachmentContent, ReferralAttachment
 from app.models.audit import AuditEvent
 from app.models.base import Base, utcnow
 from app.models.casefile import (
@@ -27,6 +27,7 @@ from app.models.warning import FollowUp, LevelDecision
 label_sealed_columns(Base.metadata)
 
 __all__ = [
+    "AttachmentContent",
     "AuditEvent",
     "Base",
     "Campaign",

@@ -16,7 +16,7 @@ from sqlalchemy import LargeBinary, select, type_coerce
 from app.changes import Changes, changes_of
 from app.cli import main
 from app.errors import BadInputError, PermissionDeniedError
-from app.models import AuditEvent, ReferralAttachment
+from app.models import AttachmentContent, AuditEvent, ReferralAttachment
 from app.models.sealed import is_sealed
 from app.paths import keyslot_path
 from app.services.accounts.auth import unlock
@@ -135,7 +135,7 @@ def test_round_trip_stores_no_file_name_and_audits_every_step(store, referred, t
         assert (row.referral_id, row.kind, row.file_type, row.extension, row.size) == (
             rid, "receipt", "png", "jpg", len(tiny_png()))
         assert row.sha256 == hashlib.sha256(tiny_png()).hexdigest()
-        assert tiny_png() not in row.content  # encrypted
+        assert tiny_png() not in session.get(AttachmentContent, aid).content  # encrypted
     listed = list_attachments(store, sid)
     assert [a.id for a in listed] == [aid] and listed[0].sha256
     assert open_file(store, sid).attachments_of(rid) == listed
@@ -162,7 +162,8 @@ def test_removal_needs_a_reason_deletes_the_content_and_is_audited(store, referr
     assert changes_of(remove_attachment(store, aid, "传错了学生")).file(sid)
     with store.read() as session:
         row = session.get(ReferralAttachment, aid)
-        assert row.removed and row.content is None and row.content_key is None
+        assert row.removed and row.content_key is None
+        assert session.get(AttachmentContent, aid) is None
         assert row.removal_reason == "传错了学生" and row.removed_by == "admin"
     assert list_attachments(store, sid) == ()
     with pytest.raises(BadInputError, match="已删除"):
@@ -179,8 +180,9 @@ def test_the_file_cannot_be_moved_to_another_student(store, school, referred):
     bid = add_attachment(store, school.students[1], "receipt", JPEG, "jpg", other)
     with store.write() as session:
         a, b = session.get(ReferralAttachment, aid), session.get(ReferralAttachment, bid)
-        b.content, b.content_key, b.sha256 = a.content, a.content_key, a.sha256
-        b.size = a.size
+        b.content_key, b.sha256, b.size = a.content_key, a.sha256, a.size
+        session.get(AttachmentContent, bid).content = session.get(AttachmentContent,
+                                                                  aid).content
     from app.errors import StoreError
     with pytest.raises(StoreError, match="附件无法解开"):
         read_attachment(store, bid)
@@ -214,8 +216,8 @@ def test_a_class_teacher_sees_that_a_scan_exists_but_cannot_open_it(
     assert set(keys) == {DATABASE}
     conn = sqlcipher3.connect(str(db_path))
     conn.execute(f"PRAGMA key = \"x'{keys[DATABASE].hex()}'\"")
-    key, content, sha = conn.execute(
-        "SELECT content_key, content, sha256 FROM referral_attachment").fetchone()
+    key, sha = conn.execute("SELECT content_key, sha256 FROM referral_attachment").fetchone()
+    (content,) = conn.execute("SELECT content FROM referral_attachment_content").fetchone()
     conn.close()
     assert is_sealed(key) and is_sealed(sha) and tiny_png() not in content
 
@@ -269,7 +271,7 @@ def test_a_staff_key_rotation_reseals_the_key_and_the_scan_still_opens(store, re
     with store.read() as session:
         sealed_before = session.scalar(select(type_coerce(ReferralAttachment.content_key,
                                                           LargeBinary)))
-        content_before = session.scalar(select(ReferralAttachment.content))
+        content_before = session.scalar(select(AttachmentContent.content))
     create_user(store, "liu", "刘老师", "counselor", "liu-pass-123")
     old_staff = store.keys[STAFF_KEY]
     assert set_user_active(store, "liu", False) is not None
@@ -277,5 +279,5 @@ def test_a_staff_key_rotation_reseals_the_key_and_the_scan_still_opens(store, re
     with store.read() as session:
         assert session.scalar(select(type_coerce(ReferralAttachment.content_key,
                                                  LargeBinary))) != sealed_before
-        assert session.scalar(select(ReferralAttachment.content)) == content_before
+        assert session.scalar(select(AttachmentContent.content)) == content_before
     assert read_attachment(store, aid).data == tiny_png()

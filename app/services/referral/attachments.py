@@ -25,14 +25,14 @@ from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import select
-from sqlalchemy.orm import Session, defer, undefer
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, defer
 
 from app.atomic import write_atomic
 from app.changes import Changes, ChangesWithId, in_file
 from app.errors import BadInputError, PermissionDeniedError, StoreError
 from app.labels import ATTACHMENT_KINDS
-from app.models import Referral, ReferralAttachment, utcnow
+from app.models import AttachmentContent, Referral, ReferralAttachment, utcnow
 from app.models.sealed import sealed_names
 from app.services import audit
 from app.services.accounts.user_names import display_names
@@ -139,19 +139,22 @@ def _associated(row: ReferralAttachment) -> bytes:
             f"{row.size}").encode("ascii")
 
 
-def _encrypt(row: ReferralAttachment, data: bytes) -> None:
+def _encrypt(row: ReferralAttachment, data: bytes) -> bytes:
+    """The file encrypted under a fresh key, which goes to the row (sealed)."""
     key = AESGCM.generate_key(bit_length=256)
     nonce = secrets.token_bytes(12)
-    row.content = nonce + AESGCM(key).encrypt(nonce, data, _associated(row))
     row.content_key = base64.b64encode(key).decode("ascii")
+    return nonce + AESGCM(key).encrypt(nonce, data, _associated(row))
 
 
-def _decrypt(row: ReferralAttachment) -> bytes:
-    if row.content is None or row.content_key is None:
+def _decrypt(session: Session, row: ReferralAttachment) -> bytes:
+    stored = session.get(AttachmentContent, row.id)
+    if stored is None or row.content_key is None:
         raise BadInputError("该附件已删除，无法打开。")
+    content = stored.content
     try:
         data = AESGCM(base64.b64decode(row.content_key)).decrypt(
-            row.content[:12], row.content[12:], _associated(row))
+            content[:12], content[12:], _associated(row))
     except (InvalidTag, ValueError):
         raise StoreError("附件无法解开：数据已被改动。请从备份恢复。",
                          detail=f"attachment {row.id} fails its tag") from None
@@ -191,9 +194,10 @@ def add_attachment(store: Store, student_id: int, kind: str, data: bytes,
         row = ReferralAttachment(student_id=student_id, referral_id=rid, kind=kind,
                                  file_type=file_type, extension=extension, size=len(data),
                                  sha256=hashlib.sha256(data).hexdigest(), added_by=username)
-        _encrypt(row, data)
+        content = _encrypt(row, data)
         session.add(row)
         session.flush()
+        session.add(AttachmentContent(attachment_id=row.id, content=content))
         audit.record(session, username, "attachment_added", "student", student_id,
                      f"附件 编号 {row.id}：{ATTACHMENT_KINDS[kind]}，{type_name(file_type)}，"
                      f"{size_text(row.size)}（转介 编号 {rid}）")
@@ -267,11 +271,8 @@ def suggested_name(row: AttachmentRow) -> str:
     return f"{ATTACHMENT_KINDS.get(row.kind, row.kind)}-F{row.id:05d}.{ext}"
 
 
-def _load(session: Session, attachment_id: int, content: bool = True) -> ReferralAttachment:
-    query = select(ReferralAttachment).where(ReferralAttachment.id == attachment_id)
-    if content:
-        query = query.options(undefer(ReferralAttachment.content))
-    row = session.scalar(query)
+def _load(session: Session, attachment_id: int) -> ReferralAttachment:
+    row = session.get(ReferralAttachment, attachment_id)
     if row is None:
         raise BadInputError(f"找不到编号为 {attachment_id} 的附件。")
     if row.removed:
@@ -284,7 +285,7 @@ def read_attachment(store: Store, attachment_id: int) -> AttachmentFile:
     require(store, READ_CONFIDENTIAL)
     with store.write() as session:
         row = _load(session, attachment_id)
-        data = _decrypt(row)
+        data = _decrypt(session, row)
         audit.record(session, store.user.username, "attachment_read", "student",
                      row.student_id, f"附件 编号 {row.id}")
         return AttachmentFile(_row(row, True, display_names(session)), data)
@@ -297,7 +298,7 @@ def save_attachment(store: Store, attachment_id: int, out: Path) -> Path:
     out = Path(out)
     with store.write() as session:
         row = _load(session, attachment_id)
-        data = _decrypt(row)
+        data = _decrypt(session, row)
         write_atomic(out, data, private=True)
         audit.record(session, store.user.username, "attachment_saved", "student",
                      row.student_id, f"附件 编号 {row.id}：另存为未加密的副本")
@@ -315,13 +316,14 @@ def remove_attachment(store: Store, attachment_id: int, reason: str) -> Changes:
         raise BadInputError(f"删除理由不能超过 {REASON_LIMIT} 个字。")
     username = store.user.username
     with store.write() as session:
-        row = _load(session, attachment_id, content=False)
+        row = _load(session, attachment_id)
         row.removed = True
         row.removed_by = username
         row.removed_at = utcnow()
         row.removal_reason = reason
-        row.content = None
         row.content_key = None
+        session.execute(delete(AttachmentContent).where(
+            AttachmentContent.attachment_id == row.id))
         audit.record(session, username, "attachment_removed", "student", row.student_id,
                      f"附件 编号 {row.id}：{ATTACHMENT_KINDS.get(row.kind, row.kind)}")
         return in_file(row.student_id)
