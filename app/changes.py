@@ -7,7 +7,8 @@ shapes Anki's backend uses:
 - a result that carries one as `result.changes` (OpChangesWith…): the write's own
   result type has a `changes` field the service fills at its return (`RosterChanges`,
   `AnswersSaved`, `Decision` …); a new record's id is a `ChangesWithId`, an int that
-  carries its changes, so callers keep using it as the id; any other value travels in
+  carries its changes, so callers keep using it as the id (a count, `ChangesWithCount`,
+  likewise); any other value travels in
   `ChangesWith(value, changes)`.
 
 `changes_of` reads it back (Anki's on_op_finished). `StoreContext.mutate` (app/ui)
@@ -109,12 +110,30 @@ class ChangesWithId(int):
         return int(self)
 
 
+class ChangesWithCount(ChangesWithId):
+    """How many records a write touched, carrying what it changed (OpChangesWithCount)."""
+
+    @property
+    def count(self) -> int:
+        return int(self)
+
+
 @dataclass(frozen=True)
 class ChangesWith(Generic[T]):
     """Any other value a write gives back, beside what it changed."""
 
     value: T
     changes: Changes
+
+
+def together(results: Iterable[object]) -> ChangesWith[list[object]]:
+    """Several writes run as one operation (a batch on the review queue): their results,
+    and everything they changed."""
+    done = list(results)
+    changed = NOTHING
+    for result in done:
+        changed = changed | changes_of(result)
+    return ChangesWith(done, changed)
 
 
 def changes_of(result: object) -> Changes:

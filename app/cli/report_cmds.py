@@ -186,7 +186,7 @@ def _school_key(args: argparse.Namespace) -> int:
 
     with open_db(args) as store:
         key_print = export_school_key(store, args.out,
-                                      load_deployment(args.deploy).school_code or None)
+                                      load_deployment(args.deploy).school_code or None).value
     print(f"已写出本校签名公钥：{args.out}（指纹 {key_print}）")
     return 0
 

@@ -116,7 +116,7 @@ def _user_disable(args: argparse.Namespace) -> int:
     from app.services.accounts import users as accounts
 
     with open_db(args) as store:
-        _report_rekey(accounts.set_user_active(store, args.username, False))
+        _report_rekey(accounts.set_user_active(store, args.username, False).value)
     print(f"已停用账户 {args.username}")
     return 0
 
@@ -125,7 +125,8 @@ def _user_role(args: argparse.Namespace) -> int:
     from app.services.accounts import users as accounts
 
     with open_db(args) as store:
-        _report_rekey(accounts.set_user_role(store, args.username, args.role, args.class_id))
+        _report_rekey(accounts.set_user_role(store, args.username, args.role,
+                                             args.class_id).value)
     print(f"账户 {args.username} 的角色已改为{label(ROLES, args.role)}")
     return 0
 

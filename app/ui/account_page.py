@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import ChangesWith
 from app.errors import QingxinError
 from app.labels import ROLES, label
 from app.services.accounts.auth import change_password
 from app.services.accounts.users import my_phone, set_my_phone
 from app.ui import messages, strings
-from app.ui.changes import NOTHING
 from app.ui.form_widgets import error_label, hint_label, lay_out_form_dialog, password_edit
 from app.ui.store_context import StoreContext
 
@@ -52,7 +52,7 @@ class ChangePasswordDialog(QDialog):
         self.field_errors.clear()
         old, new = self.old.text(), self.new.text()
         self.ctx.mutate(self, lambda store, _p: change_password(store, old, new),
-                        self._changed, changes=NOTHING, label=strings.SAVING,
+                        self._changed, label=strings.SAVING,
                         on_failure=self._failed)
 
     def _changed(self, _none: None) -> None:
@@ -108,8 +108,8 @@ class AccountPage(QWidget):
         """The number letters print as the school's contact; refused ones stay here."""
         phone = self.phone.text()
 
-        def shown(saved: str) -> None:
-            self.phone.setText(saved)  # as it will print: spaces and +86 dropped
+        def shown(saved: ChangesWith[str]) -> None:
+            self.phone.setText(saved.value)  # as it will print: spaces and +86 dropped
             self.phone_error.clear()
 
         def refused(exc: QingxinError) -> None:
@@ -117,7 +117,7 @@ class AccountPage(QWidget):
             self.phone.setFocus()
 
         self.ctx.mutate(self, lambda store, _p: set_my_phone(store, phone), shown,
-                        changes=NOTHING, label=strings.SAVING, on_failure=refused)
+                        label=strings.SAVING, on_failure=refused)
 
     def change_password(self) -> ChangePasswordDialog:
         dialog = ChangePasswordDialog(self.ctx, self)

@@ -27,12 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Changes
 from app.labels import AUDIT_ACTIONS
 from app.services.audit import ChainReport, verify_chain
 from app.services.audit_view import AuditFilter, AuditLine, audit_users, count_lines, list_lines
 from app.ui import messages, strings
 from app.ui.casefile.widgets import date_edit, date_of
-from app.ui.changes import Changes
 from app.ui.form_widgets import data_table, fit_columns
 from app.ui.store_context import StoreContext
 from app.ui.table_models import Column, RowTableModel, local_time_text

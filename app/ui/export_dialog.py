@@ -28,7 +28,6 @@ from app.errors import BadInputError
 from app.services.progress import Progress
 from app.store.handle import Store
 from app.ui import strings
-from app.ui.changes import NOTHING
 from app.ui.file_dialogs import LISTS, ask_save_path, remember, safe_file_name, start_folder
 from app.ui.form_widgets import error_label, lay_out_form_dialog, password_edit
 from app.ui.reports.saving import show_saved
@@ -131,4 +130,4 @@ def export_list(ctx: StoreContext, parent: QWidget, title: str, suggested_name: 
                                                                locked=locked), choice.path)
 
     ctx.mutate(parent, lambda store, progress: save(store, progress, choice), done,
-               changes=NOTHING, label=strings.EXPORT_WORKING, cancellable=True)
+               label=strings.EXPORT_WORKING, cancellable=True)

@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Changes
 from app.instruments.warning import WARNING_LABELS
 from app.services.overview import LEVELS, Figures, Overview, school_overview
 from app.ui import strings
 from app.ui.casefile.widgets import LEVEL_COLORS, StyledRowModel
-from app.ui.changes import Changes
 from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.store_context import StoreContext
 from app.ui.table_models import Column

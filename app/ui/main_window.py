@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Changes
 from app.labels import ROLES, label
 from app.services.accounts import auth
 from app.services.capabilities import (
@@ -63,7 +64,6 @@ from app.ui.account_page import AccountPage
 from app.ui.app_keys import LOCK_KEY, SEARCH_KEY, AppKeys, key_text
 from app.ui.audit_page import AuditPage
 from app.ui.casefile.warnings_page import WarningsPage
-from app.ui.changes import Changes
 from app.ui.home_page import HomePage
 from app.ui.idle import DEFAULT_IDLE_MINUTES, IdleWatcher
 from app.ui.reports.reports_page import ReportsPage

@@ -32,12 +32,10 @@ from app.services.roster.importing import (
 from app.services.roster.rejected import export_rejected
 from app.terms import school_year_text
 from app.ui import file_dialogs, messages, strings
-from app.ui.changes import NOTHING, Changes
 from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.store_context import StoreContext
 from app.ui.table_models import Column, RowTableModel
 
-ROSTER = Changes(students=True)
 ADDED_COLUMNS = (
     Column(strings.COL_ROW, lambda c: str(c.row_number), sort_key=lambda c: c.row_number),
     Column(strings.COL_STUDENT_NO, lambda c: c.student_no),
@@ -145,13 +143,13 @@ class RosterImportDialog(_PreviewDialog):
         self.ctx.mutate(self, lambda store, _p: export_rejected(store, rows, path),
                         lambda done: messages.inform(self, strings.APP_TITLE,
                                                      strings.ROSTER_REJECTED_SAVED.format(
-                                                         path=done)), changes=NOTHING)
+                                                         path=done.value)))
 
     def apply(self) -> None:
         preview = self.preview
         self.ctx.mutate(self, lambda store, progress: apply_roster_import(store, preview,
                                                                           progress),
-                        self._applied, changes=ROSTER, label=strings.ROSTER_APPLYING,
+                        self._applied, label=strings.ROSTER_APPLYING,
                         cancellable=True)
 
     def _applied(self, changes: RosterChanges) -> None:
@@ -175,7 +173,7 @@ class PromotionDialog(_PreviewDialog):
     def apply(self) -> None:
         plan = self.plan
         self.ctx.mutate(self, lambda store, _progress: apply_promotion(store, plan),
-                        self._applied, changes=ROSTER, label=strings.PROMOTION_APPLYING)
+                        self._applied, label=strings.PROMOTION_APPLYING)
 
     def _applied(self, _plan: PromotionPreview) -> None:
         messages.notify(self.parentWidget(), strings.PROMOTION_DONE)

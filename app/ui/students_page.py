@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Changes
 from app.services.roster.file import grade_display_name
 from app.services.students import list_students
 from app.ui import strings
 from app.ui.app_keys import SEARCH_KEY, key_text
 from app.ui.casefile.file_window import StudentFileWindow, open_student_file
-from app.ui.changes import Changes
 from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.roster_dialog import start_promotion, start_roster_import
 from app.ui.row_open import RowOpener

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Changes
 from app.errors import QingxinError
 from app.labels import ROLES, label
 from app.services.accounts.passwords import MIN_LENGTH
@@ -38,7 +39,6 @@ from app.services.capabilities import ROLE_TABLE
 from app.services.classes import ClassRow, list_classes
 from app.store.handle import Store
 from app.ui import messages, strings
-from app.ui.changes import Changes
 from app.ui.form_widgets import (
     data_table,
     error_label,
@@ -53,7 +53,6 @@ from app.ui.table_models import Column, RowTableModel, local_time_text
 
 ClassList = Callable[[], list[tuple[int, str, int]]]
 ROLE_ORDER = {code: i for i, code in enumerate(ROLES)}
-USERS = Changes(users=True)
 
 
 def role_and_class(classes: list[ClassRow], role: str,
@@ -113,7 +112,7 @@ class AddUserDialog(QDialog):
                 class_id)
         self.field_errors.clear()
         self.ctx.mutate(self, lambda store, _p: create_user(store, *args),
-                        lambda _row: self.accept(), changes=USERS, label=strings.SAVING,
+                        lambda _row: self.accept(), label=strings.SAVING,
                         on_failure=self._failed)
 
     def _failed(self, exc: QingxinError) -> None:
@@ -151,7 +150,7 @@ class PasswordResetDialog(QDialog):
         username, password = self.username, self.password.text()
         self.field_errors.clear()
         self.ctx.mutate(self, lambda store, _p: reset_user_password(store, username, password),
-                        lambda _none: self.accept(), changes=USERS, label=strings.SAVING,
+                        lambda _none: self.accept(), label=strings.SAVING,
                         on_failure=self._failed)
 
     def _failed(self, exc: QingxinError) -> None:
@@ -188,7 +187,7 @@ class RoleDialog(QDialog):
         self.field_errors.clear()
         self.ctx.mutate(self, lambda store, p: set_user_role(store, username, role, class_id,
                                                              p),
-                        self._done, changes=USERS, label=strings.USER_ROLE_SAVING,
+                        lambda done: self._done(done.value), label=strings.USER_ROLE_SAVING,
                         on_failure=self._failed)
 
     def _done(self, result: RekeyResult | None) -> None:
@@ -335,7 +334,7 @@ class UsersPage(QWidget):
             return
         username = user.username
         self.ctx.mutate(self, lambda store, p: set_user_active(store, username, False, p),
-                        self._rekeyed, changes=USERS, label=strings.USER_REKEYING)
+                        lambda done: self._rekeyed(done.value), label=strings.USER_REKEYING)
 
     def _rekeyed(self, result: RekeyResult | None) -> None:
         self.reload(strings.USER_SAVED if result is None else strings.USER_REKEYED)

@@ -161,7 +161,7 @@ def test_lowering_a_role_rekeys_and_replaces_the_staff_key(demo, tmp_path):
         with admin.read() as session:
             class_id = session.scalar(select(Student.class_id))
             before = [r.content for r in session.scalars(select(CounsellingRecord))]
-        result = accounts.set_user_role(admin, "liu", "class_teacher", class_id)
+        result = accounts.set_user_role(admin, "liu", "class_teacher", class_id).value
         assert result is not None
         new = admin.keys
         with admin.read() as session:  # the admin reads on, under the new keys
@@ -186,7 +186,7 @@ def test_raising_a_role_grants_the_staff_key_without_a_rekey(demo, tmp_path):
     db = copy_school(demo, tmp_path / "school")
     with unlock(db, "admin", DEMO_PASSWORD) as admin:
         key = admin.db_key
-        assert accounts.set_user_role(admin, "chen", "counselor") is None
+        assert accounts.set_user_role(admin, "chen", "counselor").value is None
         assert admin.db_key == key
     with unlock(db, "chen", TEACHER_PW) as chen, chen.read() as session:
         assert session.scalars(select(CounsellingRecord.content)).first()

@@ -54,7 +54,8 @@ def test_removed_users_old_key_file_no_longer_opens_the_live_database(
         db_path, store, tmp_path):
     accounts.create_user(store, "liu", "刘老师", "counselor", COUNSELLOR_PW)
     accounts.create_user(store, "wang", "王老师", "counselor", "other-pass-12")
-    fingerprint = school_keys.export_school_key(store, tmp_path / "school.pub", "4131011234")
+    fingerprint = school_keys.export_school_key(store, tmp_path / "school.pub",
+                                                "4131011234").value
     with store.write() as session:
         pseudonym_key = school_keys.pseudonym_key_in(session, store)
     events_before = audit.count_events(store)
@@ -66,7 +67,7 @@ def test_removed_users_old_key_file_no_longer_opens_the_live_database(
 
     steps: list[tuple[int, int]] = []
     result = accounts.set_user_active(store, "liu", False,
-                                      Progress(report=lambda d, t: steps.append((d, t))))
+                                      Progress(report=lambda d, t: steps.append((d, t)))).value
 
     assert result is not None and result.recovery_code is None and not result.lost_access
     assert steps and steps[-1][0] == steps[-1][1]  # the copy reported its pages
@@ -143,7 +144,7 @@ def test_version_1_key_file_upgrades_at_sign_in_and_rekey_names_who_must_reset(
         upgraded = keyslots.read_slot_file(keyslot_path(db_path))
         assert not upgraded.find("password", "admin").legacy
         assert upgraded.find("password", "wang").legacy
-        result = accounts.set_user_active(admin, "liu", False)
+        result = accounts.set_user_active(admin, "liu", False).value
     assert result is not None
     assert result.lost_access == ["wang"]  # never signed in since: an admin resets it
     assert result.recovery_code and result.recovery_code != new_school.recovery_code

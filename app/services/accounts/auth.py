@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.changes import NOTHING, Changes
 from app.errors import WrongPasswordError
 from app.instruments.school import use_school_folder
 from app.models import School
@@ -122,7 +123,7 @@ def replace_recovery_slot(slot_file: keyslots.SlotFile, keys: dict[str, bytes]) 
     return code
 
 
-def change_password(store: Store, old_password: str, new_password: str) -> None:
+def change_password(store: Store, old_password: str, new_password: str) -> Changes:
     check_new_password(new_password)
     slot_path = keyslot_path(store.path)
     slot_file = keyslots.read_slot_file(slot_path)
@@ -138,6 +139,7 @@ def change_password(store: Store, old_password: str, new_password: str) -> None:
         store.user.username))
     keyslots.write_slot_file(slot_path, slot_file)
     audit.record_for(store, "password_changed", "user", store.user.username)
+    return NOTHING
 
 
 def lock(store: Store) -> None:

@@ -11,12 +11,13 @@ old key file does not hold. Raising a role only seals the extra key to the user'
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.changes import NOTHING, Changes, ChangesWith
 from app.errors import BadInputError
 from app.models import SchoolClass, User
 from app.paths import keyslot_path
@@ -40,6 +41,11 @@ class UserRow:
     class_id: int | None
     active: bool
     created_at: datetime
+    changes: Changes | None = field(default=None, kw_only=True, compare=False, repr=False)
+    """What a write that returns the row changed (`create_user`); None when read."""
+
+
+USERS = Changes(users=True)
 
 
 def list_users(store: Store) -> list[UserRow]:
@@ -82,10 +88,10 @@ def create_user(store: Store, username: str, display_name: str, role: str, passw
             slot_file.db_id, slot_keys(role, store.keys), password, "password", username))
         keyslots.write_slot_file(slot_path, slot_file)
         return UserRow(user.username, user.display_name, user.role, user.class_id, True,
-                       user.created_at)
+                       user.created_at, changes=USERS)
 
 
-def reset_user_password(store: Store, username: str, new_password: str) -> None:
+def reset_user_password(store: Store, username: str, new_password: str) -> Changes:
     """An admin sets a new password for another account (a forgotten password, or an
     account being re-enabled, which has no key slot left). Activates the account."""
     require(store, MANAGE_USERS)
@@ -103,10 +109,11 @@ def reset_user_password(store: Store, username: str, new_password: str) -> None:
             slot_file.db_id, slot_keys(user.role, store.keys), new_password, "password",
             username))
         keyslots.write_slot_file(slot_path, slot_file)
+    return USERS
 
 
 def set_user_active(store: Store, username: str, active: bool,
-                    progress: Progress = NO_PROGRESS) -> RekeyResult | None:
+                    progress: Progress = NO_PROGRESS) -> ChangesWith[RekeyResult | None]:
     """Deactivating keeps the row (the audit log names it), drops the key slot and
     re-keys the database, so the user's old copy of the key file no longer opens it; to
     enable an account again, give it a password with `reset_user_password`."""
@@ -120,7 +127,7 @@ def set_user_active(store: Store, username: str, active: bool,
         if active and not user.active:
             raise BadInputError("重新启用账户需要为其设置新密码。")
         if active or not user.active:
-            return None
+            return ChangesWith(None, USERS)
 
     def deactivate(session: Session) -> None:
         row = session.scalar(select(User).where(User.username == username))
@@ -128,16 +135,16 @@ def set_user_active(store: Store, username: str, active: bool,
         row.active = False
         audit.record(session, store.user.username, "user_updated", "user", username, "停用")
 
-    return rekey(store, keep=lambda slot: set() if _owns(slot, username) else held(slot),
-                 change=deactivate, progress=progress)
+    return ChangesWith(rekey(store, keep=lambda slot: set() if _owns(slot, username)
+                             else held(slot), change=deactivate, progress=progress), USERS)
 
 
 def set_user_role(store: Store, username: str, role: str, class_id: int | None = None,
-                  progress: Progress = NO_PROGRESS) -> RekeyResult | None:
+                  progress: Progress = NO_PROGRESS) -> ChangesWith[RekeyResult | None]:
     """Change an account's role. If the new role holds fewer keys (a counsellor made
     class teacher), the database is re-keyed and the slot keeps only the new role's
     keys; if more, the extra keys are sealed to the user's slot (no password needed).
-    Returns the re-key's result, or None when no re-key was needed."""
+    Returns the re-key's result (`.value`), or None when no re-key was needed."""
     require(store, MANAGE_USERS)
     row = _role(role, class_id)
     if username == store.user.username:
@@ -162,8 +169,8 @@ def set_user_role(store: Store, username: str, role: str, class_id: int | None =
     slot_file = keyslots.read_slot_file(slot_path)
     slot = slot_file.find("password", username)
     if slot is not None and held(slot) - key_names(role):
-        return rekey(store, keep=lambda s: key_names(role) if _owns(s, username) else held(s),
-                     change=change, progress=progress)
+        return ChangesWith(rekey(store, keep=lambda s: key_names(role) if _owns(s, username)
+                                 else held(s), change=change, progress=progress), USERS)
     with store.write() as session:
         change(session)
         if slot is not None and not slot.legacy:
@@ -171,7 +178,7 @@ def set_user_role(store: Store, username: str, role: str, class_id: int | None =
                 if name not in slot.sealed:
                     keyslots.seal_to_slot(slot_file.db_id, slot, name, key)
             keyslots.write_slot_file(slot_path, slot_file)
-    return None
+    return ChangesWith(None, USERS)
 
 
 def _owns(slot: Slot, username: str) -> bool:
@@ -185,7 +192,7 @@ def my_phone(store: Store) -> str:
             User.username == store.user.username)) or ""
 
 
-def set_my_phone(store: Store, phone: str) -> str:
+def set_my_phone(store: Store, phone: str) -> ChangesWith[str]:
     """Every teacher keeps their own number (no capability needed: it is theirs); empty
     clears it. Audited without the number."""
     phone = normal_phone(phone) if phone.strip() else ""
@@ -196,4 +203,4 @@ def set_my_phone(store: Store, phone: str) -> str:
         user.phone = phone
         audit.record(session, store.user.username, "account_phone", "user",
                      store.user.username, "已填写" if phone else "已清除")
-    return phone
+    return ChangesWith(phone, NOTHING)

@@ -21,7 +21,7 @@ small cells suppressed, and key students as counts, codes or names.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.atomic import write_atomic
+from app.changes import NOTHING, Changes
 from app.deployment import (
     AGGREGATES,
     KEY_STUDENT_MODES,
@@ -109,6 +110,7 @@ class SealedExport:
     """Of the whole sealed file, for the teacher to compare with what the district received."""
     sequence: int
     """This school's running number of sealed exports, as written into the file."""
+    changes: Changes = field(kw_only=True)
 
 
 def period_dates(period: str) -> tuple[int, int, date, date]:
@@ -280,7 +282,7 @@ def seal_export(store: Store, preview: ExportPreview, out_path: Path,
             out_path.unlink(missing_ok=True)
         raise
     return SealedExport(out_path, len(data), fp, district_key.fingerprint, created_key,
-                        hashlib.sha256(data).hexdigest(), sequence)
+                        hashlib.sha256(data).hexdigest(), sequence, changes=NOTHING)
 
 
 def next_sequence(session: Session) -> int:

@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.changes import NOTHING, ChangesWith
 from app.errors import BadInputError, StoreError
 from app.models import School, SchoolSecret
 from app.seal import fingerprint, new_school_key, save_key
@@ -111,9 +112,10 @@ def school_public_key(store: Store) -> Ed25519PublicKey | None:
     return Ed25519PublicKey.from_public_bytes(base64.b64decode(public))
 
 
-def export_school_key(store: Store, out: Path, school_code: str | None = None) -> str:
+def export_school_key(store: Store, out: Path,
+                      school_code: str | None = None) -> ChangesWith[str]:
     """Write the school's public key file for the district to register (making the key
-    pair first if this school has none) and return its fingerprint, which the teacher
+    pair first if this school has none) and return its fingerprint (`.value`), which the teacher
     reads back to the district by phone. The file names the school code (callers pass the
     deployment file's; default the database's), which the district's register binds to
     the key. Never replaces an existing file: a key file silently overwritten on a USB stick
@@ -128,7 +130,7 @@ def export_school_key(store: Store, out: Path, school_code: str | None = None) -
     key = school_public_key(store)
     assert key is not None  # made just above
     save_key(key, out, school_code=code)
-    return fingerprint(key.public_bytes_raw())
+    return ChangesWith(fingerprint(key.public_bytes_raw()), NOTHING)
 
 
 def school_key_fingerprint(store: Store) -> str | None:

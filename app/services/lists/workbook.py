@@ -17,10 +17,11 @@ from __future__ import annotations
 import contextlib
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.atomic import describe, write_atomic
+from app.changes import NOTHING, Changes
 from app.errors import BadInputError
 from app.paths import scratch_dir
 from app.reports.sheets import Book, Fit, Sheet, Table, columns
@@ -93,6 +94,7 @@ def list_workbook(table: ListTable) -> bytes:
 class ListExported:
     path: Path
     rows: int
+    changes: Changes = field(kw_only=True)
 
 
 def export_list_xlsx(store: Store, table: ListTable, path: Path, *,
@@ -102,4 +104,4 @@ def export_list_xlsx(store: Store, table: ListTable, path: Path, *,
     saved = save_workbook(store, path, lambda: list_workbook(table), password=password,
                           target_kind=target_kind, target_id=target_id,
                           detail=f"{table.title} xlsx，{len(table.rows)} {table.unit}")
-    return ListExported(saved, len(table.rows))
+    return ListExported(saved, len(table.rows), changes=NOTHING)

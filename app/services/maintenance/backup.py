@@ -19,13 +19,14 @@ callers pass it in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
 
 from app.atomic import fsync_dir, remove_stale_partials, write_atomic
+from app.changes import Changes
 from app.deployment import DEFAULT_BACKUP_REMINDER_DAYS
 from app.errors import BadInputError
 from app.models import AuditEvent, Student
@@ -60,6 +61,7 @@ class BackupResult:
     path: Path
     keys_path: Path
     size: int
+    changes: Changes = field(kw_only=True)
 
 
 def backup_name(when: datetime) -> str:
@@ -133,7 +135,7 @@ def write_backup(db_path: Path, key: bytes, dest: Path,
         if isinstance(err, OSError | SQLiteError | FileFault):
             raise classify(err, folder) from None
         raise
-    return BackupResult(dest, keys_dest, dest.stat().st_size)
+    return BackupResult(dest, keys_dest, dest.stat().st_size, changes=Changes(backups=True))
 
 
 def _journal(db_file: Path) -> Path:

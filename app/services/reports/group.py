@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from app.changes import NOTHING
 from app.deployment import load_deployment
 from app.errors import BadInputError
 from app.instruments.warning import WARNING_LABELS
@@ -198,7 +199,7 @@ def print_group_report(store: Store, campaign_id: int, scope: str, out: Path,
     write_audited(store, out, pdf, [("student_print", "campaign", campaign_id,
                                      f"团体报告（{parsed.label}）")])
     progress.step(3, 3)
-    return PrintedReport("group", out, parsed.label, stats.results)
+    return PrintedReport("group", out, parsed.label, stats.results, changes=NOTHING)
 
 
 def print_campaign(store: Store, request: CampaignPrint, progress: Progress) -> PrintedReport:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.changes import NOTHING
 from app.errors import BadInputError
 from app.models import SchoolClass, ScreeningResult, Student
 from app.reports.data import IndividualReports, Sheet
@@ -89,7 +90,7 @@ def print_individual_reports(store: Store, campaign_id: int, out: Path,
         f"（{scope}）" if scope != "school" else "")
     write_audited(store, out, pdf, [("student_print", "student", s.student_id, detail)
                                     for s in sheets])
-    return PrintedReport("individual", out, label, len(sheets))
+    return PrintedReport("individual", out, label, len(sheets), changes=NOTHING)
 
 
 def print_campaign(store: Store, request: CampaignPrint, progress: Progress) -> PrintedReport:

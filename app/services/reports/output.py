@@ -9,10 +9,11 @@ one that did.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.atomic import write_atomic
+from app.changes import Changes
 from app.services import audit
 from app.store.handle import Store
 
@@ -30,6 +31,7 @@ class PrintedReport:
     path: Path
     scope: str
     students: int
+    changes: Changes = field(kw_only=True)
 
 
 def write_audited(store: Store, out: Path, data: bytes, entries: Sequence[AuditEntry]) -> None:

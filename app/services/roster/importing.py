@@ -8,13 +8,14 @@ matched by 学籍号 only: names repeat, 学籍号 do not.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.changes import Changes
 from app.errors import BadInputError
 from app.models import ClassMove, Guardian, School, SchoolClass, SchoolYear, Student, utcnow
 from app.services import audit
@@ -65,6 +66,7 @@ class RosterChanges:
     added: int
     updated: int
     moved: int
+    changes: Changes = field(kw_only=True)
 
 
 def preview_roster_import(store: Store, path: Path) -> RosterPreview:
@@ -93,7 +95,8 @@ def apply_roster_import(store: Store, preview: RosterPreview,
                      f"新增 {len(fresh.added)}，更新 {len(fresh.updated)}，"
                      f"调班 {len(fresh.moved)}")
         progress.step(len(rows), len(rows))
-    return RosterChanges(len(fresh.added), len(fresh.updated), len(fresh.moved))
+    return RosterChanges(len(fresh.added), len(fresh.updated), len(fresh.moved),
+                         changes=Changes(students=True))
 
 
 def _insert_new(session: Session, rows: list[RosterRow],
@@ -199,6 +202,10 @@ class PromotionPreview:
     to_year: int
     steps: list[PromotionStep]
 
+    changes: Changes | None = field(default=None, kw_only=True, compare=False, repr=False)
+    """What `apply_promotion`, which returns the plan it carried out, changed; None in a
+    preview."""
+
     @property
     def graduating(self) -> int:
         return sum(s.students for s in self.steps if not s.new_name)
@@ -253,4 +260,4 @@ def apply_promotion(store: Store, preview: PromotionPreview) -> PromotionPreview
                                starts_on=date(plan.to_year, 9, 1), is_current=True))
         audit.record(session, store.user.username, "promotion", "school_year",
                      plan.to_year, f"升级 {len(plan.steps)} 个班，毕业 {plan.graduating} 人")
-    return plan
+    return replace(plan, changes=Changes(students=True))

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from app.atomic import write_atomic
+from app.changes import NOTHING, ChangesWith
 from app.reports.sheets import Book, Fit, Sheet, Table, columns
 from app.services import audit
 from app.services.capabilities import MANAGE_ROSTER, require
@@ -29,7 +30,7 @@ def rejected_sheet(rows: Sequence[RowProblem]) -> Book:
 
 
 def export_rejected(store: Store, rows: Sequence[RowProblem],
-                    path: Path) -> Path:
+                    path: Path) -> ChangesWith[Path]:
     require(store, MANAGE_ROSTER)
     path = Path(path)
     from app.reports.workbook import WorkbookOptions, render_workbook
@@ -44,4 +45,4 @@ def export_rejected(store: Store, rows: Sequence[RowProblem],
         with contextlib.suppress(OSError, FileFault):
             remove_retrying(path)
         raise
-    return path
+    return ChangesWith(path, NOTHING)

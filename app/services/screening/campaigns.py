@@ -12,12 +12,13 @@ class ids, never the campaign's name (a teacher may have typed a student's name 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from app.changes import Changes
 from app.errors import BadInputError
 from app.instruments import load_instrument
 from app.labels import CAMPAIGN_FIELDS, CONSENT, PARTICIPATION, label
@@ -55,6 +56,8 @@ class CampaignRow:
     """The earliest and latest answer sheet's time: the dates a campaign without planned
     dates (made from the command line, or imported late) was actually taken on."""
     last_taken: datetime | None = None
+    changes: Changes | None = field(default=None, kw_only=True, compare=False, repr=False)
+    """What a write that returns the row changed (`create_campaign`); None when read."""
 
     @property
     def completion(self) -> float:
@@ -89,11 +92,13 @@ class CampaignChanged:
     campaign: CampaignRow
     students_added: int
     students_removed: int
+    changes: Changes = field(kw_only=True)
 
 
 @dataclass(frozen=True)
 class CampaignDeleted:
     campaign_id: int
+    changes: Changes = field(kw_only=True)
 
 
 def create_campaign(store: Store, name: str, instrument_code: str,
@@ -133,7 +138,7 @@ def create_campaign(store: Store, name: str, instrument_code: str,
         audit.record(session, store.user.username, "campaign_created", "campaign", campaign.id,
                      f"量表 {instrument.code}")
         campaign_id = campaign.id
-    return get_campaign(store, campaign_id)
+    return replace(get_campaign(store, campaign_id), changes=Changes(campaigns=(campaign_id,)))
 
 
 def campaign_setup(store: Store, campaign_id: int) -> CampaignSetup:
@@ -197,7 +202,8 @@ def update_campaign(store: Store, campaign_id: int, *, name: str, class_ids: lis
                      f"修改 {'、'.join(CAMPAIGN_FIELDS[f] for f in fields) or '无'}；"
                      f"班级 增 {_class_names(new)} 减 {_class_names(gone)}；"
                      f"参测 增 {added} 人 减 {removed} 人")
-    return CampaignChanged(get_campaign(store, campaign_id), added, removed)
+    return CampaignChanged(get_campaign(store, campaign_id), added, removed,
+                           changes=Changes(campaigns=(campaign_id,)))
 
 
 def delete_campaign(store: Store, campaign_id: int) -> CampaignDeleted:
@@ -224,7 +230,7 @@ def delete_campaign(store: Store, campaign_id: int) -> CampaignDeleted:
         session.delete(campaign)
         audit.record(session, store.user.username, "campaign_deleted", "campaign", campaign_id,
                      f"量表 {instrument}，参测 {participants} 人")
-    return CampaignDeleted(campaign_id)
+    return CampaignDeleted(campaign_id, changes=Changes(campaigns=(campaign_id,)))
 
 
 def _class_names(classes: list[SchoolClass]) -> str:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from app.changes import Changes
 from app.errors import BadInputError
 from app.instruments import Instrument, load_instrument
 from app.models import Campaign, Participation, SchoolClass, ScreeningResult, Student
@@ -64,6 +65,7 @@ class AnswersSaved:
     warning: str
     valid: bool
     critical: tuple[int, ...]
+    changes: Changes = field(kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class ParticipationChanged:
     campaign_id: int
     student_ids: tuple[int, ...]
     status: str
+    changes: Changes = field(kw_only=True)
 
 
 def campaign_students(store: Store, campaign_id: int,
@@ -133,7 +136,8 @@ def _answer_text(answers: str | None, digits: dict[float, str] | None) -> str:
 
 def _saved(campaign_id: int, student_id: int, source: str, record: dict) -> AnswersSaved:
     return AnswersSaved(campaign_id, student_id, source, record["total"], record["warning"],
-                        bool(record["valid"]), tuple(record["critical"]))
+                        bool(record["valid"]), tuple(record["critical"]),
+                        changes=Changes(campaigns=(campaign_id,)))
 
 
 def enter_answer_string(store: Store, campaign_id: int, student_id: int,
@@ -159,4 +163,5 @@ def mark_participation(store: Store, campaign_id: int, student_ids: Sequence[int
     """Mark several students at once (a class's absentees), each audited on its own."""
     for student_id in student_ids:
         set_participation(store, campaign_id, student_id, status, consent, note)
-    return ParticipationChanged(campaign_id, tuple(student_ids), status)
+    return ParticipationChanged(campaign_id, tuple(student_ids), status,
+                                changes=Changes(campaigns=(campaign_id,)))

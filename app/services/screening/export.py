@@ -12,9 +12,10 @@ workbook behind) and audited once the file is in place.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.changes import NOTHING, Changes
 from app.instruments import WARNING_LABELS, load_instrument
 from app.instruments.model import TOTAL
 from app.labels import GENDERS, RESULT_SOURCES, label
@@ -32,6 +33,7 @@ class ResultsExported:
     campaign_id: int
     path: Path
     rows: int
+    changes: Changes = field(kw_only=True)
 
 
 def export_results_xlsx(store: Store, campaign_id: int, path: Path,
@@ -64,7 +66,7 @@ def export_results_xlsx(store: Store, campaign_id: int, path: Path,
                           lambda: _workbook(campaign.name, header, body, progress),
                           password=password, target_kind="campaign", target_id=campaign_id,
                           detail=f"测评结果 xlsx，{len(rows)} 份{scope}")
-    return ResultsExported(campaign_id, saved, len(rows))
+    return ResultsExported(campaign_id, saved, len(rows), changes=NOTHING)
 
 
 def results_sheet(title: str, header: list[str], body: list[list[object]]) -> Book:

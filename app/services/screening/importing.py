@@ -24,6 +24,7 @@ import numpy as np
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
+from app.changes import Changes
 from app.errors import BadInputError
 from app.gc_pause import gc_paused
 from app.instruments import ScoreResult, load_instrument, parse_answer_strings, read_answers, score
@@ -121,6 +122,7 @@ class ScreeningChanges:
     campaign_id: int
     written: int
     replaced: int
+    changes: Changes = field(kw_only=True)
 
 
 def preview_screening_import(store: Store, campaign_id: int, path: Path,
@@ -336,7 +338,8 @@ def _apply(store: Store, preview: ScreeningPreview, progress: Progress) -> Scree
         audit.record(session, store.user.username, "screening_import", "campaign",
                      preview.campaign_id, f"写入 {len(chosen)} 份，其中替换 {replaced} 份")
         progress.step(len(chosen), len(chosen))
-    return ScreeningChanges(preview.campaign_id, len(chosen), replaced)
+    return ScreeningChanges(preview.campaign_id, len(chosen), replaced,
+                            changes=Changes(campaigns=(preview.campaign_id,)))
 
 
 def save_answers(store: Store, campaign_id: int, student_id: int, values: list[float | None],

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Changes
 from app.errors import QingxinError
 from app.labels import GENDERS, label
 from app.ui import messages
@@ -42,7 +43,6 @@ from app.ui.casefile.risk_tab import RiskTab
 from app.ui.casefile.screening_tab import ScreeningTab
 from app.ui.casefile.warning_tab import WarningTab
 from app.ui.casefile.widgets import level_html
-from app.ui.changes import Changes
 from app.ui.form_widgets import hint_label
 from app.ui.store_context import StoreContext
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from app.changes import Changes
 from app.services.casefile.family_contacts import FamilyContacts, family_contacts
 from app.services.classes import ClassRow, list_classes
 from app.services.lists.tables import KEY_LEVELS, family_table, warning_table
@@ -36,7 +37,6 @@ from app.ui.casefile.referral_list import ReferralListView
 from app.ui.casefile.review_queue import ReviewQueueView
 from app.ui.casefile.today_view import TodayView
 from app.ui.casefile.workload_view import WorkloadView
-from app.ui.changes import Changes
 from app.ui.export_dialog import ExportChoice, export_list
 from app.ui.reports.saving import day_text
 from app.ui.signals.dialogs import open_decision

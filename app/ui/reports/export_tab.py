@@ -38,7 +38,6 @@ from app.services.district.export import (
     seal_export,
 )
 from app.services.district.school_keys import school_key_fingerprint
-from app.ui.changes import NOTHING
 from app.ui.file_dialogs import DISTRICT, ask_save_path, safe_file_name
 from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.reports import texts
@@ -317,7 +316,7 @@ class ExportTab(QWidget):
 
     def seal_to(self, preview: ExportPreview, path: Path) -> Op | None:
         return self.ctx.mutate(self, lambda store, _progress: seal_export(store, preview, path),
-                               self._sealed, changes=NOTHING, label=texts.SEALING)
+                               self._sealed, label=texts.SEALING)
 
     def _sealed(self, done: SealedExport) -> None:
         self.school_key.setText(done.school_key_fingerprint)

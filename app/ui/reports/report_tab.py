@@ -35,7 +35,6 @@ from app.services.reports.output import PrintedReport
 from app.services.roster.normalize import grade_display_name
 from app.services.screening.campaigns import CampaignRow, class_completion, list_campaigns
 from app.store.handle import Store
-from app.ui.changes import NOTHING
 from app.ui.file_dialogs import REPORTS, ask_save_path, safe_file_name
 from app.ui.form_widgets import hint_label
 from app.ui.reports import texts
@@ -314,7 +313,7 @@ class ReportTab(QWidget):
         asked = CampaignPrint(request.campaign_id, request.scope, path, request.min_cell)
         return self.ctx.mutate(
             self, lambda store, progress: request.kind.print_campaign(store, asked, progress),
-            lambda done: self._printed(request, done), changes=NOTHING,
+            lambda done: self._printed(request, done),
             label=texts.PRINTING.format(kind=request.kind.label), cancellable=True)
 
     def _printed(self, request: ReportRequest, done: PrintedReport) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QTabWidget
 
-from app.ui.changes import Changes
+from app.changes import Changes
 from app.ui.reports import texts
 from app.ui.reports.export_tab import ExportTab
 from app.ui.reports.report_tab import ReportTab

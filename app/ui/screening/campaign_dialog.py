@@ -44,7 +44,6 @@ from app.services.screening.campaigns import (
 )
 from app.terms import TERM_WORDS, current_term, school_year_text, term_text
 from app.ui import messages
-from app.ui.changes import Changes
 from app.ui.form_errors import FieldErrors
 from app.ui.form_widgets import error_label, hint_label
 from app.ui.screening import strings as s
@@ -306,13 +305,13 @@ class CampaignDialog(QDialog):
                 store, campaign_id, name=name, class_ids=class_ids, term=term,
                 starts_on=starts, ends_on=ends, school_year=year,
                 grade_reason=reason or None, grades_policy=policy), self._saved,
-                changes=Changes(campaigns=(campaign_id,)), label=s.EDIT_SAVING,
+                label=s.EDIT_SAVING,
                 on_failure=self._failed)
             return
         self.ctx.mutate(self, lambda store, _p: create_campaign(
             store, name, code, class_ids, term=term, starts_on=starts, ends_on=ends,
             school_year=year, grade_reason=reason, grades_policy=policy),
-            self._created, changes=lambda row: Changes(campaigns=(row.id,)),
+            self._created,
             label=s.NEW_CREATING, on_failure=self._failed)
 
     def _saved(self, changed: CampaignChanged) -> None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Changes
 from app.services.screening.campaigns import (
     CampaignRow,
     CampaignSetup,
@@ -38,7 +39,6 @@ from app.services.screening.campaigns import (
     list_campaigns,
 )
 from app.ui import messages, strings
-from app.ui.changes import Changes
 from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.screening import strings as s
 from app.ui.screening.campaign_dialog import CampaignDialog
@@ -274,7 +274,7 @@ class ScreeningPage(QWidget):
     def _delete(self, campaign_id: int, name: str) -> None:
         self.ctx.mutate(self, lambda store, _p: delete_campaign(store, campaign_id),
                         lambda _deleted: self._deleted(name),
-                        changes=Changes(campaigns=(campaign_id,)), label=s.DELETING)
+                        label=s.DELETING)
 
     def _deleted(self, name: str) -> None:
         self._selected_id = None

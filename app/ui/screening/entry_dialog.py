@@ -38,7 +38,6 @@ from app.services.screening.entry import (
     enter_answer_string,
 )
 from app.ui import messages
-from app.ui.changes import Changes
 from app.ui.fonts import MONO_FAMILY
 from app.ui.form_widgets import ERROR_STYLE, data_table, fit_columns, hint_label
 from app.ui.screening import strings as s
@@ -249,7 +248,7 @@ class AnswerEntryDialog(QDialog):
         self.ctx.mutate(self, lambda store, _p: enter_answer_string(
             store, campaign_id, student_id, text, consent),
             lambda saved: self._saved(saved, text, number),
-            changes=Changes(campaigns=(campaign_id,)), label=None,
+            label=None,
             on_failure=lambda exc: self._failed(student_id, text, exc))
         self.next_student()
 

@@ -42,7 +42,6 @@ from app.services.screening.importing import (
     preview_screening_import,
 )
 from app.ui import messages
-from app.ui.changes import Changes
 from app.ui.file_dialogs import ANSWERS, ask_open_path
 from app.ui.form_widgets import data_table, error_label, fit_columns, hint_label
 from app.ui.screening import strings as s
@@ -271,7 +270,7 @@ class ImportDialog(QDialog):
         self.confirm.setEnabled(False)
         self.ctx.mutate(self, lambda store, progress: apply_screening_import(
             store, preview, progress), self._applied,
-            changes=Changes(campaigns=(preview.campaign_id,)), label=s.IMPORT_APPLYING,
+            label=s.IMPORT_APPLYING,
             cancellable=True, on_failure=self._apply_failed)
 
     def _apply_failed(self, exc: QingxinError) -> None:

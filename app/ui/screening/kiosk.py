@@ -37,7 +37,6 @@ from app.services.screening.campaigns import CampaignRow
 from app.services.screening.entry import AnswersSaved, ParticipantRow, save_kiosk_answers
 from app.ui import messages
 from app.ui.app_keys import STUDENT_SCREEN
-from app.ui.changes import Changes
 from app.ui.form_widgets import error_label, hint_label, password_edit
 from app.ui.screening import strings as s
 from app.ui.screening.models import instrument_for
@@ -309,7 +308,7 @@ class KioskDialog(QDialog):
         consent = self.ctx.deployment.consent
         self.ctx.mutate(self, lambda store, _p: save_kiosk_answers(
             store, campaign_id, student_id, answers, seconds, consent), self._submitted,
-            changes=Changes(campaigns=(campaign_id,)), label=None,
+            label=None,
             on_failure=self._submit_failed)
 
     def _submitted(self, _saved: AnswersSaved) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Changes
 from app.errors import BadInputError
 from app.services.screening.campaigns import CampaignRow
 from app.services.screening.consent import refusal, takes
@@ -24,7 +25,6 @@ from app.services.screening.entry import (
     ParticipantRow,
 )
 from app.ui import messages
-from app.ui.changes import Changes
 from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.screening import strings as s
 from app.ui.screening.class_picker import ClassPicker

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Changes
 from app.errors import QingxinError
 from app.labels import CONSENT, PARTICIPATION
 from app.services.reports.consent_form import print_consent_forms
@@ -36,7 +37,6 @@ from app.services.screening.entry import (
 )
 from app.ui import messages
 from app.ui.casefile.file_window import open_student_file
-from app.ui.changes import Changes
 from app.ui.file_dialogs import LETTERS, ask_save_path
 from app.ui.form_widgets import data_table, error_label, fit_columns, hint_label
 from app.ui.row_open import RowOpener, main_window_of
@@ -176,7 +176,7 @@ class ParticipationDialog(QDialog):
         self.apply_button.setEnabled(False)
         self.ctx.mutate(self, lambda store, _p: mark_participation(
             store, campaign_id, ids, status, consent, note),
-            self._applied, changes=Changes(campaigns=(campaign_id,)), label=s.PART_SAVING,
+            self._applied, label=s.PART_SAVING,
             on_failure=self._failed)
 
     def _applied(self, _change: ParticipationChanged) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Changes
 from app.instruments import WARNING_LABELS, Instrument
 from app.instruments.model import TOTAL
 from app.services.progress import Progress
@@ -34,7 +35,6 @@ from app.services.screening.campaigns import CampaignRow
 from app.services.screening.results import ResultRow, campaign_results
 from app.store.handle import Store
 from app.ui.casefile.file_window import StudentFileWindow, open_student_file
-from app.ui.changes import Changes
 from app.ui.export_dialog import ExportChoice, export_list
 from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.row_open import RowOpener, main_window_of

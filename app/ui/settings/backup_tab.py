@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Changes
 from app.errors import QingxinError
 from app.services.maintenance.backup import (
     BackupResult,
@@ -32,7 +33,6 @@ from app.services.maintenance.backup import (
     make_backup,
 )
 from app.ui import messages
-from app.ui.changes import Changes
 from app.ui.file_dialogs import BACKUPS, ask_folder, ask_open_path
 from app.ui.form_widgets import error_label, hint_label
 from app.ui.settings import texts
@@ -146,7 +146,7 @@ class BackupTab(QWidget):
         self.error.clear()
         self._set_busy(True)
         op = self.ctx.mutate(self, lambda store, progress: make_backup(store, folder, progress),
-                             self._backed_up, changes=Changes(backups=True),
+                             self._backed_up,
                              label=texts.BACKING_UP.format(folder=folder),
                              cancellable=True, on_failure=self._backup_failed)
         if op is None:

@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Changes
 from app.deployment import AGGREGATES, KEY_STUDENT_MODES, Deployment
 from app.instruments.school import definition_files
 from app.paths import school_instruments_dir
 from app.services.district.school_keys import export_school_key, school_key_fingerprint
-from app.ui.changes import NOTHING, Changes
 from app.ui.file_dialogs import DISTRICT, ask_save_path
 from app.ui.form_widgets import ERROR_STYLE, hint_label
 from app.ui.reports.saving import show_saved
@@ -164,8 +164,8 @@ class DeploymentTab(QWidget):
             return None
         code_in_file = self.ctx.deployment.school_code or None
         self.ctx.mutate(self, lambda store, _p: export_school_key(store, path, code_in_file),
-                        lambda key_print: self._exported(path, key_print),
-                        changes=NOTHING, label=texts.EXPORTING_SCHOOL_KEY)
+                        lambda key_print: self._exported(path, key_print.value),
+                        label=texts.EXPORTING_SCHOOL_KEY)
         return path
 
     def _exported(self, path: Path, key_print: str) -> None:

@@ -12,8 +12,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
+from app.changes import Changes
 from app.services.maintenance.backup import BackupStatus, backup_status
-from app.ui.changes import Changes
 from app.ui.settings import texts
 from app.ui.store_context import StoreContext
 

@@ -15,6 +15,7 @@ from datetime import date
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
+from app.changes import Changes
 from app.labels import (
     SIGNAL_DECISIONS,
     SIGNAL_PENDING,
@@ -26,7 +27,6 @@ from app.services.signals.reports import ReportRow, list_reports
 from app.services.students import StudentRow, list_students
 from app.store.handle import Store
 from app.ui.casefile.widgets import OVERDUE_BACKGROUND, button_row, day, fill, selected, table
-from app.ui.changes import Changes
 from app.ui.form_widgets import hint_label
 from app.ui.signals import texts
 from app.ui.signals.dialogs import ReportDialog, open_decision

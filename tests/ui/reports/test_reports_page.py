@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QComboBox, QMessageBox
 
+from app.changes import Changes
 from app.deployment import Deployment, ReportPolicy
 from app.seal import open_sealed, verify
 from app.services.district.export import recent_periods
 from app.services.district.school_keys import school_key_fingerprint, school_public_key
 from app.ui import file_dialogs
-from app.ui.changes import Changes
 from app.ui.reports import saving, texts
 from app.ui.reports.reports_page import ReportsPage
 from tests.export.export_helpers import SCHOOL_CODE, deployment

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from app.changes import Changes
 from app.instruments import load_instrument
 from app.services.screening.campaigns import create_campaign
 from app.services.screening.entry import AnswersSaved, campaign_students
@@ -89,8 +90,9 @@ def test_entry_shows_the_newest_save_when_saves_finish_out_of_order(qtbot, schoo
     dialog.show()
     idle(qtbot)
     first, second = klass[0], klass[1]
-    newer = AnswersSaved(campaign.id, second.id, "entry", 0, "none", True, ())
-    older = AnswersSaved(campaign.id, first.id, "entry", 8, "key", True, (9,))
+    changes = Changes(campaigns=(campaign.id,))
+    newer = AnswersSaved(campaign.id, second.id, "entry", 0, "none", True, (), changes=changes)
+    older = AnswersSaved(campaign.id, first.id, "entry", 8, "key", True, (9,), changes=changes)
     dialog._saved(newer, "000000000", 2)
     dialog._saved(older, "012300002", 1)
     assert dialog.model.row_at(0).total == 8 and dialog.model.row_at(1).total == 0
