@@ -19,6 +19,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.changes import Changes, ChangesWithId, in_file
 from app.errors import BadInputError
 from app.models import CaseConference, ConferenceTask, User
 from app.services import audit
@@ -62,7 +63,7 @@ def _tasks(tasks: list[TaskInput]) -> list[TaskInput]:
 
 
 def add_conference(store: Store, student_id: int, held_on: date, attendees: list[str],
-                   assessment: str, decisions: str, tasks: list[TaskInput]) -> int:
+                   assessment: str, decisions: str, tasks: list[TaskInput]) -> ChangesWithId:
     """Record a conference and its tasks in one transaction; returns its id. Every
     field is checked before anything is written."""
     require(store, WRITE_CASEFILE)
@@ -86,7 +87,7 @@ def add_conference(store: Store, student_id: int, held_on: date, attendees: list
                                        what=task.what, owner=task.owner, due_on=task.due_on))
         audit.record(session, username, "student_edit", "student", student_id,
                      f"新增会诊记录（编号 {conference.id}，任务 {len(checked)} 项）")
-        return conference.id
+        return ChangesWithId(conference.id, in_file(student_id))
 
 
 def attendee_choices(store: Store) -> list[str]:
@@ -98,7 +99,7 @@ def attendee_choices(store: Store) -> list[str]:
             .order_by(User.id))]
 
 
-def complete_task(store: Store, task_id: int, done_on: date | None = None) -> None:
+def complete_task(store: Store, task_id: int, done_on: date | None = None) -> Changes:
     require(store, WRITE_CASEFILE)
     day = check_past(done_on or date.today(), "完成日期")
     with store.write() as session:
@@ -110,6 +111,7 @@ def complete_task(store: Store, task_id: int, done_on: date | None = None) -> No
         task.done_on, task.done_by = day, store.user.username
         audit.record(session, store.user.username, "student_edit", "student",
                      task.student_id, f"完成会诊任务（编号 {task_id}）")
+        return in_file(task.student_id)
 
 
 def conference_rows(session: Session, student_id: int) -> tuple[ConferenceRow, ...]:

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.changes import ChangesWithId, in_file
 from app.errors import BadInputError
 from app.labels import (
     ASSESSMENT_KINDS,
@@ -196,27 +197,30 @@ def load_entry(session: Session, kind: str, record_id: int) -> Versioned:
 
 
 def add_risk_factor(store: Store, student_id: int, code: str, noted_on: date,
-                    source: str = "", note: str = "") -> int:
+                    source: str = "", note: str = "") -> ChangesWithId:
     require(store, WRITE_CASEFILE)
     with store.write() as session:
-        return insert_entry(session, store.user.username, "risk_factor", student_id,
-                            code=code, noted_on=noted_on, source=source, note=note).id
+        return ChangesWithId(insert_entry(
+            session, store.user.username, "risk_factor", student_id, code=code,
+            noted_on=noted_on, source=source, note=note).id, in_file(student_id))
 
 
-def resolve_risk_factor(store: Store, risk_factor_id: int, resolved_on: date) -> int:
+def resolve_risk_factor(store: Store, risk_factor_id: int,
+                        resolved_on: date) -> ChangesWithId:
     require(store, WRITE_CASEFILE)
     with store.write() as session:
         old = load_entry(session, "risk_factor", risk_factor_id)
         assert isinstance(old, RiskFactor)
         if old.resolved_on is not None:
             raise BadInputError(f"该因素已于 {old.resolved_on:%Y-%m-%d} 解除。")
-        return revise_entry(session, store.user.username, "risk_factor", old, "已解除",
-                            resolved_on=resolved_on).id
+        return ChangesWithId(revise_entry(session, store.user.username, "risk_factor", old,
+                                          "已解除", resolved_on=resolved_on).id,
+                             in_file(old.student_id))
 
 
 def add_counselling(store: Store, student_id: int, held_on: date, kind: str, content: str,
                     participants: str = "", next_step: str = "",
-                    confidential: bool = False, minutes: int | None = None) -> int:
+                    confidential: bool = False, minutes: int | None = None) -> ChangesWithId:
     """Home–school contacts are the kinds home_visit, phone and three_way. An assessment
     (ASSESSMENT_KINDS) also completes the crisis checklist's 面谈评估 if one is open; the
     same-day task of a critical answer reads the record itself (today.py)."""
@@ -230,12 +234,12 @@ def add_counselling(store: Store, student_id: int, held_on: date, kind: str, con
         if kind in ASSESSMENT_KINDS:
             complete_open(session, username, student_id, "crisis_assess", held_on,
                           f"见 {held_on:%Y-%m-%d} 的{COUNSELLING_KINDS[kind]}记录")
-        return row.id
+        return ChangesWithId(row.id, in_file(student_id))
 
 
 def add_signal(store: Store, student_id: int, source: str, reported_on: date,
                description: str, severity: str = "ordinary", reporter: str = "",
-               decision: str | None = None) -> int:
+               decision: str | None = None) -> ChangesWithId:
     """The counselling room records a 反映 (登记反映 in the file: what a parent said on
     the phone, what a 心理委员 came to say). Like a 反映 the network files, it gets a
     status (a SignalReport, signals/reports.py) and heads 今日工作 until it is decided —
@@ -264,11 +268,11 @@ def add_signal(store: Store, student_id: int, source: str, reported_on: date,
         if decision is not None:
             audit.record(session, username, "signal_decided", "student", student_id,
                          f"反映 编号 {report.id}：{SIGNAL_DECISIONS[decision]}")
-        return row.id
+        return ChangesWithId(row.id, in_file(student_id))
 
 
 def correct_entry(store: Store, entry_kind: str, record_id: int, reason: str,
-                  **changes: Any) -> int:
+                  **changes: Any) -> ChangesWithId:
     """A new version of the entry with `changes`; the version corrected stays visible."""
     require(store, WRITE_CASEFILE)
     reason = check_text(reason, "更正记录时请说明原因。")
@@ -276,11 +280,13 @@ def correct_entry(store: Store, entry_kind: str, record_id: int, reason: str,
         raise BadInputError("没有要更正的内容。")
     with store.write() as session:
         old = load_entry(session, entry_kind, record_id)
-        return revise_entry(session, store.user.username, entry_kind, old, reason,
-                            **changes).id
+        return ChangesWithId(revise_entry(session, store.user.username, entry_kind, old, reason,
+                                          **changes).id,
+                             in_file(student_of(session, old),
+                                     referrals=entry_kind == "referral_step"))
 
 
-def withdraw_entry(store: Store, kind: str, record_id: int, reason: str) -> int:
+def withdraw_entry(store: Store, kind: str, record_id: int, reason: str) -> ChangesWithId:
     """Withdraw an entry made by mistake: it leaves the lists but not the history.
 
     A referral step can be withdrawn only while it is the referral's last one, so the
@@ -295,8 +301,10 @@ def withdraw_entry(store: Store, kind: str, record_id: int, reason: str) -> int:
         if isinstance(old, ReferralStep):
             check_last_step(session, old)
             undo_step(session, store.user.username, old)
-        return revise_entry(session, store.user.username, kind, old, reason,
-                            withdrawn=True).id
+        step = kind == "referral_step"  # may give the student their status back
+        return ChangesWithId(revise_entry(session, store.user.username, kind, old, reason,
+                                          withdrawn=True).id,
+                             in_file(student_of(session, old), referrals=step, students=step))
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.changes import Changes, in_file
 from app.deployment import DEFAULT_FOLLOWUP_DAYS, Deployment
 from app.errors import BadInputError
 from app.labels import CRISIS_ITEMS
@@ -128,6 +129,7 @@ class FollowupDone:
     done_id: int
     next_id: int | None
     next_due: date | None
+    changes: Changes = field(kw_only=True)
 
 
 def complete_followup(store: Store, followup_id: int, done_on: date, note: str,
@@ -152,9 +154,9 @@ def complete_followup(store: Store, followup_id: int, done_on: date, note: str,
         level = current_level(session, old.student_id)
         others = [f for f in open_followups(session, old.student_id) if f.kind == "routine"]
         if not schedule_next or level not in policy.days or others:
-            return FollowupDone(done.id, None, None)
+            return FollowupDone(done.id, None, None, changes=in_file(old.student_id))
         nxt = insert_entry(session, username, "follow_up", old.student_id, kind="routine",
                            due_on=due_after(done_on, level, policy), done_on=None,
                            done_by="", note="", campaign_id=None)
         assert isinstance(nxt, FollowUp)
-        return FollowupDone(done.id, nxt.id, nxt.due_on)
+        return FollowupDone(done.id, nxt.id, nxt.due_on, changes=in_file(old.student_id))

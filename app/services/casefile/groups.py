@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from app.changes import Changes, ChangesWithId
 from app.errors import BadInputError
 from app.models import GroupSession
 from app.services.capabilities import WRITE_CASEFILE, require
@@ -22,7 +23,7 @@ TOPIC_LIMIT = 100
 
 
 def add_group_session(store: Store, held_on: date, topic: str, minutes: int,
-                      student_ids: list[int], note: str = "") -> int:
+                      student_ids: list[int], note: str = "") -> ChangesWithId:
     """Record a group session and its members' records in one transaction; returns the
     session's id."""
     require(store, WRITE_CASEFILE)
@@ -47,4 +48,4 @@ def add_group_session(store: Store, held_on: date, topic: str, minutes: int,
             insert_entry(session, username, "counselling", sid, held_on=held_on, kind="group",
                          content=f"团体辅导：{topic}", participants=f"团体辅导 {len(members)} 人",
                          minutes=minutes, group_id=group.id)
-        return group.id
+        return ChangesWithId(group.id, Changes(casefile=members))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from app.changes import Changes, ChangesWithId, in_file
 from app.errors import BadInputError
 from app.labels import GUARDIAN_RELATIONS as RELATIONS
 from app.models import Guardian
@@ -64,7 +65,7 @@ def list_guardians(store: Store, student_id: int) -> list[GuardianRow]:
 
 
 def set_guardian(store: Store, student_id: int, *, name: str, relation: str, phone: str,
-                 note: str = "", guardian_id: int | None = None) -> int:
+                 note: str = "", guardian_id: int | None = None) -> ChangesWithId:
     """Add a guardian, or change one: the one with `guardian_id`, else the student's
     guardian of the same name (so `qingxin guardian set` run twice updates, not
     duplicates). Returns the guardian's id."""
@@ -87,10 +88,10 @@ def set_guardian(store: Store, student_id: int, *, name: str, relation: str, pho
         session.flush()
         audit.record(session, store.user.username, "guardian_added" if added
                      else "guardian_changed", "student", student.id, relation)
-        return guardian.id
+        return ChangesWithId(guardian.id, in_file(student.id))
 
 
-def remove_guardian(store: Store, student_id: int, guardian_id: int) -> None:
+def remove_guardian(store: Store, student_id: int, guardian_id: int) -> Changes:
     require(store, WRITE_CASEFILE)
     with store.write() as session:
         guardian = session.get(Guardian, guardian_id)
@@ -100,3 +101,4 @@ def remove_guardian(store: Store, student_id: int, guardian_id: int) -> None:
         session.delete(guardian)
         audit.record(session, store.user.username, "guardian_removed", "student",
                      student_id, relation)
+    return in_file(student_id)

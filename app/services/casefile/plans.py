@@ -15,6 +15,7 @@ from typing import Protocol
 
 from sqlalchemy import select
 
+from app.changes import ChangesWithId, in_file
 from app.errors import BadInputError
 from app.models import CarePlan, Pairing
 from app.services.capabilities import WRITE_CASEFILE, require
@@ -30,7 +31,8 @@ PAIRS_NEEDED = 2
 
 
 def save_plan(store: Store, student_id: int, category: str, goals: str, measures: str,
-              responsible: str, next_review_on: date | None, reason: str = "") -> int:
+              responsible: str, next_review_on: date | None,
+              reason: str = "") -> ChangesWithId:
     """Create the student's plan, or revise it (a new version) if one exists."""
     require(store, WRITE_CASEFILE)
     if next_review_on is None:
@@ -42,13 +44,15 @@ def save_plan(store: Store, student_id: int, category: str, goals: str, measures
             select(CarePlan).where(CarePlan.student_id == student_id)))
         username = store.user.username
         if not existing:
-            return insert_entry(session, username, "plan", student_id, **values).id
-        return revise_entry(session, username, "plan", existing[0],
-                            reason.strip() or "修订计划", **values).id
+            return ChangesWithId(insert_entry(session, username, "plan", student_id,
+                                              **values).id, in_file(student_id))
+        return ChangesWithId(revise_entry(session, username, "plan", existing[0],
+                                          reason.strip() or "修订计划", **values).id,
+                             in_file(student_id))
 
 
 def review_plan(store: Store, student_id: int, reviewed_on: date, outcome: str,
-                note: str = "", next_review_on: date | None = None) -> int:
+                note: str = "", next_review_on: date | None = None) -> ChangesWithId:
     """Record a review of the current plan; "close" ends it, the others need a next date."""
     require(store, WRITE_CASEFILE)
     if outcome != "close" and next_review_on is None:
@@ -62,29 +66,31 @@ def review_plan(store: Store, student_id: int, reviewed_on: date, outcome: str,
             select(CarePlan).where(CarePlan.student_id == student_id)))
         if not plans:
             raise BadInputError("该学生还没有一生一策计划，请先制定计划。")
-        return insert_entry(session, store.user.username, "plan_review", student_id,
-                            plan_id=plans[0].id, reviewed_on=reviewed_on, outcome=outcome,
-                            note=note, next_review_on=next_review_on).id
+        return ChangesWithId(insert_entry(
+            session, store.user.username, "plan_review", student_id, plan_id=plans[0].id,
+            reviewed_on=reviewed_on, outcome=outcome, note=note,
+            next_review_on=next_review_on).id, in_file(student_id))
 
 
 def add_pairing(store: Store, student_id: int, role: str, person: str, started_on: date,
-                note: str = "") -> int:
+                note: str = "") -> ChangesWithId:
     require(store, WRITE_CASEFILE)
     with store.write() as session:
-        return insert_entry(session, store.user.username, "pairing", student_id, role=role,
-                            person=person, started_on=started_on, ended_on=None,
-                            note=note).id
+        return ChangesWithId(insert_entry(
+            session, store.user.username, "pairing", student_id, role=role, person=person,
+            started_on=started_on, ended_on=None, note=note).id, in_file(student_id))
 
 
-def end_pairing(store: Store, pairing_id: int, ended_on: date) -> int:
+def end_pairing(store: Store, pairing_id: int, ended_on: date) -> ChangesWithId:
     require(store, WRITE_CASEFILE)
     with store.write() as session:
         old = load_entry(session, "pairing", pairing_id)
         assert isinstance(old, Pairing)
         if old.ended_on is not None:
             raise BadInputError(f"该结对已于 {old.ended_on:%Y-%m-%d} 结束。")
-        return revise_entry(session, store.user.username, "pairing", old, "结束结对",
-                            ended_on=ended_on).id
+        return ChangesWithId(revise_entry(session, store.user.username, "pairing", old,
+                                          "结束结对", ended_on=ended_on).id,
+                             in_file(old.student_id))
 
 
 class PairingLike(Protocol):

@@ -23,6 +23,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.changes import ChangesWithCount, ChangesWithId, in_file
 from app.errors import BadInputError
 from app.labels import REFERRAL_RECOMMENDATIONS
 from app.models import Referral, ReferralAssessment, ReferralStep, SchoolClass, Student
@@ -49,7 +50,7 @@ from app.store.handle import Store
 
 def open_referral(store: Store, student_id: int, indications: set[str],
                   opened_on: date | None = None, note: str = "",
-                  extra: Iterable[Indication] = ()) -> int:
+                  extra: Iterable[Indication] = ()) -> ChangesWithId:
     """Open a referral; without any indication ticked, the note must say why."""
     require(store, WRITE_CASEFILE)
     opened_on = check_past(opened_on or date.today(), "转介开启日期")
@@ -75,12 +76,12 @@ def open_referral(store: Store, student_id: int, indications: set[str],
                      f"{REFERRAL_RECOMMENDATIONS[recommendation.level]}")
         complete_open(session, store.user.username, student_id, "crisis_referral", opened_on,
                       f"已开启转介（{recommendation.label}）", referral_id=referral.id)
-        return referral.id
+        return ChangesWithId(referral.id, in_file(student_id, referrals=True))
 
 
 def record_assessment(store: Store, student_id: int, indications: set[str],
                       assessed_on: date | None = None, note: str = "",
-                      extra: Iterable[Indication] = ()) -> int:
+                      extra: Iterable[Indication] = ()) -> ChangesWithId:
     """Keep the checklist as assessed without opening a referral; `note` must say why
     (e.g. 面谈评估后风险可控，家长已带孩子就诊). Settles an open 转介决定 with that
     reason, as writing it on the crisis checklist would."""
@@ -102,12 +103,12 @@ def record_assessment(store: Store, student_id: int, indications: set[str],
                      f"转介评估 编号 {row.id}：{recommendation.label}，暂不转介")
         complete_open(session, username, student_id, "crisis_referral", assessed_on,
                       f"转介评估（{recommendation.label}）后暂不转介：{note}")
-        return row.id
+        return ChangesWithId(row.id, in_file(student_id, referrals=True))
 
 
 def complete_step(store: Store, referral_id: int, step: str, done_on: date,
                   note: str = "", done_by: str = "", details: StepDetails = NO_DETAILS,
-                  hospitals: Sequence[str] = ()) -> int:
+                  hospitals: Sequence[str] = ()) -> ChangesWithId:
     """Record the next step as done; `hospitals` is the green-channel list."""
     require(store, WRITE_CASEFILE)
     details = check_details(step, note, details, hospitals)
@@ -115,7 +116,7 @@ def complete_step(store: Store, referral_id: int, step: str, done_on: date,
 
 
 def skip_step(store: Store, referral_id: int, step: str, reason: str,
-              done_on: date | None = None) -> int:
+              done_on: date | None = None) -> ChangesWithId:
     require(store, WRITE_CASEFILE)
     reason = check_text(reason, "跳过转介步骤时必须说明理由。")
     return _record(store, referral_id, step, done_on or date.today(), "", "", NO_DETAILS,
@@ -123,7 +124,7 @@ def skip_step(store: Store, referral_id: int, step: str, reason: str,
 
 
 def cancel_referral(store: Store, referral_id: int, reason: str,
-                    on: date | None = None) -> int:
+                    on: date | None = None) -> ChangesWithCount:
     """End a referral early (e.g. the parents decline): every step left is skipped with
     the reason. Returns how many steps were skipped."""
     require(store, WRITE_CASEFILE)
@@ -138,7 +139,7 @@ def cancel_referral(store: Store, referral_id: int, reason: str,
         for s in pending:
             _add_step(session, store, referral, s.step, s.due_on, on, "", "", NO_DETAILS,
                       reason)
-        return len(pending)
+        return ChangesWithCount(len(pending), in_file(referral.student_id, referrals=True))
 
 
 def _load(session: Session, referral_id: int) -> Referral:
@@ -149,7 +150,7 @@ def _load(session: Session, referral_id: int) -> Referral:
 
 
 def _record(store: Store, referral_id: int, step: str, done_on: date, note: str,
-            done_by: str, details: StepDetails, skip_reason: str) -> int:
+            done_by: str, details: StepDetails, skip_reason: str) -> ChangesWithId:
     name = spec(step).label
     done_on = check_past(done_on, "完成日期")
     with store.write() as session:
@@ -167,8 +168,13 @@ def _record(store: Store, referral_id: int, step: str, done_on: date, note: str,
         before = max((s.done_on for s in steps if s.done_on), default=referral.opened_on)
         if done_on < before:
             raise BadInputError(f"日期不能早于上一步或开启转介的日期（{before:%Y-%m-%d}）。")
-        return _add_step(session, store, referral, step, this.due_on, done_on, note, done_by,
-                         details, skip_reason).id
+        student = session.get_one(Student, referral.student_id)
+        status = student.status
+        row = _add_step(session, store, referral, step, this.due_on, done_on, note, done_by,
+                        details, skip_reason)
+        # a step that made the student 休学 (or 在读 again) changed the roster too
+        return ChangesWithId(row.id, in_file(referral.student_id, referrals=True,
+                                             students=student.status != status))
 
 
 def _add_step(session: Session, store: Store, referral: Referral, step: str,

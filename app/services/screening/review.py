@@ -20,12 +20,13 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.changes import Changes, in_file
 from app.errors import BadInputError, QingxinError
 from app.instruments import Instrument
 from app.instruments.evidence import Evidence, evidence
@@ -301,6 +302,7 @@ class ReviewOutcome:
     action: str
     decision: Decision | None
     interview_due: date | None
+    changes: Changes = field(kw_only=True)
 
 
 def resolve_review(store: Store, item: ReviewItem, action: str, level: str | None = None,
@@ -324,7 +326,7 @@ def resolve_review(store: Store, item: ReviewItem, action: str, level: str | Non
             insert_entry(session, username, "follow_up", item.student_id, kind="interview",
                          due_on=due, done_on=None, done_by="", note="",
                          campaign_id=item.campaign_id)
-            return ReviewOutcome(action, None, due)
+            return ReviewOutcome(action, None, due, changes=in_file(item.student_id))
         if action == "accept":
             level = item.suggested.level
             reason = reason.strip() or _accept_reason(item.suggested)
@@ -334,7 +336,7 @@ def resolve_review(store: Store, item: ReviewItem, action: str, level: str | Non
             raise BadInputError("不采用建议等级时，请填写理由。")
         return ReviewOutcome(action, record_decision(
             session, username, item.student_id, level, reason, item.suggested, today,
-            item.campaign_id, policy), None)
+            item.campaign_id, policy), None, changes=in_file(item.student_id, levels=True))
 
 
 def _accept_reason(suggested: Suggestion) -> str:

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.changes import Changes, ChangesWithId, in_file
 from app.errors import BadInputError, PermissionDeniedError
 from app.labels import SIGNAL_DECISIONS, SIGNAL_SEVERITIES, SIGNAL_SOURCES
 from app.models import ReportedSignal, SchoolClass, SignalReport, Student
@@ -78,7 +79,7 @@ def check_filing(source: str, severity: str, seen_on: date | None, text: str,
                   reporter)
 
 
-def file_report(store: Store, student_id: int, filing: Filing) -> int:
+def file_report(store: Store, student_id: int, filing: Filing) -> ChangesWithId:
     """Record a 反映; returns its id. Refused (exit 5, audited) for a student outside
     the user's classes."""
     require(store, FILE_SIGNAL)
@@ -111,7 +112,7 @@ def file_report(store: Store, student_id: int, filing: Filing) -> int:
             report_id = report.id
     if not allowed:
         raise PermissionDeniedError("您只能为本班（年级组长：本年级）的学生提交反映。")
-    return report_id
+    return ChangesWithId(report_id, in_file(student_id))
 
 
 @dataclass(frozen=True)
@@ -193,7 +194,7 @@ def report_rows(session: Session, store: Store, pending_only: bool = False,
 
 
 def decide_report(store: Store, report_id: int, decision: str,
-                  decided_on: date | None = None) -> None:
+                  decided_on: date | None = None) -> Changes:
     """Record what the counselling room did with a report (read it, took the student
     into care, an interview, crisis handling); a later decision replaces the status and
     the audit log keeps each one."""
@@ -210,3 +211,4 @@ def decide_report(store: Store, report_id: int, decision: str,
         report.decided_by = store.user.username
         audit.record(session, store.user.username, "signal_decided", "student",
                      report.student_id, f"反映 编号 {report.id}：{SIGNAL_DECISIONS[code]}")
+        return in_file(report.student_id)

@@ -22,6 +22,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.changes import ChangesWithId, in_file
 from app.errors import BadInputError
 from app.labels import ASSESSMENT_KINDS, COUNSELLING_KINDS, CRISIS_ITEMS
 from app.models import CounsellingRecord, FollowUp, Referral
@@ -73,7 +74,8 @@ def _settled(session: Session, student_id: int, on: date) -> dict[str, tuple[str
 
 
 def complete_item(store: Store, followup_id: int, note: str, done_on: date | None = None,
-                  notified_at: datetime | None = None, done_by: str = "") -> int:
+                  notified_at: datetime | None = None,
+                  done_by: str = "") -> ChangesWithId:
     """Record one checklist item as done; what each needs is in the module docstring.
 
     面谈评估 writes the assessment record (`note` is its content) and so completes
@@ -104,8 +106,9 @@ def complete_item(store: Store, followup_id: int, note: str, done_on: date | Non
                          kind="assessment", content=note, participants=done_by,
                          next_step="", confidential=True)
             note = f"见 {done_on:%Y-%m-%d} 的{COUNSELLING_KINDS['assessment']}记录"
-        return revise_entry(session, username, "follow_up", item, "完成", done_on=done_on,
-                            done_by=done_by, note=note, **details).id
+        return ChangesWithId(revise_entry(session, username, "follow_up", item, "完成",
+                                          done_on=done_on, done_by=done_by, note=note,
+                                          **details).id, in_file(item.student_id))
 
 
 _NOTE_NEEDED = {

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
+from app.changes import Changes, in_file
 from app.instruments.warning import WARNING_LABELS, WarningLevel
 from app.models import (
     FollowUp,
@@ -82,6 +83,7 @@ class Decision:
     level: str
     suggested: Suggestion
     followup_due: date | None
+    changes: Changes = field(kw_only=True)
 
 
 def record_decision(session: Session, username: str, student_id: int, level: str,
@@ -108,7 +110,8 @@ def record_decision(session: Session, username: str, student_id: int, level: str
     due = plan_routine(session, username, student_id, level, decided_on, policy)
     if level == "crisis" and before != "crisis":
         open_checklist(session, username, student_id, decided_on)
-    return Decision(decision.id, level, suggested, due)
+    return Decision(decision.id, level, suggested, due,
+                    changes=in_file(student_id, levels=True))
 
 
 def decide_level(store: Store, student_id: int, level: str, reason: str,

@@ -255,7 +255,7 @@ class AttachmentDialog(FormDialog):
 
     def __init__(self, ctx: StoreContext, student_id: int, referral_id: int,
                  parent: QWidget | None) -> None:
-        super().__init__(ctx, student_id, "attachment", texts.ATT_ADD_TITLE, parent)
+        super().__init__(ctx, student_id, texts.ATT_ADD_TITLE, parent)
         self.referral_id = referral_id
         self.set_intro(texts.ATT_ADD_HINT)
         self.kind = code_combo(ATTACHMENT_KINDS)
@@ -291,7 +291,7 @@ class AttachmentDialog(FormDialog):
 
 class RemoveAttachmentDialog(FormDialog):
     def __init__(self, ctx: StoreContext, row: AttachmentRow, parent: QWidget | None) -> None:
-        super().__init__(ctx, row.student_id, "attachment", texts.ATT_REMOVE_TITLE, parent)
+        super().__init__(ctx, row.student_id, texts.ATT_REMOVE_TITLE, parent)
         self.row = row
         self.set_intro(texts.ATT_REMOVE_HINT)
         self.reason = text_edit()

@@ -83,7 +83,7 @@ def _parse_due(text: str, n: int) -> date | None:
 class ConferenceDialog(FormDialog):
     def __init__(self, ctx: StoreContext, student_id: int, today: date,
                  parent: QWidget | None) -> None:
-        super().__init__(ctx, student_id, "conference", texts.CONF_TITLE, parent, width=680)
+        super().__init__(ctx, student_id, texts.CONF_TITLE, parent, width=680)
         self.held_on = date_edit(today, latest=today)
         self.accounts = QListWidget()
         self.accounts.setMaximumHeight(110)
@@ -145,7 +145,7 @@ class ConferenceDialog(FormDialog):
 class TaskDoneDialog(FormDialog):
     def __init__(self, ctx: StoreContext, student_id: int, task: TaskRow, today: date,
                  parent: QWidget | None) -> None:
-        super().__init__(ctx, student_id, "conference", texts.CONF_DONE_TITLE, parent)
+        super().__init__(ctx, student_id, texts.CONF_DONE_TITLE, parent)
         self.task = task
         self.set_intro(texts.CONF_DONE_INTRO.format(what=task.what, owner=task.owner,
                                                     due=day(task.due_on)))

@@ -32,7 +32,6 @@ from app.services.casefile.guardians import (
 )
 from app.ui.casefile import texts
 from app.ui.casefile.widgets import button_row, fill, selected, table
-from app.ui.changes import file_changes
 from app.ui.form_widgets import error_label, hint_label
 from app.ui.store_context import StoreContext
 from app.ui.table_models import Column
@@ -127,7 +126,7 @@ class GuardiansDialog(QDialog):
         phone, note = self.phone.text(), self.note.text()
         self.ctx.mutate(self, lambda store, _p: set_guardian(
             store, sid, name=name, relation=relation, phone=phone, note=note,
-            guardian_id=gid), self._saved, changes=file_changes((sid,), "guardian"),
+            guardian_id=gid), self._saved,
             label=texts.SAVING, on_failure=self._refused)
 
     def _saved(self, guardian_id: int) -> None:
@@ -151,5 +150,5 @@ class GuardiansDialog(QDialog):
         sid = self.student_id
         self.editing = None
         self.ctx.mutate(self, lambda store, _p: remove_guardian(store, sid, row.id),
-                        lambda _removed: self.reload(), changes=file_changes((sid,), "guardian"),
+                        lambda _removed: self.reload(),
                         label=texts.SAVING, on_failure=self._refused)

@@ -37,7 +37,7 @@ class PlanDialog(FormDialog):
     def __init__(self, ctx: StoreContext, student_id: int, plan: PlanRow | None,
                  level: str, today: date, parent: QWidget | None) -> None:
         title = texts.PLAN_TITLE_REVISE if plan else texts.PLAN_TITLE_NEW
-        super().__init__(ctx, student_id, "plan", title, parent, width=600)
+        super().__init__(ctx, student_id, title, parent, width=600)
         default_category = level if level in PLAN_CATEGORIES else "general"
         self.category = code_combo(PLAN_CATEGORIES, plan.category if plan else default_category)
         self.goals = text_edit(rows=3)
@@ -69,7 +69,7 @@ class PlanDialog(FormDialog):
 class ReviewDialog(FormDialog):
     def __init__(self, ctx: StoreContext, student_id: int, today: date,
                  parent: QWidget | None) -> None:
-        super().__init__(ctx, student_id, "plan_review", texts.REVIEW_TITLE, parent)
+        super().__init__(ctx, student_id, texts.REVIEW_TITLE, parent)
         self.reviewed_on = date_edit(today, latest=today)
         self.outcome = code_combo(PLAN_OUTCOMES)
         self.note = text_edit(rows=3)
@@ -91,7 +91,7 @@ class ReviewDialog(FormDialog):
 class PairingDialog(FormDialog):
     def __init__(self, ctx: StoreContext, student_id: int, today: date,
                  parent: QWidget | None) -> None:
-        super().__init__(ctx, student_id, "pairing", texts.PAIRING_ADD_TITLE, parent,
+        super().__init__(ctx, student_id, texts.PAIRING_ADD_TITLE, parent,
                          width=420)
         self.role = code_combo(PAIRING_ROLES)
         self.person = QLineEdit()
@@ -111,7 +111,7 @@ class PairingDialog(FormDialog):
 class EndPairingDialog(FormDialog):
     def __init__(self, ctx: StoreContext, student_id: int, pairing: PairingRow, today: date,
                  parent: QWidget | None) -> None:
-        super().__init__(ctx, student_id, "pairing", texts.PAIRING_END_TITLE, parent,
+        super().__init__(ctx, student_id, texts.PAIRING_END_TITLE, parent,
                          width=420)
         self.pairing = pairing
         self.set_intro(f"{label(PAIRING_ROLES, pairing.role)} {pairing.person}"

@@ -96,7 +96,7 @@ class RecordDialog(FormDialog):
     def __init__(self, ctx: StoreContext, student_id: int, kinds: dict[str, str],
                  title: str, parent: QWidget | None, today: Any,
                  old: CounsellingRow | None = None) -> None:
-        super().__init__(ctx, student_id, "counselling", title, parent, width=560)
+        super().__init__(ctx, student_id, title, parent, width=560)
         self.old = old
         self.held_on = date_edit(old.held_on if old else today, latest=today)
         self.kind = code_combo(kinds, old.kind if old else None)
@@ -145,7 +145,7 @@ class GroupDialog(FormDialog):
 
     def __init__(self, ctx: StoreContext, student_id: int, today: Any,
                  parent: QWidget | None) -> None:
-        super().__init__(ctx, student_id, "counselling", texts.GROUP_TITLE, parent, width=600)
+        super().__init__(ctx, student_id, texts.GROUP_TITLE, parent, width=600)
         self.set_intro(texts.GROUP_INTRO)
         self.held_on = date_edit(today, latest=today)
         self.topic = QLineEdit()
@@ -178,10 +178,6 @@ class GroupDialog(FormDialog):
         for i in range(self.members.count()):
             item = self.members.item(i)
             item.setHidden(bool(text) and text not in item.text())
-
-    def written(self) -> tuple[int, ...]:
-        """Every member's file gets the record, so every member's open file reloads."""
-        return tuple(self.checked())
 
     def checked(self) -> list[int]:
         return [int(self.members.item(i).data(Qt.ItemDataRole.UserRole))

@@ -50,7 +50,7 @@ class ChecklistDialog(FormDialog):
 
     def __init__(self, ctx: StoreContext, file: StudentFile, today: date,
                  parent: QWidget | None) -> None:
-        super().__init__(ctx, file.profile.id, "referral", texts.CHECKLIST_TITLE, parent,
+        super().__init__(ctx, file.profile.id, texts.CHECKLIST_TITLE, parent,
                          ok_text=texts.CHECKLIST_OPEN, width=600)
         self.set_intro(texts.CHECKLIST_HINT)
         self.known = known_indications(file, today)
@@ -114,8 +114,8 @@ class StepDialog(FormDialog):
     def __init__(self, ctx: StoreContext, student_id: int, referral_id: int, step: StepRow,
                  hospitals: Sequence[str], today: date, parent: QWidget | None) -> None:
         row = spec(step.step)
-        super().__init__(ctx, student_id, "referral_step",
-                         texts.STEP_TITLE.format(step=row.label), parent, width=560)
+        super().__init__(ctx, student_id, texts.STEP_TITLE.format(step=row.label), parent,
+                         width=560)
         self.referral_id = referral_id
         self.step = step
         self.spec = row
@@ -175,8 +175,8 @@ class StepDialog(FormDialog):
 class SkipDialog(FormDialog):
     def __init__(self, ctx: StoreContext, student_id: int, referral_id: int, step: StepRow,
                  today: date, parent: QWidget | None) -> None:
-        super().__init__(ctx, student_id, "referral_step",
-                         texts.SKIP_TITLE.format(step=STEP_LABELS[step.step]), parent)
+        super().__init__(ctx, student_id, texts.SKIP_TITLE.format(step=STEP_LABELS[step.step]),
+                         parent)
         self.referral_id = referral_id
         self.step = step
         self.reason = text_edit(rows=3)
@@ -193,7 +193,7 @@ class SkipDialog(FormDialog):
 class CancelDialog(FormDialog):
     def __init__(self, ctx: StoreContext, student_id: int, referral_id: int, today: date,
                  parent: QWidget | None) -> None:
-        super().__init__(ctx, student_id, "referral", texts.CANCEL_TITLE, parent)
+        super().__init__(ctx, student_id, texts.CANCEL_TITLE, parent)
         self.referral_id = referral_id
         self.set_intro(texts.CANCEL_HINT)
         self.reason = text_edit(rows=3)

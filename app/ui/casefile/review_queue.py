@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import ChangesWith, together
 from app.errors import QingxinError
 from app.instruments.warning import WARNING_LABELS, WarningLevel
 from app.services.casefile.followup import policy_for
@@ -69,7 +70,6 @@ from app.ui.casefile.widgets import (
     table,
     text_edit,
 )
-from app.ui.changes import Changes
 from app.ui.export_dialog import ExportChoice, export_list
 from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.reports.saving import day_text
@@ -160,7 +160,7 @@ class ChangeLevelDialog(FormDialog):
     def __init__(self, ctx: StoreContext, items: Sequence[ReviewItem],
                  parent: QWidget | None) -> None:
         first = items[0]
-        super().__init__(ctx, first.student_id, "level", texts.REVIEW_CHANGE_TITLE, parent,
+        super().__init__(ctx, first.student_id, texts.REVIEW_CHANGE_TITLE, parent,
                          width=560)
         self.items = list(items)
         if len(items) == 1:
@@ -176,9 +176,6 @@ class ChangeLevelDialog(FormDialog):
         self.form.addRow(texts.F_LEVEL_REASON, self.reason)
         self._count()
 
-    def written(self) -> tuple[int, ...]:
-        return tuple(item.student_id for item in self.items)
-
     def _count(self) -> None:
         if len(self.items) > 1:
             self.set_intro(confirmation_text(self.items, "change", self.level.currentData()))
@@ -186,8 +183,8 @@ class ChangeLevelDialog(FormDialog):
     def build(self) -> Callable[[Store], Any]:
         items, level, reason = self.items, self.level.currentData(), self.reason.toPlainText()
         policy = policy_for(self.ctx.deployment)
-        return lambda store: [resolve_review(store, i, "change", level, reason, policy=policy)
-                              for i in items]
+        return lambda store: together(resolve_review(store, i, "change", level, reason,
+                                                     policy=policy) for i in items)
 
 
 class ReviewFilterProxy(QSortFilterProxyModel):
@@ -461,14 +458,12 @@ class ReviewQueueView(QWidget):
             return
         policy = policy_for(self.ctx.deployment)
 
-        def run(store: Store, _progress: object) -> None:
-            for item in items:
-                resolve_review(store, item, action, policy=policy)
+        def run(store: Store, _progress: object) -> ChangesWith[list[object]]:
+            return together(resolve_review(store, item, action, policy=policy)
+                            for item in items)
 
-        self.ctx.mutate(self, run, lambda _none: self.reload(),
-                        changes=Changes(casefile=(item.student_id for item in items),
-                                        levels=action != "interview"),
-                        label=texts.SAVING, on_failure=self._failed)
+        self.ctx.mutate(self, run, lambda _done: self.reload(), label=texts.SAVING,
+                        on_failure=self._failed)
 
     def _failed(self, exc: QingxinError) -> None:
         messages.show_error(self, exc)

@@ -58,7 +58,7 @@ COLUMNS = (
 class AddRiskDialog(FormDialog):
     def __init__(self, ctx: StoreContext, student_id: int, today: date,
                  parent: QWidget | None) -> None:
-        super().__init__(ctx, student_id, "risk_factor", texts.RISK_ADD_TITLE, parent)
+        super().__init__(ctx, student_id, texts.RISK_ADD_TITLE, parent)
         self.code = code_combo(RISK_FACTORS)
         self.noted_on = date_edit(today, latest=today)
         self.source = QLineEdit()
@@ -77,7 +77,7 @@ class AddRiskDialog(FormDialog):
 class ResolveRiskDialog(FormDialog):
     def __init__(self, ctx: StoreContext, row: RiskFactorRow, student_id: int, today: date,
                  parent: QWidget | None) -> None:
-        super().__init__(ctx, student_id, "risk_factor", texts.RISK_RESOLVE_TITLE, parent,
+        super().__init__(ctx, student_id, texts.RISK_RESOLVE_TITLE, parent,
                          width=400)
         self.row = row
         self.set_intro(f"{label(RISK_FACTORS, row.code)}（{day(row.noted_on)} 起）")

@@ -61,7 +61,7 @@ def suggestion_html(suggestion: Suggestion | None, with_level: bool = True) -> s
 class LevelDialog(FormDialog):
     def __init__(self, ctx: StoreContext, student_id: int, current: str,
                  suggestion: Suggestion | None, today: date, parent: QWidget | None) -> None:
-        super().__init__(ctx, student_id, "level", texts.LEVEL_TITLE, parent, width=560)
+        super().__init__(ctx, student_id, texts.LEVEL_TITLE, parent, width=560)
         self.suggestion = suggestion
         self.summary = rich_label(
             texts.LEVEL_CURRENT.format(level=level_html(current)) + "<br>"
@@ -87,7 +87,7 @@ class LevelDialog(FormDialog):
 class FollowupDialog(FormDialog):
     def __init__(self, ctx: StoreContext, student_id: int, followup: FollowUpRow, today: date,
                  parent: QWidget | None) -> None:
-        super().__init__(ctx, student_id, "follow_up", texts.FOLLOWUP_TITLE, parent)
+        super().__init__(ctx, student_id, texts.FOLLOWUP_TITLE, parent)
         self.followup = followup
         self.set_intro(f"{label(FOLLOWUP_KINDS, followup.kind)}，应于 {day(followup.due_on)}"
                        " 前完成")
@@ -110,7 +110,7 @@ class SignalDialog(FormDialog):
 
     def __init__(self, ctx: StoreContext, student_id: int, today: date,
                  parent: QWidget | None) -> None:
-        super().__init__(ctx, student_id, "signal", texts.SIGNAL_TITLE, parent)
+        super().__init__(ctx, student_id, texts.SIGNAL_TITLE, parent)
         self.source = code_combo(SIGNAL_SOURCES)
         self.reporter = QLineEdit()
         self.reported_on = date_edit(today, latest=today)
@@ -143,7 +143,7 @@ class CrisisItemDialog(FormDialog):
 
     def __init__(self, ctx: StoreContext, student_id: int, item: FollowUpRow, today: date,
                  parent: QWidget | None) -> None:
-        super().__init__(ctx, student_id, "follow_up", label(FOLLOWUP_KINDS, item.kind),
+        super().__init__(ctx, student_id, label(FOLLOWUP_KINDS, item.kind),
                          parent, width=560)
         self.item = item
         self.set_intro(texts.CRISIS_HINT[item.kind])

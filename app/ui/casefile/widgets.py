@@ -4,7 +4,7 @@
 worker (StoreContext.mutate), a refusal (our BadInputError with its Chinese message)
 stays inside the form, focuses the field it names and goes when that field is changed
 (form_errors.py), typed text is not thrown away without asking (unsaved.py), and
-success broadcasts the `Changes` of the students' files it wrote (`file_changes`) so
+success broadcasts the `Changes` its service returns (the students' files it wrote) so
 the open files and the lists refresh themselves.
 """
 
@@ -37,7 +37,6 @@ from app.errors import QingxinError
 from app.instruments.warning import WARNING_LABELS
 from app.store.handle import Store
 from app.ui.casefile import texts
-from app.ui.changes import file_changes
 from app.ui.form_errors import FieldErrors
 from app.ui.form_widgets import data_table, error_label, fit_columns, hint_label
 from app.ui.store_context import StoreContext
@@ -184,13 +183,12 @@ class FormDialog(QDialog):
     make with the Store; `build()` may raise QingxinError for what it can check itself.
     """
 
-    def __init__(self, ctx: StoreContext, student_id: int, what: str, title: str,
+    def __init__(self, ctx: StoreContext, student_id: int, title: str,
                  parent: QWidget | None, ok_text: str | None = None,
                  width: int = 520) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.student_id = student_id
-        self.what = what
         self.result_value: Any = None
         self.setWindowTitle(title)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -231,14 +229,9 @@ class FormDialog(QDialog):
             return
         self.ok.setEnabled(False)
         op = self.ctx.mutate(self, lambda store, _progress: call(store), self._done,
-                             changes=file_changes(self.written(), self.what),
                              label=texts.SAVING, on_failure=self._failed)
         if op is None:  # locked meanwhile: the context has said so
             self.ok.setEnabled(True)
-
-    def written(self) -> tuple[int, ...]:
-        """The students whose files the form writes: its own student."""
-        return (self.student_id,)
 
     def _done(self, result: Any) -> None:
         self.result_value = result

@@ -39,7 +39,7 @@ class ReportDialog(FormDialog):
 
     def __init__(self, ctx: StoreContext, students: Sequence[tuple[int, str]],
                  student_id: int | None, today: date, parent: QWidget | None) -> None:
-        super().__init__(ctx, student_id or 0, "signal_report", texts.FILE_TITLE, parent,
+        super().__init__(ctx, student_id or 0, texts.FILE_TITLE, parent,
                          ok_text=texts.SUBMIT, width=560)
         self.set_intro(texts.FILE_INTRO)
         self.today = today
@@ -76,7 +76,7 @@ class DecideReportDialog(FormDialog):
 
     def __init__(self, ctx: StoreContext, row: ReportRow, today: date,
                  parent: QWidget | None) -> None:
-        super().__init__(ctx, row.student_id, "signal_report", texts.DECIDE_TITLE, parent,
+        super().__init__(ctx, row.student_id, texts.DECIDE_TITLE, parent,
                          width=560)
         self.row = row
         self.set_intro(texts.DECIDE_INTRO.format(
