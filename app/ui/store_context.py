@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from app.changes import Changes, changes_of
+from app.changes import changes_of
 from app.deployment import Deployment
 from app.errors import QingxinError, StoreError
 from app.services.progress import Progress
@@ -55,24 +55,27 @@ class StoreContext(QObject):
                       cancellable=False, on_failure=on_failure)
 
     def mutate(self, parent: QWidget | None, fn: Callable[[Store, Progress], Any],
-               on_done: Callable[[Any], None], *,
-               changes: Changes | Callable[[Any], Changes] | None = None,
-               label: str = strings.WORKING, cancellable: bool = False,
+               on_done: Callable[[Any], None], *, label: str = strings.WORKING,
+               cancellable: bool = False,
                on_failure: Callable[[QingxinError], None] | None = None) -> Op | None:
-        """Run a write on a worker; once it has committed, emit on `changed` what it
-        changed: what the service's result says (`changes_of`), or, while call sites
-        still say it themselves, `changes` or `changes(result)`."""
+        """Run a write on a worker; once it has committed, emit on `changed` what the
+        service says it changed: its result is a `Changes` or carries one
+        (`changes_of`, Anki's on_op_finished). A result that says nothing is a bug, and
+        the operation fails with the TypeError (an internal error shown and logged,
+        `on_done` not called, nothing broadcast) instead of refreshing nothing."""
         try:
             store = self.require_store()
         except StoreError as exc:
             messages.show_error(parent, exc)
             return None
 
-        def broadcast(result: Any) -> None:
-            if changes is None:
-                self.changed.emit(changes_of(result))
-            else:
-                self.changed.emit(changes if isinstance(changes, Changes) else changes(result))
+        def write(progress: Progress) -> Any:
+            result = fn(store, progress)
+            changes_of(result)  # a TypeError here, on the worker, if it says nothing
+            return result
 
-        return run_op(parent, lambda progress: fn(store, progress), on_done, label=label,
-                      cancellable=cancellable, on_failure=on_failure, broadcast=broadcast)
+        def broadcast(result: Any) -> None:
+            self.changed.emit(changes_of(result))
+
+        return run_op(parent, write, on_done, label=label, cancellable=cancellable,
+                      on_failure=on_failure, broadcast=broadcast)

@@ -1,6 +1,7 @@
-"""One `Changes` value per write (app/ui/changes.py): `mutate` broadcasts what the
-operation declared once it has committed, and each page reloads on the fields it shows
-and on no others."""
+"""One `Changes` value per write (app/changes.py): every writing service returns what it
+changed, `mutate` broadcasts that once the write has committed (and refuses a result
+that says nothing), and each page reloads on the fields it shows and on no others.
+What each service returns is tested without Qt in tests/services/test_changes.py."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from collections.abc import Callable
 import pytest
 from PySide6.QtWidgets import QWidget
 
+from app.changes import NOTHING, Changes, ChangesWithId
 from app.errors import BadInputError
 from app.store.handle import Store
 from app.ui import workers
 from app.ui.casefile.warnings_page import WarningsPage
-from app.ui.changes import NOTHING, Changes, file_changes
 from app.ui.reports.reports_page import ReportsPage
 from app.ui.screening.campaign_page import ScreeningPage
 from app.ui.settings.backup_tab import BackupTab
@@ -38,19 +39,35 @@ def idle(qtbot) -> None:
     qtbot.waitUntil(lambda: not workers.busy(), timeout=20_000)
 
 
-def test_mutate_broadcasts_the_declared_changes_after_the_write(qtbot, store: Store):
+def test_mutate_broadcasts_what_the_service_returned_after_the_write(qtbot, store: Store):
     ctx = StoreContext(store)
     seen: list[Changes] = []
     ctx.changed.connect(seen.append)
     done: list[object] = []
-    ctx.mutate(None, lambda _store, _p: 7, done.append,
-               changes=lambda new_id: Changes(campaigns=(new_id,)), label=None)
+    ctx.mutate(None, lambda _store, _p: ChangesWithId(7, Changes(campaigns=(7,))),
+               done.append, label=None)
     idle(qtbot)
     assert done == [7]  # the caller still gets the service's result
     assert seen == [Changes(campaigns=frozenset({7}))]
-    ctx.mutate(None, lambda _store, _p: None, done.append, changes=NOTHING, label=None)
+    ctx.mutate(None, lambda _store, _p: NOTHING, done.append, label=None)
     idle(qtbot)
     assert seen[-1] == NOTHING and len(seen) == 2
+
+
+def test_mutate_refuses_a_result_that_does_not_say_what_it_changed(qtbot, store: Store,
+                                                                   monkeypatch):
+    shown: list[BaseException] = []
+    monkeypatch.setattr("app.ui.messages.show_error", lambda _parent, exc: shown.append(exc))
+    ctx = StoreContext(store)
+    seen: list[Changes] = []
+    ctx.changed.connect(seen.append)
+    done: list[object] = []
+    for result in (7, None, "saved", [NOTHING]):
+        ctx.mutate(None, lambda _store, _p, r=result: r, done.append, label=None)
+        idle(qtbot)
+    assert done == [] and seen == []  # no callback, no broadcast: nothing refreshed silently
+    assert [type(exc) for exc in shown] == [TypeError] * 4
+    assert "changed" in str(shown[0])
 
 
 def test_a_failed_write_broadcasts_nothing(qtbot, store: Store, monkeypatch):
@@ -60,22 +77,12 @@ def test_a_failed_write_broadcasts_nothing(qtbot, store: Store, monkeypatch):
     ctx.changed.connect(seen.append)
     failures: list[BadInputError] = []
 
-    def refuse(_store: Store, _p: object) -> None:
+    def refuse(_store: Store, _p: object) -> Changes:
         raise BadInputError("不行")
 
-    ctx.mutate(None, refuse, seen.append, changes=Changes(students=True), label=None,
-               on_failure=failures.append)
+    ctx.mutate(None, refuse, seen.append, label=None, on_failure=failures.append)
     idle(qtbot)
     assert seen == [] and len(failures) == 1
-
-
-def test_a_file_write_names_its_students_and_what_else_it_moves():
-    level = file_changes((4, 9), "level")
-    assert level.file(4) and level.file(9) and not level.file(5)
-    assert level.levels and not level.referrals and not level.students
-    step = file_changes((4,), "referral_step")  # may make the student 休学 or 在读
-    assert step.referrals and step.students and not step.levels and step.records
-    assert not NOTHING.records and not Changes(users=True, backups=True).records
 
 
 def _pages(ctx: StoreContext) -> dict[str, tuple[Callable[[], QWidget], set[str]]]:

@@ -13,10 +13,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton, QVBoxLayout
 from test_ui_end_to_end import PASSWORD, front_login, front_login_of, login
 
+from app.changes import NOTHING, ChangesWith
 from app.services.progress import Progress
 from app.services.setup import create_school
 from app.ui import strings, workers
-from app.ui.changes import NOTHING
 from app.ui.login import LoginDialog
 from app.ui.shell import Shell
 from app.ui.workers import SHOW_PROGRESS_AFTER_MS, run_op
@@ -138,8 +138,8 @@ def test_the_lock_does_not_wait_for_running_work(qtbot, db_path: Path):
     store = shell.ctx.store
     gate = threading.Event()
     seen: list[object] = []
-    op = shell.ctx.mutate(window, lambda _store, _p: gate.wait(GATE_S) and "x", seen.append,
-                          changes=NOTHING, label=None)
+    op = shell.ctx.mutate(window, lambda _store, _p: ChangesWith(gate.wait(GATE_S), NOTHING),
+                          seen.append, label=None)
     assert op is not None and workers.busy()
     window.lock()
     assert not window.isVisible() and shell.ctx.store is None
@@ -158,8 +158,8 @@ def test_the_idle_lock_comes_while_work_runs(qtbot, db_path: Path):
     shell = Shell(db_path, idle_ms=400)
     login(qtbot, front_login_of(shell), "admin", PASSWORD)
     gate = threading.Event()
-    shell.ctx.mutate(shell.window, lambda _store, p: gate.wait(GATE_S), lambda _r: None,
-                     changes=NOTHING, label=None)
+    shell.ctx.mutate(shell.window, lambda _store, p: ChangesWith(gate.wait(GATE_S), NOTHING),
+                     lambda _r: None, label=None)
     try:
         qtbot.waitUntil(lambda: shell.ctx.store is None, timeout=5_000)
         assert not shell.window.isVisible()
