@@ -205,6 +205,6 @@ class AuditPage(QWidget):
 
     def _verified(self, report: ChainReport) -> None:
         if report.ok:
-            messages.inform(self, strings.AUDIT_OK_TITLE, report.message)
+            messages.notify(self, report.message, title=strings.AUDIT_OK_TITLE)
         else:
             messages.warn(self, strings.AUDIT_BROKEN_TITLE, report.message)

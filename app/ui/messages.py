@@ -12,9 +12,17 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStatusBar,
+    QWidget,
+)
 
 from app.errors import QingxinError
 from app.services.progress import Cancelled
@@ -49,15 +57,68 @@ def inform(parent: QWidget | None, title: str, text: str) -> QMessageBox:
 NOTICE_MS = 12_000
 
 
-def notify(parent: QWidget | None, text: str) -> QMainWindow | QMessageBox:
+def notify(parent: QWidget | None, text: str,
+           action: tuple[str, Callable[[], object]] | None = None,
+           title: str = strings.APP_TITLE) -> QStatusBar | QMessageBox:
     """Say that something succeeded without asking for a click: in the main window's
     status bar, where it stays a few seconds (an OK box after every success only added
-    a click). Without a main window (a dialog on its own) it is a box after all."""
-    window = _main_window(parent)
-    if window is None:
-        return inform(parent, strings.APP_TITLE, text)
-    window.statusBar().showMessage(text, NOTICE_MS)
-    return window
+    a click), on one line. `action` (a label and what it does, e.g. 打开所在文件夹) is
+    a button beside it for as long. Without a main window (a dialog on its own) it is a
+    box after all, titled `title`, with the action as a button. Errors stay boxes
+    (`show_error`, `warn`). The status bar is the nearest window's that has one: a
+    student's file has its own (NOTICE_BAR), since it covers the main window."""
+    bar = _status_bar(parent)
+    if bar is None:
+        box = inform(parent, title, text)
+        if action is not None:
+            box.addButton(action[0], QMessageBox.ButtonRole.ActionRole).clicked.connect(
+                lambda: action[1]())
+        return box
+    for old in bar.findChildren(QPushButton, NOTICE_ACTION):
+        bar.removeWidget(old)
+        old.deleteLater()
+    bar.showMessage(one_line(text), NOTICE_MS)
+    if action is not None:
+        button = QPushButton(action[0])
+        button.setObjectName(NOTICE_ACTION)
+        button.setFlat(True)
+        button.clicked.connect(lambda: action[1]())
+        bar.addPermanentWidget(button)
+        QTimer.singleShot(NOTICE_MS, button, button.deleteLater)
+    return bar
+
+
+NOTICE_ACTION = "notice_action"
+"""The object name of the button `notify` puts beside its message."""
+NOTICE_BAR = "notice_bar"
+"""The object name of a window's own status bar (a QDialog's, e.g. the student's file)."""
+
+
+def notice_bar() -> QStatusBar:
+    """A status bar for a window that is not the main window, for `notify` to find."""
+    bar = QStatusBar()
+    bar.setObjectName(NOTICE_BAR)
+    bar.setSizeGripEnabled(False)
+    return bar
+
+
+def _status_bar(widget: QWidget | None) -> QStatusBar | None:
+    """The status bar of the nearest window around `widget` that has one, else the
+    visible main window's."""
+    while widget is not None:
+        if isinstance(widget, QMainWindow):
+            return widget.statusBar()
+        own = widget.findChild(QStatusBar, NOTICE_BAR, Qt.FindChildOption.FindDirectChildrenOnly)
+        if own is not None:
+            return own
+        widget = widget.parentWidget()
+    window = _main_window(None)
+    return window.statusBar() if window is not None else None
+
+
+def one_line(text: str) -> str:
+    """A box's paragraphs as one status-bar line."""
+    return "  ".join(part.strip() for part in text.split("\n") if part.strip())
 
 
 def _main_window(widget: QWidget | None) -> QMainWindow | None:

@@ -33,6 +33,7 @@ from app.services.roster.rejected import export_rejected
 from app.terms import school_year_text
 from app.ui import file_dialogs, messages, strings
 from app.ui.form_widgets import data_table, fit_columns, hint_label
+from app.ui.reports.saving import show_saved
 from app.ui.store_context import StoreContext
 from app.ui.table_models import Column, RowTableModel
 
@@ -141,9 +142,9 @@ class RosterImportDialog(_PreviewDialog):
     def save_rejected(self, path: Path) -> None:
         rows = list(self.preview.rejected)
         self.ctx.mutate(self, lambda store, _p: export_rejected(store, rows, path),
-                        lambda done: messages.inform(self, strings.APP_TITLE,
-                                                     strings.ROSTER_REJECTED_SAVED.format(
-                                                         path=done.value)))
+                        lambda done: show_saved(self, strings.APP_TITLE,
+                                                strings.ROSTER_REJECTED_SAVED.format(
+                                                    path=done.value), done.value))
 
     def apply(self) -> None:
         preview = self.preview

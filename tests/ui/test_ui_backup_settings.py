@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QPushButton
 from test_ui_end_to_end import PASSWORD, front_login, login
 
 from app.deployment import AGGREGATES, KEY_STUDENT_MODES, Deployment, load_deployment
@@ -26,6 +26,8 @@ from app.services.students import list_students
 from app.ui import file_dialogs, strings
 from app.ui.login import LoginDialog
 from app.ui.main_window import MainWindow
+from app.ui.messages import NOTICE_ACTION
+from app.ui.reports import texts as report_texts
 from app.ui.settings import texts
 from app.ui.settings.backup_tab import BackupTab
 from app.ui.settings.deployment_tab import DeploymentTab
@@ -144,8 +146,8 @@ def test_reminder_bar_until_a_backup_is_made(qtbot, school, deployment, tmp_path
     assert str(made) in tab.result.text() and tab.where.text() == str(made)
     assert tab.size.text().endswith("MB") and "（0 天前）" in tab.when.text()
     assert not tab.summary.isVisible()  # nothing is due
-    assert any(b.windowTitle() == texts.BACKUP_DONE_TITLE for b in message_boxes())
-    close_boxes()
+    # done is said in the status bar (no box to click away); failures stay boxes
+    assert not message_boxes() and str(made) in window.statusBar().currentMessage()
     save(window, screens_dir, "backup-tab")
     window.lock()  # the bar is gone on the lock screen and back only if still due
     assert not window.reminder.isVisible()
@@ -201,7 +203,8 @@ def test_faults_and_the_check_in_chinese(qtbot, school, deployment, tmp_path, sc
     save(shell.window, screens_dir, "backup-fault")
     tab.check_button.click()
     idle(qtbot)
-    assert any("数据库完好" in b.text() for b in message_boxes())
+    assert not message_boxes()
+    assert "数据库完好" in shell.window.statusBar().currentMessage()
     assert "每一页校验通过" in tab.result.text()
 
 
@@ -329,8 +332,11 @@ def test_deployment_tab_exports_the_school_key_for_registration(qtbot, school, d
     key = load_school_public_key(out.with_name("key.json"))
     assert key.public_bytes_raw() == school_signing_key(
         shell.ctx.require_store()).public_key().public_bytes_raw()
-    assert any(fingerprint in b.text() for b in message_boxes())
-    close_boxes()
+    assert not message_boxes()
+    bar = shell.window.statusBar()
+    assert fingerprint in bar.currentMessage()
+    [folder] = bar.findChildren(QPushButton, NOTICE_ACTION)  # 打开所在文件夹 beside it
+    assert folder.text() == report_texts.OPEN_FOLDER and folder.isVisible()
     before = out.with_name("key.json").read_bytes()
     tab.export_school_key()
     idle(qtbot)

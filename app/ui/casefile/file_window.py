@@ -91,6 +91,10 @@ class StudentFileWindow(QDialog):
         layout.addLayout(top)
         layout.addWidget(self.note)
         layout.addWidget(self.stack, 1)
+        # Confirmations (a letter saved) land here, not in the main window's status bar
+        # this window covers (messages.notify).
+        self.status = messages.notice_bar()
+        layout.addWidget(self.status)
         ctx.changed.connect(self._on_changed)
 
     def reload(self) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 
 from app.services.reports.kinds import letter_kinds
 from app.services.reports.letters import print_letter
@@ -53,13 +53,14 @@ def print_to(ctx: StoreContext, parent: QWidget, student_id: int, referral_id: i
                      label=texts.LETTER_PRINTING)
 
 
-def show_saved(parent: QWidget, title: str, path: Path) -> QMessageBox:
-    box = messages.inform(parent, texts.LETTER_DONE_TITLE, texts.LETTER_DONE.format(
-        title=title, path=path))
-    folder = box.addButton(texts.OPEN_FOLDER, QMessageBox.ButtonRole.ActionRole)
-    folder.clicked.connect(
-        lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent))))
-    return box
+def show_saved(parent: QWidget, title: str, path: Path) -> QStatusBar | QMessageBox:
+    """Where the letter went, in the status bar with 打开所在文件夹 beside it (no box
+    to click away; messages.notify)."""
+    return messages.notify(
+        parent, texts.LETTER_DONE.format(title=title, path=path),
+        (texts.OPEN_FOLDER,
+         lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))),
+        title=texts.LETTER_DONE_TITLE)
 
 
 def ask_and_print_file(ctx: StoreContext, parent: QWidget, student_id: int) -> Op | None:

@@ -2,8 +2,8 @@
 
 Suggested names carry the campaign, the scope (全校 / a grade / a class) or the school
 code and term, and the date — never a student's name or 学籍号 (no student data in file
-names). The teacher picks the folder (app/ui/file_dialogs.py); afterwards one box says
-where the file is, with a button that opens the folder.
+names). The teacher picks the folder (app/ui/file_dialogs.py); afterwards the status bar
+says where the file is, with a button that opens the folder (no box to click away).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 
 from app.ui import messages
 from app.ui.reports import texts
@@ -27,8 +27,8 @@ def open_folder(path: Path) -> None:
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
 
 
-def show_saved(parent: QWidget, title: str, text: str, path: Path) -> QMessageBox:
-    box = messages.inform(parent, title, text)
-    button = box.addButton(texts.OPEN_FOLDER, QMessageBox.ButtonRole.ActionRole)
-    button.clicked.connect(lambda: open_folder(path))
-    return box
+def show_saved(parent: QWidget, title: str, text: str,
+               path: Path) -> QStatusBar | QMessageBox:
+    """In the status bar, with 打开所在文件夹 beside it (messages.notify)."""
+    return messages.notify(parent, text, (texts.OPEN_FOLDER, lambda: open_folder(path)),
+                           title=title)

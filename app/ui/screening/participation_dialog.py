@@ -35,10 +35,10 @@ from app.services.screening.entry import (
     ParticipationChanged,
     mark_participation,
 )
-from app.ui import messages
 from app.ui.casefile.file_window import open_student_file
 from app.ui.file_dialogs import LETTERS, ask_save_path
 from app.ui.form_widgets import data_table, error_label, fit_columns, hint_label
+from app.ui.reports.saving import show_saved
 from app.ui.row_open import RowOpener, main_window_of
 from app.ui.screening import strings as s
 from app.ui.screening.class_picker import ClassPicker
@@ -136,8 +136,8 @@ class ParticipationDialog(QDialog):
         campaign_id, policy, out = self.campaign.id, self.ctx.deployment.consent, path
         return self.ctx.query(
             self, lambda store: print_consent_forms(store, campaign_id, class_id, out, policy),
-            lambda written: messages.inform(self, s.PART_CONSENT_FORM,
-                                            s.CONSENT_FORM_DONE.format(path=written)))
+            lambda written: show_saved(self, s.PART_CONSENT_FORM,
+                                       s.CONSENT_FORM_DONE.format(path=written), written))
 
     def _classes_loaded(self, completion: list[ClassCompletion]) -> None:
         self.completion = completion

@@ -163,7 +163,7 @@ class BackupTab(QWidget):
         text = texts.BACKED_UP.format(path=result.path, mb=result.size / MB,
                                       keys=result.keys_path.name)
         self.result.setText(text)
-        messages.inform(self, texts.BACKUP_DONE_TITLE, text)
+        messages.notify(self, text, title=texts.BACKUP_DONE_TITLE)
 
     def _backup_failed(self, exc: QingxinError) -> None:
         self.error.setText(texts.BACKUP_FAILED.format(message=exc.message))
@@ -178,7 +178,7 @@ class BackupTab(QWidget):
 
     def _checked(self, verdict: str) -> None:
         self.result.setText(verdict)
-        messages.inform(self, texts.CHECK_TITLE, verdict)
+        messages.notify(self, verdict, title=texts.CHECK_TITLE)
 
     def _check_failed(self, exc: QingxinError) -> None:
         self.error.setText(exc.message)

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QPushButton, QStatusBar
 
 from app.models import Student
 from app.services.casefile.rows import StepRow
@@ -26,6 +27,7 @@ from app.ui.casefile import texts
 from app.ui.casefile.letter_print import print_to, suggested_name
 from app.ui.casefile.referral_dialogs import StepDialog
 from app.ui.casefile.referral_tab import ReferralTab
+from app.ui.messages import NOTICE_ACTION, NOTICE_BAR
 from tests.ui.casefile.casefile_helpers import (
     HOSPITAL,
     School,
@@ -36,7 +38,7 @@ from tests.ui.casefile.casefile_helpers import (
     open_file,
     submit,
 )
-from tests.ui.ui_helpers import close_boxes, closed, idle, message_boxes
+from tests.ui.ui_helpers import closed, idle, message_boxes
 
 STEP = 4  # the 状态 column of the steps table
 
@@ -174,10 +176,13 @@ def test_print_a_letter_on_a_worker(qtbot, school: School, tmp_path: Path):
     print_to(school.ctx, tab, school.students[0], rid, "notice", out)
     idle(qtbot)
     assert out.read_bytes().startswith(b"%PDF")
-    [box] = message_boxes()
-    assert str(out) in box.text()
-    assert texts.OPEN_FOLDER in [b.text() for b in box.buttons()]
-    close_boxes()
+    # no box to click away: the file window's status bar says where it went, with
+    # 打开所在文件夹 beside it
+    assert not message_boxes()
+    bar = tab.window().findChild(QStatusBar, NOTICE_BAR)
+    assert str(out) in bar.currentMessage() and "妥善保管" in bar.currentMessage()
+    [folder] = bar.findChildren(QPushButton, NOTICE_ACTION)
+    assert folder.text() == texts.OPEN_FOLDER
     assert audit_count(school.store, "student_print", school.students[0]) == 1
 
 
