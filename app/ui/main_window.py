@@ -162,6 +162,7 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(idle_ms, self)
         self.idle.idle.connect(self.lock)
         self.ctx.changed.connect(self._broadcast)
+        self.ctx.lock_requested.connect(self.lock)
         self.pages: list[Page] = []
         self.students_page: StudentsPage | None = None
         self.settings_page: SettingsPage | None = None

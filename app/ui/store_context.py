@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
 class StoreContext(QObject):
     changed = Signal(object)
+    lock_requested = Signal()
+    """A 锁定 button outside the main window (the student's file) asks for the one lock
+    (MainWindow.lock, as Ctrl+L does)."""
 
     def __init__(self, store: Store | None = None,
                  deployment: Deployment | None = None) -> None:

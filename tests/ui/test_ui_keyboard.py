@@ -175,3 +175,30 @@ def test_after_unlocking_the_keyboard_is_back_where_it_was(qtbot, window: MainWi
     idle(qtbot)
     login(qtbot, shell)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is page.search, timeout=3000)
+
+
+def test_the_file_windows_lock_button_hides_every_window_and_shows_the_lock_screen(
+        qtbot, window: MainWindow, screens_dir: Path):
+    """The file window covers the main window's 锁定: it has its own, the same lock,
+    its tooltip naming Ctrl+L."""
+    shell: Shell = window._shell  # type: ignore[attr-defined]
+    page = window.students_page
+    assert isinstance(page, StudentsPage)
+    page.search.setText("李四")
+    file = page.open_found()
+    assert isinstance(file, StudentFileWindow)
+    idle(qtbot)
+    qtbot.waitUntil(lambda: "李四" in file.header.text(), timeout=5000)
+    assert file.lock_button.text() == strings.LOCK_NOW
+    assert "Ctrl+L" in file.lock_button.toolTip()
+    assert not file.lock_button.autoDefault()  # Enter in the file never locks
+    file.resize(1040, 300)
+    file.grab().save(str(screens_dir / "file-window-lock-button.png"))
+    file.lock_button.click()
+    idle(qtbot)
+    assert not window.isVisible() and not visible(StudentFileWindow)
+    qtbot.waitUntil(lambda: isinstance(shell.front, LoginDialog) and shell.front.isVisible(),
+                    timeout=5000)
+    assert shell.front.windowTitle() == strings.LOCKED_TITLE
+    assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == [shell.front]
+    assert window.ctx.store is None

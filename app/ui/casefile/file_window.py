@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 from app.changes import Changes
 from app.errors import QingxinError
 from app.labels import GENDERS, label
-from app.ui import messages
+from app.ui import messages, strings
+from app.ui.app_keys import LOCK_KEY, key_text
 from app.ui.casefile import texts
 from app.ui.casefile.conference_tab import ConferenceTab
 from app.ui.casefile.letter_print import ask_and_print_file
@@ -75,6 +76,11 @@ class StudentFileWindow(QDialog):
         self.print_button.setToolTip(texts.FILE_PRINT_TIP)
         self.print_button.clicked.connect(
             lambda: ask_and_print_file(self.ctx, self, self.student_id))
+        # This window covers the main window's 锁定: the same lock, from here.
+        self.lock_button = QPushButton(strings.LOCK_NOW)
+        self.lock_button.setToolTip(strings.LOCK_TIP.format(key=key_text(LOCK_KEY)))
+        self.lock_button.setAutoDefault(False)
+        self.lock_button.clicked.connect(self.ctx.lock_requested.emit)
         self.note = hint_label(texts.FILE_SUMMARY_NOTE)
         self.note.setStyleSheet("color: #8a6d00;")
         self.note.setVisible(False)
@@ -87,6 +93,7 @@ class StudentFileWindow(QDialog):
         top = QHBoxLayout()
         top.addWidget(self.header, 1)
         top.addWidget(self.print_button)
+        top.addWidget(self.lock_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.note)

@@ -164,7 +164,8 @@ def test_complete_and_skip_steps(qtbot, school: School):
     assert tab.open_button.isVisible()  # closed: a new referral may be opened
 
 
-def test_print_a_letter_on_a_worker(qtbot, school: School, tmp_path: Path):
+def test_print_a_letter_on_a_worker(qtbot, school: School, tmp_path: Path,
+                                    screens_dir: Path):
     tab = referral_tab(qtbot, school)
     open_referral(qtbot, tab, "psychosis")
     assert tab.referral is not None
@@ -183,6 +184,7 @@ def test_print_a_letter_on_a_worker(qtbot, school: School, tmp_path: Path):
     assert str(out) in bar.currentMessage() and "妥善保管" in bar.currentMessage()
     [folder] = bar.findChildren(QPushButton, NOTICE_ACTION)
     assert folder.text() == texts.OPEN_FOLDER
+    tab.window().grab().save(str(screens_dir / "file-window-letter-saved.png"))
     assert audit_count(school.store, "student_print", school.students[0]) == 1
 
 
