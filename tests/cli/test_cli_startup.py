@@ -71,3 +71,39 @@ def test_the_login_window_imports_nothing_heavy(tmp_path):
     assert "app.ui.login" in modules
     assert _heavy(modules) == []
     assert "app.ui.main_window" not in modules
+
+
+SCREENING_CHILD = """
+import json, sys
+from pathlib import Path
+from app.store import keyslots
+keyslots.DEFAULT_KDF = keyslots.KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)
+from app.services.accounts.auth import unlock
+from app.services.maintenance.selftest_files import write_files
+from app.services.roster.importing import apply_roster_import, preview_roster_import
+from app.services.screening.campaigns import create_campaign
+from app.services.screening.importing import apply_screening_import, preview_screening_import
+from app.services.screening.results import campaign_results
+from app.services.setup import create_school
+folder = Path(sys.argv[1])
+db = folder / "school" / "qingxin.db"
+db.parent.mkdir()
+create_school(db, "青心实验中学", "admin", "correct-horse-1")
+store = unlock(db, "admin", "correct-horse-1")
+files = write_files(folder)
+apply_roster_import(store, preview_roster_import(store, files.roster))
+campaign = create_campaign(store, "PHQ-9", "phq9")
+apply_screening_import(store, preview_screening_import(store, campaign.id, files.answers))
+print(len(campaign_results(store, campaign.id)))
+store.close()
+print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def test_a_screening_import_does_not_load_pandas(tmp_path):
+    """pandas is for the statistics tables (statistics/campaign.py, district/): importing
+    a roster and a campaign's answers and scoring them never pays its import."""
+    out, modules = _modules_after(SCREENING_CHILD, str(tmp_path))
+    assert out.split() == ["40"]
+    assert "app.services.screening.importing" in modules and "numpy" in modules
+    assert [m for m in modules if m == "pandas" or m.startswith("pandas.")] == []

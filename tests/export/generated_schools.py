@@ -46,8 +46,7 @@ def _stats(rng: random.Random, code: str, grades: list[int], size: int) -> Campa
         CampaignInfo(0, code, code, instrument.label, 2026, 1, None, None), SCHOOL,
         sum(att.values(), Attendance()), (),
         tuple((grade_display_name(g), a) for g, a in sorted(att.items())), len(sheets), 0,
-        tuple(_unit_stats(instrument, u, sheets, tuple(sorted({s[4] for s in sheets})))
-              for u in units),
+        _unit_stats(instrument, sheets, tuple(sorted({s[4] for s in sheets}))),
         {c: suggested.get(c, 0) for c in WARNING_LABELS}, {}, tuple(grades))
 
 

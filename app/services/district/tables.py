@@ -159,18 +159,23 @@ def change(stats: Sequence[CampaignStats], cells: ExportCells) -> ExportTable:
 
 def key_student_counts(session: Session) -> tuple[dict[tuple[str, object], int], list[int]]:
     """Current decided levels of students in school, by level × (grade | "all"), and the
-    grades: the cells of 预警等级人数 (exact school-wide, suppressed by grade)."""
+    grades: the cells of 预警等级人数 (exact school-wide, suppressed by grade). A crosstab
+    of level × grade (pandas, imported when an export is made)."""
+    import pandas as pd
+
     levels = current_levels(session)
     students = session.execute(
         select(Student.id, SchoolClass.grade).join(SchoolClass, SchoolClass.id == Student.class_id)
         .where(Student.status.in_(("enrolled", "suspended")))).all()
     grades = sorted({g for _, g in students})
-    counts: dict[tuple[str, object], int] = {(lv, g): 0 for lv in LEVEL_ORDER
-                                             for g in ["all", *grades]}
-    for sid, grade in students:
-        level = levels[sid].level if sid in levels else NONE
-        counts[(level, "all")] += 1
-        counts[(level, grade)] += 1
+    frame = pd.DataFrame(students, columns=["student", "grade"])
+    frame["level"] = [levels[sid].level if sid in levels else NONE for sid in frame["student"]]
+    table = (pd.crosstab(frame["level"], frame["grade"]) if len(frame)
+             else pd.DataFrame()).reindex(index=list(LEVEL_ORDER), columns=grades, fill_value=0)
+    counts: dict[tuple[str, object], int] = {}
+    for lv in LEVEL_ORDER:
+        counts[(lv, "all")] = int(table.loc[lv].sum())
+        counts.update({(lv, g): int(table.at[lv, g]) for g in grades})
     return counts, grades
 
 

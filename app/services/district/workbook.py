@@ -82,21 +82,30 @@ def _schools(c: Collected) -> Sheet:
                   widths=[14, 24, 13, 22, 52, 40, 8, 80], wrap=7)
 
 
+def _frame(subs: Sequence[Submission], table: str,  # type: ignore[no-untyped-def]
+           columns: Sequence[str]):
+    """Every school's rows of one table as one DataFrame, the school's code in front;
+    `columns` are the table's codes read (absent ones None). pandas is imported here,
+    when a district aggregates, never at start-up."""
+    import pandas as pd
+
+    rows = [(s.school_code, *(r.get(c) for c in columns)) for s in subs for r in s.rows(table)]
+    return pd.DataFrame(rows, columns=["school", *columns], dtype=object)
+
+
 def _participation(subs: Sequence[Submission], pub: Published) -> Sheet:
     names = ["学校代码", "学校名称", "测评批次", "量表", *(t for _, t in ATTENDANCE), "完成率%"]
+    frame = _frame(subs, "participation", ("group_kind", "campaign", "instrument_name"))
+    frame = frame[frame["group_kind"] == "all"]
+    school_names = {s.school_code: s.school_name for s in subs}
     rows, totals = [], []
-    per_instrument: dict[str, int] = {}
-    for s in subs:
-        for r in s.rows("participation"):
-            if r["group_kind"] != "all":
-                continue
-            name = r["instrument_name"]
-            per_instrument[name] = per_instrument.get(name, 0) + 1
-            key = ("att", s.school_code, r["campaign"], name, "全校")
-            rows.append([s.school_code, s.school_name, r["campaign"], name,
-                         *(pub[(*key, k)] for k, _ in ATTENDANCE),
-                         _pct(pub, (*key, "done"), (*key, "due"))])
-    for name, count in per_instrument.items():
+    for code, campaign, name in frame[["school", "campaign", "instrument_name"]].itertuples(
+            index=False, name=None):
+        key = ("att", code, campaign, name, "全校")
+        rows.append([code, school_names[code], campaign, name,
+                     *(pub[(*key, k)] for k, _ in ATTENDANCE),
+                     _pct(pub, (*key, "done"), (*key, "due"))])
+    for name, count in _per_instrument(frame).items():
         key = ("att", None, None, name, "全校")
         totals.append(["全区合计", f"{count} 个批次", "", name,
                        *(pub[(*key, k)] for k, _ in ATTENDANCE),
@@ -108,39 +117,34 @@ def _participation(subs: Sequence[Submission], pub: Published) -> Sheet:
 def _band_sheets(subs: Sequence[Submission], pub: Published) -> list[Sheet]:
     """One sheet per instrument; one block per scale. A school's row is keyed by school,
     counted campaigns and group: a version-1 file sends one row per campaign, and each
-    keeps its own bands beside its own 计分人数 (a version-2 file sends one per term)."""
-    blocks: dict[str, dict[tuple[str, str], list[tuple[Submission, dict]]]] = {}
-    for s in subs:
-        for r in s.rows("bands"):
-            units = blocks.setdefault(r["instrument_name"], {})
-            units.setdefault((r["unit"], r["unit_name"]), []).append((s, r))
+    keeps its own bands beside its own 计分人数 (a version-2 file sends one per term).
+    Instruments, scales, bands, schools and groups keep the order the schools sent them
+    in (groupby without sorting, first occurrences)."""
+    frame = _frame(subs, "bands", ("instrument_name", "unit", "unit_name", "band",
+                                   "band_label", "group_kind", "group_value", "group",
+                                   "campaign"))
+    frame["key"] = [f"{kind}:{value or ''}" for kind, value in
+                    zip(frame["group_kind"], frame["group_value"], strict=True)]
+    names = {sub.school_code: sub.school_name for sub in subs}
     sheets = []
-    for instrument, units in blocks.items():
+    for instrument, rows_i in frame.groupby("instrument_name", sort=False, dropna=False):
         parts: list[Table | Line] = []
-        for (unit, unit_name), rows in units.items():
-            bands: list[tuple[str, str]] = []
-            for _, r in rows:
-                if (r["band"], r["band_label"]) not in bands:
-                    bands.append((r["band"], r["band_label"]))
-            names = {sub.school_code: sub.school_name for sub, _ in rows}
-            schools: dict[tuple[str, str], None] = {}
-            groups: dict[str, str] = {}
-            senders: dict[str, set[str]] = {}
-            for sub, r in rows:
-                group = f"{r['group_kind']}:{r['group_value'] or ''}"
-                groups.setdefault(group, r["group"])
-                senders.setdefault(group, set()).add(sub.school_code)
-                if group == ALL:
-                    schools.setdefault((sub.school_code, r["campaign"]))
+        for (unit, unit_name), rows in rows_i.groupby(["unit", "unit_name"], sort=False,
+                                                      dropna=False):
+            bands = list(rows[["band", "band_label"]].drop_duplicates()
+                         .itertuples(index=False, name=None))
+            groups = rows.drop_duplicates("key")[["key", "group"]]
+            senders = rows.groupby("key", sort=False)["school"].nunique()
+            schools = rows.loc[rows["key"] == ALL, ["school", "campaign"]].drop_duplicates()
             body = []
-            for code, campaign in schools:
+            for code, campaign in schools.itertuples(index=False, name=None):
                 key = ("band", code, campaign, instrument, unit, ALL)
                 body.append((code, names[code], campaign, "全校",
                              *(pub[(*key, b)] for b, _ in bands), pub[(*key, "scored")]))
             totals = []
-            for group, label in groups.items():
+            for group, label in groups.itertuples(index=False, name=None):
                 key = ("band", None, None, instrument, unit, group)
-                totals.append(("全区", f"{len(senders[group])} 所学校", "",
+                totals.append(("全区", f"{senders[group]} 所学校", "",
                                "全区合计" if group == ALL else f"全区·{label}",
                                *(pub[(*key, b)] for b, _ in bands), pub[(*key, "scored")]))
             header = ["学校代码", "学校名称", "测评批次", "分组", *(lb for _, lb in bands),
@@ -150,6 +154,12 @@ def _band_sheets(subs: Sequence[Submission], pub: Published) -> list[Sheet]:
         sheets.append(Sheet(f"分级-{instrument}", tuple(parts),
                             widths=(14, 24, 26, 14, *[12] * 8)))
     return sheets
+
+
+def _per_instrument(frame) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """How many rows each instrument has, in the order the schools sent them."""
+    return {name: int(n) for name, n in
+            frame["instrument_name"].value_counts(sort=False, dropna=False).items()}
 
 
 def _levels(subs: Sequence[Submission], pub: Published) -> Sheet:
@@ -172,18 +182,16 @@ def _known_sum(values: Sequence[object]) -> int | None:
 
 
 def _suggested(subs: Sequence[Submission], pub: Published) -> Sheet:
+    """One row per school, campaign and instrument the schools' warning tables hold
+    (first occurrences, in order), then the district's total per instrument."""
+    frame = _frame(subs, "warnings", ("campaign", "instrument_name")).drop_duplicates()
+    school_names = {s.school_code: s.school_name for s in subs}
     rows, totals = [], []
-    per_instrument: dict[str, int] = {}
-    for s in subs:
-        units: dict[tuple[str, str], None] = {}
-        for r in s.rows("warnings"):
-            units.setdefault((r["campaign"], r["instrument_name"]))
-        for campaign, name in units:
-            per_instrument[name] = per_instrument.get(name, 0) + 1
-            key = ("sugg", s.school_code, campaign, name)
-            rows.append([s.school_code, s.school_name, campaign, name,
-                         *(pub[(*key, k)] for k, _ in LEVELS), pub[(*key, "total")]])
-    for name, count in per_instrument.items():
+    for code, campaign, name in frame.itertuples(index=False, name=None):
+        key = ("sugg", code, campaign, name)
+        rows.append([code, school_names[code], campaign, name,
+                     *(pub[(*key, k)] for k, _ in LEVELS), pub[(*key, "total")]])
+    for name, count in _per_instrument(frame).items():
         key = ("sugg", None, None, name)
         totals.append(["全区合计", f"{count} 个批次", "", name,
                        *(pub[(*key, k)] for k, _ in LEVELS), pub[(*key, "total")]])

@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
 
+import numpy as np
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
@@ -286,33 +287,66 @@ def counted_stats(session: Session, info: CampaignInfo, scope: Scope, people: li
     """Count listed students and their sheets ((scores, valid, suggested level, gender,
     grade)) into a CampaignStats. A campaign counts its own listing and sheets; a term
     (statistics/term.py) first reduces its campaigns to one listing and one sheet per student,
-    so both are counted by this one function."""
-    per_class: dict[tuple[int, int], Counter[str]] = {}
-    for _, status, grade, number, done in people:
-        counter = per_class.setdefault((grade, number), Counter())
-        counter[status] += 1
-        counter["done"] += int(done)
-    by_class = tuple((class_display_name(g, n), _attendance(c))
-                     for (g, n), c in sorted(per_class.items()))
-    by_grade: dict[int, Attendance] = {}
-    for (g, _n), c in per_class.items():
-        by_grade[g] = by_grade.get(g, Attendance()) + _attendance(c)
-    attendance = sum((a for _, a in by_class), Attendance())
+    so both are counted by this one function.
+
+    The grouping is pandas' (class × status counts, value counts, one long table of
+    sheet × scale grouped by everyone, gender and grade), imported here: start-up and the
+    screening import never load it (docs/PERFORMANCE.md, "Statistics tables and pandas")."""
+    import pandas as pd
+
+    listed = pd.DataFrame(people, columns=["student", "status", "grade", "number", "done"])
+    per_class = _attendance_table(listed)
+    by_class = tuple((class_display_name(g, n), _attendance(row))
+                     for (g, n), row in per_class.iterrows())
+    per_grade = per_class.groupby(level="grade").sum()
+    attendance = _attendance(per_class.sum())
     instrument = instrument_for(info.instrument_code)
-    grades = tuple(sorted({s[4] for s in sheets}))
+    grades = tuple(sorted({int(s[4]) for s in sheets}))
     levels = current_levels(session)
-    decided = Counter(levels[p[0]].level if p[0] in levels else NONE for p in people)
-    suggested = Counter(s[2] for s in sheets)
+    decided = listed["student"].map(
+        lambda sid: levels[sid].level if sid in levels else NONE).value_counts()
+    suggested = pd.Series([s[2] for s in sheets], dtype=object).value_counts()
     return CampaignStats(
         campaign=info, scope=scope, attendance=attendance,
         by_class=by_class if scope.kind != "class" else (),
-        by_grade=tuple((grade_display_name(g), a) for g, a in sorted(by_grade.items())),
+        by_grade=tuple((grade_display_name(int(g)), _attendance(row))
+                       for g, row in per_grade.iterrows()),
         results=len(sheets), invalid=invalid,
-        units=tuple(_unit_stats(instrument, unit_code, sheets, grades)
-                    for unit_code in _banded_units(instrument)),
-        suggested={code: suggested.get(code, 0) for code in WARNING_LABELS},
-        decided={code: decided.get(code, 0) for code in WARNING_LABELS},
+        units=_unit_stats(instrument, sheets, grades),
+        suggested={code: int(suggested.get(code, 0)) for code in WARNING_LABELS},
+        decided={code: int(decided.get(code, 0)) for code in WARNING_LABELS},
         grades=grades)
+
+
+STATUSES = ("due", "leave", "exempt", "excluded")
+
+
+def _attendance_table(listed):  # type: ignore[no-untyped-def]
+    """Class (grade, number) × status counts, and "done", one row per class in order."""
+    table = listed.groupby(["grade", "number", "status"]).size().unstack(fill_value=0)
+    table = table.reindex(columns=list(STATUSES), fill_value=0)
+    table["done"] = listed.groupby(["grade", "number"])["done"].sum()
+    return table
+
+
+def _scale_table(instrument: Instrument, sheets: list[tuple]):  # type: ignore[no-untyped-def]
+    """One row per sheet and banded scale, in the sheets' order scale by scale: the
+    scale, its band (None when the sheet has none of the scale's bands: unscored), its
+    score, and the sheet's gender and grade."""
+    import pandas as pd
+
+    rows = []
+    for unit in instrument.units:
+        if unit.code not in _banded_units(instrument):
+            continue
+        known = {b.code for b in unit.bands}
+        for scores, _valid, _level, gender, grade, *_ in sheets:
+            band = scores.get("bands", {}).get(unit.code)
+            score = scores.get("total") if unit.code == "total" else \
+                scores.get("scales", {}).get(unit.code)
+            rows.append((unit.code, band if band in known else None,
+                         float("nan") if score is None else float(score), gender, grade, ""))
+    return pd.DataFrame(rows, columns=["unit", "band", "score", "gender", "grade", "all"])
 
 
 def _flagged(sheets: list[tuple], key, name) -> tuple[Flagged, ...]:  # type: ignore[no-untyped-def]
@@ -325,40 +359,52 @@ def _flagged(sheets: list[tuple], key, name) -> tuple[Flagged, ...]:  # type: ig
     return tuple(Flagged(name(k), flagged[k], total[k]) for k in sorted(total))
 
 
-def _attendance(c: Counter[str]) -> Attendance:
-    return Attendance(c["due"], c["done"], c["leave"], c["exempt"], c["excluded"])
+def _attendance(row) -> Attendance:  # type: ignore[no-untyped-def]
+    return Attendance(*(int(row[k]) for k in ("due", "done", "leave", "exempt", "excluded")))
 
 
 def _banded_units(instrument: Instrument) -> list[str]:
     return [u.code for u in instrument.units if u.bands and u.kind != "validity"]
 
 
-def _unit_stats(instrument: Instrument, code: str, sheets: list[tuple],
-                grades: tuple[int, ...]) -> UnitStats:
-    unit = instrument.unit(code)
-    bands = tuple(BandInfo(b.code, b.label, b.warning.value) for b in unit.bands)
-    index = {b.code: i for i, b in enumerate(bands)}
-    groups = [("all", "", "全体", lambda s: True)]
-    groups += [("gender", g, label, lambda s, g=g: s[3] == g) for g, label in GENDER_ROWS]
-    groups += [("grade", str(gr), grade_display_name(gr), lambda s, gr=gr: s[4] == gr)
-               for gr in grades]
-    rows = []
-    for kind, value, label, member in groups:
-        counts = [0] * len(bands)
-        unscored = 0
-        total, n = 0.0, 0
-        for s in sheets:
-            if not member(s):
-                continue
-            band = s[0].get("bands", {}).get(code)
-            if band in index:
-                counts[index[band]] += 1
-            else:
-                unscored += 1
-            score = s[0].get("total") if code == "total" else s[0].get("scales", {}).get(code)
-            if score is not None:
-                total += score
-                n += 1
-        rows.append(GroupBands(kind, value, label, tuple(counts), unscored,
-                               total / n if n else None))
-    return UnitStats(code, unit.name, bands, tuple(rows))
+def _unit_stats(instrument: Instrument, sheets: list[tuple],
+                grades: tuple[int, ...]) -> tuple[UnitStats, ...]:
+    """Each banded scale's table: everyone, each gender and each grade counted into its
+    bands (an empty band counts 0), the sheets without a band of it (unscored), and the
+    mean score of the sheets with a score — three groupbys of the long table, one per
+    kind of group."""
+    table = _scale_table(instrument, sheets)
+    unscored_rows = table[table["band"].isna()]
+    scores = table["score"].to_numpy()
+    by_kind = {}
+    for column in ("all", "gender", "grade"):
+        keys = ["unit", column]
+        by_kind[column] = (table.groupby([*keys, "band"]).size().to_dict(),
+                           unscored_rows.groupby(keys).size().to_dict(),
+                           table.groupby(keys).indices)
+    out = []
+    for code in _banded_units(instrument):
+        unit = instrument.unit(code)
+        bands = tuple(BandInfo(b.code, b.label, b.warning.value) for b in unit.bands)
+        groups = [("all", "", "全体", "all", "")]
+        groups += [("gender", g, label, "gender", g) for g, label in GENDER_ROWS]
+        groups += [("grade", str(gr), grade_display_name(gr), "grade", gr) for gr in grades]
+        rows = []
+        for kind, value, label, column, member in groups:
+            counts, unscored, positions = by_kind[column]
+            at = positions.get((code, member))
+            rows.append(GroupBands(
+                kind, value, label, tuple(counts.get((code, member, b.code), 0) for b in bands),
+                unscored.get((code, member), 0),
+                _sequential_mean(scores[at]) if at is not None else None))
+        out.append(UnitStats(code, unit.name, bands, tuple(rows)))
+    return tuple(out)
+
+
+def _sequential_mean(values) -> float | None:  # type: ignore[no-untyped-def]
+    """The mean summed left to right, in the sheets' order, as every figure printed so far
+    was: pandas' own mean compensates its sums (Kahan), which moves the last bits of a
+    fractional mean, and a report must print the same number it printed last term.
+    numpy's cumsum adds strictly in order. None without a score."""
+    present = values[~np.isnan(values)]
+    return float(present.cumsum()[-1] / len(present)) if len(present) else None
