@@ -208,8 +208,10 @@ def test_district_key_list_filter_widths_dates_and_numbers():
 
 def test_every_csv_and_xlsx_writer_goes_through_the_renderers():
     """One module writes CSV text (app/reports/sheets.py) and one writes workbooks
-    (app/reports/workbook.py): no csv.writer or openpyxl anywhere else in app/, so no
-    export can skip the rules (services build sheets, the renderer lays them out)."""
+    (app/reports/workbook.py; app/reports/xlsx_stream.py renders the same sheets for one
+    large list, checked cell by cell against it in test_xlsx_stream.py): no csv.writer or
+    openpyxl anywhere else in app/, so no export can skip the rules (services build
+    sheets, the renderer lays them out)."""
     app = ROOT / "app"
     for path in app.rglob("*.py"):
         text = path.read_text(encoding="utf-8")

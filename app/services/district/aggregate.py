@@ -26,7 +26,7 @@ import hashlib
 import io
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import python_calamine
@@ -83,6 +83,9 @@ class Submission:
     """Of the data file: 2 counts each instrument once per term, 1 campaign by campaign."""
     cells: str = "suppressed"
     """The school's policy for small cells: "suppressed", or "exact" counts (version 2)."""
+    _rows: dict[str, list[dict]] = field(default_factory=dict, init=False, repr=False,
+                                         compare=False)
+    """`rows` made once per table (the workbook reads each table more than once)."""
 
     @property
     def sequence(self) -> int:
@@ -90,7 +93,13 @@ class Submission:
 
     def rows(self, code: str) -> list[dict]:
         """A table's rows as dicts by column code ([] when the school's policy left the
-        table out)."""
+        table out). Made once and shared: callers read them, never change them."""
+        made = self._rows.get(code)
+        if made is None:
+            made = self._rows[code] = self._make_rows(code)
+        return made
+
+    def _make_rows(self, code: str) -> list[dict]:
         table = self.tables.get(code)
         if table is None:
             return []
@@ -193,12 +202,17 @@ def _key_list(files: dict[str, bytes]) -> tuple[tuple[dict[str, object], ...], s
     heading = {label: i for i, label in enumerate(lines[0] if lines else ())}
     if "编码" not in heading:
         return (), "重点学生名单的格式本程序不认识（版本不同？请升级青心）。"
+    columns = [(key, heading[label]) for key, label in KEY_LIST_COLUMNS if label in heading]
+    keys, index = [k for k, _ in columns], [i for _, i in columns]
+    width = max(index) + 1
     rows = []
     for line in lines[1:]:
         if not line or line[0] in (None, ""):
             break  # a blank line, then the list's note
-        rows.append({key: _cell(line[heading[label]]) for key, label in KEY_LIST_COLUMNS
-                     if label in heading and heading[label] < len(line)})
+        if len(line) >= width:
+            rows.append(dict(zip(keys, map(_cell, map(line.__getitem__, index)), strict=True)))
+        else:
+            rows.append({key: _cell(line[i]) for key, i in columns if i < len(line)})
     return tuple(rows), ""
 
 

@@ -39,6 +39,10 @@ Order = tuple[Hashable, Hashable]
 """(a, b): count a is never larger than count b (计分人数 ≤ 完成)."""
 
 _EPS = 1e-6
+_SPREAD_FROM = 12
+"""A group of more hidden cells than this is first solved a few times with every cell in
+the objective (`_solve`)."""
+_SPREAD_RUNS = 6
 _NEAR = 16
 """A cell hidden this round is taken to give room to a narrow cell of the same relation
 only in a short one (a row of bands, 男 + 女): in a district's "total = Σ 400 schools"
@@ -120,8 +124,10 @@ def _widener(cell: Hashable, counts: Mapping[Hashable, int], links: _Links,
     is in, else of the relations linked to it through hidden cells. Parts before totals
     (a total hidden turns the district's sum into a floor), then the smallest count that
     leaves room (at least `need`), else the largest."""
-    for pool in (links.related(cell), links.linked(cell, marks)):
-        visible = {m for m in pool if m not in marks and m not in keep and m != cell}
+    for pool in (lambda: links.related(cell), lambda: links.linked(cell, marks)):
+        # The linked pool only when the related one has nothing left: in a district's
+        # LP it is the whole component, and it was walked for every narrow cell.
+        visible = {m for m in pool() if m not in marks and m not in keep and m != cell}
         if visible:
             return min(visible, key=lambda m: (m in links.totals, counts[m] < need,
                                                counts[m] if counts[m] >= need else -counts[m],
@@ -269,12 +275,43 @@ def _solve(group: list[int], rows: Sequence[tuple[dict[int, float], float, float
     out: dict[int, tuple[float, float]] = {}
     seen_lo = np.full(len(group), np.inf)
     seen_hi = np.full(len(group), -np.inf)
+
+    def seen() -> None:
+        x = np.asarray(h.getSolution().col_value)
+        np.minimum(seen_lo, x, out=seen_lo)
+        np.maximum(seen_hi, x, out=seen_hi)
+
+    if need is not None and len(group) > _SPREAD_FROM:
+        # A few solutions that push every cell at once (all down, all up, then mixed
+        # directions) usually show most cells spanning what they need, so that only the
+        # rest are solved one by one. Which solutions are seen changes no verdict: a span
+        # seen is always inside the cell's true interval, and a cell not seen wide enough
+        # is still solved exactly.
+        rng = np.random.default_rng(len(group))
+        signs = [np.ones(len(group)), -np.ones(len(group)),
+                 *(rng.choice([-1.0, 1.0], len(group)) for _ in range(_SPREAD_RUNS - 2))]
+        everything = np.arange(len(group), dtype=np.int32)
+        h.changeObjectiveSense(highspy.ObjSense.kMinimize)
+        for sign in signs:
+            h.changeColsCost(len(group), everything, sign)
+            h.run()
+            status = h.getModelStatus()
+            if status != highspy.HighsModelStatus.kOptimal:
+                raise RuntimeError(f"suppression audit: LP {h.modelStatusToString(status)}")
+            seen()
+        h.changeColsCost(len(group), everything, np.zeros(len(group)))
     for v, j in local.items():
         if need is not None and seen_hi[j] - seen_lo[j] >= need[v] - _EPS:
             out[v] = (float(seen_lo[j]), float(seen_hi[j]))
             continue
         ends = []
-        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+        for end, sense in enumerate((highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize)):
+            # A solution found for another cell that already puts this one at its own
+            # bound (1 or min_cell − 1 for "<5") answers this end: no LP can pass it.
+            bound = bounds[v][end]
+            if (seen_lo[j] <= bound + _EPS) if end == 0 else (seen_hi[j] >= bound - _EPS):
+                ends.append(bound)
+                continue
             h.changeColCost(j, 1.0)
             h.changeObjectiveSense(sense)
             h.run()
@@ -284,10 +321,7 @@ def _solve(group: list[int], rows: Sequence[tuple[dict[int, float], float, float
             else:
                 raise RuntimeError(f"suppression audit: LP {h.modelStatusToString(status)}")
             h.changeColCost(j, 0.0)
-            if need is not None:
-                x = np.asarray(h.getSolution().col_value)
-                np.minimum(seen_lo, x, out=seen_lo)
-                np.maximum(seen_hi, x, out=seen_hi)
+            seen()
         out[v] = (ends[0], ends[1])
     return out
 
