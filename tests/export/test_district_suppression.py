@@ -146,3 +146,64 @@ def test_mixed_schools_every_printed_total_holds_the_truth():
         else:
             assert shown.startswith(("≥", "<", "*")), shown
             assert not shown.startswith("≥") or truth[total] >= int(shown[1:])
+
+
+def _school_with(seed: int, min_cell: int) -> Submission:
+    """A generated school that suppresses under its own min_cell."""
+    stats, key, grades = generated_school(seed, 30, 400)
+    out = export_cells(stats, key, grades, ReportPolicy(min_cell=min_cell))
+    tables = [export_tables.participation(stats, out), export_tables.bands(stats, out),
+              export_tables.warnings(stats, out), export_tables.key_students(out)]
+    code = f"41310{seed:05d}"
+    doc = json.loads(data_json({"school_code": code, "min_cell": min_cell}, tables))
+    return Submission(Path(f"{code}.qxseal"), code, f"学校{seed}", "2026-2027-1", "", "",
+                      int(doc["min_cell"]), "counts", doc["tables"])
+
+
+def test_a_schools_marks_are_read_with_its_own_min_cell():
+    """Schools under min_cell 3 and 10 and a district under 5: a school's "<3" is 1 or 2
+    and its "<10" 1 … 9 — printed so, audited so, and the totals' ranges use it."""
+    policies = {seed: (3, 10)[seed % 2] for seed in range(8)}
+    subs = [_school_with(seed, n) for seed, n in policies.items()]
+    truth = _truth(received([_submission(seed, "exact") for seed in policies]))
+    r = received(subs)
+    assert {s.school_code: s.min_cell for s in subs} == {
+        f"41310{seed:05d}": n for seed, n in policies.items()}
+    pub = publish(r, ReportPolicy())
+    seen = set()
+    for k, mark in r.marks.items():
+        if k in pub.text and mark == SMALL:
+            n = r.min_cell[k[1]]
+            assert pub.text[k] in (f"<{n}", "*"), (k, pub.text[k])
+            assert 1 <= truth[k] <= n - 1
+            seen.add(n)
+    assert seen == {3, 10}
+    relations, marks = _published_model(r, pub.text)
+    limits = {k: r.min_cell[k[1]] for k, v in pub.text.items()
+              if k in r.marks and str(v).startswith("<")}
+    orders = [(a, b) for a, b in r.orders if a in pub.text and b in pub.text]
+    found = audit(truth, relations, marks, 5, orders, limits=limits)
+    assert found
+    for k, (lo, hi) in found.items():
+        assert hi - lo >= 1 - 1e-6, (k, truth[k], lo, hi)
+        assert lo - 1e-6 <= truth[k] <= hi + 1e-6
+    for total in r.totals:
+        shown = pub.text[total]
+        if isinstance(shown, str) and "–" in shown:
+            lo, hi = (int(x) for x in shown.split("–"))
+            assert lo <= truth[total] <= hi, (total, shown, truth[total])
+
+
+def test_the_audit_bounds_a_schools_small_cell_by_its_own_min_cell():
+    """14 = x + y + 10 with x and y "<3" from a school: both are 2, though under the
+    district's "<5" (1 … 4) they would look free. The audit must see that and hide more."""
+    counts = {"t": 14, "x": 2, "y": 2, "z": 10}
+    relation = [("t", ["x", "y", "z"])]
+    hidden = {"x": SMALL, "y": SMALL}
+    loose, _ = protect(counts, relation, 5, hidden=hidden)
+    assert not loose["t"].hidden and not loose["z"].hidden  # read with the district's 5
+    assert audit(counts, relation, hidden, 5, limits={"x": 3, "y": 3}) == {
+        "x": (2.0, 2.0), "y": (2.0, 2.0)}
+    cells, result = protect(counts, relation, 5, hidden=hidden, limits={"x": 3, "y": 3})
+    assert cells["z"].hidden and not result.narrow
+    assert all(hi - lo >= 1 - 1e-6 for lo, hi in result.intervals.values())

@@ -308,17 +308,21 @@ def publish(r: Received, policy: ReportPolicy) -> Published:
         # together, starting from those marks: the district relations tie all schools
         # into one LP per table, which is then solved for a few rounds, not dozens.
         own = [(t, p) for t, p in relations if t[1] is not None]
+        # A school's "<N" is 1 … N−1 by that school's own min_cell (in its data file),
+        # whatever the district's.
+        limits = {k: r.min_cell[k[1]] for k, m in arrived.items()
+                  if m == SMALL and r.min_cell[k[1]] != policy.min_cell}
         first, _ = protect(counts, own, policy.min_cell, keep, orders, policy.min_interval,
-                           arrived)
+                           arrived, limits)
         before = arrived | {k: c.mark for k, c in first.items() if c.hidden}
         cells, _ = protect(counts, relations, policy.min_cell, keep, orders,
-                           policy.min_interval, before)
+                           policy.min_interval, before, limits)
         marks = {k: c.mark for k, c in cells.items() if c.hidden}
         hidden_by_district = {k for k in marks if k not in arrived}
     text: dict[Hashable, int | str] = {}
     for k in shown:
-        if k in r.marks:
-            text[k] = _mark(r.marks[k], r.min_cell[k[1]])
+        if k in r.marks:  # the school's mark, unless the audit had to make its "<N" a "*"
+            text[k] = _mark(marks.get(k, r.marks[k]), r.min_cell[k[1]])
         elif k in marks:
             text[k] = _mark(marks[k], policy.min_cell)
         else:

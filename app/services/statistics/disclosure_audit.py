@@ -67,21 +67,28 @@ class Audit:
 
 def protect(counts: Mapping[Hashable, int], relations: Iterable[Relation], min_cell: int,
             always_shown: Iterable[Hashable] = (), orders: Sequence[Order] = (),
-            min_interval: int = 1, hidden: Mapping[Hashable, str] | None = None
+            min_interval: int = 1, hidden: Mapping[Hashable, str] | None = None,
+            limits: Mapping[Hashable, int] | None = None
             ) -> tuple[dict[Hashable, Cell], Audit]:
     """Suppress (primary and the per-relation secondary rule), then audit the whole set
     and hide more until every hidden cell is protected. Returns the cells and the final
     audit. `hidden`: cells hidden before (suppression.suppress), whose values are
-    unknown: the district's copy of what schools hid."""
+    unknown: the district's copy of what schools hid. `limits`: the min_cell each of
+    those "<N" marks was written with where it is not `min_cell` — a school's "<3" is 1 or
+    2 whatever the district's own threshold, and is audited so."""
+    limits = limits or {}
     relations = [(t, list(parts)) for t, parts in relations]
     links = _Links(relations)
     keep = set(always_shown)
-    cells = suppress(counts, relations, min_cell, keep, hidden)
+    cells = suppress(counts, relations, min_cell, keep, hidden, limits)
     marks = {k: c.mark for k, c in cells.items() if c.hidden}
     cache: dict[frozenset, dict[Hashable, tuple[float, float]]] = {}
     while True:
         need = _needs(counts, relations, marks, protection(min_cell, min_interval), keep)
-        found = audit(counts, relations, marks, min_cell, orders, cache, need)
+        for k, n in limits.items():
+            if marks.get(k) == SMALL:
+                need[k] = min(need[k], protection(n, min_interval))
+        found = audit(counts, relations, marks, min_cell, orders, cache, need, limits)
         narrow = [k for k, (lo, hi) in found.items() if hi - lo < need[k] - _EPS]
         added: set[Hashable] = set()
         for k in narrow:
@@ -173,7 +180,8 @@ class _Links:
 def audit(counts: Mapping[Hashable, int], relations: Sequence[Relation],
           marks: Mapping[Hashable, str], min_cell: int, orders: Sequence[Order] = (),
           cache: dict[frozenset, dict[Hashable, tuple[float, float]]] | None = None,
-          need: Mapping[Hashable, float] | None = None
+          need: Mapping[Hashable, float] | None = None,
+          limits: Mapping[Hashable, int] | None = None
           ) -> dict[Hashable, tuple[float, float]]:
     """Each hidden cell's interval given every visible count, every relation and order.
     `cache` keeps each independent group's answer by its hidden cells and their marks
@@ -213,8 +221,9 @@ def audit(counts: Mapping[Hashable, int], relations: Sequence[Relation],
     # "*" may be any count; a finite ceiling far above every count keeps each LP bounded
     # (an interval reaching it is reported as unbounded).
     ceiling = 10.0 * max(counts.values(), default=0) + 1000.0
-    bounds = [(1.0, float(min_cell - 1)) if marks[k] == SMALL else (0.0, ceiling)
-              for k in hidden]
+    limits = limits or {}
+    bounds = [(1.0, float(limits.get(k, min_cell) - 1)) if marks[k] == SMALL
+              else (0.0, ceiling) for k in hidden]
     out: dict[Hashable, tuple[float, float]] = {}
     cache = {} if cache is None else cache
     wide = None if need is None else [need[k] for k in hidden]

@@ -72,12 +72,14 @@ Relation = tuple[Hashable, Sequence[Hashable]]
 
 def suppress(counts: Mapping[Hashable, int], relations: Iterable[Relation], min_cell: int,
              always_shown: Iterable[Hashable] = (),
-             hidden: Mapping[Hashable, str] | None = None) -> dict[Hashable, Cell]:
+             hidden: Mapping[Hashable, str] | None = None,
+             limits: Mapping[Hashable, int] | None = None) -> dict[Hashable, Cell]:
     """Every count as a Cell. `always_shown` keys (a whole school's total, which the
     district needs and which names nobody) are never hidden; relations then protect their
     parts among themselves. `hidden`: cells that arrive hidden already, with their marks
     (the district's copy of a school's "<5" and "*"); their values in `counts` are not
-    known and never read."""
+    known and never read. `limits`: the min_cell a hidden cell's "<N" was written with,
+    where that is not `min_cell` (a school whose policy differs from the district's)."""
     keep = set(always_shown)
     marks: dict[Hashable, str] = {k: SMALL for k, v in counts.items()
                                   if 0 < v < min_cell and k not in keep}
@@ -92,7 +94,7 @@ def suppress(counts: Mapping[Hashable, int], relations: Iterable[Relation], min_
     while changed:
         changed = False
         for total, parts in relations:
-            if not _exposed(counts, total, parts, marks, min_cell):
+            if not _exposed(counts, total, parts, marks, min_cell, limits or {}):
                 continue
             cover = _cover(counts, parts, total, marks, keep)
             if cover is not None:
@@ -107,7 +109,8 @@ def suppress(counts: Mapping[Hashable, int], relations: Iterable[Relation], min_
 
 
 def _exposed(counts: Mapping[Hashable, int], total: Hashable, parts: Sequence[Hashable],
-             marks: Mapping[Hashable, str], min_cell: int) -> bool:
+             marks: Mapping[Hashable, str], min_cell: int,
+             limits: Mapping[Hashable, int]) -> bool:
     """Whether a reader could work out a hidden member of this relation: it is the only
     one hidden, or the hidden parts are all "<5" cells whose sum (the visible total less
     the visible parts) is as small or as large as such cells can be (4 + 4 = 8)."""
@@ -117,7 +120,7 @@ def _exposed(counts: Mapping[Hashable, int], total: Hashable, parts: Sequence[Ha
     if not hidden or total in marks or any(marks[m] != SMALL for m in hidden):
         return False
     rest = counts[total] - sum(counts[p] for p in parts if p not in marks)
-    return rest in (len(hidden), len(hidden) * (min_cell - 1))
+    return rest in (len(hidden), sum(limits.get(m, min_cell) - 1 for m in hidden))
 
 
 def _cover(counts: Mapping[Hashable, int], parts: Sequence[Hashable], total: Hashable,
