@@ -12,7 +12,8 @@ Keys: ("att", i, group, field) participation of the i-th instrument counted (gro
 "全体" or a grade's label); ("band", i, unit, g, column) a scale's group g (as in
 stat_tables.unit_table) by band code, "scored" or "concern"; ("sugg", i, level|"total")
 suggested levels; ("prev", i, unit, "concern"|"scored") the term before; ("lvl", level,
-grade|"all") decided levels of students in school.
+grade|"all") decided levels of students in school; ("out", outcome|"total") referrals
+by the outcome of their 就诊反馈 this term.
 """
 
 from __future__ import annotations
@@ -56,8 +57,11 @@ def unit_groups(unit: UnitStats, kinds: Sequence[str]) -> tuple[GroupBands, ...]
 
 
 def export_cells(stats: Sequence[CampaignStats], key_counts: dict[tuple[str, object], int],
-                 grades: Sequence[int], policy: ReportPolicy) -> ExportCells:
-    """`key_counts`: decided level × (grade | "all") of students in school."""
+                 grades: Sequence[int], policy: ReportPolicy,
+                 outcomes: dict[str, int] | None = None) -> ExportCells:
+    """`key_counts`: decided level × (grade | "all") of students in school. `outcomes`:
+    referrals by the outcome of their 就诊反馈 this term (tables.referral_outcomes), when
+    the export carries them; their total is the sum, and both are small counts like any."""
     chosen = set(policy.aggregates)
     counts: dict[Hashable, int] = {}
     relations: list[Relation] = []
@@ -106,6 +110,11 @@ def export_cells(stats: Sequence[CampaignStats], key_counts: dict[tuple[str, obj
             counts[("lvl", level, g)] = key_counts.get((level, g), 0)
         if key_grades:
             relations.append((("lvl", level, "all"), [("lvl", level, g) for g in key_grades]))
+    if outcomes is not None:
+        for code, n in outcomes.items():
+            counts[("out", code)] = n
+        counts[("out", "total")] = sum(outcomes.values())
+        relations.append((("out", "total"), [("out", code) for code in outcomes]))
     orders = [(a, b) for a, b in orders if a in counts and b in counts]
     if policy.cells == "exact":
         return ExportCells({k: Cell(v, "", policy.min_cell) for k, v in counts.items()},

@@ -226,7 +226,9 @@ def _aggregate_tables(session: Session, stats: list[CampaignStats], policy: Repo
     audited together (district/cells.py)."""
     chosen = set(policy.aggregates)
     key_counts, grades = export_tables.key_student_counts(session)
-    cells = export_cells(stats, key_counts, grades, policy)
+    outcomes = (export_tables.referral_outcomes(session, start, end)
+                if "referrals" in chosen else None)
+    cells = export_cells(stats, key_counts, grades, policy, outcomes)
     tables: list[ExportTable] = []
     if "participation" in chosen:
         tables.append(export_tables.participation(stats, cells))
@@ -239,6 +241,7 @@ def _aggregate_tables(session: Session, stats: list[CampaignStats], policy: Repo
     tables.append(export_tables.key_students(cells))
     if "referrals" in chosen:
         tables.append(export_tables.referrals(session, start, end, today))
+        tables.append(export_tables.outcomes(cells))
     return tables
 
 

@@ -16,11 +16,13 @@ from app.reports.sheets import TITLE, Book, Column, Fit, Line, Sheet, Table, col
 from app.services.district.tables import ExportTable
 
 DATA_FORMAT = "qingxin-district-data"
-DATA_VERSION = 2
-"""2: tables count each instrument once per term (statistics/term.py), with the columns
-"instrument", "instrument_name", "campaigns" in front; 1 counted campaign by campaign
-("campaign" in front). The district reads both (district/aggregate.py)."""
-READABLE_VERSIONS = (1, 2)
+DATA_VERSION = 3
+"""3: adds the table "outcomes" (转介就诊结果: referrals by the outcome of their 就诊反馈
+this term, suppressed and audited with the others). 2: tables count each instrument once
+per term (statistics/term.py), with the columns "instrument", "instrument_name",
+"campaigns" in front; 1 counted campaign by campaign
+("campaign" in front). The district reads all three (district/aggregate.py)."""
+READABLE_VERSIONS = (1, 2, 3)
 
 
 def utc_text(when: datetime) -> str:

@@ -25,7 +25,8 @@ Keys (school code s; `None` in its place for a district total):
 ("band", s, campaign, instrument, unit, group, column) 分级 (group "kind:value", column
 a band code, "_concern" or "scored"); ("sugg", s, campaign, instrument, level|"total");
 ("prev", s, campaign, instrument, unit, "concern"|"scored") 与上次比较's term before;
-("lvl", s, level, group) 预警等级人数; ("ref", s, measure) 转介情况. District totals
+("lvl", s, level, group) 预警等级人数; ("ref", s, measure) 转介情况; ("out", s,
+outcome|"total") 转介就诊结果. District totals
 leave out the campaign: ("att", None, None, instrument, "全校", field) and so on.
 """
 
@@ -122,6 +123,7 @@ def received(subs: Sequence[Submission]) -> Received:
         _change(r, s)
         _levels(r, s)
         _referrals(r, s)
+        _outcomes(r, s)
     _total_relations(r)
     return r
 
@@ -247,9 +249,29 @@ def _referrals(r: Received, s: Submission) -> None:
             r.add_total(("ref", None, row["measure"]), key)
 
 
+def _outcomes(r: Received, s: Submission) -> None:
+    """转介就诊结果 (version 3): each outcome and the school's total, a small count like
+    any (the school hid it by its own policy); total = Σ outcomes."""
+    codes = []
+    for row in s.rows("outcomes"):
+        key = ("out", s.school_code, row["outcome"])
+        if r.put(key, row["count"]):
+            r.add_total(("out", None, row["outcome"]), key)
+            if row["outcome"] != "total":
+                codes.append(key)
+    total = ("out", s.school_code, "total")
+    if codes and r.has(total):
+        r.relations.append((total, codes))
+
+
 def _total_relations(r: Received) -> None:
     """全区 = Σ 男/女 and Σ grades where every school that counts in 全区 sends that
-    breakdown; 计分人数 = Σ bands and 需关注 = Σ its bands, as each school's row."""
+    breakdown; 计分人数 = Σ bands and 需关注 = Σ its bands, as each school's row; the
+    district's outcomes add up to their total."""
+    outcome_total = ("out", None, "total")
+    if outcome_total in r.totals:
+        r.total_relations.append((outcome_total, [t for t in r.totals if t[0] == "out"
+                                                  and t != outcome_total]))
     blocks: dict[tuple, dict[str, set[str]]] = {}
     for total in r.totals:
         if total[0] == "band":

@@ -20,10 +20,12 @@ from sqlalchemy.orm import Session
 
 from app.instruments.warning import WARNING_LABELS
 from app.labels import GENDERS, GROUP_KINDS, label
-from app.models import Referral, SchoolClass, Student
+from app.models import Referral, ReferralStep, SchoolClass, Student
 from app.reports.sheets import rate
+from app.services.casefile.versions import current
 from app.services.district.cells import ExportCells
 from app.services.district.school_keys import pseudonym
+from app.services.referral.steps import OUTCOMES
 from app.services.referral.workflow import referral_rows
 from app.services.roster.normalize import grade_display_name
 from app.services.statistics.campaign import CampaignStats
@@ -200,6 +202,33 @@ def referrals(session: Session, start: date, end: date, today: date) -> ExportTa
                        (("opened_in_period", f"本学期（{start}–{end}）开启的转介", opened),
                         ("open_now", "报送时仍在进行中的转介", open_now)),
                        "全校合计，不按年级或班级拆分。")
+
+
+def referral_outcomes(session: Session, start: date, end: date) -> dict[str, int]:
+    """Referrals whose 就诊反馈 was recorded in the term, by outcome: each referral once,
+    by the last outcome recorded in the term (current versions, not skipped)."""
+    steps = current(session.scalars(
+        select(ReferralStep).where(ReferralStep.step == "visit_feedback")))
+    latest: dict[int, ReferralStep] = {}
+    for step in steps:
+        if step.skipped or step.outcome not in OUTCOMES or not start <= step.done_on <= end:
+            continue
+        seen = latest.get(step.referral_id)
+        if seen is None or (step.done_on, step.id) > (seen.done_on, seen.id):
+            latest[step.referral_id] = step
+    counts = dict.fromkeys(OUTCOMES, 0)
+    for step in latest.values():
+        counts[step.outcome] += 1
+    return counts
+
+
+def outcomes(cells: ExportCells) -> ExportTable:
+    rows = [(code, label, _v(cells[("out", code)])) for code, label in OUTCOMES.items()]
+    rows.append(("total", "合计", _v(cells[("out", "total")])))
+    return ExportTable("outcomes", "转介就诊结果", ("outcome", "label", "count"),
+                       ("结果代码", "就诊结果", "人数"), tuple(rows),
+                       "本学期登记了就诊反馈的转介，每个转介按本学期最后一次登记的结果计一次。"
+                       "人数按小格规则隐去。")
 
 
 def key_student_list(session: Session, rows: Sequence[KeyStudentRow], mode: str,

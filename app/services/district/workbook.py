@@ -39,7 +39,14 @@ from app.reports.sheets import (
 )
 from app.services.district.aggregate import KEY_LIST_COLUMNS, Collected, Submission
 from app.services.district.files import utc_text
-from app.services.district.published import ALL, LEVEL_CODES, Published, publish, received
+from app.services.district.published import (
+    ALL,
+    LEVEL_CODES,
+    Published,
+    publish,
+    received,
+)
+from app.services.referral.steps import OUTCOMES
 from app.terms import period_text
 
 ATTENDANCE = (("due", "应测"), ("done", "完成"), ("leave", "请假"), ("exempt", "免测"),
@@ -207,6 +214,17 @@ def _referrals(subs: Sequence[Submission], pub: Published) -> Sheet:
     return _table("转介情况", ["学校代码", "学校名称", *(t for _, t in measures)], rows,
                   [["全区合计", "", *(pub[("ref", None, k)] for k, _ in measures)]],
                   widths=[14, 24, 20, 20])
+
+
+def _outcomes(subs: Sequence[Submission], pub: Published) -> Sheet:
+    """转介就诊结果 (files of version 3): each school's referrals by the outcome of their
+    就诊反馈 this term, through the district's cells like every count."""
+    codes = [*OUTCOMES, "total"]
+    rows = [[s.school_code, s.school_name, *(pub[("out", s.school_code, c)] for c in codes)]
+            for s in subs if s.rows("outcomes")]
+    return _table("转介就诊结果", ["学校代码", "学校名称", *OUTCOMES.values(), "合计"], rows,
+                  [["全区合计", "", *(pub[("out", None, c)] for c in codes)]],
+                  widths=[14, 24, *([10] * len(codes))])
 
 
 def _change(subs: Sequence[Submission], pub: Published) -> Sheet:
@@ -384,8 +402,10 @@ def district_book(c: Collected, created: datetime,
                           Table((Column(""), Column("", wrap=True, top=True)),
                                 tuple(map(tuple, about)), header=False)),
                  widths=(16, 100))
-    return Book((info, _schools(c), _participation(subs, pub), *_band_sheets(subs, pub),
+    return Book((info, _schools(c), _participation(subs, pub),
+                 *_band_sheets(subs, pub),
                  _suggested(subs, pub), _levels(subs, pub), _referrals(subs, pub),
+                 _outcomes(subs, pub),
                  _change(subs, pub),
                  Sheet("重点学生报送情况", (_key_student_schools(subs, filtered=True),),
                        widths=_KEY_SCHOOL_WIDTHS)))
