@@ -5,18 +5,22 @@ generated schools."""
 
 from __future__ import annotations
 
+import io
 import json
 import time
+from datetime import datetime
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from app.deployment import ReportPolicy
 from app.services.district import tables as export_tables
-from app.services.district.aggregate import Submission
+from app.services.district.aggregate import Collected, Submission
 from app.services.district.cells import export_cells
 from app.services.district.files import data_json
-from app.services.district.published import Received, publish, received
+from app.services.district.published import ALL, Received, derived, publish, received
+from app.services.district.workbook import district_workbook
 from app.services.statistics.disclosure_audit import audit, protect
 from app.services.statistics.suppression import COVER, SMALL
 from tests.export.generated_schools import generated_school
@@ -207,3 +211,48 @@ def test_the_audit_bounds_a_schools_small_cell_by_its_own_min_cell():
     cells, result = protect(counts, relation, 5, hidden=hidden, limits={"x": 3, "y": 3})
     assert cells["z"].hidden and not result.narrow
     assert all(hi - lo >= 1 - 1e-6 for lo, hi in result.intervals.values())
+
+
+def _sized(seed: int, cells: str) -> Submission:
+    stats, key, grades = generated_school(seed, 200, 900)
+    out = export_cells(stats, key, grades, ReportPolicy(cells=cells))
+    tables = [export_tables.participation(stats, out), export_tables.bands(stats, out),
+              export_tables.warnings(stats, out), export_tables.key_students(out)]
+    code = f"41310{seed:05d}"
+    doc = json.loads(data_json({"school_code": code}, tables))
+    return Submission(Path(f"{code}.qxseal"), code, f"学校{seed}", "2026-2027-1", "", "", 5,
+                      "counts", doc["tables"], cells=cells)
+
+
+def test_derivable_sums_are_printed_exact_and_reveal_nothing():
+    """中度 + 中重度 + 重度 = 需关注 − 轻度 over the district: exact where each school's part
+    is worked out from what the workbook prints for it, although the bands' own district
+    totals are ranges — and adding it to the audited relations narrows no cell."""
+    seeds = (14, 15)  # two schools that hide PHQ-9's 中重度 and 重度 but show 中度
+    subs = [_sized(seed, "suppressed") for seed in seeds]
+    truth = _truth(received([_sized(seed, "exact") for seed in seeds]))
+    r = received(subs)
+    pub = publish(r, ReportPolicy())
+    found = derived(r, pub)
+    relations, marks = _published_model(r, pub.text)
+    orders = [(a, b) for a, b in r.orders if a in pub.text and b in pub.text]
+    counts, extra, over_ranges = dict(truth), [], 0
+    for (instrument, unit), (mildest, codes, value) in found.items():
+        head = ("band", None, None, instrument, unit, ALL)
+        assert mildest not in codes and len(codes) >= 1
+        assert value == sum(truth[(*head, c)] for c in codes), (instrument, unit)
+        over_ranges += any(not isinstance(pub.text[(*head, c)], int) for c in codes)
+        counts[("derived", instrument, unit)] = value
+        extra.append((("derived", instrument, unit), [(*head, c) for c in codes]))
+    assert found and over_ranges  # a figure the district could not print before
+    before = audit(truth, relations, marks, 5, orders)
+    after = audit(counts, relations + extra, marks, 5, orders)
+    for k, (lo, hi) in before.items():
+        assert abs(after[k][0] - lo) < 1e-6 and abs(after[k][1] - hi) < 1e-6, (k, lo, hi)
+    # And the summary workbook prints it under the scale's district rows.
+    book = district_workbook(Collected("2026-2027-1", tuple(subs), ()), datetime(2027, 1, 11),
+                             ReportPolicy())
+    lines = [r for ws in openpyxl.load_workbook(io.BytesIO(book)) for r in
+             ws.iter_rows(values_only=True) if r[1] == "可推算的合计"]
+    assert sorted(line[4] for line in lines) == sorted(v for _, _, v in found.values())
+    assert any("需关注 − " in line[3] for line in lines)

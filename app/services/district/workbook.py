@@ -43,6 +43,7 @@ from app.services.district.published import (
     ALL,
     LEVEL_CODES,
     Published,
+    derived,
     publish,
     received,
 )
@@ -121,12 +122,15 @@ def _participation(subs: Sequence[Submission], pub: Published) -> Sheet:
                   rates=[4 + len(ATTENDANCE)])
 
 
-def _band_sheets(subs: Sequence[Submission], pub: Published) -> list[Sheet]:
+def _band_sheets(subs: Sequence[Submission], pub: Published,
+                 sums: dict[tuple[str, str], tuple[str, tuple[str, ...], int]]
+                 ) -> list[Sheet]:
     """One sheet per instrument; one block per scale. A school's row is keyed by school,
     counted campaigns and group: a version-1 file sends one row per campaign, and each
     keeps its own bands beside its own 计分人数 (a version-2 file sends one per term).
     Instruments, scales, bands, schools and groups keep the order the schools sent them
-    in (groupby without sorting, first occurrences)."""
+    in (groupby without sorting, first occurrences). Under a scale's district rows, the
+    exact sum of its bands above the mildest of 需关注 where published.derived finds one."""
     frame = _frame(subs, "bands", ("instrument_name", "unit", "unit_name", "band",
                                    "band_label", "group_kind", "group_value", "group",
                                    "campaign"))
@@ -157,7 +161,14 @@ def _band_sheets(subs: Sequence[Submission], pub: Published) -> list[Sheet]:
             header = ["学校代码", "学校名称", "测评批次", "分组", *(lb for _, lb in bands),
                       "计分人数"]
             parts += [Line((unit_name,), HEADING),
-                      Table(_columns(header), tuple(body), tuple(totals)), Line()]
+                      Table(_columns(header), tuple(body), tuple(totals))]
+            if (instrument, unit) in sums:
+                mildest, codes, value = sums[(instrument, unit)]
+                label = dict(bands)
+                parts.append(Line(("全区", "可推算的合计", "",
+                                   f"{'+'.join(label.get(b, b) for b in codes)}"
+                                   f"（= 需关注 − {label.get(mildest, mildest)}）", value)))
+            parts.append(Line())
         sheets.append(Sheet(f"分级-{instrument}", tuple(parts),
                             widths=(14, 24, 26, 14, *[12] * 8)))
     return sheets
@@ -387,7 +398,8 @@ def district_book(c: Collected, created: datetime,
     """The summary workbook. `policy` is the district's for what it publishes (default:
     suppressed, min_cell 5, min_interval 1): its cells go through published.py."""
     subs = c.accepted
-    pub = publish(received(subs), policy or ReportPolicy())
+    cells = received(subs)
+    pub = publish(cells, policy or ReportPolicy())
     about = [["学期", period_text(c.period)],
              ["汇总时间（UTC）", utc_text(created)],
              ["已汇总", f"{len(c.accepted)} 所学校"],
@@ -403,7 +415,7 @@ def district_book(c: Collected, created: datetime,
                                 tuple(map(tuple, about)), header=False)),
                  widths=(16, 100))
     return Book((info, _schools(c), _participation(subs, pub),
-                 *_band_sheets(subs, pub),
+                 *_band_sheets(subs, pub, derived(cells, pub)),
                  _suggested(subs, pub), _levels(subs, pub), _referrals(subs, pub),
                  _outcomes(subs, pub),
                  _change(subs, pub),
