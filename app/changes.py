@@ -12,8 +12,8 @@ shapes Anki's backend uses:
   `ChangesWith(value, changes)`.
 
 `changes_of` reads it back (Anki's on_op_finished). `StoreContext.mutate` (app/ui)
-broadcasts what it returns and refuses a result that carries none, so a new service
-cannot silently refresh nothing. The CLI calls the same services and ignores it. A
+broadcasts what it returns; a result that carries none fails the GUI tests, so a new
+service cannot silently refresh nothing (the product then reloads every list). The CLI calls the same services and ignores it. A
 write that changes nothing a view shows (a PDF printed, a password changed) returns
 `NOTHING`: it is still broadcast, since every write leaves an audit event.
 

@@ -12,13 +12,14 @@ when there is none), so every page applies the same policy for the whole session
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from app.changes import changes_of
+from app.changes import Changes, changes_of
 from app.deployment import Deployment
 from app.errors import QingxinError, StoreError
 from app.services.progress import Progress
@@ -27,6 +28,24 @@ from app.ui.workers import Op, run_op
 
 if TYPE_CHECKING:
     from app.store.handle import Store
+
+
+
+log = logging.getLogger(__name__)
+
+EVERY_LIST = Changes(students=True, levels=True, referrals=True, users=True, backups=True)
+"""What is broadcast after a write whose service said nothing: every list reloads."""
+
+
+def unsaid(result: object) -> Changes:
+    """What to broadcast after a write whose service returned no `Changes`. That is a
+    bug, and the GUI tests fail on it (tests/ui/conftest.py replaces this function); but
+    the write has committed by now, so the teacher is not told it failed — which would
+    invite entering it a second time. Every list reloads instead, and the log names the
+    result's type (no student data) for whoever reads it."""
+    log.error("a writing service returned %s, which says nothing of what it changed; "
+              "every list is reloaded", type(result).__name__)
+    return EVERY_LIST
 
 
 class StoreContext(QObject):
@@ -63,22 +82,20 @@ class StoreContext(QObject):
                on_failure: Callable[[QingxinError], None] | None = None) -> Op | None:
         """Run a write on a worker; once it has committed, emit on `changed` what the
         service says it changed: its result is a `Changes` or carries one
-        (`changes_of`, Anki's on_op_finished). A result that says nothing is a bug, and
-        the operation fails with the TypeError (an internal error shown and logged,
-        `on_done` not called, nothing broadcast) instead of refreshing nothing."""
+        (`changes_of`, Anki's on_op_finished). A result that says nothing is a bug
+        (`unsaid`): the GUI tests fail on it, the product reloads every list."""
         try:
             store = self.require_store()
         except StoreError as exc:
             messages.show_error(parent, exc)
             return None
 
-        def write(progress: Progress) -> Any:
-            result = fn(store, progress)
-            changes_of(result)  # a TypeError here, on the worker, if it says nothing
-            return result
-
         def broadcast(result: Any) -> None:
-            self.changed.emit(changes_of(result))
+            try:
+                changes = changes_of(result)
+            except TypeError:
+                changes = unsaid(result)
+            self.changed.emit(changes)
 
-        return run_op(parent, write, on_done, label=label, cancellable=cancellable,
-                      on_failure=on_failure, broadcast=broadcast)
+        return run_op(parent, lambda progress: fn(store, progress), on_done, label=label,
+                      cancellable=cancellable, on_failure=on_failure, broadcast=broadcast)

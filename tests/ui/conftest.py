@@ -22,7 +22,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.ui import workers
+from app.changes import Changes
+from app.ui import store_context, workers
 from app.ui.app import prepare_application
 from app.ui.collector import collect_on_gui_thread
 
@@ -86,3 +87,20 @@ def _release_modifiers() -> None:
     QTest.keyClick(widget, Qt.Key.Key_Shift)
     widget.close()
     widget.deleteLater()
+
+
+@pytest.fixture(autouse=True)
+def unsaid_writes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The product reloads every list after a write whose service said nothing of what
+    it changed (`store_context.unsaid`); a test fails on it, so a new service cannot
+    quietly leave a view stale. A test that makes such a write on purpose empties the
+    list this yields."""
+    seen: list[str] = []
+
+    def record(result: object) -> Changes:
+        seen.append(type(result).__name__)
+        return store_context.EVERY_LIST
+
+    monkeypatch.setattr(store_context, "unsaid", record)
+    yield seen
+    assert not seen, f"writing services returned no Changes: {seen}"

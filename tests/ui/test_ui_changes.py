@@ -5,6 +5,7 @@ What each service returns is tested without Qt in tests/services/test_changes.py
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 import pytest
@@ -18,7 +19,8 @@ from app.ui.casefile.warnings_page import WarningsPage
 from app.ui.reports.reports_page import ReportsPage
 from app.ui.screening.campaign_page import ScreeningPage
 from app.ui.settings.backup_tab import BackupTab
-from app.ui.store_context import StoreContext
+from app.ui.store_context import EVERY_LIST, StoreContext
+from app.ui.store_context import unsaid as product_unsaid  # before the fixture replaces it
 from app.ui.students_page import StudentsPage
 from app.ui.users_page import UsersPage
 
@@ -54,8 +56,8 @@ def test_mutate_broadcasts_what_the_service_returned_after_the_write(qtbot, stor
     assert seen[-1] == NOTHING and len(seen) == 2
 
 
-def test_mutate_refuses_a_result_that_does_not_say_what_it_changed(qtbot, store: Store,
-                                                                   monkeypatch):
+def test_a_result_that_says_nothing_reloads_every_list_and_fails_the_tests(
+        qtbot, store: Store, monkeypatch, unsaid_writes: list[str]):
     shown: list[BaseException] = []
     monkeypatch.setattr("app.ui.messages.show_error", lambda _parent, exc: shown.append(exc))
     ctx = StoreContext(store)
@@ -65,9 +67,18 @@ def test_mutate_refuses_a_result_that_does_not_say_what_it_changed(qtbot, store:
     for result in (7, None, "saved", [NOTHING]):
         ctx.mutate(None, lambda _store, _p, r=result: r, done.append, label=None)
         idle(qtbot)
-    assert done == [] and seen == []  # no callback, no broadcast: nothing refreshed silently
-    assert [type(exc) for exc in shown] == [TypeError] * 4
-    assert "changed" in str(shown[0])
+    # The write has committed: the teacher sees it done, not failed, and every list reloads.
+    assert done == [7, None, "saved", [NOTHING]] and shown == []
+    assert seen == [EVERY_LIST] * 4
+    # … and the test fixture has caught all four (the teardown would fail on them).
+    assert unsaid_writes == ["int", "NoneType", "str", "list"]
+    unsaid_writes.clear()
+
+
+def test_the_product_logs_a_write_that_said_nothing(caplog):
+    with caplog.at_level(logging.ERROR, logger="app.ui.store_context"):
+        assert product_unsaid(None) == EVERY_LIST
+    assert "NoneType" in caplog.text and "says nothing" in caplog.text
 
 
 def test_a_failed_write_broadcasts_nothing(qtbot, store: Store, monkeypatch):
