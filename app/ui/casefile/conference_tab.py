@@ -37,9 +37,11 @@ from app.services.casefile.conference import (
 from app.services.casefile.rows import ConferenceRow, TaskRow
 from app.store.handle import Store
 from app.ui.casefile import texts
+from app.ui.casefile.file_tab import FileTab
 from app.ui.casefile.loading import FileView
 from app.ui.casefile.widgets import (
     FormDialog,
+    OnDayDialog,
     button_row,
     date_edit,
     date_of,
@@ -142,26 +144,19 @@ class ConferenceDialog(FormDialog):
                                             tasks)
 
 
-class TaskDoneDialog(FormDialog):
+class TaskDoneDialog(OnDayDialog):
     def __init__(self, ctx: StoreContext, student_id: int, task: TaskRow, today: date,
                  parent: QWidget | None) -> None:
-        super().__init__(ctx, student_id, texts.CONF_DONE_TITLE, parent)
+        super().__init__(ctx, student_id, texts.CONF_DONE_TITLE,
+                         texts.CONF_DONE_INTRO.format(what=task.what, owner=task.owner,
+                                                      due=day(task.due_on)),
+                         texts.F_DONE_ON, task.id, today, complete_task, parent)
         self.task = task
-        self.set_intro(texts.CONF_DONE_INTRO.format(what=task.what, owner=task.owner,
-                                                    due=day(task.due_on)))
-        self.done_on = date_edit(today, latest=today)
-        self.form.addRow(texts.F_DONE_ON, self.done_on)
-
-    def build(self) -> Callable[[Store], Any]:
-        tid, on = self.task.id, date_of(self.done_on)
-        return lambda store: complete_task(store, tid, on)
 
 
-class ConferenceTab(QWidget):
+class ConferenceTab(FileTab):
     def __init__(self, ctx: StoreContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.view_: FileView | None = None
+        super().__init__(ctx)
         self.conferences, self.conference_model = table(CONFERENCE_COLUMNS, self)
         self.tasks, self.task_model = table(TASK_COLUMNS, self)
         self.detail = QTextBrowser()
@@ -213,17 +208,12 @@ class ConferenceTab(QWidget):
         self.done_button.setEnabled(task is not None and task.done_on is None)
 
     def add(self) -> ConferenceDialog | None:
-        if self.view_ is None:
-            return None
-        dialog = ConferenceDialog(self.ctx, self.view_.file.profile.id, self.view_.today, self)
-        dialog.open()
-        return dialog
+        return self.open_dialog(
+            lambda v: ConferenceDialog(self.ctx, v.file.profile.id, v.today, self))
 
     def complete(self) -> TaskDoneDialog | None:
         task: TaskRow | None = selected(self.tasks, self.task_model)
-        if self.view_ is None or task is None or task.done_on is not None:
+        if task is None or task.done_on is not None:
             return None
-        dialog = TaskDoneDialog(self.ctx, self.view_.file.profile.id, task, self.view_.today,
-                                self)
-        dialog.open()
-        return dialog
+        return self.open_dialog(
+            lambda v: TaskDoneDialog(self.ctx, v.file.profile.id, task, v.today, self))

@@ -20,6 +20,7 @@ from app.store.handle import Store
 from app.ui.casefile import texts
 from app.ui.casefile.widgets import (
     FormDialog,
+    OnDayDialog,
     code_combo,
     date_edit,
     date_of,
@@ -108,17 +109,11 @@ class PairingDialog(FormDialog):
         return lambda store: add_pairing(store, sid, role, person, on, note)
 
 
-class EndPairingDialog(FormDialog):
+class EndPairingDialog(OnDayDialog):
     def __init__(self, ctx: StoreContext, student_id: int, pairing: PairingRow, today: date,
                  parent: QWidget | None) -> None:
-        super().__init__(ctx, student_id, texts.PAIRING_END_TITLE, parent,
-                         width=420)
+        super().__init__(ctx, student_id, texts.PAIRING_END_TITLE,
+                         f"{label(PAIRING_ROLES, pairing.role)} {pairing.person}"
+                         f"（{day(pairing.started_on)} 起）",
+                         texts.F_ENDED_ON, pairing.id, today, end_pairing, parent, width=420)
         self.pairing = pairing
-        self.set_intro(f"{label(PAIRING_ROLES, pairing.role)} {pairing.person}"
-                       f"（{day(pairing.started_on)} 起）")
-        self.ended_on = date_edit(today, latest=today)
-        self.form.addRow(texts.F_ENDED_ON, self.ended_on)
-
-    def build(self) -> Callable[[Store], Any]:
-        pid, on = self.pairing.id, date_of(self.ended_on)
-        return lambda store: end_pairing(store, pid, on)

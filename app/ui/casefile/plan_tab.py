@@ -11,12 +11,13 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout
 
 from app.labels import PAIRING_ROLES, PLAN_CATEGORIES, PLAN_OUTCOMES, label
 from app.services.casefile.plans import PAIRED_LEVELS, active_on
 from app.services.casefile.rows import PairingRow
 from app.ui.casefile import texts
+from app.ui.casefile.file_tab import FileTab
 from app.ui.casefile.history_dialog import HistoryDialog
 from app.ui.casefile.loading import FileView
 from app.ui.casefile.plan_dialogs import EndPairingDialog, PairingDialog, PlanDialog, ReviewDialog
@@ -50,11 +51,9 @@ PAIRING_COLUMNS = (
 )
 
 
-class PlanTab(QWidget):
+class PlanTab(FileTab):
     def __init__(self, ctx: StoreContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.view_: FileView | None = None
+        super().__init__(ctx)
         self.plan_text = rich_label()
         self.plan_button = QPushButton(texts.PLAN_NEW)
         self.review_button = QPushButton(texts.PLAN_REVIEW)
@@ -134,42 +133,28 @@ class PlanTab(QWidget):
         self.end_pairing_button.setEnabled(row is not None and row.ended_on is None)
 
     def edit_plan(self) -> PlanDialog | None:
-        if self.view_ is None:
-            return None
-        f = self.view_.file
-        dialog = PlanDialog(self.ctx, f.profile.id, f.plan, f.level_code, self.view_.today, self)
-        dialog.open()
-        return dialog
+        return self.open_dialog(
+            lambda v: PlanDialog(self.ctx, v.file.profile.id, v.file.plan, v.file.level_code,
+                                 v.today, self))
 
     def review(self) -> ReviewDialog | None:
-        if self.view_ is None:
-            return None
-        dialog = ReviewDialog(self.ctx, self.view_.file.profile.id, self.view_.today, self)
-        dialog.open()
-        return dialog
+        return self.open_dialog(
+            lambda v: ReviewDialog(self.ctx, v.file.profile.id, v.today, self))
 
     def history(self) -> HistoryDialog | None:
-        if self.view_ is None or self.view_.file.plan is None:
-            return None
-        dialog = HistoryDialog(self.ctx, "plan", self.view_.file.plan.id, self)
-        dialog.open()
-        return dialog
+        plan = self.view_.file.plan if self.view_ is not None else None
+        return self.open_history("plan", plan.id if plan else None)
 
     def add_pairing(self) -> PairingDialog | None:
-        if self.view_ is None:
-            return None
-        dialog = PairingDialog(self.ctx, self.view_.file.profile.id, self.view_.today, self)
-        dialog.open()
-        return dialog
+        return self.open_dialog(
+            lambda v: PairingDialog(self.ctx, v.file.profile.id, v.today, self))
 
     def end_pairing(self) -> EndPairingDialog | None:
         row = selected(self.pairings, self.pairing_model)
-        if self.view_ is None or row is None or row.ended_on is not None:
+        if row is None or row.ended_on is not None:
             return None
-        dialog = EndPairingDialog(self.ctx, self.view_.file.profile.id, row, self.view_.today,
-                                  self)
-        dialog.open()
-        return dialog
+        return self.open_dialog(
+            lambda v: EndPairingDialog(self.ctx, v.file.profile.id, row, v.today, self))
 
 
 def _html(text: str) -> str:

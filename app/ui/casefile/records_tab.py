@@ -36,6 +36,7 @@ from app.services.casefile.rows import HOME_CONTACT_KINDS, CounsellingRow
 from app.services.students import StudentRow, list_students
 from app.store.handle import Store
 from app.ui.casefile import texts
+from app.ui.casefile.file_tab import FileTab
 from app.ui.casefile.guardians_dialog import GuardiansDialog
 from app.ui.casefile.history_dialog import HistoryDialog
 from app.ui.casefile.loading import FileView
@@ -190,13 +191,11 @@ class GroupDialog(FormDialog):
         return lambda store: add_group_session(store, on, topic, minutes, ids, note)
 
 
-class RecordsTab(QWidget):
+class RecordsTab(FileTab):
     def __init__(self, ctx: StoreContext, home: bool) -> None:
-        super().__init__()
-        self.ctx = ctx
+        super().__init__(ctx)
         self.home = home
         self.kinds = HOME_ONLY if home else COUNSELLING_ONLY
-        self.view_: FileView | None = None
         self.table, self.model = table(COLUMNS, self, foreground=self._muted)
         self.detail = QTextBrowser()
         self.detail.setPlaceholderText(texts.DETAIL_EMPTY)
@@ -266,41 +265,24 @@ class RecordsTab(QWidget):
         self.detail.setHtml("<p>" + "</p><p>".join(parts) + "</p>")
 
     def add(self) -> RecordDialog | None:
-        if self.view_ is None:
-            return None
         title = texts.HOME_ADD_TITLE if self.home else texts.RECORD_ADD_TITLE
-        dialog = RecordDialog(self.ctx, self.view_.file.profile.id, self.kinds, title, self,
-                              self.view_.today)
-        dialog.open()
-        return dialog
+        return self.open_dialog(
+            lambda v: RecordDialog(self.ctx, v.file.profile.id, self.kinds, title, self, v.today))
 
     def edit_guardians(self) -> GuardiansDialog | None:
-        if self.view_ is None:
-            return None
-        dialog = GuardiansDialog(self.ctx, self.view_.file.profile.id, self)
-        dialog.open()
-        return dialog
+        return self.open_dialog(lambda v: GuardiansDialog(self.ctx, v.file.profile.id, self))
 
     def add_group(self) -> GroupDialog | None:
-        if self.view_ is None:
-            return None
-        dialog = GroupDialog(self.ctx, self.view_.file.profile.id, self.view_.today, self)
-        dialog.open()
-        return dialog
+        return self.open_dialog(lambda v: GroupDialog(self.ctx, v.file.profile.id, v.today, self))
 
     def correct(self) -> RecordDialog | None:
         row = selected(self.table, self.model)
-        if self.view_ is None or row is None:
+        if row is None:
             return None
-        dialog = RecordDialog(self.ctx, self.view_.file.profile.id, self.kinds,
-                              texts.RECORD_CORRECT_TITLE, self, self.view_.today, old=row)
-        dialog.open()
-        return dialog
+        return self.open_dialog(
+            lambda v: RecordDialog(self.ctx, v.file.profile.id, self.kinds,
+                                   texts.RECORD_CORRECT_TITLE, self, v.today, old=row))
 
     def history(self) -> HistoryDialog | None:
         row = selected(self.table, self.model)
-        if row is None:
-            return None
-        dialog = HistoryDialog(self.ctx, "counselling", row.id, self)
-        dialog.open()
-        return dialog
+        return self.open_history("counselling", row.id if row else None)

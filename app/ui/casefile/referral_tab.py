@@ -14,13 +14,14 @@ from html import escape
 from typing import Any
 
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from app.labels import REFERRAL_RECOMMENDATIONS, label
 from app.services.casefile.rows import ReferralAssessmentRow, ReferralRow, StepRow
 from app.services.referral.steps import OUTCOMES, RECEIPTS, STEP_LABELS
 from app.ui.casefile import texts
 from app.ui.casefile.attachments import AttachmentsBox
+from app.ui.casefile.file_tab import FileTab
 from app.ui.casefile.letter_print import ask_and_print
 from app.ui.casefile.loading import FileView
 from app.ui.casefile.referral_dialogs import CancelDialog, ChecklistDialog, SkipDialog, StepDialog
@@ -68,11 +69,9 @@ def assessments_html(rows: Sequence[ReferralAssessmentRow]) -> str:
     return f"<b>{texts.ASSESSMENTS_TITLE}</b><ul style='margin-top:0'>{items}</ul>"
 
 
-class ReferralTab(QWidget):
+class ReferralTab(FileTab):
     def __init__(self, ctx: StoreContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.view_: FileView | None = None
+        super().__init__(ctx)
         self.referral: ReferralRow | None = None
         self.none_label = QLabel(texts.REF_NONE)
         self.none_label.setWordWrap(True)
@@ -194,11 +193,7 @@ class ReferralTab(QWidget):
             button.setVisible(view.can_edit)
 
     def open_checklist(self) -> ChecklistDialog | None:
-        if self.view_ is None:
-            return None
-        dialog = ChecklistDialog(self.ctx, self.view_.file, self.view_.today, self)
-        dialog.open()
-        return dialog
+        return self.open_dialog(lambda v: ChecklistDialog(self.ctx, v.file, v.today, self))
 
     def _next(self) -> tuple[ReferralRow, StepRow] | None:
         r = self.referral
@@ -208,31 +203,27 @@ class ReferralTab(QWidget):
 
     def complete(self) -> StepDialog | None:
         found = self._next()
-        if found is None or self.view_ is None:
+        if found is None:
             return None
         r, step = found
-        dialog = StepDialog(self.ctx, self.view_.file.profile.id, r.id, step,
-                            self.view_.hospitals, self.view_.today, self)
-        dialog.open()
-        return dialog
+        return self.open_dialog(
+            lambda v: StepDialog(self.ctx, v.file.profile.id, r.id, step, v.hospitals, v.today,
+                                 self))
 
     def skip(self) -> SkipDialog | None:
         found = self._next()
-        if found is None or self.view_ is None:
+        if found is None:
             return None
         r, step = found
-        dialog = SkipDialog(self.ctx, self.view_.file.profile.id, r.id, step, self.view_.today,
-                            self)
-        dialog.open()
-        return dialog
+        return self.open_dialog(
+            lambda v: SkipDialog(self.ctx, v.file.profile.id, r.id, step, v.today, self))
 
     def cancel(self) -> CancelDialog | None:
-        if self.view_ is None or self.referral is None or self.referral.closed:
+        r = self.referral
+        if r is None or r.closed:
             return None
-        dialog = CancelDialog(self.ctx, self.view_.file.profile.id, self.referral.id,
-                              self.view_.today, self)
-        dialog.open()
-        return dialog
+        return self.open_dialog(
+            lambda v: CancelDialog(self.ctx, v.file.profile.id, r.id, v.today, self))
 
     def print_letter(self, kind: str) -> Any:
         if self.view_ is None or self.referral is None:

@@ -18,11 +18,13 @@ from app.services.casefile.entries import add_risk_factor, resolve_risk_factor
 from app.services.casefile.rows import RiskFactorRow
 from app.store.handle import Store
 from app.ui.casefile import texts
+from app.ui.casefile.file_tab import FileTab
 from app.ui.casefile.history_dialog import HistoryDialog
 from app.ui.casefile.loading import FileView
 from app.ui.casefile.widgets import (
     MUTED_TEXT,
     FormDialog,
+    OnDayDialog,
     button_row,
     code_combo,
     date_edit,
@@ -74,26 +76,19 @@ class AddRiskDialog(FormDialog):
         return lambda store: add_risk_factor(store, sid, code, on, source, note)
 
 
-class ResolveRiskDialog(FormDialog):
+class ResolveRiskDialog(OnDayDialog):
     def __init__(self, ctx: StoreContext, row: RiskFactorRow, student_id: int, today: date,
                  parent: QWidget | None) -> None:
-        super().__init__(ctx, student_id, texts.RISK_RESOLVE_TITLE, parent,
+        super().__init__(ctx, student_id, texts.RISK_RESOLVE_TITLE,
+                         f"{label(RISK_FACTORS, row.code)}（{day(row.noted_on)} 起）",
+                         texts.F_RESOLVED_ON, row.id, today, resolve_risk_factor, parent,
                          width=400)
         self.row = row
-        self.set_intro(f"{label(RISK_FACTORS, row.code)}（{day(row.noted_on)} 起）")
-        self.resolved_on = date_edit(today, latest=today)
-        self.form.addRow(texts.F_RESOLVED_ON, self.resolved_on)
-
-    def build(self) -> Callable[[Store], Any]:
-        rid, on = self.row.id, date_of(self.resolved_on)
-        return lambda store: resolve_risk_factor(store, rid, on)
 
 
-class RiskTab(QWidget):
+class RiskTab(FileTab):
     def __init__(self, ctx: StoreContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.view_: FileView | None = None
+        super().__init__(ctx)
         self.table, self.model = table(
             COLUMNS, self, foreground=lambda r, _c: MUTED_TEXT if r.resolved_on else None)
         self.add_button = QPushButton(texts.RISK_ADD)
@@ -124,25 +119,16 @@ class RiskTab(QWidget):
         self.history_button.setEnabled(row is not None and row.corrected)
 
     def add(self) -> AddRiskDialog | None:
-        if self.view_ is None:
-            return None
-        dialog = AddRiskDialog(self.ctx, self.view_.file.profile.id, self.view_.today, self)
-        dialog.open()
-        return dialog
+        return self.open_dialog(
+            lambda v: AddRiskDialog(self.ctx, v.file.profile.id, v.today, self))
 
     def resolve(self) -> ResolveRiskDialog | None:
         row = selected(self.table, self.model)
-        if self.view_ is None or row is None or row.resolved_on is not None:
+        if row is None or row.resolved_on is not None:
             return None
-        dialog = ResolveRiskDialog(self.ctx, row, self.view_.file.profile.id,
-                                   self.view_.today, self)
-        dialog.open()
-        return dialog
+        return self.open_dialog(
+            lambda v: ResolveRiskDialog(self.ctx, row, v.file.profile.id, v.today, self))
 
     def history(self) -> HistoryDialog | None:
         row = selected(self.table, self.model)
-        if row is None:
-            return None
-        dialog = HistoryDialog(self.ctx, "risk_factor", row.id, self)
-        dialog.open()
-        return dialog
+        return self.open_history("risk_factor", row.id if row else None)

@@ -29,6 +29,7 @@ from app.labels import (
 from app.services.casefile.rows import FollowUpRow
 from app.services.warning.crisis import ChecklistItem, checklist
 from app.ui.casefile import texts
+from app.ui.casefile.file_tab import FileTab
 from app.ui.casefile.loading import FileView
 from app.ui.casefile.referral_dialogs import ChecklistDialog
 from app.ui.casefile.warning_dialogs import (
@@ -92,11 +93,9 @@ SIGNAL_COLUMNS = (
 )
 
 
-class WarningTab(QWidget):
+class WarningTab(FileTab):
     def __init__(self, ctx: StoreContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.view_: FileView | None = None
+        super().__init__(ctx)
         self.today = date.today()
         self.current = rich_label()
         self.suggested = rich_label()
@@ -211,42 +210,30 @@ class WarningTab(QWidget):
         items = self.crisis_model.rows
         item = (next((i for i in items if i.kind == kind), None) if kind
                 else selected(self.crisis, self.crisis_model))
-        if self.view_ is None or item is None or item.done:
+        if item is None or item.done:
             return None
-        dialog = CrisisItemDialog(self.ctx, self.view_.file.profile.id, item.row,
-                                  self.view_.today, self)
-        dialog.open()
-        return dialog
+        return self.open_dialog(
+            lambda v: CrisisItemDialog(self.ctx, v.file.profile.id, item.row, v.today, self))
 
     def open_referral(self) -> ChecklistDialog | None:
         """转介决定 by opening a referral: the referral checklist, as on the 转介 tab."""
-        if self.view_ is None:
-            return None
-        dialog = ChecklistDialog(self.ctx, self.view_.file, self.view_.today, self)
-        dialog.open()
-        return dialog
+        return self.open_dialog(lambda v: ChecklistDialog(self.ctx, v.file, v.today, self))
 
     def _followup_selected(self, *_args: object) -> None:
         row = selected(self.followups, self.followup_model)
         self.followup_button.setEnabled(row is not None and row.done_on is None)
 
     def decide(self) -> LevelDialog | None:
-        if self.view_ is None:
-            return None
-        f = self.view_.file
-        dialog = LevelDialog(self.ctx, f.profile.id, f.level_code, self.view_.suggestion,
-                             self.view_.today, self)
-        dialog.open()
-        return dialog
+        return self.open_dialog(
+            lambda v: LevelDialog(self.ctx, v.file.profile.id, v.file.level_code, v.suggestion,
+                                  v.today, self))
 
     def complete_followup(self, followup: FollowUpRow | None = None) -> FollowupDialog | None:
         row = followup or selected(self.followups, self.followup_model)
-        if self.view_ is None or row is None or row.done_on is not None:
+        if row is None or row.done_on is not None:
             return None
-        dialog = FollowupDialog(self.ctx, self.view_.file.profile.id, row, self.view_.today,
-                                self)
-        dialog.open()
-        return dialog
+        return self.open_dialog(
+            lambda v: FollowupDialog(self.ctx, v.file.profile.id, row, v.today, self))
 
     def _signal_selected(self, *_args: object) -> None:
         row = selected(self.signals, self.signal_model)
@@ -260,11 +247,8 @@ class WarningTab(QWidget):
         return open_decision(self.ctx, self, row.report_id, self.view_.today)
 
     def add_signal(self) -> SignalDialog | None:
-        if self.view_ is None:
-            return None
-        dialog = SignalDialog(self.ctx, self.view_.file.profile.id, self.view_.today, self)
-        dialog.open()
-        return dialog
+        return self.open_dialog(
+            lambda v: SignalDialog(self.ctx, v.file.profile.id, v.today, self))
 
 
 def _with_buttons(view: QWidget, *buttons: QPushButton) -> QWidget:

@@ -242,6 +242,27 @@ class FormDialog(QDialog):
         self.field_errors.show(exc.message)
 
 
+class OnDayDialog(FormDialog):
+    """A form that marks one entry ended or done on one day (风险因素解除, 会议任务完成,
+    结对结束): a line naming the entry, the day under `field` (today at the latest),
+    and OK runs `finish(store, entry_id, day)`."""
+
+    def __init__(self, ctx: StoreContext, student_id: int, title: str, intro: str,
+                 field: str, entry_id: int, today: date,
+                 finish: Callable[[Store, int, date], Any], parent: QWidget | None,
+                 width: int = 520) -> None:
+        super().__init__(ctx, student_id, title, parent, width=width)
+        self.entry_id = entry_id
+        self.finish = finish
+        self.set_intro(intro)
+        self.on = date_edit(today, latest=today)
+        self.form.addRow(field, self.on)
+
+    def build(self) -> Callable[[Store], Any]:
+        entry_id, on, finish = self.entry_id, date_of(self.on), self.finish
+        return lambda store: finish(store, entry_id, on)
+
+
 def checkbox(text: str, checked: bool = False) -> QCheckBox:
     box = QCheckBox(text)
     box.setChecked(checked)
