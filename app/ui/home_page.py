@@ -9,7 +9,7 @@ the last terms. Only counts are shown here; the lists they open are audited as u
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QShowEvent
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -25,6 +25,7 @@ from app.services.overview import LEVELS, Figures, Overview, school_overview
 from app.ui import strings
 from app.ui.casefile.widgets import LEVEL_COLORS, StyledRowModel
 from app.ui.form_widgets import data_table, fit_columns, hint_label
+from app.ui.stale_reload import ReloadsWhenShown
 from app.ui.store_context import StoreContext
 from app.ui.table_models import Column
 
@@ -88,7 +89,7 @@ class Figure(QPushButton):
                               else ""))
 
 
-class HomePage(QWidget):
+class HomePage(ReloadsWhenShown, QWidget):
     """`open_list(target, level, grade, class_name)`: target is "today", "review" or
     "key_list"; the main window shows that list with those filters."""
 
@@ -167,15 +168,7 @@ class HomePage(QWidget):
     def on_changed(self, change: Changes) -> None:
         if not change.records:
             return
-        if self.isVisible():
-            self.reload()
-        else:
-            self.stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self.stale and self.ctx.store is not None:
-            self.reload()
+        self.reload_or_mark()
 
     def _activated(self, index: QModelIndex) -> None:
         if not index.isValid():

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from app.changes import Changes
@@ -40,6 +39,7 @@ from app.ui.casefile.workload_view import WorkloadView
 from app.ui.export_dialog import ExportChoice, export_list
 from app.ui.reports.saving import day_text
 from app.ui.signals.dialogs import open_decision
+from app.ui.stale_reload import ReloadsWhenShown
 from app.ui.store_context import StoreContext
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def load_page(store: Store, include_closed: bool, today: date | None = None) -> 
                     family_contacts(store, today))
 
 
-class WarningsPage(QWidget):
+class WarningsPage(ReloadsWhenShown, QWidget):
     def __init__(self, ctx: StoreContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -120,15 +120,7 @@ class WarningsPage(QWidget):
     def on_changed(self, change: Changes) -> None:
         if not change.records:
             return
-        if self.isVisible():
-            self.reload()
-        else:
-            self.stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self.stale and self.ctx.store is not None:
-            self.reload()
+        self.reload_or_mark()
 
     def open_file(self, student_id: int, tab: str = "overview") -> StudentFileWindow:
         return open_student_file(self.ctx, self.window(), student_id, tab)

@@ -10,17 +10,17 @@ report printed, an export sealed — change nothing either tab shows (`NOTHING`)
 
 from __future__ import annotations
 
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QTabWidget
 
 from app.changes import Changes
 from app.ui.reports import texts
 from app.ui.reports.export_tab import ExportTab
 from app.ui.reports.report_tab import ReportTab
+from app.ui.stale_reload import ReloadsWhenShown
 from app.ui.store_context import StoreContext
 
 
-class ReportsPage(QTabWidget):
+class ReportsPage(ReloadsWhenShown, QTabWidget):
     def __init__(self, ctx: StoreContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -43,12 +43,4 @@ class ReportsPage(QTabWidget):
         if not change.records:
             return
         self.export.drop_preview(stale=True)
-        if self.isVisible():
-            self.reload()
-        else:
-            self.stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self.stale and self.ctx.store is not None:
-            self.reload()
+        self.reload_or_mark()

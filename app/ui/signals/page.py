@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtGui import QColor, QShowEvent
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.changes import Changes
@@ -30,6 +30,7 @@ from app.ui.casefile.widgets import OVERDUE_BACKGROUND, button_row, day, fill, s
 from app.ui.form_widgets import hint_label
 from app.ui.signals import texts
 from app.ui.signals.dialogs import ReportDialog, open_decision
+from app.ui.stale_reload import ReloadsWhenShown
 from app.ui.store_context import StoreContext
 from app.ui.table_models import Column
 from app.ui.workers import Op
@@ -71,7 +72,7 @@ def _pending(row: ReportRow) -> QColor | None:
     return OVERDUE_BACKGROUND if row.pending else None
 
 
-class SignalsPage(QWidget):
+class SignalsPage(ReloadsWhenShown, QWidget):
     def __init__(self, ctx: StoreContext, staff: bool) -> None:
         super().__init__()
         self.ctx = ctx
@@ -120,15 +121,10 @@ class SignalsPage(QWidget):
         """A report filed or decided writes a student's file (`Changes.casefile`)."""
         if not change.casefile:
             return
-        if self.isVisible():
-            self.reload()
-        else:
-            self.stale = True
+        self.reload_or_mark()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if (self.stale or self.data is None) and self.ctx.store is not None:
-            self.reload()
+    def needs_reload(self) -> bool:
+        return self.stale or self.data is None
 
     def _selected(self, *_args: object) -> None:
         self.decide_button.setEnabled(selected(self.view, self.model) is not None)
