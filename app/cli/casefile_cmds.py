@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli.common import add_db_args, open_db, write_text_output
+from app.cli.common import add_db_args, audit_csv_export, open_db, write_text_output
 from app.deployment import load_deployment
 from app.services.reports.kinds import letter_kinds
 
@@ -84,27 +84,21 @@ def _words(column: str, value: object) -> str:
 
 
 def _warnings(args: argparse.Namespace) -> int:
-    from app.services import audit
     from app.services.lists.tables import warning_table
 
     with open_db(args) as store:
         table = warning_table(store, args.today).table
-        if args.format == "csv":
-            audit.record_for(store, "student_export", "student", "",
-                             f"预警名单 CSV {len(table.rows)} 人")
+        audit_csv_export(store, args, f"预警名单 CSV {len(table.rows)} 人")
     _write(args, table)
     return 0
 
 
 def _referrals(args: argparse.Namespace) -> int:
-    from app.services import audit
     from app.services.lists.tables import referral_table
 
     with open_db(args) as store:
         table = referral_table(store, args.today, include_closed=args.all)
-        if args.format == "csv":
-            audit.record_for(store, "student_export", "referral", "",
-                             f"转介名单 CSV {len(table.rows)} 条")
+        audit_csv_export(store, args, f"转介名单 CSV {len(table.rows)} 条", "referral")
     _write(args, table)
     return 0
 

@@ -73,6 +73,18 @@ def open_db(args: argparse.Namespace) -> Store:
     return store
 
 
+def audit_csv_export(store: Store, args: argparse.Namespace, what: str,
+                     target_kind: str = "student", target_id: str | int = "") -> None:
+    """A list written with --format csv leaves the encrypted store: one "student_export"
+    event naming it and its size (`what`, e.g. "预警名单 CSV 3 人"), as the GUI's exports
+    are. The terminal listing is not an export and records nothing here."""
+    if args.format != "csv":
+        return
+    from app.services import audit
+
+    audit.record_for(store, "student_export", target_kind, target_id, what)
+
+
 def show_new_recovery_code(code: str | None) -> None:
     """A recovery code issued by this command (the first staff sign-in after updating
     from a version without keys per role, or a re-key): the only time it is shown. On

@@ -11,7 +11,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from app.cli.common import add_db_args, open_db, write_text_output
+from app.cli.common import add_db_args, audit_csv_export, open_db, write_text_output
 from app.labels import GUARDIAN_RELATIONS as RELATIONS
 
 
@@ -63,15 +63,12 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _coverage(args: argparse.Namespace) -> int:
-    from app.services import audit
     from app.services.lists.tables import family_table
     from app.services.sheet_output import csv_text, write_csv
 
     with open_db(args) as store:
         table = family_table(store, args.today).table
-        if args.format == "csv":
-            audit.record_for(store, "student_export", "student", "",
-                             f"家校沟通名单 CSV {len(table.rows)} 人")
+        audit_csv_export(store, args, f"家校沟通名单 CSV {len(table.rows)} 人")
     if args.format == "csv":
         write_csv(csv_text(table.header, table.rows), args.out)
         return 0

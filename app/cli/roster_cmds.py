@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli.common import add_db_args, open_db, write_text_output
+from app.cli.common import add_db_args, audit_csv_export, open_db, write_text_output
 from app.errors import BadInputError
 from app.labels import GENDERS, STUDENT_STATUSES, label
 from app.terms import school_year_text
@@ -75,14 +75,12 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from app.services import audit
     from app.services.sheet_output import csv_text, write_csv
     from app.services.students import list_students
 
     with open_db(args) as store:
         rows = list_students(store, include_left=args.all)
-        if args.format == "csv":
-            audit.record_for(store, "student_export", "student", "", f"名册 CSV {len(rows)} 人")
+        audit_csv_export(store, args, f"名册 CSV {len(rows)} 人")
     if args.format == "csv":
         write_csv(csv_text(["学籍号", "姓名", "性别", "出生日期", "年级", "班级", "状态"],
                            [[r.student_no, r.name, label(GENDERS, r.gender), r.birth_date,

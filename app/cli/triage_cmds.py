@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli.common import add_db_args, open_db, write_text_output
+from app.cli.common import add_db_args, audit_csv_export, open_db, write_text_output
 
 if TYPE_CHECKING:
     from app.services.lists.tables import ListTable
@@ -47,20 +47,16 @@ def _args(p: argparse.ArgumentParser, formats: tuple[str, ...], default: str) ->
 
 
 def _today(args: argparse.Namespace) -> int:
-    from app.services import audit
     from app.services.lists.tables import today_table
 
     with open_db(args) as store:
         table = today_table(store, args.today)
-        if args.format == "csv":
-            audit.record_for(store, "student_export", "student", "",
-                             f"今日工作 CSV {len(table.rows)} 项")
+        audit_csv_export(store, args, f"今日工作 CSV {len(table.rows)} 项")
     _write(args, table)
     return 0
 
 
 def _review(args: argparse.Namespace) -> int:
-    from app.services import audit
     from app.services.capabilities import READ_CONFIDENTIAL, require
     from app.services.lists.tables import review_table
     from app.services.screening.campaigns import find_campaign
@@ -69,15 +65,13 @@ def _review(args: argparse.Namespace) -> int:
         require(store, READ_CONFIDENTIAL)
         campaign = find_campaign(store, args.campaign)
         table = review_table(store, campaign.id, args.today).table
-        if args.format == "csv":
-            audit.record_for(store, "student_export", "campaign", campaign.id,
-                             f"复核名单 CSV {len(table.rows)} 人")
+        audit_csv_export(store, args, f"复核名单 CSV {len(table.rows)} 人", "campaign",
+                         campaign.id)
     _write(args, table)
     return 0
 
 
 def _retest(args: argparse.Namespace) -> int:
-    from app.services import audit
     from app.services.capabilities import READ_CONFIDENTIAL, require
     from app.services.lists.tables import retest_table
     from app.services.screening.campaigns import find_campaign
@@ -86,9 +80,8 @@ def _retest(args: argparse.Namespace) -> int:
         require(store, READ_CONFIDENTIAL)
         campaign = find_campaign(store, args.campaign)
         table = retest_table(store, campaign.id)
-        if args.format == "csv":
-            audit.record_for(store, "student_export", "campaign", campaign.id,
-                             f"重测名单 CSV {len(table.rows)} 人")
+        audit_csv_export(store, args, f"重测名单 CSV {len(table.rows)} 人", "campaign",
+                         campaign.id)
     _write(args, table)
     return 0
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from app.cli import main
+from app.models import AuditEvent
 from app.services.accounts.auth import unlock
+from app.services.audit_seal import open_detail
 from app.services.referral.workflow import complete_step, open_referral
 from app.services.warning.decisions import decide_level
 from tests.casefile.casefile_helpers import audit_count
@@ -63,3 +66,32 @@ def test_letter_writes_a_pdf_and_audits(db, tmp_path, capsys):
     with unlock(db, "admin", TEST_PASSWORD) as store:
         assert audit_count(store, "student_print") == 1
         assert audit_count(store, "warning_list") == 0
+
+
+def _exports(db) -> list[tuple[str, str, str]]:
+    with unlock(db, "admin", TEST_PASSWORD) as store, store.read() as session:
+        return [(kind, target, open_detail(session, detail)) for kind, target, detail in
+                session.execute(select(AuditEvent.target_kind, AuditEvent.target_id,
+                                       AuditEvent.detail)
+                                .where(AuditEvent.action == "student_export")
+                                .order_by(AuditEvent.id))]
+
+
+@pytest.mark.parametrize(("command", "kind", "what"), [
+    (["warnings", "list"], "student", "预警名单 CSV {n} 人"),
+    (["referral", "list", "--all"], "referral", "转介名单 CSV {n} 条"),
+    (["guardian", "coverage"], "student", "家校沟通名单 CSV {n} 人"),
+    (["roster", "list"], "student", "名册 CSV {n} 人"),
+])
+def test_a_list_written_as_csv_is_audited_as_an_export_and_the_text_one_is_not(
+        db, tmp_path, capsys, command, kind, what):
+    """One "student_export" event naming the list and its rows, only for the CSV copy."""
+    args = [*command, "--db", str(db)]
+    assert main([*args, "--format", "text"]) == 0
+    capsys.readouterr()
+    assert _exports(db) == []
+    out = tmp_path / "list.csv"
+    assert main([*args, "--format", "csv", "--out", str(out)]) == 0
+    rows = len(out.read_text(encoding="utf-8-sig").splitlines()) - 1
+    assert rows > 0
+    assert _exports(db) == [(kind, "", what.format(n=rows))]
