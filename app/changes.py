@@ -13,9 +13,10 @@ shapes Anki's backend uses:
 
 `changes_of` reads it back (Anki's on_op_finished). `StoreContext.mutate` (app/ui)
 broadcasts what it returns; a result that carries none fails the GUI tests, so a new
-service cannot silently refresh nothing (the product then reloads every list). The CLI calls the same services and ignores it. A
-write that changes nothing a view shows (a PDF printed, a password changed) returns
-`NOTHING`: it is still broadcast, since every write leaves an audit event.
+service cannot silently refresh nothing (the product then reloads every list). The CLI
+calls the same services and ignores it. A write that changes nothing a view shows (a
+PDF printed, a password changed) returns `NOTHING`: it is still broadcast, since every
+write leaves an audit event.
 
 No Qt here: this is a root module every layer may use.
 """
