@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -41,6 +40,7 @@ from app.ui import messages
 from app.ui.fonts import MONO_FAMILY
 from app.ui.form_widgets import ERROR_STYLE, data_table, fit_columns, hint_label
 from app.ui.screening import strings as s
+from app.ui.screening.campaign_window import CampaignWindow
 from app.ui.screening.class_picker import ClassPicker
 from app.ui.screening.models import (
     ENTRY_COLUMNS,
@@ -117,17 +117,11 @@ def allowed_text(instrument: Instrument) -> str:
     return f"{values}（或选项字母 {letters[0]}–{letters[-1]}），未答写 {MISSING_MARK}"
 
 
-class AnswerEntryDialog(QDialog):
+class AnswerEntryDialog(CampaignWindow):
     def __init__(self, ctx: StoreContext, campaign: CampaignRow, class_id: int | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.campaign = campaign
+        super().__init__(ctx, campaign, s.ENTRY_TITLE, (1000, 700), parent)
         self.instrument = instrument_for(campaign.instrument_code)
-        self.setWindowTitle(s.ENTRY_TITLE.format(name=campaign.name))
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
-        self.resize(1000, 700)
         self.class_picker = ClassPicker(ctx, campaign.id, class_id)
         self._saves_started = 0
         self._newest_shown = 0

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
@@ -41,6 +39,7 @@ from app.ui.form_widgets import data_table, error_label, fit_columns, hint_label
 from app.ui.reports.saving import show_saved
 from app.ui.row_open import RowOpener, main_window_of
 from app.ui.screening import strings as s
+from app.ui.screening.campaign_window import CampaignWindow
 from app.ui.screening.class_picker import ClassPicker
 from app.ui.screening.models import (
     PARTICIPANT_COLUMNS,
@@ -53,15 +52,10 @@ from app.ui.workers import Op
 NOTE_MAX = 200
 
 
-class ParticipationDialog(QDialog):
+class ParticipationDialog(CampaignWindow):
     def __init__(self, ctx: StoreContext, campaign: CampaignRow, class_id: int | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.campaign = campaign
-        self.setWindowTitle(s.PART_TITLE.format(name=campaign.name))
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(900, 620)
+        super().__init__(ctx, campaign, s.PART_TITLE, (900, 620), parent, maximisable=False)
         self.completion: list[ClassCompletion] = []
         self.class_picker = ClassPicker(ctx, campaign.id, class_id)
         self.summary = hint_label()

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtCore import QItemSelection
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -39,6 +38,7 @@ from app.ui.export_dialog import ExportChoice, export_list
 from app.ui.form_widgets import data_table, fit_columns, hint_label
 from app.ui.row_open import RowOpener, main_window_of
 from app.ui.screening import strings as s
+from app.ui.screening.campaign_window import CampaignWindow
 from app.ui.screening.models import (
     CRITICAL_TEXT_COLOR,
     RowFilterProxy,
@@ -128,17 +128,11 @@ def profile_lines(instrument: Instrument, row: ResultRow) -> list[str]:
     return lines
 
 
-class ResultsDialog(QDialog):
+class ResultsDialog(CampaignWindow):
     def __init__(self, ctx: StoreContext, campaign: CampaignRow,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.campaign = campaign
+        super().__init__(ctx, campaign, s.RESULTS_TITLE, (1200, 720), parent)
         self.instrument = instrument_for(campaign.instrument_code)
-        self.setWindowTitle(s.RESULTS_TITLE.format(name=campaign.name))
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
-        self.resize(1200, 720)
         columns = result_columns(self.instrument)
         self.model = TintedTableModel(columns, tint=result_tint)
         self.model.emphasise(column_index(columns, s.COL_CRITICAL), critical_color)
