@@ -9,13 +9,16 @@ message a teacher reads.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import BadInputError, PermissionDeniedError
 from app.models import Student
+from app.services import audit
 from app.services.capabilities import READ_CLASS_SUMMARY, READ_CONFIDENTIAL, may
 from app.services.classes import scope
 from app.store.handle import Store
@@ -43,6 +46,28 @@ def check_can_read(session: Session, store: Store, student: Student) -> bool:
     if seen and may(role, READ_CLASS_SUMMARY):
         return False
     raise PermissionDeniedError("您只能查看本班（年级组长：本年级）学生的档案摘要。")
+
+
+T = TypeVar("T")
+
+
+def read_audited(store: Store, student_id: int,
+                 read: Callable[[Session, Student, bool], T]) -> T:
+    """`read(session, student, full)` in one write session when the account may read the
+    student's file (`full` as check_can_read says); a refusal is audited
+    ("student_open_denied", with the role) and committed before it is raised, so an
+    attempt on another class's student stays in the log. `read` records its own event."""
+    with store.write() as session:
+        student = load_student(session, student_id)
+        try:
+            full = check_can_read(session, store, student)
+        except PermissionDeniedError as err:
+            audit.record(session, store.user.username, "student_open_denied", "student",
+                         student_id, store.user.role)
+            denied = err
+        else:
+            return read(session, student, full)
+    raise denied
 
 
 def check_code(table: dict[str, str], code: str, what: str) -> None:

@@ -23,7 +23,7 @@ from datetime import date
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, defer
 
-from app.errors import BadInputError, PermissionDeniedError
+from app.errors import BadInputError
 from app.models import (
     Campaign,
     CarePlan,
@@ -46,7 +46,7 @@ from app.models import (
 from app.models.sealed import sealed_names
 from app.services import audit
 from app.services.accounts.user_names import display_names
-from app.services.casefile.access import check_can_read, load_student
+from app.services.casefile.access import read_audited
 from app.services.casefile.conference import conference_rows
 from app.services.casefile.plans import pairing_gap
 from app.services.casefile.rows import (
@@ -81,22 +81,13 @@ def open_file(store: Store, student_id: int, today: date | None = None) -> Stude
     """The student's file (full for staff, a summary for their class teacher), audited;
     so is a refusal (a class teacher trying another class's student), which commits
     before the refusal is raised."""
-    with store.write() as session:
-        student = load_student(session, student_id)
-        try:
-            full = check_can_read(session, store, student)
-        except PermissionDeniedError as err:
-            audit.record(session, store.user.username, "student_open_denied", "student",
-                         student_id, store.user.role)
-            denied = err
-        else:
-            denied = None
-            snapshot = build_file(session, student, full, today or date.today())
-            audit.record(session, store.user.username, "student_open", "student", student_id,
-                         "完整档案" if full else "摘要（班主任可见部分）")
-    if denied is not None:
-        raise denied
-    return snapshot
+    def read(session: Session, student: Student, full: bool) -> StudentFile:
+        snapshot = build_file(session, student, full, today or date.today())
+        audit.record(session, store.user.username, "student_open", "student", student_id,
+                     "完整档案" if full else "摘要（班主任可见部分）")
+        return snapshot
+
+    return read_audited(store, student_id, read)
 
 
 def find_student(store: Store, student_no: str) -> int:

@@ -30,14 +30,14 @@ from sqlalchemy.orm import Session, defer
 
 from app.atomic import write_atomic
 from app.changes import Changes, ChangesWithId, in_file
-from app.errors import BadInputError, PermissionDeniedError, StoreError
+from app.errors import BadInputError, StoreError
 from app.labels import ATTACHMENT_KINDS
-from app.models import AttachmentContent, Referral, ReferralAttachment, utcnow
+from app.models import AttachmentContent, Referral, ReferralAttachment, Student, utcnow
 from app.models.sealed import sealed_names
 from app.services import audit
 from app.services.accounts.user_names import display_names
 from app.services.capabilities import READ_CONFIDENTIAL, WRITE_CASEFILE, require
-from app.services.casefile.access import check_can_read, load_student
+from app.services.casefile.access import load_student, read_audited
 from app.services.casefile.rows import AttachmentRow
 from app.store.handle import Store
 
@@ -236,22 +236,13 @@ def list_attachments(store: Store, student_id: int) -> tuple[AttachmentRow, ...]
     """The student's attachments as the account may see them (staff: with the
     checksum; a class teacher: their own students' only, that they exist); audited,
     and so is a refusal."""
-    with store.write() as session:
-        student = load_student(session, student_id)
-        try:
-            full = check_can_read(session, store, student)
-        except PermissionDeniedError as err:
-            audit.record(session, store.user.username, "student_open_denied", "student",
-                         student_id, store.user.role)
-            denied = err
-        else:
-            denied = None
-            rows = attachment_rows(session, student_id, full)
-            audit.record(session, store.user.username, "attachment_list", "student",
-                         student_id, f"{len(rows)} 个附件")
-    if denied is not None:
-        raise denied
-    return rows
+    def read(session: Session, _student: Student, full: bool) -> tuple[AttachmentRow, ...]:
+        rows = attachment_rows(session, student_id, full)
+        audit.record(session, store.user.username, "attachment_list", "student",
+                     student_id, f"{len(rows)} 个附件")
+        return rows
+
+    return read_audited(store, student_id, read)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.atomic import write_atomic
-from app.errors import PermissionDeniedError
 from app.instruments.warning import WARNING_LABELS
 from app.labels import (
     ATTACHMENT_KINDS,
@@ -34,7 +33,7 @@ from app.labels import (
 from app.models import School
 from app.reports.data import FileSection, PrintedFile
 from app.services import audit
-from app.services.casefile.access import check_can_read, load_student
+from app.services.casefile.access import load_student, read_audited
 from app.services.casefile.rows import AttachmentRow, StepRow, StudentFile
 from app.services.casefile.snapshot import build_file
 from app.services.referral.attachments import size_text, type_name
@@ -134,18 +133,7 @@ def print_file(store: Store, student_id: int, out: Path, today: date | None = No
     from app.reports.casefile import render_file  # reportlab: paid for when printing
 
     today = today or date.today()
-    with store.write() as session:
-        student = load_student(session, student_id)
-        try:
-            full = check_can_read(session, store, student)
-        except PermissionDeniedError as err:  # the refusal is audited, then raised
-            audit.record(session, store.user.username, "student_open_denied", "student",
-                         student_id, store.user.role)
-            denied = err
-        else:
-            denied = None
-    if denied is not None:
-        raise denied
+    full = read_audited(store, student_id, lambda _session, _student, full: full)
     with store.write() as session:
         student = load_student(session, student_id)
         f = build_file(session, student, full, today)
