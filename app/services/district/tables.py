@@ -25,7 +25,7 @@ from app.reports.sheets import rate
 from app.services.casefile.versions import current
 from app.services.district.cells import ExportCells
 from app.services.district.school_keys import pseudonym
-from app.services.referral.steps import OUTCOMES
+from app.services.referral.steps import OUTCOMES, STEP_TABLE
 from app.services.referral.workflow import referral_rows
 from app.services.roster.normalize import grade_display_name
 from app.services.statistics.campaign import CampaignStats
@@ -207,8 +207,11 @@ def referrals(session: Session, start: date, end: date, today: date) -> ExportTa
 def referral_outcomes(session: Session, start: date, end: date) -> dict[str, int]:
     """Referrals whose 就诊反馈 was recorded in the term, by outcome: each referral once,
     by the last outcome recorded in the term (current versions, not skipped)."""
+    # The step that records an outcome (就诊反馈), found by what it records: its code
+    # lives in the step table only.
+    feedback = [s.code for s in STEP_TABLE if "outcome" in s.fields]
     steps = current(session.scalars(
-        select(ReferralStep).where(ReferralStep.step == "visit_feedback")))
+        select(ReferralStep).where(ReferralStep.step.in_(feedback))))
     latest: dict[int, ReferralStep] = {}
     for step in steps:
         if step.skipped or step.outcome not in OUTCOMES or not start <= step.done_on <= end:

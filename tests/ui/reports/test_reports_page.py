@@ -184,7 +184,7 @@ def test_preview_shows_every_file_and_table(qtbot, screened: Screened, store, di
     titles = [tab.tables.tabText(i) for i in range(tab.tables.count())]
     assert titles[0].startswith("参测情况（") and titles[-1] == "重点学生名单（6 行）"
     tables = {t.title: t for f in p.files for t in f.tables}
-    assert len(titles) == len(tables) == 7
+    assert len(titles) == len(tables) == 8  # with 转介就诊结果 (data format 3)
     for model in tab.table_models:
         table = tables[model.title]
         assert model.rowCount() == len(table.rows)
@@ -310,7 +310,7 @@ def test_page_in_main_window_and_lock(qtbot, screened: Screened, store, district
     [page] = window.findChildren(ReportsPage)
     assert page.isVisible() and page.reports.campaign.count() == 3
     preview(qtbot, page, screened.school.period)
-    assert page.export.tables.count() == 7
+    assert page.export.tables.count() == 8
     window.lock()
     assert page.export.preview is None and page.export.tables.count() == 0
     assert page.reports.campaign.count() == 0
