@@ -48,8 +48,12 @@ def school_year_text(year: int) -> str:
 
 
 def current_term(today: date) -> tuple[int, int]:
-    """(school year start, term): the autumn term from August, the spring term before."""
-    return (today.year, 1) if today.month >= 8 else (today.year - 1, 2)
+    """(school year start, term), as `term_dates` draws them: the autumn term from August
+    to January (January is the autumn term's end: its exams and 寒假 start), the spring
+    term February to July."""
+    if today.month >= 8:
+        return today.year, 1
+    return (today.year - 1, 1) if today.month == 1 else (today.year - 1, 2)
 
 
 def term_dates(year: int, term: int) -> tuple[date, date]:

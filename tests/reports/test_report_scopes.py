@@ -20,6 +20,7 @@ from app.services.district.export import (
     seal_export,
 )
 from app.services.reports.individual import load_sheets, print_individual_reports
+from app.terms import current_term, term_code
 from tests.conftest import TEST_PASSWORD
 from tests.export.export_helpers import CREATED, deployment
 from tests.reports.reports_helpers import audit_count
@@ -66,13 +67,17 @@ def test_cli_individual_scope(store, screened_school, db_path, tmp_path, monkeyp
 
 
 @pytest.mark.parametrize(("day", "period"), [
-    (date(2026, 9, 1), "2026-2027-1"), (date(2026, 11, 29), "2026-2027-1"),
-    (date(2027, 1, 31), "2026-2027-1"), (date(2027, 2, 1), "2026-2027-2"),
-    (date(2027, 8, 31), "2026-2027-2")])
-def test_period_of_matches_period_dates(day, period):
+    (date(2026, 8, 1), "2026-2027-1"), (date(2026, 9, 1), "2026-2027-1"),
+    (date(2026, 11, 29), "2026-2027-1"), (date(2027, 1, 31), "2026-2027-1"),
+    (date(2027, 2, 1), "2026-2027-2"), (date(2027, 7, 31), "2026-2027-2"),
+    (date(2027, 8, 31), "2027-2028-1")])
+def test_period_of_matches_period_dates_and_the_pages_terms(day, period):
+    """One division of the year for the district export and every page (a new students'
+    screening in late August belongs to the new school year, not the last one's term 2)."""
     assert period_of(day) == period
     _, _, start, end = period_dates(period)
     assert start <= day <= end
+    assert period == term_code(*current_term(day))
 
 
 def test_recent_periods_go_back_term_by_term():

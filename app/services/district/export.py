@@ -57,7 +57,7 @@ from app.services.statistics.suppression import legend
 from app.services.statistics.term import term_stats
 from app.services.warning.decisions import key_list
 from app.store.handle import Store
-from app.terms import parse_term_code, period_text, term_code
+from app.terms import current_term, parse_term_code, period_text, term_code, term_dates
 
 COUNTING_RULE = ("每个量表在本学期每名学生只计一次：取其本学期各批次中最后一次有效答卷；"
                  "参测、分级和筛查建议都按此计数，可以相加。")
@@ -114,20 +114,17 @@ class SealedExport:
 
 
 def period_dates(period: str) -> tuple[int, int, date, date]:
-    """"2026-2027-1" → (2026, 1, 2026-09-01, 2027-01-31); term 2 runs February–August."""
+    """"2026-2027-1" → (2026, 1, 2026-08-01, 2027-01-31): the term as every page draws it
+    (`app.terms`: term 1 from August, for the new students' screening before classes
+    start; term 2 February–July), so the district counts what the school saw."""
     check_period(period)
     year, term = parse_term_code(period)
-    if term == 1:
-        return year, term, date(year, 9, 1), date(year + 1, 1, 31)
-    return year, term, date(year + 1, 2, 1), date(year + 1, 8, 31)
+    return (year, term, *term_dates(year, term))
 
 
 def period_of(day: date) -> str:
-    """The term `day` falls in, as `period_dates` draws them: September–January is term 1
-    of the school year starting that September, February–August term 2."""
-    year = day.year if day.month >= 9 else day.year - 1
-    term = 1 if day.month >= 9 or day.month == 1 else 2
-    return term_code(year, term)
+    """The term `day` falls in (`app.terms.current_term`)."""
+    return term_code(*current_term(day))
 
 
 def recent_periods(today: date, count: int = 2) -> list[str]:
