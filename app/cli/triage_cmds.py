@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import io
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from app.cli.common import add_db_args, audit_csv_export, open_db, write_text_ou
 
 if TYPE_CHECKING:
     from app.services.lists.tables import ListTable
+    from app.store.handle import Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -57,30 +59,30 @@ def _today(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
-    from app.services.capabilities import READ_CONFIDENTIAL, require
     from app.services.lists.tables import review_table
-    from app.services.screening.campaigns import find_campaign
 
-    with open_db(args) as store:
-        require(store, READ_CONFIDENTIAL)
-        campaign = find_campaign(store, args.campaign)
-        table = review_table(store, campaign.id, args.today).table
-        audit_csv_export(store, args, f"复核名单 CSV {len(table.rows)} 人", "campaign",
-                         campaign.id)
-    _write(args, table)
-    return 0
+    return _campaign_list(args, "复核名单",
+                          lambda store, cid: review_table(store, cid, args.today).table)
 
 
 def _retest(args: argparse.Namespace) -> int:
-    from app.services.capabilities import READ_CONFIDENTIAL, require
     from app.services.lists.tables import retest_table
+
+    return _campaign_list(args, "重测名单", retest_table)
+
+
+def _campaign_list(args: argparse.Namespace, name: str,
+                   table_of: Callable[[Store, int], ListTable]) -> int:
+    """A campaign's list of students (`review list`, `review retest`): staff only, since
+    it shows answers; its CSV copy audited against the campaign."""
+    from app.services.capabilities import READ_CONFIDENTIAL, require
     from app.services.screening.campaigns import find_campaign
 
     with open_db(args) as store:
         require(store, READ_CONFIDENTIAL)
         campaign = find_campaign(store, args.campaign)
-        table = retest_table(store, campaign.id)
-        audit_csv_export(store, args, f"重测名单 CSV {len(table.rows)} 人", "campaign",
+        table = table_of(store, campaign.id)
+        audit_csv_export(store, args, f"{name} CSV {len(table.rows)} 人", "campaign",
                          campaign.id)
     _write(args, table)
     return 0
