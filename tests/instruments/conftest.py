@@ -7,9 +7,19 @@ from pathlib import Path
 import pytest
 
 from app.instruments import load_definition_file, load_instrument
+from app.instruments import school as school_module
 from app.instruments.model import Instrument
 
 DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The school's own instruments folder (作答模板, settings.toml), empty, in tmp_path."""
+    path = tmp_path / "instruments"
+    path.mkdir()
+    monkeypatch.setattr(school_module, "_folder", path)
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -11,19 +11,9 @@ import pytest
 
 from app.errors import BadInputError
 from app.instruments import load_definition_file, load_instrument, read_answers, score
-from app.instruments import school as school_module
 from tests.instruments.conftest import DATA
 from tests.instruments.test_answer_files import save_xlsx
 from tests.instruments.test_school_folder import _touch_later
-
-
-@pytest.fixture
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "instruments"
-    path.mkdir()
-    monkeypatch.setattr(school_module, "_folder", path)
-    return path
-
 
 # --- settings.toml: critical items ------------------------------------------------------
 

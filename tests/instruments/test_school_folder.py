@@ -20,14 +20,6 @@ from app.services.setup import create_school
 from tests.instruments.test_definition_loading import MINIMAL
 
 
-@pytest.fixture
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "instruments"
-    path.mkdir()
-    monkeypatch.setattr(school_module, "_folder", path)
-    return path
-
-
 def _touch_later(path: Path) -> None:
     """Editors keep the size sometimes; the change time alone must be enough."""
     stat = path.stat()
