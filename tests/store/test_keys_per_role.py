@@ -53,6 +53,7 @@ from app.services.casefile.snapshot import WITHHELD, open_file
 from app.services.demo.school import DEMO_PASSWORD, create_demo
 from app.store import keyslots
 from app.store.keyslots import DATABASE, STAFF_KEY
+from tests.store.test_rekey import write_version_1_slots
 
 TEACHER_PW = "teacher-pass-1"
 COUNSELLOR_PW = "counselor-pass-1"
@@ -215,21 +216,7 @@ def previous_release(db: Path, secrets: dict[tuple[str, str], str]) -> None:
     clear_audit_details(db, conn, keys[STAFF_KEY])
     conn.commit()
     conn.close()
-    admin = slot_file.find("password", "admin")
-    slots = []
-    for (kind, user), secret in secrets.items():
-        salt, nonce = os.urandom(16), os.urandom(12)
-        slot = keyslots.Slot(id=os.urandom(16).hex(), kind=kind, user=user,
-                             salt=base64.b64encode(salt).decode(),
-                             nonce=base64.b64encode(nonce).decode(), wrapped="",
-                             kdf=admin.kdf)
-        wrapping = keyslots._derive(secret, salt, keyslots.KdfParams(**admin.kdf))
-        slot.wrapped = base64.b64encode(AESGCM(wrapping).encrypt(
-            nonce, keys[DATABASE], keyslots._aad(slot_file.db_id, slot))).decode()
-        slots.append({k: getattr(slot, k) for k in
-                      ("id", "kind", "user", "salt", "nonce", "wrapped", "kdf")})
-    keyslot_path(db).write_text(json.dumps({"format": keyslots.FORMAT, "version": 1,
-                                            "db_id": slot_file.db_id, "slots": slots}))
+    write_version_1_slots(db, slot_file, keys[DATABASE], secrets)
 
 
 def audit_private_keys(conn: sqlcipher3.Connection, staff: bytes) -> dict[bytes, object]:

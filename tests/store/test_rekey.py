@@ -111,10 +111,17 @@ def write_version_1(db_path: Path, secrets: dict[tuple[str, str], str]) -> None:
     """Rewrite the key file in the format of the previous release (version 1): each slot
     wraps the database key itself under Argon2id(secret); no public key. `secrets` maps
     (kind, user) to the secret that opens the slot."""
-    path = keyslot_path(db_path)
-    current = keyslots.read_slot_file(path)
+    current = keyslots.read_slot_file(keyslot_path(db_path))
     admin = current.find("password", "admin")
-    db_key = keyslots.open_slot(current, admin, TEST_PASSWORD)
+    write_version_1_slots(db_path, current, keyslots.open_slot(current, admin, TEST_PASSWORD),
+                          secrets)
+
+
+def write_version_1_slots(db_path: Path, current: keyslots.SlotFile, db_key: bytes,
+                          secrets: dict[tuple[str, str], str]) -> None:
+    """The version 1 key file itself: a slot per (kind, user) wrapping `db_key` under
+    Argon2id(secret), with the admin slot's KDF cost and the current file's db_id."""
+    admin = current.find("password", "admin")
     slots = []
     for (kind, user), secret in secrets.items():
         salt, nonce = os.urandom(16), os.urandom(12)
@@ -127,8 +134,9 @@ def write_version_1(db_path: Path, secrets: dict[tuple[str, str], str]) -> None:
             nonce, db_key, keyslots._aad(current.db_id, slot))).decode()
         slots.append({"id": slot.id, "kind": kind, "user": user, "salt": slot.salt,
                       "nonce": slot.nonce, "wrapped": slot.wrapped, "kdf": slot.kdf})
-    path.write_text(json.dumps({"format": keyslots.FORMAT, "version": 1,
-                                "db_id": current.db_id, "slots": slots}), encoding="utf-8")
+    keyslot_path(db_path).write_text(json.dumps({"format": keyslots.FORMAT, "version": 1,
+                                                 "db_id": current.db_id, "slots": slots}),
+                                     encoding="utf-8")
 
 
 def test_version_1_key_file_upgrades_at_sign_in_and_rekey_names_who_must_reset(
