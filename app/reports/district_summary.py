@@ -25,7 +25,7 @@ from app.reports.layout import (
 from app.reports.wrap import wrap_text
 
 CODE_KEYS = {"instrument", "campaigns", "group_kind", "group_kind_label", "group_value",
-             "unit", "band", "warning", "level", "measure"}
+             "unit", "band", "warning", "level", "measure", "outcome"}
 MAX_COLUMNS = 9
 FOOT = "本材料为不含学生姓名的统计汇总，供学校和区教育局心理健康工作使用，不对外发布。"
 """The summary carries no student's name (the key-student list never appears in it): it
