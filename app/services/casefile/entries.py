@@ -207,14 +207,23 @@ def add_risk_factor(store: Store, student_id: int, code: str, noted_on: date,
 
 def resolve_risk_factor(store: Store, risk_factor_id: int,
                         resolved_on: date) -> ChangesWithId:
+    return end_entry(store, "risk_factor", risk_factor_id, "resolved_on", resolved_on,
+                     "已解除", "该因素已于 {day} 解除。")
+
+
+def end_entry(store: Store, kind: str, entry_id: int, field: str, on: date, reason: str,
+              refusal: str) -> ChangesWithId:
+    """Mark a versioned entry ended on a day (a risk factor resolved, a pairing ended): a
+    new version with `field` set to `on`, `reason` as its note; the history keeps that it
+    was open. Refused when it has ended already (`refusal` names the day as {day})."""
     require(store, WRITE_CASEFILE)
     with store.write() as session:
-        old = load_entry(session, "risk_factor", risk_factor_id)
-        assert isinstance(old, RiskFactor)
-        if old.resolved_on is not None:
-            raise BadInputError(f"该因素已于 {old.resolved_on:%Y-%m-%d} 解除。")
-        return ChangesWithId(revise_entry(session, store.user.username, "risk_factor", old,
-                                          "已解除", resolved_on=resolved_on).id,
+        old = load_entry(session, kind, entry_id)
+        ended = getattr(old, field)
+        if ended is not None:
+            raise BadInputError(refusal.format(day=f"{ended:%Y-%m-%d}"))
+        return ChangesWithId(revise_entry(session, store.user.username, kind, old, reason,
+                                          **{field: on}).id,
                              in_file(old.student_id))
 
 

@@ -17,9 +17,9 @@ from sqlalchemy import select
 
 from app.changes import ChangesWithId, in_file
 from app.errors import BadInputError
-from app.models import CarePlan, Pairing
+from app.models import CarePlan
 from app.services.capabilities import WRITE_CASEFILE, require
-from app.services.casefile.entries import insert_entry, load_entry, revise_entry
+from app.services.casefile.entries import end_entry, insert_entry, revise_entry
 from app.services.casefile.versions import current
 from app.store.handle import Store
 
@@ -82,15 +82,8 @@ def add_pairing(store: Store, student_id: int, role: str, person: str, started_o
 
 
 def end_pairing(store: Store, pairing_id: int, ended_on: date) -> ChangesWithId:
-    require(store, WRITE_CASEFILE)
-    with store.write() as session:
-        old = load_entry(session, "pairing", pairing_id)
-        assert isinstance(old, Pairing)
-        if old.ended_on is not None:
-            raise BadInputError(f"该结对已于 {old.ended_on:%Y-%m-%d} 结束。")
-        return ChangesWithId(revise_entry(session, store.user.username, "pairing", old,
-                                          "结束结对", ended_on=ended_on).id,
-                             in_file(old.student_id))
+    return end_entry(store, "pairing", pairing_id, "ended_on", ended_on, "结束结对",
+                     "该结对已于 {day} 结束。")
 
 
 class PairingLike(Protocol):
