@@ -11,11 +11,10 @@ the handlers (tests/cli/test_cli_startup.py).
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 from pathlib import Path
 
-from app.cli.common import add_db_args, open_db, write_text_output
+from app.cli.common import add_db_args, open_db, write_listing
 from app.labels import ATTACHMENT_KINDS
 
 
@@ -63,16 +62,15 @@ def _list(args: argparse.Namespace) -> int:
 
     with open_db(args) as store:
         rows = list_attachments(store, find_student(store, args.student))
-    buf = io.StringIO()
+    lines = []
     for r in rows:
         cells = [str(r.id), f"转介 {r.referral_id}", ATTACHMENT_KINDS.get(r.kind, r.kind),
                  local_date(r.added_at).isoformat(), type_name(r.file_type), size_text(r.size),
                  r.added_by]
         if r.sha256:
             cells.append(f"SHA-256 {r.sha256}")
-        buf.write("\t".join(cells) + "\n")
-    buf.write(f"共 {len(rows)} 个附件。\n")
-    write_text_output(buf.getvalue(), args.out)
+        lines.append("\t".join(cells))
+    write_listing(lines, f"共 {len(rows)} 个附件。", args.out)
     return 0
 
 

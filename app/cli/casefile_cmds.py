@@ -7,12 +7,11 @@ open referrals); a CSV copy leaves the encrypted store, so it is audited as an e
 from __future__ import annotations
 
 import argparse
-import io
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli.common import add_db_args, audit_csv_export, open_db, write_text_output
+from app.cli.common import add_db_args, audit_csv_export, open_db, write_listing
 from app.deployment import load_deployment
 from app.services.reports.kinds import letter_kinds
 
@@ -67,12 +66,8 @@ def _write(args: argparse.Namespace, table: ListTable) -> None:
     if args.format == "csv":
         write_csv(csv_text(table.header, table.rows), args.out)
         return
-    buf = io.StringIO()
-    for row in table.rows:
-        buf.write("\t".join(_words(table.header[i], v)
-                            for i, v in enumerate(row)).rstrip() + "\n")
-    buf.write(f"共 {len(table.rows)} 条。\n")
-    write_text_output(buf.getvalue(), args.out)
+    write_listing(("\t".join(_words(table.header[i], v) for i, v in enumerate(row)).rstrip()
+                   for row in table.rows), f"共 {len(table.rows)} 条。", args.out)
 
 
 def _words(column: str, value: object) -> str:

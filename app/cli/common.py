@@ -12,6 +12,7 @@ import argparse
 import getpass
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -92,6 +93,11 @@ def show_new_recovery_code(code: str | None) -> None:
     if code:
         print("原恢复码已作废。新的恢复码（只显示这一次，请打印后交校长保管）：\n"
               f"  {code}", file=sys.stderr)
+
+
+def write_listing(lines: Iterable[str], total: str, out: Path | None) -> None:
+    """A list for the terminal (or --out): a line a row, then the count (共 3 条。)."""
+    write_text_output("".join(f"{line}\n" for line in [*lines, total]), out)
 
 
 def write_text_output(text: str, out: Path | None) -> None:

@@ -11,7 +11,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from app.cli.common import add_db_args, audit_csv_export, open_db, write_text_output
+from app.cli.common import add_db_args, audit_csv_export, open_db, write_listing
 from app.labels import GUARDIAN_RELATIONS as RELATIONS
 
 
@@ -58,7 +58,7 @@ def _list(args: argparse.Namespace) -> int:
     with open_db(args) as store:
         rows = list_guardians(store, find_student(store, args.student))
     lines = ["\t".join(p for p in (g.relation, g.name, g.phone, g.note) if p) for g in rows]
-    write_text_output("\n".join([*lines, f"共 {len(rows)} 位家长。"]) + "\n", None)
+    write_listing(lines, f"共 {len(rows)} 位家长。", None)
     return 0
 
 
@@ -74,5 +74,5 @@ def _coverage(args: argparse.Namespace) -> int:
         return 0
     lines = ["\t".join("" if v is None else v.isoformat() if isinstance(v, date) else str(v)
                        for v in row).rstrip() for row in table.rows]
-    write_text_output("\n".join([*lines, f"共 {len(table.rows)} 人。"]) + "\n", args.out)
+    write_listing(lines, f"共 {len(table.rows)} 人。", args.out)
     return 0

@@ -8,11 +8,10 @@ its text and records a decision. Listings are audited as the screens' are.
 from __future__ import annotations
 
 import argparse
-import io
 from datetime import date
 from pathlib import Path
 
-from app.cli.common import add_db_args, open_db, write_text_output
+from app.cli.common import add_db_args, open_db, write_listing
 from app.labels import SIGNAL_DECISIONS, SIGNAL_PENDING, SIGNAL_SEVERITIES, SIGNAL_SOURCES
 
 
@@ -64,7 +63,7 @@ def _list(args: argparse.Namespace) -> int:
 
     with open_db(args) as store:
         rows = list_reports(store, pending_only=args.pending)
-    buf = io.StringIO()
+    lines = []
     for r in rows:
         status = (SIGNAL_PENDING if r.pending else
                   f"{SIGNAL_DECISIONS[r.decision]}（{r.decided_on:%Y-%m-%d} {r.decided_by}）")
@@ -72,9 +71,8 @@ def _list(args: argparse.Namespace) -> int:
                  SIGNAL_SEVERITIES[r.severity], f"{r.seen_on:%Y-%m-%d}", r.filed_by, status]
         if r.text is not None:
             cells.append(r.text.replace("\n", " "))
-        buf.write("\t".join(cells) + "\n")
-    buf.write(f"共 {len(rows)} 条。\n")
-    write_text_output(buf.getvalue(), args.out)
+        lines.append("\t".join(cells))
+    write_listing(lines, f"共 {len(rows)} 条。", args.out)
     return 0
 
 

@@ -9,14 +9,13 @@ refused (exit code 5): these lists name students across the school.
 from __future__ import annotations
 
 import argparse
-import io
 import unicodedata
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli.common import add_db_args, audit_csv_export, open_db, write_text_output
+from app.cli.common import add_db_args, audit_csv_export, open_db, write_listing
 
 if TYPE_CHECKING:
     from app.services.lists.tables import ListTable
@@ -99,12 +98,9 @@ def _write(args: argparse.Namespace, table: ListTable) -> None:
         return
     cells = [list(header), *([_text(v) for v in row] for row in rows)]
     widths = [max(_width(r[k]) for r in cells) for k in range(len(header))]
-    buf = io.StringIO()
-    for row in cells:
-        buf.write("  ".join(cell + " " * (w - _width(cell))
-                            for cell, w in zip(row, widths, strict=True)).rstrip() + "\n")
-    buf.write(f"共 {len(rows)} 项。\n")
-    write_text_output(buf.getvalue(), args.out)
+    write_listing(("  ".join(cell + " " * (w - _width(cell))
+                             for cell, w in zip(row, widths, strict=True)).rstrip()
+                   for row in cells), f"共 {len(rows)} 项。", args.out)
 
 
 def _text(value: object) -> str:
