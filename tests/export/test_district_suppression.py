@@ -28,9 +28,10 @@ from tests.export.generated_schools import generated_school
 SCHOOLS = 40
 
 
-def _submission(seed: int, cells: str) -> Submission:
-    """A generated school's tables as the district reads them from its JSON file."""
-    stats, key, grades = generated_school(seed, 30, 400)
+def _submission(seed: int, cells: str, min_size: int = 30, max_size: int = 400) -> Submission:
+    """A generated school's tables as the district reads them from its JSON file
+    (`min_size`, `max_size` as generated_school takes them)."""
+    stats, key, grades = generated_school(seed, min_size, max_size)
     out = export_cells(stats, key, grades, ReportPolicy(cells=cells))
     tables = [export_tables.participation(stats, out), export_tables.bands(stats, out),
               export_tables.warnings(stats, out), export_tables.key_students(out)]
@@ -213,24 +214,13 @@ def test_the_audit_bounds_a_schools_small_cell_by_its_own_min_cell():
     assert all(hi - lo >= 1 - 1e-6 for lo, hi in result.intervals.values())
 
 
-def _sized(seed: int, cells: str) -> Submission:
-    stats, key, grades = generated_school(seed, 200, 900)
-    out = export_cells(stats, key, grades, ReportPolicy(cells=cells))
-    tables = [export_tables.participation(stats, out), export_tables.bands(stats, out),
-              export_tables.warnings(stats, out), export_tables.key_students(out)]
-    code = f"41310{seed:05d}"
-    doc = json.loads(data_json({"school_code": code}, tables))
-    return Submission(Path(f"{code}.qxseal"), code, f"学校{seed}", "2026-2027-1", "", "", 5,
-                      "counts", doc["tables"], cells=cells)
-
-
 def test_derivable_sums_are_printed_exact_and_reveal_nothing():
     """中度 + 中重度 + 重度 = 需关注 − 轻度 over the district: exact where each school's part
     is worked out from what the workbook prints for it, although the bands' own district
     totals are ranges — and adding it to the audited relations narrows no cell."""
     seeds = (14, 15)  # two schools that hide PHQ-9's 中重度 and 重度 but show 中度
-    subs = [_sized(seed, "suppressed") for seed in seeds]
-    truth = _truth(received([_sized(seed, "exact") for seed in seeds]))
+    subs = [_submission(seed, "suppressed", 200, 900) for seed in seeds]
+    truth = _truth(received([_submission(seed, "exact", 200, 900) for seed in seeds]))
     r = received(subs)
     pub = publish(r, ReportPolicy())
     found = derived(r, pub)
