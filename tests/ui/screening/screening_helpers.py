@@ -8,11 +8,13 @@ from pathlib import Path
 
 import openpyxl
 
+from app.models import SchoolClass
 from app.services.students import StudentRow
 from app.store.handle import Store
+from app.ui.screening.campaign_dialog import CampaignDialog
 from app.ui.screening.campaign_page import ScreeningPage
 from app.ui.store_context import StoreContext
-from tests.ui.ui_helpers import screen_saver, shown
+from tests.ui.ui_helpers import idle, screen_saver, shown
 
 PHQ_LABELS = ["完全不会", "好几天", "一半以上的天数", "几乎每天"]
 SURVEY_QUESTIONS = 3  # 学籍号, 姓名, 班级 asked before PHQ-9 item 1
@@ -49,3 +51,16 @@ save_screen = screen_saver("screening-")
 def make_page(qtbot, school: School) -> ScreeningPage:
     """The 筛查测评 page on screen, listening to the school's changes, loaded."""
     return shown(qtbot, ScreeningPage(school.ctx), school.ctx)
+
+
+def phq9_form_with_grade_5(qtbot, school: School) -> CampaignDialog:
+    """The new-campaign form on screen with PHQ-9 chosen, the school having a 五年级 class
+    (outside PHQ-9's grades) besides its own. It deletes itself on close: the caller
+    closes it, not qtbot."""
+    with school.store.write() as session:
+        session.add(SchoolClass(grade=5, number=2))
+    dialog = CampaignDialog(school.ctx)
+    dialog.show()
+    idle(qtbot)
+    dialog.instrument.setCurrentIndex(dialog.instrument.findData("phq9"))
+    return dialog

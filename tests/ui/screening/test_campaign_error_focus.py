@@ -8,22 +8,15 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from app.models import SchoolClass
 from app.services.classes import list_classes
 from app.ui.screening import strings as s
-from app.ui.screening.campaign_dialog import CampaignDialog
-from tests.ui.screening.screening_helpers import School
+from tests.ui.screening.screening_helpers import School, phq9_form_with_grade_5
 from tests.ui.ui_helpers import idle
 
 
 def test_campaign_errors_focus_their_field_and_clear_when_it_changes(
         qtbot, school: School, screens_dir: Path):
-    with school.store.write() as session:
-        session.add(SchoolClass(grade=5, number=2))
-    dialog = CampaignDialog(school.ctx)  # deletes itself on close: not given to qtbot
-    dialog.show()
-    idle(qtbot)
-    dialog.instrument.setCurrentIndex(dialog.instrument.findData("phq9"))
+    dialog = phq9_form_with_grade_5(qtbot, school)  # deletes itself on close
     dialog.name.setFocus()
 
     dialog.submit()  # no class ticked

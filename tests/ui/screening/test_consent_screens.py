@@ -10,14 +10,13 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from app.models import Campaign, SchoolClass
+from app.models import Campaign
 from app.services.classes import list_classes
 from app.services.screening.campaigns import create_campaign, set_participation
-from app.ui.screening.campaign_dialog import CampaignDialog
 from app.ui.screening.kiosk_launch import KioskLaunchDialog
 from app.ui.screening.participation_dialog import ParticipationDialog
 from app.ui.store_context import StoreContext
-from tests.ui.screening.screening_helpers import School
+from tests.ui.screening.screening_helpers import School, phq9_form_with_grade_5
 from tests.ui.ui_helpers import close_boxes, closed, idle, message_boxes
 
 
@@ -64,12 +63,7 @@ def test_participation_prints_the_class_consent_forms(qtbot, school: School, tmp
 
 def test_campaign_form_asks_why_for_classes_outside_the_grades(qtbot, school: School,
                                                               screens_dir: Path):
-    with school.store.write() as session:
-        session.add(SchoolClass(grade=5, number=2))
-    dialog = CampaignDialog(school.ctx)  # deletes itself on close: not given to qtbot
-    dialog.show()
-    idle(qtbot)
-    dialog.instrument.setCurrentIndex(dialog.instrument.findData("phq9"))
+    dialog = phq9_form_with_grade_5(qtbot, school)  # deletes itself on close
     little = next(c for c in list_classes(school.store) if c.grade == 5)
     for i, row in enumerate(dialog.classes):
         dialog.class_list.item(i).setCheckState(
