@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
+from PySide6.QtGui import QImageReader
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from app.store.handle import Store
@@ -40,6 +41,10 @@ def check_gui(db_path: Path, store: Store) -> str:
     cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel).text().replace("&", "")
     if "取消" not in cancel:
         raise RuntimeError(f"Qt 中文翻译未加载（“取消”按钮显示为 {cancel!r}）")
+    readable = {bytes(f).decode() for f in QImageReader.supportedImageFormats()}
+    if missing := sorted({"jpeg", "png"} - readable):
+        raise RuntimeError(f"无法显示 {'、'.join(missing).upper()} 格式的附件扫描件"
+                           "（缺少 Qt 的图像插件）")
     shell = Shell(db_path)
     login = shell.show_login(store.user.username)
     logged = _Logged()
@@ -72,7 +77,7 @@ def check_gui(db_path: Path, store: Store) -> str:
     shell.window.deleteLater()
     app.processEvents()
     return (f"PySide6 {pyside_version}，平台 {app.platformName()}，字体 {family}，"
-            f"中文按钮“{cancel}”，登录窗口与主窗口 {size} 已绘制")
+            f"中文按钮“{cancel}”，JPEG/PNG 扫描件可显示，登录窗口与主窗口 {size} 已绘制")
 
 
 class _Logged(logging.Handler):
