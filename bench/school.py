@@ -24,14 +24,16 @@ import json
 import random
 import shutil
 import sys
-import time
+import time as clock
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import numpy as np
+from sqlalchemy import update
 
 from app.instruments import load_instrument, score
+from app.models import ScreeningResult
 from app.services.accounts.auth import unlock
 from app.services.accounts.users import create_user
 from app.services.demo.synthetic import calibrated_answers, synthetic_roster
@@ -58,7 +60,7 @@ COUNSELLOR = "xinli"
 SCHOOL_CODE = "BENCH0001"
 GRADES = range(7, 13)
 #: Bump when the generator makes something different, so cached schools are rebuilt.
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -161,11 +163,11 @@ def school_for(work: Path, spec: SchoolSpec, rebuild: bool = False) -> tuple[Sch
             return cached, False
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    started = time.perf_counter()
+    started = clock.perf_counter()
     db = folder / "qingxin.db"
     long_file, report_campaign, period = _build(db, spec)
     with unlock(db, "admin", PASSWORD) as store, store.read() as session:
-        school = School(str(folder), spec.key(), round(time.perf_counter() - started, 1),
+        school = School(str(folder), spec.key(), round(clock.perf_counter() - started, 1),
                         spec.today.isoformat(), long_file, report_campaign, period,
                         counts(session), rates(session), {})
     school = School(**(asdict(school) | {"size_bytes": file_sizes(db)}))
@@ -194,7 +196,7 @@ def _build(db: Path, spec: SchoolSpec) -> tuple[int, int, str]:
         work = Casework(COUNSELLOR, as_of, rng)
         mht = 0
         for year in range(first, spec.last_year + 1):
-            started = time.perf_counter()
+            started = clock.perf_counter()
             _new_year(store, rows, work, spec, year)
             start = date(year, 9, 1)
             for plan in (p for p in plans if p.school_year == year):
@@ -206,7 +208,7 @@ def _build(db: Path, spec: SchoolSpec) -> tuple[int, int, str]:
                     rows.write(session)
                 start = plan.ends_on
             _term(store, rows, work, start, min(date(year + 1, 7, 10), as_of))
-            _log(f"{year}-{year + 1}: {time.perf_counter() - started:.1f} s")
+            _log(f"{year}-{year + 1}: {clock.perf_counter() - started:.1f} s")
         enrolled = [s.id for s in list_students(store) if s.grade == GRADES[-1]]
         sid = next(s for s in enrolled if work.cases[s].level == "none"
                    and work.cases[s].referral_until is None)
@@ -296,6 +298,12 @@ def _screen(store: Store, plan: Screening, strain: Strain, seed: int
                                for i, s in enumerate(taking)],
         result=result, answers=values, taken_at=list(taken),
         date_source=["submitted"] * len(taking)))
+    with store.write() as session:
+        # Stored the day the file came in, on the school's calendar, not the day the bench
+        # ran: "today's work" lists critical answers stored in the last year, and ten years
+        # of results all stored today made it read 54,720 sheets where a school has 6,000.
+        session.execute(update(ScreeningResult).where(ScreeningResult.campaign_id == campaign.id)
+                        .values(created_at=datetime.combine(plan.ends_on, time(8))))
     sheets = [(s.id, r["warning"], tuple(r["critical"]), taken[i].date(), r["valid"],
                {int(k): v for k, v in r.get("critical_answers", {}).items()})
               for i, (s, r) in enumerate(zip(taking, result.records(), strict=True))]

@@ -34,6 +34,7 @@ from app.ui import messages, strings
 from app.ui.app_keys import LOCK_KEY, key_text
 from app.ui.casefile import texts
 from app.ui.casefile.conference_tab import ConferenceTab
+from app.ui.casefile.lazy_tabs import LazyTabs
 from app.ui.casefile.letter_print import ask_and_print_file
 from app.ui.casefile.loading import FileView, load_file_view
 from app.ui.casefile.overview_tab import OverviewTab
@@ -63,7 +64,8 @@ class StudentFileWindow(QDialog):
         self.ctx = ctx
         self.student_id = student_id
         self.view_: FileView | None = None
-        self.pages: dict[str, QWidget] = {}
+        self.tabs = QTabWidget()
+        self.pages = LazyTabs(self.tabs)
         self._wanted_tab: str | None = None
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
@@ -84,7 +86,6 @@ class StudentFileWindow(QDialog):
         self.note = hint_label(texts.FILE_SUMMARY_NOTE)
         self.note.setStyleSheet("color: #8a6d00;")
         self.note.setVisible(False)
-        self.tabs = QTabWidget()
         self.loading = QLabel(texts.FILE_LOADING)
         self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack = QStackedWidget()
@@ -111,6 +112,7 @@ class StudentFileWindow(QDialog):
 
     def _loaded(self, view: FileView) -> None:
         self.view_ = view
+        self.pages.show_view(view)
         if not self.pages:
             self._build(view)
         f = view.file
@@ -121,8 +123,6 @@ class StudentFileWindow(QDialog):
             name=p.name, gender=label(GENDERS, p.gender), class_name=f.class_name,
             student_no=p.student_no)) + "　" + header_level(f.level_code))
         self.note.setVisible(not f.full)
-        for page in self.pages.values():
-            page.show_view(view)  # type: ignore[attr-defined]
         self.stack.setCurrentWidget(self.tabs)
         if self._wanted_tab is not None:
             self.show_tab(self._wanted_tab)
@@ -136,9 +136,7 @@ class StudentFileWindow(QDialog):
                   "conference": lambda: ConferenceTab(ctx)}
         for key, title, in_summary in TABS:
             if view.file.full or in_summary:
-                page = makers[key]()
-                self.pages[key] = page
-                self.tabs.addTab(page, title)
+                self.pages.add(key, title, makers[key])
 
     def _failed(self, exc: QingxinError) -> None:
         messages.show_error(self.parentWidget(), exc)

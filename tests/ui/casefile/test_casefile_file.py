@@ -108,6 +108,31 @@ def test_add_then_correct_a_record_keeps_the_original(qtbot, school: School):
     assert texts.HISTORY_ORIGINAL in shown and "补充睡眠情况的持续时间" in shown
 
 
+def test_tabs_are_made_when_first_shown_and_follow_reloads(qtbot, school: School):
+    """Only the tab on screen is made when the file opens (the ten-year file's window
+    target, docs/PERFORMANCE.md); a tab made later shows the file as last loaded, and a
+    write that names the file refreshes the tabs made so far."""
+    sid = school.students[0]
+    add_counselling(school.store, sid, date.today(), "individual", "第一次个体辅导")
+    window = open_file(qtbot, school.ctx, sid)
+    assert window.findChildren(RecordsTab) == [] and window.findChildren(WarningTab) == []
+    assert window.tab_titles() == ALL_TABS
+    window.tabs.setCurrentIndex(ALL_TABS.index(texts.TAB_COUNSELLING))
+    [made] = window.findChildren(RecordsTab)
+    assert window.tabs.currentWidget() is made is window.pages["counselling"]
+    assert window.tab_titles() == ALL_TABS
+    assert column(made.model, 1) == ["个体辅导"]
+
+    school.ctx.mutate(window, lambda store, _progress: add_counselling(
+        store, sid, date.today(), "individual", "第二次个体辅导"), lambda _: None)
+    idle(qtbot)
+    assert column(made.model, 1) == ["个体辅导", "个体辅导"]
+    warning = window.pages["warning"]  # asked for by key: made now, from the reloaded file
+    assert isinstance(warning, WarningTab)
+    assert window.tabs.currentWidget() is made
+    assert len(window.findChildren(RecordsTab)) == 1
+
+
 def test_home_contacts_have_their_own_tab(qtbot, school: School):
     sid = school.students[0]
     add_counselling(school.store, sid, date.today(), "individual", "个体辅导内容")
