@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import random
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -113,6 +114,32 @@ def test_a_key_with_a_torsion_part_is_refused():
     assert strict.public_key_problem(good) is None
 
 
+def test_the_subgroup_check_by_x25519_agrees_with_the_definition():
+    """_in_prime_subgroup (one X25519 multiplication) against [L]A = identity in Python:
+    on generated keys, on each of them plus every torsion point, and on random points of
+    the curve (7 in 8 of which have a torsion part)."""
+    torsion = [strict._decode(bytes.fromhex(h)) for h in SMALL_ORDER]
+    points = [strict._decode(new_school_key().public_key().public_bytes_raw())
+              for _ in range(6)]
+    points += [strict._add(p, t) for p in points for t in torsion[1:]]
+    rng = random.Random(19)
+    while len(points) < 120:
+        candidate = strict._decode(rng.getrandbits(255).to_bytes(32, "little"))
+        if candidate is not None:
+            points.append(candidate)
+    seen = set()
+    for point in points:
+        assert point is not None
+        if strict._small_order(point):
+            continue
+        want = strict._is_identity(strict._mul(strict.L, point))
+        assert strict._in_prime_subgroup(point) is want
+        again = strict._decode(_encode(point))  # the same point with z = 1
+        assert again is not None and strict._in_prime_subgroup(again) is want
+        seen.add(want)
+    assert seen == {True, False}
+
+
 def test_generated_keys_pass():
     for _ in range(20):
         assert strict.public_key_problem(
@@ -162,3 +189,22 @@ def test_key_files_written_by_dump_key_load_with_their_code(school_key):
     loaded = load_school_key_file(dump_key(school_key.public_key(), school_code="X1"))
     assert loaded.school_code == "X1"
     assert loaded.fingerprint == fingerprint(school_key.public_key().public_bytes_raw())
+
+
+def test_a_register_edited_to_hold_a_mixed_order_key_is_refused_when_read(tmp_path):
+    """The register's keys are checked each time it is read (now by the fast subgroup
+    check): a key swapped for A + T in the file is refused by name, in Chinese."""
+    register = DistrictRegister.create(tmp_path / "r.json")
+    good = new_school_key().public_key()
+    register.register_school(SchoolPublicKey(good, "4131011234"))
+    register.save()
+    assert DistrictRegister.load(register.path).keys[0].public_raw == good.public_bytes_raw()
+    point = strict._decode(good.public_bytes_raw())
+    torsion = strict._decode(bytes.fromhex(SMALL_ORDER[6]))
+    assert point is not None and torsion is not None
+    mixed = _encode(strict._add(point, torsion))
+    doc = json.loads(register.path.read_text(encoding="utf-8"))
+    doc["schools"][0]["public_key"] = base64.b64encode(mixed).decode()
+    register.path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(WeakKeyError, match="学校 4131011234 的公钥不能使用：公钥不在素数阶子群中"):
+        DistrictRegister.load(register.path)
