@@ -242,7 +242,29 @@ def test_derivable_sums_are_printed_exact_and_reveal_nothing():
     # And the summary workbook prints it under the scale's district rows.
     book = district_workbook(Collected("2026-2027-1", tuple(subs), ()), datetime(2027, 1, 11),
                              ReportPolicy())
-    lines = [r for ws in openpyxl.load_workbook(io.BytesIO(book)) for r in
-             ws.iter_rows(values_only=True) if r[1] == "可推算的合计"]
-    assert sorted(line[4] for line in lines) == sorted(v for _, _, v in found.values())
-    assert any("需关注 − " in line[3] for line in lines)
+    lines = _derived_lines(openpyxl.load_workbook(io.BytesIO(book)))
+    assert sorted(v for _, _, v in lines) == sorted(v for _, _, v in found.values())
+    for header, line, value in lines:
+        # Under the first band it sums (中重度 of 中重度+重度), not the scale's first band.
+        summed = line[3].split("（")[0].split("+")
+        at = line.index(value, 4)
+        assert header[at] == summed[0], (header, line)
+        assert all(header[i] in summed for i in range(at, at + len(summed))), header
+        assert all(v is None for i, v in enumerate(line) if i > 3 and i != at), line
+        assert f"需关注 − {header[at - 1]}" in line[3]  # the mildest band is just before
+    assert any(line[4] is None for _, line, _ in lines)
+
+
+def _derived_lines(wb) -> list[tuple[tuple, tuple, int]]:
+    """Each 可推算的合计 row with its block's header row and its one number."""
+    out = []
+    for ws in wb:
+        header = None
+        for row in ws.iter_rows(values_only=True):
+            if row[0] == "学校代码":
+                header = row
+            elif row[1] == "可推算的合计":
+                numbers = [v for v in row[4:] if isinstance(v, int)]
+                assert len(numbers) == 1 and header is not None, row
+                out.append((header, row, numbers[0]))
+    return out

@@ -163,15 +163,27 @@ def _band_sheets(subs: Sequence[Submission], pub: Published,
             parts += [Line((unit_name,), HEADING),
                       Table(_columns(header), tuple(body), tuple(totals))]
             if (instrument, unit) in sums:
-                mildest, codes, value = sums[(instrument, unit)]
-                label = dict(bands)
-                parts.append(Line(("全区", "可推算的合计", "",
-                                   f"{'+'.join(label.get(b, b) for b in codes)}"
-                                   f"（= 需关注 − {label.get(mildest, mildest)}）", value)))
+                parts.append(_derived_line(bands, *sums[(instrument, unit)]))
             parts.append(Line())
         sheets.append(Sheet(f"分级-{instrument}", tuple(parts),
                             widths=(14, 24, 26, 14, *[12] * 8)))
     return sheets
+
+
+def _derived_line(bands: Sequence[tuple[str, str]], mildest: str, codes: Sequence[str],
+                  value: int) -> Line:
+    """可推算的合计 under a scale's district rows: the label names the bands it adds up
+    (中重度+重度（= 需关注 − 中度）) and the number stands under the first of them — the
+    columns it sums, not the scale's first band (无), where it read as that band's count.
+    The other summed columns stay empty: one number, not one per band."""
+    label = dict(bands)
+    columns = [code for code, _ in bands]
+    at = 4 + min((columns.index(c) for c in codes if c in label), default=0)
+    values: list[object] = ["全区", "可推算的合计", "",
+                            f"{'+'.join(label.get(b, b) for b in codes)}"
+                            f"（= 需关注 − {label.get(mildest, mildest)}）"]
+    values += [None] * (at - len(values)) + [value]
+    return Line(tuple(values))
 
 
 def _per_instrument(frame) -> dict[str, int]:  # type: ignore[no-untyped-def]
