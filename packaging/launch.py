@@ -68,4 +68,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    import multiprocessing
+
+    # First of all: in a worker process of `district aggregate` (Windows spawns them, by
+    # running this executable again) this runs the worker's task and exits; without it the
+    # worker would start the whole program again.
+    multiprocessing.freeze_support()
     raise SystemExit(main())

@@ -73,3 +73,16 @@ def test_the_console_companion_in_a_console_runs_the_command(monkeypatch, capsys
 
 def test_console_of_its_own_is_windows_only():
     assert launch.console_of_its_own(platform="linux") is False
+
+
+def test_a_spawned_worker_process_never_starts_the_program_again():
+    """`district aggregate` opens files in worker processes; Windows starts each by running
+    the frozen executable again, which must hand it to multiprocessing first."""
+    import ast
+
+    tree = ast.parse((ROOT / "packaging" / "launch.py").read_text(encoding="utf-8"))
+    block = next(n for n in tree.body if isinstance(n, ast.If)
+                 and ast.unparse(n.test) == "__name__ == '__main__'")
+    calls = [ast.unparse(n.value) for n in block.body if isinstance(n, ast.Expr)]
+    assert calls[0] == "multiprocessing.freeze_support()"
+    assert ast.unparse(block.body[-1]) == "raise SystemExit(main())"

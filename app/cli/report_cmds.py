@@ -198,7 +198,9 @@ def _aggregate(args: argparse.Namespace) -> int:
     register = register_for(args)
     district_key = load_district_key(args.key, args.passphrase_env)
     files = expand_file_arguments(args.files, SEALED_SUFFIX)
-    collected = collect(files, district_key, register, args.period)
+    collected = collect(files, district_key, register, args.period, _progress())
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
     for sub in collected.accepted:
         print(f"已汇总 {sub.file}：学校 {sub.school_code} {sub.school_name}，序号 {sub.sequence}")
     for refusal in collected.refused:

@@ -16,9 +16,11 @@ from app.cli import main
 from app.deployment import ReportPolicy
 from app.seal import REGISTER_FILE, DistrictRegister, new_district_key, save_key
 from app.services.accounts.auth import unlock
+from app.services.district import aggregate
 from app.services.district.aggregate import collect, record_accepted
 from app.services.district.export import preview_export, seal_export
 from app.services.district.workbook import district_workbook
+from app.services.progress import Cancelled, Progress
 from app.services.setup import create_school
 from app.store import keyslots
 from tests.export.export_helpers import CREATED, deployment, register_school
@@ -244,3 +246,69 @@ def test_nothing_accepted_writes_no_summary(sent, tmp_path, capsys):
     assert "没有写出汇总表" in capsys.readouterr().err and not out.exists()
     assert main([*args, str(tmp_path / "无此目录" / "*.qxseal"), "--out", str(out)]) == 2
     assert "没有与" in capsys.readouterr().err and not out.exists()
+
+
+def _mixed(sent: Submissions, tmp_path: Path) -> list[Path]:
+    """Accepted, refused for each reason, a replayed and a repeated file, in an order
+    where the first of two files of a school is not the one that counts."""
+    f = sent.files
+    junk = tmp_path / "junk.qxseal"
+    junk.write_bytes(b"not sealed at all")
+    return [f["a_old"], f["tampered"], f["b"], junk, f["a"], f["other_district"], f["b"],
+            f["a_old"], f["a"]]
+
+
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_workers_give_what_one_process_gives(sent, tmp_path, monkeypatch, start):
+    """The files opened by worker processes (as from PARALLEL_FROM files): the same
+    accepted submissions, the same refusals with the same reasons, in the same order —
+    whatever order the workers finish in; spawn is how Windows starts them."""
+    files = _mixed(sent, tmp_path)
+    serial = collect(files, _district_key(sent), sent.register(), sent.period, workers=1)
+    assert [s.school_code for s in serial.accepted] == list(CODES)
+    assert len(serial.refused) == 7
+    monkeypatch.setattr(aggregate, "START_METHOD", start)
+    seen: list[tuple[int, int]] = []
+    parallel = collect(files, _district_key(sent), sent.register(), sent.period,
+                       Progress(report=lambda done, total: seen.append((done, total))),
+                       workers=3)
+    assert parallel == serial
+    assert [s.key_list for s in parallel.accepted] == [s.key_list for s in serial.accepted]
+    assert all(s.key_list for s in parallel.accepted)
+    assert seen[-1] == (len(files), len(files))
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert _sheets(district_workbook(parallel, CREATED)) == \
+        _sheets(district_workbook(serial, CREATED))
+
+
+def test_without_worker_processes_the_files_are_opened_here(sent, tmp_path, monkeypatch):
+    """A machine where no process can be started (or a worker dies): the same result,
+    opened in this process."""
+    files = _mixed(sent, tmp_path)
+    serial = collect(files, _district_key(sent), sent.register(), sent.period, workers=1)
+
+    class NoPool:
+        def __init__(self, *args, **kwargs) -> None:
+            raise OSError("no semaphores here")
+
+    monkeypatch.setattr(aggregate, "ProcessPoolExecutor", NoPool)
+    assert collect(files, _district_key(sent), sent.register(), sent.period,
+                   workers=2) == serial
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_cancel_stops_opening_files(sent, tmp_path, workers):
+    files = _mixed(sent, tmp_path)
+    seen: list[int] = []
+    progress = Progress(report=lambda done, _total: seen.append(done),
+                        is_cancelled=lambda: len(seen) >= 2)
+    with pytest.raises(Cancelled):
+        collect(files, _district_key(sent), sent.register(), sent.period, progress,
+                workers=workers)
+    assert seen == [0, 1]
+
+
+def test_a_folder_of_many_files_is_opened_by_workers(monkeypatch):
+    monkeypatch.setattr(aggregate.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    assert aggregate._worker_count(aggregate.PARALLEL_FROM - 1) == 1
+    assert aggregate._worker_count(aggregate.PARALLEL_FROM) == 2
