@@ -47,7 +47,7 @@ from app.models import (
     RiskFactor,
 )
 from app.services.casefile.followup import DEFAULT_POLICY, due_after, next_school_day
-from app.services.warning.rules import Suggestion, suggest_level
+from app.services.warning.rules import SheetFacts, SignalFacts, Suggestion, suggest_level
 from bench import notes
 from bench.rows import Rows
 
@@ -58,26 +58,6 @@ FACTORS = {"left_behind": 30, "single_parent": 25, "poverty": 12, "migrant": 10,
            "academic_difficulty": 10, "bereavement": 4, "disability": 3, "family_crisis": 3,
            "other": 3}
 FAR = date(9999, 1, 1)
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """A stored result as the warning rules read it (warning_rules.ScreeningLike)."""
-
-    campaign_name: str
-    instrument_code: str
-    taken_on: date | None
-    suggested_level: str
-    critical_items: tuple[int, ...]
-    valid: bool
-    critical_answers: dict[int, str]
-
-
-@dataclass(frozen=True)
-class Signal:
-    source: str
-    reported_on: date
-    severity: str
 
 
 @dataclass(frozen=True)
@@ -101,7 +81,7 @@ class Case:
     session_due: date = FAR
     step_down: date = FAR
     factors: list[tuple[str, date, date]] = field(default_factory=list)  # code, from, until
-    evidence: Evidence | None = None
+    evidence: SheetFacts | None = None
     referral_until: date | None = None
 
     def factor_codes(self, on: date) -> list[str]:
@@ -150,7 +130,7 @@ class Casework:
         rng = self.rng
         for sid, warning, critical, taken_on, valid, answers in sheets:
             case = self.cases[sid]
-            case.evidence = Evidence(name, code, taken_on, warning, critical, valid, answers)
+            case.evidence = SheetFacts(name, code, taken_on, warning, critical, valid, answers)
             suggestion = suggest_level([case.evidence], case.factor_codes(ends_on), [])
             if suggestion.level == case.level:
                 continue
@@ -275,21 +255,21 @@ class Casework:
         """Everything between one screening's review and the next screening."""
         rng = self.rng
         end = min(end, self.as_of + timedelta(days=1))
-        signals: dict[int, list[Signal]] = defaultdict(list)
+        signals: dict[int, list[SignalFacts]] = defaultdict(list)
         span = max(1, (end - start).days)
         for sid in rng.sample(enrolled, int(len(enrolled) * 0.006)):
             severity = rng.choices(("ordinary", "serious", "self_harm", "suicide"),
                                    (60, 30, 7, 3))[0]
             on = school_day(start + timedelta(days=rng.randrange(span)))
             if on < end:
-                signals[sid].append(Signal(rng.choice(("class_teacher", "peer_monitor",
-                                                       "parent")), on, severity))
+                signals[sid].append(SignalFacts(rng.choice(("class_teacher", "peer_monitor",
+                                                            "parent")), on, severity))
         for sid in enrolled:
             case = self.cases.get(sid)
             if sid in signals or (case is not None and case.level != "none"):
                 self._run(rows, sid, self.cases[sid], end, signals.get(sid, []))
 
-    def _run(self, rows: Rows, sid: int, case: Case, end: date, signals: list[Signal]) -> None:
+    def _run(self, rows: Rows, sid: int, case: Case, end: date, signals: list[SignalFacts]) -> None:
         rng = self.rng
         while True:
             waiting = case.followup_waiting or case.followup is None
@@ -320,7 +300,7 @@ class Casework:
         return suggest_level([evidence] if evidence is not None and recent else [],
                              case.factor_codes(day), [])
 
-    def _signal(self, rows: Rows, sid: int, case: Case, signal: Signal) -> None:
+    def _signal(self, rows: Rows, sid: int, case: Case, signal: SignalFacts) -> None:
         rng = self.rng
         rows.add(ReportedSignal, sid, source=signal.source, reporter="班主任",
                  reported_on=signal.reported_on, severity=signal.severity,

@@ -22,6 +22,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from app.seal import argon2
+from app.seal.argon2 import KdfParams
 from app.seal.errors import (
     KeyFileError,
     PassphraseRequiredError,
@@ -43,16 +44,8 @@ TYPE_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class KdfParams:
-    """Argon2id cost, stored in each file so a later release can raise it."""
-
-    memory_kib: int = 128 * 1024
-    iterations: int = 4
-    lanes: int = 4
-
-
 DEFAULT_KDF = KdfParams()
+"""Stored in each file, so a later release can raise it."""
 
 
 @dataclass(frozen=True)
@@ -208,8 +201,7 @@ def _aad(type_tag: str, algorithm: str, public_raw: bytes) -> bytes:
 def _derive(passphrase: str, salt: bytes, kdf: KdfParams) -> bytes:
     """NFC first: the same passphrase typed through different input methods must match."""
     normalized = unicodedata.normalize("NFC", passphrase).encode("utf-8")
-    return argon2.derive(normalized, salt, memory_kib=kdf.memory_kib,
-                         iterations=kdf.iterations, lanes=kdf.lanes)
+    return argon2.derive(normalized, salt, kdf)
 
 
 def _wrap(secret_raw: bytes, passphrase: str, aad: bytes) -> dict[str, object]:

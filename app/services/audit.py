@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
@@ -32,6 +34,7 @@ from app.store.handle import Store
 
 GENESIS = "0" * 64
 _BATCH = 1000
+T = TypeVar("T")
 
 
 def _digest(prev: str, at: datetime, username: str, action: str, target_kind: str,
@@ -70,6 +73,18 @@ def record_for(store: Store, action: str, target_kind: str = "", target_id: str 
     """Record an event in its own transaction (for reads, which change nothing else)."""
     with store.write() as session:
         record(session, store.user.username, action, target_kind, target_id, detail)
+
+
+def audited_listing(store: Store, action: str, target_kind: str, unit: str,
+                    read: Callable[[Session], list[T]], target_id: str | int = "") -> list[T]:
+    """A listing that names students: the rows `read` returns and one event counting them
+    ("12 人", `unit` after the number), in the same transaction — no list is shown
+    without its audit entry. The caller checks the permission first."""
+    with store.write() as session:
+        rows = read(session)
+        record(session, store.user.username, action, target_kind, target_id,
+               f"{len(rows)} {unit}")
+    return rows
 
 
 @dataclass(frozen=True)

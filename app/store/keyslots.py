@@ -39,6 +39,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from app.atomic import write_atomic
 from app.errors import StoreError, WrongPasswordError
 from app.seal import argon2
+from app.seal.argon2 import KdfParams
 from app.store.header import FORMAT
 
 VERSION = 2
@@ -53,16 +54,8 @@ RECOVERY_GROUPS = 6
 RECOVERY_GROUP_LEN = 5
 
 
-@dataclass(frozen=True)
-class KdfParams:
-    """Argon2id cost. 128 MiB, 4 passes, 4 lanes ≈ 0.45 s on the reference machine."""
-
-    memory_kib: int = 128 * 1024
-    iterations: int = 4
-    lanes: int = 4
-
-
 DEFAULT_KDF = KdfParams()
+"""Stored in each slot, so a later release can raise it."""
 
 
 @dataclass
@@ -119,8 +112,7 @@ def normalize_recovery_code(code: str) -> str:
 
 def _derive(secret: str, salt: bytes, kdf: KdfParams) -> bytes:
     """Through the program's one Argon2id lock: two at once can hang (app.seal.argon2)."""
-    return argon2.derive(secret.encode("utf-8"), salt, memory_kib=kdf.memory_kib,
-                         iterations=kdf.iterations, lanes=kdf.lanes)
+    return argon2.derive(secret.encode("utf-8"), salt, kdf)
 
 
 def _aad(db_id: str, slot: Slot) -> bytes:

@@ -213,12 +213,9 @@ def list_referrals(store: Store, today: date | None = None,
                    include_closed: bool = False) -> list[ReferralListRow]:
     """Open referrals (and, on request, closed ones), most overdue first; audited."""
     require(store, READ_CONFIDENTIAL)
-    today = today or date.today()
-    with store.write() as session:
-        rows = referral_rows(session, today, include_closed)
-        audit.record(session, store.user.username, "referral_list", "referral", "",
-                     f"{len(rows)} 条")
-    return rows
+    day = today or date.today()
+    return audit.audited_listing(store, "referral_list", "referral", "条",
+                                 lambda session: referral_rows(session, day, include_closed))
 
 
 def referral_rows(session: Session, today: date,

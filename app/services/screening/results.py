@@ -43,12 +43,11 @@ def campaign_results(store: Store, campaign_id: int) -> list[ResultRow]:
              .join(SchoolClass, SchoolClass.id == Student.class_id)
              .where(ScreeningResult.campaign_id == campaign_id)
              .order_by(SchoolClass.grade, SchoolClass.number, Student.student_no))
-    with store.write() as session:
-        rows = [_row(r, no, name, gender, grade, number)
-                for r, no, name, gender, grade, number in session.execute(query)]
-        audit.record(session, store.user.username, "screening_results", "campaign",
-                     campaign_id, f"{len(rows)} 份")
-    return rows
+    return audit.audited_listing(
+        store, "screening_results", "campaign", "份",
+        lambda session: [_row(r, no, name, gender, grade, number)
+                         for r, no, name, gender, grade, number in session.execute(query)],
+        target_id=campaign_id)
 
 
 def _row(r: ScreeningResult, no: str, name: str, gender: str, grade: int,

@@ -56,6 +56,7 @@ from app.services.warning.levels import LevelNow, current_levels
 from app.services.warning.rules import (
     DEFAULT_RULES,
     RulePolicy,
+    SheetFacts,
     Suggestion,
     choose_evidence,
     suggest_level,
@@ -82,19 +83,6 @@ class ReviewItem:
     level_decided_on: date | None = None
     evidence: Evidence | None = None
     """None only when the instrument's definition cannot be loaded any more."""
-
-
-@dataclass(frozen=True)
-class _Evidence:
-    """A stored result in the shape the rules read."""
-
-    campaign_name: str
-    instrument_code: str
-    taken_on: date | None
-    suggested_level: str
-    critical_items: tuple[int, ...]
-    valid: bool
-    critical_answers: dict[int, str]
 
 
 def campaign_review_queue(store: Store, campaign_id: int | None,
@@ -166,8 +154,8 @@ def review_items(session: Session, campaign_id: int, today: date,
         label, shown = show(code, doc, answers)
         given = ({c.item: c.answer for c in shown.critical if c.answer} if shown
                  else critical_answers(doc))
-        rule_row = _Evidence(campaign.name, code, taken_at.date() if taken_at else None,
-                             level_code, critical_list(critical), True, given)
+        rule_row = SheetFacts(campaign.name, code, taken_at.date() if taken_at else None,
+                              level_code, critical_list(critical), True, given)
         _, recent = choose_evidence([], signals[sid], today, rules)
         suggested = suggest_level([rule_row], factors[sid], recent, rules)
         level = decision.level if decision else "none"

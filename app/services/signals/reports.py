@@ -143,11 +143,8 @@ def list_reports(store: Store, pending_only: bool = False) -> list[ReportRow]:
     """Staff: every report; anyone else: the reports they filed. Pending first, then
     newest first. Audited as a listing (it names students)."""
     require(store, FILE_SIGNAL)
-    with store.write() as session:
-        rows = report_rows(session, store, pending_only)
-        audit.record(session, store.user.username, "signal_list", "student", "",
-                     f"{len(rows)} 条")
-    return rows
+    return audit.audited_listing(store, "signal_list", "student", "条",
+                                 lambda session: report_rows(session, store, pending_only))
 
 
 def read_report(store: Store, report_id: int) -> ReportRow:

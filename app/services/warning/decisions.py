@@ -150,12 +150,9 @@ def key_list(store: Store, today: date | None = None) -> list[KeyStudentRow]:
     then the most overdue. Listing is audited once ("warning_list").
     """
     require(store, READ_CLASS_SUMMARY)
-    today = today or date.today()
-    with store.write() as session:
-        rows = _key_rows(session, store, today)
-        audit.record(session, store.user.username, "warning_list", "student", "",
-                     f"{len(rows)} 人")
-    return rows
+    day = today or date.today()
+    return audit.audited_listing(store, "warning_list", "student", "人",
+                                 lambda session: _key_rows(session, store, day))
 
 
 def _key_rows(session: Session, store: Store, today: date) -> list[KeyStudentRow]:

@@ -20,7 +20,7 @@ first. Levels are the codes of app.instruments.warning.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Protocol
 
@@ -64,6 +64,29 @@ class ScreeningLike(Protocol):
 
 
 class SignalLike(Protocol):
+    source: str
+    reported_on: date
+    severity: str
+
+
+@dataclass(frozen=True)
+class SheetFacts:
+    """A ScreeningLike for a caller that has only the stored result's fields (the review
+    queue, which reads results by the thousand; the bench; the rules' tests)."""
+
+    campaign_name: str
+    instrument_code: str
+    taken_on: date | None
+    suggested_level: str
+    critical_items: tuple[int, ...] = ()
+    valid: bool = True
+    critical_answers: Mapping[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SignalFacts:
+    """A SignalLike for a caller without a stored 反映 (the bench; the rules' tests)."""
+
     source: str
     reported_on: date
     severity: str
