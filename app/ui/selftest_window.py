@@ -1,5 +1,6 @@
 """The self-test's GUI step (`qingxin self-test --gui`): Qt starts, the shipped font and
-Qt's Chinese translation load, and the login dialog and the main window open on the
+Qt's Chinese translation load, Chinese sorts by pinyin (the ICU data the Linux bundle
+trims, packaging/icu_data.py), and the login dialog and the main window open on the
 self-test's database and draw themselves.
 
 In a frozen build this is where a missing Qt plugin (platforms, imageformats,
@@ -17,6 +18,7 @@ import time
 from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import QCollator, QLocale
 from PySide6.QtGui import QImageReader
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
@@ -45,6 +47,10 @@ def check_gui(db_path: Path, store: Store) -> str:
     if missing := sorted({"jpeg", "png"} - readable):
         raise RuntimeError(f"无法显示 {'、'.join(missing).upper()} 格式的附件扫描件"
                            "（缺少 Qt 的图像插件）")
+    pinyin = sorted(("张三", "阿明", "白雪"), key=QCollator(QLocale("zh_CN")).sortKey)
+    if pinyin != ["阿明", "白雪", "张三"]:
+        raise RuntimeError(f"Qt 不能按拼音排序中文姓名（{'、'.join(pinyin)}）："
+                           "ICU 的中文排序数据缺失")
     shell = Shell(db_path)
     login = shell.show_login(store.user.username)
     logged = _Logged()
@@ -77,7 +83,8 @@ def check_gui(db_path: Path, store: Store) -> str:
     shell.window.deleteLater()
     app.processEvents()
     return (f"PySide6 {pyside_version}，平台 {app.platformName()}，字体 {family}，"
-            f"中文按钮“{cancel}”，JPEG/PNG 扫描件可显示，登录窗口与主窗口 {size} 已绘制")
+            f"中文按钮“{cancel}”，中文按拼音排序，JPEG/PNG 扫描件可显示，"
+            f"登录窗口与主窗口 {size} 已绘制")
 
 
 class _Logged(logging.Handler):
