@@ -310,5 +310,5 @@ def test_cancel_stops_opening_files(sent, tmp_path, workers):
 
 def test_a_folder_of_many_files_is_opened_by_workers(monkeypatch):
     monkeypatch.setattr(aggregate.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
-    assert aggregate._worker_count(aggregate.PARALLEL_FROM - 1) == 1
-    assert aggregate._worker_count(aggregate.PARALLEL_FROM) == 2
+    assert aggregate.worker_count(aggregate.PARALLEL_FROM - 1) == 1
+    assert aggregate.worker_count(aggregate.PARALLEL_FROM) == 2

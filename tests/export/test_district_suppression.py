@@ -268,3 +268,41 @@ def _derived_lines(wb) -> list[tuple[tuple, tuple, int]]:
                 assert len(numbers) == 1 and header is not None, row
                 out.append((header, row, numbers[0]))
     return out
+
+
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_each_schools_ranges_from_worker_processes_are_those_of_one(monkeypatch, start):
+    """From aggregate.PARALLEL_FROM schools each school's LP runs in a worker process:
+    the same intervals, the same printed workbook, the same school set aside for tables
+    that contradict themselves."""
+    from app.services.district import aggregate, published
+
+    subs = [_submission(seed, "suppressed") for seed in range(8)]
+    tables = json.loads(json.dumps(subs[3].tables))
+    bands = tables["bands"]
+    at = bands["columns"].index("count")
+    next(r for r in bands["rows"] if isinstance(r[at], int) and r[at] > 5)[at] += 100
+    subs[3] = Submission(subs[3].file, subs[3].school_code, subs[3].school_name, "2026-2027-1",
+                         "", "", 5, "counts", tables)
+    started: list[int] = []
+
+    class Pool(published.ProcessPoolExecutor):
+        def __init__(self, workers, *args, **kwargs) -> None:
+            started.append(workers)
+            super().__init__(workers, *args, **kwargs)
+
+    monkeypatch.setattr(published, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(aggregate.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    monkeypatch.setattr(aggregate, "START_METHOD", start)
+    monkeypatch.setattr(aggregate, "PARALLEL_FROM", 10**6)
+    serial = publish(received(subs), ReportPolicy())
+    assert not started and serial.inconsistent == (subs[3].school_code,)
+    monkeypatch.setattr(aggregate, "PARALLEL_FROM", 2)
+    one, two = received(subs), received(subs)
+    monkeypatch.setattr(aggregate, "PARALLEL_FROM", 10**6)
+    alone = published._school_intervals(one)
+    monkeypatch.setattr(aggregate, "PARALLEL_FROM", 2)
+    assert published._school_intervals(two) == alone and started == [2]
+    assert one.inconsistent == two.inconsistent == {subs[3].school_code}
+    parallel = publish(received(subs), ReportPolicy())
+    assert parallel == serial and started == [2, 2]

@@ -288,7 +288,7 @@ def _try_open(path: Path, district_key: DistrictPrivateKey, register: DistrictRe
         return Refusal(path, r.reason, r.code)
 
 
-def _worker_count(files: int) -> int:
+def worker_count(files: int) -> int:
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Windows or macOS
@@ -300,7 +300,7 @@ def _open_all(files: Sequence[Path], district_key: DistrictPrivateKey,
               register: DistrictRegister, period: str, progress: Progress,
               workers: int | None) -> list[Submission | Refusal]:
     total = len(files)
-    count = min(_worker_count(total) if workers is None else workers, total)
+    count = min(worker_count(total) if workers is None else workers, total)
     done: list[Submission | Refusal] = []
     if count > 1:
         # No worker processes here (or one died): the rest are opened in this one.

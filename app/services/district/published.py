@@ -32,7 +32,10 @@ leave out the campaign: ("att", None, None, instrument, "全校", field) and so 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Hashable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from app.deployment import ReportPolicy
@@ -449,6 +452,7 @@ def _school_intervals(r: Received) -> dict[Hashable, tuple[float, float]]:
     for k, m in r.marks.items():
         marks.setdefault(k[1], {})[k] = m
     out: dict[Hashable, tuple[float, float]] = {}
+    jobs: list[tuple[str, _SchoolLP]] = []
     for code, n in r.min_cell.items():
         mine = marks.get(code, {})
         own = relations.get(code, [])
@@ -457,17 +461,52 @@ def _school_intervals(r: Received) -> dict[Hashable, tuple[float, float]]:
         known = [o for o in orders.get(code, []) if all(r.has(k) for k in o)]
         cells = {m for t, p in own for m in (t, *p)} | {k for o in known for k in o}
         counts = {k: r.values.get(k, 0) for k in cells} | dict.fromkeys(mine, 0)
-        try:
-            _check_visible(counts, own, known, mine)
-            found = audit(counts, own, mine, n, known)
-        except (RuntimeError, ValueError):
+        jobs.append((code, (counts, own, known, mine, n)))
+    for (code, _), found in zip(jobs, _school_lps([job for _, job in jobs]), strict=True):
+        if found is None:
             r.inconsistent.add(code)
-            continue
-        out.update(found)
+        else:
+            out.update(found)
     if r.inconsistent:
         r.relations = [x for x in r.relations if x[0][1] not in r.inconsistent]
         r.orders = [x for x in r.orders if x[0][1] not in r.inconsistent]
     return out
+
+
+_SchoolLP = tuple[dict[Hashable, int], list[Relation], list[Order], dict[Hashable, str], int]
+"""One school's counts, relations, orders, hidden cells and min_cell."""
+
+
+def _school_lp(job: _SchoolLP) -> dict[Hashable, tuple[float, float]] | None:
+    """One school's intervals, or None when its tables contradict themselves."""
+    counts, own, known, mine, n = job
+    try:
+        _check_visible(counts, own, known, mine)
+        return audit(counts, own, mine, n, known)
+    except (RuntimeError, ValueError):
+        return None
+
+
+def _school_lps(jobs: list[_SchoolLP]) -> list[dict[Hashable, tuple[float, float]] | None]:
+    """Every school's LP, in worker processes, one per core, from as many schools as
+    `collect` opens files with (aggregate.PARALLEL_FROM); the results in the schools'
+    order. Each school's LP is its own and HiGHS gives the same answer wherever it runs,
+    so the ranges are those of one process (tested)."""
+    from app.services.district import aggregate
+
+    count = min(aggregate.worker_count(len(jobs)), len(jobs))
+    if count > 1:
+        import multiprocessing
+
+        with contextlib.suppress(BrokenProcessPool, OSError, NotImplementedError):
+            pool = ProcessPoolExecutor(count, multiprocessing.get_context(
+                aggregate.START_METHOD))
+            try:
+                return list(pool.map(_school_lp, jobs,
+                                     chunksize=max(1, len(jobs) // (count * 4))))
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+    return [_school_lp(job) for job in jobs]
 
 
 def _check_visible(counts: dict[Hashable, int], relations: list[Relation],
