@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, utcnow
@@ -55,7 +55,8 @@ class ReferralStep(Versioned, Base):
     """One step done or skipped, with what that step must record.
 
     `receipt` is the parents' answer on the 告知书 slip; `hospital` the green-channel
-    hospital contacted; `certificate_seen`, `meeting_on` and `arrangements` belong to
+    hospital contacted; `certificate_seen`, `meeting_on` and `arrangements` (sealed:
+    what the school agreed for this student's return, in the teacher's words) belong to
     the return-to-school assessment (复学评估); `outcome` (a steps.OUTCOMES code, clear
     so it can be counted) and `diagnosis` (as the family reports it, sealed) belong to
     the visit feedback (就诊反馈).
@@ -76,6 +77,6 @@ class ReferralStep(Versioned, Base):
     hospital: Mapped[str] = mapped_column(String(100), default="")
     certificate_seen: Mapped[bool] = mapped_column(default=False)
     meeting_on: Mapped[date | None]
-    arrangements: Mapped[str] = mapped_column(Text, default="")
+    arrangements: Mapped[str] = mapped_column(SealedText, default="")
     outcome: Mapped[str] = mapped_column(String(16), default="")
     diagnosis: Mapped[str] = mapped_column(SealedText, default="")

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from app.labels import REFERRAL_RECOMMENDATIONS, label
 from app.services.casefile.rows import ReferralAssessmentRow, ReferralRow, StepRow
+from app.services.casefile.snapshot import WITHHELD
 from app.services.referral.steps import OUTCOMES, RECEIPTS, STEP_LABELS
 from app.ui.casefile import texts
 from app.ui.casefile.attachments import AttachmentsBox
@@ -54,8 +55,9 @@ def step_record(s: StepRow) -> str:
     if s.diagnosis:
         parts.append(texts.STEP_DIAGNOSIS.format(diagnosis=s.diagnosis))
     if s.meeting_on or s.arrangements:
+        # Recorded arrangements are never empty: blank is the summary's sealed column.
         parts.append(texts.STEP_RETURN.format(meeting=day(s.meeting_on),
-                                              arrangements=s.arrangements))
+                                              arrangements=s.arrangements or WITHHELD))
     return "；".join(parts)
 
 
