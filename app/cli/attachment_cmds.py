@@ -14,13 +14,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.cli.common import add_db_args, open_db, write_listing
+from app.cli.common import add_db_args, command_group, open_db, write_listing
 from app.labels import ATTACHMENT_KINDS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    attachment = sub.add_parser("attachment", help="转介附件：医院回执、病历证明等扫描件")
-    actions = attachment.add_subparsers(dest="attachment_cmd", metavar="ACTION")
+    actions = command_group(sub, "attachment", "转介附件：医院回执、病历证明等扫描件")
     p = actions.add_parser("add", help="添加一个扫描件（PDF、JPEG 或 PNG，不超过 10 MB）")
     add_db_args(p)
     p.add_argument("--student", required=True, help="学籍号")

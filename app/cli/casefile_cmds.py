@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli.common import add_db_args, audit_csv_export, open_db, write_listing
+from app.cli.common import add_db_args, audit_csv_export, command_group, open_db, write_listing
 from app.deployment import load_deployment
 from app.services.reports.kinds import letter_kinds
 
@@ -20,21 +20,18 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    warnings = sub.add_parser("warnings", help="预警名单（心理危机学生动态信息库）")
-    p = warnings.add_subparsers(dest="warnings_cmd", metavar="ACTION").add_parser(
+    p = command_group(sub, "warnings", "预警名单（心理危机学生动态信息库）").add_parser(
         "list", help="列出预警学生：等级、起始日期、下次随访、是否逾期")
     _list_args(p)
     p.set_defaults(handler=_warnings)
 
-    referral = sub.add_parser("referral", help="转介")
-    p = referral.add_subparsers(dest="referral_cmd", metavar="ACTION").add_parser(
+    p = command_group(sub, "referral", "转介").add_parser(
         "list", help="列出进行中的转介及其当前步骤")
     _list_args(p)
     p.add_argument("--all", action="store_true", help="包括已完成的转介")
     p.set_defaults(handler=_referrals)
 
-    p = sub.add_parser("file", help="学生心理成长档案（一生一策）").add_subparsers(
-        dest="file_cmd", metavar="ACTION").add_parser(
+    p = command_group(sub, "file", "学生心理成长档案（一生一策）").add_parser(
         "print", help="把整份档案打印成 PDF（班主任得到本班学生的摘要）")
     add_db_args(p)
     p.add_argument("--student", required=True, help="学籍号")

@@ -1,4 +1,4 @@
-"""What every command that opens a database shares: --db, --user, the password.
+"""What the command modules share: the `NAME ACTION` groups, --db, --user, the password.
 
 The command modules import the services, reports and spreadsheet writers inside their
 handlers, not at the top: building the parser imports every command module, and
@@ -35,6 +35,20 @@ def add_db_args(parser: argparse.ArgumentParser, with_user: bool = True) -> None
     if with_user:
         parser.add_argument("--user", default=os.environ.get("QINGXIN_USER", "admin"),
                             help="登录用户名（默认 admin，或环境变量 QINGXIN_USER）")
+
+
+def command_group(sub: argparse._SubParsersAction, name: str, help_text: str
+                  ) -> argparse._SubParsersAction:
+    """The actions of command `name` (`qingxin NAME ACTION …`, chosen action in
+    `args.NAME_cmd`); reused if another module registered the group first (the
+    district's `aggregate` lives in report_cmds, its keys in seal_cmds)."""
+    existing = sub.choices.get(name)
+    if existing is not None:
+        for action in existing._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                return action
+    return sub.add_parser(name, help=help_text).add_subparsers(dest=f"{name}_cmd",
+                                                              metavar="ACTION")
 
 
 def db_path(args: argparse.Namespace) -> Path:

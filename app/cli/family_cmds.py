@@ -11,13 +11,12 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from app.cli.common import add_db_args, audit_csv_export, open_db, write_listing
+from app.cli.common import add_db_args, audit_csv_export, command_group, open_db, write_listing
 from app.labels import GUARDIAN_RELATIONS as RELATIONS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    guardian = sub.add_parser("guardian", help="家长联系方式与家校沟通")
-    actions = guardian.add_subparsers(dest="guardian_cmd", metavar="ACTION")
+    actions = command_group(sub, "guardian", "家长联系方式与家校沟通")
     p = actions.add_parser("set", help="添加或修改一位家长（同名则修改）")
     add_db_args(p)
     p.add_argument("--student", required=True, help="学籍号")

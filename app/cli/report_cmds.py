@@ -15,12 +15,11 @@ from typing import TYPE_CHECKING
 
 from app.atomic import write_atomic
 from app.cli.arguments import SEALED_SUFFIX, expand_file_arguments
-from app.cli.common import add_db_args, open_db
+from app.cli.common import add_db_args, command_group, open_db
 from app.cli.seal_cmds import (
     add_period_args,
     load_district_key,
     register_for,
-    subcommand_group,
 )
 from app.deployment import CELL_MODES, KEY_STUDENT_MODES, ReportPolicy, load_deployment
 from app.errors import BadInputError
@@ -42,8 +41,7 @@ SCOPE_HELP = ("全校、年级（初一 或 七年级）或班级（初一(3)班
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    report = sub.add_parser("report", help="测评报告（PDF）").add_subparsers(
-        dest="report_cmd", metavar="ACTION")
+    report = command_group(sub, "report", "测评报告（PDF）")
     for kind in for_campaigns():
         p = report.add_parser(kind.code, help=HELP[kind.code])
         add_db_args(p)
@@ -65,8 +63,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--out", type=Path, required=True, help="输出的 PDF 文件")
         p.set_defaults(handler=_campaign_report)
 
-    export = sub.add_parser("export", help="报送区里").add_subparsers(
-        dest="export_cmd", metavar="ACTION")
+    export = command_group(sub, "export", "报送区里")
     p = export.add_parser("district", help="生成学期报送文件并密封（.qxseal）")
     add_db_args(p)
     p.add_argument("--period", required=True, help="学期，如 2026-2027-1")
@@ -83,7 +80,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="部署文件（取其中的学校代码写入公钥文件；默认按安装位置查找）")
     p.set_defaults(handler=_school_key)
 
-    district = subcommand_group(sub, "district", "区级：密钥")
+    district = command_group(sub, "district", "区级：密钥")
     p = district.add_parser("aggregate", help="核验、解密并汇总各校报送文件，写出区级汇总表")
     p.add_argument("files", type=Path, nargs="+",
                    help="各校的 .qxseal 文件，或含这些文件的文件夹（可用 * 通配）")

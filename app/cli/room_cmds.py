@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli.common import add_db_args, open_db, write_text_output
+from app.cli.common import add_db_args, command_group, open_db, write_text_output
 from app.errors import BadInputError
 from app.labels import WORKLOAD_PERIODS
 
@@ -20,8 +20,7 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    conference = sub.add_parser("conference", help="会诊记录及其任务")
-    actions = conference.add_subparsers(dest="conference_cmd", metavar="ACTION")
+    actions = command_group(sub, "conference", "会诊记录及其任务")
     p = actions.add_parser("add", help="记录一次会诊")
     add_db_args(p)
     p.add_argument("--student", required=True, help="学籍号")
@@ -39,8 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--date", type=date.fromisoformat, default=None, help="完成日期")
     p.set_defaults(handler=_conference_done)
 
-    group = sub.add_parser("group", help="团体辅导")
-    p = group.add_subparsers(dest="group_cmd", metavar="ACTION").add_parser(
+    p = command_group(sub, "group", "团体辅导").add_parser(
         "add", help="记录一次团体辅导（每名参加的学生档案中都有记录）")
     add_db_args(p)
     p.add_argument("--date", type=date.fromisoformat, default=None, help="辅导日期")

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli.common import add_db_args, audit_csv_export, open_db, write_text_output
+from app.cli.common import add_db_args, audit_csv_export, command_group, open_db, write_text_output
 from app.errors import BadInputError
 from app.labels import GENDERS, STUDENT_STATUSES, label
 from app.terms import school_year_text
@@ -18,8 +18,7 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    roster = sub.add_parser("roster", help="学生名册").add_subparsers(dest="roster_cmd",
-                                                                    metavar="ACTION")
+    roster = command_group(sub, "roster", "学生名册")
     p = roster.add_parser("import", help="导入名册（xlsx/xls/csv）")
     add_db_args(p)
     p.add_argument("file", type=Path)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli.common import add_db_args, open_db
+from app.cli.common import add_db_args, command_group, open_db
 from app.deployment import load_deployment
 from app.errors import BadInputError
 from app.instruments.model import TOTAL
@@ -21,8 +21,7 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    screening = sub.add_parser("screening", help="筛查测评").add_subparsers(
-        dest="screening_cmd", metavar="ACTION")
+    screening = command_group(sub, "screening", "筛查测评")
     p = screening.add_parser("list", help="列出测评批次")
     add_db_args(p)
     p.set_defaults(handler=_list)

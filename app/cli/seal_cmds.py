@@ -23,6 +23,7 @@ import sys
 from pathlib import Path
 
 from app.cli.arguments import SEALED_SUFFIX, expand_file_arguments
+from app.cli.common import command_group
 from app.errors import BadInputError, QingxinError
 from app.seal import (
     Contents,
@@ -50,7 +51,7 @@ MANIFEST_OUT = RESERVED_NAME
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    district = _group(sub, "district", "区级：密钥")
+    district = command_group(sub, "district", "区级：密钥")
     p = district.add_parser("keygen", help="生成区级密钥对（私钥自留，公钥发给各校）")
     p.add_argument("--out", type=Path, required=True, help="写入的目录（已有密钥文件时拒绝）")
     p.add_argument("--kem", choices=sorted(KEMS), default="x25519",
@@ -73,14 +74,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     _add_register(p, required=True)
     p.set_defaults(handler=_suites)
 
-    school = _group(sub, "school", "学校签名密钥")
+    school = command_group(sub, "school", "学校签名密钥")
     p = school.add_parser("keygen", help="生成学校签名密钥对（Ed25519）")
     p.add_argument("--out", type=Path, required=True, help="写入的目录（已有密钥文件时拒绝）")
     p.add_argument("--code", required=True, help="学校代码（学校标识码），写入密钥文件")
     _add_passphrase_env(p)
     p.set_defaults(handler=_school_keygen)
 
-    sealed = _group(sub, "seal", "密封报送文件")
+    sealed = command_group(sub, "seal", "密封报送文件")
     p = sealed.add_parser("verify", help="核验签名（不需要区级私钥，不解密）")
     p.add_argument("files", type=Path, nargs="+",
                    help=".qxseal 文件，或含这些文件的文件夹（可用 * 通配）")
@@ -101,23 +102,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--school-code", default=None, help="要求的学校代码")
     _add_passphrase_env(p)
     p.set_defaults(handler=_open)
-
-
-def _group(sub: argparse._SubParsersAction, name: str, help_text: str
-           ) -> argparse._SubParsersAction:
-    """The sub-command group `name`, reused if another module registered it first (the
-    district's `aggregate` may live elsewhere)."""
-    existing = sub.choices.get(name)
-    if existing is not None:
-        for action in existing._actions:
-            if isinstance(action, argparse._SubParsersAction):
-                return action
-    return sub.add_parser(name, help=help_text).add_subparsers(dest=f"{name}_cmd",
-                                                              metavar="ACTION")
-
-
-#: For other command modules that add actions to these groups (`district aggregate`).
-subcommand_group = _group
 
 
 def _add_passphrase_env(p: argparse.ArgumentParser) -> None:

@@ -11,13 +11,12 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from app.cli.common import add_db_args, open_db, write_listing
+from app.cli.common import add_db_args, command_group, open_db, write_listing
 from app.labels import SIGNAL_DECISIONS, SIGNAL_PENDING, SIGNAL_SEVERITIES, SIGNAL_SOURCES
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    signal = sub.add_parser("signal", help="反映：班主任、年级组长向心理教师反映学生情况")
-    actions = signal.add_subparsers(dest="signal_cmd", metavar="ACTION")
+    actions = command_group(sub, "signal", "反映：班主任、年级组长向心理教师反映学生情况")
     p = actions.add_parser("add", help="提交一条反映")
     add_db_args(p)
     p.add_argument("--student", required=True, help="学籍号")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from app.cli.common import (
     add_db_args,
+    command_group,
     db_path,
     open_db,
     read_password,
@@ -34,8 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=7)
     p.set_defaults(handler=_demo)
 
-    users = sub.add_parser("user", help="账户管理").add_subparsers(dest="user_cmd",
-                                                                   metavar="ACTION")
+    users = command_group(sub, "user", "账户管理")
     p = users.add_parser("add", help="新建账户（新账户密码取自 QINGXIN_NEW_PASSWORD 或提示）")
     add_db_args(p)
     p.add_argument("username")
@@ -57,7 +57,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--class-id", type=int, default=None)
     p.set_defaults(handler=_user_role)
 
-    p = sub.add_parser("audit", help="审计日志").add_subparsers(dest="audit_cmd", metavar="ACTION")
+    p = command_group(sub, "audit", "审计日志")
     v = p.add_parser("verify", help="校验审计日志哈希链")
     add_db_args(v)
     v.add_argument("--anchor", action="append", default=[], metavar="编号:哈希",

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli.common import add_db_args, audit_csv_export, open_db, write_listing
+from app.cli.common import add_db_args, audit_csv_export, command_group, open_db, write_listing
 
 if TYPE_CHECKING:
     from app.services.lists.tables import ListTable
@@ -27,8 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     _args(p, ("csv", "table"), "table")
     p.set_defaults(handler=_today)
 
-    review = sub.add_parser("review", help="筛查后复核名单（附测评证据）")
-    actions = review.add_subparsers(dest="review_cmd", metavar="ACTION")
+    actions = command_group(sub, "review", "筛查后复核名单（附测评证据）")
     p = actions.add_parser("list", help="列出某批次待复核的学生及其测评证据")
     _args(p, ("csv", "table"), "csv")
     p.add_argument("--campaign", required=True, help="测评批次名称")
