@@ -30,19 +30,24 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.services.statistics.suppression import COVER, SMALL, Cell, Relation, suppress
 
 Order = tuple[Hashable, Hashable]
 """(a, b): count a is never larger than count b (计分人数 ≤ 完成)."""
+Row = tuple[dict[int, float], float, float, int]
+"""An LP row: coefficients by variable, lower and upper bound, and which relation (its
+index) or order (len(relations) + its index) it comes from."""
 
 _EPS = 1e-6
 _SPREAD_FROM = 12
 """A group of more hidden cells than this is first solved a few times with every cell in
 the objective (`_solve`)."""
 _SPREAD_RUNS = 6
+_DUAL = 1e-9
+"""A dual value above this (in size) puts its row or bound in an end's proof."""
 _NEAR = 16
 """A cell hidden this round is taken to give room to a narrow cell of the same relation
 only in a short one (a row of bands, 男 + 女): in a district's "total = Σ 400 schools"
@@ -65,6 +70,30 @@ class Audit:
     """Hidden cells narrower than they must be, that no further hiding can widen."""
 
 
+@dataclass
+class Rounds:
+    """What `protect`'s rounds of one audit carry to the next. Every round only hides
+    more cells (or writes a "<5" as "*", which may be any number), so every table a reader
+    found consistent before still is: the LP's feasible set only grows.
+
+    - `seen`: the lowest and highest value each hidden cell was seen to take in earlier
+      solutions. They stay possible, so a cell seen spanning what it needs stays
+      protected and is not solved again; only the narrow and the new are.
+    - `ends`: an end of a cell's interval solved earlier, with the support of the LP
+      dual that proved it (the relations and orders with a non-zero row dual, the cells
+      whose bound had a non-zero dual). Hiding a cell adds a column to its relations'
+      rows and a "*" widens a cell's bounds; when none of those touch the support, the
+      old dual is still feasible and optimal with the same value, so the end is
+      unchanged and not solved again. Narrow cells are re-solved only where a new cover
+      reached them.
+    - `fresh`: the cells hidden or re-marked since the last audit."""
+
+    seen: dict[Hashable, tuple[float, float]] = field(default_factory=dict)
+    ends: dict[tuple[Hashable, int], tuple[float, frozenset[int], frozenset[Hashable]]] = \
+        field(default_factory=dict)
+    fresh: set[Hashable] = field(default_factory=set)
+
+
 def protect(counts: Mapping[Hashable, int], relations: Iterable[Relation], min_cell: int,
             always_shown: Iterable[Hashable] = (), orders: Sequence[Order] = (),
             min_interval: int = 1, hidden: Mapping[Hashable, str] | None = None,
@@ -83,12 +112,13 @@ def protect(counts: Mapping[Hashable, int], relations: Iterable[Relation], min_c
     cells = suppress(counts, relations, min_cell, keep, hidden, limits)
     marks = {k: c.mark for k, c in cells.items() if c.hidden}
     cache: dict[frozenset, dict[Hashable, tuple[float, float]]] = {}
+    rounds = Rounds()
     while True:
         need = _needs(counts, relations, marks, protection(min_cell, min_interval), keep)
         for k, n in limits.items():
             if marks.get(k) == SMALL:
                 need[k] = min(need[k], protection(n, min_interval))
-        found = audit(counts, relations, marks, min_cell, orders, cache, need, limits)
+        found = audit(counts, relations, marks, min_cell, orders, cache, need, limits, rounds)
         narrow = [k for k, (lo, hi) in found.items() if hi - lo < need[k] - _EPS]
         added: set[Hashable] = set()
         for k in narrow:
@@ -103,6 +133,7 @@ def protect(counts: Mapping[Hashable, int], relations: Iterable[Relation], min_c
             if cover is not None:
                 marks[cover] = COVER
                 added.add(cover)
+        rounds.fresh = added
         if not added:
             return ({k: Cell(v, marks.get(k, ""), min_cell) for k, v in counts.items()},
                     Audit(found, tuple(narrow)))
@@ -181,7 +212,8 @@ def audit(counts: Mapping[Hashable, int], relations: Sequence[Relation],
           marks: Mapping[Hashable, str], min_cell: int, orders: Sequence[Order] = (),
           cache: dict[frozenset, dict[Hashable, tuple[float, float]]] | None = None,
           need: Mapping[Hashable, float] | None = None,
-          limits: Mapping[Hashable, int] | None = None
+          limits: Mapping[Hashable, int] | None = None,
+          rounds: Rounds | None = None
           ) -> dict[Hashable, tuple[float, float]]:
     """Each hidden cell's interval given every visible count, every relation and order.
     `cache` keeps each independent group's answer by its hidden cells and their marks
@@ -192,32 +224,44 @@ def audit(counts: Mapping[Hashable, int], relations: Sequence[Relation],
     solutions found for other cells already show it taking values `need` apart: its
     interval is then that span (inside its true one), which is all `protect` asks.
     A district's LP, where "total = Σ schools" ties thousands of cells together, needs
-    a few dozen solves instead of two per cell."""
+    a few dozen solves instead of two per cell.
+
+    `rounds` (with `need`): what earlier audits found (`Rounds`), read and added to.
+    Sound only across audits of the same counts, relations, orders and limits whose
+    marks only grew (cells hidden, "<5" made "*"), as `protect`'s rounds are."""
     hidden = sorted(marks, key=repr)
     if not hidden:
         return {}
     index = {k: i for i, k in enumerate(hidden)}
-    rows: list[tuple[dict[int, float], float, float]] = []
-    for total, parts in relations:
+    rows: list[Row] = []
+    fresh = set() if rounds is None else rounds.fresh
+    touched: set[int] = set()
+    """Rows of relations and orders that a cell hidden or re-marked since the last audit
+    is in."""
+    for r, (total, parts) in enumerate(relations):
         coef: dict[int, float] = {}
         rhs = 0.0
         for m, sign in ((total, -1.0), *((p, 1.0) for p in parts)):
             if m in index:
                 coef[index[m]] = coef.get(index[m], 0.0) + sign
+                if m in fresh:
+                    touched.add(r)
             else:
                 rhs -= sign * counts[m]
         if coef:
-            rows.append((coef, rhs, rhs))
-    for small, big in orders:
+            rows.append((coef, rhs, rhs, r))
+    for r, (small, big) in enumerate(orders, len(relations)):
         coef = {}
         rhs = 0.0
         for m, sign in ((small, 1.0), (big, -1.0)):
             if m in index:
                 coef[index[m]] = coef.get(index[m], 0.0) + sign
+                if m in fresh:
+                    touched.add(r)
             else:
                 rhs -= sign * counts[m]
         if coef:
-            rows.append((coef, -float("inf"), rhs))
+            rows.append((coef, -float("inf"), rhs, r))
     # "*" may be any count; a finite ceiling far above every count keeps each LP bounded
     # (an interval reaching it is reported as unbounded).
     ceiling = 10.0 * max(counts.values(), default=0) + 1000.0
@@ -230,14 +274,37 @@ def audit(counts: Mapping[Hashable, int], relations: Sequence[Relation],
     for group, mine in _components(len(hidden), rows):
         key = frozenset((hidden[i], marks[hidden[i]]) for i in group)
         if key not in cache:
+            prior = known = None
+            if rounds is not None and wide is not None:
+                prior = [rounds.seen.get(hidden[i]) for i in group]
+                known = [[_still(rounds, hidden[i], end, touched) for end in (0, 1)]
+                         for i in group]
+            solved, spans, proofs = _solve(group, mine, bounds, wide, prior, known)
+            if rounds is not None:
+                rounds.seen.update((hidden[i], span) for i, span in zip(group, spans, strict=True)
+                                   if span)
+                rounds.ends.update(((hidden[v], end), (value, support, frozenset(
+                    hidden[c] for c in cols))) for (v, end), (value, support, cols)
+                    in proofs.items())
             cache[key] = {hidden[i]: (lo, float("inf") if hi >= ceiling - _EPS else hi)
-                          for i, (lo, hi) in _solve(group, mine, bounds, wide).items()}
+                          for i, (lo, hi) in solved.items()}
         out.update(cache[key])
     return out
 
 
-def _components(n: int, rows: Sequence[tuple[dict[int, float], float, float]]
-                ) -> list[tuple[list[int], list[tuple[dict[int, float], float, float]]]]:
+def _still(rounds: Rounds, cell: Hashable, end: int, touched: set[int]) -> float | None:
+    """An end of `cell`'s interval an earlier audit proved, when nothing hidden since
+    reaches the dual that proved it (`Rounds.ends`); else None."""
+    proof = rounds.ends.get((cell, end))
+    if proof is None or cell in rounds.fresh:
+        return None
+    value, support, cols = proof
+    if not support.isdisjoint(touched) or not cols.isdisjoint(rounds.fresh):
+        return None
+    return value
+
+
+def _components(n: int, rows: Sequence[Row]) -> list[tuple[list[int], list[Row]]]:
     """The independent groups of hidden cells, each with its own rows (handing every
     group all rows made a district of 400 schools quadratic)."""
     parent = list(range(n))
@@ -248,91 +315,137 @@ def _components(n: int, rows: Sequence[tuple[dict[int, float], float, float]]
             i = parent[i]
         return i
 
-    for coef, _, _ in rows:
+    for coef, *_ in rows:
         first, *rest = coef
         for j in rest:
             parent[find(j)] = find(first)
     groups: dict[int, list[int]] = {}
     for i in range(n):
         groups.setdefault(find(i), []).append(i)
-    own: dict[int, list[tuple[dict[int, float], float, float]]] = {g: [] for g in groups}
+    own: dict[int, list[Row]] = {g: [] for g in groups}
     for row in rows:
         own[find(next(iter(row[0])))].append(row)
     return [(members, own[root]) for root, members in groups.items()]
 
 
-def _solve(group: list[int], rows: Sequence[tuple[dict[int, float], float, float]],
-           bounds: Sequence[tuple[float, float]], need: Sequence[float] | None = None
-           ) -> dict[int, tuple[float, float]]:
+def _solve(group: list[int], rows: Sequence[Row], bounds: Sequence[tuple[float, float]],
+           need: Sequence[float] | None = None,
+           prior: Sequence[tuple[float, float] | None] | None = None,
+           known: Sequence[Sequence[float | None]] | None = None
+           ) -> tuple[dict[int, tuple[float, float]], list[tuple[float, float] | None],
+                      dict[tuple[int, int], tuple[float, frozenset[int], frozenset[int]]]]:
     """Min and max of each variable of one independent group, given its rows — or, with
-    `need`, the span seen in the solutions so far once it is at least that wide."""
+    `need`, the span seen in the solutions so far (those of earlier audits in `prior`,
+    per member of `group`) once it is at least that wide. `known`: per member, its
+    (min, max) where an earlier audit's proof still holds (`Rounds.ends`), else None.
+    Also returns each member's span seen (None where no solution was made) and, for
+    each end solved, its value and the support of its dual (row ids, variables)."""
+    proofs: dict[tuple[int, int], tuple[float, frozenset[int], frozenset[int]]] = {}
     if not rows:
-        return {v: bounds[v] for v in group}
+        return {v: bounds[v] for v in group}, [None] * len(group), proofs
     import numpy as np
 
     highspy = _highspy()
     h = _solver()
-    h.clearModel()
+    _load(h, group, rows, bounds)
     local = {v: j for j, v in enumerate(group)}
-    for v in group:
-        lo, hi = bounds[v]
-        h.addVar(lo, hi)
-    for coef, lo, hi in rows:
-        idx = np.array([local[v] for v in coef], dtype=np.int32)
-        val = np.array(list(coef.values()), dtype=np.float64)
-        h.addRow(lo if lo != -float("inf") else -highspy.kHighsInf, hi, len(idx), idx, val)
     out: dict[int, tuple[float, float]] = {}
     seen_lo = np.full(len(group), np.inf)
     seen_hi = np.full(len(group), -np.inf)
+    for j, span in enumerate(prior or ()):
+        if span is not None:
+            seen_lo[j], seen_hi[j] = span
+    wide = None if need is None else np.array([need[v] for v in group]) - _EPS
 
-    def seen() -> None:
+    def run() -> None:
+        h.run()
+        status = h.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"suppression audit: LP {h.modelStatusToString(status)}")
         x = np.asarray(h.getSolution().col_value)
         np.minimum(seen_lo, x, out=seen_lo)
         np.maximum(seen_hi, x, out=seen_hi)
 
-    if need is not None and len(group) > _SPREAD_FROM:
-        # A few solutions that push every cell at once (all down, all up, then mixed
-        # directions) usually show most cells spanning what they need, so that only the
-        # rest are solved one by one. Which solutions are seen changes no verdict: a span
-        # seen is always inside the cell's true interval, and a cell not seen wide enough
-        # is still solved exactly.
+    if wide is not None:
+        # A few solutions that push every cell not yet seen wide enough at once (all
+        # down, all up, then mixed directions) usually show most of them spanning what
+        # they need, so that only the rest are solved one by one. Which solutions are
+        # seen changes no verdict: a span seen is always inside the cell's true interval,
+        # and a cell not seen wide enough is still solved exactly.
         rng = np.random.default_rng(len(group))
-        signs = [np.ones(len(group)), -np.ones(len(group)),
-                 *(rng.choice([-1.0, 1.0], len(group)) for _ in range(_SPREAD_RUNS - 2))]
-        everything = np.arange(len(group), dtype=np.int32)
         h.changeObjectiveSense(highspy.ObjSense.kMinimize)
-        for sign in signs:
-            h.changeColsCost(len(group), everything, sign)
-            h.run()
-            status = h.getModelStatus()
-            if status != highspy.HighsModelStatus.kOptimal:
-                raise RuntimeError(f"suppression audit: LP {h.modelStatusToString(status)}")
-            seen()
-        h.changeColsCost(len(group), everything, np.zeros(len(group)))
+        todo = np.flatnonzero(seen_hi - seen_lo < wide).astype(np.int32)
+        for turn in range(_SPREAD_RUNS):
+            if len(todo) <= _SPREAD_FROM:
+                break
+            sign = (np.full(len(todo), 1.0 if turn == 0 else -1.0) if turn < 2
+                    else rng.choice([-1.0, 1.0], len(todo)))
+            h.changeColsCost(len(todo), todo, sign)
+            run()
+            h.changeColsCost(len(todo), todo, np.zeros(len(todo)))
+            left = np.flatnonzero(seen_hi - seen_lo < wide).astype(np.int32)
+            if turn >= 1 and len(todo) - len(left) < 2:
+                todo = left
+                break  # no longer worth a solve: the rest one by one
+            todo = left
     for v, j in local.items():
-        if need is not None and seen_hi[j] - seen_lo[j] >= need[v] - _EPS:
-            out[v] = (float(seen_lo[j]), float(seen_hi[j]))
-            continue
-        ends = []
+        ends: list[float] = []
         for end, sense in enumerate((highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize)):
+            if wide is not None and seen_hi[j] - seen_lo[j] >= wide[j]:
+                break  # seen spanning what it needs (before or after its first end)
             # A solution found for another cell that already puts this one at its own
             # bound (1 or min_cell − 1 for "<5") answers this end: no LP can pass it.
             bound = bounds[v][end]
             if (seen_lo[j] <= bound + _EPS) if end == 0 else (seen_hi[j] >= bound - _EPS):
                 ends.append(bound)
                 continue
+            if known is not None and known[j][end] is not None:
+                ends.append(known[j][end])  # type: ignore[arg-type]
+                continue
             h.changeColCost(j, 1.0)
             h.changeObjectiveSense(sense)
-            h.run()
-            status = h.getModelStatus()
-            if status == highspy.HighsModelStatus.kOptimal:
-                ends.append(h.getInfo().objective_function_value)
-            else:
-                raise RuntimeError(f"suppression audit: LP {h.modelStatusToString(status)}")
+            run()
+            value = h.getInfo().objective_function_value
+            ends.append(value)
+            solution = h.getSolution()  # before the cost changes: that clears it
+            if known is not None and solution.dual_valid:
+                rows_used = np.flatnonzero(np.abs(np.asarray(solution.row_dual)) > _DUAL)
+                cols_used = np.flatnonzero(np.abs(np.asarray(solution.col_dual)) > _DUAL)
+                proofs[(v, end)] = (value, frozenset(rows[r][3] for r in rows_used),
+                                    frozenset(group[c] for c in cols_used))
             h.changeColCost(j, 0.0)
-            seen()
-        out[v] = (ends[0], ends[1])
-    return out
+        if len(ends) == 2:
+            out[v] = (ends[0], ends[1])
+        else:
+            out[v] = (float(seen_lo[j]), float(seen_hi[j]))
+    spans = [(float(a), float(b)) if a <= b else None
+             for a, b in zip(seen_lo, seen_hi, strict=True)]
+    return out, spans, proofs
+
+
+def _load(h: Any, group: list[int], rows: Sequence[Row],
+          bounds: Sequence[tuple[float, float]]) -> None:
+    """One group's LP into the solver, in two calls (a row at a time from Python was a
+    tenth of a district's audit)."""
+    import numpy as np
+
+    highspy = _highspy()
+    h.clearModel()
+    local = {v: j for j, v in enumerate(group)}
+    h.addVars(len(group), np.array([bounds[v][0] for v in group], dtype=np.float64),
+              np.array([bounds[v][1] for v in group], dtype=np.float64))
+    starts = np.zeros(len(rows), dtype=np.int32)
+    index: list[int] = []
+    value: list[float] = []
+    for r, (coef, *_) in enumerate(rows):
+        starts[r] = len(index)
+        index += [local[v] for v in coef]
+        value += coef.values()
+    lower = np.array([row[1] for row in rows], dtype=np.float64)
+    lower[lower == -np.inf] = -highspy.kHighsInf
+    upper = np.array([row[2] for row in rows], dtype=np.float64)
+    h.addRows(len(rows), lower, upper, len(index), starts,
+              np.array(index, dtype=np.int32), np.array(value, dtype=np.float64))
 
 
 _HIGHS: list[Any] = []
@@ -365,5 +478,10 @@ def _solver() -> Any:
                 os.dup2(saved, 1)
                 os.close(saved)
         h.silent()
+        # Each LP is solved many times over with only the objective changed: the last
+        # basis stays feasible, so primal simplex goes on from it, and presolve (which
+        # would be re-run each time) is not wanted. 120 districts' schools: 4.6 s → 2.7 s.
+        h.setOptionValue("presolve", "off")
+        h.setOptionValue("simplex_strategy", 4)
         _HIGHS.append(h)
     return _HIGHS[0]
