@@ -23,11 +23,12 @@ so the district's list carries what each school sent and nothing a school left o
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import io
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -288,12 +289,38 @@ def _try_open(path: Path, district_key: DistrictPrivateKey, register: DistrictRe
         return Refusal(path, r.reason, r.code)
 
 
-def worker_count(files: int) -> int:
+def worker_count(jobs: int) -> int:
+    """Worker processes for `jobs` independent pieces of work: one per core that is free
+    (cores minus the load average, rounded), none below PARALLEL_FROM or with fewer than
+    two free. Workers only pay where a core is idle: each piece's result is pickled back,
+    ≈ 25 % more CPU in all, and on a machine already busy (load 3–4 on 2 cores) a
+    400-school aggregate took 22–26 s with them against 15–21 s without. The result is
+    the same either way; only the time differs."""
+    if jobs < PARALLEL_FROM:
+        return 1
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Windows or macOS
         cores = os.cpu_count() or 1
-    return min(cores, MAX_WORKERS) if files >= PARALLEL_FROM else 1
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):  # Windows has no load average
+        busy = 0.0
+    free = min(cores, MAX_WORKERS, round(cores - busy))
+    return free if free >= 2 else 1
+
+
+@contextlib.contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Around starting worker processes: this process's objects are moved out of the
+    collector's reach (gc.freeze) until the workers are done, so a forked worker's
+    collections never walk — and copy, page by page — what it inherited (≈ 0.7 s of
+    system time in two workers forked beside 400 schools' submissions)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _open_all(files: Sequence[Path], district_key: DistrictPrivateKey,
@@ -328,8 +355,9 @@ def _open_in_workers(files: Sequence[Path], district_key: DistrictPrivateKey,
                                initargs=(district_key.kem, district_key.secret, register,
                                          period))
     try:
-        futures: list[Future[list[Submission | Refusal]]] = [
-            pool.submit(_open_chunk, chunk) for chunk in chunks]
+        with frozen_heap():
+            futures: list[Future[list[Submission | Refusal]]] = [
+                pool.submit(_open_chunk, chunk) for chunk in chunks]
         for future in futures:
             progress.step(len(done), len(files))
             done.extend(future.result())

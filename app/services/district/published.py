@@ -502,8 +502,9 @@ def _school_lps(jobs: list[_SchoolLP]) -> list[dict[Hashable, tuple[float, float
             pool = ProcessPoolExecutor(count, multiprocessing.get_context(
                 aggregate.START_METHOD))
             try:
-                return list(pool.map(_school_lp, jobs,
-                                     chunksize=max(1, len(jobs) // (count * 4))))
+                with aggregate.frozen_heap():
+                    return list(pool.map(_school_lp, jobs,
+                                         chunksize=max(1, len(jobs) // (count * 4))))
             finally:
                 pool.shutdown(wait=True, cancel_futures=True)
     return [_school_lp(job) for job in jobs]
