@@ -13,11 +13,12 @@ from sqlalchemy import select
 import app
 from app.labels import AUDIT_ACTIONS, AUDIT_TARGETS
 from app.models import AuditEvent
-from app.services.accounts.users import create_user
+from app.services.accounts.users import create_user, set_user_role
 from app.services.audit_seal import open_detail
 from app.services.audit_view import AuditFilter, audit_users, count_lines, list_lines
 from app.services.casefile.snapshot import open_file
-from app.services.screening.campaigns import create_campaign
+from app.services.screening.campaigns import create_campaign, delete_campaign
+from app.services.screening.entry import campaign_students
 from app.services.warning.decisions import decide_level
 from app.store.handle import Store
 from tests.casefile.conftest import School
@@ -87,7 +88,7 @@ def test_objects_are_named_when_read_and_never_stored(store: Store, school: Scho
     assert decided.detail.startswith("定为重点关注")
     assert by_action["student_open"].detail == "完整档案"
     assert by_action["campaign_created"].target_text == "测评批次 2026秋季 PHQ-9 筛查"
-    assert by_action["campaign_created"].detail == "量表 phq9"
+    assert by_action["campaign_created"].detail == "量表 患者健康问卷抑郁量表（PHQ-9）"
     created = by_action["user_created"]
     assert created.target_text == "账户 刘老师（liu）" and created.detail == "角色 心理教师"
     assert all(not line.detail.isascii() for line in lines if line.detail)  # in words
@@ -150,3 +151,20 @@ def test_backup_and_district_export_entries_read_in_words(store: Store, school: 
     for line in lines:
         if line.action in ("backup", "student_export"):
             assert not line.detail.startswith(("district export", "folder=")), line.detail
+
+
+def test_details_name_instruments_roles_and_classes_as_the_screens_do(store: Store,
+                                                                     school: School):
+    """An audit detail names the instrument, a role and a class in the words the screens
+    use, never by a code or an id a teacher has never seen."""
+    campaign = create_campaign(store, "2026秋 PHQ-9", "phq9", list(school.class_ids))
+    campaign_students(store, campaign.id, school.class_ids[0])
+    create_user(store, "liu", "刘老师", "counselor", "pass-word-2")
+    set_user_role(store, "liu", "class_teacher", school.class_ids[1])
+    delete_campaign(store, campaign.id)
+    details = {(line.action, line.detail) for line in list_lines(store)}
+    assert {("campaign_created", "量表 患者健康问卷抑郁量表（PHQ-9）"),
+            ("screening_results", "初一(1)班：5 人"),
+            ("user_updated", "角色 心理教师 → 班主任"),
+            ("campaign_deleted", "量表 患者健康问卷抑郁量表（PHQ-9），参测 10 人")} <= details
+    assert not any("phq9" in detail or "class_teacher" in detail for _action, detail in details)

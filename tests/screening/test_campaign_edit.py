@@ -154,7 +154,8 @@ def test_an_empty_campaign_is_deleted_with_its_list(school):
                               .where(Participation.campaign_id == mistake.id)) == 0
         assert session.scalar(select(func.count()).select_from(campaign_class)
                               .where(campaign_class.c.campaign_id == mistake.id)) == 0
-    assert _audit(store, "campaign_deleted") == [(str(mistake.id), "量表 gad7，参测 30 人")]
+    assert _audit(store, "campaign_deleted") == [
+        (str(mistake.id), "量表 广泛性焦虑量表（GAD-7），参测 30 人")]
     with pytest.raises(BadInputError, match="找不到该测评批次"):
         delete_campaign(store, mistake.id)
 

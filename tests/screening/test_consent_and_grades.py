@@ -19,6 +19,7 @@ from app.models import AuditEvent, Campaign, SchoolClass, ScreeningResult
 from app.services.audit_seal import open_detail
 from app.services.demo.synthetic import synthetic_roster
 from app.services.reports.consent_form import print_consent_forms
+from app.services.roster.file import class_display_name
 from app.services.roster.importing import RosterPreview, apply_roster_import
 from app.services.screening.campaigns import create_campaign, set_participation, update_campaign
 from app.services.screening.consent import takes
@@ -151,7 +152,10 @@ def test_consent_forms_per_class_render_and_are_audited(school, tmp_path):
     with store.read() as session:
         detail = open_detail(session, session.scalar(select(AuditEvent.detail).where(
             AuditEvent.action == "student_print").order_by(AuditEvent.id.desc())))
-    assert detail == f"知情同意书 班级 编号 {class_id}，{len(in_class)} 人"
+    with store.read() as session:
+        grade, number = session.execute(select(SchoolClass.grade, SchoolClass.number)
+                                        .where(SchoolClass.id == class_id)).one()
+    assert detail == f"知情同意书 {class_display_name(grade, number)}，{len(in_class)} 人"
     if shutil.which("pdftoppm"):
         subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(out),
                         str(tmp_path / "page")], check=True)

@@ -118,6 +118,6 @@ def test_a_refused_read_of_a_student_file_is_audited(store, db_path):
             select(AuditEvent.username, AuditEvent.target_id, AuditEvent.detail)
             .where(AuditEvent.action == "student_open_denied")).all()
         assert [(r.username, r.target_id, open_detail(session, r.detail)) for r in refused] \
-            == [("banzhuren", str(other.id), "class_teacher")]
+            == [("banzhuren", str(other.id), "班主任")]
     with unlock(db_path, "admin", TEST_PASSWORD) as admin:
         assert verify_chain(admin).ok

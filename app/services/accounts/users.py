@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.changes import NOTHING, Changes, ChangesWith
 from app.errors import BadInputError
+from app.labels import ROLES, label
 from app.models import SchoolClass, User
 from app.paths import keyslot_path
 from app.phones import normal_phone
@@ -163,7 +164,7 @@ def set_user_role(store: Store, username: str, role: str, class_id: int | None =
         assert row is not None
         row.role, row.class_id = role, class_id
         audit.record(session, store.user.username, "user_updated", "user", username,
-                     f"角色 {old_role} → {role}")
+                     f"角色 {label(ROLES, old_role)} → {label(ROLES, role)}")
 
     slot_path = keyslot_path(store.path)
     slot_file = keyslots.read_slot_file(slot_path)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import BadInputError, PermissionDeniedError
+from app.labels import ROLES, label
 from app.models import Student
 from app.services import audit
 from app.services.capabilities import READ_CLASS_SUMMARY, READ_CONFIDENTIAL, may
@@ -63,7 +64,7 @@ def read_audited(store: Store, student_id: int,
             full = check_can_read(session, store, student)
         except PermissionDeniedError as err:
             audit.record(session, store.user.username, "student_open_denied", "student",
-                         student_id, store.user.role)
+                         student_id, label(ROLES, store.user.role))
             denied = err
         else:
             return read(session, student, full)

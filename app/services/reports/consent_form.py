@@ -47,5 +47,5 @@ def print_consent_forms(store: Store, campaign_id: int, class_id: int, out: Path
                                class_name, names, policy == "opt-in", today,
                                level=BY_CODE["consent_form"].level)
     write_audited(store, out, pdf, [("student_print", "campaign", campaign_id,
-                                     f"知情同意书 班级 编号 {class_id}，{len(names)} 人")])
+                                     f"知情同意书 {class_name}，{len(names)} 人")])
     return out

@@ -87,7 +87,7 @@ def print_individual_reports(store: Store, campaign_id: int, out: Path,
     pdf = render_individual(reports, print_context(store, now), BY_CODE["individual"].level,
                             progress.step)
     detail = f"个人报告，测评批次 编号 {campaign_id}" + (
-        f"（{scope}）" if scope != "school" else "")
+        f"（{label}）" if scope != "school" else "")
     write_audited(store, out, pdf, [("student_print", "student", s.student_id, detail)
                                     for s in sheets])
     return PrintedReport("individual", out, label, len(sheets), changes=NOTHING)

@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.changes import Changes
-from app.errors import BadInputError
+from app.errors import BadInputError, QingxinError
 from app.instruments import load_instrument
 from app.labels import CAMPAIGN_FIELDS, CONSENT, PARTICIPATION, label
 from app.models import (
@@ -136,7 +136,7 @@ def create_campaign(store: Store, name: str, instrument_code: str,
         session.flush()
         _add_participation(session, campaign.id, [c.id for c in classes])
         audit.record(session, store.user.username, "campaign_created", "campaign", campaign.id,
-                     f"量表 {instrument.code}")
+                     f"量表 {instrument.label}")
         campaign_id = campaign.id
     return replace(get_campaign(store, campaign_id), changes=Changes(campaigns=(campaign_id,)))
 
@@ -226,11 +226,20 @@ def delete_campaign(store: Store, campaign_id: int) -> CampaignDeleted:
             raise BadInputError(f"测评批次“{campaign.name}”已被 {referenced} 条预警或随访记录"
                                 "引用，不能删除。")
         participants = _remove_participation(session, campaign_id, None)
-        instrument = campaign.instrument_code
+        instrument = instrument_label(campaign.instrument_code)
         session.delete(campaign)
         audit.record(session, store.user.username, "campaign_deleted", "campaign", campaign_id,
                      f"量表 {instrument}，参测 {participants} 人")
     return CampaignDeleted(campaign_id, changes=Changes(campaigns=(campaign_id,)))
+
+
+def instrument_label(code: str) -> str:
+    """The instrument as a teacher knows it (患者健康问卷抑郁量表（PHQ-9）), for an audit
+    detail; its code when the school has since removed the definition."""
+    try:
+        return load_instrument(code).label
+    except QingxinError:
+        return code
 
 
 def _class_names(classes: list[SchoolClass]) -> str:

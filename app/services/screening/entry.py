@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.changes import Changes
 from app.errors import BadInputError
@@ -110,8 +111,8 @@ def campaign_students(store: Store, campaign_id: int,
             for (sid, no, name, gender, cid, grade, number, status, consent, note, source,
                  total, warning, answers) in session.execute(query)]
         audit.record(session, store.user.username, "screening_results", "campaign",
-                     campaign_id, f"班级 {class_id}：{len(rows)} 人" if class_id is not None
-                     else f"{len(rows)} 人")
+                     campaign_id, f"{_class_name(session, class_id)}：{len(rows)} 人"
+                     if class_id is not None else f"{len(rows)} 人")
     return rows
 
 
@@ -165,3 +166,9 @@ def mark_participation(store: Store, campaign_id: int, student_ids: Sequence[int
         set_participation(store, campaign_id, student_id, status, consent, note)
     return ParticipationChanged(campaign_id, tuple(student_ids), status,
                                 changes=Changes(campaigns=(campaign_id,)))
+
+
+def _class_name(session: Session, class_id: int) -> str:
+    """The class as the audit log's reader knows it (初一(3)班), not its id."""
+    found = session.get(SchoolClass, class_id)
+    return class_display_name(found.grade, found.number) if found else f"班级 编号 {class_id}"

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.changes import Changes, ChangesWithId, in_file
 from app.errors import BadInputError, PermissionDeniedError
-from app.labels import SIGNAL_DECISIONS, SIGNAL_SEVERITIES, SIGNAL_SOURCES
+from app.labels import ROLES, SIGNAL_DECISIONS, SIGNAL_SEVERITIES, SIGNAL_SOURCES, label
 from app.models import ReportedSignal, SchoolClass, SignalReport, Student
 from app.services import audit
 from app.services.accounts.user_names import display_names
@@ -89,7 +89,7 @@ def file_report(store: Store, student_id: int, filing: Filing) -> ChangesWithId:
         allowed = in_scope(session, store, student_id)
         if not allowed:
             audit.record(session, username, "student_open_denied", "student", student_id,
-                         f"{store.user.role} 提交反映")
+                         f"{label(ROLES, store.user.role)} 提交反映")
         else:
             report = SignalReport(student_id=student_id, source=filing.source,
                                   severity=filing.severity, seen_on=filing.seen_on,
