@@ -1,7 +1,10 @@
-"""warnings list / referral list / letter: the student-file commands.
+"""warnings list / referral list, withdraw / letter: the student-file commands.
 
 The lists are what the counselling room reviews each month (心理危机学生动态信息库 and
 open referrals); a CSV copy leaves the encrypted store, so it is audited as an export.
+`referral withdraw` takes back a step recorded by mistake (the last one recorded, named
+so that the wrong one is not withdrawn), with the reason, as the referral tab does.
+Services are imported inside the handlers (tests/cli/test_cli_startup.py).
 """
 
 from __future__ import annotations
@@ -25,11 +28,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     _list_args(p)
     p.set_defaults(handler=_warnings)
 
-    p = command_group(sub, "referral", "转介").add_parser(
-        "list", help="列出进行中的转介及其当前步骤")
+    actions = command_group(sub, "referral", "转介")
+    p = actions.add_parser("list", help="列出进行中的转介及其当前步骤")
     _list_args(p)
     p.add_argument("--all", action="store_true", help="包括已完成的转介")
     p.set_defaults(handler=_referrals)
+    p = actions.add_parser("withdraw", help="撤回误登记的转介步骤（只能撤回最后登记的一步）")
+    add_db_args(p)
+    p.add_argument("--student", required=True, help="学籍号")
+    p.add_argument("--referral", type=int, default=None,
+                   help="转介编号（默认：该学生最近的转介）")
+    p.add_argument("--step", required=True,
+                   help="要撤回的步骤，名称或代码（如 复学评估、return_assessment）")
+    p.add_argument("--reason", required=True, help="撤回原因（必填，保密保存）")
+    p.set_defaults(handler=_withdraw_step)
 
     p = command_group(sub, "file", "学生心理成长档案（一生一策）").add_parser(
         "print", help="把整份档案打印成 PDF（班主任得到本班学生的摘要）")
@@ -92,6 +104,19 @@ def _referrals(args: argparse.Namespace) -> int:
         table = referral_table(store, args.today, include_closed=args.all)
         audit_csv_export(store, args, f"转介名单 CSV {len(table.rows)} 条", "referral")
     _write(args, table)
+    return 0
+
+
+def _withdraw_step(args: argparse.Namespace) -> int:
+    from app.services.casefile.snapshot import find_student
+    from app.services.referral.steps import STEP_LABELS, step_code
+    from app.services.referral.workflow import withdraw_step
+
+    with open_db(args) as store:
+        referral_id = withdraw_step(store, find_student(store, args.student), args.step,
+                                    args.reason, args.referral)
+    print(f"已撤回转介 编号 {referral_id} 的“{STEP_LABELS[step_code(args.step)]}”；"
+          "原记录和撤回原因保留在修改历史中，该步骤可重新登记。")
     return 0
 
 

@@ -45,7 +45,7 @@ from app.services.casefile.conference import TaskInput, add_conference
 from app.services.demo.synthetic import synthetic_roster
 from app.services.maintenance.backup import make_backup
 from app.services.referral.attachments import add_attachment
-from app.services.referral.workflow import open_referral
+from app.services.referral.workflow import complete_step, open_referral
 from app.services.roster.importing import RosterPreview, apply_roster_import
 from app.services.screening.campaigns import create_campaign
 from app.services.screening.importing import save_answer_string
@@ -80,6 +80,8 @@ COMMANDS: dict[tuple[str, ...], tuple[str, list[str]]] = {
     ("screening", "delete"): (RUN_SCREENING, ["--campaign", "空批次"]),
     ("warnings", "list"): (READ_CLASS_SUMMARY, []),
     ("referral", "list"): (READ_CONFIDENTIAL, []),
+    ("referral", "withdraw"): (WRITE_CASEFILE, ["--student", "{student}", "--step", "危机评估",
+                                                "--reason", "登记错了学生"]),
     ("guardian", "set"): (WRITE_CASEFILE, ["--student", "{student}", "--name", "王芳",
                                            "--relation", "母亲", "--phone", "13800001234"]),
     ("guardian", "list"): (WRITE_CASEFILE, ["--student", "{student}"]),
@@ -160,7 +162,8 @@ def school(tmp_path_factory) -> dict:
                                  TEST_PASSWORD, own.class_id)
             accounts.create_user(store, "extra", "", "counselor", TEST_PASSWORD)
             file_report(store, own.id, check_filing("家长", "ordinary", None, "最近失眠"))
-            open_referral(store, own.id, {"self_harm"})
+            referral = open_referral(store, own.id, {"self_harm"})
+            complete_step(store, referral, "crisis_assessment", date.today(), "当面评估")
             add_attachment(store, own.id, "回执", PNG_SCAN, "png")
             add_conference(store, own.id, date(2026, 11, 2), ["心理教师"], "情绪低落",
                            "每周约谈", [TaskInput("联系家长", "班主任", date(2026, 11, 9))])

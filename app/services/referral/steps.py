@@ -177,6 +177,16 @@ def spec(code: str) -> StepSpec:
     return found
 
 
+def step_code(value: str) -> str:
+    """A step named by its code, its label, or its label's first words (告知家长 for
+    告知家长（告知书回执）), as a teacher types it on the command line."""
+    value = value.strip()
+    for s in STEP_TABLE:
+        if value in (s.code, s.label, s.label.split("（")[0]):
+            return s.code
+    return spec(value).code  # refuses, listing the steps
+
+
 def check_details(step: str, note: str, details: StepDetails,
                   hospitals: Sequence[str]) -> StepDetails:
     """What `step` stores of `details`, after its own check."""

@@ -23,14 +23,14 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.changes import ChangesWithCount, ChangesWithId, in_file
+from app.changes import ChangesWithCount, ChangesWithId, changes_of, in_file
 from app.errors import BadInputError
 from app.labels import REFERRAL_RECOMMENDATIONS
 from app.models import Referral, ReferralAssessment, ReferralStep, SchoolClass, Student
 from app.services import audit
 from app.services.capabilities import READ_CONFIDENTIAL, WRITE_CASEFILE, require
 from app.services.casefile.access import check_past, check_text, load_student
-from app.services.casefile.entries import complete_open
+from app.services.casefile.entries import complete_open, withdraw_entry
 from app.services.casefile.rows import ReferralRow, StepRow
 from app.services.casefile.snapshot import referral_row
 from app.services.referral.checklist import Indication, assess_indications
@@ -41,7 +41,9 @@ from app.services.referral.steps import (
     StepDetails,
     check_details,
     load_steps,
+    recorded,
     spec,
+    step_code,
     step_rows,
 )
 from app.services.roster.file import class_display_name
@@ -140,6 +142,35 @@ def cancel_referral(store: Store, referral_id: int, reason: str,
             _add_step(session, store, referral, s.step, s.due_on, on, "", "", NO_DETAILS,
                       reason)
         return ChangesWithCount(len(pending), in_file(referral.student_id, referrals=True))
+
+
+def withdraw_step(store: Store, student_id: int, step: str, reason: str,
+                  referral_id: int | None = None) -> ChangesWithId:
+    """Withdraw a step recorded by mistake, named by code or label, of the student's
+    newest referral unless `referral_id` names one: only the last step recorded can be
+    withdrawn, and one that made the student 休学 (or 在读 again) gives the status back
+    (casefile/entries.py `withdraw_entry`, which this resolves the step for). The
+    version withdrawn stays in the step's history with the reason. Returns the
+    referral's id."""
+    require(store, WRITE_CASEFILE)
+    code = step_code(step)
+    with store.read() as session:
+        load_student(session, student_id)
+        if referral_id is None:
+            referral_id = session.scalar(select(Referral.id).where(
+                Referral.student_id == student_id).order_by(Referral.id.desc()).limit(1))
+            if referral_id is None:
+                raise BadInputError("该学生还没有转介记录，没有可撤回的步骤。")
+        referral = session.get(Referral, referral_id)
+        if referral is None or referral.student_id != student_id:
+            raise BadInputError(f"转介 编号 {referral_id} 不是该学生的转介，请核对转介编号。")
+        row = recorded(load_steps(session, referral_id)).get(code)
+        if row is None:
+            raise BadInputError(f"转介 编号 {referral_id} 的“{STEP_LABELS[code]}”还没有登记，"
+                                "没有可撤回的内容。")
+        step_id = row.id
+    return ChangesWithId(referral_id,
+                         changes_of(withdraw_entry(store, "referral_step", step_id, reason)))
 
 
 def _load(session: Session, referral_id: int) -> Referral:

@@ -7,7 +7,8 @@ advises, the checklist can instead be saved without a referral, with the reason
 (record_assessment). A step form asks for what that step must record, as its row in
 referral/steps.py's STEP_TABLE says (the 告知书 receipt, the green-channel hospital, the
 visit's outcome and the diagnosis the family reports, the certificate and arrangements
-of 复学评估); skipping asks for a reason.
+of 复学评估); skipping asks for a reason. Withdrawing the last step recorded (recorded
+by mistake) asks for the reason, then for a confirmation, before it writes.
 """
 
 from __future__ import annotations
@@ -17,8 +18,18 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
+from app.services.casefile.entries import withdraw_entry
 from app.services.casefile.rows import StepRow, StudentFile
 from app.services.referral.checklist import assess_indications, checklist, known_indications
 from app.services.referral.steps import OUTCOMES, RECEIPTS, STEP_LABELS, StepDetails, spec
@@ -204,3 +215,45 @@ class CancelDialog(FormDialog):
     def build(self) -> Callable[[Store], Any]:
         rid, reason, on = self.referral_id, self.reason.toPlainText(), date_of(self.on)
         return lambda store: cancel_referral(store, rid, reason, on)
+
+
+class WithdrawStepDialog(FormDialog):
+    """撤回 the referral's last recorded step: what withdrawing does, the reason, and OK
+    asks once more (确认撤回) before the step is withdrawn (casefile/entries.py
+    `withdraw_entry`, which also gives back a status the step changed)."""
+
+    def __init__(self, ctx: StoreContext, student_id: int, step: StepRow,
+                 parent: QWidget | None) -> None:
+        name = STEP_LABELS[step.step]
+        super().__init__(ctx, student_id, texts.WITHDRAW_TITLE.format(step=name), parent,
+                         ok_text=texts.WITHDRAW_YES + "…")
+        assert step.id is not None, "only a recorded step can be withdrawn"
+        self.step = step
+        self.confirm_box: QMessageBox | None = None
+        status = texts.WITHDRAW_STATUS if spec(step.step).status is not None else ""
+        self.set_intro(texts.WITHDRAW_HINT.format(on=day(step.done_on), step=name,
+                                                  status=status))
+        self.reason = text_edit(rows=3)
+        self.form.addRow(texts.F_WITHDRAW_REASON, self.reason)
+
+    def submit(self) -> None:
+        """The reason first, then the confirmation; its 撤回 runs the write."""
+        self.field_errors.clear()
+        if not self.reason.toPlainText().strip():
+            self.field_errors.show(texts.WITHDRAW_NO_REASON)
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, texts.WITHDRAW_CONFIRM_TITLE,
+                          texts.WITHDRAW_CONFIRM.format(step=STEP_LABELS[self.step.step]),
+                          QMessageBox.StandardButton.NoButton, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        yes = box.addButton(texts.WITHDRAW_YES, QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(box.addButton(QMessageBox.StandardButton.Cancel))
+        yes.clicked.connect(lambda: FormDialog.submit(self))
+        box.finished.connect(lambda _result: setattr(self, "confirm_box", None))
+        self.confirm_box = box
+        box.open()
+
+    def build(self) -> Callable[[Store], Any]:
+        step_id, reason = self.step.id, self.reason.toPlainText()
+        assert step_id is not None
+        return lambda store: withdraw_entry(store, "referral_step", step_id, reason)

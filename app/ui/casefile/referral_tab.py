@@ -4,7 +4,9 @@ when overdue), the buttons to complete or skip it, the letters to print, and the
 kept with the referral (附件, app/ui/casefile/attachments.py).
 
 Steps run strictly in order (referral/workflow.py), so only the next step can be completed or
-skipped; ending a referral early skips every step left with one reason.
+skipped; ending a referral early skips every step left with one reason. A step recorded
+by mistake is withdrawn with 撤回最后一步… (or 撤回此步骤… on the step's context menu):
+only the last one recorded, with a reason and a confirmation (WithdrawStepDialog).
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout
 
 from app.labels import REFERRAL_RECOMMENDATIONS, label
 from app.services.casefile.rows import ReferralAssessmentRow, ReferralRow, StepRow
@@ -25,7 +28,13 @@ from app.ui.casefile.attachments import AttachmentsBox
 from app.ui.casefile.file_tab import FileTab
 from app.ui.casefile.letter_print import ask_and_print
 from app.ui.casefile.loading import FileView
-from app.ui.casefile.referral_dialogs import CancelDialog, ChecklistDialog, SkipDialog, StepDialog
+from app.ui.casefile.referral_dialogs import (
+    CancelDialog,
+    ChecklistDialog,
+    SkipDialog,
+    StepDialog,
+    WithdrawStepDialog,
+)
 from app.ui.casefile.widgets import (
     MUTED_TEXT,
     OVERDUE_BACKGROUND,
@@ -95,12 +104,17 @@ class ReferralTab(FileTab):
         self.steps, self.step_model = table(columns, self, background=self._background,
                                             foreground=self._foreground)
         self.steps.setSortingEnabled(False)
+        self.steps.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.steps.customContextMenuRequested.connect(lambda pos: self.step_menu(pos))
         self.complete_button = QPushButton(texts.REF_COMPLETE)
         self.skip_button = QPushButton(texts.REF_SKIP)
         self.cancel_button = QPushButton(texts.REF_CANCEL)
         self.complete_button.clicked.connect(lambda: self.complete())
         self.skip_button.clicked.connect(lambda: self.skip())
         self.cancel_button.clicked.connect(lambda: self.cancel())
+        self.withdraw_button = QPushButton(texts.REF_WITHDRAW)
+        self.withdraw_button.setToolTip(texts.REF_WITHDRAW_TIP)
+        self.withdraw_button.clicked.connect(lambda: self.withdraw())
         self.print_buttons = []
         for kind, text in LETTER_KINDS:
             button = QPushButton(text)
@@ -113,7 +127,7 @@ class ReferralTab(FileTab):
         top.addWidget(self.open_button)
         self.steps_box = group(texts.REF_STEPS, self.steps, stretch_last=True)
         self.steps_box.layout().addLayout(button_row(self.complete_button, self.skip_button,
-                                                     self.cancel_button))
+                                                     self.cancel_button, self.withdraw_button))
         letters = button_row(*self.print_buttons)
         self.attachments_box = AttachmentsBox(ctx, self)
         layout = QVBoxLayout(self)
@@ -191,6 +205,9 @@ class ReferralTab(FileTab):
         for button in (self.complete_button, self.skip_button, self.cancel_button):
             button.setVisible(view.can_edit)
             button.setEnabled(editable)
+        # A closed referral's last step (复学后跟踪 recorded by mistake) can go back too.
+        self.withdraw_button.setVisible(view.can_edit)
+        self.withdraw_button.setEnabled(self.last_recorded() is not None)
         for button in self.print_buttons:
             button.setVisible(view.can_edit)
 
@@ -226,6 +243,39 @@ class ReferralTab(FileTab):
             return None
         return self.open_dialog(
             lambda v: CancelDialog(self.ctx, v.file.profile.id, r.id, v.today, self))
+
+    def last_recorded(self) -> StepRow | None:
+        """The step recorded last (done or skipped): the only one that can be withdrawn."""
+        r = self.referral
+        return next((s for s in reversed(r.steps) if not s.pending), None) if r else None
+
+    def withdraw(self, step: StepRow | None = None) -> WithdrawStepDialog | None:
+        """Ask why (and then to confirm) before withdrawing the last recorded step;
+        `step`, from the context menu, must be that step."""
+        last = self.last_recorded()
+        if last is None or (step is not None and step is not last) or \
+                self.view_ is None or not self.view_.can_edit:
+            return None
+        return self.open_dialog(
+            lambda v: WithdrawStepDialog(self.ctx, v.file.profile.id, last, self))
+
+    def step_menu(self, pos: QPoint) -> QMenu | None:
+        """撤回此步骤… on a recorded step; offered but disabled on one that is not the
+        last, saying why."""
+        index = self.steps.indexAt(pos)
+        if not index.isValid() or self.view_ is None or not self.view_.can_edit:
+            return None
+        row = self.step_model.row_at(index.row())
+        if row.pending:
+            return None
+        last = row is self.last_recorded()
+        menu = QMenu(self.steps)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        action = menu.addAction(texts.REF_WITHDRAW_MENU if last else texts.REF_WITHDRAW_NOT_LAST)
+        action.setEnabled(last)
+        action.triggered.connect(lambda: self.withdraw(row))
+        menu.popup(self.steps.viewport().mapToGlobal(pos))
+        return menu
 
     def print_letter(self, kind: str) -> Any:
         if self.view_ is None or self.referral is None:

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QPushButton, QStatusBar
+from PySide6.QtWidgets import QMessageBox, QPushButton, QStatusBar
 
 from app.models import Student
 from app.services.casefile.rows import StepRow
@@ -25,7 +25,7 @@ from app.services.referral.workflow import complete_step
 from app.services.referral.workflow import open_referral as open_referral_now
 from app.ui.casefile import texts
 from app.ui.casefile.letter_print import print_to, suggested_name
-from app.ui.casefile.referral_dialogs import StepDialog
+from app.ui.casefile.referral_dialogs import StepDialog, WithdrawStepDialog
 from app.ui.casefile.referral_tab import ReferralTab
 from app.ui.messages import NOTICE_ACTION, NOTICE_BAR
 from tests.ui.casefile.casefile_helpers import (
@@ -241,3 +241,66 @@ def test_visit_feedback_offers_the_outcomes_and_admission_suspends(qtbot, school
         student = session.get(Student, sid)
         assert student is not None and student.status == "suspended"
     assert audit_count(school.store, "student_status", sid) == 1
+
+
+def test_withdraw_the_last_step_asks_why_then_to_confirm(qtbot, school: School,
+                                                         screens_dir: Path):
+    """A step recorded by mistake: 撤回此步骤… on its context menu (only the last step
+    recorded; an earlier one says why not), a reason, a confirmation that can still be
+    cancelled, then the step is due again and the 休学 it caused is undone."""
+    sid, today = school.students[2], date.today()
+    rid = open_referral_now(school.store, sid, {"self_harm"}, today)
+    details = {"parents_informed": StepDetails(receipt="signed"),
+               "hospital_contacted": StepDetails(hospital=HOSPITAL),
+               "visit_feedback": StepDetails(outcome="inpatient")}
+    feedback = STEPS.index("visit_feedback")
+    for code in STEPS[:feedback + 1]:
+        complete_step(school.store, rid, code, today, "已办", hospitals=[HOSPITAL],
+                      details=details.get(code, StepDetails()))
+    tab = referral_tab(qtbot, school, 2)
+    assert tab.withdraw_button.isVisible() and tab.withdraw_button.isEnabled()
+
+    def menu_on(row: int):
+        return tab.step_menu(tab.steps.visualRect(tab.step_model.index(row, 0)).center())
+
+    assert menu_on(feedback + 1) is None  # a step not recorded: nothing to withdraw
+    earlier = menu_on(1)
+    assert earlier is not None
+    [action] = earlier.actions()
+    assert action.text() == texts.REF_WITHDRAW_NOT_LAST and not action.isEnabled()
+    earlier.close()
+    menu = menu_on(feedback)
+    assert menu is not None
+    [action] = menu.actions()
+    assert action.text() == texts.REF_WITHDRAW_MENU and action.isEnabled()
+    action.trigger()
+    dialog = tab.findChild(WithdrawStepDialog)
+    assert dialog is not None and dialog.step.step == "visit_feedback"
+    assert "就诊反馈" in dialog.windowTitle() and "恢复原来的状态" in dialog.intro.text()
+    submit(qtbot, dialog)
+    assert dialog.error.text() == texts.WITHDRAW_NO_REASON and not message_boxes()
+    dialog.reason.setPlainText("选错了就诊结果")
+    edits = audit_count(school.store, "student_edit", sid)
+    submit(qtbot, dialog)
+    [box] = message_boxes()
+    assert box.text() == texts.WITHDRAW_CONFIRM.format(step="就诊反馈")
+    dialog.grab().save(str(screens_dir / "referral-withdraw-dialog.png"))
+    box.grab().save(str(screens_dir / "referral-withdraw-confirm.png"))
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    idle(qtbot)
+    assert not closed(dialog) and audit_count(school.store, "student_edit", sid) == edits
+    submit(qtbot, dialog)
+    [box] = message_boxes()
+    [yes] = [b for b in box.buttons() if b.text() == texts.WITHDRAW_YES]
+    yes.click()
+    idle(qtbot)
+    assert closed(dialog) and audit_count(school.store, "student_edit", sid) == edits + 1
+    qtbot.waitUntil(lambda: column(tab.step_model, STEP)[feedback] == texts.STEP_NEXT)
+    with school.store.read() as session:
+        student = session.get(Student, sid)
+        assert student is not None and student.status == "enrolled"
+    # The button offers the step now last (转介单), in the same dialog.
+    again = tab.withdraw()
+    assert again is not None and again.step.step == "referral_form"
+    assert tab.withdraw(tab.step_model.row_at(0)) is None  # not the last: no dialog
+
