@@ -1,11 +1,12 @@
-"""attachment add / list / save: scans kept with a referral (回执, 病历证明, 其他).
+"""attachment add / list / save / remove: scans kept with a referral (回执, 病历证明, 其他).
 
 `add` keeps a PDF, JPEG or PNG (at most 10 MB, recognised by its content) encrypted in
 the database with the student's referral (the newest unless --referral names one);
 `list` shows what is kept (staff: with the checksum; a class teacher: that scans exist,
 for their own students); `save` writes a copy out of the database — that copy is NOT
-encrypted, which the command says. Every one is audited. Services are imported inside
-the handlers (tests/cli/test_cli_startup.py).
+encrypted, which the command says; `remove` deletes a scan kept by mistake (its key and
+content go; who removed it, when and the reason stay). Every one is audited. Services
+are imported inside the handlers (tests/cli/test_cli_startup.py).
 """
 
 from __future__ import annotations
@@ -41,6 +42,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--id", type=int, required=True, help="附件编号（见 attachment list）")
     p.add_argument("--out", type=Path, required=True, help="保存到的文件")
     p.set_defaults(handler=_save)
+
+    p = actions.add_parser("remove",
+                           help="删除误存的附件（须写明理由；记录保留谁、何时、为何删除）")
+    add_db_args(p)
+    p.add_argument("--id", type=int, required=True, help="附件编号（见 attachment list）")
+    p.add_argument("--reason", required=True, help="删除理由（如传错了学生）")
+    p.set_defaults(handler=_remove)
 
 
 def _add(args: argparse.Namespace) -> int:
@@ -80,4 +88,13 @@ def _save(args: argparse.Namespace) -> int:
         out = save_attachment(store, args.id, args.out)
     print(f"已另存附件到 {out}。注意：这个副本没有加密，用完请妥善保管或删除。",
           file=sys.stderr)
+    return 0
+
+
+def _remove(args: argparse.Namespace) -> int:
+    from app.services.referral.attachments import remove_attachment
+
+    with open_db(args) as store:
+        remove_attachment(store, args.id, args.reason)
+    print(f"已删除附件 编号 {args.id}：文件内容已清除，删除人、时间和理由保留在记录中。")
     return 0

@@ -281,3 +281,38 @@ def test_a_staff_key_rotation_reseals_the_key_and_the_scan_still_opens(store, re
                                                  LargeBinary))) != sealed_before
         assert session.scalar(select(AttachmentContent.content)) == content_before
     assert read_attachment(store, aid).data == tiny_png()
+
+
+def test_cli_remove_needs_a_reason_and_staff(store, school, referred, db_path, monkeypatch,
+                                            capsys):
+    """`attachment remove` beside add/list/save: the reason is required (argparse, and a
+    blank one is refused with nothing removed), a class teacher is refused (exit 5), an
+    unknown id is bad input; a removal deletes the content and keeps who, when and why."""
+    sid, _rid = referred
+    aid = add_attachment(store, sid, "receipt", tiny_png(), "png")
+    create_user(store, "ct", "班主任", "class_teacher", CT_PASSWORD,
+                class_id=school.class_ids[0])
+    store.close()
+    db = ["--db", str(db_path)]
+    monkeypatch.setenv("QINGXIN_PASSWORD", CT_PASSWORD)
+    assert main(["attachment", "remove", *db, "--user", "ct", "--id", str(aid),
+                 "--reason", "传错了学生"]) == 5
+    monkeypatch.setenv("QINGXIN_PASSWORD", TEST_PASSWORD)
+    with pytest.raises(SystemExit) as missing:
+        main(["attachment", "remove", *db, "--id", str(aid)])
+    assert missing.value.code == 2 and "--reason" in capsys.readouterr().err
+    assert main(["attachment", "remove", *db, "--id", str(aid), "--reason", "  "]) == 2
+    assert "删除理由" in capsys.readouterr().err
+    assert main(["attachment", "remove", *db, "--id", "99", "--reason", "传错了学生"]) == 2
+    with unlock(db_path, "admin", TEST_PASSWORD) as admin:
+        assert read_attachment(admin, aid).data == tiny_png()  # nothing removed so far
+    assert main(["attachment", "remove", *db, "--id", str(aid), "--reason", "传错了学生"]) == 0
+    assert f"已删除附件 编号 {aid}" in capsys.readouterr().out
+    with unlock(db_path, "admin", TEST_PASSWORD) as admin:
+        with admin.read() as session:
+            row = session.get(ReferralAttachment, aid)
+            assert row is not None and row.removed and row.removed_by == "admin"
+            assert row.removal_reason == "传错了学生" and row.content_key is None
+            assert session.scalar(select(AttachmentContent.content)) is None
+        assert _events(admin, "attachment_removed") == [f"附件 编号 {aid}：回执"]
+        assert [a.id for a in list_attachments(admin, sid)] == []

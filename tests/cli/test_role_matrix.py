@@ -105,6 +105,7 @@ COMMANDS: dict[tuple[str, ...], tuple[str, list[str]]] = {
                                              "{dir}/scan.png"]),
     ("attachment", "list"): (READ_CLASS_SUMMARY, ["--student", "{student}"]),
     ("attachment", "save"): (READ_CONFIDENTIAL, ["--id", "1", "--out", "{dir}/copy.png"]),
+    ("attachment", "remove"): (WRITE_CASEFILE, ["--id", "1", "--reason", "传错了学生"]),
     ("conference", "add"): (WRITE_CASEFILE, [
         "--student", "{student}", "--attendee", "心理教师", "--assessment", "情绪低落",
         "--decision", "每周约谈", "--task", "联系家长|班主任|2026-12-31"]),
