@@ -15,7 +15,7 @@ from app.labels import SIGNAL_SEVERITIES
 from app.models import ReportedSignal, SchoolClass, SignalBox, SignalReport, Student
 from app.services.accounts.auth import unlock
 from app.services.accounts.users import create_user
-from app.services.casefile.entries import add_signal
+from app.services.casefile.entries import add_signal, correct_entry, entry_history
 from app.services.casefile.snapshot import open_file
 from app.services.signals.reports import (
     check_filing,
@@ -250,3 +250,27 @@ def test_a_signal_decided_as_it_is_recorded_skips_today(store, school):
     with pytest.raises(BadInputError, match="未知的处理结果：随便"):
         add_signal(store, sid, "parent", date(2026, 3, 2), "x", decision="随便")
     assert len(_signal_reports(store, sid)) == 1
+
+
+def test_a_corrected_signal_keeps_its_report_and_the_list_shows_the_correction(store,
+                                                                               school):
+    """The 反映 links the file entry as filed; correcting the entry (a word misheard on
+    the phone) must not cut the link: the file shows the report's status on the
+    corrected entry, deciding still works, and the 反映 list reads the corrected text.
+    The original stays in the entry's history."""
+    sid = school.students[7]
+    entry = add_signal(store, sid, "parent", date(2026, 3, 2), "家长来电：孩子连续失眠一周",
+                       "serious", "母亲")
+    [report] = _signal_reports(store, sid)
+    fixed = correct_entry(store, "signal", entry, "电话里听错了",
+                          description="家长来电：孩子连续失眠两周")
+    again = correct_entry(store, "signal", fixed, "补充", severity="suicide")
+    [signal] = open_file(store, sid).signals
+    assert (signal.id, signal.report_id, signal.decision) == (again, report.id, None)
+    [row] = [r for r in list_reports(store) if r.id == report.id]
+    assert row.pending and row.text == "家长来电：孩子连续失眠两周"
+    decide_report(store, report.id, "约谈")
+    [signal] = open_file(store, sid).signals
+    assert (signal.report_id, signal.decision) == (report.id, "interview")
+    assert [v.fields["description"] for v in entry_history(store, "signal", again)] == [
+        "家长来电：孩子连续失眠一周", "家长来电：孩子连续失眠两周", "家长来电：孩子连续失眠两周"]

@@ -65,7 +65,7 @@ from app.services.casefile.rows import (
     SignalRow,
     StudentFile,
 )
-from app.services.casefile.versions import current
+from app.services.casefile.versions import current, newest_ids
 from app.services.referral.attachments import attachment_rows
 from app.services.referral.steps import step_rows
 from app.services.roster.file import class_display_name
@@ -181,10 +181,13 @@ def _counselling(c: CounsellingRecord, full: bool, names: dict[str, str]) -> Cou
 
 
 def _signals(session: Session, sid: int, full: bool) -> tuple[SignalRow, ...]:
-    """The signals, each with the 反映 it came from and that report's status."""
-    reports = {signal_id: (rid, decision) for rid, signal_id, decision in session.execute(
+    """The signals, each with the 反映 it came from and that report's status (the
+    report links the entry as it was filed; a corrected entry keeps its report)."""
+    filed = session.execute(
         select(SignalReport.id, SignalReport.signal_id, SignalReport.decision)
-        .where(SignalReport.student_id == sid, SignalReport.signal_id.is_not(None)))}
+        .where(SignalReport.student_id == sid, SignalReport.signal_id.is_not(None))).all()
+    newest = newest_ids(session, ReportedSignal, (signal_id for _r, signal_id, _d in filed))
+    reports = {newest[signal_id]: (rid, decision) for rid, signal_id, decision in filed}
     return tuple(
         SignalRow(s.id, s.source, s.reporter if full else WITHHELD, s.reported_on,
                   s.description if full else WITHHELD, s.severity, s.supersedes_id is not None,

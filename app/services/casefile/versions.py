@@ -63,6 +63,21 @@ def new_version(session: Session, old: V, username: str, reason: str, *,
     return row
 
 
+def newest_ids(session: Session, model: type[Versioned], ids: Iterable[int]) -> dict[int, int]:
+    """Each id → the newest version of its entry (itself when never corrected; the
+    withdrawing version when withdrawn). A link kept to an entry from elsewhere (a 反映
+    to its file entry) names the version it was made with; reading through this
+    follows the entry's corrections. One query per generation of corrections."""
+    newest = {i: i for i in ids}
+    frontier = set(newest)
+    while frontier:
+        later = dict(session.execute(select(model.supersedes_id, model.id)
+                                     .where(model.supersedes_id.in_(frontier))).all())
+        newest = {start: later.get(at, at) for start, at in newest.items()}
+        frontier = set(later.values())
+    return newest
+
+
 def chain(session: Session, model: type[V], record_id: int) -> list[V]:
     """Every version of the entry `record_id` belongs to, oldest first."""
     row = session.get(model, record_id)

@@ -31,6 +31,7 @@ from app.services.capabilities import (
 )
 from app.services.casefile.access import check_past, in_scope, load_student
 from app.services.casefile.entries import insert_entry
+from app.services.casefile.versions import newest_ids
 from app.services.roster.file import class_display_name
 from app.services.signals.box import current_box, seal_report
 from app.store.handle import Store
@@ -175,10 +176,13 @@ def report_rows(session: Session, store: Store, pending_only: bool = False,
         query = query.where(SignalReport.id == report_id)
     found = session.execute(query).all()
     texts: dict[int, str] = {}
-    if staff:
-        ids = [r[0].signal_id for r in found if r[0].signal_id is not None]
-        texts = dict(session.execute(select(ReportedSignal.id, ReportedSignal.description)
-                                     .where(ReportedSignal.id.in_(ids))).all())
+    if staff:  # the text as the file now has it: a correction of the entry shows here
+        newest = newest_ids(session, ReportedSignal,
+                            (r[0].signal_id for r in found if r[0].signal_id is not None))
+        current = dict(session.execute(select(ReportedSignal.id, ReportedSignal.description)
+                                       .where(ReportedSignal.id.in_(set(newest.values())))
+                                       ).all())
+        texts = {filed: current[now] for filed, now in newest.items()}
     names = display_names(session)
     rows = [ReportRow(r.id, r.student_id, no, name, class_display_name(grade, number),
                       r.source, r.severity, r.seen_on, names.get(r.filed_by, r.filed_by),
