@@ -117,3 +117,28 @@ def test_200_exact_schools_leave_every_hidden_cell_wide_enough():
     hidden, elapsed = check_district(range(1000, 1200))
     print(f"publish 200 exact schools: {elapsed:.1f} s CPU, {hidden} hidden by the district")
     assert hidden > 1000
+
+
+def test_the_groups_kept_across_a_round_are_those_walked_afresh():
+    """`protect` keeps the hidden cells' groups (and their visible neighbours) up to date
+    as a round hides covers, instead of walking the relations for every narrow cell: at
+    every step they are what a fresh walk finds."""
+    import random
+
+    from app.services.statistics.disclosure_audit import _Links, _Reach
+
+    for seed in range(20):
+        rng = random.Random(seed)
+        cells = list(range(80))
+        relations = [(rng.choice(cells), rng.sample(cells, rng.randint(2, 6)))
+                     for _ in range(40)]
+        links = _Links(relations)
+        marks = {c: SMALL for c in rng.sample(cells, 10)}
+        reach = _Reach(links, marks)
+        for _ in range(25):
+            for c in marks:
+                assert reach.visible(c) == {m for m in links.linked(c, marks)
+                                            if m not in marks}, (seed, c)
+            cover = rng.choice([c for c in cells if c not in marks])
+            reach.hide(cover)
+            marks[cover] = "cover"

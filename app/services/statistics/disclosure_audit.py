@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from app.services.statistics.suppression import COVER, SMALL, Cell, Relation, suppress
@@ -121,16 +122,18 @@ def protect(counts: Mapping[Hashable, int], relations: Iterable[Relation], min_c
         found = audit(counts, relations, marks, min_cell, orders, cache, need, limits, rounds)
         narrow = [k for k, (lo, hi) in found.items() if hi - lo < need[k] - _EPS]
         added: set[Hashable] = set()
+        reach = _Reach(links, marks)
         for k in narrow:
             if added & set(links.related(k, _NEAR)):
                 continue  # a cell hidden this round may already give it room: re-audit
-            cover = _widener(k, counts, links, marks, keep, need[k])
+            cover = _widener(k, counts, links, marks, keep, need[k], reach)
             if cover is None:
                 # Everything around it is hidden already: what still pins it down is
                 # the "<5" marks' own 1–4. Write one of them as "*" (any number).
-                cover = next((m for m in (k, *links.linked(k, marks))
+                cover = next((m for m in chain((k,), links.linked(k, marks))
                               if marks.get(m) == SMALL), None)
             if cover is not None:
+                reach.hide(cover)
                 marks[cover] = COVER
                 added.add(cover)
         rounds.fresh = added
@@ -156,13 +159,14 @@ def _needs(counts: Mapping[Hashable, int], relations: Sequence[Relation],
 
 
 def _widener(cell: Hashable, counts: Mapping[Hashable, int], links: _Links,
-             marks: Mapping[Hashable, str], keep: set[Hashable], need: float
-             ) -> Hashable | None:
+             marks: Mapping[Hashable, str], keep: set[Hashable], need: float,
+             reach: _Reach | None = None) -> Hashable | None:
     """The visible cell to hide so that `cell` gains room: a member of a relation `cell`
     is in, else of the relations linked to it through hidden cells. Parts before totals
     (a total hidden turns the district's sum into a floor), then the smallest count that
     leaves room (at least `need`), else the largest."""
-    for pool in (lambda: links.related(cell), lambda: links.linked(cell, marks)):
+    reach = reach or _Reach(links, marks)
+    for pool in (lambda: links.related(cell), lambda: reach.visible(cell)):
         # The linked pool only when the related one has nothing left: in a district's
         # LP it is the whole component, and it was walked for every narrow cell.
         visible = {m for m in pool() if m not in marks and m not in keep and m != cell}
@@ -191,21 +195,96 @@ class _Links:
                 if longest is None or len(self.members[i]) <= longest
                 for m in self.members[i]]
 
-    def linked(self, cell: Hashable, marks: Mapping[Hashable, str]) -> list[Hashable]:
-        """Every member of every relation reachable from `cell` through hidden cells."""
-        seen, todo, out, done = {cell}, [cell], [], set()
+    def linked(self, cell: Hashable, marks: Mapping[Hashable, str]) -> Iterator[Hashable]:
+        """Every member of every relation reachable from `cell` through hidden cells, as
+        they are reached (a caller looking for one stops early)."""
+        seen, todo, done = {cell}, [cell], set()
         while todo:
             current = todo.pop()
             for i in self.by_member.get(current, ()):
                 if i in done:
                     continue
                 done.add(i)
-                out += self.members[i]
+                yield from self.members[i]
                 for m in self.members[i]:
                     if m in marks and m not in seen:
                         seen.add(m)
                         todo.append(m)
-        return out
+
+
+class _Reach:
+    """The hidden cells in groups joined through relations (as `_Links.linked` walks
+    them), each group with the visible members of its relations: `_widener`'s second pool,
+    kept up to date as a round hides covers instead of walked for every narrow cell (in a
+    district's LP the group is a whole table of every school: half of `protect`'s time).
+    Built on first use; `hide` before the cell is marked."""
+
+    def __init__(self, links: _Links, marks: Mapping[Hashable, str]) -> None:
+        self.links = links
+        self.marks = marks
+        self.group: dict[Hashable, int] | None = None
+        self.cells: dict[int, list[Hashable]] = {}
+        self.shown: dict[int, set[Hashable]] = {}
+
+    def _build(self) -> dict[Hashable, int]:
+        self.group = {}
+        for start in self.marks:
+            if start in self.group:
+                continue
+            g = len(self.cells)
+            self.group[start] = g
+            self.cells[g], self.shown[g] = [start], set()
+            todo, done = [start], set()
+            while todo:
+                for i in self.links.by_member.get(todo.pop(), ()):
+                    if i in done:
+                        continue
+                    done.add(i)
+                    for m in self.links.members[i]:
+                        if m not in self.marks:
+                            self.shown[g].add(m)
+                        elif m not in self.group:
+                            self.group[m] = g
+                            self.cells[g].append(m)
+                            todo.append(m)
+        return self.group
+
+    def visible(self, cell: Hashable) -> set[Hashable]:
+        """The visible members of every relation reachable from hidden `cell` through
+        hidden cells."""
+        group = self.group if self.group is not None else self._build()
+        return self.shown[group[cell]]
+
+    def hide(self, cell: Hashable) -> None:
+        """`cell` is about to be hidden: it joins the groups of the hidden cells it shares a
+        relation with, and their relations' visible members with its own."""
+        if self.group is None or cell in self.group:
+            return  # not built yet, or hidden already ("<5" made "*")
+        joined: set[int] = set()
+        shown: set[Hashable] = set()
+        for i in self.links.by_member.get(cell, ()):
+            for m in self.links.members[i]:
+                if m == cell:
+                    continue
+                if m in self.marks:
+                    joined.add(self.group[m])
+                else:
+                    shown.add(m)
+        if joined:
+            base = max(joined, key=lambda g: len(self.cells[g]))
+        else:
+            base = max(self.cells, default=-1) + 1
+            self.cells[base], self.shown[base] = [], set()
+        for g in joined - {base}:
+            moved = self.cells.pop(g)
+            for m in moved:
+                self.group[m] = base
+            self.cells[base] += moved
+            self.shown[base] |= self.shown.pop(g)
+        self.group[cell] = base
+        self.cells[base].append(cell)
+        self.shown[base] |= shown
+        self.shown[base].discard(cell)
 
 
 def audit(counts: Mapping[Hashable, int], relations: Sequence[Relation],
