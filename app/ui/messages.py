@@ -13,8 +13,10 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QApplication,
     QMainWindow,
@@ -59,14 +61,18 @@ NOTICE_MS = 12_000
 
 def notify(parent: QWidget | None, text: str,
            action: tuple[str, Callable[[], object]] | None = None,
-           title: str = strings.APP_TITLE) -> QStatusBar | QMessageBox:
+           title: str = strings.APP_TITLE, path: Path | None = None) -> QStatusBar | QMessageBox:
     """Say that something succeeded without asking for a click: in the main window's
     status bar, where it stays a few seconds (an OK box after every success only added
     a click), on one line. `action` (a label and what it does, e.g. 打开所在文件夹) is
     a button beside it for as long. Without a main window (a dialog on its own) it is a
     box after all, titled `title`, with the action as a button. Errors stay boxes
     (`show_error`, `warn`). The status bar is the nearest window's that has one: a
-    student's file has its own (NOTICE_BAR), since it covers the main window."""
+    student's file has its own (NOTICE_BAR), since it covers the main window.
+
+    A `path` the text names (a file saved) is shortened in the middle when the line
+    does not fit beside the buttons — the folder's start and the file's name stay —
+    and the whole text is the status bar's tooltip while the message shows."""
     bar = _status_bar(parent)
     if bar is None:
         box = inform(parent, title, text)
@@ -76,8 +82,10 @@ def notify(parent: QWidget | None, text: str,
         return box
     for old in bar.findChildren(QPushButton, NOTICE_ACTION):
         bar.removeWidget(old)
+        old.hide()
         old.deleteLater()
-    bar.showMessage(one_line(text), NOTICE_MS)
+    line = one_line(text)
+    bar.showMessage(line, NOTICE_MS)  # hides the bar's ordinary widgets meanwhile
     if action is not None:
         button = QPushButton(action[0])
         button.setObjectName(NOTICE_ACTION)
@@ -85,7 +93,54 @@ def notify(parent: QWidget | None, text: str,
         button.clicked.connect(lambda: action[1]())
         bar.addPermanentWidget(button)
         QTimer.singleShot(NOTICE_MS, button, button.deleteLater)
+    bar.setToolTip("")  # a tooltip left by an earlier notice is not this one's
+    if path is not None:
+        _keep_tooltip_while_shown(bar)
+        bar.setToolTip(text)
+        shown = fit_path(line, str(path), bar.fontMetrics(), _message_width(bar))
+        if shown != line and bar.isVisible():  # a hidden bar's width means nothing
+            bar.showMessage(shown, NOTICE_MS)
     return bar
+
+
+def fit_path(line: str, path: str, metrics: QFontMetrics, width: int) -> str:
+    """`line` within `width` pixels: `path` in it elided in the middle first (…/初一年级/…
+    -初一(3)班-20261202.pdf keeps where it starts and the file's name), then the line's
+    end if the rest alone is too long."""
+    if metrics.horizontalAdvance(line) <= width:
+        return line
+    if path and path in line:
+        rest = metrics.horizontalAdvance(line.replace(path, "", 1))
+        room = max(width - rest, metrics.horizontalAdvance("…" + path[-12:]))
+        line = line.replace(path, metrics.elidedText(path, Qt.TextElideMode.ElideMiddle, room),
+                            1)
+    return metrics.elidedText(line, Qt.TextElideMode.ElideRight, width)
+
+
+def _message_width(bar: QStatusBar) -> int:
+    """The room a status-bar message has: up to the leftmost widget still shown (the
+    permanent ones — the ordinary ones are hidden while a message is — and the size
+    grip), once the bar has laid them out."""
+    if bar.layout() is not None:
+        bar.layout().activate()
+    shown = [w.geometry().x() for w in bar.children()
+             if isinstance(w, QWidget) and not w.isHidden() and not w.isWindow()]
+    return max(min(shown, default=bar.width()) - MESSAGE_MARGIN, 0)
+
+
+MESSAGE_MARGIN = 12
+"""The message's inset on the left and the gap before the first widget on its right."""
+
+
+def _keep_tooltip_while_shown(bar: QStatusBar) -> None:
+    """The tooltip (the whole text) goes when the message does."""
+    if bar.property(_TIP_HOOKED):
+        return
+    bar.setProperty(_TIP_HOOKED, True)
+    bar.messageChanged.connect(lambda message: message or bar.setToolTip(""))
+
+
+_TIP_HOOKED = "qingxin_notice_tooltip"
 
 
 NOTICE_ACTION = "notice_action"

@@ -219,7 +219,8 @@ def test_a_teachers_first_day(qtbot, db_path: Path, tmp_path: Path, screens: Pat
     idle(qtbot)
     assert letter.read_bytes().startswith(b"%PDF")
     # said in the file window's own status bar (it covers the main window's), no box
-    assert not message_boxes() and str(letter) in file.status.currentMessage()
+    assert not message_boxes() and letter.name in file.status.currentMessage()
+    assert str(letter) in file.status.toolTip()  # the whole path, when the line is elided
     assert not window.statusBar().currentMessage().startswith("告知书")
 
     window.lock()

@@ -60,7 +60,7 @@ def show_saved(parent: QWidget, title: str, path: Path) -> QStatusBar | QMessage
         parent, texts.LETTER_DONE.format(title=title, path=path),
         (texts.OPEN_FOLDER,
          lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))),
-        title=texts.LETTER_DONE_TITLE)
+        title=texts.LETTER_DONE_TITLE, path=path)
 
 
 def ask_and_print_file(ctx: StoreContext, parent: QWidget, student_id: int) -> Op | None:

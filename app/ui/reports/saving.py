@@ -29,6 +29,7 @@ def open_folder(path: Path) -> None:
 
 def show_saved(parent: QWidget, title: str, text: str,
                path: Path) -> QStatusBar | QMessageBox:
-    """In the status bar, with 打开所在文件夹 beside it (messages.notify)."""
+    """In the status bar, with 打开所在文件夹 beside it (messages.notify; a long path is
+    shortened in the middle so the button stays in view, the whole text its tooltip)."""
     return messages.notify(parent, text, (texts.OPEN_FOLDER, lambda: open_folder(path)),
-                           title=title)
+                           title=title, path=path)

@@ -181,7 +181,7 @@ def test_print_a_letter_on_a_worker(qtbot, school: School, tmp_path: Path,
     # 打开所在文件夹 beside it
     assert not message_boxes()
     bar = tab.window().findChild(QStatusBar, NOTICE_BAR)
-    assert str(out) in bar.currentMessage() and "妥善保管" in bar.currentMessage()
+    assert str(out) in bar.toolTip() and out.name in bar.currentMessage()
     [folder] = bar.findChildren(QPushButton, NOTICE_ACTION)
     assert folder.text() == texts.OPEN_FOLDER
     tab.window().grab().save(str(screens_dir / "file-window-letter-saved.png"))
@@ -304,3 +304,37 @@ def test_withdraw_the_last_step_asks_why_then_to_confirm(qtbot, school: School,
     assert again is not None and again.step.step == "referral_form"
     assert tab.withdraw(tab.step_model.row_at(0)) is None  # not the last: no dialog
 
+
+def test_a_long_path_is_elided_in_the_middle_and_the_folder_button_stays(
+        qtbot, school: School, tmp_path: Path, screens_dir: Path):
+    """Saved deep in a teacher's folders, in a narrow file window: the path is shortened
+    in the middle (its start and the file's name stay, the rest of the line too), the
+    whole text is the tooltip, and 打开所在文件夹 is fully in view."""
+    tab = referral_tab(qtbot, school)
+    open_referral(qtbot, tab, "psychosis")
+    assert tab.referral is not None
+    window = tab.window()
+    window.resize(900, 560)
+    idle(qtbot)
+    folder = tmp_path.joinpath("心理辅导室", "2026-2027学年第一学期", "转介文书", "初一年级",
+                               "告知书与回执（家长签收后扫描存档）")
+    folder.mkdir(parents=True)
+    out = folder / "学生心理健康情况告知书-2026年12月2日打印.pdf"
+    print_to(school.ctx, tab, school.students[0], tab.referral.id, "notice", out)
+    idle(qtbot)
+    bar = window.findChild(QStatusBar, NOTICE_BAR)
+    [folder_button] = bar.findChildren(QPushButton, NOTICE_ACTION)
+    qtbot.waitUntil(lambda: folder_button.isVisible())
+    message = bar.currentMessage()
+    assert "…" in message and str(out) not in message
+    assert message.startswith("学生心理健康情况告知书已保存到：") and out.name[-8:] in message
+    assert message.endswith("不要留在公共电脑或U盘上。")
+    assert str(out) in bar.toolTip()
+    room = folder_button.geometry().left()
+    assert bar.fontMetrics().horizontalAdvance(message) < room
+    assert folder_button.geometry().left() > 0 and folder_button.geometry().right() < bar.width()
+    assert folder_button.width() >= folder_button.sizeHint().width()
+    window.grab().save(str(screens_dir / "file-window-long-path-saved.png"))
+    # Once the message goes, so does its tooltip.
+    bar.clearMessage()
+    assert bar.toolTip() == ""
