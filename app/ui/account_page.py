@@ -25,6 +25,7 @@ from app.services.accounts.auth import change_password
 from app.services.accounts.users import my_phone, set_my_phone
 from app.ui import messages, strings
 from app.ui.form_widgets import error_label, hint_label, lay_out_form_dialog, password_edit
+from app.ui.opening import opened
 from app.ui.store_context import StoreContext
 
 
@@ -120,6 +121,4 @@ class AccountPage(QWidget):
                         label=strings.SAVING, on_failure=refused)
 
     def change_password(self) -> ChangePasswordDialog:
-        dialog = ChangePasswordDialog(self.ctx, self)
-        dialog.open()
-        return dialog
+        return opened(ChangePasswordDialog(self.ctx, self))

@@ -30,6 +30,7 @@ from app.errors import QingxinError
 from app.ui import strings
 from app.ui.form_errors import FieldErrors, field_for
 from app.ui.form_widgets import error_label, hint_label, password_edit
+from app.ui.opening import opened
 from app.ui.recovery_code import NewRecoveryCodeDialog
 from app.ui.workers import Op, run_op
 
@@ -179,8 +180,7 @@ class LoginDialog(_UnlockDialog):
         dialog = RecoveryDialog(self.db_path, self.username.text().strip(), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.unlocked.connect(self._done)
-        dialog.open()
-        return dialog
+        return opened(dialog)
 
 
 class RecoveryDialog(_UnlockDialog):

@@ -37,24 +37,24 @@ from app.ui.reports.saving import show_saved
 from app.ui.store_context import StoreContext
 from app.ui.table_models import Column, RowTableModel
 
+ROW_COLUMNS = (
+    Column(strings.COL_ROW, lambda r: str(r.row_number), sort_key=lambda r: r.row_number),
+    Column(strings.COL_STUDENT_NO, lambda r: r.student_no),
+    Column(strings.COL_NAME, lambda r: r.name),
+)
+"""Where a file row stands and whom it names: first in every preview table of the file."""
 ADDED_COLUMNS = (
-    Column(strings.COL_ROW, lambda c: str(c.row_number), sort_key=lambda c: c.row_number),
-    Column(strings.COL_STUDENT_NO, lambda c: c.student_no),
-    Column(strings.COL_NAME, lambda c: c.name),
+    *ROW_COLUMNS,
     Column(strings.COL_GENDER, lambda c: label(GENDERS, c.gender)),
     Column(strings.COL_CLASS, lambda c: "；".join(c.details)),
 )
 CHANGE_COLUMNS = (
-    Column(strings.COL_ROW, lambda c: str(c.row_number), sort_key=lambda c: c.row_number),
-    Column(strings.COL_STUDENT_NO, lambda c: c.student_no),
-    Column(strings.COL_NAME, lambda c: c.name),
+    *ROW_COLUMNS,
     Column(strings.COL_GENDER, lambda c: label(GENDERS, c.gender)),
     Column(strings.COL_CHANGE, lambda c: "；".join(c.details)),
 )
 REJECTED_COLUMNS = (
-    Column(strings.COL_ROW, lambda p: str(p.row_number), sort_key=lambda p: p.row_number),
-    Column(strings.COL_STUDENT_NO, lambda p: p.student_no),
-    Column(strings.COL_NAME, lambda p: p.name),
+    *ROW_COLUMNS,
     Column(strings.COL_COLUMN, lambda p: p.column or ""),
     Column(strings.COL_REASON, lambda p: p.message),
 )

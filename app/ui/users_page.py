@@ -47,6 +47,7 @@ from app.ui.form_widgets import (
     lay_out_form_dialog,
     password_edit,
 )
+from app.ui.opening import opened
 from app.ui.recovery_code import NewRecoveryCodeDialog
 from app.ui.store_context import StoreContext
 from app.ui.table_models import Column, RowTableModel, local_time_text
@@ -302,9 +303,7 @@ class UsersPage(QWidget):
         self.enable_button.setEnabled(user is not None and not user.active)
 
     def add_user(self) -> AddUserDialog:
-        dialog = AddUserDialog(self.ctx, self._class_rows, self)
-        dialog.open()
-        return dialog
+        return opened(AddUserDialog(self.ctx, self._class_rows, self))
 
     def reset_selected(self) -> PasswordResetDialog | None:
         """Both 重设密码 and 启用 open this dialog; the service re-enables the account."""
@@ -315,16 +314,13 @@ class UsersPage(QWidget):
         done = strings.USER_ENABLE_DONE if dialog.enabling else strings.USER_RESET_DONE
         text = done.format(username=user.username)
         dialog.accepted.connect(lambda: self.reload(text))
-        dialog.open()
-        return dialog
+        return opened(dialog)
 
     def change_role(self) -> RoleDialog | None:
         user = self.selected()
         if user is None or not user.active:
             return None
-        dialog = RoleDialog(self.ctx, user, self._class_rows, self._rekeyed, self)
-        dialog.open()
-        return dialog
+        return opened(RoleDialog(self.ctx, user, self._class_rows, self._rekeyed, self))
 
     def deactivate_selected(self) -> None:
         """Deactivating drops the user's key slot and re-keys the database (a progress

@@ -58,6 +58,7 @@ from app.ui.casefile.widgets import (
     table,
     text_edit,
 )
+from app.ui.opening import open_for, opened
 from app.ui.store_context import StoreContext
 from app.ui.table_models import Column
 from app.ui.workers import Op
@@ -122,9 +123,7 @@ class AttachmentsBox(QGroupBox):
     def add(self) -> AttachmentDialog | None:
         if self.student_id is None or self.referral_id is None:
             return None
-        dialog = AttachmentDialog(self.ctx, self.student_id, self.referral_id, self)
-        dialog.open()
-        return dialog
+        return opened(AttachmentDialog(self.ctx, self.student_id, self.referral_id, self))
 
     def show_selected(self) -> Op | QMessageBox | None:
         row = self.current()
@@ -171,12 +170,7 @@ class AttachmentsBox(QGroupBox):
                               label=texts.ATT_OPENING)
 
     def remove_selected(self) -> RemoveAttachmentDialog | None:
-        row = self.current()
-        if row is None:
-            return None
-        dialog = RemoveAttachmentDialog(self.ctx, row, self)
-        dialog.open()
-        return dialog
+        return open_for(self.current(), lambda row: RemoveAttachmentDialog(self.ctx, row, self))
 
 
 def _decoded(store: Store, attachment_id: int) -> tuple[AttachmentFile, QImage]:

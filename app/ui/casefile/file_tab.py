@@ -3,27 +3,20 @@
 A tab is handed the loaded `FileView` (show_view) and opens the dialogs that write to
 that file. Every "open" action has the same contract, kept here once: with no file
 shown (or nothing selected to act on) it opens nothing and returns None; otherwise it
-opens the dialog non-modally and returns it, so tests drive the same path a click does.
+opens the dialog non-modally and returns it (app/ui/opening.py), so tests drive the same
+path a click does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
 
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.ui.casefile.history_dialog import HistoryDialog
 from app.ui.casefile.loading import FileView
+from app.ui.opening import D, open_for
 from app.ui.store_context import StoreContext
-
-D = TypeVar("D", bound=QDialog)
-
-
-def opened(dialog: D) -> D:
-    """Open `dialog` (non-modal, window-modal to its parent) and hand it back."""
-    dialog.open()
-    return dialog
 
 
 class FileTab(QWidget):
@@ -34,12 +27,8 @@ class FileTab(QWidget):
 
     def open_dialog(self, make: Callable[[FileView], D]) -> D | None:
         """The dialog `make` builds for the shown file, opened; None with no file shown."""
-        if self.view_ is None:
-            return None
-        return opened(make(self.view_))
+        return open_for(self.view_, make)
 
     def open_history(self, kind: str, entry_id: int | None) -> HistoryDialog | None:
         """An entry's earlier versions (更正 keeps them); None when no entry is chosen."""
-        if entry_id is None:
-            return None
-        return opened(HistoryDialog(self.ctx, kind, entry_id, self))
+        return open_for(entry_id, lambda e: HistoryDialog(self.ctx, kind, e, self))

@@ -72,6 +72,7 @@ from app.ui.casefile.widgets import (
 )
 from app.ui.export_dialog import ExportChoice, export_list
 from app.ui.form_widgets import data_table, fit_columns, hint_label
+from app.ui.opening import opened
 from app.ui.reports.saving import day_text
 from app.ui.row_open import RowOpener
 from app.ui.store_context import StoreContext
@@ -475,8 +476,7 @@ class ReviewQueueView(QWidget):
             return None
         dialog = ChangeLevelDialog(self.ctx, items, self)
         dialog.accepted.connect(self.reload)
-        dialog.open()
-        return dialog
+        return opened(dialog)
 
     def _open_selected(self) -> None:
         items = self.selected_items()

@@ -40,6 +40,7 @@ from app.services.screening.campaigns import (
 )
 from app.ui import messages, strings
 from app.ui.form_widgets import data_table, fit_columns, hint_label
+from app.ui.opening import opened
 from app.ui.screening import strings as s
 from app.ui.screening.campaign_dialog import CampaignDialog
 from app.ui.screening.entry_dialog import AnswerEntryDialog
@@ -235,8 +236,7 @@ class ScreeningPage(QWidget):
     def new_campaign(self) -> CampaignDialog:
         dialog = CampaignDialog(self.ctx, self)
         dialog.accepted.connect(lambda: self._remember(dialog.created))
-        dialog.open()
-        return dialog
+        return opened(dialog)
 
     def edit_campaign(self) -> None:
         """Read the campaign's classes and results per class, then open the prefilled form."""
@@ -248,9 +248,7 @@ class ScreeningPage(QWidget):
                        self._open_editor, label=s.EDIT_LOADING)
 
     def _open_editor(self, setup: CampaignSetup) -> CampaignDialog:
-        dialog = CampaignDialog(self.ctx, self, setup)
-        dialog.open()
-        return dialog
+        return opened(CampaignDialog(self.ctx, self, setup))
 
     def delete_campaign(self) -> QMessageBox | None:
         """Ask first; a campaign with results is explained, not offered."""

@@ -35,6 +35,7 @@ from app.services.maintenance.backup import (
 from app.ui import messages
 from app.ui.file_dialogs import BACKUPS, ask_folder, ask_open_path
 from app.ui.form_widgets import error_label, hint_label
+from app.ui.opening import opened
 from app.ui.settings import texts
 from app.ui.settings.restore_dialog import RestoreDialog
 from app.ui.store_context import StoreContext
@@ -197,6 +198,5 @@ class BackupTab(QWidget):
             return None
         dialog = RestoreDialog(store.path, backup, store.user.username, self)
         dialog.confirmed.connect(self.restore_requested)
-        dialog.open()
-        return dialog
+        return opened(dialog)
 

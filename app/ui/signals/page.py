@@ -28,6 +28,7 @@ from app.services.students import StudentRow, list_students
 from app.store.handle import Store
 from app.ui.casefile.widgets import OVERDUE_BACKGROUND, button_row, day, fill, selected, table
 from app.ui.form_widgets import hint_label
+from app.ui.opening import opened
 from app.ui.signals import texts
 from app.ui.signals.dialogs import ReportDialog, open_decision
 from app.ui.stale_reload import ReloadsWhenShown
@@ -134,9 +135,7 @@ class SignalsPage(ReloadsWhenShown, QWidget):
             return None
         students = [(s.id, f"{s.student_no} {s.name}（{s.class_name}）")
                     for s in self.data.students]
-        dialog = ReportDialog(self.ctx, students, student_id, date.today(), self)
-        dialog.open()
-        return dialog
+        return opened(ReportDialog(self.ctx, students, student_id, date.today(), self))
 
     def decide(self) -> Op | None:
         row: ReportRow | None = selected(self.view, self.model)
