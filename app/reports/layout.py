@@ -68,13 +68,20 @@ class Styles:
     small: ParagraphStyle
 
 
-def styles() -> Styles:
+def _style_maker(spacing: float) -> Callable[..., ParagraphStyle]:
+    """Paragraph styles in the CJK font, wrapping between any two characters, the lines
+    `spacing` × the size apart unless a style says otherwise."""
     font = register_cjk_font()
 
-    def style(name: str, size: float, spacing: float = 1.6, **kw: object) -> ParagraphStyle:
-        return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * spacing,
+    def style(name: str, size: float, line: float = spacing, **kw: object) -> ParagraphStyle:
+        return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * line,
                               wordWrap="CJK", **kw)
 
+    return style
+
+
+def styles() -> Styles:
+    style = _style_maker(1.6)
     return Styles(
         title=style("title", 18, alignment=TA_CENTER, spaceAfter=5 * mm),
         heading=style("heading", 12, spaceBefore=3 * mm, spaceAfter=1.5 * mm),
@@ -88,12 +95,7 @@ def styles() -> Styles:
 def compact_styles() -> Styles:
     """Reports pack a page with tables and charts: smaller title and tighter headings
     than a letter, the same font."""
-    font = register_cjk_font()
-
-    def style(name: str, size: float, spacing: float = 1.45, **kw: object) -> ParagraphStyle:
-        return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * spacing,
-                              wordWrap="CJK", **kw)
-
+    style = _style_maker(1.45)
     return Styles(
         title=style("title", 16, alignment=TA_CENTER, spaceAfter=3 * mm),
         heading=style("heading", 11, spaceBefore=2.5 * mm, spaceAfter=1.2 * mm),
