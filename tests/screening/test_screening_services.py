@@ -41,6 +41,12 @@ def _phq9_file(path, rows):
     return path
 
 
+def _import_one(store, campaign_id: int, path, student, answers: list[int]) -> None:
+    """A file holding one student's PHQ-9 answers, imported into the campaign as shown."""
+    sheet = _phq9_file(path, [(student.student_no, student.name, student.class_name, answers)])
+    apply_screening_import(store, preview_screening_import(store, campaign_id, sheet))
+
+
 def test_campaign_lists_enrolled_students_as_due(school):
     store, students = school
     campaign = create_campaign(store, "2026秋 PHQ-9", "phq9")
@@ -95,8 +101,7 @@ def test_reimport_replaces_and_says_so(school, tmp_path):
     store, students = school
     campaign = create_campaign(store, "GAD", "phq9")
     s = students[0]
-    first = _phq9_file(tmp_path / "1.xlsx", [(s.student_no, s.name, s.class_name, [0] * 9)])
-    apply_screening_import(store, preview_screening_import(store, campaign.id, first))
+    _import_one(store, campaign.id, tmp_path / "1.xlsx", s, [0] * 9)
     second = _phq9_file(tmp_path / "2.xlsx", [(s.student_no, s.name, s.class_name, [3] * 9)])
     preview = preview_screening_import(store, campaign.id, second)
     assert preview.matches[0].status == "replaces"
@@ -120,9 +125,7 @@ def test_answer_string_entry_validates_and_stores(school):
 def test_imports_and_result_views_are_audited(school, tmp_path):
     store, students = school
     campaign = create_campaign(store, "审计", "phq9")
-    s = students[0]
-    path = _phq9_file(tmp_path / "a.xlsx", [(s.student_no, s.name, s.class_name, [0] * 9)])
-    apply_screening_import(store, preview_screening_import(store, campaign.id, path))
+    _import_one(store, campaign.id, tmp_path / "a.xlsx", students[0], [0] * 9)
     campaign_results(store, campaign.id)
     actions = [e.action for e in audit.list_events(store, limit=3)]
     assert actions[:2] == ["screening_results", "screening_import"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton, QVBoxLayout
@@ -53,15 +54,17 @@ class StartsWork(QDialog):
         self.started.append(run_op(self, job, self.results.append, label="导入中…"))
 
 
-def shown(qtbot, dialog: QDialog) -> None:
-    dialog.show()
-    qtbot.waitExposed(dialog)
+@pytest.fixture
+def dialog(qtbot) -> StartsWork:
+    """A StartsWork on screen; the work its button starts waits for `dialog.gate`."""
+    starts = StartsWork(threading.Event())
+    starts.show()
+    qtbot.waitExposed(starts)
+    return starts
 
 
-def test_progress_dialog_deleted_with_its_parent_still_ends(qtbot):
-    gate = threading.Event()
-    dialog = StartsWork(gate)
-    shown(qtbot, dialog)
+def test_progress_dialog_deleted_with_its_parent_still_ends(qtbot, dialog):
+    gate = dialog.gate
     dialog.button.click()
     [op] = dialog.started
     qtbot.wait(SHOW_PROGRESS_AFTER_MS + 300)  # the progress dialog is on screen now
@@ -86,10 +89,8 @@ def test_a_failing_callback_still_ends_the_operation(qtbot):
     close_boxes()
 
 
-def test_a_double_click_starts_the_work_once(qtbot):
-    gate = threading.Event()
-    dialog = StartsWork(gate)
-    shown(qtbot, dialog)
+def test_a_double_click_starts_the_work_once(qtbot, dialog):
+    gate = dialog.gate
     QTest.mouseDClick(dialog.button, Qt.MouseButton.LeftButton)
     QTest.mouseClick(dialog.button, Qt.MouseButton.LeftButton)
     assert len(dialog.started) == 1
@@ -101,10 +102,8 @@ def test_a_double_click_starts_the_work_once(qtbot):
     qtbot.waitUntil(lambda: not workers.busy(), timeout=GATE_S * 1000)
 
 
-def test_esc_right_after_the_click_does_not_close_the_dialog_under_its_work(qtbot):
-    gate = threading.Event()
-    dialog = StartsWork(gate)
-    shown(qtbot, dialog)
+def test_esc_right_after_the_click_does_not_close_the_dialog_under_its_work(qtbot, dialog):
+    gate = dialog.gate
     QTest.mouseClick(dialog.button, Qt.MouseButton.LeftButton)
     QTest.keyClick(dialog, Qt.Key.Key_Escape)
     assert dialog.isVisible()
@@ -113,10 +112,8 @@ def test_esc_right_after_the_click_does_not_close_the_dialog_under_its_work(qtbo
     assert dialog.results == ["done"]
 
 
-def test_cancel_all_ends_work_and_shows_nothing_of_it(qtbot):
-    gate = threading.Event()
-    dialog = StartsWork(gate)
-    shown(qtbot, dialog)
+def test_cancel_all_ends_work_and_shows_nothing_of_it(qtbot, dialog):
+    gate = dialog.gate
     dialog.button.click()
     [op] = dialog.started
     workers.cancel_all()

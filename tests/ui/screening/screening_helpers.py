@@ -3,12 +3,16 @@ with openpyxl, waiting for workers, and screenshots."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import openpyxl
+from PySide6.QtWidgets import QWidget
 
 from app.models import SchoolClass
+from app.services.screening.campaigns import CampaignRow, create_campaign
 from app.services.students import StudentRow
 from app.store.handle import Store
 from app.ui.screening.campaign_dialog import CampaignDialog
@@ -18,6 +22,7 @@ from tests.ui.ui_helpers import idle, screen_saver, shown
 
 PHQ_LABELS = ["完全不会", "好几天", "一半以上的天数", "几乎每天"]
 SURVEY_QUESTIONS = 3  # 学籍号, 姓名, 班级 asked before PHQ-9 item 1
+Window = TypeVar("Window", bound=QWidget)
 
 
 @dataclass
@@ -51,6 +56,19 @@ save_screen = screen_saver("screening-")
 def make_page(qtbot, school: School) -> ScreeningPage:
     """The 筛查测评 page on screen, listening to the school's changes, loaded."""
     return shown(qtbot, ScreeningPage(school.ctx), school.ctx)
+
+
+def first_class_window(qtbot, school: School, name: str, instrument: str,
+                       make: Callable[[CampaignRow, int], Window]) -> tuple[CampaignRow, Window]:
+    """A campaign `name` of `instrument` for the first class, and the window `make` builds
+    for that class (answer entry, kiosk launcher, participation) on screen, loaded."""
+    class_id = school.first_class()[0].class_id
+    campaign = create_campaign(school.store, name, instrument, [class_id])
+    window = make(campaign, class_id)
+    qtbot.addWidget(window)
+    window.show()
+    idle(qtbot)
+    return campaign, window
 
 
 def phq9_form_with_grade_5(qtbot, school: School) -> CampaignDialog:

@@ -16,7 +16,11 @@ from app.services.screening.campaigns import create_campaign, set_participation
 from app.ui.screening.kiosk_launch import KioskLaunchDialog
 from app.ui.screening.participation_dialog import ParticipationDialog
 from app.ui.store_context import StoreContext
-from tests.ui.screening.screening_helpers import School, phq9_form_with_grade_5
+from tests.ui.screening.screening_helpers import (
+    School,
+    first_class_window,
+    phq9_form_with_grade_5,
+)
 from tests.ui.ui_helpers import close_boxes, closed, idle, message_boxes
 
 
@@ -47,12 +51,9 @@ def test_kiosk_skips_a_student_marked_not_consenting(qtbot, school: School):
 
 
 def test_participation_prints_the_class_consent_forms(qtbot, school: School, tmp_path: Path):
-    klass = school.first_class()
-    campaign = create_campaign(school.store, "2026秋 PHQ-9", "phq9", [klass[0].class_id])
-    dialog = ParticipationDialog(school.ctx, campaign, klass[0].class_id)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    idle(qtbot)
+    _, dialog = first_class_window(
+        qtbot, school, "2026秋 PHQ-9", "phq9",
+        lambda c, class_id: ParticipationDialog(school.ctx, c, class_id))
     out = tmp_path / "forms.pdf"
     assert dialog.print_consent_forms(out) is not None
     idle(qtbot)

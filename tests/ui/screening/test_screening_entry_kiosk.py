@@ -24,7 +24,7 @@ from app.ui.screening.entry_dialog import (
 from app.ui.screening.kiosk import REVIEW_PAGE, THANKS_PAGE, KioskDialog, PasswordPrompt
 from app.ui.screening.kiosk_launch import KioskLaunchDialog
 from tests.conftest import TEST_PASSWORD
-from tests.ui.screening.screening_helpers import School
+from tests.ui.screening.screening_helpers import School, first_class_window
 from tests.ui.ui_helpers import closed, idle
 
 
@@ -47,11 +47,9 @@ def test_answer_text_is_judged_while_typing():
 
 def test_entry_grid_saves_on_enter_and_moves_on(qtbot, school: School):
     klass = school.first_class()
-    campaign = create_campaign(school.store, "PHQ-9 录入", "phq9", [klass[0].class_id])
-    dialog = AnswerEntryDialog(school.ctx, campaign, klass[0].class_id)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    idle(qtbot)
+    campaign, dialog = first_class_window(
+        qtbot, school, "PHQ-9 录入", "phq9",
+        lambda c, class_id: AnswerEntryDialog(school.ctx, c, class_id))
     assert dialog.model.rowCount() == len(klass)
     assert dialog.current_row().student_id == klass[0].id
     qtbot.keyClicks(dialog.answer, "01x")
@@ -84,11 +82,9 @@ def test_entry_shows_the_newest_save_when_saves_finish_out_of_order(qtbot, schoo
     """Two quick saves run on two workers: each fills its own row, and the 上一份 line
     keeps the newest even when the older save's answer arrives last."""
     klass = school.first_class()
-    campaign = create_campaign(school.store, "PHQ-9 乱序", "phq9", [klass[0].class_id])
-    dialog = AnswerEntryDialog(school.ctx, campaign, klass[0].class_id)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    idle(qtbot)
+    campaign, dialog = first_class_window(
+        qtbot, school, "PHQ-9 乱序", "phq9",
+        lambda c, class_id: AnswerEntryDialog(school.ctx, c, class_id))
     first, second = klass[0], klass[1]
     changes = Changes(campaigns=(campaign.id,))
     newer = AnswersSaved(campaign.id, second.id, "entry", 0, "none", True, (), changes=changes)
@@ -178,11 +174,9 @@ def test_kiosk_for_paper_items_and_the_lock_closes_it(qtbot, school: School):
 
 def test_launcher_lists_waiting_students_and_starts_the_kiosk(qtbot, school: School):
     klass = school.first_class()
-    campaign = create_campaign(school.store, "GAD-7 本机", "gad7", [klass[0].class_id])
-    launcher = KioskLaunchDialog(school.ctx, campaign, klass[0].class_id)
-    qtbot.addWidget(launcher)
-    launcher.show()
-    idle(qtbot)
+    _, launcher = first_class_window(
+        qtbot, school, "GAD-7 本机", "gad7",
+        lambda c, class_id: KioskLaunchDialog(school.ctx, c, class_id))
     assert launcher.proxy.rowCount() == len(klass)
     kiosk = launcher.start()
     assert kiosk is not None and kiosk.isFullScreen()

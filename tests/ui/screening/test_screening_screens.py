@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from app.services.screening.campaigns import create_campaign
+from app.services.screening.campaigns import CampaignRow, create_campaign
 from app.services.screening.entry import campaign_students, mark_participation
 from app.services.screening.importing import save_answer_string
 from app.ui.screening.kiosk import KioskDialog
@@ -32,6 +32,17 @@ def fill(school: School, campaign_id: int, class_id: int, width: int, values: st
         weights = [8, 3, 2, 1][:len(values)]
         text = "".join(rng.choices(values, weights=weights, k=width))
         save_answer_string(school.store, campaign_id, student.id, text)
+
+
+def first_students_kiosk(qtbot, school: School, campaign: CampaignRow,
+                         class_id: int) -> KioskDialog:
+    """本机作答 for the class's first student, on screen at a classroom PC's size."""
+    rows = campaign_students(school.store, campaign.id, class_id)
+    kiosk = KioskDialog(school.ctx, campaign, rows[0])
+    qtbot.addWidget(kiosk)
+    kiosk.resize(1280, 800)
+    kiosk.show()
+    return kiosk
 
 
 def test_screening_screenshots(qtbot, school: School, tmp_path: Path, screens_dir: Path):
@@ -109,11 +120,7 @@ def test_screening_screenshots(qtbot, school: School, tmp_path: Path, screens_di
     save_screen(entry, screens_dir, "08-entry-mht")
     entry.reject()
 
-    rows = campaign_students(school.store, phq.id, classes[0])
-    kiosk = KioskDialog(school.ctx, phq, rows[0])
-    qtbot.addWidget(kiosk)
-    kiosk.resize(1280, 800)
-    kiosk.show()
+    kiosk = first_students_kiosk(qtbot, school, phq, classes[0])
     save_screen(kiosk, screens_dir, "09-kiosk-welcome")
     kiosk.show_item(0)
     kiosk.options.button(0).click()
@@ -126,11 +133,7 @@ def test_screening_screenshots(qtbot, school: School, tmp_path: Path, screens_di
     kiosk.prompt.reject()
     kiosk.reject()
 
-    mht_rows = campaign_students(school.store, mht.id, classes[0])
-    kiosk = KioskDialog(school.ctx, mht, mht_rows[0])
-    qtbot.addWidget(kiosk)
-    kiosk.resize(1280, 800)
-    kiosk.show()
+    kiosk = first_students_kiosk(qtbot, school, mht, classes[0])
     kiosk.show_item(41)
     save_screen(kiosk, screens_dir, "13-kiosk-mht-paper-item")
     kiosk.pages.setCurrentIndex(3)
