@@ -153,14 +153,26 @@ def test_minimal_definition(tmp_path):
 
 # --- mistakes, each named by file and key ----------------------------------------------
 
-def test_band_gap(tmp_path):
-    problems = problems_of(MINIMAL.replace("min = 2\n", "min = 3\n"), tmp_path)
-    assert any("scales[2].bands" in p and "空缺" in p for p in problems)
-
-
-def test_band_overlap(tmp_path):
-    problems = problems_of(MINIMAL.replace("below = 2\n", "below = 3\n"), tmp_path)
-    assert any("scales[2].bands" in p and "重叠" in p for p in problems)
+@pytest.mark.parametrize(("old", "new", "key", "said"), [
+    pytest.param("min = 2\n", "min = 3\n", "scales[2].bands", "空缺", id="band_gap"),
+    pytest.param("below = 2\n", "below = 3\n", "scales[2].bands", "重叠", id="band_overlap"),
+    pytest.param('items = "1-3"', 'items = "1-4"', "scales[2].items",
+                 "第 4 题同时属于「a」和「b」", id="item_in_two_scales"),
+    pytest.param('label = "是"', 'label = "是"\naliases = ["a"]', "options[2]",
+                 "写法「A」与第 1 个选项的字母冲突", id="alias_is_another_options_letter"),
+    pytest.param('name = "示例量表"\n', "", "[name]", "缺少此项", id="missing_required_text"),
+    pytest.param('warning = "general"', 'warning = "urgent"', "scales[2].bands[2].warning",
+                 "urgent", id="unknown_warning_code"),
+    pytest.param("items = [4, 5, 6]", "items = [4, 5, 7]", "scales[2].items",
+                 "题号 7 超出范围", id="item_number_out_of_range"),
+    pytest.param('scales = ["a", "b"]', 'scales = ["a", "c"]', "total.scales", "「c」",
+                 id="total_refers_to_a_missing_scale"),
+])
+def test_one_mistake_is_named_by_its_key(tmp_path, old, new, key, said):
+    """One edit of the minimal definition, one problem naming the key it is under."""
+    assert old in MINIMAL
+    problems = problems_of(MINIMAL.replace(old, new), tmp_path)
+    assert any(key in p and said in p for p in problems)
 
 
 def test_bands_must_cover_every_possible_score(tmp_path):
@@ -168,11 +180,6 @@ def test_bands_must_cover_every_possible_score(tmp_path):
                            'min = 2\nbelow = 3\nwarning = "general"')
     problems = problems_of(text, tmp_path)
     assert any("可高至 3" in p for p in problems)
-
-
-def test_item_in_two_scales(tmp_path):
-    problems = problems_of(MINIMAL.replace('items = "1-3"', 'items = "1-4"'), tmp_path)
-    assert any("scales[2].items" in p and "第 4 题同时属于「a」和「b」" in p for p in problems)
 
 
 def test_overlapping_scales_allowed_when_declared(tmp_path):
@@ -186,34 +193,6 @@ def test_unknown_option_key_and_duplicate_spelling(tmp_path):
     assert any("options[2].valeu" in p and "未知的键" in p for p in problems)
     assert any("options[2].value" in p and "缺少" in p for p in problems)
     assert any("「否」同时是第 1 个选项的写法" in p for p in problems)
-
-
-def test_alias_may_not_be_another_options_letter(tmp_path):
-    problems = problems_of(MINIMAL.replace('label = "是"', 'label = "是"\naliases = ["a"]'),
-                           tmp_path)
-    assert any("options[2]" in p and "写法「A」与第 1 个选项的字母冲突" in p for p in problems)
-
-
-def test_missing_required_text_is_reported(tmp_path):
-    problems = problems_of(MINIMAL.replace('name = "示例量表"\n', ""), tmp_path)
-    assert any("[name]" in p and "缺少此项" in p for p in problems)
-
-
-def test_unknown_warning_code(tmp_path):
-    problems = problems_of(MINIMAL.replace('warning = "general"', 'warning = "urgent"'),
-                           tmp_path)
-    assert any("scales[2].bands[2].warning" in p and "urgent" in p for p in problems)
-
-
-def test_item_number_out_of_range(tmp_path):
-    problems = problems_of(MINIMAL.replace("items = [4, 5, 6]", "items = [4, 5, 7]"), tmp_path)
-    assert any("scales[2].items" in p and "题号 7 超出范围" in p for p in problems)
-
-
-def test_total_refers_to_a_missing_scale(tmp_path):
-    problems = problems_of(MINIMAL.replace('scales = ["a", "b"]', 'scales = ["a", "c"]'),
-                           tmp_path)
-    assert any("total.scales" in p and "「c」" in p for p in problems)
 
 
 def test_rule_and_critical_item_references(tmp_path):
