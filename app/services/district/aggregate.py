@@ -300,7 +300,7 @@ def worker_count(jobs: int) -> int:
         return 1
     try:
         cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Windows or macOS
+    except AttributeError:  # Windows and macOS have no sched_getaffinity
         cores = os.cpu_count() or 1
     try:
         busy = os.getloadavg()[0]
@@ -312,10 +312,10 @@ def worker_count(jobs: int) -> int:
 
 @contextlib.contextmanager
 def frozen_heap() -> Iterator[None]:
-    """Around starting worker processes: this process's objects are moved out of the
-    collector's reach (gc.freeze) until the workers are done, so a forked worker's
-    collections never walk — and copy, page by page — what it inherited (≈ 0.7 s of
-    system time in two workers forked beside 400 schools' submissions)."""
+    """Around starting (forking) worker processes: this process's objects are moved out
+    of the collector's reach (gc.freeze) meanwhile, so a forked worker's collections
+    never walk — and copy, page by page — what it inherited (≈ 0.7 s of system time in
+    two workers forked beside 400 schools' submissions)."""
     gc.freeze()
     try:
         yield
