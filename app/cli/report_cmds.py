@@ -190,7 +190,7 @@ def _school_key(args: argparse.Namespace) -> int:
 
 def _aggregate(args: argparse.Namespace) -> int:
     from app.services.district.aggregate import collect, record_accepted
-    from app.services.district.workbook import district_workbook, key_list_later
+    from app.services.district.workbook import district_workbook, key_list_workbook
 
     register = register_for(args)
     district_key = load_district_key(args.key, args.passphrase_env)
@@ -210,8 +210,6 @@ def _aggregate(args: argparse.Namespace) -> int:
                             "（与部署文件 [report_policy] 相同）。")
     policy = ReportPolicy(cells=args.cells, min_cell=args.min_cell,
                           min_interval=args.min_interval)
-    listing = (key_list_later(collected, datetime.now(UTC))
-               if args.key_list_out is not None else None)
     write_atomic(args.out, district_workbook(collected, datetime.now(UTC), policy))
     new = record_accepted(register, collected)
     print(f"已汇总 {len(collected.accepted)} 所学校（{period_text(collected.period)}），"
@@ -219,8 +217,9 @@ def _aggregate(args: argparse.Namespace) -> int:
     print(f"  区级登记簿：新记入 {new} 份报送（{register.path}）")
     listed = [s for s in collected.accepted if s.key_list]
     students = sum(len(s.key_list) for s in listed)
-    if listing is not None:
-        write_atomic(args.key_list_out, listing(), private=True)
+    if args.key_list_out is not None:
+        write_atomic(args.key_list_out, key_list_workbook(collected, datetime.now(UTC)),
+                     private=True)
         named = sum(len(s.key_list) for s in listed if s.key_students == "named")
         print(f"重点学生名单：{len(listed)} 所学校 {students} 名学生的逐人记录"
               f"（其中实名 {named} 人）：{args.key_list_out}，请按区里对重点学生名单的规定保管。")

@@ -25,10 +25,9 @@ from app.seal import (
     save_key,
 )
 from app.services.accounts.auth import unlock
-from app.services.district import aggregate, workbook
 from app.services.district.aggregate import KEY_LIST_COLUMNS, LIST_SUFFIX, collect
 from app.services.district.export import preview_export, seal_export
-from app.services.district.workbook import district_workbook, key_list_later, key_list_workbook
+from app.services.district.workbook import district_workbook, key_list_workbook
 from app.services.setup import create_school
 from app.store import keyslots
 from tests.export.export_helpers import CREATED, deployment, register_school
@@ -191,25 +190,3 @@ def test_cli_aggregate_keeps_the_list_apart_unless_asked(sent, tmp_path, capsys)
     _, listed, _ = _tables(_sheet(names.read_bytes()))
     assert len(listed) == 7
 
-
-@pytest.mark.parametrize("start", ["fork", "spawn"])
-def test_the_list_made_in_a_worker_while_the_summary_is_made_is_the_same(sent, monkeypatch,
-                                                                          start):
-    """From aggregate.PARALLEL_FROM schools the list is rendered in a worker process,
-    handed only the schools' lists and key-student counts: the same sheet."""
-    result = _collect(sent, "named", "pseudonymous", "counts")
-    here = _sheet(key_list_workbook(result, CREATED))
-    started: list[int] = []
-
-    class Pool(workbook.ProcessPoolExecutor):
-        def __init__(self, workers, *args, **kwargs) -> None:
-            started.append(workers)
-            super().__init__(workers, *args, **kwargs)
-
-    monkeypatch.setattr(workbook, "ProcessPoolExecutor", Pool)
-    monkeypatch.setattr(aggregate.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
-    monkeypatch.setattr(aggregate.os, "getloadavg", lambda: (0.0, 0.0, 0.0), raising=False)
-    monkeypatch.setattr(aggregate, "START_METHOD", start)
-    assert _sheet(key_list_later(result, CREATED)()) == here and not started
-    monkeypatch.setattr(aggregate, "PARALLEL_FROM", 2)
-    assert _sheet(key_list_later(result, CREATED)()) == here and started == [1]

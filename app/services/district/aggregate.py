@@ -315,12 +315,16 @@ def frozen_heap() -> Iterator[None]:
     """Around starting (forking) worker processes: this process's objects are moved out
     of the collector's reach (gc.freeze) meanwhile, so a forked worker's collections
     never walk — and copy, page by page — what it inherited (≈ 0.7 s of system time in
-    two workers forked beside 400 schools' submissions)."""
+    two workers forked beside 400 schools' submissions). A process that froze its
+    objects already (the GUI freezes what start-up made) stays frozen: gc.unfreeze would
+    undo that too."""
+    already = gc.get_freeze_count()
     gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if not already:
+            gc.unfreeze()
 
 
 def _open_all(files: Sequence[Path], district_key: DistrictPrivateKey,

@@ -18,10 +18,7 @@ student's row; the list is kept like the schools' own lists.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import replace
+from collections.abc import Hashable, Sequence
 from datetime import date, datetime
 
 from app.deployment import KEY_STUDENT_MODES, ReportPolicy
@@ -369,39 +366,6 @@ def key_list_workbook(c: Collected, created: datetime) -> bytes:
     from app.reports.xlsx_stream import render_large
 
     return render_large(key_list_book(c, created))
-
-
-def key_list_later(c: Collected, created: datetime) -> Callable[[], bytes]:
-    """`key_list_workbook`, started now in a worker process while this one makes the
-    summary (from as many schools as `collect` opens files in workers: ≈ 1 s of a
-    400-school aggregate, on the other core); call the result for the bytes. The worker
-    is handed only what the list is made of — each school's key students and its
-    key-student counts, not its other tables."""
-    from app.services.district import aggregate
-
-    if aggregate.worker_count(len(c.accepted)) > 1:
-        import multiprocessing
-
-        slim = Collected(c.period, tuple(
-            replace(s, tables={k: v for k, v in s.tables.items() if k == "key_students"})
-            for s in c.accepted), ())
-        try:
-            pool = ProcessPoolExecutor(1, multiprocessing.get_context(aggregate.START_METHOD))
-            with aggregate.frozen_heap():
-                future = pool.submit(key_list_workbook, slim, created)
-        except (OSError, NotImplementedError):
-            pass
-        else:
-            def result() -> bytes:
-                try:
-                    return future.result()
-                except BrokenProcessPool:  # the worker died: make it here
-                    return key_list_workbook(c, created)
-                finally:
-                    pool.shutdown(wait=True, cancel_futures=True)
-
-            return result
-    return lambda: key_list_workbook(c, created)
 
 
 def _policy_notes(c: Collected, pub: Published) -> list[list[str]]:
