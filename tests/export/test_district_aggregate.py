@@ -310,11 +310,16 @@ def test_cancel_stops_opening_files(sent, tmp_path, workers):
 
 def test_a_folder_of_many_files_is_opened_by_workers_where_cores_are_free(monkeypatch):
     monkeypatch.setattr(aggregate.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
-    monkeypatch.setattr(aggregate.os, "getloadavg", lambda: (0.3, 0.0, 0.0), raising=False)
+    monkeypatch.setattr(aggregate, "idle_cores", lambda cores: cores - 0.3)
     assert aggregate.worker_count(aggregate.PARALLEL_FROM - 1) == 1
     assert aggregate.worker_count(aggregate.PARALLEL_FROM) == 2
-    monkeypatch.setattr(aggregate.os, "getloadavg", lambda: (0.8, 0.0, 0.0), raising=False)
+    monkeypatch.setattr(aggregate, "idle_cores", lambda cores: cores - 0.8)
     assert aggregate.worker_count(aggregate.PARALLEL_FROM) == 1  # one core is taken
     monkeypatch.setattr(aggregate.os, "sched_getaffinity", lambda _pid: set(range(6)),
                         raising=False)
     assert aggregate.worker_count(aggregate.PARALLEL_FROM) == 5
+
+
+def test_idle_cores_are_read_from_the_machine():
+    idle = aggregate.idle_cores(2)
+    assert 0.0 <= idle <= 2.0 + 1e-9

@@ -293,7 +293,7 @@ def test_each_schools_ranges_from_worker_processes_are_those_of_one(monkeypatch,
 
     monkeypatch.setattr(published, "ProcessPoolExecutor", Pool)
     monkeypatch.setattr(aggregate.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
-    monkeypatch.setattr(aggregate.os, "getloadavg", lambda: (0.0, 0.0, 0.0), raising=False)
+    monkeypatch.setattr(aggregate, "idle_cores", float)
     monkeypatch.setattr(aggregate, "START_METHOD", start)
     monkeypatch.setattr(aggregate, "PARALLEL_FROM", 10**6)
     serial = publish(received(subs), ReportPolicy())
