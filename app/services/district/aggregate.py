@@ -38,6 +38,7 @@ from pathlib import Path
 import python_calamine
 
 from app.errors import BadInputError
+from app.gc_pause import gc_paused
 from app.seal import (
     DistrictPrivateKey,
     DistrictRegister,
@@ -241,6 +242,7 @@ START_METHOD: str | None = None
 Linux, spawn on Windows and macOS — the frozen program calls freeze_support first)."""
 
 
+@gc_paused()
 def collect(files: Sequence[Path], district_key: DistrictPrivateKey,
             register: DistrictRegister, period: str, progress: Progress = NO_PROGRESS,
             workers: int | None = None) -> Collected:

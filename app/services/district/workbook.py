@@ -22,6 +22,7 @@ from collections.abc import Hashable, Sequence
 from datetime import date, datetime
 
 from app.deployment import KEY_STUDENT_MODES, ReportPolicy
+from app.gc_pause import gc_paused
 from app.instruments.warning import WARNING_LABELS
 from app.reports.sheets import (
     HEADING,
@@ -360,6 +361,7 @@ def key_list_book(c: Collected, created: datetime) -> Book:
         _key_student_rows(c.accepted)), widths=Fit(minimum=6, maximum=30, sample=None)),))
 
 
+@gc_paused()
 def key_list_workbook(c: Collected, created: datetime) -> bytes:
     """Rendered by xlsx_stream: 400 schools list ≈ 90,000 students, and openpyxl's cells
     took half of the district's aggregate."""
@@ -435,6 +437,7 @@ def district_book(c: Collected, created: datetime,
                        widths=_KEY_SCHOOL_WIDTHS)))
 
 
+@gc_paused()
 def district_workbook(c: Collected, created: datetime,
                       policy: ReportPolicy | None = None) -> bytes:
     from app.reports.workbook import render_workbook
