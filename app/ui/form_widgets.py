@@ -31,9 +31,9 @@ COLUMN_PADDING = 18
 ROWS_MEASURED = 100
 """Rows `fit_columns` measures in each column (Qt's default is 1,000). A school's student
 list measured 3,000 names × 9 columns at sign-in (0.9 s of the GUI thread), a ten-year file
-400 rows a tab; names, classes and dates are as wide in row 100 as in row 3,000, and a
-rare wider cell is elided with "…" and shown whole in its tooltip and by dragging the
-header."""
+400 rows a tab; names, classes and dates are as wide in row 100 as in row 3,000. A rare
+wider cell further down is elided with "…" until its column is dragged wider (the file's
+tables also show it whole as a tooltip)."""
 
 
 def password_edit(placeholder: str = "") -> QLineEdit:

@@ -23,13 +23,12 @@ so the district's list carries what each school sent and nothing a school left o
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import io
 import json
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -38,7 +37,7 @@ from pathlib import Path
 import python_calamine
 
 from app.errors import BadInputError
-from app.gc_pause import gc_paused
+from app.gc_pause import frozen_heap, gc_paused
 from app.seal import (
     DistrictPrivateKey,
     DistrictRegister,
@@ -333,23 +332,6 @@ def _cpu_ticks() -> tuple[int, int]:
     with open("/proc/stat", encoding="ascii") as stat:
         ticks = [int(t) for t in stat.readline().split()[1:9]]
     return ticks[3] + ticks[4], sum(ticks)
-
-
-@contextlib.contextmanager
-def frozen_heap() -> Iterator[None]:
-    """Around starting (forking) worker processes: this process's objects are moved out
-    of the collector's reach (gc.freeze) meanwhile, so a forked worker's collections
-    never walk — and copy, page by page — what it inherited (≈ 0.7 s of system time in
-    two workers forked beside 400 schools' submissions). A process that froze its
-    objects already (the GUI freezes what start-up made) stays frozen: gc.unfreeze would
-    undo that too."""
-    already = gc.get_freeze_count()
-    gc.freeze()
-    try:
-        yield
-    finally:
-        if not already:
-            gc.unfreeze()
 
 
 def _open_all(files: Sequence[Path], district_key: DistrictPrivateKey,

@@ -39,6 +39,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from app.deployment import ReportPolicy
+from app.gc_pause import frozen_heap
 from app.services.district.aggregate import Submission
 from app.services.statistics.disclosure_audit import Order, audit, protect
 from app.services.statistics.suppression import COVER, SMALL, Relation
@@ -502,7 +503,7 @@ def _school_lps(jobs: list[_SchoolLP]) -> list[dict[Hashable, tuple[float, float
             pool = ProcessPoolExecutor(count, multiprocessing.get_context(
                 aggregate.START_METHOD))
             try:
-                with aggregate.frozen_heap():
+                with frozen_heap():
                     return list(pool.map(_school_lp, jobs,
                                          chunksize=max(1, len(jobs) // (count * 4))))
             finally:
